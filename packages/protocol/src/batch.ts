@@ -1,0 +1,156 @@
+import type { ErrorCode } from './errors.js';
+
+/** Where one file is in its life on the server. */
+export type FileStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+/** Where a whole batch is: derived from its files (and a cancel request). */
+export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+/** How urgently a batch's files are taken from the queue. */
+export type BatchPriority = 'high' | 'normal' | 'low';
+
+/** File states after which nothing more happens to a file. */
+export const TERMINAL_FILE_STATUSES: readonly FileStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Batch states after which no file of the batch will run again. */
+export const TERMINAL_BATCH_STATUSES: readonly BatchStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Why a file failed: a stable code and a sentence a clerk understands. */
+export interface FileError {
+  code: string;
+  message: string;
+}
+
+/** Facts the default processor returns about a document. */
+export interface InspectionResult {
+  /** MIME type sniffed from the bytes. */
+  detected_type: string;
+  /** Size in bytes. */
+  bytes: number;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+  /** Page count (PDFs; multi-page TIFFs). */
+  pages?: number;
+  /** Pixel width of the first page (images). */
+  width?: number;
+  /** Pixel height of the first page (images). */
+  height?: number;
+  /** Text of the first pages, where the PDF carries a text layer (truncated). */
+  text?: string;
+  /** Document metadata where the format carries it (PDF title, producer…). */
+  metadata?: Record<string, string>;
+}
+
+/** One file of a batch, as the status endpoint shows it. */
+export interface BatchFile {
+  file_id: string;
+  /** The name the client sent, sanitised; shown to people, never used as a path. */
+  filename: string;
+  status: FileStatus;
+  /** Size in bytes as received. */
+  size: number;
+  /** MIME type decided from the bytes at upload (null when it matched no known type). */
+  detected_type: string | null;
+  /** How many times processing was started. */
+  attempts: number;
+  /** Why the file failed (failed and cancelled files only). */
+  error?: FileError;
+  /** What the processor returned (completed files only). */
+  result?: unknown;
+  created_at: string;
+  started_at?: string;
+  completed_at?: string;
+}
+
+/** File counts of a batch by status, and the share that is finished. */
+export interface BatchProgress {
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  /** Whole percent of files that reached a final status. */
+  percent: number;
+}
+
+/** A batch without its file list, as history shows it. */
+export interface BatchSummary {
+  id: string;
+  status: BatchStatus;
+  total_files: number;
+  progress: BatchProgress;
+  priority: BatchPriority;
+  patient_id: string | null;
+  template_id: string | null;
+  encounter_id: string | null;
+  created_at: string;
+  updated_at: string;
+  /** When every file reached a final status, or the batch was cancelled. */
+  finished_at: string | null;
+}
+
+/** A batch with every file, as the status endpoint shows it. */
+export interface Batch extends BatchSummary {
+  files: BatchFile[];
+}
+
+/** 202 answer to `POST /batch-upload`. */
+export interface UploadResponse {
+  status: 'success';
+  batch_id: string;
+  total_files: number;
+  message: string;
+  tracking_url: string;
+  /** Live Server-Sent Events of this batch. */
+  events_url: string;
+}
+
+/** Answer to `GET /batch-status/{batch_id}` and to cancel. */
+export interface BatchStatusResponse {
+  status: 'success';
+  batch: Batch;
+}
+
+/** Answer to `GET /batch-history`. */
+export interface BatchHistoryResponse {
+  status: 'success';
+  batches: BatchSummary[];
+  /** Pass as `cursor` to get the next, older page; null on the last page. */
+  next_cursor: string | null;
+}
+
+/** Answer to `GET /limits`: what the server accepts. */
+export interface LimitsResponse {
+  status: 'success';
+  limits: {
+    max_files: number;
+    max_file_size: number;
+    accepted_types: string[];
+  };
+}
+
+/** Every error answer. */
+export interface ErrorResponse {
+  status: 'error';
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Extra facts for some codes (the limit that was hit, the field that was wrong). */
+    details?: Record<string, unknown>;
+  };
+}
+
+/** Names of the Server-Sent Events of `GET /batch-events/{batch_id}`. */
+export const BATCH_EVENTS = {
+  /** `data` is a full {@link Batch} snapshot; sent on connect and on every change. */
+  snapshot: 'snapshot',
+  /** Sent once when the batch reaches a final status; the stream then closes. */
+  end: 'end',
+} as const;
+
+/** Derives the progress counts' percent: finished files over all files. */
+export function progressPercent(p: Omit<BatchProgress, 'percent'>): number {
+  const total = p.pending + p.processing + p.completed + p.failed + p.cancelled;
+  if (total === 0) return 0;
+  return Math.floor(((p.completed + p.failed + p.cancelled) * 100) / total);
+}

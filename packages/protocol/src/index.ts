@@ -1,0 +1,21 @@
+export { ACCEPTED_TYPES, DEFAULT_LIMITS, FIELD_PATTERN, HISTORY_PAGE, MAX_FIELD_LENGTH } from './limits.js';
+export type { AcceptedType, Limits } from './limits.js';
+export { ERRORS, FILE_ERRORS, formatMessage } from './errors.js';
+export type { ErrorCode, FileErrorCode } from './errors.js';
+export { BATCH_EVENTS, TERMINAL_BATCH_STATUSES, TERMINAL_FILE_STATUSES, progressPercent } from './batch.js';
+export type {
+  Batch,
+  BatchFile,
+  BatchHistoryResponse,
+  BatchPriority,
+  BatchProgress,
+  BatchStatus,
+  BatchStatusResponse,
+  BatchSummary,
+  ErrorResponse,
+  FileError,
+  FileStatus,
+  InspectionResult,
+  LimitsResponse,
+  UploadResponse,
+} from './batch.js';

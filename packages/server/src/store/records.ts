@@ -1,0 +1,125 @@
+import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
+
+/** File counts of one batch by status. */
+export interface FileCounts {
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+/** What the router hands a store to create a batch. */
+export interface NewBatch {
+  id: string;
+  workspace_id: string;
+  priority: BatchPriority;
+  patient_id: string | null;
+  template_id: string | null;
+  encounter_id: string | null;
+}
+
+/** What the router hands a store for each file of a new batch. */
+export interface NewFile {
+  id: string;
+  /** 0-based order of the file in its batch; files are claimed in this order. */
+  position: number;
+  /** Sanitised original name: data only, never a path. */
+  filename: string;
+  size: number;
+  /** MIME type the client claimed (kept for the record, never trusted). */
+  declared_type: string | null;
+  /** MIME type sniffed from the bytes; null when nothing matched. */
+  detected_type: string | null;
+  /** Key of the bytes in the blob store; null when no bytes were kept. */
+  blob_key: string | null;
+  /** `pending` for files to process; `failed` for files rejected at upload. */
+  status: 'pending' | 'failed';
+  /** Why a file rejected at upload failed. */
+  error: FileError | null;
+}
+
+/** A batch as stored, with its file counts. Timestamps are Dates. */
+export interface BatchRecord {
+  id: string;
+  workspace_id: string;
+  priority: BatchPriority;
+  patient_id: string | null;
+  template_id: string | null;
+  encounter_id: string | null;
+  total_files: number;
+  counts: FileCounts;
+  created_at: Date;
+  /** Moves on every change to the batch or one of its files. */
+  updated_at: Date;
+  /** Set when a cancel was requested. */
+  cancelled_at: Date | null;
+  /** Set when no file of the batch can change any more. */
+  finished_at: Date | null;
+}
+
+/** A file as stored: the file record is also the job of the processing queue. */
+export interface FileRecord {
+  id: string;
+  batch_id: string;
+  workspace_id: string;
+  position: number;
+  filename: string;
+  size: number;
+  declared_type: string | null;
+  detected_type: string | null;
+  blob_key: string | null;
+  status: FileStatus;
+  /** How many times a worker claimed the file. */
+  attempts: number;
+  error: FileError | null;
+  result: unknown;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  /** Earliest time a pending file may be claimed (retry backoff). */
+  run_after: Date | null;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  /** When the bytes were removed by retention. */
+  blob_purged_at: Date | null;
+}
+
+/** A batch with all its files, in position order. */
+export interface BatchWithFiles {
+  batch: BatchRecord;
+  files: FileRecord[];
+}
+
+/** A file a worker holds: only the holder of `token` may renew, finish or release it. */
+export interface ClaimedFile {
+  file: FileRecord;
+  batch: BatchRecord;
+  token: string;
+}
+
+/** How a worker ends its hold on a file. */
+export type FileOutcome =
+  | { status: 'completed'; result: unknown }
+  | { status: 'failed'; error: FileError };
+
+/** What changed when a file was finished, released or reclaimed. */
+export interface FileTransition {
+  batch_id: string;
+  workspace_id: string;
+  /** True when this change made the whole batch finished. */
+  batch_finished: boolean;
+}
+
+/** Keyset position in history, newest first: the last batch of the previous page. */
+export interface HistoryCursor {
+  created_at: Date;
+  id: string;
+}
+
+/** How far ahead of (or behind) its age a batch's priority puts it in the queue. */
+export const PRIORITY_OFFSET_MS: Readonly<Record<BatchPriority, number>> = Object.freeze({
+  high: -10 * 60_000,
+  normal: 0,
+  low: 10 * 60_000,
+});

@@ -1,0 +1,108 @@
+import { resolve } from 'node:path';
+
+/** Everything the demo server can be told, parsed once from the environment. */
+export interface DemoConfig {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on. */
+  host: string;
+  /** Where records (SQLite), file bytes and temporary uploads live. */
+  dataDir: string;
+  /** Bearer token → workspace. Null runs the explicit dev mode (anonymous callers share one workspace). */
+  apiTokens: Map<string, string> | null;
+  /** Files processed at once by this process. */
+  concurrency: number;
+  /** Simulated extra time per file, so progress is visible in demos. */
+  processingDelayMs: number;
+  /** Most files in one batch. */
+  maxFiles: number;
+  /** Largest file, in MB. */
+  maxFileSizeMb: number;
+  /** Hours after a batch finished before its file bytes are removed. */
+  retentionHours: number;
+  /** Days after a batch finished before its record is removed; null keeps history forever. */
+  historyRetentionDays: number | null;
+  /** How long a worker's claim on a file lasts without renewal (crash recovery time). */
+  leaseMs: number;
+  /** Period of heartbeat comments on live event streams, so proxies keep them open. */
+  heartbeatMs: number;
+  /** Where the API is mounted. */
+  basePath: string;
+  /** pino log level. */
+  logLevel: string;
+  /** Reserved for the MongoDB store. */
+  mongodbUri: string | null;
+}
+
+/** Raised for a setting that cannot work; the message names the variable and what it takes. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration from environment variables (see the README's table). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    dataDir: resolve(env.DATA_DIR?.trim() || './data'),
+    apiTokens: parseTokens(env.API_TOKENS),
+    concurrency: int(env, 'CONCURRENCY', 3, 1, 64),
+    processingDelayMs: int(env, 'PROCESSING_DELAY_MS', 1000, 0, 600_000),
+    maxFiles: int(env, 'MAX_FILES', 50, 1, 10_000),
+    maxFileSizeMb: num(env, 'MAX_FILE_SIZE_MB', 50, 0.001, 4096),
+    retentionHours: num(env, 'RETENTION_HOURS', 24, 0, 24 * 3650),
+    historyRetentionDays: env.HISTORY_RETENTION_DAYS?.trim() ? num(env, 'HISTORY_RETENTION_DAYS', 0, 1, 36500) : null,
+    leaseMs: int(env, 'LEASE_MS', 15_000, 500, 3_600_000),
+    heartbeatMs: int(env, 'SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
+    basePath: basePath(env.BASE_PATH),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    mongodbUri: env.MONGODB_URI?.trim() || null,
+  };
+}
+
+/** The configuration tests start from: quiet, no simulated delay, a given data folder. */
+export function defaultConfig(dataDir: string): DemoConfig {
+  return { ...configFromEnv({}), dataDir, port: 0, processingDelayMs: 0, logLevel: 'silent' };
+}
+
+/** Parses `token:workspace,token2:workspace2`. */
+export function parseTokens(text: string | undefined): Map<string, string> | null {
+  if (text === undefined || text.trim() === '') return null;
+  const tokens = new Map<string, string>();
+  for (const entry of text.split(',')) {
+    const pair = entry.trim();
+    if (pair === '') continue;
+    const colon = pair.lastIndexOf(':');
+    const token = pair.slice(0, colon).trim();
+    const workspace = pair.slice(colon + 1).trim();
+    if (colon <= 0 || !token || !workspace || /\s/.test(token)) {
+      throw new ConfigError('API_TOKENS must look like "token:workspace,token2:workspace2" (no spaces in tokens).');
+    }
+    if (token.length < 16) throw new ConfigError('API_TOKENS: every token must be at least 16 characters long.');
+    tokens.set(token, workspace);
+  }
+  if (tokens.size === 0) throw new ConfigError('API_TOKENS is set but names no token.');
+  return tokens;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const value = num(env, name, fallback, min, max);
+  if (!Number.isInteger(value)) throw new ConfigError(`${name} must be a whole number.`);
+  return value;
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${text}".`);
+  }
+  return value;
+}
+
+function basePath(text: string | undefined): string {
+  const path = text?.trim() || '/api/gp';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) throw new ConfigError('BASE_PATH must look like /api/gp.');
+  return path;
+}

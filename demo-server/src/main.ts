@@ -1,0 +1,35 @@
+import { configFromEnv, ConfigError } from './config.js';
+import { createLogger, startServer } from './server.js';
+
+// The runnable entry: configuration from the environment, clean shutdown on signals.
+let logger = createLogger(process.env.LOG_LEVEL?.trim() || 'info');
+try {
+  const config = configFromEnv();
+  logger = createLogger(config.logLevel);
+  if (config.apiTokens === null) {
+    logger.warn('DEV MODE: API_TOKENS is not set, so anyone who can reach this server shares one workspace. Set API_TOKENS="token:workspace" before real use.');
+  }
+  const server = await startServer(config, logger);
+  logger.info({ url: server.url, port: server.port, api: server.url + config.basePath, data_dir: config.dataDir }, 'listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    logger.fatal(error.message);
+  } else {
+    logger.fatal({ err_name: error instanceof Error ? error.name : typeof error }, 'the server could not start');
+    console.error(error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,124 @@
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import compression from 'compression';
+import { pino } from 'pino';
+import { BatchEngine, LocalBlobStore, createBatchRouter, sweepQuarantine, type Logger } from '@batch-uploader/server';
+import { SqliteStore } from '@batch-uploader/server/sqlite';
+import { createInspectProcessor } from '@batch-uploader/server/inspect';
+import { tokenAuth } from './auth.js';
+import { ConfigError, defaultConfig, type DemoConfig } from './config.js';
+import { landingPage } from './pages.js';
+
+/** A running demo server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:3000`; the API is under `url + config.basePath`. */
+  url: string;
+  port: number;
+  config: DemoConfig;
+  /** Stops taking requests, lets running files finish briefly, and closes the stores. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the reference server: SQLite records and local file bytes under `dataDir`,
+ * the default document inspector, and the batch API under `basePath`.
+ */
+export async function startServer(overrides: Partial<DemoConfig> & { dataDir: string }, log?: pino.Logger): Promise<RunningServer> {
+  const config: DemoConfig = { ...defaultConfig(overrides.dataDir), ...overrides };
+  if (config.mongodbUri) {
+    throw new ConfigError('MONGODB_URI is reserved for the MongoDB store, which this version does not include yet. Unset it to use the embedded store.');
+  }
+  const logger = log ?? createLogger(config.logLevel);
+
+  const store = new SqliteStore({ path: join(config.dataDir, 'batches.sqlite') });
+  await store.init();
+  const blobs = new LocalBlobStore({ dir: join(config.dataDir, 'files') });
+  await blobs.init();
+  const uploadDir = join(config.dataDir, 'uploads');
+  const processor = createInspectProcessor();
+  const engine = new BatchEngine({
+    store,
+    blobs,
+    processor,
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+    processingDelayMs: config.processingDelayMs,
+    retention: {
+      blobsAfterMs: config.retentionHours * 3_600_000,
+      batchesAfterMs: config.historyRetentionDays === null ? null : config.historyRetentionDays * 86_400_000,
+    },
+    logger: logger as Logger,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(compression());
+  app.use((req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'SAMEORIGIN' });
+    const started = performance.now();
+    // Method, route template and status only: URLs of this API carry no patient data, but query strings might.
+    res.on('finish', () => {
+      logger.info({ method: req.method, route: req.route?.path ?? req.baseUrl, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+    });
+    next();
+  });
+  app.use(
+    config.basePath,
+    createBatchRouter({
+      engine,
+      authenticate: tokenAuth(config.apiTokens),
+      uploadDir,
+      limits: { max_files: config.maxFiles, max_file_size: Math.round(config.maxFileSizeMb * 1024 * 1024) },
+      events: { heartbeatMs: config.heartbeatMs },
+      logger: logger as Logger,
+    }),
+  );
+  app.get('/', (_req, res) => {
+    res.type('html').send(landingPage(config));
+  });
+  app.use((_req, res) => {
+    res.status(404).type('text').send('Not found');
+  });
+
+  await sweepQuarantine(uploadDir);
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  await engine.start();
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    config,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise((resolve) => server.close(resolve));
+        server.closeIdleConnections();
+        await engine.close();
+        server.closeAllConnections();
+        await stopped;
+        await processor.close();
+        await blobs.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Structured logs with a safety net: fields that could hold patient data are redacted. */
+export function createLogger(level: string): pino.Logger {
+  return pino({
+    level,
+    base: { service: 'batch-uploader' },
+    redact: {
+      paths: ['*.filename', '*.originalname', '*.patient_id', '*.authorization', 'filename', 'originalname', 'patient_id', 'authorization'],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,65 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BatchHistoryResponse, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
+import { documents, type Documents } from './documents.js';
+import { assertConforms } from './openapi.js';
+import { getBatch, startTestServer, upload } from './helpers.js';
+
+const TOKEN_A = 'token-a-0123456789abcdef';
+const TOKEN_B = 'token-b-0123456789abcdef';
+const asA = { authorization: `Bearer ${TOKEN_A}` };
+const asB = { authorization: `Bearer ${TOKEN_B}` };
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let docs: Documents;
+
+before(async () => {
+  docs = await documents();
+  server = await startTestServer({ apiTokens: new Map([[TOKEN_A, 'clinic-a'], [TOKEN_B, 'clinic-b']]) });
+});
+after(() => server.close());
+
+describe('authentication and workspaces', () => {
+  it('answers 401 without a valid bearer token, on every route', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    const requests: [string, string, RequestInit][] = [
+      ['/batch-upload', 'POST', { method: 'POST', body: new FormData() }],
+      [`/batch-status/${id}`, 'GET', {}],
+      ['/batch-history', 'GET', {}],
+      [`/batch/${id}/cancel`, 'POST', { method: 'POST' }],
+      [`/batch-events/${id}`, 'GET', {}],
+      ['/limits', 'GET', {}],
+    ];
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: TOKEN_A }, { authorization: 'Basic abc' }]) {
+      for (const [path, , init] of requests) {
+        const res = await fetch(server.api + path, { ...init, headers });
+        assert.equal(res.status, 401, `${path} with ${JSON.stringify(headers)}`);
+        assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+        const body = (await res.json()) as ErrorResponse;
+        assert.equal(body.error.code, 'UNAUTHORIZED');
+      }
+    }
+    const res = await fetch(`${server.api}/batch-history`);
+    assertConforms('GET', '/batch-history', 401, await res.json());
+  });
+
+  it("keeps each workspace's batches invisible to the others", async () => {
+    const res = await upload(server.api, [{ name: 'a.png', data: docs.png }], { patient_id: 'patient-a' }, asA);
+    assert.equal(res.status, 202);
+    const { batch_id } = (await res.json()) as UploadResponse;
+
+    assert.equal((await getBatch(server.api, batch_id, asA)).id, batch_id);
+    const notFound = async (res: Response) => {
+      assert.equal(res.status, 404);
+      assert.equal(((await res.json()) as ErrorResponse).error.code, 'BATCH_NOT_FOUND');
+    };
+    await notFound(await fetch(`${server.api}/batch-status/${batch_id}`, { headers: asB }));
+    await notFound(await fetch(`${server.api}/batch/${batch_id}/cancel`, { method: 'POST', headers: asB }));
+    await notFound(await fetch(`${server.api}/batch-events/${batch_id}`, { headers: asB }));
+
+    const historyB = (await (await fetch(`${server.api}/batch-history`, { headers: asB })).json()) as BatchHistoryResponse;
+    assert.ok(!historyB.batches.some((b) => b.id === batch_id));
+    const historyA = (await (await fetch(`${server.api}/batch-history`, { headers: asA })).json()) as BatchHistoryResponse;
+    assert.ok(historyA.batches.some((b) => b.id === batch_id));
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Batch, BatchStatusResponse } from '@batch-uploader/protocol';
+import { startServer, type RunningServer } from '../src/server.js';
+import type { DemoConfig } from '../src/config.js';
+
+/** A fresh, private data folder. */
+export async function tempDir(prefix = 'batch-uploader-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Starts a real server on a free port with its own data folder; `close` removes it all. */
+export async function startTestServer(overrides: Partial<DemoConfig> = {}): Promise<RunningServer & { api: string; dataDir: string }> {
+  const dataDir = overrides.dataDir ?? (await tempDir());
+  const server = await startServer({ leaseMs: 2_000, ...overrides, dataDir });
+  return {
+    ...server,
+    api: server.url + server.config.basePath,
+    dataDir,
+    async close() {
+      await server.close();
+      if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One file of a test upload. */
+export interface UploadPart {
+  name: string;
+  data: Uint8Array;
+  type?: string;
+}
+
+/** Posts a multipart batch upload the way a browser form or curl -F does. */
+export async function upload(
+  api: string,
+  files: UploadPart[],
+  fields: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const form = new FormData();
+  for (const file of files) form.append('files', new Blob([file.data], { type: file.type ?? 'application/octet-stream' }), file.name);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  return fetch(`${api}/batch-upload`, { method: 'POST', body: form, headers });
+}
+
+/** Reads a batch's status. */
+export async function getBatch(api: string, batchId: string, headers: Record<string, string> = {}): Promise<Batch> {
+  const res = await fetch(`${api}/batch-status/${batchId}`, { headers });
+  if (!res.ok) throw new Error(`status ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as BatchStatusResponse).batch;
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Waits until the batch has reached a final status and returns it. */
+export function waitForFinished(api: string, batchId: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Batch> {
+  return waitFor(async () => {
+    const batch = await getBatch(api, batchId, headers);
+    return batch.finished_at ? batch : null;
+  }, timeoutMs, 100);
+}
+
+/** Every file below `dir`, as paths relative to it. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1)).sort();
+}

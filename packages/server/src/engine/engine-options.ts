@@ -1,0 +1,108 @@
+import type { BlobStore } from '../store/blob-store.js';
+import type { Store } from '../store/store.js';
+import type { Processor } from '../processors/processor.js';
+import { silentLogger, type Logger } from '../logger.js';
+
+/** Options of {@link BatchEngine}. */
+export interface BatchEngineOptions {
+  /** Records of batches and files; the file records are the queue. */
+  store: Store;
+  /** Where file bytes are kept. */
+  blobs: BlobStore;
+  /** What is done with each file. */
+  processor: Processor;
+  /** Files processed at once by this process. @default 3 */
+  concurrency?: number;
+  /**
+   * How long a claim holds a file before another worker may take it over. Renewed
+   * every third of it while the work goes on; a crashed worker's files run again after it.
+   * @default 15000
+   */
+  leaseMs?: number;
+  /** Claims of one file before it fails for good (crashes and transient errors alike). @default 3 */
+  maxAttempts?: number;
+  /** Retry delays after a transient error: exponential from `baseMs`, capped at `maxMs`, jittered. @default { baseMs: 1000, maxMs: 60000 } */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Longest time one processing run may take before it is aborted and the file fails. @default 120000 */
+  processingTimeoutMs?: number;
+  /** Simulated extra time per file, for demos. @default 0 */
+  processingDelayMs?: number;
+  /** How often idle workers look for work that another process queued. @default 1000 */
+  pollIntervalMs?: number;
+  /** How long `close()` lets running files finish before interrupting them. @default 10000 */
+  shutdownGraceMs?: number;
+  /** Retention of file bytes and batch records. */
+  retention?: {
+    /** Bytes are removed this long after their batch finished. @default 86400000 (24 h) */
+    blobsAfterMs?: number;
+    /** Batch records are removed this long after they finished; null keeps them. @default null */
+    batchesAfterMs?: number | null;
+    /** How often retention runs. @default 600000 (10 min) */
+    sweepIntervalMs?: number;
+  };
+  /** Identifies this process in leases. @default a random id */
+  instanceId?: string;
+  /** Where the engine logs (ids and counts only). @default silent */
+  logger?: Logger;
+}
+
+/** Defaults of {@link BatchEngineOptions}. */
+export const ENGINE_DEFAULTS = Object.freeze({
+  concurrency: 3,
+  leaseMs: 15_000,
+  maxAttempts: 3,
+  backoff: Object.freeze({ baseMs: 1_000, maxMs: 60_000 }),
+  processingTimeoutMs: 120_000,
+  processingDelayMs: 0,
+  pollIntervalMs: 1_000,
+  shutdownGraceMs: 10_000,
+  retention: Object.freeze({ blobsAfterMs: 24 * 3_600_000, batchesAfterMs: null as number | null, sweepIntervalMs: 600_000 }),
+});
+
+/** Options with every default filled in. */
+export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention' | 'backoff'>> & {
+  backoff: { baseMs: number; maxMs: number };
+  retention: { blobsAfterMs: number; batchesAfterMs: number | null; sweepIntervalMs: number };
+};
+
+/** Fills defaults and rejects values that cannot work, saying which option is wrong. */
+export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => string): ResolvedEngineOptions {
+  for (const key of ['store', 'blobs', 'processor'] as const) {
+    if (!options[key]) throw new TypeError(`BatchEngine: the "${key}" option is required.`);
+  }
+  const resolved: ResolvedEngineOptions = {
+    store: options.store,
+    blobs: options.blobs,
+    processor: options.processor,
+    concurrency: options.concurrency ?? ENGINE_DEFAULTS.concurrency,
+    leaseMs: options.leaseMs ?? ENGINE_DEFAULTS.leaseMs,
+    maxAttempts: options.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts,
+    backoff: { ...ENGINE_DEFAULTS.backoff, ...options.backoff },
+    processingTimeoutMs: options.processingTimeoutMs ?? ENGINE_DEFAULTS.processingTimeoutMs,
+    processingDelayMs: options.processingDelayMs ?? ENGINE_DEFAULTS.processingDelayMs,
+    pollIntervalMs: options.pollIntervalMs ?? ENGINE_DEFAULTS.pollIntervalMs,
+    shutdownGraceMs: options.shutdownGraceMs ?? ENGINE_DEFAULTS.shutdownGraceMs,
+    retention: { ...ENGINE_DEFAULTS.retention, ...options.retention },
+    instanceId: options.instanceId ?? makeId(),
+    logger: options.logger ?? silentLogger,
+  };
+  const positive: [string, number][] = [
+    ['concurrency', resolved.concurrency],
+    ['leaseMs', resolved.leaseMs],
+    ['maxAttempts', resolved.maxAttempts],
+    ['processingTimeoutMs', resolved.processingTimeoutMs],
+    ['pollIntervalMs', resolved.pollIntervalMs],
+    ['backoff.baseMs', resolved.backoff.baseMs],
+    ['retention.sweepIntervalMs', resolved.retention.sweepIntervalMs],
+  ];
+  for (const [name, value] of positive) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new RangeError(`BatchEngine: "${name}" must be a positive number, got ${String(value)}.`);
+    }
+  }
+  if (!Number.isInteger(resolved.concurrency)) throw new RangeError('BatchEngine: "concurrency" must be a whole number.');
+  if (resolved.leaseMs < 100) throw new RangeError('BatchEngine: "leaseMs" must be at least 100 ms.');
+  if (resolved.processingDelayMs < 0) throw new RangeError('BatchEngine: "processingDelayMs" cannot be negative.');
+  if (resolved.retention.blobsAfterMs < 0) throw new RangeError('BatchEngine: "retention.blobsAfterMs" cannot be negative.');
+  return resolved;
+}

@@ -1,0 +1,38 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ApiError } from './api-error.js';
+import { errorFields, type Logger } from '../logger.js';
+
+/** Answers every route the router does not know with the error envelope. */
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(new ApiError('NOT_FOUND'));
+};
+
+/**
+ * The one place errors become responses. Client errors answer with their code; the
+ * rest answer 500 with a generic message and are logged by class and code only.
+ */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      logger.error({ method: req.method, route: req.route?.path, ...errorFields(error) }, 'request failed');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (apiError.code === 'UNAUTHORIZED') res.set('WWW-Authenticate', 'Bearer');
+    res.status(apiError.status).json(apiError.toJSON());
+  };
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const status = (error as { status?: unknown; type?: unknown } | null)?.status;
+  // Body parsers of the host app raise 4xx errors with `status`; keep them client errors.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 413) return new ApiError('FILE_TOO_LARGE');
+    return new ApiError('BAD_REQUEST');
+  }
+  return new ApiError('INTERNAL');
+}

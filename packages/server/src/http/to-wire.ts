@@ -1,0 +1,57 @@
+import {
+  progressPercent,
+  type Batch,
+  type BatchFile,
+  type BatchStatus,
+  type BatchSummary,
+} from '@batch-uploader/protocol';
+import type { BatchRecord, FileRecord } from '../store/records.js';
+
+/** A batch's status, derived from its counts and whether it was cancelled. */
+export function batchStatus(batch: BatchRecord): BatchStatus {
+  const c = batch.counts;
+  if (batch.cancelled_at) return 'cancelled';
+  if (c.pending + c.processing === 0) return c.failed === batch.total_files && batch.total_files > 0 ? 'failed' : 'completed';
+  if (c.processing + c.completed + c.failed > 0) return 'processing';
+  return 'pending';
+}
+
+/** The wire form of a batch without files. */
+export function toWireSummary(batch: BatchRecord): BatchSummary {
+  return {
+    id: batch.id,
+    status: batchStatus(batch),
+    total_files: batch.total_files,
+    progress: { ...batch.counts, percent: progressPercent(batch.counts) },
+    priority: batch.priority,
+    patient_id: batch.patient_id,
+    template_id: batch.template_id,
+    encounter_id: batch.encounter_id,
+    created_at: batch.created_at.toISOString(),
+    updated_at: batch.updated_at.toISOString(),
+    finished_at: batch.finished_at?.toISOString() ?? null,
+  };
+}
+
+/** The wire form of a file record. */
+export function toWireFile(file: FileRecord): BatchFile {
+  const wire: BatchFile = {
+    file_id: file.id,
+    filename: file.filename,
+    status: file.status,
+    size: file.size,
+    detected_type: file.detected_type,
+    attempts: file.attempts,
+    created_at: file.created_at.toISOString(),
+  };
+  if (file.started_at) wire.started_at = file.started_at.toISOString();
+  if (file.completed_at) wire.completed_at = file.completed_at.toISOString();
+  if ((file.status === 'failed' || file.status === 'cancelled') && file.error) wire.error = file.error;
+  if (file.status === 'completed') wire.result = file.result ?? null;
+  return wire;
+}
+
+/** The wire form of a batch with its files. */
+export function toWireBatch(batch: BatchRecord, files: FileRecord[]): Batch {
+  return { ...toWireSummary(batch), files: files.map(toWireFile) };
+}

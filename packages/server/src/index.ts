@@ -1,0 +1,34 @@
+export { createBatchRouter } from './router.js';
+export type { Authenticate, BatchRouterOptions, Caller } from './router-options.js';
+export { BatchEngine } from './engine/batch-engine.js';
+export { ENGINE_DEFAULTS } from './engine/engine-options.js';
+export type { BatchEngineOptions } from './engine/engine-options.js';
+export { BatchEvents } from './engine/batch-events.js';
+export type { BatchChange } from './engine/batch-events.js';
+export { sweepQuarantine } from './http/quarantine-storage.js';
+export { sanitizeFilename } from './http/filename.js';
+export { ApiError } from './http/api-error.js';
+export { batchStatus, toWireBatch, toWireSummary } from './http/to-wire.js';
+export type { Store } from './store/store.js';
+export type { BlobStore } from './store/blob-store.js';
+export { BlobNotFoundError } from './store/blob-store.js';
+export { PRIORITY_OFFSET_MS } from './store/records.js';
+export type {
+  BatchRecord,
+  BatchWithFiles,
+  ClaimedFile,
+  FileCounts,
+  FileOutcome,
+  FileRecord,
+  FileTransition,
+  HistoryCursor,
+  NewBatch,
+  NewFile,
+} from './store/records.js';
+export { LocalBlobStore } from './stores/local/index.js';
+export type { LocalBlobStoreOptions } from './stores/local/index.js';
+export { PermanentError, TransientError, isPermanentError, isTransientError } from './processors/processor.js';
+export type { Processor, ProcessorContext, ProcessorFile } from './processors/processor.js';
+export { SNIFF_BYTES, sniffType } from './processors/inspect/sniff-type.js';
+export { silentLogger } from './logger.js';
+export type { Logger } from './logger.js';

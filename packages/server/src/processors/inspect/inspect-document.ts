@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { ACCEPTED_TYPES, type InspectionResult } from '@batch-uploader/protocol';
+import { INSPECT_DEFAULTS } from './defaults.js';
+import { fileError } from './file-error.js';
+import { SNIFF_BYTES, sniffType } from './sniff-type.js';
+
+/** Options of {@link inspectDocument}. */
+export interface InspectDocumentOptions {
+  /** Most characters of PDF text returned; 0 returns none. @default 2000 */
+  maxTextChars?: number;
+}
+
+/**
+ * Inspects a document's bytes and returns its facts. The type is sniffed from the bytes;
+ * PDFs are parsed strictly and every image page is fully decoded, so damaged files fail.
+ * Throws a `PermanentError` whose code is a `FILE_ERRORS` key when the file is bad.
+ */
+export async function inspectDocument(
+  bytes: Uint8Array,
+  options: InspectDocumentOptions = {},
+): Promise<InspectionResult> {
+  if (bytes.length === 0) throw fileError('EMPTY_DOCUMENT');
+  const detected = await sniffType(bytes.subarray(0, SNIFF_BYTES));
+  if (detected === null || !(ACCEPTED_TYPES as readonly string[]).includes(detected)) {
+    throw fileError('UNSUPPORTED_TYPE');
+  }
+  const base: InspectionResult = {
+    detected_type: detected,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+  // Parsers load on demand so that importing this folder (for sniffType) never pulls
+  // pdfjs and sharp into the main thread.
+  if (detected === 'application/pdf') {
+    const { inspectPdf } = await import('./inspect-pdf.js');
+    const maxTextChars = options.maxTextChars ?? INSPECT_DEFAULTS.maxTextChars;
+    return { ...base, ...(await inspectPdf(bytes, { maxTextChars })) };
+  }
+  const { inspectImage } = await import('./inspect-image.js');
+  return { ...base, ...(await inspectImage(bytes)) };
+}
+
+/** Loads the parsers ahead of the first document, so a fresh thread's first file is not slower. */
+export async function loadParsers(): Promise<void> {
+  await Promise.all([import('./inspect-pdf.js'), import('./inspect-image.js')]);
+}

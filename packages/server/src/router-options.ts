@@ -1,0 +1,66 @@
+import type { Request } from 'express';
+import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
+import type { BatchEngine } from './engine/batch-engine.js';
+import { silentLogger, type Logger } from './logger.js';
+
+/** Who is calling: every read and write is scoped to this workspace. */
+export interface Caller {
+  workspace_id: string;
+}
+
+/**
+ * The host application's authentication: return the caller, or null to answer 401.
+ * Receives one state object so that fields can be added later without breaking hooks.
+ */
+export type Authenticate = (state: { req: Request }) => Caller | null | Promise<Caller | null>;
+
+/** Options of {@link createBatchRouter}. */
+export interface BatchRouterOptions {
+  /** The processing engine; its store and blob store keep what is uploaded. */
+  engine: BatchEngine;
+  /** Who is calling. @example ({ req }) => tokens.get(req.get('authorization') ?? '') ?? null */
+  authenticate: Authenticate;
+  /** Private folder where uploads wait while they stream in. Never served. */
+  uploadDir: string;
+  /** Per-request limits. @default DEFAULT_LIMITS (50 files, 50 MB each, PDF and images) */
+  limits?: Partial<Limits>;
+  /** Live events: heartbeat and store-polling periods. @default { heartbeatMs: 15000, pollMs: 2000 } */
+  events?: { heartbeatMs?: number; pollMs?: number };
+  /** Where the router logs (ids and counts only). @default silent */
+  logger?: Logger;
+}
+
+/** Options with defaults filled in. */
+export interface ResolvedRouterOptions {
+  engine: BatchEngine;
+  authenticate: Authenticate;
+  uploadDir: string;
+  limits: Limits;
+  events: { heartbeatMs: number; pollMs: number };
+  logger: Logger;
+}
+
+/** Fills defaults and rejects options that cannot work, naming the option. */
+export function resolveRouterOptions(options: BatchRouterOptions): ResolvedRouterOptions {
+  if (!options.engine) throw new TypeError('createBatchRouter: the "engine" option is required.');
+  if (typeof options.authenticate !== 'function') {
+    throw new TypeError('createBatchRouter: "authenticate" must be a function returning the caller or null.');
+  }
+  if (!options.uploadDir) throw new TypeError('createBatchRouter: the "uploadDir" option is required.');
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (!Number.isInteger(limits.max_files) || limits.max_files < 1) {
+    throw new RangeError('createBatchRouter: "limits.max_files" must be a whole number of at least 1.');
+  }
+  if (!Number.isFinite(limits.max_file_size) || limits.max_file_size < 1) {
+    throw new RangeError('createBatchRouter: "limits.max_file_size" must be a positive number of bytes.');
+  }
+  if (limits.accepted_types.length === 0) throw new RangeError('createBatchRouter: "limits.accepted_types" cannot be empty.');
+  return {
+    engine: options.engine,
+    authenticate: options.authenticate,
+    uploadDir: options.uploadDir,
+    limits,
+    events: { heartbeatMs: 15_000, pollMs: 2_000, ...options.events },
+    logger: options.logger ?? silentLogger,
+  };
+}

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { ApiError } from './http/api-error.js';
+import { errorMiddleware, notFound } from './http/error-middleware.js';
+import { prepareQuarantine } from './http/quarantine-storage.js';
+import { cancelHandler } from './handlers/cancel-handler.js';
+import { eventsHandler } from './handlers/events-handler.js';
+import { historyHandler } from './handlers/history-handler.js';
+import { limitsHandler } from './handlers/limits-handler.js';
+import { statusHandler } from './handlers/status-handler.js';
+import { uploadHandler } from './handlers/upload-handler.js';
+import { resolveRouterOptions, type BatchRouterOptions } from './router-options.js';
+
+/**
+ * The batch API as an Express router, to mount under a prefix of the host's choosing:
+ * `app.use('/api/gp', createBatchRouter({ engine, authenticate, uploadDir }))`.
+ * Every route runs `authenticate` first and sees only the caller's workspace.
+ */
+export function createBatchRouter(options: BatchRouterOptions): Router {
+  const resolved = resolveRouterOptions(options);
+  const ready = prepareQuarantine(resolved.uploadDir);
+  const router = Router();
+
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(async (req, res, next) => {
+    await ready;
+    const caller = await resolved.authenticate({ req });
+    if (!caller || typeof caller.workspace_id !== 'string' || caller.workspace_id === '') {
+      throw new ApiError('UNAUTHORIZED');
+    }
+    res.locals.caller = caller;
+    next();
+  });
+
+  router.get('/limits', limitsHandler(resolved));
+  router.post('/batch-upload', uploadHandler(resolved));
+  router.get('/batch-status/:batch_id', statusHandler(resolved));
+  router.get('/batch-history', historyHandler(resolved));
+  router.post('/batch/:batch_id/cancel', cancelHandler(resolved));
+  router.get('/batch-events/:batch_id', eventsHandler(resolved));
+
+  router.use(notFound);
+  router.use(errorMiddleware(resolved.logger));
+  return router;
+}

@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, in order: migration `n` brings `user_version` from `n` to `n + 1`.
+ * Append new migrations; never edit one that has shipped.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS batches (
+    id            TEXT PRIMARY KEY,
+    workspace_id  TEXT NOT NULL,
+    priority      TEXT NOT NULL CHECK (priority IN ('high', 'normal', 'low')),
+    patient_id    TEXT,
+    template_id   TEXT,
+    encounter_id  TEXT,
+    total_files   INTEGER NOT NULL,
+    claim_key     INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    cancelled_at  INTEGER,
+    cancel_error  TEXT,
+    finished_at   INTEGER
+  ) STRICT;
+
+  CREATE INDEX IF NOT EXISTS batches_history ON batches (workspace_id, created_at DESC, id DESC);
+  CREATE INDEX IF NOT EXISTS batches_open ON batches (claim_key, id)
+    WHERE finished_at IS NULL AND cancelled_at IS NULL;
+  CREATE INDEX IF NOT EXISTS batches_finished ON batches (finished_at) WHERE finished_at IS NOT NULL;
+
+  CREATE TABLE IF NOT EXISTS files (
+    id                TEXT PRIMARY KEY,
+    batch_id          TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+    workspace_id      TEXT NOT NULL,
+    position          INTEGER NOT NULL,
+    filename          TEXT NOT NULL,
+    size              INTEGER NOT NULL,
+    declared_type     TEXT,
+    detected_type     TEXT,
+    blob_key          TEXT,
+    status            TEXT NOT NULL
+      CHECK (status IN ('pending', 'processing', 'completed', 'failed', 'cancelled')),
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    error             TEXT,
+    result            TEXT,
+    created_at        INTEGER NOT NULL,
+    started_at        INTEGER,
+    completed_at      INTEGER,
+    run_after         INTEGER,
+    lease_owner       TEXT,
+    lease_token       TEXT,
+    lease_expires_at  INTEGER,
+    blob_purged_at    INTEGER
+  ) STRICT;
+
+  CREATE INDEX IF NOT EXISTS files_batch_status ON files (batch_id, status, position);
+  CREATE INDEX IF NOT EXISTS files_leases ON files (lease_expires_at) WHERE status = 'processing';
+  CREATE INDEX IF NOT EXISTS files_unpurged ON files (batch_id)
+    WHERE blob_key IS NOT NULL AND blob_purged_at IS NULL;
+  `,
+];
+
+/** Opens (creating its folder and file if needed) a database with the current schema. */
+export async function openDatabase(path: string): Promise<Database.Database> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Sets connection pragmas and brings the schema up to date; safe to run from several processes at once. */
+function migrate(db: Database.Database): void {
+  // busy_timeout first: switching to WAL needs a lock another process may hold.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+
+  // IMMEDIATE so that two processes opening a fresh file do not both run a migration.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `SQLite store: the database schema (version ${version}) is newer than this server supports (${MIGRATIONS.length}); upgrade the server.`,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import type { NewFile } from '../store/records.js';
+import {
+  CANCELLED,
+  CORRUPT,
+  LONG_LEASE_MS,
+  SHORT_LEASE_MS,
+  WORKER_LOST,
+  fileOf,
+  mustClaim,
+  newBatch,
+  newFiles,
+  seed,
+  sleep,
+  summaryOf,
+} from './store-fixtures.js';
+import type { StoreTest } from './store-fixtures.js';
+
+/** Registers the cases about the processing queue: claims, leases, release and reclaim. */
+export function queueCases(test: StoreTest): void {
+  test('nothing is claimed from an empty queue', async (store) => {
+    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+  });
+
+  test('a claimed file is processing under a fresh lease and carries its batch', async (store) => {
+    const { batch, files } = await seed(store, 2);
+    const claimed = await mustClaim(store, 30_000, 'worker-7');
+    assert.equal(claimed.file.id, files[0]!.id);
+    assert.equal(claimed.file.status, 'processing');
+    assert.equal(claimed.file.attempts, 1);
+    assert.equal(claimed.file.lease_owner, 'worker-7');
+    assert.ok(claimed.file.started_at instanceof Date);
+    assert.ok(claimed.file.lease_expires_at instanceof Date);
+    const leaseMs = claimed.file.lease_expires_at.getTime() - claimed.file.started_at.getTime();
+    assert.ok(Math.abs(leaseMs - 30_000) < 1_000, `lease lasts leaseMs (got ${leaseMs})`);
+    assert.equal(claimed.batch.id, batch.id);
+    assert.equal(claimed.batch.counts.processing, 1);
+    assert.ok(typeof claimed.token === 'string' && claimed.token.length > 0);
+    assert.deepEqual(await fileOf(store, batch, claimed.file.id), claimed.file);
+
+    const next = await mustClaim(store);
+    assert.notEqual(next.token, claimed.token);
+  });
+
+  test('claims follow priority then age then position', async (store) => {
+    // Created oldest first, so age alone would give the opposite order for priorities.
+    const reversed = (files: NewFile[]): NewFile[] => [...files].reverse();
+    const create = async (priority: 'high' | 'normal' | 'low'): Promise<NewFile[]> => {
+      const files = newFiles(2);
+      await store.createBatch(newBatch({ priority }), reversed(files));
+      await sleep(5);
+      return files;
+    };
+    const low = await create('low');
+    const olderNormal = await create('normal');
+    const newerNormal = await create('normal');
+    const high = await create('high');
+
+    const claimed: string[] = [];
+    for (let i = 0; i < 8; i++) claimed.push((await mustClaim(store)).file.id);
+    assert.deepEqual(
+      claimed,
+      [...high, ...olderNormal, ...newerNormal, ...low].map((f) => f.id),
+    );
+    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+  });
+
+  test('priority orders batches created at the same moment: high, then normal, then low', async (store) => {
+    const low = await seed(store, 1, { priority: 'low' });
+    const normal = await seed(store, 1, { priority: 'normal' });
+    const high = await seed(store, 1, { priority: 'high' });
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await mustClaim(store)).batch.id);
+    assert.deepEqual(order, [high.batch.id, normal.batch.id, low.batch.id]);
+  });
+
+  test('two concurrent claimers never get the same file', async (store) => {
+    const { files } = await seed(store, 30);
+    const claims = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => store.claimFile({ owner: `worker-${i}`, leaseMs: LONG_LEASE_MS })),
+    );
+    const won = claims.filter((c) => c !== null);
+    assert.equal(won.length, 30);
+    assert.equal(claims.length - won.length, 20);
+    assert.deepEqual(new Set(won.map((c) => c.file.id)), new Set(files.map((f) => f.id)));
+    assert.equal(new Set(won.map((c) => c.token)).size, 30);
+    assert.ok(won.every((c) => c.file.attempts === 1));
+  });
+
+  test('a wrong token changes nothing', async (store) => {
+    const { batch } = await seed(store, 1);
+    const held = await mustClaim(store);
+    const before = await store.getBatch(batch.workspace_id, batch.id);
+    await sleep(5);
+
+    assert.equal(await store.renewLease(held.file.id, 'not-the-token', LONG_LEASE_MS * 2), false);
+    assert.equal(await store.finishFile(held.file.id, 'not-the-token', { status: 'completed', result: 1 }), null);
+    assert.equal(
+      await store.releaseFile(held.file.id, 'not-the-token', { delayMs: 0, error: CORRUPT, refundAttempt: true }),
+      null,
+    );
+    assert.equal(await store.renewLease('no-such-file', held.token, LONG_LEASE_MS), false);
+    assert.deepEqual(await store.getBatch(batch.workspace_id, batch.id), before);
+  });
+
+  test('a worker that lost its lease writes nothing', async (store) => {
+    const { batch } = await seed(store, 1);
+    const lost = await mustClaim(store, SHORT_LEASE_MS, 'worker-a');
+    await sleep(SHORT_LEASE_MS * 2);
+    await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST });
+    const current = await mustClaim(store, LONG_LEASE_MS, 'worker-b');
+    assert.equal(current.file.id, lost.file.id);
+    const before = await store.getBatch(batch.workspace_id, batch.id);
+
+    assert.equal(await store.renewLease(lost.file.id, lost.token, LONG_LEASE_MS), false);
+    assert.equal(await store.finishFile(lost.file.id, lost.token, { status: 'completed', result: 'stale' }), null);
+    assert.equal(await store.releaseFile(lost.file.id, lost.token, { delayMs: 0, error: null, refundAttempt: true }), null);
+    assert.deepEqual(await store.getBatch(batch.workspace_id, batch.id), before);
+
+    assert.ok(await store.finishFile(current.file.id, current.token, { status: 'completed', result: 'fresh' }));
+    assert.equal(
+      await store.finishFile(current.file.id, current.token, { status: 'completed', result: 'again' }),
+      null,
+      'a finished file is held by no one',
+    );
+    assert.equal(await store.renewLease(current.file.id, current.token, LONG_LEASE_MS), false);
+    assert.equal((await fileOf(store, batch, current.file.id)).result, 'fresh');
+  });
+
+  test('renewing a lease keeps the file held past its first expiry', async (store) => {
+    const { batch } = await seed(store, 1);
+    const held = await mustClaim(store, SHORT_LEASE_MS * 2);
+    assert.equal(await store.renewLease(held.file.id, held.token, LONG_LEASE_MS), true);
+    await sleep(SHORT_LEASE_MS * 3);
+    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST }), []);
+    const file = await fileOf(store, batch, held.file.id);
+    assert.equal(file.status, 'processing');
+    assert.ok(file.lease_expires_at!.getTime() > held.file.lease_expires_at!.getTime());
+    assert.ok(await store.finishFile(held.file.id, held.token, { status: 'completed', result: null }));
+  });
+
+  test('an expired lease is reclaimed and counts an attempt', async (store) => {
+    const { batch } = await seed(store, 2);
+    const first = await mustClaim(store, SHORT_LEASE_MS);
+    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 3, error: WORKER_LOST }), [], 'not expired yet');
+    await sleep(SHORT_LEASE_MS * 2);
+
+    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 3, error: WORKER_LOST }), [
+      { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: false },
+    ]);
+    const back = await fileOf(store, batch, first.file.id);
+    assert.equal(back.status, 'pending');
+    assert.equal(back.lease_owner, null);
+    assert.equal(back.lease_expires_at, null);
+    assert.equal(back.attempts, 1);
+
+    const again = await mustClaim(store);
+    assert.equal(again.file.id, first.file.id, 'it is claimable at once, ahead of later positions');
+    assert.equal(again.file.attempts, 2);
+    assert.deepEqual(again.file.started_at, first.file.started_at, 'started_at is set on the first claim only');
+  });
+
+  test('a file that exhausted its attempts fails with the given error', async (store) => {
+    const { batch } = await seed(store, 1);
+    const held = await mustClaim(store, SHORT_LEASE_MS);
+    await sleep(SHORT_LEASE_MS * 2);
+    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 1, error: WORKER_LOST }), [
+      { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true },
+    ]);
+    const file = await fileOf(store, batch, held.file.id);
+    assert.equal(file.status, 'failed');
+    assert.deepEqual(file.error, WORKER_LOST);
+    assert.ok(file.completed_at instanceof Date);
+    assert.equal(file.lease_owner, null);
+    assert.ok((await summaryOf(store, batch)).finished_at instanceof Date);
+    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.finishFile(held.file.id, held.token, { status: 'completed', result: 1 }), null);
+  });
+
+  test('release with refundAttempt gives the attempt back', async (store) => {
+    const { batch } = await seed(store, 1);
+    const first = await mustClaim(store);
+    assert.deepEqual(await store.releaseFile(first.file.id, first.token, { delayMs: 0, error: CORRUPT, refundAttempt: true }), {
+      batch_id: batch.id,
+      workspace_id: batch.workspace_id,
+      batch_finished: false,
+    });
+    const released = await fileOf(store, batch, first.file.id);
+    assert.equal(released.status, 'pending');
+    assert.equal(released.attempts, 0);
+    assert.deepEqual(released.error, CORRUPT, 'the last error seen is kept');
+    assert.equal(released.lease_owner, null);
+
+    const second = await mustClaim(store);
+    assert.equal(second.file.attempts, 1);
+    await store.releaseFile(second.file.id, second.token, { delayMs: 0, error: null, refundAttempt: false });
+    const kept = await fileOf(store, batch, first.file.id);
+    assert.equal(kept.attempts, 1, 'without a refund the attempt counts');
+    assert.deepEqual(kept.error, CORRUPT, 'releasing with no new error keeps the last one');
+    assert.equal((await mustClaim(store)).file.attempts, 2);
+  });
+
+  test('a released file waits delayMs before it is claimable', async (store) => {
+    const { batch } = await seed(store, 1);
+    const held = await mustClaim(store);
+    await store.releaseFile(held.file.id, held.token, { delayMs: 250, error: CORRUPT, refundAttempt: false });
+    const waiting = await fileOf(store, batch, held.file.id);
+    assert.ok(waiting.run_after instanceof Date);
+    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    await sleep(350);
+    assert.equal((await mustClaim(store)).file.id, held.file.id);
+  });
+
+  test('cancelled batches are never claimed', async (store) => {
+    const cancelled = await seed(store, 3);
+    const open = await seed(store, 1);
+    await store.cancelBatch(cancelled.batch.workspace_id, cancelled.batch.id, CANCELLED);
+    assert.equal((await mustClaim(store)).batch.id, open.batch.id);
+    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+  });
+
+  test('a file released after its batch was cancelled is cancelled, not queued again', async (store) => {
+    const { batch } = await seed(store, 2);
+    const held = await mustClaim(store);
+    await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
+    const transition = await store.releaseFile(held.file.id, held.token, { delayMs: 0, error: CORRUPT, refundAttempt: true });
+    assert.equal(transition?.batch_finished, true);
+    assert.equal((await fileOf(store, batch, held.file.id)).status, 'cancelled');
+    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+  });
+
+  test('an expired file of a cancelled batch is cancelled, not queued again', async (store) => {
+    const { batch } = await seed(store, 1);
+    const held = await mustClaim(store, SHORT_LEASE_MS);
+    await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
+    await sleep(SHORT_LEASE_MS * 2);
+    const transitions = await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST });
+    assert.deepEqual(transitions, [{ batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true }]);
+    assert.equal((await fileOf(store, batch, held.file.id)).status, 'cancelled');
+    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+  });
+}

@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import type { Store } from '../store/store.js';
+import { batchCases } from './store-cases-batches.js';
+import { queueCases } from './store-cases-queue.js';
+import { retentionCases } from './store-cases-retention.js';
+import type { StoreTest } from './store-fixtures.js';
+
+/** What a host hands the store suite: a store over empty storage, and how to remove that storage. */
+export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+
+/**
+ * Registers the `Store` conformance tests with `node:test`. A store is correct when it passes them.
+ *
+ * `makeStore` is called once per test and must give a store over storage of its own (a
+ * fresh file, a fresh database): the queue is shared by everything in one store, so tests
+ * could otherwise claim each other's files. The suite calls `init()` and `close()` itself.
+ * @example
+ * runStoreConformanceSuite('MyStore', async () => {
+ *   const db = `test_${randomUUID()}`;
+ *   return { store: new MyStore({ db }), cleanup: () => dropDatabase(db) };
+ * });
+ */
+export function runStoreConformanceSuite(name: string, makeStore: MakeStore): void {
+  const test: StoreTest = (title, fn) => {
+    void it(title, async () => {
+      const { store, cleanup } = await makeStore();
+      try {
+        await store.init();
+        await fn(store);
+      } finally {
+        try {
+          await store.close();
+        } finally {
+          await cleanup();
+        }
+      }
+    });
+  };
+
+  void describe(`${name} conforms to the Store contract`, () => {
+    void describe('batches', () => batchCases(test));
+    void describe('queue', () => queueCases(test));
+    void describe('retention', () => retentionCases(test));
+  });
+}

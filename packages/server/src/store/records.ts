@@ -117,6 +117,13 @@ export interface HistoryCursor {
   id: string;
 }
 
+/**
+ * How far each claim moves its batch back in the claim order. A long batch thus shares
+ * the workers with batches uploaded after it instead of blocking them until it ends,
+ * while batches far apart in time, or in priority, keep their order.
+ */
+export const CLAIM_STEP_MS = 2_000;
+
 /** How far ahead of (or behind) its age a batch's priority puts it in the queue. */
 export const PRIORITY_OFFSET_MS: Readonly<Record<BatchPriority, number>> = Object.freeze({
   high: -10 * 60_000,

@@ -49,8 +49,9 @@ export interface Store {
 
   /**
    * Atomically takes the next pending file whose `run_after` has passed, ordered by the
-   * batch's claim order (created_at + PRIORITY_OFFSET_MS[priority]), then batch id, then
-   * position. The file becomes `processing`, `attempts` grows by one, `started_at` is set
+   * batch's claim order (created_at + PRIORITY_OFFSET_MS[priority] + CLAIM_STEP_MS for
+   * every claim already made in it), then batch id, then position. The file becomes
+   * `processing`, `attempts` grows by one, `started_at` is set
    * on the first claim, and a fresh token with a lease of `leaseMs` is issued.
    * Files of cancelled batches are never claimed. Null when nothing is ready.
    */

@@ -42,14 +42,13 @@ export function queueCases(test: StoreTest): void {
     assert.notEqual(next.token, claimed.token);
   });
 
-  test('claims follow priority then age then position', async (store) => {
+  test('claims follow priority then age', async (store) => {
     // Created oldest first, so age alone would give the opposite order for priorities.
-    const reversed = (files: NewFile[]): NewFile[] => [...files].reverse();
-    const create = async (priority: 'high' | 'normal' | 'low'): Promise<NewFile[]> => {
-      const files = newFiles(2);
-      await store.createBatch(newBatch({ priority }), reversed(files));
+    const create = async (priority: 'high' | 'normal' | 'low'): Promise<NewFile> => {
+      const files = newFiles(1);
+      await store.createBatch(newBatch({ priority }), files);
       await sleep(5);
-      return files;
+      return files[0]!;
     };
     const low = await create('low');
     const olderNormal = await create('normal');
@@ -57,12 +56,27 @@ export function queueCases(test: StoreTest): void {
     const high = await create('high');
 
     const claimed: string[] = [];
-    for (let i = 0; i < 8; i++) claimed.push((await mustClaim(store)).file.id);
-    assert.deepEqual(
-      claimed,
-      [...high, ...olderNormal, ...newerNormal, ...low].map((f) => f.id),
-    );
+    for (let i = 0; i < 4; i++) claimed.push((await mustClaim(store)).file.id);
+    assert.deepEqual(claimed, [high, olderNormal, newerNormal, low].map((f) => f.id));
     assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+  });
+
+  test('the files of one batch are claimed in position order', async (store) => {
+    const files = newFiles(3);
+    await store.createBatch(newBatch(), [...files].reverse());
+    const claimed: string[] = [];
+    for (let i = 0; i < 3; i++) claimed.push((await mustClaim(store)).file.id);
+    assert.deepEqual(claimed, files.map((f) => f.id));
+  });
+
+  test('a long batch lets a batch uploaded just after it in, instead of blocking it to the end', async (store) => {
+    const long = await seed(store, 10);
+    await sleep(5);
+    const short = await seed(store, 2);
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) order.push((await mustClaim(store)).batch.id);
+    assert.equal(order[0], long.batch.id, 'the older batch goes first');
+    assert.ok(order.includes(short.batch.id), 'the younger batch advances while the long one is still running');
   });
 
   test('priority orders batches created at the same moment: high, then normal, then low', async (store) => {

@@ -12,7 +12,7 @@ export function retentionCases(test: StoreTest): void {
     const files = [...newFiles(2), rejectedFile(2)];
     const batch = await store.createBatch(newBatch(), files);
     await sleep(5);
-    const open = await seed(store, 1); // younger, so claimed after `batch`; it stays open
+    const open = await seed(store, 1, { priority: 'low' }); // claimed after `batch`; it stays open
     const purgeable = (olderThanMs: number, limit = 100): Promise<{ file_id: string; blob_key: string }[]> =>
       store.listPurgeableBlobs({ olderThanMs, limit });
 

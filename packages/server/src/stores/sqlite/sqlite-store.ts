@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { FileError } from '@batch-uploader/protocol';
-import { PRIORITY_OFFSET_MS } from '../../store/records.js';
+import { CLAIM_STEP_MS, PRIORITY_OFFSET_MS } from '../../store/records.js';
 import type {
   BatchRecord,
   BatchWithFiles,
@@ -205,7 +205,11 @@ export class SqliteStore implements Store {
            run_after = NULL, lease_owner = @owner, lease_token = @token, lease_expires_at = @now + @leaseMs
          WHERE id = @id RETURNING *`,
       ).get({ id: next.file_id, owner: input.owner, token, now, leaseMs }) as FileRow;
-      this.#touch(row.batch_id, now);
+      this.#sql('UPDATE batches SET updated_at = max(updated_at, ?), claim_key = claim_key + ? WHERE id = ?').run(
+        now,
+        CLAIM_STEP_MS,
+        row.batch_id,
+      );
       return { file: toFileRecord(row), batch: this.#batchById(row.batch_id) as BatchRecord, token };
     });
   }

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { runCli } from './run-cli.js';
+
+// Ctrl-C once stops cleanly (the summary says what went on); a second one exits at once.
+const interrupt = new AbortController();
+process.once('SIGINT', () => {
+  interrupt.abort();
+  process.once('SIGINT', () => process.exit(130));
+});
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  isTTY: Boolean(process.stderr.isTTY),
+  env: process.env,
+  signal: interrupt.signal,
+});

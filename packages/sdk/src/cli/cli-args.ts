@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { FIELD_PATTERN, MAX_FIELD_LENGTH, type BatchPriority } from '@batch-uploader/protocol';
+
+/** The command line, checked. */
+export interface CliArgs {
+  endpoint: string;
+  token: string | undefined;
+  patientId: string | undefined;
+  templateId: string | undefined;
+  encounterId: string | undefined;
+  priority: BatchPriority | undefined;
+  json: boolean;
+  paths: string[];
+}
+
+/** What `--help` prints. */
+export const USAGE = `Usage: batch-upload --endpoint URL [options] FILES_OR_FOLDERS...
+
+Uploads documents (PDF, PNG, JPEG, TIFF, WebP) to a batch-uploader server, in as
+many batches as the server's per-batch limit needs, and waits until every file
+is processed. Folders are searched recursively; hidden files are skipped.
+
+Options:
+  --endpoint URL        Batch API base URL, e.g. http://localhost:3000/api/gp
+                        (or BATCH_UPLOAD_ENDPOINT)
+  --token TOKEN         Bearer token (or BATCH_UPLOAD_TOKEN, which keeps it out
+                        of the process list)
+  --patient-id ID       Patient the documents belong to (never printed)
+  --template-id ID      Processing template
+  --encounter-id ID     Encounter (visit)
+  --priority LEVEL      high, normal or low
+  --json                Print the final status of every batch as JSON on stdout
+  -h, --help            Show this help
+
+Exit status: 0 every file completed, 1 some file failed or was refused,
+2 usage or connection error.`;
+
+/** A command line that cannot run; the message says what to fix. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses and checks argv (without node and script); `help` when -h/--help was given. */
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliArgs | 'help' {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        endpoint: { type: 'string' },
+        token: { type: 'string' },
+        'patient-id': { type: 'string' },
+        'template-id': { type: 'string' },
+        'encounter-id': { type: 'string' },
+        priority: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return 'help';
+
+  const endpoint = values.endpoint ?? env.BATCH_UPLOAD_ENDPOINT;
+  if (!endpoint) throw new UsageError('Missing --endpoint: the batch API URL, e.g. --endpoint http://localhost:3000/api/gp');
+  if (!/^https?:\/\//i.test(endpoint)) throw new UsageError('--endpoint must be an http:// or https:// URL.');
+  if (positionals.length === 0) throw new UsageError('Name at least one file or folder to upload.');
+  const priority = values.priority;
+  if (priority !== undefined && priority !== 'high' && priority !== 'normal' && priority !== 'low') {
+    throw new UsageError('--priority must be high, normal or low.');
+  }
+  return {
+    endpoint,
+    token: values.token ?? (env.BATCH_UPLOAD_TOKEN || undefined),
+    patientId: field('--patient-id', values['patient-id']),
+    templateId: field('--template-id', values['template-id']),
+    encounterId: field('--encounter-id', values['encounter-id']),
+    priority,
+    json: values.json,
+    paths: positionals,
+  };
+}
+
+// Checked here so a typo fails before minutes of uploading, with the server's own rule.
+function field(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (text.length > MAX_FIELD_LENGTH || !FIELD_PATTERN.test(text)) {
+    // The value itself is not echoed: it may be a patient id.
+    throw new UsageError(`${name} may hold up to ${MAX_FIELD_LENGTH} letters, digits and . _ : - characters.`);
+  }
+  return text;
+}

@@ -1,0 +1,206 @@
+import { relative } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Batch, Limits } from '@batch-uploader/protocol';
+import { BatchClient } from '../client/batch-client.js';
+import { isAbortError } from '../errors/abort.js';
+import { isApiError } from '../errors/api-error.js';
+import { expandPaths } from '../node/expand-paths.js';
+import { fileFromPath } from '../node/file-from-path.js';
+import { formatSummary } from '../session/selectors.js';
+import { readHead } from '../session/sniff-type.js';
+import { validateFiles, type Candidate } from '../session/validate-files.js';
+import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
+import { toJsonReport, type RefusedFile } from './json-report.js';
+import { createPlainReporter, createTtyReporter, type Reporter } from './reporter.js';
+
+/** Where the CLI reads its settings and writes its output; the real process, or a test's. */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  /** Draw live bars (true on a terminal) or write plain lines. */
+  isTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Fires on Ctrl-C: stop uploading and waiting. */
+  signal?: AbortSignal;
+}
+
+/** Exit statuses of `batch-upload`. */
+export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2 } as const);
+
+/** Runs `batch-upload` and resolves with its exit status (see {@link EXIT}). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: CliArgs;
+  try {
+    const parsed = parseCliArgs(argv, io.env);
+    if (parsed === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    args = parsed;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`batch-upload: ${error.message}\nRun batch-upload --help for usage.\n`);
+    return EXIT.usage;
+  }
+
+  const human = args.json ? io.stderr : io.stdout;
+  const say = (text: string) => human.write(`${text}\n`);
+  const { files: paths, problems } = await expandPaths(args.paths);
+  if (problems.length > 0) {
+    for (const problem of problems) {
+      const why = problem.reason === 'not-found' ? 'no such file or folder' : problem.reason === 'not-a-file' ? 'not a file or folder' : 'cannot be read';
+      io.stderr.write(`batch-upload: ${problem.path}: ${why}\n`);
+    }
+    return EXIT.usage;
+  }
+  if (paths.length === 0) {
+    io.stderr.write('batch-upload: the folders named hold no files.\n');
+    return EXIT.usage;
+  }
+
+  const client = new BatchClient({ endpoint: args.endpoint, ...(args.token ? { getAuthToken: () => args.token } : {}) });
+  let limits: Limits;
+  try {
+    limits = await client.getLimits(io.signal ? { signal: io.signal } : {});
+  } catch (error) {
+    io.stderr.write(`batch-upload: ${connectionMessage(error, args.endpoint)}\n`);
+    return EXIT.usage;
+  }
+
+  // Check every file before sending any, so a bad file is named up front.
+  const shown = new Map<string, string>();
+  const candidates: Candidate[] = await Promise.all(
+    paths.map(async (path, index) => {
+      const file = await fileFromPath(path);
+      const near = relative(process.cwd(), path);
+      shown.set(String(index), near && !near.startsWith('..') ? near : path);
+      return { id: String(index), file, head: await readHead(file) };
+    }),
+  );
+  // The CLI splits into batches itself, so only the per-file limits apply here.
+  const { accepted, rejected } = validateFiles(candidates, [], { ...limits, max_files: Number.MAX_SAFE_INTEGER });
+  const refused: RefusedFile[] = rejected.map((r) => ({ path: shown.get(r.id) ?? r.name, code: r.code, message: r.message }));
+  for (const r of refused) say(`refused ${r.path}: ${r.message}`);
+  if (accepted.length === 0) {
+    say(`Nothing to upload: ${refused.length} ${refused.length === 1 ? 'file was' : 'files were'} refused.`);
+    if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport([], refused), null, 2)}\n`);
+    return EXIT.failed;
+  }
+
+  const chunks: (typeof accepted)[] = [];
+  for (let i = 0; i < accepted.length; i += limits.max_files) chunks.push(accepted.slice(i, i + limits.max_files));
+  const totalBytes = accepted.reduce((sum, f) => sum + f.size, 0);
+  const reporter: Reporter = io.isTTY ? createTtyReporter(io.stderr) : createPlainReporter(human);
+  say(`Uploading ${accepted.length} ${accepted.length === 1 ? 'file' : 'files'} in ${chunks.length} ${chunks.length === 1 ? 'batch' : 'batches'}.`);
+
+  const run = new AbortController();
+  const stopOnSignal = () => run.abort(io.signal?.reason);
+  io.signal?.addEventListener('abort', stopOnSignal, { once: true });
+  const latest = new Map<string, Batch>();
+  const order: string[] = [];
+  const failedUploads: Array<{ files: number; message: string }> = [];
+  const watchers: Array<Promise<Batch>> = [];
+  const showProcessing = () => {
+    let finished = 0;
+    for (const batch of latest.values()) finished += batch.progress.completed + batch.progress.failed + batch.progress.cancelled;
+    reporter.processingProgress(finished, accepted.length - failedUploads.reduce((sum, f) => sum + f.files, 0));
+  };
+  let sentBefore = 0;
+  let fatal: unknown = null;
+
+  try {
+    for (const [index, chunk] of chunks.entries()) {
+      const label = `batch ${index + 1}/${chunks.length}`;
+      let response;
+      try {
+        response = await client.upload(
+          chunk.map((f) => f.file!),
+          {
+            fields: {
+              ...(args.patientId ? { patient_id: args.patientId } : {}),
+              ...(args.templateId ? { template_id: args.templateId } : {}),
+              ...(args.encounterId ? { encounter_id: args.encounterId } : {}),
+              ...(args.priority ? { priority: args.priority } : {}),
+            },
+            signal: run.signal,
+            onProgress: (p) => reporter.uploadProgress(sentBefore + p.sent, totalBytes),
+          },
+        );
+      } catch (error) {
+        // The server refused this batch (4xx): its files failed; other batches may still go through.
+        if (isApiError(error) && error.status < 500 && error.code !== 'UNAUTHORIZED' && error.code !== 'RATE_LIMITED') {
+          failedUploads.push({ files: chunk.length, message: error.message });
+          reporter.line(`${label}: refused by the server (${error.code}): ${error.message}`);
+          sentBefore += chunk.reduce((sum, f) => sum + f.size, 0);
+          continue;
+        }
+        throw error;
+      }
+      sentBefore += chunk.reduce((sum, f) => sum + f.size, 0);
+      reporter.uploadProgress(sentBefore, totalBytes);
+      reporter.line(`${label}: uploaded ${chunk.length} ${chunk.length === 1 ? 'file' : 'files'} as ${response.batch_id}`);
+      order.push(response.batch_id);
+      const reported = new Set<string>();
+      watchers.push(
+        client.watchBatch(response.batch_id, {
+          signal: run.signal,
+          onUpdate: (batch) => {
+            latest.set(batch.id, batch);
+            for (const file of batch.files) {
+              if (file.status === 'failed' && !reported.has(file.file_id)) {
+                reported.add(file.file_id);
+                reporter.line(`failed ${file.filename}: ${file.error?.message ?? 'no reason given'}`);
+              }
+            }
+            showProcessing();
+          },
+        }),
+      );
+    }
+    const results = await Promise.allSettled(watchers);
+    const broken = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (broken) throw broken.reason;
+  } catch (error) {
+    fatal = error;
+    run.abort();
+    await Promise.allSettled(watchers);
+  } finally {
+    io.signal?.removeEventListener('abort', stopOnSignal);
+    reporter.stop();
+  }
+
+  const batches = order.map((id) => latest.get(id)).filter((b): b is Batch => b !== undefined);
+  if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused), null, 2)}\n`);
+  if (fatal !== null) {
+    io.stderr.write(
+      isAbortError(fatal) || io.signal?.aborted
+        ? 'batch-upload: interrupted. Batches already uploaded go on processing on the server.\n'
+        : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`,
+    );
+    return EXIT.usage;
+  }
+
+  const counts = { completed: 0, failed: 0, cancelled: 0 };
+  for (const batch of batches) {
+    counts.completed += batch.progress.completed;
+    counts.failed += batch.progress.failed;
+    counts.cancelled += batch.progress.cancelled;
+  }
+  counts.failed += failedUploads.reduce((sum, f) => sum + f.files, 0);
+  const total = accepted.length + refused.length;
+  say(
+    `${total} ${total === 1 ? 'file' : 'files'}: ${formatSummary(counts)}` +
+      (refused.length > 0 ? `, ${refused.length} refused before upload` : '') +
+      '.',
+  );
+  return counts.failed === 0 && counts.cancelled === 0 && refused.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+function connectionMessage(error: unknown, endpoint: string): string {
+  if (isApiError(error)) {
+    if (error.code === 'UNAUTHORIZED') return `the server at ${endpoint} needs a valid token (--token or BATCH_UPLOAD_TOKEN).`;
+    return `the server answered ${error.status} ${error.code}: ${error.message}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `cannot reach the batch API at ${endpoint}: ${message}`;
+}

@@ -1,0 +1,81 @@
+import { BATCH_EVENTS, type Batch } from '@batch-uploader/protocol';
+import { abortReason } from '../errors/abort.js';
+import { NetworkError } from '../errors/network-error.js';
+import { SseParser, type SseMessage } from './sse-parser.js';
+
+/** One live event of a batch: a fresh snapshot, or the final one before the stream closes. */
+export interface BatchEvent {
+  /** `snapshot` on connect and on every change; `end` once the batch is final. */
+  type: 'snapshot' | 'end';
+  /** The whole batch as it now is. */
+  batch: Batch;
+}
+
+/**
+ * Reads `batch-events` from a response body. Ends when the server closes the stream;
+ * throws NetworkError when nothing (not even a heartbeat) arrived for `idleTimeoutMs`
+ * — a proxy may hold a dead connection open forever, and the caller should poll instead.
+ */
+export async function* readBatchEvents(
+  body: ReadableStream<Uint8Array>,
+  controller: AbortController,
+  idleTimeoutMs: number,
+): AsyncGenerator<BatchEvent> {
+  const queue: BatchEvent[] = [];
+  const parser = new SseParser((message) => {
+    const event = toBatchEvent(message);
+    if (event) queue.push(event);
+  });
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let silent = false;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      silent = true;
+      controller.abort(new NetworkError('The live connection went silent.'));
+      // Some runtimes do not end a pending read on abort; cancelling the reader does.
+      reader.cancel().catch(() => {});
+    }, idleTimeoutMs);
+  };
+
+  try {
+    arm();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (silent) throw new NetworkError('The live connection went silent.', { cause: error });
+        if (controller.signal.aborted) throw abortReason(controller.signal);
+        throw new NetworkError('The live connection was interrupted.', { cause: error });
+      }
+      if (silent) throw new NetworkError('The live connection went silent.');
+      if (chunk.done) return;
+      arm();
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      while (queue.length > 0) yield queue.shift()!;
+    }
+  } finally {
+    clearTimeout(watchdog);
+    controller.abort();
+    try {
+      reader.releaseLock();
+    } catch {
+      // A read still pending on an aborted stream; the stream is done with either way.
+    }
+  }
+}
+
+function toBatchEvent(message: SseMessage): BatchEvent | null {
+  if (message.event !== BATCH_EVENTS.snapshot && message.event !== BATCH_EVENTS.end) return null;
+  let batch: unknown;
+  try {
+    batch = JSON.parse(message.data);
+  } catch {
+    return null;
+  }
+  if (typeof batch !== 'object' || batch === null || typeof (batch as Batch).id !== 'string') return null;
+  return { type: message.event, batch: batch as Batch };
+}

@@ -1,0 +1,101 @@
+/** What a request for an auth token may return: a token, or nothing for anonymous calls. */
+export type AuthToken = string | null | undefined;
+
+/** How live batch updates are received. */
+export type LiveMode = 'auto' | 'sse' | 'polling';
+
+/** How uploads are sent. `xhr` reports upload progress in browsers; `fetch` streams in Node. */
+export type UploadTransportKind = 'auto' | 'xhr' | 'fetch';
+
+/** Options of {@link BatchClient}; only `endpoint` is required. */
+export interface BatchClientOptions {
+  /**
+   * Base URL of the batch API, where the router is mounted.
+   * @example 'http://localhost:3000/api/gp'
+   */
+  endpoint: string | URL;
+  /** Extra headers sent with every request. @default {} */
+  headers?: Record<string, string>;
+  /**
+   * Called before every request; a returned token is sent as `Authorization: Bearer <token>`.
+   * Called again each time, so a host can refresh tokens.
+   * @example async () => (await auth.session()).accessToken
+   */
+  getAuthToken?: () => AuthToken | Promise<AuthToken>;
+  /** A `fetch` to use instead of the global one (tests, SSR frameworks, proxies). @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Milliseconds to wait for an answer to a JSON call (not an upload); `false` waits forever. @default 30000 */
+  timeout?: number | false;
+  /** Retries of idempotent calls (GET) after a network error or a 408/429/5xx answer. Uploads and cancels are never retried. @default 2 */
+  retry?: number;
+  /** Milliseconds an upload may take from start to answer; `false` waits forever. @default false */
+  uploadTimeout?: number | false;
+  /** Upload transport: `auto` picks XMLHttpRequest where it exists (browsers) and streaming fetch elsewhere. @default 'auto' */
+  uploadTransport?: UploadTransportKind;
+  /** Live updates: `auto` tries Server-Sent Events and falls back to polling. @default 'auto' */
+  liveMode?: LiveMode;
+  /** Milliseconds between status polls when Server-Sent Events are unavailable. @default 2000 */
+  pollIntervalMs?: number;
+  /** Milliseconds without any event or heartbeat after which the live stream counts as dead and polling takes over. @default 45000 */
+  sseIdleTimeoutMs?: number;
+}
+
+/** Options after defaults were applied and values checked. */
+export interface ResolvedClientOptions extends Required<Omit<BatchClientOptions, 'getAuthToken' | 'fetch' | 'endpoint'>> {
+  endpoint: string;
+  getAuthToken: (() => AuthToken | Promise<AuthToken>) | undefined;
+  fetch: typeof globalThis.fetch | undefined;
+}
+
+/** The defaults of every optional {@link BatchClientOptions} field. */
+export const CLIENT_DEFAULTS = Object.freeze({
+  headers: {},
+  timeout: 30_000,
+  retry: 2,
+  uploadTimeout: false,
+  uploadTransport: 'auto',
+  liveMode: 'auto',
+  pollIntervalMs: 2_000,
+  sseIdleTimeoutMs: 45_000,
+} as const satisfies Omit<ResolvedClientOptions, 'endpoint' | 'getAuthToken' | 'fetch'>);
+
+/** Applies defaults and rejects values that cannot work, with a message that says what to pass. */
+export function resolveClientOptions(options: BatchClientOptions): ResolvedClientOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('BatchClient: pass an options object with an `endpoint`.');
+  let url: URL;
+  try {
+    url = new URL(String(options.endpoint), typeof location === 'undefined' ? undefined : location.href);
+  } catch {
+    throw new TypeError('BatchClient: `endpoint` must be the URL of the batch API, e.g. "http://localhost:3000/api/gp".');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError('BatchClient: `endpoint` must be an http: or https: URL.');
+  }
+  const resolved: ResolvedClientOptions = {
+    ...CLIENT_DEFAULTS,
+    ...withoutUndefined(options),
+    // One trailing slash, so paths can be appended without doubling or dropping one.
+    endpoint: url.href.replace(/\/+$/, '') + '/',
+    headers: { ...(options.headers ?? {}) },
+    getAuthToken: options.getAuthToken,
+    fetch: options.fetch,
+  };
+  positive('timeout', resolved.timeout);
+  positive('uploadTimeout', resolved.uploadTimeout);
+  positive('pollIntervalMs', resolved.pollIntervalMs);
+  positive('sseIdleTimeoutMs', resolved.sseIdleTimeoutMs);
+  if (!Number.isInteger(resolved.retry) || resolved.retry < 0) throw new TypeError('BatchClient: `retry` must be a whole number ≥ 0.');
+  if (!['auto', 'xhr', 'fetch'].includes(resolved.uploadTransport)) throw new TypeError("BatchClient: `uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
+  if (!['auto', 'sse', 'polling'].includes(resolved.liveMode)) throw new TypeError("BatchClient: `liveMode` must be 'auto', 'sse' or 'polling'.");
+  return resolved;
+}
+
+function positive(name: string, value: number | false): void {
+  if (value !== false && (!Number.isFinite(value) || value <= 0)) {
+    throw new TypeError(`BatchClient: \`${name}\` must be a number of milliseconds > 0${name.endsWith('imeout') ? ' or false' : ''}.`);
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

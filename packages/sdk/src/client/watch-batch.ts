@@ -1,0 +1,77 @@
+import type { Batch } from '@batch-uploader/protocol';
+import { isAbortError } from '../errors/abort.js';
+import { isApiError } from '../errors/api-error.js';
+import type { BatchClient } from './batch-client.js';
+import { isBatchFinished } from './batch-finished.js';
+import type { LiveMode } from './client-options.js';
+import { delay } from './delay.js';
+
+/** How a watch currently receives updates. */
+export type LiveChannel = 'sse' | 'polling';
+
+/** Options of {@link BatchClient.watchBatch}. */
+export interface WatchOptions {
+  /** Stops watching; the promise then rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Called with every new snapshot of the batch, the final one included. */
+  onUpdate?: (batch: Batch) => void;
+  /** Called when updates start arriving by live events, or when polling takes over. */
+  onChannel?: (channel: LiveChannel) => void;
+  /** Called for a failed poll that will be retried (the watch goes on). */
+  onError?: (error: unknown) => void;
+  /** `auto`: live events, polling when they fail. @default the client's `liveMode` */
+  mode?: LiveMode;
+  /** Milliseconds between polls. @default the client's `pollIntervalMs` */
+  pollIntervalMs?: number;
+  /** Failed polls in a row after which the watch gives up with the last error. @default 15 */
+  maxConsecutiveErrors?: number;
+}
+
+/** Follows a batch until it finishes; see {@link BatchClient.watchBatch}. */
+export async function watchBatch(client: BatchClient, batchId: string, options: WatchOptions): Promise<Batch> {
+  const { signal, onUpdate, onChannel, onError, mode = 'auto' } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 2_000;
+  const maxErrors = options.maxConsecutiveErrors ?? 15;
+
+  if (mode !== 'polling') {
+    try {
+      let announced = false;
+      for await (const event of client.events(batchId, signal ? { signal } : {})) {
+        if (!announced) {
+          announced = true;
+          onChannel?.('sse');
+        }
+        onUpdate?.(event.batch);
+        if (event.type === 'end' || isBatchFinished(event.batch)) return event.batch;
+      }
+      // The stream closed before the end: a proxy timeout or a server restart. Polling takes over.
+    } catch (error) {
+      if (isAbortError(error) || mode === 'sse' || isFinalApiError(error)) throw error;
+    }
+  }
+
+  onChannel?.('polling');
+  let etag: string | null = null;
+  let failures = 0;
+  for (;;) {
+    try {
+      const answer = await client.getBatchIfChanged(batchId, etag, signal ? { signal } : {});
+      failures = 0;
+      etag = answer.etag;
+      if (answer.batch) {
+        onUpdate?.(answer.batch);
+        if (isBatchFinished(answer.batch)) return answer.batch;
+      }
+    } catch (error) {
+      if (isAbortError(error) || isFinalApiError(error) || ++failures >= maxErrors) throw error;
+      onError?.(error);
+    }
+    await delay(pollIntervalMs, signal);
+  }
+}
+
+// 4xx answers (bad id, unknown batch, no access) will not change by asking again;
+// 408 and 429 are the server asking us to slow down, which polling does anyway.
+function isFinalApiError(error: unknown): boolean {
+  return isApiError(error) && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+}

@@ -1,0 +1,55 @@
+/**
+ * @batch-uploader/sdk — the batch uploader without UI, for browsers and Node.
+ * This entry has no Node-only code; `@batch-uploader/sdk/node` adds disk helpers.
+ */
+export { BatchClient } from './client/batch-client.js';
+export type {
+  ConditionalBatch,
+  FileUploadProgress,
+  HistoryOptions,
+  RequestOptions,
+  UploadFields,
+  UploadFile,
+  UploadOptions,
+  UploadProgress,
+} from './client/batch-client.js';
+export { CLIENT_DEFAULTS } from './client/client-options.js';
+export type { AuthToken, BatchClientOptions, LiveMode, ResolvedClientOptions, UploadTransportKind } from './client/client-options.js';
+export type { BatchEvent } from './client/batch-events.js';
+export { isBatchFinished } from './client/batch-finished.js';
+export { SseParser } from './client/sse-parser.js';
+export type { SseMessage } from './client/sse-parser.js';
+export type { LiveChannel, WatchOptions } from './client/watch-batch.js';
+
+export { SdkError, isSdkError } from './errors/sdk-error.js';
+export { ApiError, isApiError } from './errors/api-error.js';
+export type { ApiErrorCode } from './errors/api-error.js';
+export { NetworkError, isNetworkError } from './errors/network-error.js';
+export { TimeoutError, isTimeoutError } from './errors/timeout-error.js';
+export { isAbortError } from './errors/abort.js';
+
+export { BatchSession } from './session/batch-session.js';
+export type { AddFilesResult, BatchSessionOptions, FileInput } from './session/batch-session.js';
+export type { BatchSessionEventMap, SessionEventListener } from './session/session-events.js';
+export { INITIAL_STATE } from './session/session-state.js';
+export type { RejectedFile, RejectionCode, SessionFile, SessionFileStatus, SessionPhase, SessionState } from './session/session-state.js';
+export { formatSummary, selectCanRetry, selectCanStart, selectCounts, selectProgress, selectSummary } from './session/selectors.js';
+export type { SessionCounts, SessionProgress } from './session/selectors.js';
+export { REJECTION_MESSAGES, duplicateKey, validateFiles } from './session/validate-files.js';
+export type { Candidate, Validation } from './session/validate-files.js';
+export { sniffType, SNIFF_BYTES } from './session/sniff-type.js';
+export type { Listener } from './session/store.js';
+
+export type {
+  Batch,
+  BatchFile,
+  BatchHistoryResponse,
+  BatchPriority,
+  BatchStatus,
+  BatchSummary,
+  ErrorCode,
+  FileError,
+  FileStatus,
+  Limits,
+  UploadResponse,
+} from '@batch-uploader/protocol';

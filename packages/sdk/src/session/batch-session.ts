@@ -1,0 +1,392 @@
+import { DEFAULT_LIMITS, type Batch, type Limits } from '@batch-uploader/protocol';
+import { BatchClient, type UploadFields } from '../client/batch-client.js';
+import type { BatchClientOptions } from '../client/client-options.js';
+import { isBatchFinished } from '../client/batch-finished.js';
+import { isAbortError } from '../errors/abort.js';
+import { isApiError } from '../errors/api-error.js';
+import { selectCanRetry, selectCanStart, selectCounts, selectSummary } from './selectors.js';
+import { SessionEmitter, type BatchSessionEventMap, type SessionEventListener } from './session-events.js';
+import { INITIAL_STATE, type RejectedFile, type SessionFile, type SessionState } from './session-state.js';
+import { readHead } from './sniff-type.js';
+import { Store, type Listener } from './store.js';
+import { fromServerFile, mergeSnapshot } from './merge-snapshot.js';
+import { validateFiles } from './validate-files.js';
+
+/** Options of {@link BatchSession}. */
+export interface BatchSessionOptions {
+  /** The client to talk through, or the options to create one. */
+  client: BatchClient | BatchClientOptions;
+  /** Limits to check files against; asked from the server (`GET /limits`) when omitted. */
+  limits?: Limits;
+  /** Text fields sent with every upload of this session (a `start(fields)` call overrides them). */
+  fields?: UploadFields;
+  /** Least milliseconds between two upload-progress updates of the state. @default 100 */
+  progressIntervalMs?: number;
+}
+
+/** A file the session can take: a browser `File`, a Node `File`, or a Blob with a name. */
+export type FileInput = Blob & { name?: string; lastModified?: number };
+
+/** What {@link BatchSession.addFiles} did. */
+export interface AddFilesResult {
+  /** Files added, now `queued`. */
+  files: readonly SessionFile[];
+  /** Files refused, with reasons. */
+  rejected: readonly RejectedFile[];
+}
+
+/**
+ * One batch upload as a store a UI subscribes to: add and check files, upload them
+ * with progress, follow the batch live until it finishes, cancel, retry. Owns all
+ * state; a view renders `getState()` and calls the methods (intents) — nothing else.
+ *
+ * @example
+ * const session = new BatchSession({ client: { endpoint: '/api/gp' } });
+ * session.subscribe((state) => render(state));
+ * await session.addFiles(input.files);
+ * await session.start({ patient_id });
+ */
+export class BatchSession {
+  /** The client this session talks through. */
+  readonly client: BatchClient;
+  readonly #store = new Store<SessionState>(INITIAL_STATE);
+  readonly #events = new SessionEmitter();
+  readonly #onDispose = new Set<() => void>();
+  readonly #progressIntervalMs: number;
+  #limitsLoading: Promise<Limits> | null = null;
+  /** Aborts the current upload and watch; replaced on every start/attach/reset. */
+  #run = new AbortController();
+  #fields: UploadFields;
+  #nextId = 0;
+  #disposed = false;
+
+  constructor(options: BatchSessionOptions) {
+    this.client = options.client instanceof BatchClient ? options.client : new BatchClient(options.client);
+    this.#fields = { ...options.fields };
+    this.#progressIntervalMs = options.progressIntervalMs ?? 100;
+    if (options.limits) this.#store.set((s) => ({ ...s, limits: options.limits! }));
+  }
+
+  /** The current state (immutable; a new object after every change). */
+  getState(): SessionState {
+    return this.#store.getState();
+  }
+
+  /** Calls `listener(state, previous)` after every change; returns the function that stops it. */
+  subscribe(listener: Listener<SessionState>): () => void {
+    return this.#store.subscribe(listener);
+  }
+
+  /** Listens to one SDK event (see {@link BatchSessionEventMap}); returns the function that stops it. */
+  on<K extends keyof BatchSessionEventMap>(type: K, listener: SessionEventListener<K>): () => void {
+    return this.#events.on(type, listener);
+  }
+
+  /**
+   * Checks files and adds the acceptable ones as `queued`, in one state update however
+   * many there are. Refused files land in `state.rejected` with a reason. Only while idle.
+   */
+  async addFiles(input: Iterable<FileInput> | ArrayLike<FileInput>): Promise<AddFilesResult> {
+    this.#assertUsable();
+    this.#assertPhase('idle', 'Files can only be added before the upload starts; call reset() for a new batch.');
+    const files = Array.from(input as ArrayLike<FileInput>);
+    const limits = await this.#limits();
+    const heads = await Promise.all(files.map((file) => readHead(file)));
+    // Validate against the state as it is now: another addFiles may have finished meanwhile.
+    const state = this.getState();
+    if (this.#disposed || state.phase !== 'idle') return { files: [], rejected: [] };
+    const candidates = files.map((file, i) => ({ id: this.#newId(), file, head: heads[i] ?? null }));
+    const { accepted, rejected } = validateFiles(candidates, state.files, limits);
+    if (accepted.length > 0 || rejected.length > 0) {
+      this.#store.set((s) => ({ ...s, files: [...s.files, ...accepted], rejected: [...s.rejected, ...rejected] }));
+    }
+    this.#events.emit('files-added', { files: accepted, rejected });
+    return { files: accepted, rejected };
+  }
+
+  /** Removes a queued or refused file. Files already sent cannot be removed. */
+  removeFile(id: string): void {
+    this.#assertUsable();
+    this.#store.set((s) => {
+      const files = s.phase === 'idle' ? s.files.filter((f) => f.id !== id) : s.files;
+      const rejected = s.rejected.filter((f) => f.id !== id);
+      return files.length === s.files.length && rejected.length === s.rejected.length ? s : { ...s, files, rejected };
+    });
+  }
+
+  /** Removes every queued and refused file (before the upload); only the refusals afterwards. */
+  clear(): void {
+    this.#assertUsable();
+    this.#store.set((s) =>
+      s.files.length === 0 && s.rejected.length === 0 ? s : { ...s, files: s.phase === 'idle' ? [] : s.files, rejected: [], error: null },
+    );
+  }
+
+  /**
+   * Uploads the queued files as one batch, then follows it live until it finishes.
+   * Resolves with the batch id once the server accepted the upload; rejects with the
+   * upload's error (the files are `queued` again then, so `start()` can be called again).
+   */
+  async start(fields?: UploadFields): Promise<string> {
+    this.#assertUsable();
+    if (!selectCanStart(this.getState())) throw new Error('Nothing to upload: add files first, or call reset() after a finished batch.');
+    if (fields) this.#fields = { ...fields };
+    const run = this.#restartRun();
+    const ids = this.getState().files.filter((f) => f.status === 'queued').map((f) => f.id);
+    const sending = new Set(ids);
+    this.#store.set((s) => ({
+      ...s,
+      phase: 'uploading',
+      error: null,
+      files: s.files.map((f) => (sending.has(f.id) ? { ...f, status: 'uploading', bytesSent: 0 } : f)),
+    }));
+    const uploading = this.getState().files.filter((f) => sending.has(f.id));
+    this.#emitStatusChanges(uploading.map((f) => ({ file: f, previous: 'queued' })));
+    this.#events.emit('upload-started', { files: uploading });
+
+    let lastProgress = 0;
+    try {
+      const response = await this.client.upload(
+        uploading.map((f) => f.file!),
+        {
+          fields: this.#fields,
+          signal: run.signal,
+          onProgress: (progress) => {
+            const now = Date.now();
+            if (now - lastProgress < this.#progressIntervalMs && progress.sent < progress.total) return;
+            lastProgress = now;
+            const sent = new Map(ids.map((id, i) => [id, progress.files[i]?.sent ?? 0]));
+            this.#store.set((s) => ({ ...s, files: s.files.map((f) => (sent.has(f.id) ? { ...f, bytesSent: sent.get(f.id)! } : f)) }));
+            this.#events.emit('upload-progress', { sent: progress.sent, total: progress.total, percent: progress.percent });
+          },
+        },
+      );
+      this.#store.set((s) => ({
+        ...s,
+        phase: 'processing',
+        batchId: response.batch_id,
+        batchStatus: 'pending',
+        files: s.files.map((f) => (sending.has(f.id) ? { ...f, status: 'pending', bytesSent: f.size } : f)),
+      }));
+      this.#emitStatusChanges(this.getState().files.filter((f) => sending.has(f.id)).map((f) => ({ file: f, previous: 'uploading' })));
+      this.#events.emit('upload-completed', { batchId: response.batch_id });
+      this.#follow(response.batch_id, run.signal);
+      return response.batch_id;
+    } catch (error) {
+      if (run !== this.#run || this.#disposed) throw error; // reset() or dispose() took over.
+      // A cancelled upload created nothing to follow: back to picking files.
+      const cancelled = isAbortError(error);
+      this.#store.set((s) => ({
+        ...s,
+        phase: 'idle',
+        error: cancelled ? null : error,
+        files: s.files.map((f) => (sending.has(f.id) ? { ...f, status: 'queued', bytesSent: 0 } : f)),
+      }));
+      this.#emitStatusChanges(this.getState().files.filter((f) => sending.has(f.id)).map((f) => ({ file: f, previous: 'uploading' })));
+      if (!cancelled) this.#events.emit('upload-failed', { error });
+      throw error;
+    }
+  }
+
+  /**
+   * Follows an existing batch, e.g. after a page reload (keep only the id; never file
+   * bytes or patient data). Replaces the session's files with the batch's. Resolves
+   * once the first snapshot arrived; live updates go on until the batch finishes.
+   */
+  async attach(batchId: string): Promise<void> {
+    this.#assertUsable();
+    const run = this.#restartRun();
+    const batch = await this.client.getBatch(batchId, { signal: run.signal });
+    if (run !== this.#run) return;
+    this.#store.set((s) => ({
+      ...INITIAL_STATE,
+      limits: s.limits,
+      phase: isBatchFinished(batch) ? 'finished' : 'processing',
+      batchId: batch.id,
+      batchStatus: batch.status,
+      files: batch.files.map((file) => fromServerFile(this.#newId(), file)),
+    }));
+    if (isBatchFinished(batch)) this.#emitFinished(batch);
+    else this.#follow(batch.id, run.signal);
+  }
+
+  /**
+   * Cancels: during the upload, stops it and returns to `idle` with the files queued;
+   * while processing, asks the server to cancel (files not started become `cancelled`,
+   * running ones finish) and keeps following the batch to its end.
+   */
+  async cancel(): Promise<void> {
+    this.#assertUsable();
+    const state = this.getState();
+    if (state.phase === 'uploading') {
+      this.#run.abort();
+      return;
+    }
+    if (state.phase !== 'processing' || !state.batchId) return;
+    let batch: Batch;
+    try {
+      batch = await this.client.cancelBatch(state.batchId);
+    } catch (error) {
+      // It finished on its own meanwhile: show how it ended.
+      if (!isApiError(error) || error.code !== 'BATCH_NOT_OPEN') throw error;
+      batch = await this.client.getBatch(state.batchId);
+    }
+    if (this.getState().batchId === batch.id) this.#applySnapshot(batch);
+  }
+
+  /**
+   * Re-uploads the failed files that still have their bytes, as a new batch (the
+   * server's own retry endpoint comes in a later version). The session then holds
+   * only those files. Resolves with the new batch id.
+   */
+  retryFailed(): Promise<string> {
+    this.#assertUsable();
+    if (!selectCanRetry(this.getState())) return Promise.reject(new Error('No failed file can be retried: only files added in this session keep their bytes.'));
+    this.#restartRun();
+    this.#store.set((s) => ({
+      ...s,
+      phase: 'idle',
+      batchId: null,
+      batchStatus: null,
+      channel: null,
+      error: null,
+      files: s.files
+        .filter((f) => f.status === 'failed' && f.file !== null)
+        .map((f) => ({ ...f, status: 'queued', bytesSent: 0, fileId: null, error: null, result: undefined })),
+    }));
+    return this.start();
+  }
+
+  /** Stops any upload and watch and forgets everything but the limits (the server batch is not cancelled). */
+  reset(): void {
+    this.#assertUsable();
+    this.#restartRun();
+    this.#store.set((s) => ({ ...INITIAL_STATE, limits: s.limits }));
+  }
+
+  /** Resolves with the state once the batch finished; rejects if following it fails or the session is disposed. */
+  whenFinished(): Promise<SessionState> {
+    return new Promise((resolve, reject) => {
+      if (this.#disposed) {
+        reject(new DOMException('The session was disposed.', 'AbortError'));
+        return;
+      }
+      if (this.getState().phase === 'finished') {
+        resolve(this.getState());
+        return;
+      }
+      const stop = () => {
+        unsubscribe();
+        offError();
+        this.#onDispose.delete(onDispose);
+      };
+      const unsubscribe = this.subscribe((state) => {
+        if (state.phase === 'finished') {
+          stop();
+          resolve(state);
+        }
+      });
+      const offError = this.on('error', ({ error }) => {
+        stop();
+        reject(error instanceof Error ? error : new Error('Following the batch failed.'));
+      });
+      const onDispose = () => {
+        stop();
+        reject(new DOMException('The session was disposed.', 'AbortError'));
+      };
+      this.#onDispose.add(onDispose);
+    });
+  }
+
+  /** Stops everything (upload, live updates, listeners). The session cannot be used afterwards. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#run.abort();
+    for (const hook of [...this.#onDispose]) hook();
+    this.#store.clear();
+    this.#events.clear();
+  }
+
+  #follow(batchId: string, signal: AbortSignal): void {
+    const watching = this.client.watchBatch(batchId, {
+      signal,
+      onUpdate: (batch) => {
+        if (!signal.aborted) this.#applySnapshot(batch);
+      },
+      onChannel: (channel) => {
+        if (signal.aborted) return;
+        this.#store.set((s) => ({ ...s, channel }));
+        this.#events.emit('channel', { channel });
+      },
+    });
+    watching.then(
+      () => {
+        if (!signal.aborted) this.#store.set((s) => ({ ...s, channel: null }));
+      },
+      (error: unknown) => {
+        if (signal.aborted || isAbortError(error)) return;
+        this.#store.set((s) => ({ ...s, channel: null, error }));
+        this.#events.emit('error', { error });
+      },
+    );
+  }
+
+  #applySnapshot(batch: Batch): void {
+    const before = this.getState();
+    const { state, changes } = mergeSnapshot(before, batch);
+    if (state === before) return;
+    this.#store.set(() => state);
+    this.#emitStatusChanges(changes);
+    if (state.phase === 'finished' && before.phase !== 'finished') this.#emitFinished(batch);
+  }
+
+  #emitFinished(batch: Batch): void {
+    const state = this.getState();
+    this.#events.emit('batch-finished', {
+      batchId: batch.id,
+      status: batch.status,
+      counts: selectCounts(state),
+      summary: selectSummary(state) ?? '',
+    });
+  }
+
+  #emitStatusChanges(changes: ReadonlyArray<{ file: SessionFile; previous: SessionFile['status'] }>): void {
+    for (const change of changes) this.#events.emit('file-status', change);
+  }
+
+  async #limits(): Promise<Limits> {
+    const known = this.getState().limits;
+    if (known) return known;
+    this.#limitsLoading ??= this.client.getLimits().then(
+      (limits) => {
+        this.#store.set((s) => ({ ...s, limits }));
+        return limits;
+      },
+      () => {
+        // The server checks again on upload; a later addFiles asks once more.
+        this.#limitsLoading = null;
+        return DEFAULT_LIMITS;
+      },
+    );
+    return this.#limitsLoading;
+  }
+
+  #restartRun(): AbortController {
+    this.#run.abort();
+    this.#run = new AbortController();
+    return this.#run;
+  }
+
+  #newId(): string {
+    return `f${++this.#nextId}`;
+  }
+
+  #assertUsable(): void {
+    if (this.#disposed) throw new Error('This BatchSession was disposed; create a new one.');
+  }
+
+  #assertPhase(phase: SessionState['phase'], message: string): void {
+    if (this.getState().phase !== phase) throw new Error(message);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Batch, BatchFile } from '@batch-uploader/protocol';
+import { isBatchFinished } from '../client/batch-finished.js';
+import type { SessionFile, SessionFileStatus, SessionState } from './session-state.js';
+
+/** A file whose status a snapshot changed. */
+export interface StatusChange {
+  file: SessionFile;
+  previous: SessionFileStatus;
+}
+
+/**
+ * Applies a server snapshot of the session's batch: each file takes the server's
+ * status, error and result. Files are matched to the server's by upload order once
+ * (the server keeps that order), then by `file_id`. Pure; returns the same state
+ * object when nothing changed.
+ */
+export function mergeSnapshot(state: SessionState, batch: Batch): { state: SessionState; changes: StatusChange[] } {
+  if (state.batchId !== batch.id) return { state, changes: [] };
+  const byId = new Map(batch.files.map((file) => [file.file_id, file]));
+  const unmatched = state.files.filter((f) => f.fileId === null && f.status !== 'queued');
+  const order = new Map(unmatched.map((f, i) => [f.id, batch.files[i]?.file_id ?? null]));
+  const changes: StatusChange[] = [];
+  let changed = false;
+  const files = state.files.map((f) => {
+    const fileId = f.fileId ?? order.get(f.id) ?? null;
+    const remote = fileId ? byId.get(fileId) : undefined;
+    if (!remote) return f;
+    const error = remote.error ?? null;
+    if (f.fileId === fileId && f.status === remote.status && f.error?.code === error?.code && f.result === remote.result) return f;
+    changed = true;
+    const next: SessionFile = { ...f, fileId, status: remote.status, error, result: remote.result, bytesSent: f.size };
+    if (next.status !== f.status) changes.push({ file: next, previous: f.status });
+    return next;
+  });
+  const phase = isBatchFinished(batch) ? 'finished' : state.phase;
+  if (!changed && phase === state.phase && batch.status === state.batchStatus) return { state, changes };
+  return { state: { ...state, files: changed ? files : state.files, batchStatus: batch.status, phase }, changes };
+}
+
+/** A session file for a file known only from the server (after `attach`): no bytes. */
+export function fromServerFile(id: string, file: BatchFile): SessionFile {
+  return {
+    id,
+    name: file.filename,
+    size: file.size,
+    type: file.detected_type ?? '',
+    lastModified: 0,
+    file: null,
+    status: file.status,
+    bytesSent: file.size,
+    fileId: file.file_id,
+    error: file.error ?? null,
+    result: file.result,
+  };
+}

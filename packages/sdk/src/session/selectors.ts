@@ -1,0 +1,89 @@
+import type { SessionFile, SessionFileStatus, SessionState } from './session-state.js';
+
+/** How many files are in each status, and in all. */
+export type SessionCounts = Readonly<Record<SessionFileStatus, number>> & {
+  /** Every accepted file. */
+  readonly total: number;
+  /** Files that reached a final status (completed, failed or cancelled). */
+  readonly finished: number;
+};
+
+/** Overall progress of a session. */
+export interface SessionProgress {
+  /** File bytes sent so far. */
+  readonly bytesSent: number;
+  /** File bytes to send. */
+  readonly bytesTotal: number;
+  /** Whole percent of bytes sent. */
+  readonly uploadPercent: number;
+  /** Whole percent of files that reached a final status. */
+  readonly processingPercent: number;
+  /**
+   * One number for a progress bar: the upload percent while uploading, then the
+   * share of finished files. @example 40
+   */
+  readonly percent: number;
+}
+
+const countsMemo = new WeakMap<readonly SessionFile[], SessionCounts>();
+
+/** Counts of files by status; computed from the file list, cached per list. */
+export function selectCounts(state: SessionState): SessionCounts {
+  const cached = countsMemo.get(state.files);
+  if (cached) return cached;
+  const counts = { queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+  for (const file of state.files) counts[file.status] += 1;
+  const result: SessionCounts = Object.freeze({
+    ...counts,
+    total: state.files.length,
+    finished: counts.completed + counts.failed + counts.cancelled,
+  });
+  countsMemo.set(state.files, result);
+  return result;
+}
+
+/** Bytes sent and the share of finished files, as percent. */
+export function selectProgress(state: SessionState): SessionProgress {
+  let bytesSent = 0;
+  let bytesTotal = 0;
+  for (const file of state.files) {
+    bytesTotal += file.size;
+    bytesSent += file.status === 'queued' || file.status === 'uploading' ? file.bytesSent : file.size;
+  }
+  const { total, finished } = selectCounts(state);
+  const uploadPercent = bytesTotal === 0 ? 0 : Math.floor((bytesSent * 100) / bytesTotal);
+  const processingPercent = total === 0 ? 0 : Math.floor((finished * 100) / total);
+  return {
+    bytesSent,
+    bytesTotal,
+    uploadPercent,
+    processingPercent,
+    percent: state.phase === 'uploading' ? uploadPercent : state.phase === 'idle' ? 0 : processingPercent,
+  };
+}
+
+/**
+ * The closing line of a finished batch, e.g. `47 succeeded, 3 failed` (cancelled files
+ * are named only when there are some); null while the batch is not finished.
+ */
+export function selectSummary(state: SessionState): string | null {
+  if (state.phase !== 'finished') return null;
+  return formatSummary(selectCounts(state));
+}
+
+/** Formats counts as `47 succeeded, 3 failed[, 2 cancelled]`. */
+export function formatSummary(counts: { completed: number; failed: number; cancelled: number }): string {
+  const parts = [`${counts.completed} succeeded`, `${counts.failed} failed`];
+  if (counts.cancelled > 0) parts.push(`${counts.cancelled} cancelled`);
+  return parts.join(', ');
+}
+
+/** True when `start()` would send something. */
+export function selectCanStart(state: SessionState): boolean {
+  return state.phase === 'idle' && state.files.some((file) => file.status === 'queued');
+}
+
+/** True when failed files could be sent again (they still have their bytes). */
+export function selectCanRetry(state: SessionState): boolean {
+  return state.phase === 'finished' && state.files.some((file) => file.status === 'failed' && file.file !== null);
+}

@@ -1,0 +1,87 @@
+import type { BatchStatus, FileError, FileStatus, Limits } from '@batch-uploader/protocol';
+import type { LiveChannel } from '../client/watch-batch.js';
+
+/**
+ * Where a file of a session is: `queued` (added, not sent), `uploading` (bytes
+ * leaving), then the server's statuses `pending` → `processing` → `completed` /
+ * `failed` / `cancelled`.
+ */
+export type SessionFileStatus = 'queued' | 'uploading' | FileStatus;
+
+/** One file of a session. */
+export interface SessionFile {
+  /** Local id, stable for the life of the session. */
+  readonly id: string;
+  /** The file's name as the user picked it (the server's sanitised name for attached batches). */
+  readonly name: string;
+  /** Size in bytes. */
+  readonly size: number;
+  /** MIME type sniffed from the first bytes, else the one the platform declared ('' when unknown). */
+  readonly type: string;
+  /** Last modification time (ms since epoch); 0 when unknown. */
+  readonly lastModified: number;
+  /** The bytes to send; null for files known only from the server (after `attach`). Never persisted. */
+  readonly file: Blob | null;
+  /** Where the file is. */
+  readonly status: SessionFileStatus;
+  /** Bytes of this file sent so far. */
+  readonly bytesSent: number;
+  /** The server's `file_id`, once the batch was created. */
+  readonly fileId: string | null;
+  /** Why the file failed or was cancelled, as the server said it. */
+  readonly error: FileError | null;
+  /** What the server's processor returned (completed files). */
+  readonly result: unknown;
+}
+
+/** Why a file was refused before upload. */
+export type RejectionCode = 'UNSUPPORTED_TYPE' | 'FILE_TOO_LARGE' | 'TOO_MANY_FILES' | 'DUPLICATE_FILE' | 'EMPTY_FILE';
+
+/** A file that was not added, with the reason. */
+export interface RejectedFile {
+  /** Local id, for `removeFile`. */
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  /** Stable reason code; branch on it. */
+  readonly code: RejectionCode;
+  /** A sentence a clerk can act on. */
+  readonly message: string;
+}
+
+/**
+ * Where the session is: collecting files (`idle`), sending them (`uploading`),
+ * following the server (`processing`), or done (`finished`: completed, failed or cancelled).
+ */
+export type SessionPhase = 'idle' | 'uploading' | 'processing' | 'finished';
+
+/** Everything a UI renders. Counts, percent and summary are derived: see `selectors`. */
+export interface SessionState {
+  readonly phase: SessionPhase;
+  /** Accepted files, in the order they were added. */
+  readonly files: readonly SessionFile[];
+  /** Files refused when added, with reasons; they are never sent. */
+  readonly rejected: readonly RejectedFile[];
+  /** The server's batch id, once the upload was accepted. */
+  readonly batchId: string | null;
+  /** The server's batch status, once known. */
+  readonly batchStatus: BatchStatus | null;
+  /** How live updates arrive right now; null when not watching. */
+  readonly channel: LiveChannel | null;
+  /** What the server accepts; null until known. */
+  readonly limits: Limits | null;
+  /** The last error that stopped an upload or a watch (an `ApiError`, `NetworkError`, …); null when none. */
+  readonly error: unknown;
+}
+
+/** The state of a new session. */
+export const INITIAL_STATE: SessionState = Object.freeze({
+  phase: 'idle',
+  files: [],
+  rejected: [],
+  batchId: null,
+  batchStatus: null,
+  channel: null,
+  limits: null,
+  error: null,
+});

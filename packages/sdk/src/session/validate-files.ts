@@ -1,0 +1,88 @@
+import { ERRORS, FILE_ERRORS, formatMessage, type Limits } from '@batch-uploader/protocol';
+import type { RejectedFile, RejectionCode, SessionFile } from './session-state.js';
+import { sniffType } from './sniff-type.js';
+
+/** A file offered to the session, with its first bytes when they could be read. */
+export interface Candidate {
+  id: string;
+  file: Blob & { name?: string; lastModified?: number };
+  head: Uint8Array | null;
+}
+
+/** What {@link validateFiles} decided. */
+export interface Validation {
+  accepted: SessionFile[];
+  rejected: RejectedFile[];
+}
+
+/** The messages of the refusal codes that the protocol's tables do not cover. */
+export const REJECTION_MESSAGES: Readonly<Record<Extract<RejectionCode, 'DUPLICATE_FILE' | 'EMPTY_FILE'>, string>> = Object.freeze({
+  DUPLICATE_FILE: 'This file is already in the batch.',
+  EMPTY_FILE: 'This file is empty.',
+});
+
+// Fallback when the first bytes cannot be read: the extension is a weak hint, so the
+// server still decides from content.
+const EXTENSION_TYPES: Readonly<Record<string, string>> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  webp: 'image/webp',
+};
+
+/** The key two copies of one file share: name, size and modification time. */
+export function duplicateKey(file: { name: string; size: number; lastModified: number }): string {
+  return `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
+}
+
+/**
+ * Checks files against the server's limits before any byte is sent: empty, too large,
+ * not an accepted type (by content where the first bytes were read), a duplicate of a
+ * file already present, or one more than a batch holds. Pure: no I/O, no state.
+ */
+export function validateFiles(candidates: readonly Candidate[], existing: readonly SessionFile[], limits: Limits): Validation {
+  const accepted: SessionFile[] = [];
+  const rejected: RejectedFile[] = [];
+  const seen = new Set(existing.map(duplicateKey));
+  const maxSizeMb = Math.round((limits.max_file_size / 1_048_576) * 100) / 100;
+
+  for (const { id, file, head } of candidates) {
+    const name = typeof file.name === 'string' && file.name !== '' ? file.name : 'blob';
+    const lastModified = typeof file.lastModified === 'number' ? file.lastModified : 0;
+    const reject = (code: RejectionCode, message: string) => rejected.push({ id, name, size: file.size, code, message });
+    const type = (head ? sniffType(head) : null) ?? (head ? null : declaredType(file, name));
+
+    if (file.size === 0) reject('EMPTY_FILE', REJECTION_MESSAGES.EMPTY_FILE);
+    else if (file.size > limits.max_file_size) reject('FILE_TOO_LARGE', formatMessage(ERRORS.FILE_TOO_LARGE.message, { max_file_size_mb: maxSizeMb }));
+    else if (type === null || !limits.accepted_types.includes(type)) reject('UNSUPPORTED_TYPE', FILE_ERRORS.UNSUPPORTED_TYPE);
+    else if (seen.has(duplicateKey({ name, size: file.size, lastModified }))) reject('DUPLICATE_FILE', REJECTION_MESSAGES.DUPLICATE_FILE);
+    else if (existing.length + accepted.length >= limits.max_files) {
+      reject('TOO_MANY_FILES', formatMessage(ERRORS.TOO_MANY_FILES.message, { max_files: limits.max_files }));
+    } else {
+      seen.add(duplicateKey({ name, size: file.size, lastModified }));
+      accepted.push({
+        id,
+        name,
+        size: file.size,
+        type,
+        lastModified,
+        file,
+        status: 'queued',
+        bytesSent: 0,
+        fileId: null,
+        error: null,
+        result: undefined,
+      });
+    }
+  }
+  return { accepted, rejected };
+}
+
+function declaredType(file: Blob, name: string): string | null {
+  if (file.type) return file.type;
+  const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  return extension ? (EXTENSION_TYPES[extension] ?? null) : null;
+}

@@ -1,0 +1,106 @@
+/**
+ * The browser bundle (dist/batch-uploader-sdk.js, built by `rollup -c`) in Chromium,
+ * against the real demo server (proxied same-origin by web-test-runner.config.mjs):
+ * uploads go through XMLHttpRequest with byte progress, live updates through
+ * Server-Sent Events read with fetch.
+ */
+import type * as Sdk from '../../src/index.js';
+
+declare const describe: (name: string, body: () => void) => void;
+declare const it: (name: string, body: () => Promise<void> | void) => void;
+declare const before: (body: () => Promise<void> | void) => void;
+
+const ENDPOINT = new URL('/api/gp', location.href).href;
+let sdk: typeof Sdk;
+
+function ok(value: unknown, message: string): asserts value {
+  if (!value) throw new Error(message);
+}
+function equal<T>(actual: T, expected: T, message = ''): void {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${message} expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+/** A valid one-page PDF written by hand, padded with an unreferenced stream of `padBytes` random bytes. */
+function makePdf(padBytes = 0): File {
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const push = (part: string | Uint8Array) => {
+    const bytes = typeof part === 'string' ? encoder.encode(part) : part;
+    parts.push(bytes);
+    length += bytes.length;
+  };
+  push('%PDF-1.4\n');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+  ];
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    push(`${i + 1} 0 obj\n${body}\nendobj\n`);
+  });
+  offsets.push(length);
+  const pad = new Uint8Array(padBytes);
+  for (let i = 0; i < padBytes; i += 65_536) crypto.getRandomValues(pad.subarray(i, Math.min(i + 65_536, padBytes)));
+  push(`4 0 obj\n<< /Length ${padBytes} >>\nstream\n`);
+  push(pad);
+  push('\nendstream\nendobj\n');
+  const xref = length;
+  push(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
+  push(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  return new File(parts as BlobPart[], `doc-${padBytes}.pdf`, { type: 'application/pdf', lastModified: Date.now() - padBytes });
+}
+
+describe('the SDK bundle in Chromium', () => {
+  before(async () => {
+    sdk = (await import('../../dist/batch-uploader-sdk.js' as string)) as typeof Sdk;
+  });
+
+  it('uploads through XMLHttpRequest with byte progress per file and follows the batch live to completion', async () => {
+    const client = new sdk.BatchClient({ endpoint: ENDPOINT });
+    const files = [makePdf(12 * 1024 * 1024), makePdf(10)];
+    const progress: Sdk.UploadProgress[] = [];
+    const response = await client.upload(files, { onProgress: (p) => progress.push(p) });
+    equal(response.total_files, 2);
+    ok(progress.length >= 2, `several progress events (${progress.length})`);
+    ok(progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size), 'partial progress of the big file');
+    equal(progress.at(-1)!.files.map((f) => f.sent), files.map((f) => f.size), 'all bytes at the end:');
+
+    const channels: string[] = [];
+    const final = await client.watchBatch(response.batch_id, { onChannel: (c) => channels.push(c) });
+    equal(channels, ['sse']);
+    equal(final.files.map((f) => f.status), ['completed', 'completed']);
+  });
+
+  it('a session refuses a disguised file by its bytes, uploads the rest and ends with the summary', async () => {
+    const session = new sdk.BatchSession({ client: { endpoint: ENDPOINT } });
+    const states: Sdk.SessionState[] = [];
+    session.subscribe((state) => states.push(state));
+    const { rejected } = await session.addFiles([makePdf(1), makePdf(2), new File(['not a pdf'], 'fake.pdf', { type: 'application/pdf' })]);
+    equal(rejected.map((r) => r.code), ['UNSUPPORTED_TYPE']);
+    await session.start();
+    const state = await session.whenFinished();
+    equal(sdk.selectSummary(state), '2 succeeded, 0 failed');
+    ok(states.some((s) => s.phase === 'uploading'), 'went through uploading');
+    ok(states.some((s) => s.files.some((f) => f.status === 'processing' || f.status === 'pending')), 'saw the server states');
+
+    // A "reload": a new session attaches by id alone and shows the finished batch.
+    const again = new sdk.BatchSession({ client: { endpoint: ENDPOINT } });
+    await again.attach(state.batchId!);
+    equal(again.getState().phase, 'finished');
+    equal(sdk.selectCounts(again.getState()).completed, 2);
+    session.dispose();
+    again.dispose();
+  });
+
+  it('typed errors cross the bundle: an unknown batch is ApiError BATCH_NOT_FOUND', async () => {
+    const error = await new sdk.BatchClient({ endpoint: ENDPOINT }).getBatch('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
+    ok(sdk.isApiError(error), 'an ApiError');
+    equal(error.code, 'BATCH_NOT_FOUND');
+    equal(error.status, 404);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The `batch-upload` bin as a user runs it: a child process against the real demo
+ * server. Skips only when the demo server's source is absent.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { JsonReport } from '../src/cli/json-report.js';
+import { fakePdf, makePdf, makePng, truncatedPdf } from './fixtures.js';
+import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
+
+const bin = fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url));
+
+/** Runs the CLI to its end. */
+function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+      env: { ...process.env, BATCH_UPLOAD_TOKEN: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A TCP port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe('batch-upload CLI', { skip }, () => {
+  let demo: RunningDemo & { api: string };
+  let docs: string;
+  before(async () => {
+    demo = await startDemo({ maxFiles: 2, processingDelayMs: 20 });
+    docs = await mkdtemp(join(tmpdir(), 'cli-docs-'));
+    await mkdir(join(docs, 'good', 'nested'), { recursive: true });
+    await mkdir(join(docs, 'mixed'));
+    for (const n of [1, 2, 3]) await writeFile(join(docs, 'good', `scan-${n}.pdf`), await makePdf(`scan ${n}`));
+    await writeFile(join(docs, 'good', 'nested', 'photo.png'), makePng());
+    await writeFile(join(docs, 'good', '.DS_Store'), 'hidden');
+    await writeFile(join(docs, 'mixed', 'ok.pdf'), await makePdf('ok'));
+    await writeFile(join(docs, 'mixed', 'broken.pdf'), await truncatedPdf());
+    await writeFile(join(docs, 'mixed', 'notes.pdf'), fakePdf());
+  });
+  after(async () => {
+    await demo?.close();
+    await rm(docs, { recursive: true, force: true });
+  });
+
+  it('uploads a folder in as many batches as the limit needs and exits 0 when all completed', async () => {
+    const { code, stdout, stderr } = await runBin(['--endpoint', demo.api, '--patient-id', 'PAT-SECRET-77', join(docs, 'good')]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /Uploading 4 files in 2 batches\./);
+    assert.match(stdout, /4 files: 4 succeeded, 0 failed\./);
+    assert.doesNotMatch(stdout + stderr, /PAT-SECRET-77/);
+  });
+
+  it('exits 1 when a file fails or is refused, and --json prints every batch with patient ids redacted', async () => {
+    const { code, stdout, stderr } = await runBin(['--endpoint', demo.api, '--json', '--patient-id', 'PAT-SECRET-77', join(docs, 'mixed')]);
+    assert.equal(code, 1, stderr);
+    assert.doesNotMatch(stdout + stderr, /PAT-SECRET-77/);
+    const report = JSON.parse(stdout) as JsonReport;
+    assert.equal(report.batches.length, 1);
+    const batch = report.batches[0]!;
+    assert.equal(batch.patient_id, '[redacted]');
+    assert.ok(batch.finished_at);
+    assert.deepEqual(batch.files.map((f) => [f.filename, f.status]).sort(), [['broken.pdf', 'failed'], ['ok.pdf', 'completed']]);
+    assert.deepEqual(report.refused.map((r) => r.code), ['UNSUPPORTED_TYPE']);
+    assert.match(report.refused[0]!.path, /notes\.pdf$/);
+    assert.match(stderr, /refused .*notes\.pdf: This file is not a PDF/);
+    assert.match(stderr, /3 files: 1 succeeded, 1 failed, 1 refused before upload\./);
+  });
+
+  it('exits 2 on usage errors, naming what is wrong', async () => {
+    const noEndpoint = await runBin([join(docs, 'good')]);
+    assert.equal(noEndpoint.code, 2);
+    assert.match(noEndpoint.stderr, /Missing --endpoint/);
+
+    const noFiles = await runBin(['--endpoint', demo.api]);
+    assert.equal(noFiles.code, 2);
+    assert.match(noFiles.stderr, /at least one file/);
+
+    const missing = await runBin(['--endpoint', demo.api, join(docs, 'nope')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no such file or folder/);
+
+    const badId = await runBin(['--endpoint', demo.api, '--patient-id', 'has spaces', join(docs, 'good')]);
+    assert.equal(badId.code, 2);
+    assert.doesNotMatch(badId.stderr, /has spaces/);
+
+    const help = await runBin(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: batch-upload/);
+  });
+
+  it('exits 2 when the server cannot be reached', async () => {
+    const port = await closedPort();
+    const { code, stderr } = await runBin(['--endpoint', `http://127.0.0.1:${port}/api/gp`, join(docs, 'good')]);
+    assert.equal(code, 2);
+    assert.match(stderr, /cannot reach the batch API/);
+  });
+});

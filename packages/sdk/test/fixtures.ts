@@ -1,0 +1,67 @@
+/**
+ * Tiny valid documents generated in code (no binary files in the repository), and
+ * files that only look like documents by name.
+ */
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+
+/** A one-page PDF with a line of text; `padBytes` adds an embedded file of random bytes to make it large. */
+export async function makePdf(text = 'Test document', padBytes = 0): Promise<Uint8Array<ArrayBuffer>> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  doc.addPage([200, 200]).drawText(text, { x: 20, y: 100, size: 10, font });
+  if (padBytes > 0) {
+    const pad = new Uint8Array(padBytes);
+    for (let i = 0; i < padBytes; i += 65_536) crypto.getRandomValues(pad.subarray(i, Math.min(i + 65_536, padBytes)));
+    await doc.attach(pad, 'padding.bin', { mimeType: 'application/octet-stream' });
+  }
+  // A copy on a plain ArrayBuffer, as Blob parts want.
+  return new Uint8Array(await doc.save());
+}
+
+/** A valid PNG of `width` × `height` grey pixels. */
+export function makePng(width = 4, height = 3): Uint8Array<ArrayBuffer> {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 0; // greyscale
+  const rows = Buffer.alloc((width + 1) * height, 0x80);
+  for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // filter byte
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(rows)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
+}
+
+/** Text dressed as a PDF by its name only. */
+export function fakePdf(): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode('This is not a PDF at all, just text with a .pdf name.');
+}
+
+/** A PDF whose bytes stop half-way: the type sniffs as PDF, processing fails. */
+export async function truncatedPdf(): Promise<Uint8Array<ArrayBuffer>> {
+  const pdf = await makePdf('cut');
+  return pdf.slice(0, Math.floor(pdf.length / 3));
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}

@@ -1,0 +1,49 @@
+import type { Batch, BatchFile, BatchStatus, FileStatus } from '@batch-uploader/protocol';
+import { progressPercent } from '@batch-uploader/protocol';
+
+/** The API base URL the msw tests pretend to talk to. */
+export const ENDPOINT = 'http://api.test/api/gp';
+
+/** A wire batch with files in the given statuses; `finished` sets `finished_at`. */
+export function fakeBatch(id: string, statuses: readonly FileStatus[], status: BatchStatus = 'processing', finished = false): Batch {
+  const files: BatchFile[] = statuses.map((s, i) => ({
+    file_id: `${id}-f${i}`,
+    filename: `doc${i}.pdf`,
+    status: s,
+    size: 100,
+    detected_type: 'application/pdf',
+    attempts: s === 'pending' ? 0 : 1,
+    created_at: '2026-01-01T00:00:00.000Z',
+    ...(s === 'failed' ? { error: { code: 'CORRUPT_FILE', message: 'The file is damaged or incomplete and could not be read.' } } : {}),
+  }));
+  const counts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+  for (const s of statuses) counts[s] += 1;
+  return {
+    id,
+    status,
+    total_files: files.length,
+    progress: { ...counts, percent: progressPercent(counts) },
+    priority: 'normal',
+    patient_id: null,
+    template_id: null,
+    encounter_id: null,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    finished_at: finished ? '2026-01-01T00:01:00.000Z' : null,
+    files,
+  };
+}
+
+/** The API's error envelope. */
+export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
+  return { status: 'error', error: { code, message, ...(details ? { details } : {}) } };
+}
+
+/** Resolves when `check()` is true, polling every few milliseconds. */
+export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,0 +1,318 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { http, HttpResponse, delay } from 'msw';
+import { setupServer } from 'msw/node';
+import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
+import {
+  BatchSession,
+  formatSummary,
+  selectCanStart,
+  selectCounts,
+  selectProgress,
+  selectSummary,
+  type SessionFileStatus,
+  type SessionState,
+} from '../src/index.js';
+import { ENDPOINT, errorBody, fakeBatch, until } from './helpers.js';
+
+const server = setupServer();
+before(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+after(() => server.close());
+
+const PDF = '%PDF-1.7\n';
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+const limits: Limits = { ...DEFAULT_LIMITS, max_files: 3, max_file_size: 1_000 };
+
+/** A session with fixed limits: adding files needs no network. */
+function offlineSession(overrides: Partial<Limits> = {}) {
+  return new BatchSession({ client: { endpoint: ENDPOINT, liveMode: 'polling', pollIntervalMs: 10 }, limits: { ...limits, ...overrides } });
+}
+
+const pdf = (name: string, extra = '', lastModified = 1) => new File([PDF + extra], name, { type: 'application/pdf', lastModified });
+
+describe('BatchSession: adding files (no network)', () => {
+  it('accepts documents by content and refuses the rest with a code and a clear message', async () => {
+    const session = offlineSession();
+    const { files, rejected } = await session.addFiles([
+      pdf('a.pdf'),
+      new File([PNG], 'scan', { type: '' }),
+      new File(['just text'], 'fake.pdf', { type: 'application/pdf' }),
+      new File([PDF + 'x'.repeat(2_000)], 'big.pdf'),
+      new File([], 'empty.pdf'),
+    ]);
+    assert.deepEqual(files.map((f) => [f.name, f.type, f.status]), [
+      ['a.pdf', 'application/pdf', 'queued'],
+      ['scan', 'image/png', 'queued'],
+    ]);
+    assert.deepEqual(rejected.map((r) => [r.name, r.code]), [
+      ['fake.pdf', 'UNSUPPORTED_TYPE'],
+      ['big.pdf', 'FILE_TOO_LARGE'],
+      ['empty.pdf', 'EMPTY_FILE'],
+    ]);
+    assert.equal(rejected[0]!.message, 'This file is not a PDF, PNG, JPEG, TIFF or WebP document.');
+    assert.match(rejected[1]!.message, /^A file is larger than the [\d.]+ MB limit\.$/);
+    assert.equal(session.getState().rejected.length, 3);
+  });
+
+  it('refuses a duplicate (same name, size and modification time) but not a same-named different file', async () => {
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf')]);
+    const { files, rejected } = await session.addFiles([pdf('a.pdf'), pdf('a.pdf', 'longer'), pdf('a.pdf', '', 2)]);
+    assert.equal(files.length, 2);
+    assert.deepEqual(rejected.map((r) => [r.code, r.message]), [['DUPLICATE_FILE', 'This file is already in the batch.']]);
+  });
+
+  it('refuses files beyond the batch limit, saying the limit', async () => {
+    const session = offlineSession();
+    const { files, rejected } = await session.addFiles(['1', '2', '3', '4'].map((n) => pdf(`${n}.pdf`)));
+    assert.equal(files.length, 3);
+    assert.equal(rejected[0]!.code, 'TOO_MANY_FILES');
+    assert.equal(rejected[0]!.message, 'Too many files: a batch holds at most 3 files.');
+  });
+
+  it('adds 1,000 files in a single state update', async () => {
+    const session = offlineSession({ max_files: 1_000 });
+    let updates = 0;
+    session.subscribe(() => (updates += 1));
+    const many = Array.from({ length: 1_000 }, (_, i) => pdf(`doc-${i}.pdf`));
+    const started = performance.now();
+    const { files } = await session.addFiles(many);
+    assert.equal(files.length, 1_000);
+    assert.equal(updates, 1);
+    assert.equal(selectCounts(session.getState()).queued, 1_000);
+    assert.ok(performance.now() - started < 2_000, 'adding 1,000 files stays fast');
+  });
+
+  it('removes and clears files before the upload', async () => {
+    const session = offlineSession();
+    const { files, rejected } = await session.addFiles([pdf('a.pdf'), pdf('b.pdf'), new File(['x'], 'c.txt')]);
+    session.removeFile(files[0]!.id);
+    session.removeFile(rejected[0]!.id);
+    assert.deepEqual(session.getState().files.map((f) => f.name), ['b.pdf']);
+    assert.equal(session.getState().rejected.length, 0);
+    session.clear();
+    assert.equal(session.getState().files.length, 0);
+    assert.equal(selectCanStart(session.getState()), false);
+  });
+
+  it('asks the server for limits once when none are given', async () => {
+    let asked = 0;
+    server.use(
+      http.get(`${ENDPOINT}/limits`, () => {
+        asked += 1;
+        return HttpResponse.json({ status: 'success', limits: { ...limits, max_files: 1 } });
+      }),
+    );
+    const session = new BatchSession({ client: { endpoint: ENDPOINT } });
+    const [first, second] = await Promise.all([session.addFiles([pdf('a.pdf')]), session.addFiles([pdf('b.pdf')])]);
+    assert.equal(first.files.length + second.files.length, 1);
+    assert.equal(asked, 1);
+    assert.equal(session.getState().limits?.max_files, 1);
+  });
+});
+
+describe('derived state', () => {
+  const state = (statuses: SessionFileStatus[], phase: SessionState['phase']): SessionState => ({
+    phase,
+    files: statuses.map((status, i) => ({
+      id: `f${i}`,
+      name: `${i}.pdf`,
+      size: 100,
+      type: 'application/pdf',
+      lastModified: 0,
+      file: null,
+      status,
+      bytesSent: status === 'uploading' ? 50 : 0,
+      fileId: null,
+      error: null,
+      result: undefined,
+    })),
+    rejected: [],
+    batchId: null,
+    batchStatus: null,
+    channel: null,
+    limits: null,
+    error: null,
+  });
+
+  it('counts, percent and summary are computed from the files', () => {
+    const finished = state([...Array<SessionFileStatus>(47).fill('completed'), 'failed', 'failed', 'failed'], 'finished');
+    assert.equal(selectSummary(finished), '47 succeeded, 3 failed');
+    assert.equal(selectCounts(finished).finished, 50);
+    assert.equal(selectProgress(finished).percent, 100);
+    assert.equal(selectCounts(finished), selectCounts(finished), 'cached per file list');
+
+    const uploading = state(['uploading', 'uploading'], 'uploading');
+    assert.equal(selectProgress(uploading).percent, 50);
+    assert.equal(selectSummary(uploading), null);
+
+    const processing = state(['completed', 'processing', 'pending', 'cancelled'], 'processing');
+    assert.equal(selectProgress(processing).percent, 50);
+    assert.equal(formatSummary(selectCounts(processing)), '1 succeeded, 0 failed, 1 cancelled');
+  });
+});
+
+describe('BatchSession: upload and follow (msw)', () => {
+  function serveBatch(script: ReturnType<typeof fakeBatch>[]) {
+    let polls = 0;
+    server.use(
+      http.get(`${ENDPOINT}/batch-status/:id`, () => {
+        const batch = script[Math.min(polls++, script.length - 1)]!;
+        return HttpResponse.json({ status: 'success', batch });
+      }),
+    );
+  }
+
+  it('walks every file queued → uploading → pending → processing → completed/failed, and summarises', async () => {
+    let fields: Record<string, string> = {};
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, async ({ request }) => {
+        const form = await request.formData();
+        fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string') as Array<[string, string]>);
+        assert.deepEqual(form.getAll('files').map((f) => (f as File).name), ['a.pdf', 'b.pdf']);
+        return HttpResponse.json({ status: 'success', batch_id: 'b1', total_files: 2, message: '', tracking_url: '', events_url: '' }, { status: 202 });
+      }),
+    );
+    serveBatch([
+      fakeBatch('b1', ['pending', 'pending'], 'pending'),
+      fakeBatch('b1', ['processing', 'pending']),
+      fakeBatch('b1', ['completed', 'failed'], 'completed', true),
+    ]);
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf'), pdf('b.pdf')]);
+    const seen = new Map<string, SessionFileStatus[]>();
+    session.on('file-status', ({ file }) => seen.set(file.name, [...(seen.get(file.name) ?? []), file.status]));
+    const finishedEvents: string[] = [];
+    session.on('batch-finished', ({ summary }) => finishedEvents.push(summary));
+
+    const batchId = await session.start({ patient_id: 'P-1', priority: 'high' });
+    assert.equal(batchId, 'b1');
+    assert.deepEqual(fields, { patient_id: 'P-1', priority: 'high' });
+    const final = await session.whenFinished();
+    assert.equal(final.phase, 'finished');
+    assert.deepEqual(seen.get('a.pdf'), ['uploading', 'pending', 'processing', 'completed']);
+    assert.deepEqual(seen.get('b.pdf'), ['uploading', 'pending', 'failed']);
+    assert.equal(final.files[1]!.error?.code, 'CORRUPT_FILE');
+    assert.equal(final.files[1]!.fileId, 'b1-f1');
+    assert.deepEqual(finishedEvents, ['1 succeeded, 1 failed']);
+    assert.equal(selectSummary(final), '1 succeeded, 1 failed');
+    session.dispose();
+  });
+
+  it('an upload refused by the server puts the files back in the queue with the error', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () =>
+        HttpResponse.json(errorBody('RATE_LIMITED', 'Too many uploads: wait a moment and try again.'), { status: 429 }),
+      ),
+    );
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf')]);
+    const failures: unknown[] = [];
+    session.on('upload-failed', ({ error }) => failures.push(error));
+    await assert.rejects(session.start(), { code: 'RATE_LIMITED' });
+    const state = session.getState();
+    assert.equal(state.phase, 'idle');
+    assert.equal(state.files[0]!.status, 'queued');
+    assert.equal((state.error as { code: string }).code, 'RATE_LIMITED');
+    assert.equal(failures.length, 1);
+    assert.ok(selectCanStart(state));
+  });
+
+  it('cancel during the upload goes back to idle without an error', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, async () => {
+        await delay(1_500);
+        return HttpResponse.json({});
+      }),
+    );
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf')]);
+    const started = session.start();
+    await until(() => session.getState().phase === 'uploading');
+    await session.cancel();
+    await assert.rejects(started, { name: 'AbortError' });
+    assert.equal(session.getState().phase, 'idle');
+    assert.equal(session.getState().error, null);
+  });
+
+  it('cancel while processing asks the server and shows the cancelled files', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () =>
+        HttpResponse.json({ status: 'success', batch_id: 'b2', total_files: 2, message: '', tracking_url: '', events_url: '' }, { status: 202 }),
+      ),
+      http.post(`${ENDPOINT}/batch/b2/cancel`, () =>
+        HttpResponse.json({ status: 'success', batch: fakeBatch('b2', ['completed', 'cancelled'], 'cancelled', true) }),
+      ),
+    );
+    serveBatch([fakeBatch('b2', ['processing', 'pending'])]);
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf'), pdf('b.pdf')]);
+    await session.start();
+    await until(() => session.getState().files[0]?.status === 'processing');
+    await session.cancel();
+    const state = await session.whenFinished();
+    assert.equal(state.batchStatus, 'cancelled');
+    assert.deepEqual(state.files.map((f) => f.status), ['completed', 'cancelled']);
+    session.dispose();
+  });
+
+  it('retryFailed re-uploads only the failed files as a new batch', async () => {
+    const uploads: string[][] = [];
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, async ({ request }) => {
+        const names = (await request.formData()).getAll('files').map((f) => (f as File).name);
+        uploads.push(names);
+        const id = `r${uploads.length}`;
+        return HttpResponse.json({ status: 'success', batch_id: id, total_files: names.length, message: '', tracking_url: '', events_url: '' }, { status: 202 });
+      }),
+      http.get(`${ENDPOINT}/batch-status/:id`, ({ params }) =>
+        HttpResponse.json({
+          status: 'success',
+          batch: params.id === 'r1' ? fakeBatch('r1', ['completed', 'failed'], 'completed', true) : fakeBatch('r2', ['completed'], 'completed', true),
+        }),
+      ),
+    );
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf'), pdf('b.pdf')]);
+    await session.start();
+    await session.whenFinished();
+    const newId = await session.retryFailed();
+    assert.equal(newId, 'r2');
+    const state = await session.whenFinished();
+    assert.deepEqual(uploads, [['a.pdf', 'b.pdf'], ['b.pdf']]);
+    assert.deepEqual(state.files.map((f) => [f.name, f.status]), [['b.pdf', 'completed']]);
+    session.dispose();
+  });
+
+  it('attach follows an existing batch (after a reload) with no file bytes', async () => {
+    serveBatch([fakeBatch('b9', ['completed', 'processing']), fakeBatch('b9', ['completed', 'completed'], 'completed', true)]);
+    const session = offlineSession();
+    await session.attach('b9');
+    assert.equal(session.getState().phase, 'processing');
+    assert.ok(session.getState().files.every((f) => f.file === null));
+    const state = await session.whenFinished();
+    assert.equal(selectSummary(state), '2 succeeded, 0 failed');
+    session.dispose();
+  });
+
+  it('dispose stops polling and ends whenFinished', async () => {
+    let polls = 0;
+    server.use(
+      http.get(`${ENDPOINT}/batch-status/:id`, () => {
+        polls += 1;
+        return HttpResponse.json({ status: 'success', batch: fakeBatch('b5', ['processing']) });
+      }),
+    );
+    const session = offlineSession();
+    await session.attach('b5');
+    const waiting = session.whenFinished();
+    await until(() => polls >= 3);
+    session.dispose();
+    await assert.rejects(waiting, { name: 'AbortError' });
+    const count = polls;
+    await delay(60);
+    assert.ok(polls <= count + 1, 'no polling after dispose');
+    assert.throws(() => session.reset(), /disposed/);
+  });
+});

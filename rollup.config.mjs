@@ -1,0 +1,36 @@
+// Browser bundles. TypeScript is compiled by `tsc --build` for Node; rollup only makes
+// the self-contained ES modules a page loads with one <script type="module">.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import esbuild from 'rollup-plugin-esbuild';
+
+/** Fails the build when Node-only code (`node:` modules, the CLI) would end up in a browser bundle. */
+function browserOnly() {
+  return {
+    name: 'browser-only',
+    resolveId(source, importer) {
+      if (source.startsWith('node:') || /[\\/](cli|node)[\\/]/.test(source)) {
+        this.error(`${importer ?? 'entry'} imports ${source}, which is Node-only and cannot go into a browser bundle.`);
+      }
+      return null;
+    },
+  };
+}
+
+/** One minified browser ES module with its dependencies (ky) inside. */
+function browserBundle(input, file) {
+  return {
+    input,
+    output: { file, format: 'es', sourcemap: true },
+    plugins: [
+      browserOnly(),
+      nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
+      esbuild({ target: 'es2022', tsconfig: 'packages/sdk/tsconfig.json' }),
+      terser({ format: { comments: false } }),
+    ],
+  };
+}
+
+export default [
+  browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
+];

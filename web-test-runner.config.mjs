@@ -1,0 +1,79 @@
+// Browser tests in headless Chromium. A real demo server runs beside the test server,
+// and /api/gp is proxied to it, so pages talk to it same-origin (no CORS) and uploads,
+// progress and Server-Sent Events go over real HTTP.
+import { request } from 'node:http';
+import { Transform } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { tsImport } from 'tsx/esm/api';
+
+const API_PREFIX = '/api/gp/';
+
+// Started when the config loads, because `middleware` must exist before the server does.
+const { startServer } = await tsImport('./demo-server/src/server.ts', import.meta.url);
+const dataDir = await mkdtemp(join(tmpdir(), 'wtr-demo-'));
+const demo = await startServer({ port: 0, dataDir, logLevel: 'silent', processingDelayMs: 100 });
+const upstream = new URL(demo.url);
+
+/** Proxies the API to the demo server; `respond = false` lets bodies stream both ways untouched. */
+async function proxyApi(ctx, next) {
+  if (!ctx.url.startsWith(API_PREFIX)) return next();
+  ctx.respond = false;
+  await new Promise((resolve) => {
+    const proxied = request(
+      { hostname: upstream.hostname, port: upstream.port, path: ctx.url, method: ctx.method, headers: { ...ctx.req.headers, host: upstream.host } },
+      (res) => {
+        ctx.res.writeHead(res.statusCode ?? 502, res.headers);
+        res.pipe(ctx.res);
+        res.on('end', resolve);
+        res.on('error', resolve);
+      },
+    );
+    proxied.on('error', () => {
+      if (!ctx.res.headersSent) ctx.res.writeHead(502);
+      ctx.res.end();
+      resolve();
+    });
+    // Uploads are slowed down (about 6 MB/s), or loopback finishes before the browser's
+    // first progress event and per-file progress cannot be seen.
+    (ctx.method === 'POST' ? ctx.req.pipe(slowly()) : ctx.req).pipe(proxied);
+  });
+}
+
+/** Passes bytes on at a walking pace. */
+function slowly() {
+  return new Transform({
+    transform(chunk, _encoding, callback) {
+      setTimeout(() => callback(null, chunk), 10);
+    },
+  });
+}
+
+/** Stops the demo server with the test server. */
+const stopDemo = {
+  name: 'stop-demo-server',
+  async serverStop() {
+    await demo.close();
+    await rm(dataDir, { recursive: true, force: true });
+  },
+};
+
+export default {
+  files: ['packages/sdk/test/browser/*.test.ts'],
+  nodeResolve: { browser: true, exportConditions: ['browser'] },
+  middleware: [proxyApi],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), stopDemo],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      },
+    }),
+  ],
+  testFramework: { config: { timeout: 20_000 } },
+  testsFinishTimeout: 120_000,
+};

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Batch, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
+import { assertMatchesSchema } from './openapi.js';
 import { startTestServer, upload } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -62,6 +63,7 @@ describe('live batch events', () => {
     assert.equal(headers['content-encoding'], undefined, 'events are not held back by compression');
     const snapshots = events.filter((e) => e.event === 'snapshot').map((e) => JSON.parse(e.data) as Batch);
     assert.ok(snapshots.length >= 4, `one snapshot per change, got ${snapshots.length}`);
+    for (const snapshot of snapshots) assertMatchesSchema('Batch', snapshot);
     const completedCounts = snapshots.map((s) => s.progress.completed);
     assert.deepEqual(completedCounts, [...completedCounts].sort((a, b) => a - b), 'progress never goes backwards');
     assert.ok(snapshots.some((s) => s.status === 'processing'), 'a snapshot arrived while the batch was running');

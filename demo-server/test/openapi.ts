@@ -35,3 +35,10 @@ export function assertConforms(method: string, path: string, status: number, bod
     throw new Error(`${method} ${path} ${status} does not match the document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 2000)}`);
   }
 }
+
+/** Checks a value against one named schema of the document (for bodies that are not plain JSON answers, such as event data). */
+export function assertMatchesSchema(name: string, value: unknown): void {
+  const validate = ajv.getSchema(`openapi.json#/components/schemas/${name}`);
+  if (!validate) throw new Error(`the document has no schema ${name}`);
+  if (!validate(value)) throw new Error(`${name} does not match the document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}`);
+}

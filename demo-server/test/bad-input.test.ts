@@ -119,13 +119,14 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
 
   it('bad form fields: 400 INVALID_FIELD', async () => {
     const files = [{ name: 'a.png', data: docs.png }];
-    for (const fields of [
+    const invalid: Record<string, string>[] = [
       { patient_id: 'x'.repeat(129) },
       { patient_id: '<script>alert(1)</script>' },
       { template_id: 'a b' },
       { priority: 'urgent' },
       { unexpected: 'value' },
-    ]) {
+    ];
+    for (const fields of invalid) {
       await expectError(await upload(server.api, files, fields), 400, 'INVALID_FIELD', '/batch-upload');
     }
   });

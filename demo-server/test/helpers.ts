@@ -28,7 +28,7 @@ export async function startTestServer(overrides: Partial<DemoConfig> = {}): Prom
 /** One file of a test upload. */
 export interface UploadPart {
   name: string;
-  data: Uint8Array;
+  data: Uint8Array<ArrayBuffer>;
   type?: string;
 }
 

@@ -24,6 +24,7 @@ import { fileFromPath } from '../src/node.js';
 import { fakePdf, makePdf, makePng, truncatedPdf } from './fixtures.js';
 import { until } from './helpers.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
+import type * as SdkSource from '../src/index.js';
 
 describe('SDK against the demo server', { skip }, () => {
   let demo: RunningDemo & { api: string };
@@ -153,7 +154,7 @@ describe('SDK against the demo server', { skip }, () => {
 
   const bundle = fileURLToPath(new URL('../dist/batch-uploader-sdk.js', import.meta.url));
   it('the browser bundle runs unchanged in Node', { skip: existsSync(bundle) ? false : 'run `rollup -c` first to build dist/batch-uploader-sdk.js' }, async () => {
-    const sdk = (await import(bundle)) as typeof import('../src/index.js');
+    const sdk = (await import(bundle)) as typeof SdkSource;
     const session = new sdk.BatchSession({ client: { endpoint: demo.api, getAuthToken: () => TOKEN } });
     await session.addFiles([new File([await makePdf('bundle')], 'bundle.pdf')]);
     await session.start();

@@ -8,7 +8,6 @@ import { SdkError, hasMarker } from './sdk-error.js';
  * server may send codes this SDK does not know yet; they arrive as they are.
  */
 // `string & {}` keeps editor completion of the known codes while admitting new ones.
-// eslint-disable-next-line @typescript-eslint/ban-types
 export type ApiErrorCode = ErrorCode | 'UNEXPECTED_RESPONSE' | (string & {});
 
 /** The server answered with an error: its code, message, HTTP status and details. */

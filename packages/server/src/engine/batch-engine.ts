@@ -106,7 +106,8 @@ export class BatchEngine {
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      task().finally(() => (busy = false));
+      // Periodic tasks log their own failures and never reject.
+      void task().finally(() => (busy = false));
     }, ms);
     timer.unref();
     this.#timers.push(timer);

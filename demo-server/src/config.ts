@@ -30,7 +30,7 @@ export interface DemoConfig {
   basePath: string;
   /** pino log level. */
   logLevel: string;
-  /** Reserved for the MongoDB store. */
+  /** MongoDB connection string: records in MongoDB, bytes in GridFS; null keeps them under `dataDir`. */
   mongodbUri: string | null;
 }
 

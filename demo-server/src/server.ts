@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import compression from 'compression';
 import { pino } from 'pino';
-import { BatchEngine, LocalBlobStore, createBatchRouter, sweepQuarantine, type Logger } from '@batch-uploader/server';
-import { SqliteStore } from '@batch-uploader/server/sqlite';
+import { BatchEngine, createBatchRouter, sweepQuarantine, type Logger } from '@batch-uploader/server';
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
-import { ConfigError, defaultConfig, type DemoConfig } from './config.js';
+import { defaultConfig, type DemoConfig } from './config.js';
 import { landingPage } from './pages.js';
+import { openStores } from './stores.js';
 
 /** A running demo server. */
 export interface RunningServer {
@@ -22,20 +22,16 @@ export interface RunningServer {
 }
 
 /**
- * Starts the reference server: SQLite records and local file bytes under `dataDir`,
+ * Starts the reference server: records and file bytes in SQLite and a folder under
+ * `dataDir` (or MongoDB and GridFS when `mongodbUri` is set),
  * the default document inspector, and the batch API under `basePath`.
  */
 export async function startServer(overrides: Partial<DemoConfig> & { dataDir: string }, log?: pino.Logger): Promise<RunningServer> {
   const config: DemoConfig = { ...defaultConfig(overrides.dataDir), ...overrides };
-  if (config.mongodbUri) {
-    throw new ConfigError('MONGODB_URI is reserved for the MongoDB store, which this version does not include yet. Unset it to use the embedded store.');
-  }
   const logger = log ?? createLogger(config.logLevel);
 
-  const store = new SqliteStore({ path: join(config.dataDir, 'batches.sqlite') });
-  await store.init();
-  const blobs = new LocalBlobStore({ dir: join(config.dataDir, 'files') });
-  await blobs.init();
+  const stores = await openStores(config, logger as Logger);
+  const { store, blobs } = stores;
   const uploadDir = join(config.dataDir, 'uploads');
   const processor = createInspectProcessor();
   const engine = new BatchEngine({
@@ -103,8 +99,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
         server.closeAllConnections();
         await stopped;
         await processor.close();
-        await blobs.close();
-        await store.close();
+        await stores.close();
       })();
       return closing;
     },

@@ -1,45 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { UploadResponse } from '@batch-uploader/protocol';
+import { startChild, killHard, type Child } from './child-server.js';
 import { documents } from './documents.js';
 import { getBatch, listFiles, tempDir, upload, waitFor, waitForFinished } from './helpers.js';
-
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  api: string;
-  /** Everything the process logged. */
-  output: () => string;
-}
-
-/** Starts `npm start`'s entry as a separate process and waits for its "listening" line. */
-async function startChild(env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const api = await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-    const line = output.split('\n').find((l) => l.includes('"msg":"listening"'));
-    return line ? (JSON.parse(line) as { api: string }).api : null;
-  }, 20_000);
-  return { process: child, api, output: () => output };
-}
-
-function killHard(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    child.process.once('exit', () => resolve());
-    child.process.kill('SIGKILL');
-  });
-}
 
 describe('crash recovery', () => {
   it('after kill -9 mid-batch and a restart on the same data, every file completes and none is stuck', async () => {

@@ -151,6 +151,17 @@ export function batchCases(test: StoreTest): void {
     assert.deepEqual(finished.counts, { pending: 0, processing: 0, completed: 1, failed: 0, cancelled: 2 });
   });
 
+  test('of two cancels at once, one cancels and the other is not_open', async (store) => {
+    const { batch } = await seed(store, 3);
+    const results = await Promise.all([
+      store.cancelBatch(batch.workspace_id, batch.id, CANCELLED),
+      store.cancelBatch(batch.workspace_id, batch.id, CANCELLED),
+    ]);
+    assert.deepEqual(results.map((r) => r.outcome).sort(), ['cancelled', 'not_open']);
+    assert.equal(results.filter((r) => r.batch_finished).length, 1);
+    assert.equal((await summaryOf(store, batch)).counts.cancelled, 3);
+  });
+
   test('cancel with nothing processing finishes the batch at once', async (store) => {
     const { batch } = await seed(store, 2);
     assert.deepEqual(await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED), {

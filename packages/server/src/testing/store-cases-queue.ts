@@ -101,6 +101,30 @@ export function queueCases(test: StoreTest): void {
     assert.ok(won.every((c) => c.file.attempts === 1));
   });
 
+  test('when the last files of a batch finish at once, exactly one finish reports the batch finished', async (store) => {
+    const { batch } = await seed(store, 8);
+    const held = await Promise.all(Array.from({ length: 8 }, () => mustClaim(store)));
+    const transitions = await Promise.all(
+      held.map((h) => store.finishFile(h.file.id, h.token, { status: 'completed', result: null })),
+    );
+    assert.equal(transitions.filter((t) => t?.batch_finished).length, 1);
+    const finished = await summaryOf(store, batch);
+    assert.ok(finished.finished_at instanceof Date);
+    assert.deepEqual(finished.counts, { pending: 0, processing: 0, completed: 8, failed: 0, cancelled: 0 });
+  });
+
+  test('concurrent sweeps reclaim each expired file once', async (store) => {
+    const { batch } = await seed(store, 6);
+    for (let i = 0; i < 6; i++) await mustClaim(store, SHORT_LEASE_MS);
+    await sleep(SHORT_LEASE_MS * 2);
+    const sweeps = await Promise.all(Array.from({ length: 4 }, () => store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST })));
+    assert.equal(sweeps.flat().length, 6);
+    assert.ok(sweeps.flat().every((t) => t.batch_id === batch.id));
+    assert.equal((await summaryOf(store, batch)).counts.pending, 6);
+    const again = await Promise.all(Array.from({ length: 6 }, () => mustClaim(store)));
+    assert.ok(again.every((c) => c.file.attempts === 2), 'each expired claim counted once');
+  });
+
   test('a wrong token changes nothing', async (store) => {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store);

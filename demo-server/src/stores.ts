@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { BlobStore, Logger, Store } from '@batch-uploader/server';
+import type { DemoConfig } from './config.js';
+
+/** The stores a server process works on, opened (init() done) and closed together. */
+export interface OpenedStores {
+  store: Store;
+  blobs: BlobStore;
+  /** Closes both stores and the connection they share, if any. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the stores the configuration asks for: MongoDB records and GridFS bytes when
+ * `MONGODB_URI` is set (any number of processes may share them and one queue), else the
+ * embedded SQLite file and local folder under `DATA_DIR`. Each driver is imported only on
+ * its own path, so a SQLite server never loads `mongodb` and a MongoDB one never loads SQLite.
+ */
+export async function openStores(config: DemoConfig, logger: Logger): Promise<OpenedStores> {
+  return config.mongodbUri ? openMongo(config.mongodbUri) : openEmbedded(config.dataDir);
+
+  async function openMongo(uri: string): Promise<OpenedStores> {
+    const { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoStore, dbNameInUri, DEFAULT_DB_NAME } = await import(
+      '@batch-uploader/server/mongodb'
+    );
+    // One client (one connection pool) for records and bytes.
+    const client = new MongoClient(uri, { ...CLIENT_DEFAULTS, serverSelectionTimeoutMS: 15_000 });
+    const dbName = dbNameInUri(uri) ?? DEFAULT_DB_NAME;
+    try {
+      await client.connect();
+      const store = new MongoStore({ client, dbName });
+      const blobs = new GridFsBlobStore({ client, dbName });
+      await store.init();
+      await blobs.init();
+      // Never the URI: it may carry credentials.
+      logger.info({ store: 'mongodb', db: dbName }, 'stores opened');
+      return {
+        store,
+        blobs,
+        async close() {
+          await blobs.close();
+          await store.close();
+          await client.close();
+        },
+      };
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function openEmbedded(dataDir: string): Promise<OpenedStores> {
+    const [{ LocalBlobStore }, { SqliteStore }] = await Promise.all([
+      import('@batch-uploader/server'),
+      import('@batch-uploader/server/sqlite'),
+    ]);
+    const store = new SqliteStore({ path: join(dataDir, 'batches.sqlite') });
+    await store.init();
+    const blobs = new LocalBlobStore({ dir: join(dataDir, 'files') });
+    await blobs.init();
+    logger.info({ store: 'sqlite' }, 'stores opened');
+    return {
+      store,
+      blobs,
+      async close() {
+        await blobs.close();
+        await store.close();
+      },
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import type { FileStatus } from '@batch-uploader/protocol';
+import type { FileCounts, FileTransition } from '../../store/records.js';
+import { ACTIVE_STATUSES, countsFrom } from './mongo-documents.js';
+import type { BatchDoc } from './mongo-documents.js';
+import { cancelFiles, settleBatch, stamp } from './mongo-pipelines.js';
+import type { MongoCollections } from './mongo-schema.js';
+
+/** How long a batch may sit unchanged before the repair pass looks at it. */
+const STALE_AFTER_MS = 60_000;
+/** How long a batch may stay half-created before it counts as abandoned. */
+const ABANDONED_AFTER_MS = 10 * 60_000;
+/** Open batches the repair pass looks at per run. */
+const REPAIR_PAGE = 500;
+
+/**
+ * Keeps batch documents consistent with their files without transactions.
+ *
+ * A file transition is one atomic write to one file document; what the batch shows
+ * follows from the files: counts are derived at read time, and `finished_at` is set by
+ * `settle` after every transition. `settle` reads "is any file still pending or
+ * processing?" and then finishes the batch with `$ifNull`, so it is idempotent and
+ * order-independent: of two transitions that race, the later read sees both, because a
+ * file never becomes active again once it has ended. The update returns the document
+ * as it was, so exactly one caller sees finished_at go from null to set
+ * (`batch_finished: true` once).
+ *
+ * What a crash between the file write and `settle` (or in the middle of a cancel or a
+ * createBatch) leaves behind is repaired by `repair()`, which the engine's periodic
+ * reclaim sweep runs: it re-applies the same idempotent steps to batches that have not
+ * changed for a minute.
+ */
+export class BatchUpkeep {
+  #nextRepairAt = 0;
+
+  constructor(
+    private readonly collections: MongoCollections,
+    private readonly serverNow: () => Promise<Date>,
+  ) {}
+
+  /** Touches the batch and finishes it when no file can change any more; true when this call finished it. */
+  async settle(batchId: string): Promise<boolean> {
+    const done = !(await this.#hasActiveFile(batchId));
+    const before = await this.collections.batches.findOneAndUpdate({ _id: batchId }, settleBatch(done), {
+      returnDocument: 'before',
+      projection: { finished_at: 1 },
+    });
+    return done && before !== null && (before.finished_at ?? null) === null;
+  }
+
+  /** Counts by status of each batch, from its files. */
+  async countsOf(batchIds: string[]): Promise<Map<string, FileCounts>> {
+    const rows = await this.collections.files
+      .aggregate<{ _id: { batch_id: string; status: FileStatus }; n: number }>([
+        { $match: { batch_id: { $in: batchIds } } },
+        { $group: { _id: { batch_id: '$batch_id', status: '$status' }, n: { $sum: 1 } } },
+      ])
+      .toArray();
+    const counts = new Map<string, FileCounts>();
+    for (const id of batchIds) {
+      counts.set(id, countsFrom(rows.filter((r) => r._id.batch_id === id).map((r) => ({ status: r._id.status, n: r.n }))));
+    }
+    return counts;
+  }
+
+  /** Tells every file of a cancelled batch, and ends its pending files (idempotent). */
+  async propagateCancel(batchId: string, cancelError: string | null): Promise<void> {
+    await this.collections.files.updateMany({ batch_id: batchId }, cancelFiles(cancelError));
+  }
+
+  /**
+   * Finishes what a crashed process left half done; runs at most once a minute per store.
+   * Returns transitions for batches it finished, so live views can end.
+   */
+  async repair(): Promise<FileTransition[]> {
+    if (Date.now() < this.#nextRepairAt) return [];
+    this.#nextRepairAt = Date.now() + STALE_AFTER_MS;
+    const now = (await this.serverNow()).getTime();
+    const { batches } = this.collections;
+
+    // A createBatch that died half way: never shown nor claimed. Marking it finished lets
+    // retention purge whatever bytes its files kept, and later delete it.
+    await batches.updateMany(
+      { hidden: 'creating', finished_at: null, created_at: { $lte: new Date(now - ABANDONED_AFTER_MS) } },
+      stamp('finished_at'),
+    );
+
+    const stale = await batches
+      .find(
+        { finished_at: null, hidden: { $exists: false }, updated_at: { $lte: new Date(now - STALE_AFTER_MS) } },
+        { projection: { _id: 1, workspace_id: 1, cancelled_at: 1, cancel_error: 1 }, limit: REPAIR_PAGE },
+      )
+      .toArray();
+    const transitions: FileTransition[] = [];
+    for (const batch of stale) {
+      if (batch.cancelled_at) await this.propagateCancel(batch._id, batch.cancel_error);
+      if (await this.#finishIfDone(batch)) {
+        transitions.push({ batch_id: batch._id, workspace_id: batch.workspace_id, batch_finished: true });
+      }
+    }
+    return transitions;
+  }
+
+  /** Like settle, but leaves updated_at alone unless the batch finishes (a check is not a change). */
+  async #finishIfDone(batch: Pick<BatchDoc, '_id'>): Promise<boolean> {
+    if (await this.#hasActiveFile(batch._id)) return false;
+    const result = await this.collections.batches.updateOne({ _id: batch._id, finished_at: null }, settleBatch(true));
+    return result.modifiedCount === 1;
+  }
+
+  async #hasActiveFile(batchId: string): Promise<boolean> {
+    const active = await this.collections.files.findOne(
+      { batch_id: batchId, status: { $in: ACTIVE_STATUSES } },
+      { projection: { _id: 1 } },
+    );
+    return active !== null;
+  }
+}

@@ -1,0 +1,134 @@
+import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
+import type { BatchRecord, FileCounts, FileRecord } from '../../store/records.js';
+
+/**
+ * A batch as stored. Counts are not stored: they are derived from the file documents
+ * whenever a batch is read, so they can never drift from the files (no counter to keep
+ * in step across documents without a transaction).
+ */
+export interface BatchDoc {
+  _id: string;
+  workspace_id: string;
+  priority: BatchPriority;
+  patient_id: string | null;
+  template_id: string | null;
+  encounter_id: string | null;
+  total_files: number;
+  /** Position in the claim order: created_at + priority offset + CLAIM_STEP_MS per claim made. */
+  claim_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  cancelled_at: Date | null;
+  /** JSON text of the error cancelled files get. */
+  cancel_error: string | null;
+  finished_at: Date | null;
+  /** Set once no file of the finished batch keeps bytes, so retention stops looking at it. */
+  blobs_purged_at: Date | null;
+  /**
+   * Present while the batch is not (or no longer) whole: `creating` until all its files
+   * are stored, `deleting` while retention removes it. Hidden batches are never read.
+   */
+  hidden?: 'creating' | 'deleting';
+}
+
+/**
+ * Where a file's batch stands, copied onto every file document so that the claim and the
+ * release can decide on one document, atomically: only `open` files are claimed, and a
+ * held file released in a `cancelled` batch becomes cancelled instead of pending.
+ */
+export type BatchState = 'creating' | 'open' | 'cancelled';
+
+/** A file as stored: the file documents are the processing queue. */
+export interface FileDoc {
+  _id: string;
+  batch_id: string;
+  workspace_id: string;
+  position: number;
+  filename: string;
+  size: number;
+  declared_type: string | null;
+  detected_type: string | null;
+  blob_key: string | null;
+  status: FileStatus;
+  attempts: number;
+  /** JSON text, like the SQLite store: any JSON round-trips, whatever its keys. */
+  error: string | null;
+  /** JSON text of the processor's result. */
+  result: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  run_after: Date | null;
+  lease_owner: string | null;
+  lease_token: string | null;
+  lease_expires_at: Date | null;
+  blob_purged_at: Date | null;
+  /** The batch's `claim_at`, kept in step (it only grows) so one sorted query picks the next file. */
+  claim_at: Date;
+  batch_state: BatchState;
+  /** The batch's cancel error (JSON text), for files that end cancelled after the cancel. */
+  cancel_error: string | null;
+}
+
+/** Statuses in which a file can still change. */
+export const ACTIVE_STATUSES: FileStatus[] = ['pending', 'processing'];
+
+/** Encodes a JSON field; `undefined` and `null` are stored as null. */
+export function toJson(value: unknown): string | null {
+  return value === undefined || value === null ? null : (JSON.stringify(value) ?? null);
+}
+
+function fromJson<T>(text: string | null | undefined): T | null {
+  return typeof text === 'string' ? (JSON.parse(text) as T) : null;
+}
+
+/** Counts by status from `{ status, n }` pairs (missing statuses are 0). */
+export function countsFrom(pairs: Iterable<{ status: FileStatus; n: number }>): FileCounts {
+  const counts: FileCounts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+  for (const { status, n } of pairs) if (status in counts) counts[status] += n;
+  return counts;
+}
+
+/** Maps a batch document and its counts to the contract's record. */
+export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
+  return {
+    id: doc._id,
+    workspace_id: doc.workspace_id,
+    priority: doc.priority,
+    patient_id: doc.patient_id ?? null,
+    template_id: doc.template_id ?? null,
+    encounter_id: doc.encounter_id ?? null,
+    total_files: doc.total_files,
+    counts,
+    created_at: doc.created_at,
+    updated_at: doc.updated_at,
+    cancelled_at: doc.cancelled_at ?? null,
+    finished_at: doc.finished_at ?? null,
+  };
+}
+
+/** Maps a file document to the contract's record; the lease token never leaves the store. */
+export function toFileRecord(doc: FileDoc): FileRecord {
+  return {
+    id: doc._id,
+    batch_id: doc.batch_id,
+    workspace_id: doc.workspace_id,
+    position: doc.position,
+    filename: doc.filename,
+    size: doc.size,
+    declared_type: doc.declared_type ?? null,
+    detected_type: doc.detected_type ?? null,
+    blob_key: doc.blob_key ?? null,
+    status: doc.status,
+    attempts: doc.attempts,
+    error: fromJson<FileError>(doc.error),
+    result: fromJson<unknown>(doc.result),
+    created_at: doc.created_at,
+    started_at: doc.started_at ?? null,
+    completed_at: doc.completed_at ?? null,
+    run_after: doc.run_after ?? null,
+    lease_owner: doc.lease_owner ?? null,
+    lease_expires_at: doc.lease_expires_at ?? null,
+    blob_purged_at: doc.blob_purged_at ?? null,
+  };
+}

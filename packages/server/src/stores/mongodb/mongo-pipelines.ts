@@ -1,0 +1,157 @@
+import type { Document, Filter } from 'mongodb';
+import { CLAIM_STEP_MS } from '../../store/records.js';
+import type { FileDoc } from './mongo-documents.js';
+
+/**
+ * Update pipelines of the MongoDB store. Every instant is `$$NOW`, the server's clock at
+ * the time of the write, so that instances whose clocks disagree still agree on leases,
+ * backoffs and order. Within one `$set` stage every expression reads the document as it
+ * was before the stage, so the order of fields below does not matter.
+ *
+ * Values that come from callers (owners, tokens, JSON text) are wrapped in `$literal`:
+ * in a pipeline a string starting with "$" would otherwise be read as a field path.
+ */
+const NOW = '$$NOW';
+const EPOCH = new Date(0);
+const CLEAR_LEASE = Object.freeze({ lease_owner: null, lease_token: null, lease_expires_at: null });
+const IN_CANCELLED_BATCH = Object.freeze({ $eq: ['$batch_state', 'cancelled'] });
+
+/** `updated_at`, moved to now but never backwards. */
+const TOUCHED = Object.freeze({ updated_at: { $max: ['$updated_at', NOW] } });
+
+/** Pending files of open batches whose backoff (if any) has passed. */
+export const READY_TO_CLAIM: Filter<FileDoc> = Object.freeze({
+  status: 'pending',
+  batch_state: 'open',
+  $expr: { $lte: [{ $ifNull: ['$run_after', EPOCH] }, NOW] },
+});
+
+/** The claim order: the batch's claim key, then batch id, then position (the `claim` index). */
+export const CLAIM_SORT = Object.freeze({ claim_at: 1, batch_id: 1, position: 1 } as const);
+
+/** Held files whose lease has run out. */
+export const LEASE_EXPIRED: Filter<FileDoc> = Object.freeze({
+  status: 'processing',
+  $expr: { $lte: [{ $ifNull: ['$lease_expires_at', EPOCH] }, NOW] },
+});
+
+/** A pending file becomes processing under a fresh lease. */
+export function claimFile(owner: string, token: string, leaseMs: number): Document[] {
+  return [
+    {
+      $set: {
+        status: 'processing',
+        attempts: { $add: ['$attempts', 1] },
+        started_at: { $ifNull: ['$started_at', NOW] },
+        run_after: null,
+        lease_owner: { $literal: owner },
+        lease_token: { $literal: token },
+        lease_expires_at: { $add: [NOW, leaseMs] },
+      },
+    },
+  ];
+}
+
+/** The batch moves back in the claim order by one step, and is touched. */
+export function stepClaimOrder(): Document[] {
+  return [{ $set: { claim_at: { $add: ['$claim_at', CLAIM_STEP_MS] }, ...TOUCHED } }];
+}
+
+/** The lease runs `leaseMs` from now. A lease is bookkeeping: the batch's updated_at stays. */
+export function renewLease(leaseMs: number): Document[] {
+  return [{ $set: { lease_expires_at: { $add: [NOW, leaseMs] } } }];
+}
+
+/** A held file ends completed or failed. */
+export function finishFile(status: 'completed' | 'failed', result: string | null, error: string | null): Document[] {
+  return [
+    {
+      $set: {
+        status,
+        result: { $literal: result },
+        error: { $literal: error },
+        completed_at: NOW,
+        ...CLEAR_LEASE,
+      },
+    },
+  ];
+}
+
+/**
+ * A held file goes back to pending after `delayMs`, or, when its batch was cancelled
+ * meanwhile, ends cancelled with the batch's error. A null `error` keeps the last one.
+ */
+export function releaseFile(delayMs: number, error: string | null, refundAttempt: boolean): Document[] {
+  return [
+    {
+      $set: {
+        attempts: refundAttempt ? { $max: [0, { $subtract: ['$attempts', 1] }] } : '$attempts',
+        error: { $cond: [IN_CANCELLED_BATCH, '$cancel_error', error === null ? '$error' : { $literal: error }] },
+        run_after: { $cond: [IN_CANCELLED_BATCH, '$run_after', { $add: [NOW, delayMs] }] },
+        completed_at: { $cond: [IN_CANCELLED_BATCH, NOW, '$completed_at'] },
+        status: { $cond: [IN_CANCELLED_BATCH, 'cancelled', 'pending'] },
+        ...CLEAR_LEASE,
+      },
+    },
+  ];
+}
+
+/**
+ * A file whose worker died: failed with `error` once it used `maxAttempts`, cancelled
+ * when its batch was cancelled, else pending again at once.
+ */
+export function reclaimFile(maxAttempts: number, error: string | null): Document[] {
+  const exhausted = { $gte: ['$attempts', maxAttempts] };
+  return [
+    {
+      $set: {
+        error: { $cond: [exhausted, { $literal: error }, { $cond: [IN_CANCELLED_BATCH, '$cancel_error', '$error'] }] },
+        result: { $cond: [exhausted, null, '$result'] },
+        completed_at: { $cond: [{ $or: [exhausted, IN_CANCELLED_BATCH] }, NOW, '$completed_at'] },
+        run_after: null,
+        status: { $cond: [exhausted, 'failed', { $cond: [IN_CANCELLED_BATCH, 'cancelled', 'pending'] }] },
+        ...CLEAR_LEASE,
+      },
+    },
+  ];
+}
+
+/** The batch is marked cancelled (the one write that decides who cancelled it). */
+export function cancelBatch(error: string | null): Document[] {
+  return [{ $set: { cancelled_at: NOW, cancel_error: { $literal: error }, ...TOUCHED } }];
+}
+
+/**
+ * Every file of a cancelled batch learns it (so it is never claimed, and a held one ends
+ * cancelled when released or reclaimed); pending ones end cancelled now. Idempotent.
+ */
+export function cancelFiles(error: string | null): Document[] {
+  const pending = { $eq: ['$status', 'pending'] };
+  return [
+    {
+      $set: {
+        batch_state: 'cancelled',
+        cancel_error: { $literal: error },
+        error: { $cond: [pending, { $literal: error }, '$error'] },
+        completed_at: { $cond: [pending, NOW, '$completed_at'] },
+        run_after: { $cond: [pending, null, '$run_after'] },
+        status: { $cond: [pending, 'cancelled', '$status'] },
+      },
+    },
+  ];
+}
+
+/** The batch is touched and, when `done`, finished (once: a finished_at already set stays). */
+export function settleBatch(done: boolean): Document[] {
+  return [{ $set: { ...TOUCHED, ...(done ? { finished_at: { $ifNull: ['$finished_at', NOW] } } : {}) } }];
+}
+
+/** The batch is touched. */
+export function touchBatch(): Document[] {
+  return [{ $set: { ...TOUCHED } }];
+}
+
+/** A timestamp field is set to now. */
+export function stamp(field: 'blob_purged_at' | 'blobs_purged_at' | 'finished_at'): Document[] {
+  return [{ $set: { [field]: NOW } }];
+}

@@ -1,0 +1,78 @@
+import type { MongoCollections } from './mongo-schema.js';
+import { stamp, touchBatch } from './mongo-pipelines.js';
+
+/** Files with bytes still kept. */
+const KEPT = Object.freeze({ blob_key: { $ne: null }, blob_purged_at: null });
+
+/**
+ * Retention of the MongoDB store: which bytes may go, recording that they went, and
+ * removing old batches. Cutoffs are computed from the server's clock (`now`), never the
+ * caller's. A finished batch whose bytes are all gone gets `blobs_purged_at`, so the
+ * `retention` index leads only to batches that still keep bytes.
+ */
+export class MongoRetention {
+  constructor(private readonly collections: MongoCollections) {}
+
+  /** Files of batches finished at or before `cutoff` whose bytes are kept, oldest batch first. */
+  async listPurgeable(cutoff: Date, limit: number): Promise<{ file_id: string; blob_key: string }[]> {
+    const { batches, files } = this.collections;
+    const found: { file_id: string; blob_key: string }[] = [];
+    if (limit === 0) return found;
+    const candidates = batches.find(
+      { blobs_purged_at: null, finished_at: { $ne: null, $lte: cutoff } },
+      { sort: { finished_at: 1, _id: 1 }, projection: { _id: 1 } },
+    );
+    try {
+      for await (const batch of candidates) {
+        const kept = await files
+          .find({ batch_id: batch._id, ...KEPT }, { sort: { position: 1, _id: 1 }, limit: limit - found.length, projection: { blob_key: 1 } })
+          .toArray();
+        // Nothing kept (no bytes were stored, or a crash came between purge and mark): record it once.
+        if (kept.length === 0) await this.#markBatchPurged(batch._id);
+        for (const file of kept) found.push({ file_id: file._id, blob_key: file.blob_key! });
+        if (found.length >= limit) break;
+      }
+    } finally {
+      await candidates.close();
+    }
+    return found;
+  }
+
+  /** Records that these files' bytes were removed, and touches their batches. */
+  async markPurged(fileIds: string[]): Promise<void> {
+    if (fileIds.length === 0) return;
+    const { batches, files } = this.collections;
+    const filter = { _id: { $in: fileIds }, ...KEPT };
+    const batchIds = [...new Set((await files.find(filter, { projection: { batch_id: 1 } }).toArray()).map((f) => f.batch_id))];
+    if (batchIds.length === 0) return;
+    await files.updateMany(filter, stamp('blob_purged_at'));
+    await batches.updateMany({ _id: { $in: batchIds } }, touchBatch());
+    for (const batchId of batchIds) {
+      if (!(await files.findOne({ batch_id: batchId, ...KEPT }, { projection: { _id: 1 } }))) await this.#markBatchPurged(batchId);
+    }
+  }
+
+  /**
+   * Deletes batches finished at or before `cutoff` whose bytes are all gone, with their
+   * files. A batch is hidden first and deleted last, so that a crash in between leaves a
+   * hidden batch that the next sweep completes, never visible files of a missing batch.
+   */
+  async deleteFinished(cutoff: Date): Promise<number> {
+    const { batches, files } = this.collections;
+    const candidates = await batches
+      .find({ finished_at: { $ne: null, $lte: cutoff } }, { sort: { finished_at: 1, _id: 1 }, projection: { _id: 1 } })
+      .toArray();
+    let deleted = 0;
+    for (const { _id } of candidates) {
+      if (await files.findOne({ batch_id: _id, ...KEPT }, { projection: { _id: 1 } })) continue;
+      await batches.updateOne({ _id }, { $set: { hidden: 'deleting' } });
+      await files.deleteMany({ batch_id: _id });
+      deleted += (await batches.deleteOne({ _id })).deletedCount;
+    }
+    return deleted;
+  }
+
+  async #markBatchPurged(batchId: string): Promise<void> {
+    await this.collections.batches.updateOne({ _id: batchId, blobs_purged_at: null }, stamp('blobs_purged_at'));
+  }
+}

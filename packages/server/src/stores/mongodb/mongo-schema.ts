@@ -1,0 +1,75 @@
+import type { Collection, Db, IndexDescription } from 'mongodb';
+import type { BatchDoc, FileDoc } from './mongo-documents.js';
+
+/** Collections of one store, named `<prefix>batches` and `<prefix>files`. */
+export interface MongoCollections {
+  batches: Collection<BatchDoc>;
+  files: Collection<FileDoc>;
+}
+
+/** Prefix of the store's collection names unless configured. */
+export const DEFAULT_COLLECTION_PREFIX = 'batch_uploader_';
+
+/**
+ * Indexes of the `files` collection, each named for the query it serves. `createIndexes`
+ * with the same name and key is a no-op, so `init()` can run on every start.
+ */
+export const FILE_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDescription[]>([
+  {
+    // claimFile: equality on status (partial) and batch_state, then the claim order; the
+    // run_after test is applied to the few entries read in that order.
+    name: 'claim',
+    key: { batch_state: 1, claim_at: 1, batch_id: 1, position: 1 },
+    partialFilterExpression: { status: 'pending' },
+  },
+  {
+    // getBatch (files in position order), derived counts, "any file still active?", cancel.
+    name: 'batch_status',
+    key: { batch_id: 1, status: 1, position: 1 },
+  },
+  {
+    // reclaimExpired: the files held, by lease expiry.
+    name: 'leases',
+    key: { lease_expires_at: 1 },
+    partialFilterExpression: { status: 'processing' },
+  },
+]);
+
+/** Indexes of the `batches` collection. */
+export const BATCH_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDescription[]>([
+  {
+    // listBatches: a workspace's history, newest first, paged by (created_at, id).
+    name: 'history',
+    key: { workspace_id: 1, created_at: -1, _id: -1 },
+  },
+  {
+    // listPurgeableBlobs: finished batches whose bytes are not all purged, oldest first.
+    name: 'retention',
+    key: { blobs_purged_at: 1, finished_at: 1 },
+  },
+  {
+    // deleteFinishedBatches and the repair pass (open batches are finished_at: null).
+    name: 'finished',
+    key: { finished_at: 1, updated_at: 1 },
+  },
+]);
+
+/**
+ * The store's collections, with majority writes and primary reads whatever the client's
+ * defaults are: a read from a lagging secondary could show a claimed file as pending.
+ */
+export function collectionsOf(db: Db, prefix: string): MongoCollections {
+  const options = { writeConcern: { w: 'majority' as const }, readPreference: 'primary' as const };
+  return {
+    batches: db.collection<BatchDoc>(`${prefix}batches`, options),
+    files: db.collection<FileDoc>(`${prefix}files`, options),
+  };
+}
+
+/** Creates every index (idempotent). */
+export async function ensureIndexes(collections: MongoCollections): Promise<void> {
+  await Promise.all([
+    collections.files.createIndexes([...FILE_INDEXES]),
+    collections.batches.createIndexes([...BATCH_INDEXES]),
+  ]);
+}

@@ -1,0 +1,3 @@
+export { startMongoWireServer } from './mongo-wire-server.js';
+export type { MongoWireServer } from './mongo-wire-server.js';
+export { SUPPORTED_COMMANDS } from './commands.js';

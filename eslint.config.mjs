@@ -26,6 +26,13 @@ export default tseslint.config(
     },
   },
   {
+    // The element's tests live beside its sources, outside its build tsconfig.
+    files: ['packages/element/src/**/*.test.ts', 'packages/element/src/test/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './packages/element/tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ['**/test/**/*.ts', '**/*.test.ts', '**/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

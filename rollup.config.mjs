@@ -17,20 +17,26 @@ function browserOnly() {
   };
 }
 
-/** One minified browser ES module with its dependencies (ky) inside. */
-function browserBundle(input, file) {
+/** One minified browser ES module with its dependencies (ky; for the element also lit and the SDK) inside. */
+function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
   return {
     input,
     output: { file, format: 'es', sourcemap: true },
     plugins: [
       browserOnly(),
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
-      esbuild({ target: 'es2022', tsconfig: 'packages/sdk/tsconfig.json' }),
-      terser({ format: { comments: false } }),
+      esbuild({ target: 'es2022', tsconfig }),
+      terser({ format: { comments: false }, ecma: 2022, module: true, compress: { passes: 2 } }),
     ],
   };
 }
 
 export default [
   browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
+  // <script type="module" src="batch-uploader.js"> registers <batch-uploader>: lit, the SDK and the styles inside.
+  browserBundle(
+    'packages/element/src/batch-uploader/batch-uploader.ts',
+    'packages/element/dist/batch-uploader.js',
+    'packages/element/tsconfig.json',
+  ),
 ];

@@ -62,10 +62,11 @@ const stopDemo = {
 };
 
 export default {
-  files: ['packages/sdk/test/browser/*.test.ts'],
+  files: ['packages/sdk/test/browser/*.test.ts', 'packages/element/src/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser'] },
   middleware: [proxyApi],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), stopDemo],
+  // The element's tsconfig: Lit's decorators need experimentalDecorators and useDefineForClassFields: false.
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/element/tsconfig.json' }), stopDemo],
   browsers: [
     chromeLauncher({
       launchOptions: {
@@ -74,6 +75,7 @@ export default {
       },
     }),
   ],
+  // Per test: element tests follow real batches through the demo server (processingDelayMs 100).
   testFramework: { config: { timeout: 20_000 } },
   testsFinishTimeout: 120_000,
 };

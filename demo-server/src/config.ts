@@ -32,6 +32,16 @@ export interface DemoConfig {
   logLevel: string;
   /** MongoDB connection string: records in MongoDB, bytes in GridFS; null keeps them under `dataDir`. */
   mongodbUri: string | null;
+  /** Upload requests (new batches and appended files) each workspace may make per minute; 0 turns the limit off. */
+  uploadRateLimit: number;
+  /** A processing service each file is POSTed to (the HTTP processor); null uses the built-in document inspector. */
+  processorUrl: string | null;
+  /** How long the processing service may take for one file. */
+  processorTimeoutMs: number;
+  /** Where `batch.completed` and `file.failed` webhook events are POSTed; null sends none. */
+  webhookUrl: string | null;
+  /** Key of the webhooks' HMAC-SHA256 signature (required with `webhookUrl`). */
+  webhookSecret: string | null;
 }
 
 /** Raised for a setting that cannot work; the message names the variable and what it takes. */
@@ -57,6 +67,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     basePath: basePath(env.BASE_PATH),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     mongodbUri: env.MONGODB_URI?.trim() || null,
+    uploadRateLimit: int(env, 'UPLOAD_RATE_LIMIT', 60, 0, 1_000_000),
+    processorUrl: httpUrl(env, 'PROCESSOR_URL'),
+    processorTimeoutMs: int(env, 'PROCESSOR_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    ...webhook(env),
   };
 }
 
@@ -99,6 +113,35 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${text}".`);
   }
   return value;
+}
+
+function webhook(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'webhookUrl' | 'webhookSecret'> {
+  const url = env.WEBHOOK_URL?.trim() || null;
+  const secret = env.WEBHOOK_SECRET?.trim() || null;
+  if (url === null) {
+    if (secret !== null) throw new ConfigError('WEBHOOK_SECRET is set but WEBHOOK_URL is not: set both, or neither.');
+    return { webhookUrl: null, webhookSecret: null };
+  }
+  if (secret === null || secret.length < 16) {
+    throw new ConfigError('WEBHOOK_SECRET must be set with WEBHOOK_URL, at least 16 characters (receivers check signatures with it).');
+  }
+  return { webhookUrl: httpUrl(env, 'WEBHOOK_URL'), webhookSecret: secret };
+}
+
+/** An optional http(s) URL setting; null when unset. */
+function httpUrl(env: NodeJS.ProcessEnv, name: string): string | null {
+  const text = env[name]?.trim();
+  if (!text) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(text);
+  } catch {
+    // Reported below.
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, e.g. "https://service.example/path".`);
+  }
+  return parsed.href;
 }
 
 function basePath(text: string | undefined): string {

@@ -25,6 +25,7 @@ export function landingPage(config: DemoConfig): string {
 <h1>batch-uploader</h1>
 <p>This server takes up to ${config.maxFiles} medical documents (PDF, PNG, JPEG, TIFF, WebP) in one upload and processes them in the background.</p>
 ${auth}
+<p><a href="/batch-upload">Open the upload widget</a>: <code>&lt;batch-uploader&gt;</code> on a plain page, with an event log and a theme.</p>
 <h2>Try it</h2>
 <pre>curl -X POST ${base}${api}/batch-upload -F "files=@file1.pdf" -F "files=@file2.pdf"
 curl ${base}${api}/batch-status/&lt;batch_id&gt;

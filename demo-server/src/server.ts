@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import compression from 'compression';
 import { pino } from 'pino';
-import { BatchEngine, createBatchRouter, sweepQuarantine, type Logger } from '@batch-uploader/server';
+import { BatchEngine, createBatchRouter, createHttpProcessor, sweepQuarantine, type Logger } from '@batch-uploader/server';
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
 import { defaultConfig, type DemoConfig } from './config.js';
 import { landingPage } from './pages.js';
+import { widgetRoutes } from './widget-routes.js';
 import { openStores } from './stores.js';
 
 /** A running demo server. */
@@ -33,7 +34,10 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
   const stores = await openStores(config, logger as Logger);
   const { store, blobs } = stores;
   const uploadDir = join(config.dataDir, 'uploads');
-  const processor = createInspectProcessor();
+  // PROCESSOR_URL hands every file to an HTTP service; else the built-in document inspector.
+  const processor = config.processorUrl
+    ? createHttpProcessor({ url: config.processorUrl, timeoutMs: config.processorTimeoutMs })
+    : createInspectProcessor();
   const engine = new BatchEngine({
     store,
     blobs,
@@ -45,6 +49,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
       blobsAfterMs: config.retentionHours * 3_600_000,
       batchesAfterMs: config.historyRetentionDays === null ? null : config.historyRetentionDays * 86_400_000,
     },
+    webhooks: config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : null,
     logger: logger as Logger,
   });
 
@@ -69,9 +74,11 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
       uploadDir,
       limits: { max_files: config.maxFiles, max_file_size: Math.round(config.maxFileSizeMb * 1024 * 1024) },
       events: { heartbeatMs: config.heartbeatMs },
+      uploadRateLimit: config.uploadRateLimit > 0 ? { limit: config.uploadRateLimit, windowMs: 60_000 } : null,
       logger: logger as Logger,
     }),
   );
+  app.use(widgetRoutes(config));
   app.get('/', (_req, res) => {
     res.type('html').send(landingPage(config));
   });

@@ -27,6 +27,11 @@ describe('authentication and workspaces', () => {
       [`/batch-status/${id}`, 'GET', {}],
       ['/batch-history', 'GET', {}],
       [`/batch/${id}/cancel`, 'POST', { method: 'POST' }],
+      [`/batch/${id}/pause`, 'POST', { method: 'POST' }],
+      [`/batch/${id}/resume`, 'POST', { method: 'POST' }],
+      [`/batch/${id}/retry`, 'POST', { method: 'POST' }],
+      [`/batch/${id}/files`, 'POST', { method: 'POST', body: new FormData() }],
+      ['/batch-analytics', 'GET', {}],
       [`/batch-events/${id}`, 'GET', {}],
       ['/limits', 'GET', {}],
     ];

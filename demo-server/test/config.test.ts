@@ -42,4 +42,33 @@ describe('configuration from the environment', () => {
     assert.throws(() => parseTokens('no-workspace'), /API_TOKENS/);
     assert.throws(() => parseTokens('short:ws'), /16 characters/);
   });
+
+  it('reads the webhook settings, and refuses a URL without a strong secret', () => {
+    const config = configFromEnv({ WEBHOOK_URL: 'https://ehr.example/hooks', WEBHOOK_SECRET: 'a-long-shared-secret-0123' });
+    assert.equal(config.webhookUrl, 'https://ehr.example/hooks');
+    assert.equal(config.webhookSecret, 'a-long-shared-secret-0123');
+    assert.equal(configFromEnv({}).webhookUrl, null);
+    assert.throws(() => configFromEnv({ WEBHOOK_URL: 'https://ehr.example/hooks' }), /WEBHOOK_SECRET/);
+    assert.throws(() => configFromEnv({ WEBHOOK_URL: 'https://ehr.example/hooks', WEBHOOK_SECRET: 'short' }), /16 characters/);
+    assert.throws(() => configFromEnv({ WEBHOOK_URL: 'ftp://ehr.example', WEBHOOK_SECRET: 'a-long-shared-secret-0123' }), /WEBHOOK_URL/);
+    assert.throws(() => configFromEnv({ WEBHOOK_SECRET: 'a-long-shared-secret-0123' }), /WEBHOOK_URL/);
+  });
+
+  it('reads the processing service settings', () => {
+    const config = configFromEnv({ PROCESSOR_URL: 'http://ocr.internal:8080/process', PROCESSOR_TIMEOUT_MS: '30000' });
+    assert.equal(config.processorUrl, 'http://ocr.internal:8080/process');
+    assert.equal(config.processorTimeoutMs, 30_000);
+    assert.equal(configFromEnv({}).processorUrl, null);
+    assert.equal(configFromEnv({}).processorTimeoutMs, 60_000);
+    assert.throws(() => configFromEnv({ PROCESSOR_URL: 'ocr.internal' }), /PROCESSOR_URL/);
+    assert.throws(() => configFromEnv({ PROCESSOR_TIMEOUT_MS: '5' }), /PROCESSOR_TIMEOUT_MS/);
+  });
+
+  it('limits uploads per workspace by default, and 0 turns the limit off', () => {
+    assert.equal(configFromEnv({}).uploadRateLimit, 60);
+    assert.equal(configFromEnv({ UPLOAD_RATE_LIMIT: '0' }).uploadRateLimit, 0);
+    assert.equal(configFromEnv({ UPLOAD_RATE_LIMIT: '5' }).uploadRateLimit, 5);
+    assert.throws(() => configFromEnv({ UPLOAD_RATE_LIMIT: '-1' }), /UPLOAD_RATE_LIMIT/);
+    assert.throws(() => configFromEnv({ UPLOAD_RATE_LIMIT: '1.5' }), /UPLOAD_RATE_LIMIT/);
+  });
 });

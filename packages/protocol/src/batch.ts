@@ -3,8 +3,11 @@ import type { ErrorCode } from './errors.js';
 /** Where one file is in its life on the server. */
 export type FileStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
-/** Where a whole batch is: derived from its files (and a cancel request). */
-export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+/**
+ * Where a whole batch is: derived from its files (and a cancel or pause request).
+ * `paused`: files left to run wait until the batch is resumed (files already processing finish).
+ */
+export type BatchStatus = 'pending' | 'processing' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
 /** How urgently a batch's files are taken from the queue. */
 export type BatchPriority = 'high' | 'normal' | 'low';
@@ -105,9 +108,38 @@ export interface UploadResponse {
   events_url: string;
 }
 
-/** Answer to `GET /batch-status/{batch_id}` and to cancel. */
+/** 202 answer to `POST /batch/{batch_id}/files` (files appended to an open batch). */
+export interface AppendResponse {
+  status: 'success';
+  batch_id: string;
+  /** Files this request added. */
+  appended_files: number;
+  /** Files the batch holds now, these included. */
+  total_files: number;
+  /** Ids of the added files, in the order they were sent. */
+  file_ids: string[];
+  message: string;
+  tracking_url: string;
+  events_url: string;
+}
+
+/** Answer to `GET /batch-status/{batch_id}`, and to cancel, pause and resume. */
 export interface BatchStatusResponse {
   status: 'success';
+  batch: Batch;
+}
+
+/** Answer to `POST /batch/{batch_id}/retry`. */
+export interface RetryResponse {
+  status: 'success';
+  /** Failed files put back in the queue. */
+  retried: number;
+  /**
+   * Failed files left failed because their bytes are gone: refused at upload (not an
+   * accepted type) or removed by retention after the batch finished.
+   */
+  not_retryable: number;
+  /** The batch after the retry. */
   batch: Batch;
 }
 

@@ -14,7 +14,9 @@ export const ERRORS = {
   UNAUTHORIZED: { status: 401, message: 'Sign in first: a valid access token is required.' },
   BATCH_NOT_FOUND: { status: 404, message: 'No batch with that id was found.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
-  BATCH_NOT_OPEN: { status: 409, message: 'The batch has already finished.' },
+  BATCH_NOT_OPEN: { status: 409, message: 'The batch has already finished or was cancelled.' },
+  BATCH_CANCELLED: { status: 409, message: 'The batch was cancelled, so its files cannot be tried again.' },
+  NOTHING_TO_RETRY: { status: 409, message: 'No failed file of this batch can be tried again.' },
   FILE_TOO_LARGE: { status: 413, message: 'A file is larger than the {max_file_size_mb} MB limit.' },
   UNSUPPORTED_TYPE: { status: 415, message: 'Only PDF, PNG, JPEG, TIFF and WebP documents are accepted.' },
   RATE_LIMITED: { status: 429, message: 'Too many uploads: wait a moment and try again.' },
@@ -39,6 +41,8 @@ export const FILE_ERRORS = {
   PROCESSING_FAILED: 'The file could not be processed after several attempts.',
   FILE_MISSING: 'The stored copy of the file is missing.',
   CANCELLED: 'The batch was cancelled before this file was processed.',
+  REJECTED_BY_PROCESSOR: 'The processing service refused this document.',
+  RESULT_TOO_LARGE: 'The processing service returned more data than can be kept for one document.',
 } as const satisfies Record<string, string>;
 
 /** A stable code for why one file failed. */

@@ -4,6 +4,7 @@ export { ERRORS, FILE_ERRORS, formatMessage } from './errors.js';
 export type { ErrorCode, FileErrorCode } from './errors.js';
 export { BATCH_EVENTS, TERMINAL_BATCH_STATUSES, TERMINAL_FILE_STATUSES, progressPercent } from './batch.js';
 export type {
+  AppendResponse,
   Batch,
   BatchFile,
   BatchHistoryResponse,
@@ -17,5 +18,10 @@ export type {
   FileStatus,
   InspectionResult,
   LimitsResponse,
+  RetryResponse,
   UploadResponse,
 } from './batch.js';
+export { WEBHOOK_EVENTS, WEBHOOK_HEADERS } from './webhooks.js';
+export type { BatchCompletedData, FileFailedData, WebhookEvent, WebhookEventType } from './webhooks.js';
+export { ANALYTICS_RANGE } from './analytics.js';
+export type { AnalyticsDay, AnalyticsResponse, BatchAnalytics } from './analytics.js';

@@ -4,6 +4,7 @@
  */
 export { BatchClient } from './client/batch-client.js';
 export type {
+  AnalyticsOptions,
   ConditionalBatch,
   FileUploadProgress,
   HistoryOptions,
@@ -37,11 +38,14 @@ export { formatSummary, selectCanRetry, selectCanStart, selectCounts, selectProg
 export type { SessionCounts, SessionProgress } from './session/selectors.js';
 export { REJECTION_MESSAGES, duplicateKey, validateFiles } from './session/validate-files.js';
 export type { Candidate, Validation } from './session/validate-files.js';
-export { sniffType, SNIFF_BYTES } from './session/sniff-type.js';
+export { readHeads, sniffType, SNIFF_BYTES } from './session/sniff-type.js';
 export type { Listener } from './session/store.js';
 
 export type {
+  AnalyticsDay,
+  AppendResponse,
   Batch,
+  BatchAnalytics,
   BatchFile,
   BatchHistoryResponse,
   BatchPriority,
@@ -51,5 +55,6 @@ export type {
   FileError,
   FileStatus,
   Limits,
+  RetryResponse,
   UploadResponse,
 } from '@batch-uploader/protocol';

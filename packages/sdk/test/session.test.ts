@@ -6,10 +6,12 @@ import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import {
   BatchSession,
   formatSummary,
+  readHeads,
   selectCanStart,
   selectCounts,
   selectProgress,
   selectSummary,
+  sniffType,
   type SessionFileStatus,
   type SessionState,
 } from '../src/index.js';
@@ -84,6 +86,27 @@ describe('BatchSession: adding files (no network)', () => {
     assert.ok(performance.now() - started < 2_000, 'adding 1,000 files stays fast');
   });
 
+  it('reads the first bytes of many files in order, never more than the pool at once', async () => {
+    let reading = 0;
+    let most = 0;
+    const files = Array.from({ length: 300 }, (_, i) => {
+      const blob = new Blob([i % 2 ? PDF : PNG]);
+      const slice = blob.slice.bind(blob);
+      return Object.assign(blob, {
+        slice: (start?: number, end?: number) => {
+          most = Math.max(most, ++reading);
+          const part = slice(start, end);
+          const read = part.arrayBuffer.bind(part);
+          return Object.assign(part, { arrayBuffer: () => read().finally(() => (reading -= 1)) });
+        },
+      });
+    });
+    const heads = await readHeads(files, 8);
+    assert.equal(heads.length, 300);
+    assert.deepEqual(heads.map((h) => (h ? sniffType(h) : null)).slice(0, 4), ['image/png', 'application/pdf', 'image/png', 'application/pdf']);
+    assert.ok(most <= 8, `at most 8 reads at once, saw ${most}`);
+  });
+
   it('removes and clears files before the upload', async () => {
     const session = offlineSession();
     const { files, rejected } = await session.addFiles([pdf('a.pdf'), pdf('b.pdf'), new File(['x'], 'c.txt')]);
@@ -94,6 +117,18 @@ describe('BatchSession: adding files (no network)', () => {
     session.clear();
     assert.equal(session.getState().files.length, 0);
     assert.equal(selectCanStart(session.getState()), false);
+  });
+
+  it('clearRejected forgets the refusals in one update and keeps the files', async () => {
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf'), new File([], 'empty.pdf'), new File(['text'], 'note.pdf')]);
+    let updates = 0;
+    session.subscribe(() => (updates += 1));
+    session.clearRejected();
+    assert.deepEqual(session.getState().rejected, []);
+    assert.deepEqual(session.getState().files.map((f) => f.name), ['a.pdf']);
+    session.clearRejected();
+    assert.equal(updates, 1, 'nothing to forget: no update');
   });
 
   it('asks the server for limits once when none are given', async () => {
@@ -109,6 +144,29 @@ describe('BatchSession: adding files (no network)', () => {
     assert.equal(first.files.length + second.files.length, 1);
     assert.equal(asked, 1);
     assert.equal(session.getState().limits?.max_files, 1);
+  });
+
+  it('loadLimits shows the limits before any file is added, asking the server once', async () => {
+    let asked = 0;
+    server.use(
+      http.get(`${ENDPOINT}/limits`, () => {
+        asked += 1;
+        return HttpResponse.json({ status: 'success', limits: { ...limits, max_files: 7 } });
+      }),
+    );
+    const session = new BatchSession({ client: { endpoint: ENDPOINT } });
+    assert.equal(session.getState().limits, null);
+    const [a, b] = await Promise.all([session.loadLimits(), session.loadLimits()]);
+    assert.equal(a.max_files, 7);
+    assert.equal(b.max_files, 7);
+    assert.equal(session.getState().limits?.max_files, 7);
+    await session.addFiles([pdf('a.pdf')]);
+    assert.equal(asked, 1);
+  });
+
+  it('loadLimits answers the given limits without asking the server', async () => {
+    const session = offlineSession({ max_files: 2 });
+    assert.equal((await session.loadLimits()).max_files, 2);
   });
 });
 
@@ -293,6 +351,57 @@ describe('BatchSession: upload and follow (msw)', () => {
     assert.ok(session.getState().files.every((f) => f.file === null));
     const state = await session.whenFinished();
     assert.equal(selectSummary(state), '2 succeeded, 0 failed');
+    session.dispose();
+  });
+
+  it('suspend stops live updates but keeps the state; resume follows the batch again to its end', async () => {
+    let polls = 0;
+    let finished = false;
+    server.use(
+      http.get(`${ENDPOINT}/batch-status/:id`, () => {
+        polls += 1;
+        const batch = finished ? fakeBatch('b6', ['completed', 'failed'], 'completed', true) : fakeBatch('b6', ['processing', 'pending']);
+        return HttpResponse.json({ status: 'success', batch });
+      }),
+    );
+    const session = offlineSession();
+    await session.attach('b6');
+    await until(() => session.getState().channel === 'polling' && polls >= 3);
+    session.suspend();
+    assert.equal(session.getState().channel, null);
+    assert.equal(session.getState().files.length, 2, 'the state is kept');
+    const count = polls;
+    await delay(80);
+    assert.ok(polls <= count + 1, 'no polling while suspended');
+    finished = true;
+    session.resume();
+    const state = await session.whenFinished();
+    assert.equal(selectSummary(state), '1 succeeded, 1 failed');
+    session.dispose();
+  });
+
+  it('an upload that ends while suspended is followed only after resume', async () => {
+    let polls = 0;
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, async () => {
+        await delay(50);
+        return HttpResponse.json({ status: 'success', batch_id: 'b7', total_files: 1, message: '', tracking_url: '', events_url: '' }, { status: 202 });
+      }),
+      http.get(`${ENDPOINT}/batch-status/:id`, () => {
+        polls += 1;
+        return HttpResponse.json({ status: 'success', batch: fakeBatch('b7', ['completed'], 'completed', true) });
+      }),
+    );
+    const session = offlineSession();
+    await session.addFiles([pdf('a.pdf')]);
+    const started = session.start();
+    session.suspend();
+    assert.equal(await started, 'b7', 'the upload went on');
+    await delay(50);
+    assert.equal(polls, 0);
+    assert.equal(session.getState().phase, 'processing');
+    session.resume();
+    assert.equal((await session.whenFinished()).files[0]!.status, 'completed');
     session.dispose();
   });
 

@@ -1,5 +1,6 @@
 export { createBatchRouter } from './router.js';
 export type { Authenticate, BatchRouterOptions, Caller } from './router-options.js';
+export type { UploadRateLimit } from './http/upload-rate-limit.js';
 export { BatchEngine } from './engine/batch-engine.js';
 export { ENGINE_DEFAULTS } from './engine/engine-options.js';
 export type { BatchEngineOptions } from './engine/engine-options.js';
@@ -12,8 +13,9 @@ export { batchStatus, toWireBatch, toWireSummary } from './http/to-wire.js';
 export type { Store } from './store/store.js';
 export type { BlobStore } from './store/blob-store.js';
 export { BlobNotFoundError } from './store/blob-store.js';
-export { PRIORITY_OFFSET_MS } from './store/records.js';
+export { CLAIM_STEP_MS, PRIORITY_OFFSET_MS } from './store/records.js';
 export type {
+  AppendOutcome,
   BatchRecord,
   BatchWithFiles,
   ClaimedFile,
@@ -24,11 +26,20 @@ export type {
   HistoryCursor,
   NewBatch,
   NewFile,
+  NewWebhookEvent,
+  RetryOutcome,
+  WebhookDelivery,
+  WebhookOutcome,
 } from './store/records.js';
 export { LocalBlobStore } from './stores/local/index.js';
 export type { LocalBlobStoreOptions } from './stores/local/index.js';
 export { PermanentError, TransientError, isPermanentError, isTransientError } from './processors/processor.js';
 export type { Processor, ProcessorContext, ProcessorFile } from './processors/processor.js';
 export { SNIFF_BYTES, sniffType } from './processors/inspect/sniff-type.js';
+export { CONTEXT_HEADER, HTTP_PROCESSOR_DEFAULTS, createHttpProcessor } from './processors/http/index.js';
+export type { HttpProcessor, HttpProcessorContext, HttpProcessorOptions } from './processors/http/index.js';
+export { WEBHOOK_DEFAULTS } from './webhooks/webhook-options.js';
+export type { WebhookOptions } from './webhooks/webhook-options.js';
+export { signWebhook, verifyWebhookSignature } from './webhooks/webhook-signature.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';

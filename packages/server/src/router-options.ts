@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import type { BatchEngine } from './engine/batch-engine.js';
+import type { UploadRateLimit } from './http/upload-rate-limit.js';
 import { silentLogger, type Logger } from './logger.js';
 
 /** Who is calling: every read and write is scoped to this workspace. */
@@ -26,6 +27,13 @@ export interface BatchRouterOptions {
   limits?: Partial<Limits>;
   /** Live events: heartbeat and store-polling periods. @default { heartbeatMs: 15000, pollMs: 2000 } */
   events?: { heartbeatMs?: number; pollMs?: number };
+  /**
+   * Uploads per workspace: at most `limit` upload requests (new batches and appended
+   * files) per `windowMs`; more answer 429 RATE_LIMITED with Retry-After. null: no limit.
+   * @default null
+   * @example { limit: 60, windowMs: 60_000 }
+   */
+  uploadRateLimit?: UploadRateLimit | null;
   /** Where the router logs (ids and counts only). @default silent */
   logger?: Logger;
 }
@@ -37,6 +45,7 @@ export interface ResolvedRouterOptions {
   uploadDir: string;
   limits: Limits;
   events: { heartbeatMs: number; pollMs: number };
+  uploadRateLimit: UploadRateLimit | null;
   logger: Logger;
 }
 
@@ -55,12 +64,20 @@ export function resolveRouterOptions(options: BatchRouterOptions): ResolvedRoute
     throw new RangeError('createBatchRouter: "limits.max_file_size" must be a positive number of bytes.');
   }
   if (limits.accepted_types.length === 0) throw new RangeError('createBatchRouter: "limits.accepted_types" cannot be empty.');
+  const rate = options.uploadRateLimit ?? null;
+  if (rate && (!Number.isInteger(rate.limit) || rate.limit < 1)) {
+    throw new RangeError('createBatchRouter: "uploadRateLimit.limit" must be a whole number of at least 1 (pass null for no limit).');
+  }
+  if (rate?.windowMs !== undefined && (!Number.isFinite(rate.windowMs) || rate.windowMs < 1_000)) {
+    throw new RangeError('createBatchRouter: "uploadRateLimit.windowMs" must be at least 1000 ms.');
+  }
   return {
     engine: options.engine,
     authenticate: options.authenticate,
     uploadDir: options.uploadDir,
     limits,
     events: { heartbeatMs: 15_000, pollMs: 2_000, ...options.events },
+    uploadRateLimit: rate,
     logger: options.logger ?? silentLogger,
   };
 }

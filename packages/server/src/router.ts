@@ -1,11 +1,16 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { ApiError } from './http/api-error.js';
+import { analyticsHandler } from './handlers/analytics-handler.js';
+import { appendHandler } from './handlers/append-handler.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { prepareQuarantine } from './http/quarantine-storage.js';
+import { uploadRateLimit } from './http/upload-rate-limit.js';
 import { cancelHandler } from './handlers/cancel-handler.js';
 import { eventsHandler } from './handlers/events-handler.js';
 import { historyHandler } from './handlers/history-handler.js';
 import { limitsHandler } from './handlers/limits-handler.js';
+import { pauseHandler, resumeHandler } from './handlers/pause-handler.js';
+import { retryHandler } from './handlers/retry-handler.js';
 import { statusHandler } from './handlers/status-handler.js';
 import { uploadHandler } from './handlers/upload-handler.js';
 import { resolveRouterOptions, type BatchRouterOptions } from './router-options.js';
@@ -34,11 +39,19 @@ export function createBatchRouter(options: BatchRouterOptions): Router {
     next();
   });
 
+  // After authentication, so that uploads are counted per workspace; one counter for both upload routes.
+  const limitUploads: RequestHandler[] = resolved.uploadRateLimit ? [uploadRateLimit(resolved.uploadRateLimit)] : [];
+
   router.get('/limits', limitsHandler(resolved));
-  router.post('/batch-upload', uploadHandler(resolved));
+  router.post('/batch-upload', ...limitUploads, uploadHandler(resolved));
   router.get('/batch-status/:batch_id', statusHandler(resolved));
   router.get('/batch-history', historyHandler(resolved));
+  router.get('/batch-analytics', analyticsHandler(resolved));
   router.post('/batch/:batch_id/cancel', cancelHandler(resolved));
+  router.post('/batch/:batch_id/pause', pauseHandler(resolved));
+  router.post('/batch/:batch_id/resume', resumeHandler(resolved));
+  router.post('/batch/:batch_id/retry', retryHandler(resolved));
+  router.post('/batch/:batch_id/files', ...limitUploads, appendHandler(resolved));
   router.get('/batch-events/:batch_id', eventsHandler(resolved));
 
   router.use(notFound);

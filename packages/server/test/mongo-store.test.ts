@@ -64,7 +64,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       await store.close();
       await assert.rejects(store.getBatch(created.workspace_id, created.id), /init\(\)/);
       const names = (await client.db(dbName).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
-      assert.deepEqual(names, ['batch_uploader_batches', 'batch_uploader_files'], 'the database named in the uri is used');
+      assert.deepEqual(names, ['batch_uploader_batches', 'batch_uploader_files', 'batch_uploader_webhooks'], 'the database named in the uri is used');
     } finally {
       await store.close();
       await cleanup();
@@ -80,7 +80,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     assert.throws(() => new GridFsBlobStore({ client, bucketName: 'a.b' }), /bucketName/);
   });
 
-  void it('init() creates the claim, status, lease, history and retention indexes, and again is a no-op', async () => {
+  void it('init() creates the claim, status, lease, history, retention and outbox indexes, and again is a no-op', async () => {
     const { dbName, cleanup } = database('indexes');
     const store = new MongoStore({ client, dbName });
     try {
@@ -89,8 +89,9 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       await store.init(); // a second process start: same indexes, no error
       const names = async (collection: string) =>
         (await client.db(dbName).collection(collection).listIndexes().toArray()).map((i) => i.name as string).sort();
-      assert.deepEqual(await names('batch_uploader_files'), ['_id_', 'batch_status', 'claim', 'leases']);
+      assert.deepEqual(await names('batch_uploader_files'), ['_id_', 'analytics', 'batch_status', 'claim', 'leases']);
       assert.deepEqual(await names('batch_uploader_batches'), ['_id_', 'finished', 'history', 'retention']);
+      assert.deepEqual(await names('batch_uploader_webhooks'), ['_id_', 'due']);
     } finally {
       await store.close();
       await cleanup();

@@ -1,23 +1,29 @@
 import ky, { type KyInstance, type Options as KyOptions } from 'ky';
 import type {
+  AnalyticsResponse,
+  AppendResponse,
   Batch,
+  BatchAnalytics,
   BatchHistoryResponse,
   BatchPriority,
   BatchStatusResponse,
   BatchSummary,
   Limits,
   LimitsResponse,
+  RetryResponse,
   UploadResponse,
 } from '@batch-uploader/protocol';
 import { NetworkError } from '../errors/network-error.js';
-import { apiErrorFromBody, toSdkError } from '../errors/to-sdk-error.js';
+import { toSdkError } from '../errors/to-sdk-error.js';
 import { readBatchEvents, type BatchEvent } from './batch-events.js';
 import { resolveClientOptions, type BatchClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { createFetchTransport } from './fetch-transport.js';
-import { buildMultipart, bytesPerFile } from './multipart.js';
+import { sendFiles, type UploadFile, type UploadProgress } from './send-files.js';
 import type { UploadTransport } from './upload-transport.js';
 import { watchBatch, type WatchOptions } from './watch-batch.js';
 import { xhrTransport } from './xhr-transport.js';
+
+export type { FileUploadProgress, UploadFile, UploadProgress } from './send-files.js';
 
 /** Text fields sent with an upload; names as on the wire. */
 export interface UploadFields {
@@ -31,26 +37,6 @@ export interface UploadFields {
   priority?: BatchPriority;
 }
 
-/** Bytes sent of one file of an upload. */
-export interface FileUploadProgress {
-  /** Bytes of this file sent so far. */
-  sent: number;
-  /** Size of this file. */
-  total: number;
-}
-
-/** Upload progress: overall and per file, in the order the files were given. */
-export interface UploadProgress {
-  /** File bytes sent so far (multipart framing not counted). */
-  sent: number;
-  /** Total file bytes. */
-  total: number;
-  /** Whole percent of file bytes sent. */
-  percent: number;
-  /** Progress of each file, by index. */
-  files: readonly FileUploadProgress[];
-}
-
 /** Options of {@link BatchClient.upload}. */
 export interface UploadOptions {
   /** Text fields sent with the files. */
@@ -60,9 +46,6 @@ export interface UploadOptions {
   /** Called as bytes leave, at most every few tens of milliseconds. */
   onProgress?: (progress: UploadProgress) => void;
 }
-
-/** A file to upload: a browser `File`, a Node `File` (see `fileFromPath`), or a Blob with a name. */
-export type UploadFile = File | (Blob & { name?: string });
 
 /** Options every call accepts. */
 export interface RequestOptions {
@@ -76,6 +59,12 @@ export interface HistoryOptions extends RequestOptions {
   limit?: number;
   /** `next_cursor` of the previous page. */
   cursor?: string | null;
+}
+
+/** Options of {@link BatchClient.getAnalytics}. */
+export interface AnalyticsOptions extends RequestOptions {
+  /** Start of the range: a Date or an ISO 8601 date (`'2026-01-31'`), at most 366 days ago. @default 30 days ago (server side) */
+  since?: Date | string;
 }
 
 /** Result of {@link BatchClient.getBatchIfChanged}. */
@@ -142,39 +131,19 @@ export class BatchClient {
     const fields = Object.fromEntries(
       Object.entries(options.fields ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
     );
-    const body = buildMultipart(
-      'files',
-      files.map((file) => ({ blob: file, filename: nameOf(file), type: file.type })),
-      fields,
-    );
-    const total = files.reduce((sum, file) => sum + file.size, 0);
-    let reported = -1;
-    const report = (sent: number) => {
-      const perFile = bytesPerFile(body, sent);
-      const fileSent = perFile.reduce((sum, n) => sum + n, 0);
-      // Framing bytes move the counter too; only file bytes are news to the caller.
-      if (fileSent === reported) return;
-      reported = fileSent;
-      options.onProgress?.({
-        sent: fileSent,
-        total,
-        percent: total === 0 ? 100 : Math.floor((fileSent * 100) / total),
-        files: perFile.map((n, i) => ({ sent: n, total: files[i]!.size })),
-      });
-    };
-    const answer = await this.#transport({
-      url: new URL('batch-upload', this.options.endpoint).href,
-      headers: await this.#headers(),
-      body,
-      signal: options.signal,
-      timeout: this.options.uploadTimeout,
-      onProgress: report,
-    });
-    if (answer.status < 200 || answer.status >= 300) throw apiErrorFromBody(answer.status, answer.text);
-    const response = parseJson(answer.text) as UploadResponse | null;
-    if (typeof response?.batch_id !== 'string') throw apiErrorFromBody(502, answer.text);
-    report(body.size);
-    return response;
+    return this.#sendFiles<UploadResponse>('batch-upload', files, fields, options);
+  }
+
+  /**
+   * Adds files to a batch that is still open (not finished, not cancelled); they are
+   * processed after the batch's own. Same form, limits and progress reporting as
+   * {@link BatchClient.upload}; the batch keeps its fields. Lets a caller send a large
+   * batch in several requests and retry one request alone. Rejects with ApiError
+   * `TOO_MANY_FILES` (400, `details.total_files`) when the batch would pass its file
+   * limit, `BATCH_NOT_OPEN` (409) once it finished or was cancelled.
+   */
+  async appendFiles(batchId: string, files: readonly UploadFile[], options: Omit<UploadOptions, 'fields'> = {}): Promise<AppendResponse> {
+    return this.#sendFiles<AppendResponse>(`batch/${encodeURIComponent(batchId)}/files`, files, {}, options);
   }
 
   /** The batch with every file. */
@@ -211,6 +180,18 @@ export class BatchClient {
     return this.#json<BatchHistoryResponse>('batch-history', { method: 'get', searchParams, ...signalOf(options) });
   }
 
+  /**
+   * Figures of the workspace from `since` until now: batches and files per UTC day,
+   * totals, success rate, p50/p95 processing time and the top failure codes. Rejects
+   * with ApiError `INVALID_QUERY` (400) for a `since` in the future or too long ago.
+   */
+  async getAnalytics(options: AnalyticsOptions = {}): Promise<BatchAnalytics> {
+    const searchParams: Record<string, string> = {};
+    if (options.since !== undefined) searchParams.since = options.since instanceof Date ? options.since.toISOString() : options.since;
+    const body = await this.#json<AnalyticsResponse>('batch-analytics', { method: 'get', searchParams, ...signalOf(options) });
+    return body.analytics;
+  }
+
   /** Every batch of the workspace, newest first, fetching pages as the loop goes on. */
   async *history(options: Omit<HistoryOptions, 'cursor'> = {}): AsyncGenerator<BatchSummary> {
     let cursor: string | null = null;
@@ -228,6 +209,37 @@ export class BatchClient {
   async cancelBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
     const body = await this.#json<BatchStatusResponse>(`batch/${encodeURIComponent(batchId)}/cancel`, { method: 'post', ...signalOf(options) });
     return body.batch;
+  }
+
+  /**
+   * Pauses a batch: its files not yet started wait until {@link BatchClient.resumeBatch};
+   * files already processing finish. The status shows `paused`. Pausing a paused batch is
+   * fine. Rejects with ApiError `BATCH_NOT_OPEN` when the batch finished or was cancelled.
+   */
+  async pauseBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
+    const body = await this.#json<BatchStatusResponse>(`batch/${encodeURIComponent(batchId)}/pause`, { method: 'post', ...signalOf(options) });
+    return body.batch;
+  }
+
+  /**
+   * Resumes a paused batch (resuming one that is not paused is fine). Rejects with
+   * ApiError `BATCH_NOT_OPEN` when the batch finished or was cancelled.
+   */
+  async resumeBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
+    const body = await this.#json<BatchStatusResponse>(`batch/${encodeURIComponent(batchId)}/resume`, { method: 'post', ...signalOf(options) });
+    return body.batch;
+  }
+
+  /**
+   * Tries the batch's failed files again on the server: they go back to `pending` with
+   * attempts reset, and the batch reopens (follow it again with `watchBatch`). Files
+   * whose bytes the server no longer has (refused at upload, or removed by retention)
+   * stay failed and are counted in `not_retryable`. Rejects with ApiError
+   * `NOTHING_TO_RETRY` (409) when no failed file can run again, `BATCH_CANCELLED` (409)
+   * for a cancelled batch.
+   */
+  async retryFailedFiles(batchId: string, options: RequestOptions = {}): Promise<RetryResponse> {
+    return this.#json<RetryResponse>(`batch/${encodeURIComponent(batchId)}/retry`, { method: 'post', ...signalOf(options) });
   }
 
   /**
@@ -279,6 +291,23 @@ export class BatchClient {
     });
   }
 
+  /** Sends files (and text fields) as one multipart POST, reporting byte progress; resolves with the 2xx answer. */
+  async #sendFiles<T extends { batch_id: string }>(
+    path: string,
+    files: readonly UploadFile[],
+    fields: Record<string, string>,
+    options: Omit<UploadOptions, 'fields'>,
+  ): Promise<T> {
+    return sendFiles<T>(this.#transport, {
+      url: new URL(path, this.options.endpoint).href,
+      headers: await this.#headers(),
+      timeout: this.options.uploadTimeout,
+      files,
+      fields,
+      ...options,
+    });
+  }
+
   async #headers(): Promise<Record<string, string>> {
     const headers: Record<string, string> = { ...this.options.headers };
     const token = await this.options.getAuthToken?.();
@@ -299,18 +328,6 @@ export class BatchClient {
   }
 }
 
-function nameOf(file: UploadFile): string {
-  return typeof file.name === 'string' && file.name !== '' ? file.name : 'blob';
-}
-
 function signalOf(options: RequestOptions): { signal?: AbortSignal } {
   return options.signal ? { signal: options.signal } : {};
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

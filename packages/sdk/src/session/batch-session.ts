@@ -7,7 +7,7 @@ import { isApiError } from '../errors/api-error.js';
 import { selectCanRetry, selectCanStart, selectCounts, selectSummary } from './selectors.js';
 import { SessionEmitter, type BatchSessionEventMap, type SessionEventListener } from './session-events.js';
 import { INITIAL_STATE, type RejectedFile, type SessionFile, type SessionState } from './session-state.js';
-import { readHead } from './sniff-type.js';
+import { readHeads } from './sniff-type.js';
 import { Store, type Listener } from './store.js';
 import { fromServerFile, mergeSnapshot } from './merge-snapshot.js';
 import { validateFiles } from './validate-files.js';
@@ -59,6 +59,8 @@ export class BatchSession {
   #fields: UploadFields;
   #nextId = 0;
   #disposed = false;
+  /** Set by suspend(): no live updates until resume(). */
+  #suspended = false;
 
   constructor(options: BatchSessionOptions) {
     this.client = options.client instanceof BatchClient ? options.client : new BatchClient(options.client);
@@ -91,7 +93,7 @@ export class BatchSession {
     this.#assertPhase('idle', 'Files can only be added before the upload starts; call reset() for a new batch.');
     const files = Array.from(input as ArrayLike<FileInput>);
     const limits = await this.#limits();
-    const heads = await Promise.all(files.map((file) => readHead(file)));
+    const heads = await readHeads(files);
     // Validate against the state as it is now: another addFiles may have finished meanwhile.
     const state = this.getState();
     if (this.#disposed || state.phase !== 'idle') return { files: [], rejected: [] };
@@ -112,6 +114,22 @@ export class BatchSession {
       const rejected = s.rejected.filter((f) => f.id !== id);
       return files.length === s.files.length && rejected.length === s.rejected.length ? s : { ...s, files, rejected };
     });
+  }
+
+  /** Forgets the refusals (`state.rejected`, e.g. once their messages were read); keeps the files. */
+  clearRejected(): void {
+    this.#assertUsable();
+    this.#store.set((s) => (s.rejected.length === 0 ? s : { ...s, rejected: [] }));
+  }
+
+  /**
+   * The limits files are checked against: the ones given, else the server's (asked once,
+   * `GET /limits`; the defaults while it cannot be reached). `addFiles` asks anyway; call
+   * this to show the limits before the first file is added. They land in `state.limits`.
+   */
+  loadLimits(): Promise<Limits> {
+    this.#assertUsable();
+    return this.#limits();
   }
 
   /** Removes every queued and refused file (before the upload); only the refusals afterwards. */
@@ -257,6 +275,30 @@ export class BatchSession {
     return this.start();
   }
 
+  /**
+   * Stops live updates (the event stream or polling, and their timers) but keeps the
+   * state, e.g. while the view that shows the session is off the page. An upload in
+   * progress goes on (stopping it would lose the batch); following starts only on
+   * {@link BatchSession.resume}.
+   */
+  suspend(): void {
+    this.#assertUsable();
+    if (this.#suspended) return;
+    this.#suspended = true;
+    if (this.getState().phase !== 'processing') return;
+    this.#restartRun();
+    this.#store.set((s) => (s.channel === null ? s : { ...s, channel: null }));
+  }
+
+  /** Follows the batch again after {@link BatchSession.suspend}; the first snapshot brings the state up to date. */
+  resume(): void {
+    this.#assertUsable();
+    if (!this.#suspended) return;
+    this.#suspended = false;
+    const { phase, batchId } = this.getState();
+    if (phase === 'processing' && batchId) this.#follow(batchId, this.#restartRun().signal);
+  }
+
   /** Stops any upload and watch and forgets everything but the limits (the server batch is not cancelled). */
   reset(): void {
     this.#assertUsable();
@@ -309,6 +351,7 @@ export class BatchSession {
   }
 
   #follow(batchId: string, signal: AbortSignal): void {
+    if (this.#suspended) return; // resume() picks it up.
     const watching = this.client.watchBatch(batchId, {
       signal,
       onUpdate: (batch) => {

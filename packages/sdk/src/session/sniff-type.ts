@@ -24,3 +24,22 @@ export async function readHead(file: Blob): Promise<Uint8Array | null> {
     return null;
   }
 }
+
+/**
+ * Reads the first bytes of many files, in order, with at most `concurrency` reads at a
+ * time. Not all at once: browsers slice a Blob synchronously through their blob
+ * registry (about a millisecond each), so 10,000 slices in one go freeze the page for
+ * seconds; a pool spreads them over many tasks.
+ */
+export async function readHeads(files: readonly Blob[], concurrency = 64): Promise<Array<Uint8Array | null>> {
+  const heads = new Array<Uint8Array | null>(files.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      heads[index] = await readHead(files[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return heads;
+}

@@ -7,6 +7,8 @@ import { BatchEvents } from './batch-events.js';
 import { resolveEngineOptions, type BatchEngineOptions, type ResolvedEngineOptions } from './engine-options.js';
 import { Interrupted, judgeError, toProcessorFile } from './run-file.js';
 import { RetentionSweeper } from './retention-sweeper.js';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { WebhookNotifier } from '../webhooks/webhook-notifier.js';
 
 /**
  * Runs the processing queue: `concurrency` workers claim files from the store with a
@@ -25,12 +27,20 @@ export class BatchEngine {
   readonly #loops: Promise<void>[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #retention: RetentionSweeper;
+  readonly #webhooks: { notifier: WebhookNotifier; dispatcher: WebhookDispatcher } | null;
   #wake: (() => void)[] = [];
   #state: 'new' | 'running' | 'closing' | 'closed' = 'new';
 
   constructor(options: BatchEngineOptions) {
     this.#options = resolveEngineOptions(options, () => `engine-${randomUUID()}`);
     this.#retention = new RetentionSweeper(this.#options);
+    const { store, webhooks, logger } = this.#options;
+    if (webhooks) {
+      const dispatcher = new WebhookDispatcher(store, webhooks, logger);
+      this.#webhooks = { dispatcher, notifier: new WebhookNotifier(store, webhooks, logger, () => dispatcher.notify()) };
+    } else {
+      this.#webhooks = null;
+    }
   }
 
   /** The store this engine works on. */
@@ -57,6 +67,7 @@ export class BatchEngine {
     this.#every(Math.max(250, Math.floor(leaseMs / 2)), () => this.#reclaimExpired());
     this.#every(retention.sweepIntervalMs, () => this.#retention.sweep());
     for (let slot = 0; slot < concurrency; slot++) this.#loops.push(this.#workLoop());
+    this.#webhooks?.dispatcher.start();
     logger.info({ instance: this.instanceId, concurrency, lease_ms: leaseMs }, 'processing engine started');
   }
 
@@ -67,13 +78,24 @@ export class BatchEngine {
     for (const wake of waiting) wake();
   }
 
-  /** Announces a change that happened outside the workers (upload, cancel). */
+  /**
+   * Announces a change that happened outside the workers (upload, cancel): live views
+   * are told, and a batch it finished gets its `batch.completed` webhook.
+   */
   announce(transition: FileTransition): void {
     this.events.emit({
       batch_id: transition.batch_id,
       workspace_id: transition.workspace_id,
       finished: transition.batch_finished,
     });
+    if (transition.batch_finished) this.#webhooks?.notifier.batchFinished(transition.workspace_id, transition.batch_id);
+  }
+
+  /** Announces files that failed without running (refused at upload), for `file.failed` webhooks. */
+  announceRejectedFiles(batch: { batch_id: string; workspace_id: string }, files: { id: string; error_code: string }[]): void {
+    for (const file of files) {
+      this.#webhooks?.notifier.fileFailed({ ...batch, file_id: file.id, error_code: file.error_code, attempts: 0 });
+    }
   }
 
   /** Runs the retention sweep now; returns how many files' bytes and batches were removed. */
@@ -98,6 +120,9 @@ export class BatchEngine {
       await Promise.all(this.#loops);
       clearTimeout(grace);
     }
+    // Events of the last outcomes are written before the store may close; their delivery waits for the next start.
+    await this.#webhooks?.notifier.flush();
+    await this.#webhooks?.dispatcher.close();
     this.#state = 'closed';
   }
 
@@ -201,6 +226,10 @@ export class BatchEngine {
       logger.error({ file_id: file.id, ...errorFields(error) }, 'recording a file outcome failed');
     }
     logger.debug({ file_id: file.id, verdict: verdict.kind, ms: Math.round(performance.now() - started) }, 'file run ended');
+    if (transition && verdict.kind === 'finish' && verdict.outcome.status === 'failed') {
+      const failed = { batch_id: batch.id, workspace_id: batch.workspace_id, file_id: file.id, attempts: file.attempts };
+      this.#webhooks?.notifier.fileFailed({ ...failed, error_code: verdict.outcome.error.code });
+    }
     // A retried file becomes claimable after its backoff; idle workers find it by polling.
     if (transition) this.announce(transition);
   }
@@ -214,7 +243,13 @@ export class BatchEngine {
       });
       if (transitions.length > 0) {
         logger.info({ files: transitions.length }, 'reclaimed files whose worker stopped');
-        for (const transition of transitions) this.announce(transition);
+        for (const transition of transitions) {
+          this.announce(transition);
+          if (transition.file?.status === 'failed') {
+            const { batch_id, workspace_id } = transition;
+            this.#webhooks?.notifier.fileFailed({ batch_id, workspace_id, file_id: transition.file.id, error_code: 'WORKER_LOST', attempts: transition.file.attempts });
+          }
+        }
         this.notify();
       }
     } catch (error) {

@@ -2,6 +2,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
 import type { Processor } from '../processors/processor.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookOptions } from '../webhooks/webhook-options.js';
 
 /** Options of {@link BatchEngine}. */
 export interface BatchEngineOptions {
@@ -40,6 +41,13 @@ export interface BatchEngineOptions {
     /** How often retention runs. @default 600000 (10 min) */
     sweepIntervalMs?: number;
   };
+  /**
+   * Webhooks: `batch.completed` and `file.failed` events POSTed to `url`, signed with
+   * `secret`, retried with backoff, kept in the store's outbox so a restart loses none.
+   * @default null (no webhooks)
+   * @example { url: 'https://ehr.example/hooks/batches', secret: process.env.WEBHOOK_SECRET }
+   */
+  webhooks?: WebhookOptions | null;
   /** Identifies this process in leases. @default a random id */
   instanceId?: string;
   /** Where the engine logs (ids and counts only). @default silent */
@@ -60,8 +68,9 @@ export const ENGINE_DEFAULTS = Object.freeze({
 });
 
 /** Options with every default filled in. */
-export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention' | 'backoff'>> & {
+export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention' | 'backoff' | 'webhooks'>> & {
   backoff: { baseMs: number; maxMs: number };
+  webhooks: ResolvedWebhookOptions | null;
   retention: { blobsAfterMs: number; batchesAfterMs: number | null; sweepIntervalMs: number };
 };
 
@@ -83,6 +92,7 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
     pollIntervalMs: options.pollIntervalMs ?? ENGINE_DEFAULTS.pollIntervalMs,
     shutdownGraceMs: options.shutdownGraceMs ?? ENGINE_DEFAULTS.shutdownGraceMs,
     retention: { ...ENGINE_DEFAULTS.retention, ...options.retention },
+    webhooks: options.webhooks ? resolveWebhookOptions(options.webhooks) : null,
     instanceId: options.instanceId ?? makeId(),
     logger: options.logger ?? silentLogger,
   };

@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
-import { FILE_ERRORS, type BatchStatusResponse } from '@batch-uploader/protocol';
+import { FILE_ERRORS } from '@batch-uploader/protocol';
 import { ApiError } from '../http/api-error.js';
 import { parseBatchId } from '../http/batch-id.js';
-import { toWireBatch } from '../http/to-wire.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
+import { answerWithBatch } from './batch-answer.js';
 import { callerOf } from './context.js';
 
 /**
@@ -22,9 +22,6 @@ export function cancelHandler({ engine, logger }: ResolvedRouterOptions): Reques
     if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
     engine.announce({ batch_id: batchId, workspace_id, batch_finished });
     logger.info({ batch_id: batchId }, 'batch cancelled');
-    const found = await engine.store.getBatch(workspace_id, batchId);
-    if (!found) throw new ApiError('BATCH_NOT_FOUND');
-    const body: BatchStatusResponse = { status: 'success', batch: toWireBatch(found.batch, found.files) };
-    res.json(body);
+    await answerWithBatch(res, engine.store, workspace_id, batchId);
   };
 }

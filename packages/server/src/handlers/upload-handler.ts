@@ -1,20 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
-import {
-  FIELD_PATTERN,
-  FILE_ERRORS,
-  MAX_FIELD_LENGTH,
-  type BatchPriority,
-  type UploadResponse,
-} from '@batch-uploader/protocol';
+import { FIELD_PATTERN, MAX_FIELD_LENGTH, type BatchPriority, type UploadResponse } from '@batch-uploader/protocol';
 import { ApiError } from '../http/api-error.js';
 import { newId } from '../http/batch-id.js';
-import { sanitizeFilename } from '../http/filename.js';
-import { discard } from '../http/quarantine-storage.js';
-import { createUploadParser, UPLOAD_FIELDS, type ReceivedFile } from '../http/upload-parser.js';
-import { SNIFF_BYTES, sniffType } from '../processors/inspect/sniff-type.js';
-import type { NewFile } from '../store/records.js';
+import { UPLOAD_FIELDS } from '../http/upload-parser.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 import { callerOf } from './context.js';
+import { createFileIntake } from './file-intake.js';
 
 const PRIORITIES: readonly BatchPriority[] = ['high', 'normal', 'low'];
 
@@ -24,71 +15,34 @@ const PRIORITIES: readonly BatchPriority[] = ['high', 'normal', 'low'];
  * one step, and answers 202 while processing starts in the background.
  */
 export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
-  const { engine, limits, logger } = options;
-  const parse = createUploadParser({ dir: options.uploadDir, limits, headBytes: SNIFF_BYTES, fieldName: 'files' });
+  const { engine, logger } = options;
+  const receive = createFileIntake(options);
 
   return async (req: Request, res: Response) => {
     const { workspace_id } = callerOf(res);
-    const { files, fields } = await parse(req, res);
-    const moved: string[] = [];
-    try {
-      const input = readFields(fields);
-      if (files.length === 0) throw new ApiError('NO_FILES');
+    const { batch, records } = await receive(req, res, async (upload) => {
+      const input = readFields(upload.fields);
+      const records = await upload.store();
+      const batch = await engine.store.createBatch({ id: newId(), workspace_id, ...input }, records);
+      return { batch, records };
+    });
+    engine.notify();
+    engine.announce({ batch_id: batch.id, workspace_id, batch_finished: batch.finished_at !== null });
+    engine.announceRejectedFiles(
+      { batch_id: batch.id, workspace_id },
+      records.filter((r) => r.status === 'failed').map((r) => ({ id: r.id, error_code: r.error?.code ?? 'UNSUPPORTED_TYPE' })),
+    );
+    logger.info({ batch_id: batch.id, files: records.length, rejected: records.filter((r) => r.status === 'failed').length }, 'batch created');
 
-      const batchId = newId();
-      const records: NewFile[] = [];
-      for (const [position, file] of files.entries()) {
-        records.push(await classify(file, position, limits.accepted_types));
-      }
-      if (records.every((record) => record.status === 'failed')) {
-        throw new ApiError('UNSUPPORTED_TYPE', { details: { accepted_types: [...limits.accepted_types] } });
-      }
-      for (const [index, record] of records.entries()) {
-        const file = files[index]!;
-        if (record.blob_key) {
-          await engine.blobs.putFile(record.blob_key, file.path);
-          moved.push(record.blob_key);
-        }
-      }
-      const batch = await engine.store.createBatch({ id: batchId, workspace_id, ...input }, records);
-      moved.length = 0;
-      engine.notify();
-      engine.announce({ batch_id: batch.id, workspace_id, batch_finished: batch.finished_at !== null });
-      logger.info({ batch_id: batch.id, files: records.length, rejected: records.filter((r) => r.status === 'failed').length }, 'batch created');
-
-      const body: UploadResponse = {
-        status: 'success',
-        batch_id: batch.id,
-        total_files: records.length,
-        message: `Batch upload initiated. Processing ${records.length} files in background.`,
-        tracking_url: `${req.baseUrl}/batch-status/${batch.id}`,
-        events_url: `${req.baseUrl}/batch-events/${batch.id}`,
-      };
-      res.status(202).location(body.tracking_url).json(body);
-    } finally {
-      // Whatever did not make it into the store must not stay on disk.
-      await Promise.all([
-        ...files.map((file) => discard(file.path)),
-        ...moved.map((key) => engine.blobs.delete(key).catch(() => {})),
-      ]);
-    }
-  };
-}
-
-async function classify(file: ReceivedFile, position: number, accepted: readonly string[]): Promise<NewFile> {
-  const detected = await sniffType(file.head);
-  const ok = detected !== null && accepted.includes(detected);
-  const id = newId();
-  return {
-    id,
-    position,
-    filename: sanitizeFilename(file.originalname),
-    size: file.size,
-    declared_type: file.mimetype && file.mimetype.length <= 100 ? file.mimetype : null,
-    detected_type: detected,
-    blob_key: ok ? id : null,
-    status: ok ? 'pending' : 'failed',
-    error: ok ? null : { code: 'UNSUPPORTED_TYPE', message: FILE_ERRORS.UNSUPPORTED_TYPE },
+    const body: UploadResponse = {
+      status: 'success',
+      batch_id: batch.id,
+      total_files: records.length,
+      message: `Batch upload initiated. Processing ${records.length} files in background.`,
+      tracking_url: `${req.baseUrl}/batch-status/${batch.id}`,
+      events_url: `${req.baseUrl}/batch-events/${batch.id}`,
+    };
+    res.status(202).location(body.tracking_url).json(body);
   };
 }
 

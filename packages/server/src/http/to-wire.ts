@@ -1,20 +1,8 @@
-import {
-  progressPercent,
-  type Batch,
-  type BatchFile,
-  type BatchStatus,
-  type BatchSummary,
-} from '@batch-uploader/protocol';
+import { progressPercent, type Batch, type BatchFile, type BatchSummary } from '@batch-uploader/protocol';
+import { batchStatus } from '../store/batch-status.js';
 import type { BatchRecord, FileRecord } from '../store/records.js';
 
-/** A batch's status, derived from its counts and whether it was cancelled. */
-export function batchStatus(batch: BatchRecord): BatchStatus {
-  const c = batch.counts;
-  if (batch.cancelled_at) return 'cancelled';
-  if (c.pending + c.processing === 0) return c.failed === batch.total_files && batch.total_files > 0 ? 'failed' : 'completed';
-  if (c.processing + c.completed + c.failed > 0) return 'processing';
-  return 'pending';
-}
+export { batchStatus };
 
 /** The wire form of a batch without files. */
 export function toWireSummary(batch: BatchRecord): BatchSummary {

@@ -1,4 +1,4 @@
-import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
+import type { BatchAnalytics, BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
 
 /** File counts of one batch by status. */
 export interface FileCounts {
@@ -54,6 +54,8 @@ export interface BatchRecord {
   updated_at: Date;
   /** Set when a cancel was requested. */
   cancelled_at: Date | null;
+  /** Set while the batch is paused: its pending files are not claimed. */
+  paused_at: Date | null;
   /** Set when no file of the batch can change any more. */
   finished_at: Date | null;
 }
@@ -109,7 +111,59 @@ export interface FileTransition {
   workspace_id: string;
   /** True when this change made the whole batch finished. */
   batch_finished: boolean;
+  /**
+   * The file reclaimed and what it became (`reclaimExpired` only; absent for a batch
+   * finished by a store's own repair work).
+   */
+  file?: { id: string; status: FileStatus; attempts: number };
 }
+
+/** What `appendFiles` did. */
+export type AppendOutcome =
+  | { outcome: 'appended'; batch: BatchRecord }
+  | { outcome: 'not_found' | 'not_open' }
+  /** The batch would hold more than `maxFiles` files; `total_files` is what it holds. */
+  | { outcome: 'too_many'; total_files: number };
+
+/** What `retryFailedFiles` did. */
+export interface RetryOutcome {
+  outcome: 'retried' | 'not_found' | 'cancelled' | 'nothing_to_retry';
+  /** Failed files put back in the queue. */
+  retried: number;
+  /** Failed files left failed because their bytes are gone (refused at upload, or purged). */
+  not_retryable: number;
+}
+
+/** A webhook event to deliver, as the outbox keeps it. */
+export interface NewWebhookEvent {
+  /** Event id: also the delivery id receivers use to drop repeats. */
+  id: string;
+  type: string;
+  /** The JSON body, exactly as it will be sent and signed. */
+  body: string;
+}
+
+/** An event a dispatcher holds for one delivery attempt: only the holder of `token` may settle it. */
+export interface WebhookDelivery {
+  id: string;
+  type: string;
+  body: string;
+  /** Attempts made, this one included. */
+  attempts: number;
+  created_at: Date;
+  token: string;
+}
+
+/** How a delivery attempt ended. */
+export type WebhookOutcome =
+  | { status: 'delivered' }
+  /** Due again after `delayMs`; `error` says why this attempt failed (e.g. "HTTP 503", "timeout"). */
+  | { status: 'retry'; delayMs: number; error: string }
+  /** Given up: kept in the outbox for inspection, never sent again. */
+  | { status: 'dead'; error: string };
+
+/** Figures of a workspace's batches and files created in a time range: the wire's analytics without its range. */
+export type WorkspaceAnalytics = Omit<BatchAnalytics, 'since' | 'until'>;
 
 /** Keyset position in history, newest first: the last batch of the previous page. */
 export interface HistoryCursor {

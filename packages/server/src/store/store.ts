@@ -1,5 +1,6 @@
 import type { FileError } from '@batch-uploader/protocol';
 import type {
+  AppendOutcome,
   BatchRecord,
   BatchWithFiles,
   ClaimedFile,
@@ -8,6 +9,11 @@ import type {
   HistoryCursor,
   NewBatch,
   NewFile,
+  NewWebhookEvent,
+  RetryOutcome,
+  WebhookDelivery,
+  WebhookOutcome,
+  WorkspaceAnalytics,
 } from './records.js';
 
 /**
@@ -48,12 +54,44 @@ export interface Store {
   ): Promise<{ outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean }>;
 
   /**
+   * Pauses a batch: its pending files (and files that become pending again) are not
+   * claimed until it is resumed; files already processing run to their end. Pausing a
+   * paused batch changes nothing and answers `paused`. `not_open` when the batch has
+   * finished or was cancelled. A pause is stored: it outlives the process.
+   */
+  pauseBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'paused' | 'not_found' | 'not_open' }>;
+  /**
+   * Lets a paused batch's files be claimed again; resuming a batch that is not paused
+   * changes nothing and answers `resumed`. `not_open` when it finished or was cancelled.
+   */
+  resumeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'resumed' | 'not_found' | 'not_open' }>;
+
+  /**
+   * Adds files to a batch that is still open (neither finished nor cancelled): they take
+   * the positions after its last file, in the order given (their `position` is ignored),
+   * and are claimed like its other files (not while it is paused). Nothing is stored when
+   * the batch would then hold more than `maxFiles` files (`too_many`), or is not open.
+   */
+  appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number }): Promise<AppendOutcome>;
+
+  /**
+   * Puts a batch's failed files back in the queue: each becomes pending with `attempts`
+   * 0 and no error, result or start time, and the batch reopens (`finished_at` cleared)
+   * and queues like a batch uploaded now with its priority (its claim order moves to at
+   * least now + PRIORITY_OFFSET_MS[priority]). Files whose bytes are gone — refused at
+   * upload (`blob_key` null) or purged by retention — cannot run again: they stay
+   * failed and are counted in `not_retryable`. `cancelled` for a cancelled batch;
+   * `nothing_to_retry` when no failed file has its bytes. A paused batch stays paused.
+   */
+  retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome>;
+
+  /**
    * Atomically takes the next pending file whose `run_after` has passed, ordered by the
    * batch's claim order (created_at + PRIORITY_OFFSET_MS[priority] + CLAIM_STEP_MS for
    * every claim already made in it), then batch id, then position. The file becomes
    * `processing`, `attempts` grows by one, `started_at` is set
    * on the first claim, and a fresh token with a lease of `leaseMs` is issued.
-   * Files of cancelled batches are never claimed. Null when nothing is ready.
+   * Files of cancelled or paused batches are never claimed. Null when nothing is ready.
    */
   claimFile(input: { owner: string; leaseMs: number }): Promise<ClaimedFile | null>;
   /** Extends a lease; false when `token` no longer holds the file. */
@@ -75,6 +113,32 @@ export interface Store {
    * `maxAttempts` goes back to `pending` at once; one that reached it fails with `error`.
    */
   reclaimExpired(input: { maxAttempts: number; error: FileError }): Promise<FileTransition[]>;
+
+  /**
+   * Figures of a workspace's batches and files created from `since` up to `until`: per
+   * UTC day, totals, success rate, processing time percentiles and the top failure
+   * codes (see {@link WorkspaceAnalytics}). Computed by the store's own queries, without
+   * reading the files' records one by one into memory.
+   */
+  getAnalytics(workspaceId: string, range: { since: Date; until: Date }): Promise<WorkspaceAnalytics>;
+
+  /**
+   * Records a webhook event in the outbox, due at once. Durable like the batches: a
+   * pending delivery outlives the process.
+   */
+  enqueueWebhook(event: NewWebhookEvent): Promise<void>;
+  /**
+   * Atomically takes the oldest due event (pending, its due time passed), counting an
+   * attempt and holding it under a fresh token for `leaseMs`: it is due again when the
+   * lease runs out, so a dispatcher that dies loses nothing. Null when nothing is due.
+   */
+  claimWebhook(input: { leaseMs: number }): Promise<WebhookDelivery | null>;
+  /**
+   * Ends a delivery attempt: `delivered` removes the event, `retry` makes it due after
+   * `delayMs`, `dead` keeps it, never to be sent again. False (and no write) when `token`
+   * no longer holds the event.
+   */
+  settleWebhook(id: string, token: string, outcome: WebhookOutcome): Promise<boolean>;
 
   /** Files whose batch finished more than `olderThanMs` ago and whose bytes are still kept. */
   listPurgeableBlobs(input: { olderThanMs: number; limit: number }): Promise<{ file_id: string; blob_key: string }[]>;

@@ -39,6 +39,7 @@ export function batchCases(test: StoreTest): void {
     assert.ok(created.created_at instanceof Date && created.updated_at instanceof Date);
     assert.ok(Math.abs(created.created_at.getTime() - before) < 60_000, 'created_at is about now');
     assert.equal(created.cancelled_at, null);
+    assert.equal(created.paused_at, null);
     assert.equal(created.finished_at, null);
 
     const found = await store.getBatch(input.workspace_id, input.id);

@@ -184,7 +184,7 @@ export function queueCases(test: StoreTest): void {
     await sleep(SHORT_LEASE_MS * 2);
 
     assert.deepEqual(await store.reclaimExpired({ maxAttempts: 3, error: WORKER_LOST }), [
-      { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: false },
+      { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: false, file: { id: first.file.id, status: 'pending', attempts: 1 } },
     ]);
     const back = await fileOf(store, batch, first.file.id);
     assert.equal(back.status, 'pending');
@@ -203,7 +203,7 @@ export function queueCases(test: StoreTest): void {
     const held = await mustClaim(store, SHORT_LEASE_MS);
     await sleep(SHORT_LEASE_MS * 2);
     assert.deepEqual(await store.reclaimExpired({ maxAttempts: 1, error: WORKER_LOST }), [
-      { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true },
+      { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true, file: { id: held.file.id, status: 'failed', attempts: 1 } },
     ]);
     const file = await fileOf(store, batch, held.file.id);
     assert.equal(file.status, 'failed');
@@ -273,7 +273,9 @@ export function queueCases(test: StoreTest): void {
     await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
     await sleep(SHORT_LEASE_MS * 2);
     const transitions = await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST });
-    assert.deepEqual(transitions, [{ batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true }]);
+    assert.deepEqual(transitions, [
+      { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true, file: { id: held.file.id, status: 'cancelled', attempts: 1 } },
+    ]);
     assert.equal((await fileOf(store, batch, held.file.id)).status, 'cancelled');
     assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
   });

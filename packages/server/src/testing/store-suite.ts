@@ -1,8 +1,13 @@
 import { describe, it } from 'node:test';
 import type { Store } from '../store/store.js';
+import { analyticsCases } from './store-cases-analytics.js';
+import { appendCases } from './store-cases-append.js';
 import { batchCases } from './store-cases-batches.js';
+import { pauseCases } from './store-cases-pause.js';
 import { queueCases } from './store-cases-queue.js';
+import { retryCases } from './store-cases-retry.js';
 import { retentionCases } from './store-cases-retention.js';
+import { webhookCases } from './store-cases-webhooks.js';
 import type { StoreTest } from './store-fixtures.js';
 
 /** What a host hands the store suite: a store over empty storage, and how to remove that storage. */
@@ -40,6 +45,11 @@ export function runStoreConformanceSuite(name: string, makeStore: MakeStore): vo
   void describe(`${name} conforms to the Store contract`, () => {
     void describe('batches', () => batchCases(test));
     void describe('queue', () => queueCases(test));
+    void describe('pause and resume', () => pauseCases(test));
+    void describe('retry', () => retryCases(test));
+    void describe('append', () => appendCases(test));
     void describe('retention', () => retentionCases(test));
+    void describe('webhook outbox', () => webhookCases(test));
+    void describe('analytics', () => analyticsCases(test));
   });
 }

@@ -11,6 +11,8 @@ const STALE_AFTER_MS = 60_000;
 const ABANDONED_AFTER_MS = 10 * 60_000;
 /** Open batches the repair pass looks at per run. */
 const REPAIR_PAGE = 500;
+/** Batches no append is storing files into: only those may finish. */
+const NOT_APPENDING = Object.freeze({ appending: { $not: { $gt: 0 } } });
 
 /**
  * Keeps batch documents consistent with their files without transactions.
@@ -18,14 +20,14 @@ const REPAIR_PAGE = 500;
  * A file transition is one atomic write to one file document; what the batch shows
  * follows from the files: counts are derived at read time, and `finished_at` is set by
  * `settle` after every transition. `settle` reads "is any file still pending or
- * processing?" and then finishes the batch with `$ifNull`, so it is idempotent and
- * order-independent: of two transitions that race, the later read sees both, because a
- * file never becomes active again once it has ended. The update returns the document
- * as it was, so exactly one caller sees finished_at go from null to set
- * (`batch_finished: true` once).
+ * processing?" and then finishes the batch with a write conditional on `finished_at:
+ * null`, so it is idempotent and order-independent: of two transitions that race, the
+ * later read sees both, because a file only becomes active again through a retry (which
+ * reopens the batch after its files) or an append (which holds the batch open while it
+ * stores them). Exactly one caller's conditional write matches (`batch_finished: true` once).
  *
- * What a crash between the file write and `settle` (or in the middle of a cancel or a
- * createBatch) leaves behind is repaired by `repair()`, which the engine's periodic
+ * What a crash between the file write and `settle` (or in the middle of a cancel, a
+ * pause, an append or a createBatch) leaves behind is repaired by `repair()`, which the engine's periodic
  * reclaim sweep runs: it re-applies the same idempotent steps to batches that have not
  * changed for a minute.
  */
@@ -37,14 +39,19 @@ export class BatchUpkeep {
     private readonly serverNow: () => Promise<Date>,
   ) {}
 
-  /** Touches the batch and finishes it when no file can change any more; true when this call finished it. */
+  /**
+   * Touches the batch and finishes it when no file can change any more (and no append is
+   * storing files into it); true when this call finished it. The conditional write
+   * decides: of two settles racing, exactly one finds finished_at null.
+   */
   async settle(batchId: string): Promise<boolean> {
-    const done = !(await this.#hasActiveFile(batchId));
-    const before = await this.collections.batches.findOneAndUpdate({ _id: batchId }, settleBatch(done), {
-      returnDocument: 'before',
-      projection: { finished_at: 1 },
-    });
-    return done && before !== null && (before.finished_at ?? null) === null;
+    const { batches } = this.collections;
+    if (!(await this.#hasActiveFile(batchId))) {
+      const finished = await batches.updateOne({ _id: batchId, finished_at: null, ...NOT_APPENDING }, settleBatch(true));
+      if (finished.modifiedCount === 1) return true;
+    }
+    await batches.updateOne({ _id: batchId }, settleBatch(false));
+    return false;
   }
 
   /** Counts by status of each batch, from its files. */
@@ -68,6 +75,17 @@ export class BatchUpkeep {
   }
 
   /**
+   * Gives the batch's open files the pause state numbered `seq` (see `BatchDoc.state_seq`).
+   * Idempotent, and a state of a lower number never overwrites one of a higher number.
+   */
+  async syncPause(batchId: string, seq: number, paused: boolean): Promise<void> {
+    await this.collections.files.updateMany(
+      { batch_id: batchId, batch_state: { $in: ['open', 'paused'] }, $expr: { $lt: [{ $ifNull: ['$state_seq', 0] }, seq] } },
+      { $set: { batch_state: paused ? 'paused' : 'open', state_seq: seq } },
+    );
+  }
+
+  /**
    * Finishes what a crashed process left half done; runs at most once a minute per store.
    * Returns transitions for batches it finished, so live views can end.
    */
@@ -87,12 +105,14 @@ export class BatchUpkeep {
     const stale = await batches
       .find(
         { finished_at: null, hidden: { $exists: false }, updated_at: { $lte: new Date(now - STALE_AFTER_MS) } },
-        { projection: { _id: 1, workspace_id: 1, cancelled_at: 1, cancel_error: 1 }, limit: REPAIR_PAGE },
+        { projection: { _id: 1, workspace_id: 1, cancelled_at: 1, cancel_error: 1, paused_at: 1, state_seq: 1, appending: 1 }, limit: REPAIR_PAGE },
       )
       .toArray();
     const transitions: FileTransition[] = [];
     for (const batch of stale) {
+      if ((batch.appending ?? 0) > 0) await this.#clearCrashedAppends(batch._id, new Date(now - STALE_AFTER_MS));
       if (batch.cancelled_at) await this.propagateCancel(batch._id, batch.cancel_error);
+      else if (batch.state_seq !== undefined) await this.syncPause(batch._id, batch.state_seq, Boolean(batch.paused_at));
       if (await this.#finishIfDone(batch)) {
         transitions.push({ batch_id: batch._id, workspace_id: batch.workspace_id, batch_finished: true });
       }
@@ -103,8 +123,20 @@ export class BatchUpkeep {
   /** Like settle, but leaves updated_at alone unless the batch finishes (a check is not a change). */
   async #finishIfDone(batch: Pick<BatchDoc, '_id'>): Promise<boolean> {
     if (await this.#hasActiveFile(batch._id)) return false;
-    const result = await this.collections.batches.updateOne({ _id: batch._id, finished_at: null }, settleBatch(true));
+    const result = await this.collections.batches.updateOne({ _id: batch._id, finished_at: null, ...NOT_APPENDING }, settleBatch(true));
     return result.modifiedCount === 1;
+  }
+
+  /**
+   * An append whose process died between reserving positions and ending leaves its
+   * count in flight forever: the batch's total becomes what its files are, and it may finish.
+   */
+  async #clearCrashedAppends(batchId: string, staleBefore: Date): Promise<void> {
+    const stored = await this.collections.files.countDocuments({ batch_id: batchId });
+    await this.collections.batches.updateOne(
+      { _id: batchId, appending: { $gt: 0 }, updated_at: { $lte: staleBefore } },
+      { $set: { appending: 0, total_files: stored } },
+    );
   }
 
   async #hasActiveFile(batchId: string): Promise<boolean> {

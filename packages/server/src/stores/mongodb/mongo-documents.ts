@@ -1,5 +1,5 @@
 import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
-import type { BatchRecord, FileCounts, FileRecord } from '../../store/records.js';
+import type { BatchRecord, FileCounts, FileRecord, NewFile } from '../../store/records.js';
 
 /**
  * A batch as stored. Counts are not stored: they are derived from the file documents
@@ -21,7 +21,22 @@ export interface BatchDoc {
   cancelled_at: Date | null;
   /** JSON text of the error cancelled files get. */
   cancel_error: string | null;
+  /** Set while paused (absent on batches stored before pausing existed). */
+  paused_at?: Date | null;
+  /**
+   * Grows by one on every pause and resume; files copy it with the state it set, and a
+   * file only takes a state of a higher number, so racing pauses and resumes converge
+   * on the last one whatever order their file updates land in.
+   */
+  state_seq?: number;
   finished_at: Date | null;
+  /** Position the next appended file takes (absent until the first append: total_files then). */
+  next_position?: number;
+  /**
+   * Appends in flight: positions are reserved but their files may not be stored yet, so
+   * the batch must not finish. A crashed append's count is cleared by the repair pass.
+   */
+  appending?: number;
   /** Set once no file of the finished batch keeps bytes, so retention stops looking at it. */
   blobs_purged_at: Date | null;
   /**
@@ -33,10 +48,11 @@ export interface BatchDoc {
 
 /**
  * Where a file's batch stands, copied onto every file document so that the claim and the
- * release can decide on one document, atomically: only `open` files are claimed, and a
- * held file released in a `cancelled` batch becomes cancelled instead of pending.
+ * release can decide on one document, atomically: only `open` files are claimed (not
+ * those of a `paused` batch), and a held file released in a `cancelled` batch becomes
+ * cancelled instead of pending.
  */
-export type BatchState = 'creating' | 'open' | 'cancelled';
+export type BatchState = 'creating' | 'open' | 'paused' | 'cancelled';
 
 /** A file as stored: the file documents are the processing queue. */
 export interface FileDoc {
@@ -66,6 +82,8 @@ export interface FileDoc {
   /** The batch's `claim_at`, kept in step (it only grows) so one sorted query picks the next file. */
   claim_at: Date;
   batch_state: BatchState;
+  /** The batch's `state_seq` that set `batch_state` to open or paused. */
+  state_seq?: number;
   /** The batch's cancel error (JSON text), for files that end cancelled after the cancel. */
   cancel_error: string | null;
 }
@@ -103,6 +121,7 @@ export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
     created_at: doc.created_at,
     updated_at: doc.updated_at,
     cancelled_at: doc.cancelled_at ?? null,
+    paused_at: doc.paused_at ?? null,
     finished_at: doc.finished_at ?? null,
   };
 }
@@ -130,5 +149,40 @@ export function toFileRecord(doc: FileDoc): FileRecord {
     lease_owner: doc.lease_owner ?? null,
     lease_expires_at: doc.lease_expires_at ?? null,
     blob_purged_at: doc.blob_purged_at ?? null,
+  };
+}
+
+/** A new file document of a batch. */
+export function newFileDoc(
+  batch: { id: string; workspace_id: string },
+  file: NewFile,
+  init: { now: Date; claimAt: Date; position: number; batchState: BatchState; stateSeq: number },
+): FileDoc {
+  return {
+    _id: file.id,
+    batch_id: batch.id,
+    workspace_id: batch.workspace_id,
+    position: init.position,
+    filename: file.filename,
+    size: file.size,
+    declared_type: file.declared_type ?? null,
+    detected_type: file.detected_type ?? null,
+    blob_key: file.blob_key ?? null,
+    status: file.status,
+    attempts: 0,
+    error: toJson(file.error ?? null),
+    result: null,
+    created_at: init.now,
+    started_at: null,
+    completed_at: file.status === 'failed' ? init.now : null,
+    run_after: null,
+    lease_owner: null,
+    lease_token: null,
+    lease_expires_at: null,
+    blob_purged_at: null,
+    claim_at: init.claimAt,
+    batch_state: init.batchState,
+    state_seq: init.stateSeq,
+    cancel_error: null,
   };
 }

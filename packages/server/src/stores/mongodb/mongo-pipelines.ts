@@ -141,6 +141,69 @@ export function cancelFiles(error: string | null): Document[] {
   ];
 }
 
+/** The batch is paused (keeping the time of a first pause) or resumed, and its state number grows. */
+export function setPaused(paused: boolean): Document[] {
+  return [
+    {
+      $set: {
+        paused_at: paused ? { $ifNull: ['$paused_at', NOW] } : null,
+        state_seq: { $add: [{ $ifNull: ['$state_seq', 0] }, 1] },
+        ...TOUCHED,
+      },
+    },
+  ];
+}
+
+/** A failed file goes back to the queue as if new, no earlier in the claim order than `claimAt`. */
+export function retryFile(claimAt: Date): Document[] {
+  return [
+    {
+      $set: {
+        status: 'pending',
+        attempts: 0,
+        error: null,
+        result: null,
+        started_at: null,
+        completed_at: null,
+        run_after: null,
+        claim_at: { $max: ['$claim_at', claimAt] },
+      },
+    },
+  ];
+}
+
+/** A batch whose failed files were retried is open again, no earlier in the claim order than `claimAt`. */
+export function reopenBatch(claimAt: Date): Document[] {
+  return [{ $set: { finished_at: null, claim_at: { $max: ['$claim_at', claimAt] }, ...TOUCHED } }];
+}
+
+/** Positions for `count` appended files are reserved, and one more append is in flight. */
+export function reserveAppend(count: number): Document[] {
+  return [
+    {
+      $set: {
+        total_files: { $add: ['$total_files', count] },
+        next_position: { $add: [{ $ifNull: ['$next_position', '$total_files'] }, count] },
+        appending: { $add: [{ $ifNull: ['$appending', 0] }, 1] },
+        ...TOUCHED,
+      },
+    },
+  ];
+}
+
+/** An append ended; `unstored` files it reserved were not stored after all. */
+export function endAppend(unstored: number): Document[] {
+  return [
+    {
+      $set: {
+        appending: { $max: [0, { $subtract: [{ $ifNull: ['$appending', 0] }, 1] }] },
+        total_files: { $subtract: ['$total_files', unstored] },
+        ...TOUCHED,
+      },
+    },
+  ];
+}
+
 /** The batch is touched and, when `done`, finished (once: a finished_at already set stays). */
 export function settleBatch(done: boolean): Document[] {
   return [{ $set: { ...TOUCHED, ...(done ? { finished_at: { $ifNull: ['$finished_at', NOW] } } : {}) } }];

@@ -1,10 +1,12 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { BatchDoc, FileDoc } from './mongo-documents.js';
+import type { WebhookDoc } from './mongo-webhook-outbox.js';
 
-/** Collections of one store, named `<prefix>batches` and `<prefix>files`. */
+/** Collections of one store, named `<prefix>batches`, `<prefix>files` and `<prefix>webhooks`. */
 export interface MongoCollections {
   batches: Collection<BatchDoc>;
   files: Collection<FileDoc>;
+  webhooks: Collection<WebhookDoc>;
 }
 
 /** Prefix of the store's collection names unless configured. */
@@ -26,6 +28,11 @@ export const FILE_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDesc
     // getBatch (files in position order), derived counts, "any file still active?", cancel.
     name: 'batch_status',
     key: { batch_id: 1, status: 1, position: 1 },
+  },
+  {
+    // getAnalytics: a workspace's files by creation time.
+    name: 'analytics',
+    key: { workspace_id: 1, created_at: 1 },
   },
   {
     // reclaimExpired: the files held, by lease expiry.
@@ -54,6 +61,15 @@ export const BATCH_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDes
   },
 ]);
 
+/** Indexes of the `webhooks` collection (the outbox). */
+export const WEBHOOK_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDescription[]>([
+  {
+    // claimWebhook: pending events, by due time then age.
+    name: 'due',
+    key: { status: 1, next_attempt_at: 1, created_at: 1 },
+  },
+]);
+
 /**
  * The store's collections, with majority writes and primary reads whatever the client's
  * defaults are: a read from a lagging secondary could show a claimed file as pending.
@@ -63,6 +79,7 @@ export function collectionsOf(db: Db, prefix: string): MongoCollections {
   return {
     batches: db.collection<BatchDoc>(`${prefix}batches`, options),
     files: db.collection<FileDoc>(`${prefix}files`, options),
+    webhooks: db.collection<WebhookDoc>(`${prefix}webhooks`, options),
   };
 }
 
@@ -71,5 +88,6 @@ export async function ensureIndexes(collections: MongoCollections): Promise<void
   await Promise.all([
     collections.files.createIndexes([...FILE_INDEXES]),
     collections.batches.createIndexes([...BATCH_INDEXES]),
+    collections.webhooks.createIndexes([...WEBHOOK_INDEXES]),
   ]);
 }

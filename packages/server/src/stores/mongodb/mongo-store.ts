@@ -3,6 +3,7 @@ import type { Document, Filter } from 'mongodb';
 import type { FileError } from '@batch-uploader/protocol';
 import { PRIORITY_OFFSET_MS } from '../../store/records.js';
 import type {
+  AppendOutcome,
   BatchRecord,
   BatchWithFiles,
   ClaimedFile,
@@ -11,14 +12,22 @@ import type {
   HistoryCursor,
   NewBatch,
   NewFile,
+  NewWebhookEvent,
+  RetryOutcome,
+  WebhookDelivery,
+  WebhookOutcome,
+  WorkspaceAnalytics,
 } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import { MongoAnalytics } from './mongo-analytics.js';
+import { MongoBatchControl, VISIBLE } from './mongo-batch-control.js';
 import { BatchUpkeep } from './mongo-batch-upkeep.js';
 import { MongoConnection, type MongoConnectionOptions } from './mongo-connection.js';
-import { ACTIVE_STATUSES, countsFrom, toBatchRecord, toFileRecord, toJson } from './mongo-documents.js';
+import { ACTIVE_STATUSES, countsFrom, newFileDoc, toBatchRecord, toFileRecord, toJson } from './mongo-documents.js';
 import type { BatchDoc, FileDoc } from './mongo-documents.js';
 import * as pipelines from './mongo-pipelines.js';
 import { MongoRetention } from './mongo-retention.js';
+import { MongoWebhookOutbox } from './mongo-webhook-outbox.js';
 import { DEFAULT_COLLECTION_PREFIX, collectionsOf, ensureIndexes, type MongoCollections } from './mongo-schema.js';
 
 /** Options of {@link MongoStore}. */
@@ -30,9 +39,6 @@ export interface MongoStoreOptions extends MongoConnectionOptions {
    */
   collectionPrefix?: string;
 }
-
-/** Batches the store reads and writes: those not hidden (half created, or being deleted). */
-const VISIBLE = Object.freeze({ hidden: { $exists: false } });
 
 /**
  * Batches and files in MongoDB, for any number of server instances sharing one queue.
@@ -54,7 +60,10 @@ export class MongoStore implements Store {
   readonly #prefix: string;
   #collections: MongoCollections | null = null;
   #upkeep: BatchUpkeep | null = null;
+  #control: MongoBatchControl | null = null;
   #retention: MongoRetention | null = null;
+  #outbox: MongoWebhookOutbox | null = null;
+  #analytics: MongoAnalytics | null = null;
   #opening: Promise<void> | null = null;
 
   constructor(options: MongoStoreOptions) {
@@ -81,7 +90,10 @@ export class MongoStore implements Store {
     this.#opening = null;
     this.#collections = null;
     this.#upkeep = null;
+    this.#control = null;
     this.#retention = null;
+    this.#outbox = null;
+    this.#analytics = null;
     await this.#connection.close();
   }
 
@@ -103,13 +115,16 @@ export class MongoStore implements Store {
       updated_at: now,
       cancelled_at: null,
       cancel_error: null,
+      paused_at: null,
+      state_seq: 0,
       finished_at: null,
       blobs_purged_at: null,
       hidden: 'creating',
     });
     try {
       if (files.length > 0) {
-        await fileDocs.insertMany(files.map((file) => newFileDoc(batch, file, now, claimAt)), { ordered: true });
+        const docs = files.map((file) => newFileDoc(batch, file, { now, claimAt, position: file.position, batchState: 'creating', stateSeq: 0 }));
+        await fileDocs.insertMany(docs, { ordered: true });
       }
     } catch (error) {
       // Either all are stored or none: take back what was stored. Should this fail too, the
@@ -159,22 +174,25 @@ export class MongoStore implements Store {
     batchId: string,
     error: FileError,
   ): Promise<{ outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean }> {
-    const { batches } = this.#db();
-    const cancelError = toJson(error);
-    // This one conditional write decides: of two cancels, one wins and the other is not_open.
-    const cancelled = await batches.findOneAndUpdate(
-      { _id: batchId, workspace_id: workspaceId, ...VISIBLE, finished_at: null, cancelled_at: null },
-      pipelines.cancelBatch(cancelError),
-      { projection: { _id: 1 } },
-    );
-    if (!cancelled) {
-      const exists = await batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE }, { projection: { _id: 1 } });
-      return { outcome: exists ? 'not_open' : 'not_found', batch_finished: false };
-    }
-    // A claim that slips in before the files learn of the cancel is one made just before
-    // it: that file runs to its end, like any file already processing.
-    await this.#upkeep!.propagateCancel(batchId, cancelError);
-    return { outcome: 'cancelled', batch_finished: await this.#upkeep!.settle(batchId) };
+    return this.#controls().cancel(workspaceId, batchId, error);
+  }
+
+  async pauseBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'paused' | 'not_found' | 'not_open' }> {
+    return this.#controls().pause(workspaceId, batchId);
+  }
+
+  async resumeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'resumed' | 'not_found' | 'not_open' }> {
+    return this.#controls().resume(workspaceId, batchId);
+  }
+
+  async appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number }): Promise<AppendOutcome> {
+    const outcome = await this.#controls().append(workspaceId, batchId, files, options.maxFiles);
+    if (outcome.outcome !== 'appended') return outcome;
+    return { outcome: 'appended', batch: (await this.#recordById(batchId))! };
+  }
+
+  async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome> {
+    return this.#controls().retry(workspaceId, batchId);
   }
 
   async claimFile(input: { owner: string; leaseMs: number }): Promise<ClaimedFile | null> {
@@ -241,12 +259,40 @@ export class MongoStore implements Store {
     for (;;) {
       const file = await files.findOneAndUpdate(pipelines.LEASE_EXPIRED, update, {
         sort: { lease_expires_at: 1, _id: 1 },
-        projection: { batch_id: 1, workspace_id: 1 },
+        projection: { batch_id: 1, workspace_id: 1, status: 1, attempts: 1 },
+        returnDocument: 'after',
       });
       if (!file) break;
-      transitions.push({ batch_id: file.batch_id, workspace_id: file.workspace_id, batch_finished: await this.#upkeep!.settle(file.batch_id) });
+      transitions.push({
+        batch_id: file.batch_id,
+        workspace_id: file.workspace_id,
+        batch_finished: await this.#upkeep!.settle(file.batch_id),
+        file: { id: file._id, status: file.status, attempts: file.attempts },
+      });
     }
     return transitions;
+  }
+
+  async getAnalytics(workspaceId: string, range: { since: Date; until: Date }): Promise<WorkspaceAnalytics> {
+    this.#db();
+    return this.#analytics!.get(workspaceId, range);
+  }
+
+  async enqueueWebhook(event: NewWebhookEvent): Promise<void> {
+    this.#db();
+    await this.#outbox!.enqueue(event);
+  }
+
+  async claimWebhook(input: { leaseMs: number }): Promise<WebhookDelivery | null> {
+    const leaseMs = duration('leaseMs', input.leaseMs);
+    this.#db();
+    return this.#outbox!.claim(leaseMs);
+  }
+
+  async settleWebhook(id: string, token: string, outcome: WebhookOutcome): Promise<boolean> {
+    if (outcome.status === 'retry') duration('delayMs', outcome.delayMs);
+    this.#db();
+    return this.#outbox!.settle(id, token, outcome);
   }
 
   async listPurgeableBlobs(input: { olderThanMs: number; limit: number }): Promise<{ file_id: string; blob_key: string }[]> {
@@ -275,7 +321,10 @@ export class MongoStore implements Store {
     await ensureIndexes(collections);
     this.#collections = collections;
     this.#upkeep = new BatchUpkeep(collections, () => this.#serverNow());
+    this.#control = new MongoBatchControl(collections, this.#upkeep, () => this.#serverNow());
     this.#retention = new MongoRetention(collections);
+    this.#outbox = new MongoWebhookOutbox(collections.webhooks, () => this.#serverNow());
+    this.#analytics = new MongoAnalytics(collections);
   }
 
   /** Applies a token-guarded update to a held file, then settles its batch; null when not held. */
@@ -310,39 +359,15 @@ export class MongoStore implements Store {
     return new Date((await this.#serverNow()).getTime() - olderThanMs);
   }
 
+  #controls(): MongoBatchControl {
+    this.#db();
+    return this.#control!;
+  }
+
   #db(): MongoCollections {
     if (!this.#collections) throw new Error('MongoStore: call init() before using the store (or it was closed).');
     return this.#collections;
   }
-}
-
-function newFileDoc(batch: NewBatch, file: NewFile, now: Date, claimAt: Date): FileDoc {
-  return {
-    _id: file.id,
-    batch_id: batch.id,
-    workspace_id: batch.workspace_id,
-    position: file.position,
-    filename: file.filename,
-    size: file.size,
-    declared_type: file.declared_type ?? null,
-    detected_type: file.detected_type ?? null,
-    blob_key: file.blob_key ?? null,
-    status: file.status,
-    attempts: 0,
-    error: toJson(file.error ?? null),
-    result: null,
-    created_at: now,
-    started_at: null,
-    completed_at: file.status === 'failed' ? now : null,
-    run_after: null,
-    lease_owner: null,
-    lease_token: null,
-    lease_expires_at: null,
-    blob_purged_at: null,
-    claim_at: claimAt,
-    batch_state: 'creating',
-    cancel_error: null,
-  };
 }
 
 function duration(name: string, value: number): number {

@@ -14,6 +14,7 @@ export interface BatchRow {
   updated_at: number;
   cancelled_at: number | null;
   cancel_error: string | null;
+  paused_at: number | null;
   finished_at: number | null;
   n_pending: number;
   n_processing: number;
@@ -50,7 +51,7 @@ export interface FileRow {
 /** Columns of a batch with counts derived from its files, so they can never drift. */
 export const BATCH_SELECT = `
   b.id, b.workspace_id, b.priority, b.patient_id, b.template_id, b.encounter_id, b.total_files,
-  b.created_at, b.updated_at, b.cancelled_at, b.cancel_error, b.finished_at,
+  b.created_at, b.updated_at, b.cancelled_at, b.cancel_error, b.paused_at, b.finished_at,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'pending') AS n_pending,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'processing') AS n_processing,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'completed') AS n_completed,
@@ -90,6 +91,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     created_at: new Date(row.created_at),
     updated_at: new Date(row.updated_at),
     cancelled_at: toDate(row.cancelled_at),
+    paused_at: toDate(row.paused_at),
     finished_at: toDate(row.finished_at),
   };
 }

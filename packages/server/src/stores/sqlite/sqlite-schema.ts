@@ -59,6 +59,30 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS files_unpurged ON files (batch_id)
     WHERE blob_key IS NOT NULL AND blob_purged_at IS NULL;
   `,
+  // 1 → 2: pausing a batch.
+  `
+  ALTER TABLE batches ADD COLUMN paused_at INTEGER;
+  `,
+  // 2 → 3: the webhook outbox.
+  `
+  CREATE TABLE IF NOT EXISTS webhook_outbox (
+    id               TEXT PRIMARY KEY,
+    type             TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'dead')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL,
+    next_attempt_at  INTEGER NOT NULL,
+    lease_token      TEXT,
+    last_error       TEXT
+  ) STRICT;
+
+  CREATE INDEX IF NOT EXISTS webhook_due ON webhook_outbox (next_attempt_at, created_at) WHERE status = 'pending';
+  `,
+  // 3 → 4: a workspace's files by creation time, for analytics.
+  `
+  CREATE INDEX IF NOT EXISTS files_workspace_created ON files (workspace_id, created_at);
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

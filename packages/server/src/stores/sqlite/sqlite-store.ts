@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import type { FileError } from '@batch-uploader/protocol';
+import type { FileError, FileStatus } from '@batch-uploader/protocol';
 import { CLAIM_STEP_MS, PRIORITY_OFFSET_MS } from '../../store/records.js';
 import type {
+  AppendOutcome,
   BatchRecord,
   BatchWithFiles,
   ClaimedFile,
@@ -11,9 +11,17 @@ import type {
   HistoryCursor,
   NewBatch,
   NewFile,
+  NewWebhookEvent,
+  RetryOutcome,
+  WebhookDelivery,
+  WebhookOutcome,
+  WorkspaceAnalytics,
 } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
-import { openDatabase } from './sqlite-schema.js';
+import { SqliteAnalytics } from './sqlite-analytics.js';
+import { SqliteBatchControl } from './sqlite-batch-control.js';
+import { SqliteConnection, duration } from './sqlite-connection.js';
+import { SqliteWebhookOutbox } from './sqlite-webhook-outbox.js';
 import { BATCH_SELECT, toBatchRecord, toFileRecord, toJson } from './sqlite-rows.js';
 import type { BatchRow, FileRow } from './sqlite-rows.js';
 
@@ -46,7 +54,7 @@ const PICK_NEXT = `
         WHERE f.batch_id = b.id AND f.status = 'pending' AND (f.run_after IS NULL OR f.run_after <= ?)
         ORDER BY f.position, f.id LIMIT 1) AS file_id
     FROM batches b
-    WHERE b.finished_at IS NULL AND b.cancelled_at IS NULL
+    WHERE b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL
   ) WHERE file_id IS NOT NULL
   ORDER BY claim_key, id LIMIT 1`;
 
@@ -54,36 +62,27 @@ const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = 
 
 /** The embedded default store: batches and files in one SQLite file, shared safely by several processes. */
 export class SqliteStore implements Store {
-  readonly #path: string;
-  readonly #clock: () => number;
-  #db: Database.Database | null = null;
-  #opening: Promise<void> | null = null;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #db: SqliteConnection;
+  readonly #control: SqliteBatchControl;
+  readonly #outbox: SqliteWebhookOutbox;
+  readonly #analytics: SqliteAnalytics;
 
   constructor(options: SqliteStoreOptions) {
     if (typeof options?.path !== 'string' || options.path.trim() === '') {
       throw new TypeError('SqliteStore: `path` must name the database file, e.g. "./data/batches.sqlite".');
     }
-    this.#path = options.path;
-    this.#clock = options.now ?? Date.now;
+    this.#db = new SqliteConnection(options.path, options.now ?? Date.now);
+    this.#control = new SqliteBatchControl(this.#db);
+    this.#outbox = new SqliteWebhookOutbox(this.#db);
+    this.#analytics = new SqliteAnalytics(this.#db);
   }
 
   async init(): Promise<void> {
-    // Shared, so that two overlapping init() calls open one connection, not two.
-    this.#opening ??= this.#open();
-    try {
-      await this.#opening;
-    } catch (error) {
-      this.#opening = null;
-      throw error;
-    }
+    await this.#db.open();
   }
 
   async close(): Promise<void> {
-    this.#opening = null;
-    this.#statements.clear();
-    this.#db?.close();
-    this.#db = null;
+    this.#db.close();
   }
 
   async createBatch(batch: NewBatch, files: NewFile[]): Promise<BatchRecord> {
@@ -105,29 +104,7 @@ export class SqliteStore implements Store {
         claim_key: now + PRIORITY_OFFSET_MS[batch.priority],
         now,
       });
-      const insert = this.#sql(
-        `INSERT INTO files (id, batch_id, workspace_id, position, filename, size, declared_type,
-           detected_type, blob_key, status, error, created_at, completed_at)
-         VALUES (@id, @batch_id, @workspace_id, @position, @filename, @size, @declared_type,
-           @detected_type, @blob_key, @status, @error, @now, @completed_at)`,
-      );
-      for (const file of files) {
-        insert.run({
-          id: file.id,
-          batch_id: batch.id,
-          workspace_id: batch.workspace_id,
-          position: file.position,
-          filename: file.filename,
-          size: file.size,
-          declared_type: file.declared_type ?? null,
-          detected_type: file.detected_type ?? null,
-          blob_key: file.blob_key ?? null,
-          status: file.status,
-          error: toJson(file.error ?? null),
-          now,
-          completed_at: file.status === 'failed' ? now : null,
-        });
-      }
+      this.#db.insertFiles(batch, files, now, null);
       this.#settle(batch.id, now);
       return this.#batchById(batch.id) as BatchRecord;
     });
@@ -175,22 +152,23 @@ export class SqliteStore implements Store {
     batchId: string,
     error: FileError,
   ): Promise<{ outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean }> {
-    return this.#write(() => {
-      const batch = this.#sql('SELECT finished_at, cancelled_at FROM batches WHERE id = ? AND workspace_id = ?').get(
-        batchId,
-        workspaceId,
-      ) as Pick<BatchRow, 'finished_at' | 'cancelled_at'> | undefined;
-      if (!batch) return { outcome: 'not_found', batch_finished: false };
-      if (batch.finished_at !== null || batch.cancelled_at !== null) return { outcome: 'not_open', batch_finished: false };
-      const now = this.#now();
-      const params = { id: batchId, error: toJson(error), now };
-      this.#sql('UPDATE batches SET cancelled_at = @now, cancel_error = @error WHERE id = @id').run(params);
-      this.#sql(
-        `UPDATE files SET status = 'cancelled', error = @error, completed_at = @now, run_after = NULL
-         WHERE batch_id = @id AND status = 'pending'`,
-      ).run(params);
-      return { outcome: 'cancelled', batch_finished: this.#settle(batchId, now) };
-    });
+    return this.#control.cancel(workspaceId, batchId, error);
+  }
+
+  async pauseBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'paused' | 'not_found' | 'not_open' }> {
+    return this.#control.pause(workspaceId, batchId);
+  }
+
+  async resumeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'resumed' | 'not_found' | 'not_open' }> {
+    return this.#control.resume(workspaceId, batchId);
+  }
+
+  async appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number }): Promise<AppendOutcome> {
+    return this.#control.append(workspaceId, batchId, files, options.maxFiles);
+  }
+
+  async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome> {
+    return this.#control.retry(workspaceId, batchId);
   }
 
   async claimFile(input: { owner: string; leaseMs: number }): Promise<ClaimedFile | null> {
@@ -286,20 +264,45 @@ export class SqliteStore implements Store {
          WHERE f.status = 'processing' AND f.lease_expires_at <= ?
          ORDER BY f.lease_expires_at, f.id`,
       ).all(now) as FileHold[];
-      return expired.map((hold) => {
+      return expired.map((hold): FileTransition => {
+        let status: FileStatus;
         if (hold.attempts >= input.maxAttempts) {
           this.#sql(
             `UPDATE files SET status = 'failed', error = @error, result = NULL, completed_at = @now, ${CLEAR_LEASE}
              WHERE id = @id`,
           ).run({ id: hold.id, error: toJson(input.error), now });
+          status = 'failed';
         } else if (hold.cancelled_at !== null) {
           this.#cancelHeld(hold, hold.attempts, now);
+          status = 'cancelled';
         } else {
           this.#sql(`UPDATE files SET status = 'pending', run_after = NULL, ${CLEAR_LEASE} WHERE id = ?`).run(hold.id);
+          status = 'pending';
         }
-        return { batch_id: hold.batch_id, workspace_id: hold.workspace_id, batch_finished: this.#settle(hold.batch_id, now) };
+        return {
+          batch_id: hold.batch_id,
+          workspace_id: hold.workspace_id,
+          batch_finished: this.#settle(hold.batch_id, now),
+          file: { id: hold.id, status, attempts: hold.attempts },
+        };
       });
     });
+  }
+
+  async getAnalytics(workspaceId: string, range: { since: Date; until: Date }): Promise<WorkspaceAnalytics> {
+    return this.#analytics.get(workspaceId, range);
+  }
+
+  async enqueueWebhook(event: NewWebhookEvent): Promise<void> {
+    this.#outbox.enqueue(event);
+  }
+
+  async claimWebhook(input: { leaseMs: number }): Promise<WebhookDelivery | null> {
+    return this.#outbox.claim(input);
+  }
+
+  async settleWebhook(id: string, token: string, outcome: WebhookOutcome): Promise<boolean> {
+    return this.#outbox.settle(id, token, outcome);
   }
 
   async listPurgeableBlobs(input: { olderThanMs: number; limit: number }): Promise<{ file_id: string; blob_key: string }[]> {
@@ -340,10 +343,6 @@ export class SqliteStore implements Store {
     return info.changes;
   }
 
-  async #open(): Promise<void> {
-    this.#db = await openDatabase(this.#path);
-  }
-
   /** Ends a held file of a cancelled batch as cancelled: it must never be claimed again. */
   #cancelHeld(hold: FileHold, attempts: number, now: number): void {
     this.#sql(
@@ -352,59 +351,31 @@ export class SqliteStore implements Store {
     ).run({ id: hold.id, error: hold.cancel_error, now, attempts });
   }
 
-  /** Moves the batch's updated_at; never backwards, should clocks of two processes differ. */
-  #touch(batchId: string, now: number): void {
-    this.#sql('UPDATE batches SET updated_at = max(updated_at, ?) WHERE id = ?').run(now, batchId);
-  }
-
-  /** Touches the batch and finishes it when no file is left to run; true when this call finished it. */
-  #settle(batchId: string, now: number): boolean {
-    this.#touch(batchId, now);
-    const info = this.#sql(
-      `UPDATE batches SET finished_at = @now
-       WHERE id = @id AND finished_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM files WHERE batch_id = @id AND status IN ('pending', 'processing'))`,
-    ).run({ id: batchId, now });
-    return info.changes === 1;
-  }
-
-  #batchById(batchId: string): BatchRecord | null {
-    const row = this.#sql(`SELECT ${BATCH_SELECT} FROM batches b WHERE b.id = ?`).get(batchId) as BatchRow | undefined;
-    return row ? toBatchRecord(row) : null;
+  #sql(source: string) {
+    return this.#db.sql(source);
   }
 
   #now(): number {
-    return Math.trunc(this.#clock());
+    return this.#db.now();
   }
 
-  #connection(): Database.Database {
-    if (!this.#db) throw new Error('SqliteStore: call init() before using the store (or it was closed).');
-    return this.#db;
-  }
-
-  #sql(source: string): Database.Statement {
-    let statement = this.#statements.get(source);
-    if (!statement) {
-      statement = this.#connection().prepare(source);
-      this.#statements.set(source, statement);
-    }
-    return statement;
-  }
-
-  // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
-  // writes can fail with SQLITE_BUSY instead of waiting when another process writes.
   #write<T>(fn: () => T): T {
-    return this.#connection().transaction(fn).immediate();
+    return this.#db.write(fn);
   }
 
   #read<T>(fn: () => T): T {
-    return this.#connection().transaction(fn).deferred();
+    return this.#db.read(fn);
   }
-}
 
-function duration(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`SqliteStore: \`${name}\` must be a finite number of milliseconds ≥ 0.`);
+  #settle(batchId: string, now: number): boolean {
+    return this.#db.settle(batchId, now);
   }
-  return Math.trunc(value);
+
+  #touch(batchId: string, now: number): void {
+    this.#db.touch(batchId, now);
+  }
+
+  #batchById(batchId: string): BatchRecord | null {
+    return this.#db.batchById(batchId);
+  }
 }

@@ -1,0 +1,147 @@
+import { randomFillSync } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { crc32, deflateSync } from 'node:zlib';
+
+/**
+ * Documents for the benchmarks, generated in code so that no binary is committed. They
+ * are valid, so the server takes its real path: sniffed as PDF or PNG, stored, queued
+ * and inspected successfully.
+ */
+
+/** A PDF written from object bodies (object 1 the catalog) with a correct cross-reference table. */
+export function rawPdf(objects: readonly (string | Buffer)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xE2\xE3\xCF\xD3\n', 'latin1')];
+  let length = parts[0]!.length;
+  const offsets: number[] = [];
+  for (const [index, body] of objects.entries()) {
+    offsets.push(length);
+    const part = Buffer.concat([
+      Buffer.from(`${index + 1} 0 obj\n`, 'latin1'),
+      typeof body === 'string' ? Buffer.from(body, 'latin1') : body,
+      Buffer.from('\nendobj\n', 'latin1'),
+    ]);
+    parts.push(part);
+    length += part.length;
+  }
+  parts.push(xref(offsets, length));
+  return Buffer.concat(parts);
+}
+
+/**
+ * Writes a one-page PDF of at most `maxBytes` (and within 20 kB of it) whose page shows
+ * one uncompressed RGB image of random pixels, like a scanned page: the bytes do not
+ * compress, and parsing it is quick. Streams to disk, so no 50 MB buffer is held.
+ * Resolves with the file's size.
+ */
+export async function writeScanPdf(path: string, maxBytes: number): Promise<number> {
+  const width = 2_000;
+  const rowBytes = width * 3;
+  const height = Math.floor((maxBytes - 20_000) / rowBytes);
+  if (height < 1) throw new RangeError('writeScanPdf: maxBytes is too small for a page.');
+  const pixels = rowBytes * height;
+  const content = `q 595 0 0 842 0 0 cm /Im1 Do Q`;
+
+  const out = createWriteStream(path, { mode: 0o600 });
+  let length = 0;
+  const offsets: number[] = [];
+  const write = async (chunk: Buffer | string): Promise<void> => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+    length += bytes.length;
+    if (!out.write(bytes)) await once(out, 'drain');
+  };
+  const object = async (body: string): Promise<void> => {
+    offsets.push(length);
+    await write(`${offsets.length} 0 obj\n${body}\nendobj\n`);
+  };
+
+  await write('%PDF-1.4\n%\xE2\xE3\xCF\xD3\n');
+  await object('<< /Type /Catalog /Pages 2 0 R >>');
+  await object('<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
+  await object('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>');
+  await object(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  offsets.push(length);
+  await write(`5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length ${pixels} >>\nstream\n`);
+  // A fresh buffer per chunk: the stream may still hold the previous one.
+  for (let left = pixels; left > 0; left -= 1 << 20) {
+    await write(randomFillSync(Buffer.allocUnsafe(Math.min(1 << 20, left))));
+  }
+  await write('\nendstream\nendobj\n');
+  await write(xref(offsets, length));
+  out.end();
+  await once(out, 'finish');
+  return length;
+}
+
+/** A text PDF of a few pages, like a laboratory report: one page per entry, each a list of lines. */
+export function reportPdf(pages: readonly (readonly string[])[]): Buffer {
+  const pageCount = pages.length;
+  const font = 3 + pageCount * 2;
+  const kids = pages.map((_, i) => `${3 + i * 2} 0 R`).join(' ');
+  const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${kids}] /Count ${pageCount} >>`];
+  for (const [i, lines] of pages.entries()) {
+    const content = ['BT /F1 11 Tf 50 790 Td 14 TL', ...lines.map((line) => `(${escapePdfText(line)}) '`), 'ET'].join('\n');
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${4 + i * 2} 0 R >>`,
+      `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+    );
+  }
+  objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  return rawPdf(objects);
+}
+
+/** A small gradient PNG, like a photographed document's thumbnail. */
+export function gradientPng(width: number, height: number): Buffer {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      row[1 + x * 3] = (x * 255) / width;
+      row[2 + x * 3] = (y * 255) / height;
+      row[3 + x * 3] = ((x + y) * 255) / (width + height);
+    }
+    rows.push(row);
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // truecolour
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function xref(offsets: readonly number[], startxref: number): Buffer {
+  return Buffer.from(
+    [
+      'xref',
+      `0 ${offsets.length + 1}`,
+      '0000000000 65535 f ',
+      ...offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n `),
+      'trailer',
+      `<< /Size ${offsets.length + 1} /Root 1 0 R >>`,
+      'startxref',
+      String(startxref),
+      '%%EOF',
+      '',
+    ].join('\n'),
+    'latin1',
+  );
+}
+
+function escapePdfText(text: string): string {
+  return text.replace(/[\\()]/g, (c) => `\\${c}`);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}

@@ -1,0 +1,141 @@
+import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Router } from 'express';
+import type { DemoConfig } from './config.js';
+
+/** Where the element's self-contained bundle is built (`rollup -c`), found through the package. */
+function bundlePath(): string | null {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('@batch-uploader/element/package.json');
+    return join(dirname(manifest), 'dist', 'batch-uploader.js');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The widget demo: `/batch-upload` (the original system's URL) shows `<batch-uploader>`
+ * on a plain HTML page, and `/assets/batch-uploader.js` serves the element's bundle.
+ * Answers 503 with a clear text while the bundle has not been built.
+ */
+export function widgetRoutes(config: DemoConfig): Router {
+  const router = Router();
+  const bundle = bundlePath();
+
+  router.get(['/assets/batch-uploader.js', '/assets/batch-uploader.js.map'], async (req, res) => {
+    const file = bundle && (req.path.endsWith('.map') ? `${bundle}.map` : bundle);
+    const built = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
+    if (!file || !built) {
+      res
+        .status(503)
+        .type('text')
+        .send('The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
+      return;
+    }
+    res.type(req.path.endsWith('.map') ? 'application/json' : 'text/javascript');
+    res.set('Cache-Control', 'no-cache');
+    res.sendFile(file);
+  });
+
+  router.get('/batch-upload', (_req, res) => {
+    res.type('html').send(widgetPage(config));
+  });
+
+  return router;
+}
+
+/** The demo page: the two-line embed, attributes, an event log, a theme and dark mode. */
+export function widgetPage(config: DemoConfig): string {
+  const api = escapeHtml(config.basePath);
+  const tokenField = config.apiTokens
+    ? `<p><label>Access token (from <code>API_TOKENS</code>; kept only in this field) <input id="token" type="password" autocomplete="off"></label></p>`
+    : '<p class="note"><strong>Dev mode:</strong> <code>API_TOKENS</code> is not set, so no token is needed. Do not use real patient documents.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Batch upload — batch-uploader demo</title>
+<style>
+  :root { color-scheme: light dark; }
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: #1f2937; background: #fff; }
+  code, pre { font-family: ui-monospace, monospace; background: #f3f4f6; border-radius: 4px; }
+  pre { padding: .75rem; overflow-x: auto; }
+  .note { background: #fef3c7; padding: .5rem .75rem; border-radius: 4px; }
+  #log { font: 13px/1.4 ui-monospace, monospace; max-height: 14rem; overflow: auto; padding: .5rem 1.5rem; background: #f3f4f6; border-radius: 4px; }
+  /* The theming example: custom properties for colours and shape, ::part for the rest. */
+  batch-uploader.clinic {
+    --batch-font: Georgia, 'Times New Roman', serif;
+    --batch-radius: 2px;
+    --batch-color-accent: #0f766e;
+    --batch-color-focus: #0f766e;
+    --batch-color-border: #5eead4;
+    --batch-color-surface: #f0fdfa;
+  }
+  batch-uploader.clinic::part(drop-zone) { border-style: dotted; }
+  batch-uploader.clinic::part(start-button) { text-transform: uppercase; letter-spacing: .05em; }
+  @media (prefers-color-scheme: dark) {
+    body { background: #111827; color: #e5e7eb; }
+    code, pre, #log { background: #1f2937; }
+    .note { background: #78350f; }
+    batch-uploader.clinic { --batch-color-accent: #5eead4; --batch-color-focus: #5eead4; --batch-color-border: #0f766e; --batch-color-surface: #042f2e; }
+  }
+</style>
+</head>
+<body>
+<h1>Batch upload</h1>
+<p>Drop up to ${config.maxFiles} PDFs or images, start, and follow every file through processing. Reload the page during a batch: it picks the batch up again.</p>
+${tokenField}
+<p><label><input id="theme" type="checkbox"> Clinic theme (custom properties and <code>::part</code>)</label></p>
+
+<batch-uploader id="uploader" endpoint="${api}" patient-field="optional" template-id="intake" show-history></batch-uploader>
+
+<h2>Events</h2>
+<p>Every <code>batch-*</code> event the element sent, newest last (counts only: the log shows no file names or patient data).</p>
+<ol id="log"></ol>
+
+<h2>On your page</h2>
+<pre>&lt;script type="module" src="/assets/batch-uploader.js"&gt;&lt;/script&gt;
+&lt;batch-uploader endpoint="${api}"&gt;&lt;/batch-uploader&gt;</pre>
+<p>This page also sets <code>patient-field="optional"</code>, <code>template-id="intake"</code> and <code>show-history</code>. Other attributes:
+<code>patient-id</code>, <code>encounter-id</code>, <code>max-files</code>, <code>max-file-size</code> (e.g. <code>50MB</code>), <code>accept</code>, <code>poll-interval</code>.
+Properties: <code>getAuthToken</code>, <code>headers</code>, <code>session</code>, <code>client</code>, <code>strings</code>.</p>
+<p><a href="/">About this server</a></p>
+
+<script type="module">
+  const uploader = document.getElementById('uploader');
+  const token = document.getElementById('token');
+  if (token) uploader.getAuthToken = () => token.value.trim() || null;
+  document.getElementById('theme').addEventListener('change', (event) => uploader.classList.toggle('clinic', event.target.checked));
+
+  const log = document.getElementById('log');
+  const describe = {
+    'batch-files-added': (d) => d.files.length + ' file(s) added',
+    'batch-files-rejected': (d) => d.rejected.length + ' file(s) refused: ' + [...new Set(d.rejected.map((r) => r.code))].join(', '),
+    'batch-created': (d) => 'batch ' + d.batchId + ' created with ' + d.totalFiles + ' file(s)',
+    'batch-progress': (d) => d.phase + ' ' + d.percent + '% (' + d.counts.completed + ' completed, ' + d.counts.failed + ' failed)',
+    'batch-complete': (d) => 'batch ' + d.batchId + ' ' + d.status + ': ' + d.summary,
+    'batch-error': (d) => d.code + ': ' + d.message,
+  };
+  let lastProgress = null;
+  for (const [type, text] of Object.entries(describe)) {
+    uploader.addEventListener(type, (event) => {
+      const item = document.createElement('li');
+      item.textContent = new Date().toLocaleTimeString() + '  ' + type + '  ' + text(event.detail);
+      // Progress comes often: keep one line for the latest.
+      if (type === 'batch-progress' && lastProgress) lastProgress.replaceWith(item);
+      else log.append(item);
+      lastProgress = type === 'batch-progress' ? item : null;
+      log.scrollTop = log.scrollHeight;
+    });
+  }
+</script>
+<script type="module" src="/assets/batch-uploader.js"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

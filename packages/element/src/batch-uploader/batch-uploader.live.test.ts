@@ -1,0 +1,196 @@
+/**
+ * <batch-uploader> with real batches: uploads through the SDK to the demo server
+ * (proxied same-origin, uploads slowed to about 6 MB/s, 100 ms of processing per file),
+ * live progress, events, reload, leaving and rejoining the page, retry, history.
+ */
+import type { BatchUploader } from './batch-uploader.component.js';
+import { brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, serverBatch, settle, text, until } from '../test/helpers.js';
+
+afterEach(cleanUp);
+
+/** Adds files, starts, and resolves with the batch id once the server accepted the upload. */
+async function startBatch(el: BatchUploader, files: File[]): Promise<string> {
+  await el.addFiles(files);
+  await settle(el);
+  const created = record(el, 'batch-created');
+  part(el, 'start-button')!.click();
+  return (await until(() => created[0], 'batch-created')).batchId;
+}
+
+describe('<batch-uploader> following a batch', () => {
+  it('has no accessibility violations while uploading, processing and when finished', async () => {
+    const el = await mount();
+    await el.addFiles([pdf('big.pdf', 3 * 1024 * 1024), pdf('small.pdf'), await brokenPdf('broken.pdf')]);
+    await settle(el);
+    part(el, 'start-button')!.click();
+    await until(() => part(el, 'file-progress'), 'per-file upload progress');
+    await expectAccessible(el);
+    await until(() => el.session.getState().phase === 'processing', 'processing');
+    await settle(el);
+    await expectAccessible(el);
+    await until(() => part(el, 'summary'), 'the summary', 20_000);
+    await expectAccessible(el);
+  });
+
+  it('uploads with byte progress, shows the status cards and each file, and ends with summary, notice and events', async () => {
+    const el = await mount({ 'show-history': true });
+    const added = record(el, 'batch-files-added');
+    const created = record(el, 'batch-created');
+    const progress = record(el, 'batch-progress');
+    const complete = record(el, 'batch-complete');
+    let progressOfBatchBeforeCreated = -1;
+    el.addEventListener('batch-created', () => (progressOfBatchBeforeCreated = progress.filter((p) => p.batchId !== null).length));
+    await el.addFiles([pdf('big.pdf', 8 * 1024 * 1024), pdf('small.pdf'), await brokenPdf('broken.pdf')]);
+    await settle(el);
+    equal(added[0]!.files.map((f) => [f.name, f.status]), [['big.pdf', 'queued'], ['small.pdf', 'queued'], ['broken.pdf', 'queued']]);
+    part(el, 'start-button')!.click();
+
+    // While uploading: one bar overall (with value text), one per file.
+    const fileBar = await until(() => part<HTMLProgressElement>(el, 'file-progress'), 'per-file progress');
+    equal(fileBar.getAttribute('aria-label'), 'Uploading big.pdf');
+    const bar = part<HTMLProgressElement>(el, 'progress')!;
+    ok(/^Uploading: \d+%$/.test(bar.getAttribute('aria-valuetext')!), bar.getAttribute('aria-valuetext')!);
+    let partial = false;
+    await until(() => {
+      partial ||= parts<HTMLProgressElement>(el, 'file-progress').some((p) => p.value > 0 && p.value < p.max);
+      return partial || el.session.getState().phase !== 'uploading';
+    }, 'the upload');
+    ok(partial, 'a file showed partial byte progress');
+    ok(part(el, 'cancel-button'), 'cancel offered while uploading');
+
+    const batchId = (await until(() => created[0], 'batch-created')).batchId;
+    equal(created[0]!.totalFiles, 3);
+    equal(progressOfBatchBeforeCreated, 0, 'progress of the batch comes after batch-created:');
+    const firstOfBatch = progress.find((p) => p.batchId !== null)!;
+    equal([firstOfBatch.batchId, firstOfBatch.phase], [batchId, 'processing']);
+    const cards = parts(el, 'status-card').map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
+    equal(cards.map((c) => c.replace(/\d+ /, '')), ['Pending', 'Processing', 'Completed', 'Failed'], 'four cards, each with its text:');
+
+    const done = await until(() => complete[0], 'batch-complete', 20_000);
+    equal(done.batchId, batchId);
+    equal(done.summary, '2 succeeded, 1 failed');
+    equal(done.counts.completed, 2);
+    await settle(el);
+    equal(text(el, 'summary'), '2 succeeded, 1 failed');
+    equal(text(el, 'toast').replace(/Close$/, '').trim(), 'Batch finished: 2 succeeded, 1 failed');
+    equal(text(el, 'live-region'), 'Batch finished: 2 succeeded, 1 failed');
+    equal(bar.isConnected ? part<HTMLProgressElement>(el, 'progress')!.value : -1, 100);
+    equal(part(el, 'progress')!.getAttribute('aria-valuetext'), '3 of 3 files done');
+    equal(parts(el, 'status-card').map((c) => c.querySelector('.count')!.textContent), ['0', '0', '2', '1']);
+
+    const rows = parts(el, 'file-row');
+    const broken = rows.find((r) => r.textContent!.includes('broken.pdf'))!;
+    ok(broken.textContent!.includes('Failed'), 'the failed file says so in words');
+    ok(/damaged|could not be read/i.test(text(el, 'file-error')), `the server's reason: "${text(el, 'file-error')}"`);
+    ok(rows.filter((r) => r.textContent!.includes('Completed')).length === 2, 'two completed rows');
+
+    ok(progress.length >= 2, `progress events (${progress.length})`);
+    equal(progress.at(-1)!.percent, 100);
+    ok(progress.some((p) => p.phase === 'uploading') && progress.some((p) => p.phase === 'processing'), 'progress of both phases');
+    ok(text(el, 'retry-button').startsWith('Retry failed (1 file)'), text(el, 'retry-button'));
+    await until(() => text(el, 'history').includes('3 files, 2 succeeded, 1 failed'), 'the batch in the history');
+  });
+
+  it('retry failed sends the failed files again as a new batch; reset starts over', async () => {
+    const el = await mount();
+    const complete = record(el, 'batch-complete');
+    const first = await startBatch(el, [pdf('fine.pdf'), await brokenPdf('bad.pdf')]);
+    await until(() => complete.length === 1, 'first batch done', 20_000);
+    await settle(el);
+    const created = record(el, 'batch-created');
+    part(el, 'retry-button')!.click();
+    const second = (await until(() => created[0], 'the retry batch')).batchId;
+    ok(second !== first, 'a new batch');
+    await until(() => complete.length === 2, 'retry done', 20_000);
+    equal((await serverBatch(second)).files.map((f) => f.filename), ['bad.pdf']);
+    await settle(el);
+    part(el, 'reset-button')!.click();
+    await settle(el);
+    ok(part(el, 'drop-zone'), 'back to the drop zone');
+    equal(part(el, 'file-list'), null);
+    equal(sessionStorage.length, 0, 'the finished batch is forgotten');
+  });
+
+  it('sends the Patient ID, template and encounter with the batch', async () => {
+    const el = await mount({ 'template-id': 'intake', 'encounter-id': 'E-7' });
+    part<HTMLInputElement>(el, 'patient-input')!.value = 'P-1001';
+    part(el, 'patient-input')!.dispatchEvent(new Event('input'));
+    const batchId = await startBatch(el, [pdf()]);
+    const batch = (await serverBatch(batchId)) as { patient_id: string | null; template_id?: string; encounter_id?: string };
+    equal([batch.patient_id, batch.template_id, batch.encounter_id], ['P-1001', 'intake', 'E-7']);
+    ok(!JSON.stringify({ ...sessionStorage }).includes('P-1001'), 'the Patient ID is not stored');
+  });
+
+  it('after a reload it attaches to the running batch and shows live progress; sessionStorage holds only the batch id', async () => {
+    const first = await mount();
+    const files = Array.from({ length: 12 }, (_, i) => pdf(`record-${i}.pdf`));
+    const batchId = await startBatch(first, files);
+    const stored = Object.entries({ ...sessionStorage });
+    equal(stored.map(([, value]) => value), [batchId], 'only the batch id is stored:');
+    ok(!stored.flat().join(' ').includes('record-'), 'no file name in storage');
+    equal(localStorage.length, 0, 'nothing in localStorage');
+
+    // A reload: the page (and the first element with its session) is gone, a new element starts.
+    first.remove();
+    const second = await mount();
+    const complete = record(second, 'batch-complete');
+    await until(() => second.session.getState().batchId === batchId, 'attached to the stored batch');
+    await settle(second);
+    ok(part(second, 'progress'), 'live progress shown again');
+    equal(parts(second, 'file-name').length, 12);
+    ok(parts(second, 'file-name').every((n) => n.textContent!.startsWith('record-')), 'the names come from the server');
+    const done = await until(() => complete[0], 'the batch finishes after the reload', 20_000);
+    equal(done.summary, '12 succeeded, 0 failed');
+    await settle(second);
+    equal(text(second, 'summary'), '12 succeeded, 0 failed');
+    equal(part(second, 'retry-button'), null, 'no retry without the bytes');
+  });
+
+  it('forgets a stored batch the server does not know, with a batch-error', async () => {
+    sessionStorage.setItem('batch-uploader:/api/gp', '00000000-0000-4000-8000-000000000000');
+    const errors: Array<{ code: string }> = [];
+    addEventListener('batch-error', (event) => errors.push(event.detail), { once: true });
+    const el = await mount();
+    await until(() => errors.length === 1, 'batch-error');
+    equal(errors[0]!.code, 'BATCH_NOT_FOUND');
+    equal(sessionStorage.length, 0);
+    ok(part(el, 'drop-zone'), 'ready for a new batch');
+  });
+
+  it('removed from the page it stops live updates; put back, it resumes and reaches the end', async () => {
+    const el = await mount();
+    const progress = record(el, 'batch-progress');
+    const complete = record(el, 'batch-complete');
+    await startBatch(el, Array.from({ length: 45 }, () => pdf()));
+    await until(() => el.session.getState().channel === 'sse', 'live updates by Server-Sent Events');
+    const parent = el.parentElement!;
+    el.remove();
+    await Promise.resolve();
+    equal(el.session.getState().channel, null, 'the stream is closed');
+    const frozen = el.session.getState();
+    const events = progress.length;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    equal(el.session.getState() === frozen, true, 'no state change while off the page');
+    equal(progress.length, events, 'no events while off the page');
+    ok(frozen.phase === 'processing', 'the batch was still running');
+
+    parent.append(el);
+    await until(() => complete[0], 'the batch finishes after rejoining', 20_000);
+    equal(complete[0]!.summary, '45 succeeded, 0 failed');
+  });
+
+  it('cancel while processing ends the batch with the files not started cancelled', async () => {
+    const el = await mount();
+    const complete = record(el, 'batch-complete');
+    await startBatch(el, Array.from({ length: 30 }, () => pdf()));
+    await until(() => el.session.getState().phase === 'processing', 'processing');
+    await settle(el);
+    part(el, 'cancel-button')!.click();
+    const done = await until(() => complete[0], 'the batch ends', 20_000);
+    equal(done.status, 'cancelled');
+    ok(done.counts.cancelled > 0, 'some files cancelled');
+    await settle(el);
+    ok(text(el, 'summary').includes('cancelled'), text(el, 'summary'));
+    ok(part(el, 'status-card-cancelled'), 'a card for the cancelled files');
+  });
+});

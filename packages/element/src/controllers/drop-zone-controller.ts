@@ -1,0 +1,74 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/**
+ * Drag and drop of files onto a zone: `active` (view-local state) is true while files
+ * are dragged over it, for visible feedback; dropped files go to `onFiles`. Drags of
+ * anything but files (text, links) are left alone.
+ */
+export class DropZoneController implements ReactiveController {
+  /** True while files are dragged over the zone. */
+  active = false;
+  readonly #host: ReactiveControllerHost;
+  readonly #onFiles: (files: File[]) => void;
+  /** dragenter/dragleave pairs: children of the zone fire them too. */
+  #depth = 0;
+
+  constructor(host: ReactiveControllerHost, onFiles: (files: File[]) => void) {
+    this.#host = host;
+    this.#onFiles = onFiles;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    // A drag that ends elsewhere (dropped outside, Escape) never sends dragleave to the zone.
+    addEventListener('dragend', this.#end);
+    addEventListener('drop', this.#end);
+  }
+
+  hostDisconnected(): void {
+    removeEventListener('dragend', this.#end);
+    removeEventListener('drop', this.#end);
+    this.#end();
+  }
+
+  readonly onDragEnter = (event: DragEvent): void => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    this.#depth += 1;
+    this.#set(true);
+  };
+
+  readonly onDragOver = (event: DragEvent): void => {
+    if (!hasFiles(event)) return;
+    event.preventDefault(); // Allows the drop.
+    event.dataTransfer!.dropEffect = 'copy';
+  };
+
+  readonly onDragLeave = (event: DragEvent): void => {
+    if (!hasFiles(event)) return;
+    this.#depth = Math.max(0, this.#depth - 1);
+    if (this.#depth === 0) this.#set(false);
+  };
+
+  readonly onDrop = (event: DragEvent): void => {
+    if (!hasFiles(event)) return;
+    event.preventDefault(); // The browser would open the file instead.
+    this.#end();
+    this.#onFiles([...event.dataTransfer!.files]);
+  };
+
+  readonly #end = (): void => {
+    this.#depth = 0;
+    this.#set(false);
+  };
+
+  #set(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    this.#host.requestUpdate();
+  }
+}
+
+function hasFiles(event: DragEvent): boolean {
+  return event.dataTransfer?.types.includes('Files') ?? false;
+}

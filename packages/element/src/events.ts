@@ -1,0 +1,46 @@
+import type { BatchStatus, RejectedFile, SessionCounts, SessionFile, SessionPhase } from '@batch-uploader/sdk';
+
+/**
+ * The DOM events of `<batch-uploader>`, by name, with the type of their `detail`.
+ * All bubble and are composed (they cross shadow roots), so a page can listen on any
+ * ancestor.
+ */
+export interface BatchUploaderEventMap {
+  /** Files were accepted into the batch (after validation). */
+  'batch-files-added': { files: readonly SessionFile[] };
+  /** Files were refused when added; each has a stable `code` and a `message`. */
+  'batch-files-rejected': { rejected: readonly RejectedFile[] };
+  /** The server accepted the upload; processing runs from here. */
+  'batch-created': { batchId: string; totalFiles: number };
+  /** Upload or processing moved on (at most once per state change, never per byte). */
+  'batch-progress': { batchId: string | null; phase: SessionPhase; percent: number; counts: SessionCounts };
+  /** The batch reached a final status. `summary` reads "47 succeeded, 3 failed". */
+  'batch-complete': { batchId: string; status: BatchStatus; counts: SessionCounts; summary: string };
+  /** The upload failed, live updates stopped for good, or a stored batch could not be resumed. */
+  'batch-error': { code: string; message: string; error: unknown };
+}
+
+/** One of the element's events. */
+export type BatchUploaderEvent<K extends keyof BatchUploaderEventMap = keyof BatchUploaderEventMap> = CustomEvent<BatchUploaderEventMap[K]>;
+
+/** The events as `addEventListener` sees them. */
+export type BatchUploaderEvents = { [K in keyof BatchUploaderEventMap]: BatchUploaderEvent<K> };
+
+declare global {
+  // Typed `addEventListener('batch-complete', (e) => e.detail.summary)` on any element.
+  interface GlobalEventHandlersEventMap extends BatchUploaderEvents {}
+}
+
+/** Dispatches a bubbling, composed event with a typed `detail`. */
+export function emit<K extends keyof BatchUploaderEventMap>(target: EventTarget, type: K, detail: BatchUploaderEventMap[K]): void {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+/** The stable code and message of an SDK error (or of anything thrown). */
+export function describeError(error: unknown): { code: string; message: string } {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return {
+    code: typeof code === 'string' ? code : 'UNKNOWN',
+    message: typeof message === 'string' && message !== '' ? message : 'Something went wrong.',
+  };
+}

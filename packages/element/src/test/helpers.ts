@@ -1,0 +1,151 @@
+/**
+ * Helpers of the element's browser tests (web-test-runner, mocha, Chromium). The page
+ * talks to a real demo server: /api/gp is proxied to it by web-test-runner.config.mjs.
+ */
+import type { AxeResults } from 'axe-core';
+import type { BatchUploader } from '../batch-uploader/batch-uploader.component.js';
+import type { BatchUploaderEventMap } from '../events.js';
+import '../batch-uploader/batch-uploader.js';
+
+declare global {
+  const describe: (name: string, body: () => void) => void;
+  const it: (name: string, body: () => Promise<void> | void) => void;
+  const before: (body: (this: { timeout(ms: number): void }) => Promise<void> | void) => void;
+  const afterEach: (body: () => Promise<void> | void) => void;
+  interface Window {
+    axe?: { run(context: Element, options: object): Promise<AxeResults> };
+  }
+}
+
+/** The demo server's API, same-origin through the test server's proxy. */
+export const ENDPOINT = '/api/gp';
+
+export function ok(value: unknown, message: string): asserts value {
+  if (!value) throw new Error(message);
+}
+
+export function equal<T>(actual: T, expected: T, message = ''): void {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${message} expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+let axeLoading: Promise<void> | null = null;
+
+/** Fails with every axe-core violation found in the element (its shadow DOM included). */
+export async function expectAccessible(element: Element): Promise<void> {
+  axeLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/node_modules/axe-core/axe.min.js';
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error('axe-core could not be loaded'));
+    document.head.append(script);
+  });
+  await axeLoading;
+  const { violations } = await window.axe!.run(element, { resultTypes: ['violations'] });
+  const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  ok(report.length === 0, `accessibility violations:\n${report.join('\n')}`);
+}
+
+const mounted: Element[] = [];
+
+/** Puts `<batch-uploader>` with these attributes on the page and waits for its first render. */
+export async function mount(attributes: Record<string, string | true> = {}, setup?: (el: BatchUploader) => void): Promise<BatchUploader> {
+  const el = document.createElement('batch-uploader');
+  el.setAttribute('endpoint', ENDPOINT);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value === true ? '' : value);
+  setup?.(el);
+  document.body.append(el);
+  mounted.push(el);
+  await el.updateComplete;
+  return el;
+}
+
+/** Removes what the tests mounted and forgets stored batch ids, so a test never attaches to another's batch. */
+export function cleanUp(): void {
+  for (const el of mounted.splice(0)) el.remove();
+  sessionStorage.clear();
+}
+
+/** Waits for the frame-batched render to reach the DOM. */
+export async function settle(el: BatchUploader): Promise<void> {
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  await el.updateComplete;
+}
+
+/** Polls until `check()` is truthy. */
+export async function until<T>(check: () => T, message: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value as NonNullable<T>;
+    if (performance.now() > deadline) throw new Error(`timed out: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The first element of the shadow DOM with this part. */
+export function part<E extends Element = HTMLElement>(el: BatchUploader, name: string): E | null {
+  return el.shadowRoot!.querySelector<E>(`[part~="${name}"]`);
+}
+
+/** Every element of the shadow DOM with this part. */
+export function parts<E extends Element = HTMLElement>(el: BatchUploader, name: string): E[] {
+  return [...el.shadowRoot!.querySelectorAll<E>(`[part~="${name}"]`)];
+}
+
+/** The visible text of a part, whitespace collapsed. */
+export function text(el: BatchUploader, name: string): string {
+  return (part(el, name)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Collects the element's events of one type. */
+export function record<K extends keyof BatchUploaderEventMap>(el: Element, type: K): Array<BatchUploaderEventMap[K]> {
+  const seen: Array<BatchUploaderEventMap[K]> = [];
+  el.addEventListener(type, (event) => seen.push((event as CustomEvent<BatchUploaderEventMap[K]>).detail));
+  return seen;
+}
+
+let unique = 0;
+
+/** A valid one-page PDF, padded with an unreferenced stream of `padBytes` random bytes. */
+export function pdf(name = `doc-${++unique}.pdf`, padBytes = 0): File {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const push = (chunk: string | Uint8Array) => {
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    chunks.push(bytes);
+    length += bytes.length;
+  };
+  push('%PDF-1.4\n');
+  ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'].forEach(
+    (body, i) => {
+      offsets.push(length);
+      push(`${i + 1} 0 obj\n${body}\nendobj\n`);
+    },
+  );
+  offsets.push(length);
+  const pad = new Uint8Array(padBytes);
+  for (let i = 0; i < padBytes; i += 65_536) crypto.getRandomValues(pad.subarray(i, Math.min(i + 65_536, padBytes)));
+  push(`4 0 obj\n<< /Length ${padBytes} >>\nstream\n`);
+  push(pad);
+  push('\nendstream\nendobj\n');
+  const xref = length;
+  push(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
+  push(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  return new File(chunks as BlobPart[], name, { type: 'application/pdf', lastModified: 1_700_000_000_000 + unique });
+}
+
+/** A PDF cut in half: it looks like a PDF, and the server fails it as damaged. */
+export async function brokenPdf(name = `broken-${++unique}.pdf`): Promise<File> {
+  const whole = new Uint8Array(await pdf(name, 2_000).arrayBuffer());
+  return new File([whole.slice(0, whole.length / 2)], name, { type: 'application/pdf', lastModified: 1_700_000_000_000 + unique });
+}
+
+/** What the server recorded for a batch (test code may talk HTTP; the element never does). */
+export async function serverBatch(batchId: string): Promise<{ patient_id: string | null; files: Array<{ filename: string; status: string }> }> {
+  const response = await fetch(`${ENDPOINT}/batch-status/${batchId}`);
+  return ((await response.json()) as { batch: { patient_id: string | null; files: Array<{ filename: string; status: string }> } }).batch;
+}

@@ -1,0 +1,30 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Limits, RejectedFile } from '@batch-uploader/sdk';
+import { toMb } from '../format.js';
+import type { BatchUploaderStrings } from '../strings.js';
+import { icon } from './icons.js';
+
+/** Refusals named one by one; the rest are counted. */
+const LISTED = 5;
+
+/**
+ * Why files were not added: "scan.tiff is larger than 50 MB", "report.pdf is already
+ * added", and one line for all files over the batch limit ("only 50 files can be sent
+ * at once (9,950 files not added)"), however many there were.
+ */
+export function rejections(rejected: readonly RejectedFile[], limits: Limits, strings: BatchUploaderStrings, onDismiss: () => void): TemplateResult | typeof nothing {
+  if (rejected.length === 0) return nothing;
+  const params = (name: string) => ({ name, maxFiles: limits.max_files, maxSizeMb: toMb(limits.max_file_size) });
+  const overLimit = rejected.filter((r) => r.code === 'TOO_MANY_FILES');
+  const others = rejected.filter((r) => r.code !== 'TOO_MANY_FILES');
+  const lines = others.slice(0, LISTED).map((r) => strings.rejection[r.code](params(r.name)));
+  if (others.length > LISTED) lines.push(strings.moreRejected(others.length - LISTED));
+  if (overLimit.length > 0) lines.push(`${strings.rejection.TOO_MANY_FILES(params(''))} ${strings.notAdded(overLimit.length)}`);
+  return html`<div part="messages" class="messages">
+    ${icon('warning')}
+    <ul>
+      ${lines.map((line) => html`<li>${line}</li>`)}
+    </ul>
+    <button part="dismiss-button" class="link" type="button" @click=${onDismiss}>${strings.dismiss}</button>
+  </div>`;
+}

@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
+import { ApiError } from './api-error.js';
+
+/** How many uploads each workspace may make per window. */
+export interface UploadRateLimit {
+  /** Upload requests (new batches and appended files) per window and workspace. @example 60 */
+  limit: number;
+  /** The window, in milliseconds. @default 60000 */
+  windowMs?: number;
+  /**
+   * Where counts are kept. The default memory store counts per process: with several
+   * instances, each allows `limit`. Give a shared express-rate-limit store (Redis,
+   * Memcached…) to count across them.
+   * @default a MemoryStore of this process
+   */
+  store?: RateLimitStore;
+}
+
+/**
+ * express-rate-limit keyed by the caller's workspace (authentication has run before),
+ * answering 429 RATE_LIMITED through the API's error envelope, with `Retry-After` and
+ * the `RateLimit` headers (IETF draft 8). Every upload request counts, accepted or not,
+ * so a client sending bad requests in a loop is slowed down too.
+ */
+export function uploadRateLimit(options: UploadRateLimit): RequestHandler {
+  const windowMs = options.windowMs ?? 60_000;
+  return rateLimit({
+    windowMs,
+    limit: options.limit,
+    keyGenerator: (_req, res) => `workspace:${(res.locals.caller as { workspace_id: string }).workspace_id}`,
+    standardHeaders: 'draft-8',
+    identifier: 'uploads',
+    legacyHeaders: false,
+    ...(options.store ? { store: options.store } : {}),
+    // The key is the workspace, never the address: the checks about proxies and IPs do not apply.
+    validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
+    handler: (_req, res, next) => {
+      const seconds = Number(res.getHeader('Retry-After')) || Math.ceil(windowMs / 1000);
+      next(new ApiError('RATE_LIMITED', { details: { retry_after_seconds: seconds } }));
+    },
+  });
+}

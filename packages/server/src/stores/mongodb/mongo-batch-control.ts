@@ -1,0 +1,151 @@
+import type { Filter } from 'mongodb';
+import type { FileError } from '@batch-uploader/protocol';
+import { PRIORITY_OFFSET_MS, type AppendOutcome, type NewFile, type RetryOutcome } from '../../store/records.js';
+import type { BatchUpkeep } from './mongo-batch-upkeep.js';
+import { ACTIVE_STATUSES, newFileDoc, toJson } from './mongo-documents.js';
+import type { BatchDoc } from './mongo-documents.js';
+import * as pipelines from './mongo-pipelines.js';
+import type { MongoCollections } from './mongo-schema.js';
+
+/** Batches the store reads and writes: those not hidden (half created, or being deleted). */
+export const VISIBLE = Object.freeze({ hidden: { $exists: false } });
+
+/**
+ * What an operator does to a whole batch in the MongoDB store: cancel, pause, resume,
+ * retry, append.
+ * Each is decided by one conditional write to the batch document, then carried to its
+ * files with idempotent updates; what a crash in between leaves is finished by the
+ * repair pass of {@link BatchUpkeep}.
+ */
+export class MongoBatchControl {
+  constructor(
+    private readonly collections: MongoCollections,
+    private readonly upkeep: BatchUpkeep,
+    private readonly serverNow: () => Promise<Date>,
+  ) {}
+
+  async cancel(
+    workspaceId: string,
+    batchId: string,
+    error: FileError,
+  ): Promise<{ outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean }> {
+    const cancelError = toJson(error);
+    // This one conditional write decides: of two cancels, one wins and the other is not_open.
+    const cancelled = await this.collections.batches.findOneAndUpdate(
+      this.#open(workspaceId, batchId),
+      pipelines.cancelBatch(cancelError),
+      { projection: { _id: 1 } },
+    );
+    if (!cancelled) return { outcome: await this.#whyNotOpen(workspaceId, batchId), batch_finished: false };
+    // A claim that slips in before the files learn of the cancel is one made just before
+    // it: that file runs to its end, like any file already processing.
+    await this.upkeep.propagateCancel(batchId, cancelError);
+    return { outcome: 'cancelled', batch_finished: await this.upkeep.settle(batchId) };
+  }
+
+  async pause(workspaceId: string, batchId: string): Promise<{ outcome: 'paused' | 'not_found' | 'not_open' }> {
+    return (await this.#setPaused(workspaceId, batchId, true)) ?? { outcome: 'paused' };
+  }
+
+  async resume(workspaceId: string, batchId: string): Promise<{ outcome: 'resumed' | 'not_found' | 'not_open' }> {
+    return (await this.#setPaused(workspaceId, batchId, false)) ?? { outcome: 'resumed' };
+  }
+
+  async retry(workspaceId: string, batchId: string): Promise<RetryOutcome> {
+    const { batches, files } = this.collections;
+    const batch = await batches.findOne(
+      { _id: batchId, workspace_id: workspaceId, ...VISIBLE },
+      { projection: { priority: 1, cancelled_at: 1 } },
+    );
+    if (!batch) return { outcome: 'not_found', retried: 0, not_retryable: 0 };
+    if (batch.cancelled_at) return { outcome: 'cancelled', retried: 0, not_retryable: 0 };
+    const claimAt = new Date((await this.serverNow()).getTime() + PRIORITY_OFFSET_MS[batch.priority]);
+    // Files first, then the batch: a retried file finished before the batch reopens leaves
+    // an open batch with nothing to run, which the settle below (or the repair pass) ends;
+    // the other order could leave a finished batch with pending files.
+    const { modifiedCount: retried } = await files.updateMany(
+      { batch_id: batchId, status: 'failed', blob_key: { $ne: null }, blob_purged_at: null, batch_state: { $ne: 'cancelled' } },
+      pipelines.retryFile(claimAt),
+    );
+    const notRetryable = await files.countDocuments({ batch_id: batchId, status: 'failed' });
+    if (retried === 0) return { outcome: 'nothing_to_retry', retried: 0, not_retryable: notRetryable };
+    await batches.updateOne({ _id: batchId }, pipelines.reopenBatch(claimAt));
+    await this.upkeep.settle(batchId);
+    return { outcome: 'retried', retried, not_retryable: notRetryable };
+  }
+
+  /**
+   * Reserves positions with one conditional write (open, and room for the files), stores
+   * the files, then ends the append: while it is in flight the batch cannot finish, and
+   * a cancel or pause that came meanwhile reaches the new files when it ends.
+   */
+  async append(workspaceId: string, batchId: string, files: readonly NewFile[], maxFiles: number): Promise<Exclude<AppendOutcome, { batch: unknown }> | { outcome: 'appended' }> {
+    const { batches, files: fileDocs } = this.collections;
+    const count = files.length;
+    const before = await batches.findOneAndUpdate(
+      { ...this.#open(workspaceId, batchId), total_files: { $lte: maxFiles - count } },
+      pipelines.reserveAppend(count),
+      { returnDocument: 'before', projection: { total_files: 1, next_position: 1, claim_at: 1, paused_at: 1, state_seq: 1 } },
+    );
+    if (!before) {
+      const found = await batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE });
+      if (!found) return { outcome: 'not_found' };
+      if (found.finished_at || found.cancelled_at) return { outcome: 'not_open' };
+      return { outcome: 'too_many', total_files: found.total_files };
+    }
+    const first = before.next_position ?? before.total_files;
+    const now = await this.serverNow();
+    const docs = files.map((file, index) =>
+      newFileDoc({ id: batchId, workspace_id: workspaceId }, file, {
+        now,
+        claimAt: before.claim_at,
+        position: first + index,
+        batchState: before.paused_at ? 'paused' : 'open',
+        stateSeq: before.state_seq ?? 0,
+      }),
+    );
+    try {
+      await fileDocs.insertMany(docs, { ordered: true });
+    } catch (error) {
+      // Nothing is stored: take back the files that were, and the reservation.
+      await fileDocs.deleteMany({ _id: { $in: docs.map((doc) => doc._id) } }).catch(() => undefined);
+      await batches.updateOne({ _id: batchId }, pipelines.endAppend(count)).catch(() => undefined);
+      throw error;
+    }
+    const after = await batches.findOneAndUpdate({ _id: batchId }, pipelines.endAppend(0), { returnDocument: 'after' });
+    if (after?.cancelled_at) {
+      await this.upkeep.propagateCancel(batchId, after.cancel_error);
+    } else if (after) {
+      await this.upkeep.syncPause(batchId, after.state_seq ?? 0, Boolean(after.paused_at));
+      // The new files follow the batch in the claim order, as claims keep its files.
+      await fileDocs.updateMany(
+        { batch_id: batchId, status: { $in: ACTIVE_STATUSES }, claim_at: { $lt: after.claim_at } },
+        { $max: { claim_at: after.claim_at } },
+      );
+    }
+    await this.upkeep.settle(batchId);
+    return { outcome: 'appended' };
+  }
+
+  /** Null when the batch was open and now has the asked pause state, with its files. */
+  async #setPaused(workspaceId: string, batchId: string, paused: boolean): Promise<{ outcome: 'not_found' | 'not_open' } | null> {
+    const batch = await this.collections.batches.findOneAndUpdate(this.#open(workspaceId, batchId), pipelines.setPaused(paused), {
+      returnDocument: 'after',
+      projection: { state_seq: 1 },
+    });
+    if (!batch) return { outcome: await this.#whyNotOpen(workspaceId, batchId) };
+    // A claim that slips in before the files learn of a pause runs to its end, like any
+    // file already processing.
+    await this.upkeep.syncPause(batchId, batch.state_seq ?? 0, paused);
+    return null;
+  }
+
+  #open(workspaceId: string, batchId: string): Filter<BatchDoc> {
+    return { _id: batchId, workspace_id: workspaceId, ...VISIBLE, finished_at: null, cancelled_at: null };
+  }
+
+  async #whyNotOpen(workspaceId: string, batchId: string): Promise<'not_found' | 'not_open'> {
+    const exists = await this.collections.batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE }, { projection: { _id: 1 } });
+    return exists ? 'not_open' : 'not_found';
+  }
+}

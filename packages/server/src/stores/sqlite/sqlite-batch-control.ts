@@ -1,0 +1,103 @@
+import type { BatchPriority, FileError } from '@batch-uploader/protocol';
+import { PRIORITY_OFFSET_MS, type AppendOutcome, type NewFile, type RetryOutcome } from '../../store/records.js';
+import type { SqliteConnection } from './sqlite-connection.js';
+import { toJson } from './sqlite-rows.js';
+
+/** Failed files whose bytes are still kept, so they can run again. */
+const RETRYABLE = `status = 'failed' AND blob_key IS NOT NULL AND blob_purged_at IS NULL`;
+
+/**
+ * What an operator does to a whole batch in the SQLite store: cancel, pause, resume,
+ * retry, append.
+ * Each is one write transaction, so it sees and changes the batch and its files at once.
+ */
+export class SqliteBatchControl {
+  constructor(private readonly db: SqliteConnection) {}
+
+  cancel(
+    workspaceId: string,
+    batchId: string,
+    error: FileError,
+  ): { outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean } {
+    const { db } = this;
+    return db.write(() => {
+      const state = db.openState(workspaceId, batchId);
+      if (state !== 'open') return { outcome: state, batch_finished: false };
+      const now = db.now();
+      const params = { id: batchId, error: toJson(error), now };
+      db.sql('UPDATE batches SET cancelled_at = @now, cancel_error = @error WHERE id = @id').run(params);
+      db.sql(
+        `UPDATE files SET status = 'cancelled', error = @error, completed_at = @now, run_after = NULL
+         WHERE batch_id = @id AND status = 'pending'`,
+      ).run(params);
+      return { outcome: 'cancelled', batch_finished: db.settle(batchId, now) };
+    });
+  }
+
+  pause(workspaceId: string, batchId: string): { outcome: 'paused' | 'not_found' | 'not_open' } {
+    const { db } = this;
+    return db.write(() => {
+      const state = db.openState(workspaceId, batchId);
+      if (state !== 'open') return { outcome: state };
+      // A second pause keeps the first pause's time.
+      db.sql('UPDATE batches SET paused_at = coalesce(paused_at, @now) WHERE id = @id').run({ id: batchId, now: db.now() });
+      db.touch(batchId, db.now());
+      return { outcome: 'paused' };
+    });
+  }
+
+  resume(workspaceId: string, batchId: string): { outcome: 'resumed' | 'not_found' | 'not_open' } {
+    const { db } = this;
+    return db.write(() => {
+      const state = db.openState(workspaceId, batchId);
+      if (state !== 'open') return { outcome: state };
+      db.sql('UPDATE batches SET paused_at = NULL WHERE id = ?').run(batchId);
+      db.touch(batchId, db.now());
+      return { outcome: 'resumed' };
+    });
+  }
+
+  retry(workspaceId: string, batchId: string): RetryOutcome {
+    const { db } = this;
+    return db.write(() => {
+      const batch = db.sql('SELECT priority, cancelled_at FROM batches WHERE id = ? AND workspace_id = ?').get(batchId, workspaceId) as
+        | { priority: BatchPriority; cancelled_at: number | null }
+        | undefined;
+      if (!batch) return { outcome: 'not_found', retried: 0, not_retryable: 0 };
+      if (batch.cancelled_at !== null) return { outcome: 'cancelled', retried: 0, not_retryable: 0 };
+      const now = db.now();
+      const retried = db
+        .sql(
+          `UPDATE files SET status = 'pending', attempts = 0, error = NULL, result = NULL, started_at = NULL,
+             completed_at = NULL, run_after = NULL
+           WHERE batch_id = ? AND ${RETRYABLE}`,
+        )
+        .run(batchId).changes;
+      const left = db.sql(`SELECT count(*) AS n FROM files WHERE batch_id = ? AND status = 'failed'`).get(batchId) as { n: number };
+      if (retried === 0) return { outcome: 'nothing_to_retry', retried: 0, not_retryable: left.n };
+      db.sql('UPDATE batches SET finished_at = NULL, claim_key = max(claim_key, @key) WHERE id = @id').run({
+        id: batchId,
+        key: now + PRIORITY_OFFSET_MS[batch.priority],
+      });
+      db.touch(batchId, now);
+      return { outcome: 'retried', retried, not_retryable: left.n };
+    });
+  }
+
+  append(workspaceId: string, batchId: string, files: readonly NewFile[], maxFiles: number): AppendOutcome {
+    const { db } = this;
+    return db.write(() => {
+      const state = db.openState(workspaceId, batchId);
+      if (state !== 'open') return { outcome: state };
+      const batch = db.sql('SELECT total_files, (SELECT max(position) FROM files WHERE batch_id = @id) AS last FROM batches WHERE id = @id').get({
+        id: batchId,
+      }) as { total_files: number; last: number | null };
+      if (batch.total_files + files.length > maxFiles) return { outcome: 'too_many', total_files: batch.total_files };
+      const now = db.now();
+      db.insertFiles({ id: batchId, workspace_id: workspaceId }, files, now, (batch.last ?? -1) + 1);
+      db.sql('UPDATE batches SET total_files = total_files + ? WHERE id = ?').run(files.length, batchId);
+      db.settle(batchId, now);
+      return { outcome: 'appended', batch: db.batchById(batchId)! };
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { BatchCompletedData, FileFailedData, WebhookEvent } from '@batch-uploader/protocol';
+import { errorFields, type Logger } from '../logger.js';
+import { batchStatus } from '../store/batch-status.js';
+import type { Store } from '../store/store.js';
+import type { ResolvedWebhookOptions } from './webhook-options.js';
+
+/**
+ * Turns batch and file changes into webhook events in the store's outbox. Called from
+ * the processing path, so it never makes the caller wait: each event is written in the
+ * background (`flush` awaits what is still being written, on shutdown). Payloads carry
+ * ids, counts, statuses and times only — never patient ids, filenames or content.
+ */
+export class WebhookNotifier {
+  readonly #writing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: ResolvedWebhookOptions,
+    private readonly logger: Logger,
+    private readonly enqueued: () => void,
+  ) {}
+
+  /** A batch finished: records `batch.completed` with its final counts. */
+  batchFinished(workspaceId: string, batchId: string): void {
+    if (!this.options.events.includes('batch.completed')) return;
+    this.#write(batchId, async () => {
+      const batch = await this.store.getBatchSummary(workspaceId, batchId);
+      if (!batch?.finished_at) return null;
+      const data: BatchCompletedData = {
+        batch_id: batch.id,
+        workspace_id: batch.workspace_id,
+        status: batchStatus(batch),
+        total_files: batch.total_files,
+        counts: { ...batch.counts },
+        created_at: batch.created_at.toISOString(),
+        finished_at: batch.finished_at.toISOString(),
+      };
+      return { type: 'batch.completed', data };
+    });
+  }
+
+  /** A file failed for good: records `file.failed`. */
+  fileFailed(data: Omit<FileFailedData, 'failed_at'>): void {
+    if (!this.options.events.includes('file.failed')) return;
+    const failedAt = new Date().toISOString();
+    this.#write(data.batch_id, async () => ({ type: 'file.failed', data: { ...data, failed_at: failedAt } }));
+  }
+
+  /** Waits until every event handed over so far is written (or failed to be). */
+  async flush(): Promise<void> {
+    while (this.#writing.size > 0) await Promise.all([...this.#writing]);
+  }
+
+  #write(batchId: string, build: () => Promise<Pick<WebhookEvent, 'type' | 'data'> | null>): void {
+    const writing = (async () => {
+      try {
+        const event = await build();
+        if (!event) return;
+        const id = randomUUID();
+        const body = JSON.stringify({ id, type: event.type, created_at: new Date().toISOString(), data: event.data });
+        await this.store.enqueueWebhook({ id, type: event.type, body });
+        this.enqueued();
+      } catch (error) {
+        this.logger.error({ batch_id: batchId, ...errorFields(error) }, 'recording a webhook event failed');
+      }
+    })();
+    this.#writing.add(writing);
+    void writing.finally(() => this.#writing.delete(writing));
+  }
+}

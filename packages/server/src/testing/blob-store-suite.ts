@@ -4,12 +4,14 @@ import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { BlobNotFoundError } from '../store/blob-store.js';
 import type { BlobStore } from '../store/blob-store.js';
+import { freshInstanceTest } from './fresh-instance.js';
+import type { MakeInstance } from './fresh-instance.js';
 
 /** What a host hands the blob-store suite: a store over empty storage, and how to remove that storage. */
-export type MakeBlobStore = () => Promise<{ store: BlobStore; cleanup: () => Promise<void> }>;
+export type MakeBlobStore = MakeInstance<BlobStore>;
 
 /** Keys that could name a path or nothing at all; every blob store must refuse them. */
 const BAD_KEYS = ['../etc/passwd', 'a/b', '..', '.', '', 'a\\b', '/abs', 'dot.dot', 'x'.repeat(129), 'nul\0byte'];
@@ -26,21 +28,7 @@ export function runBlobStoreConformanceSuite(name: string, makeBlobStore: MakeBl
     await writeFile(path, bytes);
     return path;
   };
-  const test = (title: string, fn: (store: BlobStore) => Promise<void>): void => {
-    void it(title, async () => {
-      const { store, cleanup } = await makeBlobStore();
-      try {
-        await store.init();
-        await fn(store);
-      } finally {
-        try {
-          await store.close();
-        } finally {
-          await cleanup();
-        }
-      }
-    });
-  };
+  const test = freshInstanceTest(makeBlobStore);
 
   void describe(`${name} conforms to the BlobStore contract`, () => {
     before(async () => {

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { FileError } from '@batch-uploader/protocol';
 import type { BatchRecord, ClaimedFile, FileRecord, NewBatch, NewFile } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { InstanceTest } from './fresh-instance.js';
 
 /** Registers one test that gets a fresh, initialised store and cleans it up afterwards. */
-export type StoreTest = (name: string, fn: (store: Store) => Promise<void>) => void;
+export type StoreTest = InstanceTest<Store>;
 
 /** A lease long enough never to expire during a test. */
 export const LONG_LEASE_MS = 10 * 60_000;

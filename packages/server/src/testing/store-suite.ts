@@ -1,5 +1,7 @@
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { Store } from '../store/store.js';
+import { freshInstanceTest } from './fresh-instance.js';
+import type { MakeInstance } from './fresh-instance.js';
 import { analyticsCases } from './store-cases-analytics.js';
 import { appendCases } from './store-cases-append.js';
 import { batchCases } from './store-cases-batches.js';
@@ -11,7 +13,7 @@ import { webhookCases } from './store-cases-webhooks.js';
 import type { StoreTest } from './store-fixtures.js';
 
 /** What a host hands the store suite: a store over empty storage, and how to remove that storage. */
-export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+export type MakeStore = MakeInstance<Store>;
 
 /**
  * Registers the `Store` conformance tests with `node:test`. A store is correct when it passes them.
@@ -26,21 +28,7 @@ export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<voi
  * });
  */
 export function runStoreConformanceSuite(name: string, makeStore: MakeStore): void {
-  const test: StoreTest = (title, fn) => {
-    void it(title, async () => {
-      const { store, cleanup } = await makeStore();
-      try {
-        await store.init();
-        await fn(store);
-      } finally {
-        try {
-          await store.close();
-        } finally {
-          await cleanup();
-        }
-      }
-    });
-  };
+  const test: StoreTest = freshInstanceTest(makeStore);
 
   void describe(`${name} conforms to the Store contract`, () => {
     void describe('batches', () => batchCases(test));

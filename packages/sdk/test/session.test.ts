@@ -6,7 +6,9 @@ import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import {
   BatchSession,
   formatSummary,
+  isApiError,
   readHeads,
+  selectCanRetry,
   selectCanStart,
   selectCounts,
   selectProgress,
@@ -315,19 +317,22 @@ describe('BatchSession: upload and follow (msw)', () => {
     session.dispose();
   });
 
-  it('retryFailed re-uploads only the failed files as a new batch', async () => {
-    const uploads: string[][] = [];
+  it('retryFailed asks the server to retry: the same batch reopens, failed files go back to pending, and it is followed to its end', async () => {
+    let retried = false;
+    let retries = 0;
     server.use(
-      http.post(`${ENDPOINT}/batch-upload`, async ({ request }) => {
-        const names = (await request.formData()).getAll('files').map((f) => (f as File).name);
-        uploads.push(names);
-        const id = `r${uploads.length}`;
-        return HttpResponse.json({ status: 'success', batch_id: id, total_files: names.length, message: '', tracking_url: '', events_url: '' }, { status: 202 });
+      http.post(`${ENDPOINT}/batch-upload`, () =>
+        HttpResponse.json({ status: 'success', batch_id: 'r1', total_files: 2, message: '', tracking_url: '', events_url: '' }, { status: 202 }),
+      ),
+      http.post(`${ENDPOINT}/batch/r1/retry`, () => {
+        retries += 1;
+        retried = true;
+        return HttpResponse.json({ status: 'success', retried: 1, not_retryable: 0, batch: fakeBatch('r1', ['completed', 'pending']) });
       }),
-      http.get(`${ENDPOINT}/batch-status/:id`, ({ params }) =>
+      http.get(`${ENDPOINT}/batch-status/:id`, () =>
         HttpResponse.json({
           status: 'success',
-          batch: params.id === 'r1' ? fakeBatch('r1', ['completed', 'failed'], 'completed', true) : fakeBatch('r2', ['completed'], 'completed', true),
+          batch: retried ? fakeBatch('r1', ['completed', 'completed'], 'completed', true) : fakeBatch('r1', ['completed', 'failed'], 'completed', true),
         }),
       ),
     );
@@ -335,12 +340,53 @@ describe('BatchSession: upload and follow (msw)', () => {
     await session.addFiles([pdf('a.pdf'), pdf('b.pdf')]);
     await session.start();
     await session.whenFinished();
-    const newId = await session.retryFailed();
-    assert.equal(newId, 'r2');
+    assert.ok(selectCanRetry(session.getState()));
+    const statuses: SessionFileStatus[] = [];
+    session.on('file-status', ({ file }) => statuses.push(file.status));
+    const retriedEvents: unknown[] = [];
+    session.on('batch-retried', (detail) => retriedEvents.push(detail));
+    const [id, again] = await Promise.all([session.retryFailed(), session.retryFailed()]);
+    assert.equal(id, 'r1');
+    assert.equal(again, 'r1');
+    assert.equal(retries, 1, 'a second call joins the request in flight');
+    assert.deepEqual(retriedEvents, [{ batchId: 'r1', retried: 1, notRetryable: 0 }]);
+    assert.equal(session.getState().phase, 'processing');
+    assert.equal(session.getState().files[1]!.error, null);
     const state = await session.whenFinished();
-    assert.deepEqual(uploads, [['a.pdf', 'b.pdf'], ['b.pdf']]);
-    assert.deepEqual(state.files.map((f) => [f.name, f.status]), [['b.pdf', 'completed']]);
+    assert.deepEqual(statuses, ['pending', 'completed']);
+    assert.equal(state.batchId, 'r1');
+    assert.deepEqual(state.files.map((f) => [f.name, f.status]), [['a.pdf', 'completed'], ['b.pdf', 'completed']]);
+    assert.equal(selectCanRetry(state), false);
     session.dispose();
+  });
+
+  it('retryFailed works for an attached batch (no bytes), and 409 NOTHING_TO_RETRY is a typed error kept in the state', async () => {
+    serveBatch([fakeBatch('b8', ['failed', 'completed'], 'completed', true)]);
+    server.use(
+      http.post(`${ENDPOINT}/batch/b8/retry`, () =>
+        HttpResponse.json(errorBody('NOTHING_TO_RETRY', 'No failed file of this batch can be tried again.', { not_retryable: 1 }), { status: 409 }),
+      ),
+    );
+    const session = offlineSession();
+    await session.attach('b8');
+    assert.ok(session.getState().files.every((f) => f.file === null));
+    assert.ok(selectCanRetry(session.getState()), 'no bytes needed');
+    const error = await session.retryFailed().catch((e: unknown) => e);
+    assert.ok(isApiError(error) && error.code === 'NOTHING_TO_RETRY' && error.status === 409);
+    const state = session.getState();
+    assert.equal(state.phase, 'finished');
+    assert.equal(state.error, error);
+    assert.equal(state.files[0]!.status, 'failed');
+    session.dispose();
+  });
+
+  it('a cancelled batch or one without failed files offers no retry', () => {
+    const base = { ...offlineSession().getState(), phase: 'finished' as const, batchId: 'b1' };
+    const failed = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed' as const, bytesSent: 1, fileId: 'x', error: { code: 'CORRUPT_FILE', message: '' }, result: undefined };
+    assert.ok(selectCanRetry({ ...base, batchStatus: 'completed', files: [failed] }));
+    assert.equal(selectCanRetry({ ...base, batchStatus: 'cancelled', files: [failed] }), false);
+    assert.equal(selectCanRetry({ ...base, batchStatus: 'completed', files: [{ ...failed, error: { code: 'UNSUPPORTED_TYPE', message: '' } }] }), false);
+    assert.equal(selectCanRetry({ ...base, batchStatus: 'completed', files: [{ ...failed, status: 'completed' }] }), false);
   });
 
   it('attach follows an existing batch (after a reload) with no file bytes', async () => {

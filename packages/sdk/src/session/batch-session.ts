@@ -61,6 +61,8 @@ export class BatchSession {
   #disposed = false;
   /** Set by suspend(): no live updates until resume(). */
   #suspended = false;
+  /** The retry request in flight, so a second click joins it instead of sending another. */
+  #retrying: Promise<string> | null = null;
 
   constructor(options: BatchSessionOptions) {
     this.client = options.client instanceof BatchClient ? options.client : new BatchClient(options.client);
@@ -253,26 +255,39 @@ export class BatchSession {
   }
 
   /**
-   * Re-uploads the failed files that still have their bytes, as a new batch (the
-   * server's own retry endpoint comes in a later version). The session then holds
-   * only those files. Resolves with the new batch id.
+   * Tries the batch's failed files again on the server (`POST /batch/{id}/retry`): the
+   * same batch reopens, its failed files go back to `pending`, and the session follows
+   * it live again to its end. Works for a batch the session only attached to (no file
+   * bytes needed: the server kept them). Resolves with the batch id. Rejects with
+   * ApiError `NOTHING_TO_RETRY` (409: no failed file has a stored copy any more) or
+   * `BATCH_CANCELLED` (409); the state keeps the batch as it was, with that `error`.
    */
   retryFailed(): Promise<string> {
     this.#assertUsable();
-    if (!selectCanRetry(this.getState())) return Promise.reject(new Error('No failed file can be retried: only files added in this session keep their bytes.'));
-    this.#restartRun();
-    this.#store.set((s) => ({
-      ...s,
-      phase: 'idle',
-      batchId: null,
-      batchStatus: null,
-      channel: null,
-      error: null,
-      files: s.files
-        .filter((f) => f.status === 'failed' && f.file !== null)
-        .map((f) => ({ ...f, status: 'queued', bytesSent: 0, fileId: null, error: null, result: undefined })),
-    }));
-    return this.start();
+    if (this.#retrying) return this.#retrying;
+    const { batchId } = this.getState();
+    if (!selectCanRetry(this.getState()) || !batchId) return Promise.reject(new Error('Nothing to retry: no failed file in a finished batch.'));
+    const run = this.#restartRun();
+    const retrying = this.client.retryFailedFiles(batchId, { signal: run.signal }).then(
+      (answer) => {
+        if (run !== this.#run) return batchId;
+        this.#store.set((s) => ({ ...s, error: null }));
+        this.#applySnapshot(answer.batch);
+        this.#events.emit('batch-retried', { batchId, retried: answer.retried, notRetryable: answer.not_retryable });
+        this.#follow(batchId, run.signal);
+        return batchId;
+      },
+      (error: unknown) => {
+        if (run === this.#run && !isAbortError(error)) this.#store.set((s) => ({ ...s, error }));
+        throw error;
+      },
+    );
+    this.#retrying = retrying;
+    const done = () => {
+      if (this.#retrying === retrying) this.#retrying = null;
+    };
+    retrying.then(done, done);
+    return retrying;
   }
 
   /**

@@ -17,8 +17,12 @@ export interface StatusChange {
 export function mergeSnapshot(state: SessionState, batch: Batch): { state: SessionState; changes: StatusChange[] } {
   if (state.batchId !== batch.id) return { state, changes: [] };
   const byId = new Map(batch.files.map((file) => [file.file_id, file]));
-  const unmatched = state.files.filter((f) => f.fileId === null && f.status !== 'queued');
-  const order = new Map(unmatched.map((f, i) => [f.id, batch.files[i]?.file_id ?? null]));
+  // Files sent but not matched yet take the server's unclaimed files in order; files
+  // that never reached the server (queued, or failed locally) take none.
+  const claimed = new Set(state.files.map((f) => f.fileId));
+  const free = batch.files.filter((file) => !claimed.has(file.file_id));
+  const unmatched = state.files.filter((f) => f.fileId === null && (f.status === 'uploading' || f.status === 'pending'));
+  const order = new Map(unmatched.map((f, i) => [f.id, free[i]?.file_id ?? null]));
   const changes: StatusChange[] = [];
   let changed = false;
   const files = state.files.map((f) => {
@@ -32,7 +36,8 @@ export function mergeSnapshot(state: SessionState, batch: Batch): { state: Sessi
     if (next.status !== f.status) changes.push({ file: next, previous: f.status });
     return next;
   });
-  const phase = isBatchFinished(batch) ? 'finished' : state.phase;
+  // A finished batch reopens when its failed files are retried.
+  const phase = isBatchFinished(batch) ? 'finished' : state.phase === 'finished' ? 'processing' : state.phase;
   if (!changed && phase === state.phase && batch.status === state.batchStatus) return { state, changes };
   return { state: { ...state, files: changed ? files : state.files, batchStatus: batch.status, phase }, changes };
 }

@@ -83,7 +83,16 @@ export function selectCanStart(state: SessionState): boolean {
   return state.phase === 'idle' && state.files.some((file) => file.status === 'queued');
 }
 
-/** True when failed files could be sent again (they still have their bytes). */
+/**
+ * True when `retryFailed()` may help: the batch finished (not cancelled) with failed
+ * files. The server keeps the bytes, so an attached batch can be retried too; files it
+ * refused at upload never had their bytes kept, so they alone do not count.
+ */
 export function selectCanRetry(state: SessionState): boolean {
-  return state.phase === 'finished' && state.files.some((file) => file.status === 'failed' && file.file !== null);
+  return (
+    state.phase === 'finished' &&
+    state.batchId !== null &&
+    state.batchStatus !== 'cancelled' &&
+    state.files.some((file) => file.status === 'failed' && file.fileId !== null && file.error?.code !== 'UNSUPPORTED_TYPE')
+  );
 }

@@ -22,6 +22,8 @@ export interface BatchSessionEventMap {
   'file-status': { file: SessionFile; previous: SessionFileStatus };
   /** Live updates now arrive by this channel (`sse`, or `polling` after a fallback). */
   'channel': { channel: LiveChannel };
+  /** The server put the batch's failed files back in the queue (`retryFailed()`); `notRetryable` stay failed (their bytes are gone). */
+  'batch-retried': { batchId: string; retried: number; notRetryable: number };
   /** The batch reached a final status. */
   'batch-finished': { batchId: string; status: BatchStatus; counts: SessionCounts; summary: string };
   /** Following the batch failed for good (e.g. it was deleted, or the server stayed unreachable). */

@@ -34,7 +34,16 @@ export type { AddFilesResult, BatchSessionOptions, FileInput } from './session/b
 export type { BatchSessionEventMap, SessionEventListener } from './session/session-events.js';
 export { INITIAL_STATE } from './session/session-state.js';
 export type { RejectedFile, RejectionCode, SessionFile, SessionFileStatus, SessionPhase, SessionState } from './session/session-state.js';
-export { formatSummary, selectCanRetry, selectCanStart, selectCounts, selectProgress, selectSummary } from './session/selectors.js';
+export {
+  formatSummary,
+  selectCanPause,
+  selectCanResume,
+  selectCanRetry,
+  selectCanStart,
+  selectCounts,
+  selectProgress,
+  selectSummary,
+} from './session/selectors.js';
 export type { SessionCounts, SessionProgress } from './session/selectors.js';
 export { REJECTION_MESSAGES, duplicateKey, validateFiles } from './session/validate-files.js';
 export type { Candidate, Validation } from './session/validate-files.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BatchSession, selectCanRetry, type SessionFileStatus } from '../src/index.js';
+import { BatchSession, selectCanPause, selectCanResume, selectCanRetry, type SessionFileStatus } from '../src/index.js';
 import { makePng, truncatedPdf } from './fixtures.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 
@@ -42,6 +42,31 @@ describe('BatchSession operations against the demo server', { skip }, () => {
     assert.equal(state.files[0]!.error?.code, 'CORRUPT_FILE');
     assert.equal(state.files[1]!.status, 'completed');
     assert.equal((await session.client.getBatch(batchId)).files[0]!.attempts, 1, 'attempts were reset by the retry');
+    session.dispose();
+  });
+
+  it('pauses the batch being processed (shown as paused, waiting files stay pending), resumes it, and it finishes', async () => {
+    const session = new BatchSession({ client: { endpoint: demo.api }, priority: 'high' });
+    await session.addFiles(['a', 'b', 'c', 'd', 'e'].map((n) => png(`${n}.png`)));
+    assert.equal(selectCanPause(session.getState()), false, 'nothing to pause before the upload');
+    const batchId = await session.start();
+    assert.ok(selectCanPause(session.getState()));
+    await session.pauseBatch();
+    let state = session.getState();
+    assert.equal(state.batchStatus, 'paused');
+    assert.equal(state.phase, 'processing');
+    assert.ok(selectCanResume(state) && !selectCanPause(state));
+    const server = await session.client.getBatch(batchId);
+    assert.equal(server.status, 'paused');
+    assert.equal(server.priority, 'high', 'the session priority went with the upload');
+    assert.ok(server.progress.pending >= 1, 'waiting files stay pending');
+
+    await session.resumeBatch();
+    assert.notEqual(session.getState().batchStatus, 'paused');
+    state = await session.whenFinished();
+    assert.equal(state.batchStatus, 'completed');
+    assert.equal(selectCanResume(state) || selectCanPause(state), false);
+    await session.pauseBatch(); // finished: nothing to pause, no error
     session.dispose();
   });
 });

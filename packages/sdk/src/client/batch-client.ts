@@ -41,6 +41,13 @@ export interface UploadFields {
 export interface UploadOptions {
   /** Text fields sent with the files. */
   fields?: UploadFields;
+  /**
+   * Queue priority of the new batch: `high` batches are processed first, `low` ones
+   * later, none starved. `fields.priority` wins when both are given.
+   * @default 'normal' (server side)
+   * @example 'high'
+   */
+  priority?: BatchPriority;
   /** Aborts the upload. */
   signal?: AbortSignal;
   /** Called as bytes leave, at most every few tens of milliseconds. */
@@ -129,7 +136,7 @@ export class BatchClient {
    */
   async upload(files: readonly UploadFile[], options: UploadOptions = {}): Promise<UploadResponse> {
     const fields = Object.fromEntries(
-      Object.entries(options.fields ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
+      Object.entries({ priority: options.priority, ...options.fields }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
     );
     return this.#sendFiles<UploadResponse>('batch-upload', files, fields, options);
   }
@@ -142,7 +149,7 @@ export class BatchClient {
    * `TOO_MANY_FILES` (400, `details.total_files`) when the batch would pass its file
    * limit, `BATCH_NOT_OPEN` (409) once it finished or was cancelled.
    */
-  async appendFiles(batchId: string, files: readonly UploadFile[], options: Omit<UploadOptions, 'fields'> = {}): Promise<AppendResponse> {
+  async appendFiles(batchId: string, files: readonly UploadFile[], options: Pick<UploadOptions, 'signal' | 'onProgress'> = {}): Promise<AppendResponse> {
     return this.#sendFiles<AppendResponse>(`batch/${encodeURIComponent(batchId)}/files`, files, {}, options);
   }
 
@@ -296,7 +303,7 @@ export class BatchClient {
     path: string,
     files: readonly UploadFile[],
     fields: Record<string, string>,
-    options: Omit<UploadOptions, 'fields'>,
+    options: Pick<UploadOptions, 'signal' | 'onProgress'>,
   ): Promise<T> {
     return sendFiles<T>(this.#transport, {
       url: new URL(path, this.options.endpoint).href,
@@ -304,7 +311,8 @@ export class BatchClient {
       timeout: this.options.uploadTimeout,
       files,
       fields,
-      ...options,
+      signal: options.signal,
+      onProgress: options.onProgress,
     });
   }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type Batch, type Limits } from '@batch-uploader/protocol';
+import { DEFAULT_LIMITS, type Batch, type BatchPriority, type Limits } from '@batch-uploader/protocol';
 import { BatchClient, type UploadFields } from '../client/batch-client.js';
 import type { BatchClientOptions } from '../client/client-options.js';
 import { isBatchFinished } from '../client/batch-finished.js';
@@ -20,6 +20,11 @@ export interface BatchSessionOptions {
   limits?: Limits;
   /** Text fields sent with every upload of this session (a `start(fields)` call overrides them). */
   fields?: UploadFields;
+  /**
+   * Queue priority of the batches this session uploads; `fields.priority` (or a
+   * `start(fields)` that names one) wins. @default 'normal' (server side)
+   */
+  priority?: BatchPriority;
   /** Least milliseconds between two upload-progress updates of the state. @default 100 */
   progressIntervalMs?: number;
 }
@@ -57,6 +62,7 @@ export class BatchSession {
   /** Aborts the current upload and watch; replaced on every start/attach/reset. */
   #run = new AbortController();
   #fields: UploadFields;
+  readonly #priority: BatchPriority | undefined;
   #nextId = 0;
   #disposed = false;
   /** Set by suspend(): no live updates until resume(). */
@@ -67,6 +73,7 @@ export class BatchSession {
   constructor(options: BatchSessionOptions) {
     this.client = options.client instanceof BatchClient ? options.client : new BatchClient(options.client);
     this.#fields = { ...options.fields };
+    this.#priority = options.priority;
     this.#progressIntervalMs = options.progressIntervalMs ?? 100;
     if (options.limits) this.#store.set((s) => ({ ...s, limits: options.limits! }));
   }
@@ -170,6 +177,7 @@ export class BatchSession {
         uploading.map((f) => f.file!),
         {
           fields: this.#fields,
+          ...(this.#priority ? { priority: this.#priority } : {}),
           signal: run.signal,
           onProgress: (progress) => {
             const now = Date.now();
@@ -242,16 +250,22 @@ export class BatchSession {
       this.#run.abort();
       return;
     }
-    if (state.phase !== 'processing' || !state.batchId) return;
-    let batch: Batch;
-    try {
-      batch = await this.client.cancelBatch(state.batchId);
-    } catch (error) {
-      // It finished on its own meanwhile: show how it ended.
-      if (!isApiError(error) || error.code !== 'BATCH_NOT_OPEN') throw error;
-      batch = await this.client.getBatch(state.batchId);
-    }
-    if (this.getState().batchId === batch.id) this.#applySnapshot(batch);
+    await this.#batchOperation((id) => this.client.cancelBatch(id));
+  }
+
+  /**
+   * Pauses the batch on the server: its files not yet started wait (files already
+   * processing finish) and `state.batchStatus` becomes `paused`; live updates go on.
+   * Does nothing unless a batch is being processed (see `selectCanPause`). A batch that
+   * finished meanwhile is simply shown finished.
+   */
+  async pauseBatch(): Promise<void> {
+    await this.#batchOperation((id) => this.client.pauseBatch(id));
+  }
+
+  /** Resumes a paused batch on the server (see {@link BatchSession.pauseBatch} and `selectCanResume`). */
+  async resumeBatch(): Promise<void> {
+    await this.#batchOperation((id) => this.client.resumeBatch(id));
   }
 
   /**
@@ -388,6 +402,22 @@ export class BatchSession {
         this.#events.emit('error', { error });
       },
     );
+  }
+
+  /** Runs cancel, pause or resume on the batch being processed and shows the answer. */
+  async #batchOperation(operation: (batchId: string) => Promise<Batch>): Promise<void> {
+    this.#assertUsable();
+    const { phase, batchId } = this.getState();
+    if (phase !== 'processing' || !batchId) return;
+    let batch: Batch;
+    try {
+      batch = await operation(batchId);
+    } catch (error) {
+      // It finished on its own meanwhile: show how it ended.
+      if (!isApiError(error) || error.code !== 'BATCH_NOT_OPEN') throw error;
+      batch = await this.client.getBatch(batchId);
+    }
+    if (!this.#disposed && this.getState().batchId === batch.id) this.#applySnapshot(batch);
   }
 
   #applySnapshot(batch: Batch): void {

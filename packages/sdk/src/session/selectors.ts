@@ -96,3 +96,13 @@ export function selectCanRetry(state: SessionState): boolean {
     state.files.some((file) => file.status === 'failed' && file.fileId !== null && file.error?.code !== 'UNSUPPORTED_TYPE')
   );
 }
+
+/** True when `pauseBatch()` would pause something: a batch is being processed and is not paused. */
+export function selectCanPause(state: SessionState): boolean {
+  return state.phase === 'processing' && state.batchId !== null && state.batchStatus !== 'paused';
+}
+
+/** True when `resumeBatch()` would resume something: the batch being processed is paused. */
+export function selectCanResume(state: SessionState): boolean {
+  return state.phase === 'processing' && state.batchId !== null && state.batchStatus === 'paused';
+}

@@ -33,7 +33,8 @@ describe('workspace analytics', () => {
   it('counts the caller\'s batches and files per day, with success rate, processing percentiles and top failures', async () => {
     await finishedBatch([{ name: 'a.png', data: docs.png }, { name: 'b.pdf', data: docs.truncatedPdf }, { name: 'c.pdf', data: docs.exe }], asA);
     await finishedBatch([{ name: 'd.pdf', data: docs.pdf }], asA);
-    await finishedBatch([{ name: 'e.png', data: docs.png }], asB);
+    // Another workspace's batch, with a failure of the same kind: none of it may count for A.
+    await finishedBatch([{ name: 'e.png', data: docs.png }, { name: 'f.pdf', data: docs.truncatedPdf }], asB);
 
     const answer = await analytics('', asA);
     assert.equal(answer.status, 200);
@@ -54,7 +55,8 @@ describe('workspace analytics', () => {
     assert.doesNotMatch(JSON.stringify(answer.body), /patient-stats-1|a\.png/);
 
     const other = (await analytics('', asB)).body as AnalyticsResponse;
-    assert.equal(other.analytics.totals.batches, 1, 'each workspace sees its own figures');
+    assert.deepEqual(other.analytics.totals, { batches: 1, files: 2, pending: 0, processing: 0, completed: 1, failed: 1, cancelled: 0 }, 'each workspace sees its own figures');
+    assert.deepEqual(other.analytics.top_failures, [{ code: 'CORRUPT_FILE', count: 1 }]);
 
     const sinceToday = (await analytics(`?since=${today.date}`, asA)).body as AnalyticsResponse;
     assert.equal(sinceToday.analytics.days.length, 1);

@@ -18,15 +18,21 @@ interface Received {
   at: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The status answered; 0 while the request is held without an answer. */
   answered: number;
+  /** True while the sender still waits on this request (its connection is open). */
+  waiting: () => boolean;
 }
 
-/** A webhook receiver on 127.0.0.1 that answers with whatever `answer` says for each request. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; answer: (n: number) => number; close: () => Promise<void> }> {
+/**
+ * A webhook receiver on 127.0.0.1 that answers with whatever `answer` says for each
+ * request; `null` never answers (the request hangs until the receiver closes).
+ */
+async function startReceiver(): Promise<{ url: string; received: Received[]; answer: (n: number) => number | null; close: () => Promise<void> }> {
   const receiver = {
     url: '',
     received: [] as Received[],
-    answer: (_n: number) => 200,
+    answer: (_n: number): number | null => 200,
     close: async () => {},
   };
   const server: Server = createServer((req, res) => {
@@ -34,14 +40,24 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; ans
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const status = receiver.answer(receiver.received.length);
-      receiver.received.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered: status });
-      res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver is down');
+      receiver.received.push({
+        at: Date.now(),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        answered: status ?? 0,
+        waiting: () => !res.writableEnded && !req.socket.destroyed,
+      });
+      if (status !== null) res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver is down');
     });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
+  receiver.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return receiver;
 }
 
@@ -69,6 +85,7 @@ describe('webhooks', () => {
     receiver.answer = (n) => (n < 2 ? 503 : 200);
     const server = await startTestServer({ webhookUrl: receiver.url, webhookSecret: SECRET });
     try {
+      const uploadedAt = Math.floor(Date.now() / 1000);
       const res = await upload(server.api, [{ name: 'hook-secret-name.png', data: docs.png }, { name: 'other.pdf', data: docs.pdf }], { patient_id: 'patient-hook-7' });
       const { batch_id } = (await res.json()) as UploadResponse;
       const batch = await waitForFinished(server.api, batch_id);
@@ -89,7 +106,7 @@ describe('webhooks', () => {
         // The documented recipe, by hand: t=<unix seconds>,v1=hex(HMAC-SHA256(secret, "<t>.<body>")).
         const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header)!;
         assert.equal(v1, createHmac('sha256', SECRET).update(`${t}.${request.body}`).digest('hex'));
-        assert.ok(Math.abs(Number(t) - request.at / 1000) < 5);
+        assert.ok(Number(t) >= uploadedAt && Number(t) <= Math.ceil(request.at / 1000), 'the timestamp is the time of the attempt');
         assert.equal(request.headers['content-type'], 'application/json');
         assert.equal(request.headers['x-batch-uploader-event'], 'batch.completed');
         assert.doesNotMatch(request.body, /patient-hook-7|hook-secret-name|other\.pdf/, 'no patient data, no filenames');
@@ -137,6 +154,27 @@ describe('webhooks', () => {
       );
       const completed = events.find((e) => e.type === 'batch.completed')!;
       assert.deepEqual((completed.data as { counts: unknown }).counts, { pending: 0, processing: 0, completed: 1, failed: 2, cancelled: 0 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a receiver that never answers holds up no processing', async () => {
+    receiver.received.length = 0;
+    receiver.answer = () => null;
+    const server = await startTestServer({ webhookUrl: receiver.url, webhookSecret: SECRET });
+    try {
+      const first = (await (await upload(server.api, [{ name: 'a.png', data: docs.png }])).json()) as UploadResponse;
+      await waitForFinished(server.api, first.batch_id);
+      await waitFor(() => Promise.resolve(receiver.received.length >= 1), 10_000);
+
+      // The dispatcher now waits on a request that gets no answer; the next batch runs all the same.
+      const second = (await (await upload(server.api, [{ name: 'b.png', data: docs.png }, { name: 'c.pdf', data: docs.pdf }])).json()) as UploadResponse;
+      const batch = await waitForFinished(server.api, second.batch_id);
+      assert.equal(batch.status, 'completed');
+      assert.equal(batch.progress.completed, 2);
+      assert.ok(receiver.received.every((r) => r.answered === 0), 'no delivery attempt was ever answered');
+      assert.ok(receiver.received[0]!.waiting(), 'the batch finished while the first delivery was still waiting for its answer');
     } finally {
       await server.close();
     }

@@ -1,0 +1,130 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { UploadResponse } from '@batch-uploader/protocol';
+import { documents, type Documents } from './documents.js';
+import { assertAnswerConforms, documentedAnswers } from './openapi.js';
+import { startTestServer, waitForFinished, type UploadPart } from './helpers.js';
+
+const TOKEN_A = 'token-a-0123456789abcdef';
+const TOKEN_B = 'token-b-0123456789abcdef';
+const asA = { authorization: `Bearer ${TOKEN_A}` };
+const asB = { authorization: `Bearer ${TOKEN_B}` };
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+let docs: Documents;
+/** Processes at once: batches that finish, fail and are retried. */
+let fast: Server;
+/** One file at a time, each taking seconds: a batch paused at once stays open for the test. */
+let slow: Server;
+/** Takes one upload request a minute per workspace. */
+let limited: Server;
+
+before(async () => {
+  docs = await documents();
+  const apiTokens = new Map([[TOKEN_A, 'clinic-a'], [TOKEN_B, 'clinic-b']]);
+  fast = await startTestServer({ apiTokens, maxFiles: 3, maxFileSizeMb: 1 });
+  slow = await startTestServer({ apiTokens, maxFiles: 3, maxFileSizeMb: 1, concurrency: 1, processingDelayMs: 3_000 });
+  limited = await startTestServer({ apiTokens, uploadRateLimit: 1 });
+});
+after(() => Promise.all([fast.close(), slow.close(), limited.close()]));
+
+/** `METHOD path status` of every answer checked against the document. */
+const seen = new Set<string>();
+
+/** Sends a request and checks the answer against the operation `method path` of the document. */
+async function call(server: Server, method: string, path: string, url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(server.api + url, { method, ...init, headers: { ...asA, ...(init.headers as Record<string, string>) } });
+  const body = await assertAnswerConforms(method, path, res);
+  seen.add(`${method} ${path} ${res.status}`);
+  return { status: res.status, body };
+}
+
+function form(files: UploadPart[], fields: Record<string, string> = {}): FormData {
+  const data = new FormData();
+  for (const file of files) data.append('files', new Blob([file.data]), file.name);
+  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  return data;
+}
+
+const png = (): UploadPart => ({ name: 'scan.png', data: docs.png });
+
+async function uploaded(server: Server, files: UploadPart[]): Promise<string> {
+  const answer = await call(server, 'POST', '/batch-upload', '/batch-upload', { body: form(files) });
+  assert.equal(answer.status, 202);
+  return (answer.body as UploadResponse).batch_id;
+}
+
+describe('the OpenAPI document against the real server', () => {
+  it('every answer the document lists is one the server gives, with the documented headers, content type and body', async () => {
+    const anonymous = { headers: { authorization: '' } };
+    const expect = async (status: number, server: Server, method: string, path: string, url: string, init?: RequestInit) => {
+      const answer = await call(server, method, path, url, init);
+      assert.equal(answer.status, status, `${method} ${url}: ${JSON.stringify(answer.body)}`);
+    };
+
+    // Uploads and limits.
+    await expect(200, fast, 'GET', '/limits', '/limits');
+    await expect(401, fast, 'GET', '/limits', '/limits', anonymous);
+    await expect(400, fast, 'POST', '/batch-upload', '/batch-upload', { body: form([]) });
+    await expect(401, fast, 'POST', '/batch-upload', '/batch-upload', { body: form([png()]), ...anonymous });
+    await expect(413, fast, 'POST', '/batch-upload', '/batch-upload', { body: form([{ name: 'big.pdf', data: new Uint8Array(2 * 1024 * 1024) }]) });
+    await expect(415, fast, 'POST', '/batch-upload', '/batch-upload', { body: form([{ name: 'x.pdf', data: docs.exe }]) });
+
+    // A finished batch with a damaged file: status, events, the 409s, then a retry.
+    const finished = await uploaded(fast, [png(), { name: 'broken.pdf', data: docs.truncatedPdf }]);
+    await waitForFinished(fast.api, finished, asA);
+    const status = await fetch(`${fast.api}/batch-status/${finished}`, { headers: asA });
+    const etag = status.headers.get('etag')!;
+    await expect(200, fast, 'GET', '/batch-status/{batch_id}', `/batch-status/${finished}`);
+    await expect(304, fast, 'GET', '/batch-status/{batch_id}', `/batch-status/${finished}`, { headers: { 'if-none-match': etag } });
+    await expect(400, fast, 'GET', '/batch-status/{batch_id}', '/batch-status/not-a-uuid');
+    await expect(401, fast, 'GET', '/batch-status/{batch_id}', `/batch-status/${finished}`, anonymous);
+    await expect(404, fast, 'GET', '/batch-status/{batch_id}', `/batch-status/${finished}`, { headers: asB });
+    await expect(200, fast, 'GET', '/batch-events/{batch_id}', `/batch-events/${finished}`);
+    await expect(400, fast, 'GET', '/batch-events/{batch_id}', '/batch-events/not-a-uuid');
+    await expect(401, fast, 'GET', '/batch-events/{batch_id}', `/batch-events/${finished}`, anonymous);
+    await expect(404, fast, 'GET', '/batch-events/{batch_id}', `/batch-events/${UNKNOWN}`);
+    for (const action of ['cancel', 'pause', 'resume', 'retry']) {
+      const path = `/batch/{batch_id}/${action}`;
+      await expect(400, fast, 'POST', path, `/batch/not-a-uuid/${action}`);
+      await expect(401, fast, 'POST', path, `/batch/${finished}/${action}`, anonymous);
+      await expect(404, fast, 'POST', path, `/batch/${finished}/${action}`, { headers: asB });
+      if (action !== 'retry') await expect(409, fast, 'POST', path, `/batch/${finished}/${action}`);
+    }
+    await expect(409, fast, 'POST', '/batch/{batch_id}/files', `/batch/${finished}/files`, { body: form([png()]) });
+    await expect(200, fast, 'POST', '/batch/{batch_id}/retry', `/batch/${finished}/retry`);
+    const allGood = await uploaded(fast, [png()]);
+    await waitForFinished(fast.api, allGood, asA);
+    await expect(409, fast, 'POST', '/batch/{batch_id}/retry', `/batch/${allGood}/retry`);
+
+    // An open batch: pause, append within and past the limit, resume, cancel.
+    const open = await uploaded(slow, [png(), png()]);
+    await expect(200, slow, 'POST', '/batch/{batch_id}/pause', `/batch/${open}/pause`);
+    const files = '/batch/{batch_id}/files';
+    await expect(415, slow, 'POST', files, `/batch/${open}/files`, { body: form([{ name: 'x.pdf', data: docs.exe }]) });
+    await expect(413, slow, 'POST', files, `/batch/${open}/files`, { body: form([{ name: 'big.pdf', data: new Uint8Array(2 * 1024 * 1024) }]) });
+    await expect(401, slow, 'POST', files, `/batch/${open}/files`, { body: form([png()]), ...anonymous });
+    await expect(404, slow, 'POST', files, `/batch/${open}/files`, { body: form([png()]), headers: asB });
+    await expect(400, slow, 'POST', files, `/batch/not-a-uuid/files`, { body: form([png()]) });
+    await expect(202, slow, 'POST', files, `/batch/${open}/files`, { body: form([png()]) });
+    await expect(400, slow, 'POST', files, `/batch/${open}/files`, { body: form([png()]) });
+    await expect(200, slow, 'POST', '/batch/{batch_id}/resume', `/batch/${open}/resume`);
+    await expect(200, slow, 'POST', '/batch/{batch_id}/cancel', `/batch/${open}/cancel`);
+
+    // Over the upload rate limit, for new batches and appends alike.
+    const first = await uploaded(limited, [png()]);
+    await expect(429, limited, 'POST', '/batch-upload', '/batch-upload', { body: form([png()]) });
+    await expect(429, limited, 'POST', files, `/batch/${first}/files`, { body: form([png()]) });
+
+    // History and analytics.
+    await expect(200, fast, 'GET', '/batch-history', '/batch-history?limit=2');
+    await expect(400, fast, 'GET', '/batch-history', '/batch-history?limit=0');
+    await expect(401, fast, 'GET', '/batch-history', '/batch-history', anonymous);
+    await expect(200, fast, 'GET', '/batch-analytics', '/batch-analytics');
+    await expect(400, fast, 'GET', '/batch-analytics', '/batch-analytics?since=yesterday');
+    await expect(401, fast, 'GET', '/batch-analytics', '/batch-analytics', anonymous);
+
+    assert.deepEqual([...seen].sort(), documentedAnswers(), 'every documented answer was seen, and no undocumented one');
+  });
+});

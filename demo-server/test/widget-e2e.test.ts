@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { BatchHistoryResponse } from '@batch-uploader/protocol';
+import { chooseFiles, launchChromium } from './browser.js';
 import { documents, type Documents } from './documents.js';
 import { startTestServer } from './helpers.js';
 
@@ -20,10 +21,7 @@ before(async () => {
   docs = await documents();
   // 400 ms per file, one at a time: six files take over two seconds, so the reload lands mid-batch.
   server = await startTestServer({ processingDelayMs: 400, concurrency: 1 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -58,11 +56,7 @@ describe('the widget page in Chromium', () => {
     await page.goto(`${server.url}/batch-upload`);
 
     // The drop zone is a real button: it opens the file chooser.
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: /Drop documents here or choose files/ }).click();
-    await (
-      await chooser
-    ).setFiles([
+    await chooseFiles(page.getByRole('button', { name: /Drop documents here or choose files/ }), [
       { name: 'referral.pdf', mimeType: 'application/pdf', buffer: Buffer.from(docs.pdf) },
       { name: 'lab-results.pdf', mimeType: 'application/pdf', buffer: Buffer.from(docs.pdf3) },
       { name: 'wound.png', mimeType: 'image/png', buffer: Buffer.from(docs.png) },

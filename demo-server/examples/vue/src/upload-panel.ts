@@ -1,0 +1,77 @@
+// Defines <batch-uploader> (the npm build: lit and the SDK come from node_modules).
+import '@batch-uploader/element/batch-uploader.js';
+import { computed, defineComponent, ref } from 'vue';
+import type { BatchUploaderEventMap, BatchUploaderEvents } from '@batch-uploader/element';
+import { FRENCH } from './french';
+
+type Finished = BatchUploaderEventMap['batch-complete'];
+
+/** The host app's own panel around the element: a token field, a language switch, and what the element reported. */
+export const UploadPanel = defineComponent({
+  name: 'UploadPanel',
+  props: {
+    endpoint: { type: String, required: true },
+    askForToken: { type: Boolean, default: false },
+  },
+  setup() {
+    const token = ref('');
+    const language = ref<'en' | 'fr'>('en');
+    const status = ref('No batch yet.');
+    const finished = ref<Finished[]>([]);
+
+    // Set as a property (`.getAuthToken`): the element calls it before every request.
+    const getAuthToken = () => token.value.trim() || null;
+    const strings = computed(() => (language.value === 'fr' ? FRENCH : null));
+
+    function onCreated(event: BatchUploaderEvents['batch-created']) {
+      status.value = `Batch ${event.detail.batchId} sent with ${event.detail.totalFiles} files.`;
+    }
+    function onProgress(event: BatchUploaderEvents['batch-progress']) {
+      status.value = `${event.detail.phase}: ${event.detail.percent}%`;
+    }
+    function onComplete({ detail }: BatchUploaderEvents['batch-complete']) {
+      status.value = `Batch ${detail.batchId} ${detail.status}.`;
+      // After a reload the element reports a batch that finished meanwhile again: keep one entry per batch.
+      if (!finished.value.some((b) => b.batchId === detail.batchId)) finished.value.push(detail);
+    }
+    function onError(event: BatchUploaderEvents['batch-error']) {
+      status.value = `Error ${event.detail.code}: ${event.detail.message}`;
+    }
+
+    return { token, language, status, finished, getAuthToken, strings, onCreated, onProgress, onComplete, onError };
+  },
+  template: `
+    <main>
+      <h1>Vue example</h1>
+      <div class="controls">
+        <label v-if="askForToken">Access token <input type="password" autocomplete="off" v-model="token"></label>
+        <label>Language
+          <select v-model="language">
+            <option value="en">English</option>
+            <option value="fr">Français</option>
+          </select>
+        </label>
+      </div>
+
+      <batch-uploader
+        :endpoint="endpoint"
+        patient-field="optional"
+        template-id="intake"
+        :lang="language"
+        .getAuthToken="getAuthToken"
+        .strings="strings"
+        @batch-created="onCreated"
+        @batch-progress="onProgress"
+        @batch-complete="onComplete"
+        @batch-error="onError"
+      ></batch-uploader>
+
+      <h2>What the app saw</h2>
+      <p role="status">{{ status }}</p>
+      <ul v-if="finished.length" aria-label="Finished batches">
+        <li v-for="b in finished" :key="b.batchId">{{ b.batchId }} — {{ b.status }}: {{ b.summary }}</li>
+      </ul>
+      <p v-else>No finished batch yet.</p>
+    </main>
+  `,
+});

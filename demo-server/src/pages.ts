@@ -25,7 +25,8 @@ export function landingPage(config: DemoConfig): string {
 <h1>batch-uploader</h1>
 <p>This server takes up to ${config.maxFiles} medical documents (PDF, PNG, JPEG, TIFF, WebP) in one upload and processes them in the background.</p>
 ${auth}
-<p><a href="/batch-upload">Open the upload widget</a>: <code>&lt;batch-uploader&gt;</code> on a plain page, with an event log and a theme.</p>
+<p><a href="/batch-upload">Open the upload widget</a>: <code>&lt;batch-uploader&gt;</code> on a plain page, with an event log and a theme.
+The same element inside apps: the <a href="/examples/react">React example</a> and the <a href="/examples/vue">Vue example</a>.</p>
 <h2>Try it</h2>
 <pre>curl -X POST ${base}${api}/batch-upload -F "files=@file1.pdf" -F "files=@file2.pdf"
 curl ${base}${api}/batch-status/&lt;batch_id&gt;
@@ -45,4 +46,51 @@ curl ${base}${api}/batch-history</pre>
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The framework examples of `demo-server/examples`, by the name in their URL and folder. */
+export const EXAMPLES = {
+  react: { framework: 'React', runs: 'React 19 sets the properties and listens to the events itself' },
+  vue: { framework: 'Vue', runs: "Vue 3's template compiler treats the tag as a custom element" },
+} as const;
+
+export type ExampleName = keyof typeof EXAMPLES;
+
+/**
+ * The page of a framework example at `/examples/<name>`: the app's mount point, told where
+ * the API is mounted and whether to ask for a token (the app reads both from its data
+ * attributes), and the app's bundle built from `demo-server/examples/<name>`.
+ */
+export function examplePage(name: ExampleName, config: DemoConfig): string {
+  const { framework, runs } = EXAMPLES[name];
+  const api = escapeHtml(config.basePath);
+  const auth = config.apiTokens
+    ? '<p>This server wants a token (from <code>API_TOKENS</code>): the app keeps it only in its own state and hands it to the element.</p>'
+    : '<p class="warn"><strong>Dev mode:</strong> <code>API_TOKENS</code> is not set, so no token is needed. Do not use real patient documents.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${framework} example — batch-uploader demo</title>
+<style>
+  :root { color-scheme: light dark; }
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: #1f2937; background: #fff; }
+  code { font-family: ui-monospace, monospace; background: #f3f4f6; border-radius: 4px; }
+  .warn { background: #fef3c7; padding: .5rem .75rem; border-radius: 4px; }
+  .controls { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
+  @media (prefers-color-scheme: dark) { body { background: #111827; color: #e5e7eb; } code { background: #1f2937; } .warn { background: #78350f; } }
+</style>
+</head>
+<body>
+<div id="app" data-endpoint="${api}" data-auth="${config.apiTokens ? 'token' : 'none'}"><p>Loading the ${framework} app…</p></div>
+<noscript><p>The ${framework} example needs JavaScript.</p></noscript>
+<footer>
+${auth}
+<p>${runs}. Source and how to use the element in your own ${framework} app: <code>demo-server/examples/${name}</code>.
+<a href="/batch-upload">The plain HTML page</a> · <a href="/">About this server</a></p>
+</footer>
+<script type="module" src="/examples/${name}/main.js"></script>
+</body>
+</html>`;
 }

@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Router } from 'express';
+import { fileURLToPath } from 'node:url';
+import { Router, type Response } from 'express';
 import type { DemoConfig } from './config.js';
+import { EXAMPLES, examplePage, type ExampleName } from './pages.js';
 
 /** Where the element's self-contained bundle is built (`rollup -c`), found through the package. */
 function bundlePath(): string | null {
@@ -14,10 +16,15 @@ function bundlePath(): string | null {
   }
 }
 
+/** The React and Vue examples' folder (`demo-server/examples`), beside both `src` and `dist`. */
+const examplesDir = fileURLToPath(new URL('../examples/', import.meta.url));
+
 /**
  * The widget demo: `/batch-upload` (the original system's URL) shows `<batch-uploader>`
  * on a plain HTML page, and `/assets/batch-uploader.js` serves the element's bundle.
- * Answers 503 with a clear text while the bundle has not been built.
+ * `/examples/react` and `/examples/vue` run the element inside a React and a Vue app,
+ * bundled from `demo-server/examples` by `npm run build`. Built files that are missing
+ * answer 503 with a clear text.
  */
 export function widgetRoutes(config: DemoConfig): Router {
   const router = Router();
@@ -25,24 +32,36 @@ export function widgetRoutes(config: DemoConfig): Router {
 
   router.get(['/assets/batch-uploader.js', '/assets/batch-uploader.js.map'], async (req, res) => {
     const file = bundle && (req.path.endsWith('.map') ? `${bundle}.map` : bundle);
-    const built = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
-    if (!file || !built) {
-      res
-        .status(503)
-        .type('text')
-        .send('The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
-      return;
-    }
-    res.type(req.path.endsWith('.map') ? 'application/json' : 'text/javascript');
-    res.set('Cache-Control', 'no-cache');
-    res.sendFile(file);
+    await sendBuilt(res, file, 'The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
   });
 
   router.get('/batch-upload', (_req, res) => {
     res.type('html').send(widgetPage(config));
   });
 
+  for (const name of Object.keys(EXAMPLES) as ExampleName[]) {
+    router.get(`/examples/${name}`, (_req, res) => {
+      res.type('html').send(examplePage(name, config));
+    });
+    router.get([`/examples/${name}/main.js`, `/examples/${name}/main.js.map`], async (req, res) => {
+      const file = join(examplesDir, name, 'dist', req.path.endsWith('.map') ? 'main.js.map' : 'main.js');
+      await sendBuilt(res, file, `The ${EXAMPLES[name].framework} example has not been built yet. Run \`npm run build\` (it bundles demo-server/examples) and reload.`);
+    });
+  }
+
   return router;
+}
+
+/** Sends a build output (a script or its source map), or 503 with `missing` while it has not been built. */
+async function sendBuilt(res: Response, file: string | null, missing: string): Promise<void> {
+  const built = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
+  if (!file || !built) {
+    res.status(503).type('text').send(missing);
+    return;
+  }
+  res.type(file.endsWith('.map') ? 'application/json' : 'text/javascript');
+  res.set('Cache-Control', 'no-cache');
+  res.sendFile(file);
 }
 
 /** The demo page: the two-line embed, attributes, an event log, a theme and dark mode. */
@@ -101,6 +120,10 @@ ${tokenField}
 <p>This page also sets <code>patient-field="optional"</code>, <code>template-id="intake"</code> and <code>show-history</code>. Other attributes:
 <code>patient-id</code>, <code>encounter-id</code>, <code>max-files</code>, <code>max-file-size</code> (e.g. <code>50MB</code>), <code>accept</code>, <code>poll-interval</code>.
 Properties: <code>getAuthToken</code>, <code>headers</code>, <code>session</code>, <code>client</code>, <code>strings</code>.</p>
+
+<h2>In a React or Vue app</h2>
+<p>The same element, imported from <code>@batch-uploader/element</code> by an app's bundler, with properties set and typed events handled by the framework:
+the <a href="/examples/react">React example</a> and the <a href="/examples/vue">Vue example</a> (sources and how-to in <code>demo-server/examples</code>).</p>
 <p><a href="/">About this server</a></p>
 
 <script type="module">

@@ -1,0 +1,95 @@
+/**
+ * End to end: the React and Vue examples (`demo-server/examples`, bundled by `npm run
+ * build`) in a real Chromium against the real demo server. Each app hands the element a
+ * token and French texts through properties, a clerk picks files and starts, and the
+ * app's own UI shows what the element's `batch-complete` event said.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { BatchHistoryResponse } from '@batch-uploader/protocol';
+import { chooseFiles, launchChromium } from './browser.js';
+import { documents, type Documents } from './documents.js';
+import { startTestServer } from './helpers.js';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+const TOKEN = 'examples-e2e-token-clinic-a';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+let server: Server;
+let browser: Browser;
+let docs: Documents;
+
+before(async () => {
+  docs = await documents();
+  // With tokens, an upload only gets through if the app really set the element's getAuthToken property.
+  server = await startTestServer({ apiTokens: new Map([[TOKEN, 'clinic-a']]) });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the React and Vue examples', () => {
+  it('are served with their bundles and linked from the widget page', async () => {
+    const widgetPage = await (await fetch(`${server.url}/batch-upload`)).text();
+    for (const name of ['react', 'vue']) {
+      assert.match(widgetPage, new RegExp(`href="/examples/${name}"`));
+      const page = await fetch(`${server.url}/examples/${name}`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, /<div id="app" data-endpoint="\/api\/gp" data-auth="token">/);
+      assert.match(html, new RegExp(`<script type="module" src="/examples/${name}/main.js"></script>`));
+      const bundle = await fetch(`${server.url}/examples/${name}/main.js`);
+      assert.equal(bundle.status, 200, `the ${name} example is built (npm run build) and served`);
+      assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+    }
+    assert.equal((await fetch(`${server.url}/examples/angular`)).status, 404);
+  });
+
+  for (const [name, framework] of [
+    ['react', 'React'],
+    ['vue', 'Vue'],
+  ] as const) {
+    it(`the ${framework} app passes its token and texts to the element and shows the batch-complete event in its own UI`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${server.url}/examples/${name}`);
+      await page.getByRole('heading', { name: `${framework} example` }).waitFor();
+
+      await page.getByLabel('Access token').fill(TOKEN);
+      // The app's language switch reaches the element's `strings` property: its drop zone speaks French.
+      await page.getByLabel('Language').selectOption('fr');
+      await chooseFiles(page.getByRole('button', { name: /Déposez les documents ici/ }), [
+        { name: 'referral.pdf', mimeType: 'application/pdf', buffer: Buffer.from(docs.pdf) },
+        { name: 'wound.png', mimeType: 'image/png', buffer: Buffer.from(docs.png) },
+        { name: 'damaged.pdf', mimeType: 'application/pdf', buffer: Buffer.from(docs.truncatedPdf) },
+      ]);
+      await page.getByRole('button', { name: 'Envoyer le lot (3 fichiers)' }).click();
+
+      // The framework's own list (light DOM, outside the element), rendered from the event's detail.
+      const finished = page.getByRole('list', { name: 'Finished batches' }).getByRole('listitem');
+      await finished.waitFor({ timeout: 20_000 });
+      const entry = (await finished.textContent()) ?? '';
+      const match = /^([0-9a-f-]{36}) — completed: 2 succeeded, 1 failed$/.exec(entry);
+      assert.ok(match, `the app lists the finished batch: "${entry}"`);
+      const batchId = match[1]!;
+      assert.equal(await page.getByRole('status').filter({ hasText: 'Batch ' }).textContent(), `Batch ${batchId} completed.`);
+      await page.getByText('2 réussis, 1 en échec', { exact: true }).waitFor();
+      assert.deepEqual(pageErrors, []);
+
+      // The batch went to the token's workspace, sent once.
+      const history = (await (await fetch(`${server.api}/batch-history`, { headers: auth })).json()) as BatchHistoryResponse;
+      const batch = history.batches.find((b) => b.id === batchId);
+      assert.ok(batch, 'the batch is in the workspace of the token the app handed over');
+      assert.equal(batch.total_files, 3);
+      assert.equal(batch.template_id, 'intake');
+      await context.close();
+    });
+  }
+});

@@ -79,7 +79,8 @@ describe('the React and Vue examples', () => {
       const match = /^([0-9a-f-]{36}) — completed: 2 succeeded, 1 failed$/.exec(entry);
       assert.ok(match, `the app lists the finished batch: "${entry}"`);
       const batchId = match[1]!;
-      assert.equal(await page.getByRole('status').filter({ hasText: 'Batch ' }).textContent(), `Batch ${batchId} completed.`);
+      // The app's status line, not the element's own live region inside its shadow root.
+      assert.equal(await page.locator('#app > main > [role="status"]').textContent(), `Batch ${batchId} completed.`);
       await page.getByText('2 réussis, 1 en échec', { exact: true }).waitFor();
       assert.deepEqual(pageErrors, []);
 

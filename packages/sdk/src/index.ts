@@ -5,6 +5,8 @@
 export { BatchClient } from './client/batch-client.js';
 export type {
   AnalyticsOptions,
+  BatchUploadOptions,
+  BatchUploadResult,
   ConditionalBatch,
   FileUploadProgress,
   HistoryOptions,

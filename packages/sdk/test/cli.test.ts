@@ -114,3 +114,25 @@ describe('batch-upload CLI', { skip }, () => {
     assert.match(stderr, /cannot reach the batch API/);
   });
 });
+
+describe('batch-upload CLI with a large batch', { skip }, () => {
+  it('sends one batch in several requests and reports one batch', async () => {
+    const demo = await startDemo({ processingDelayMs: 200 });
+    const docs = await mkdtemp(join(tmpdir(), 'cli-many-'));
+    try {
+      for (let n = 1; n <= 12; n++) await writeFile(join(docs, `page-${String(n).padStart(2, '0')}.png`), makePng(n, n));
+      const { code, stdout, stderr } = await runBin(['--endpoint', demo.api, '--json', docs]);
+      assert.equal(code, 0, stderr);
+      assert.match(stderr, /batch 1\/1: uploaded 12 files in 2 requests as /);
+      const report = JSON.parse(stdout) as JsonReport;
+      assert.equal(report.batches.length, 1);
+      assert.deepEqual(
+        report.batches[0]!.files.map((f) => [f.filename, f.status]),
+        Array.from({ length: 12 }, (_, i) => [`page-${String(i + 1).padStart(2, '0')}.png`, 'completed']),
+      );
+    } finally {
+      await demo.close();
+      await rm(docs, { recursive: true, force: true });
+    }
+  });
+});

@@ -207,3 +207,63 @@ describe('BatchClient error handling', () => {
     assert.equal(second.batch, null);
   });
 });
+
+describe('BatchClient.uploadBatch (msw)', () => {
+  const accepted = (total: number) => ({ status: 'success', batch_id: 'b1', total_files: total, message: '', tracking_url: '', events_url: '' });
+  const file = (name: string) => new File(['%PDF-1.4'], name);
+
+  it('sends a 503-refused append again alone, holding the batch paused meanwhile', async () => {
+    const calls: string[] = [];
+    let appends = 0;
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () => {
+        calls.push('upload');
+        return HttpResponse.json(accepted(1), { status: 202 });
+      }),
+      http.post(`${ENDPOINT}/batch/b1/:op`, async ({ params, request }) => {
+        const op = String(params.op);
+        if (op !== 'files') {
+          calls.push(op);
+          return HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['pending']) });
+        }
+        const names = (await request.formData()).getAll('files').map((f) => (f as File).name);
+        calls.push(`files:${names.join(',')}`);
+        if (++appends === 1) return HttpResponse.json(errorBody('UNAVAILABLE', 'The server is shutting down. Try again shortly.'), { status: 503 });
+        return HttpResponse.json({ ...accepted(3), appended_files: 2, file_ids: ['x', 'y'] }, { status: 202 });
+      }),
+    );
+    const client = new BatchClient({ ...fast, uploadPartFiles: 1, uploadPartBytes: 1_000 });
+    const result = await client.uploadBatch([file('a.pdf'), file('b.pdf')]);
+    assert.deepEqual(result, { batch_id: 'b1', total_files: 3, parts: 2 });
+    assert.deepEqual(calls, ['upload', 'pause', 'files:b.pdf', 'files:b.pdf', 'resume']);
+  });
+
+  it('never sends the first request again after a 500, and cancels a batch already created when aborted', async () => {
+    let uploads = 0;
+    const cancelled: string[] = [];
+    const controller = new AbortController();
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () => {
+        uploads += 1;
+        return uploads === 1
+          ? HttpResponse.json(errorBody('INTERNAL', 'Something went wrong on the server. Try again.'), { status: 500 })
+          : HttpResponse.json(accepted(1), { status: 202 });
+      }),
+      http.post(`${ENDPOINT}/batch/b1/pause`, () => HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['pending']) })),
+      http.post(`${ENDPOINT}/batch/b1/files`, async () => {
+        controller.abort();
+        await delay(1_000);
+        return HttpResponse.json({});
+      }),
+      http.post(`${ENDPOINT}/batch/b1/cancel`, () => {
+        cancelled.push('b1');
+        return HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['cancelled'], 'cancelled', true) });
+      }),
+    );
+    const client = new BatchClient({ ...fast, uploadPartFiles: 1 });
+    await assert.rejects(client.uploadBatch([file('a.pdf')]), { code: 'INTERNAL' });
+    assert.equal(uploads, 1);
+    await assert.rejects(client.uploadBatch([file('a.pdf'), file('b.pdf')], { signal: controller.signal }), { name: 'AbortError' });
+    assert.deepEqual(cancelled, ['b1']);
+  });
+});

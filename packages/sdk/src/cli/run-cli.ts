@@ -107,55 +107,66 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   let sentBefore = 0;
   let fatal: unknown = null;
+  const reported = new Set<string>();
+  const follow = (batchId: string) => {
+    order.push(batchId);
+    watchers.push(
+      client.watchBatch(batchId, {
+        signal: run.signal,
+        onUpdate: (batch) => {
+          latest.set(batch.id, batch);
+          for (const file of batch.files) {
+            if (file.status === 'failed' && !reported.has(file.file_id)) {
+              reported.add(file.file_id);
+              reporter.line(`failed ${file.filename}: ${file.error?.message ?? 'no reason given'}`);
+            }
+          }
+          showProcessing();
+        },
+      }),
+    );
+  };
 
   try {
     for (const [index, chunk] of chunks.entries()) {
       const label = `batch ${index + 1}/${chunks.length}`;
       let response;
+      let created: string | null = null;
+      let arrived = 0;
       try {
-        response = await client.upload(
+        response = await client.uploadBatch(
           chunk.map((f) => f.file!),
           {
             fields: {
               ...(args.patientId ? { patient_id: args.patientId } : {}),
               ...(args.templateId ? { template_id: args.templateId } : {}),
               ...(args.encounterId ? { encounter_id: args.encounterId } : {}),
-              ...(args.priority ? { priority: args.priority } : {}),
             },
+            ...(args.priority ? { priority: args.priority } : {}),
             signal: run.signal,
             onProgress: (p) => reporter.uploadProgress(sentBefore + p.sent, totalBytes),
+            onBatchCreated: (id) => (created = id),
+            onPartSent: ({ filesSent }) => (arrived = filesSent),
           },
         );
       } catch (error) {
+        if (isAbortError(error)) throw error;
+        sentBefore += chunk.reduce((sum, f) => sum + f.size, 0);
+        failedUploads.push({ files: chunk.length - arrived, message: error instanceof Error ? error.message : String(error) });
+        // Part of the batch arrived before a request failed for good: those files are processed.
+        if (created !== null) follow(created);
         // The server refused this batch (4xx): its files failed; other batches may still go through.
         if (isApiError(error) && error.status < 500 && error.code !== 'UNAUTHORIZED' && error.code !== 'RATE_LIMITED') {
-          failedUploads.push({ files: chunk.length, message: error.message });
-          reporter.line(`${label}: refused by the server (${error.code}): ${error.message}`);
-          sentBefore += chunk.reduce((sum, f) => sum + f.size, 0);
+          reporter.line(`${label}: ${arrived > 0 ? `${chunk.length - arrived} files ` : ''}refused by the server (${error.code}): ${error.message}`);
           continue;
         }
         throw error;
       }
       sentBefore += chunk.reduce((sum, f) => sum + f.size, 0);
       reporter.uploadProgress(sentBefore, totalBytes);
-      reporter.line(`${label}: uploaded ${chunk.length} ${chunk.length === 1 ? 'file' : 'files'} as ${response.batch_id}`);
-      order.push(response.batch_id);
-      const reported = new Set<string>();
-      watchers.push(
-        client.watchBatch(response.batch_id, {
-          signal: run.signal,
-          onUpdate: (batch) => {
-            latest.set(batch.id, batch);
-            for (const file of batch.files) {
-              if (file.status === 'failed' && !reported.has(file.file_id)) {
-                reported.add(file.file_id);
-                reporter.line(`failed ${file.filename}: ${file.error?.message ?? 'no reason given'}`);
-              }
-            }
-            showProcessing();
-          },
-        }),
-      );
+      const requests = response.parts === 1 ? '' : ` in ${response.parts} requests`;
+      reporter.line(`${label}: uploaded ${chunk.length} ${chunk.length === 1 ? 'file' : 'files'}${requests} as ${response.batch_id}`);
+      follow(response.batch_id);
     }
     const results = await Promise.allSettled(watchers);
     const broken = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

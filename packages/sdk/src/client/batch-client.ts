@@ -19,11 +19,13 @@ import { readBatchEvents, type BatchEvent } from './batch-events.js';
 import { resolveClientOptions, type BatchClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { createFetchTransport } from './fetch-transport.js';
 import { sendFiles, type UploadFile, type UploadProgress } from './send-files.js';
+import { uploadInParts, type BatchUploadOptions, type BatchUploadResult } from './upload-in-parts.js';
 import type { UploadTransport } from './upload-transport.js';
 import { watchBatch, type WatchOptions } from './watch-batch.js';
 import { xhrTransport } from './xhr-transport.js';
 
 export type { FileUploadProgress, UploadFile, UploadProgress } from './send-files.js';
+export type { BatchUploadOptions, BatchUploadResult } from './upload-in-parts.js';
 
 /** Text fields sent with an upload; names as on the wire. */
 export interface UploadFields {
@@ -139,6 +141,25 @@ export class BatchClient {
       Object.entries({ priority: options.priority, ...options.fields }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
     );
     return this.#sendFiles<UploadResponse>('batch-upload', files, fields, options);
+  }
+
+  /**
+   * Uploads files as one batch in as many requests as `uploadPartFiles` and
+   * `uploadPartBytes` need: the first creates the batch, the others are appended to it.
+   * A request that fails for a passing reason (network, timeout, 429, 5xx) is sent again
+   * alone, after a backoff, up to `uploadRetries` times; an append whose answer was lost
+   * is first looked up, so no file is sent twice. The first request goes again only when
+   * the server said it stored nothing (408, 429, 503), since a second batch cannot be
+   * told from the first. While parts are on their way the batch is paused, so it cannot
+   * finish (and close) before its last files arrived; it is resumed after the last one.
+   * (The pause follows the creation by one round trip: a first part processed whole in
+   * that time closes the batch, and the rest is refused with `BATCH_NOT_OPEN`.)
+   * Progress covers every file across all requests. Aborting cancels a batch already
+   * created. A small batch takes one request, like {@link BatchClient.upload}.
+   */
+  async uploadBatch(files: readonly UploadFile[], options: BatchUploadOptions = {}): Promise<BatchUploadResult> {
+    if (files.length === 0) throw new TypeError('uploadBatch: pass at least one file.');
+    return uploadInParts(this, files, options);
   }
 
   /**

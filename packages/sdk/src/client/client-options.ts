@@ -30,6 +30,15 @@ export interface BatchClientOptions {
   retry?: number;
   /** Milliseconds an upload may take from start to answer; `false` waits forever. @default false */
   uploadTimeout?: number | false;
+  /**
+   * Most files in one request of `uploadBatch` (and of sessions): a larger batch is sent
+   * in several requests, each retried alone. @default 10
+   */
+  uploadPartFiles?: number;
+  /** Most bytes in one request of `uploadBatch`; a larger file goes alone. @default 16777216 (16 MiB) */
+  uploadPartBytes?: number;
+  /** Retries of one request of `uploadBatch` after a transient failure (network, 429, 5xx), with backoff. @default 3 */
+  uploadRetries?: number;
   /** Upload transport: `auto` picks XMLHttpRequest where it exists (browsers) and streaming fetch elsewhere. @default 'auto' */
   uploadTransport?: UploadTransportKind;
   /** Live updates: `auto` tries Server-Sent Events and falls back to polling. @default 'auto' */
@@ -53,6 +62,9 @@ export const CLIENT_DEFAULTS = Object.freeze({
   timeout: 30_000,
   retry: 2,
   uploadTimeout: false,
+  uploadPartFiles: 10,
+  uploadPartBytes: 16 * 1024 * 1024,
+  uploadRetries: 3,
   uploadTransport: 'auto',
   liveMode: 'auto',
   pollIntervalMs: 2_000,
@@ -84,7 +96,10 @@ export function resolveClientOptions(options: BatchClientOptions): ResolvedClien
   positive('uploadTimeout', resolved.uploadTimeout);
   positive('pollIntervalMs', resolved.pollIntervalMs);
   positive('sseIdleTimeoutMs', resolved.sseIdleTimeoutMs);
-  if (!Number.isInteger(resolved.retry) || resolved.retry < 0) throw new TypeError('BatchClient: `retry` must be a whole number ≥ 0.');
+  count('retry', resolved.retry, 0);
+  count('uploadRetries', resolved.uploadRetries, 0);
+  count('uploadPartFiles', resolved.uploadPartFiles, 1);
+  count('uploadPartBytes', resolved.uploadPartBytes, 1);
   if (!['auto', 'xhr', 'fetch'].includes(resolved.uploadTransport)) throw new TypeError("BatchClient: `uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
   if (!['auto', 'sse', 'polling'].includes(resolved.liveMode)) throw new TypeError("BatchClient: `liveMode` must be 'auto', 'sse' or 'polling'.");
   return resolved;
@@ -94,6 +109,10 @@ function positive(name: string, value: number | false): void {
   if (value !== false && (!Number.isFinite(value) || value <= 0)) {
     throw new TypeError(`BatchClient: \`${name}\` must be a number of milliseconds > 0${name.endsWith('imeout') ? ' or false' : ''}.`);
   }
+}
+
+function count(name: string, value: number, least: number): void {
+  if (!Number.isInteger(value) || value < least) throw new TypeError(`BatchClient: \`${name}\` must be a whole number ≥ ${least}.`);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

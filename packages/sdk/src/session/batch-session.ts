@@ -4,6 +4,7 @@ import type { BatchClientOptions } from '../client/client-options.js';
 import { isBatchFinished } from '../client/batch-finished.js';
 import { isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
+import { isSdkError } from '../errors/sdk-error.js';
 import { selectCanRetry, selectCanStart, selectCounts, selectSummary } from './selectors.js';
 import { SessionEmitter, type BatchSessionEventMap, type SessionEventListener } from './session-events.js';
 import { INITIAL_STATE, type RejectedFile, type SessionFile, type SessionState } from './session-state.js';
@@ -150,9 +151,14 @@ export class BatchSession {
   }
 
   /**
-   * Uploads the queued files as one batch, then follows it live until it finishes.
-   * Resolves with the batch id once the server accepted the upload; rejects with the
-   * upload's error (the files are `queued` again then, so `start()` can be called again).
+   * Uploads the queued files as one batch — in several requests when there are many
+   * files or bytes (see the client's `uploadPartFiles`), each retried alone after a
+   * passing failure — then follows it live until it finishes. `state.batchId` is set as
+   * soon as the server created the batch. Resolves with the batch id once every file
+   * arrived. Rejects with the upload's error: when no batch was created, the files are
+   * `queued` again (`start()` may be called again); when a later request failed for
+   * good, the files that arrived are processed and followed, and the others are shown
+   * `failed` with that error.
    */
   async start(fields?: UploadFields): Promise<string> {
     this.#assertUsable();
@@ -160,58 +166,56 @@ export class BatchSession {
     if (fields) this.#fields = { ...fields };
     const run = this.#restartRun();
     const ids = this.getState().files.filter((f) => f.status === 'queued').map((f) => f.id);
-    const sending = new Set(ids);
-    this.#store.set((s) => ({
-      ...s,
-      phase: 'uploading',
-      error: null,
-      files: s.files.map((f) => (sending.has(f.id) ? { ...f, status: 'uploading', bytesSent: 0 } : f)),
-    }));
-    const uploading = this.getState().files.filter((f) => sending.has(f.id));
-    this.#emitStatusChanges(uploading.map((f) => ({ file: f, previous: 'queued' })));
-    this.#events.emit('upload-started', { files: uploading });
+    this.#setFiles(ids, (f) => ({ ...f, status: 'uploading', bytesSent: 0 }), { phase: 'uploading', error: null });
+    this.#events.emit('upload-started', { files: this.getState().files.filter((f) => f.status === 'uploading') });
 
     let lastProgress = 0;
+    let arrived = 0;
+    const live = () => run === this.#run && !this.#disposed;
     try {
-      const response = await this.client.upload(
-        uploading.map((f) => f.file!),
+      const response = await this.client.uploadBatch(
+        this.getState().files.filter((f) => f.status === 'uploading').map((f) => f.file!),
         {
           fields: this.#fields,
           ...(this.#priority ? { priority: this.#priority } : {}),
           signal: run.signal,
           onProgress: (progress) => {
             const now = Date.now();
-            if (now - lastProgress < this.#progressIntervalMs && progress.sent < progress.total) return;
+            if (!live() || (now - lastProgress < this.#progressIntervalMs && progress.sent < progress.total)) return;
             lastProgress = now;
             const sent = new Map(ids.map((id, i) => [id, progress.files[i]?.sent ?? 0]));
-            this.#store.set((s) => ({ ...s, files: s.files.map((f) => (sent.has(f.id) ? { ...f, bytesSent: sent.get(f.id)! } : f)) }));
+            this.#store.set((s) => ({ ...s, files: s.files.map((f) => (f.status === 'uploading' && sent.has(f.id) ? { ...f, bytesSent: sent.get(f.id)! } : f)) }));
             this.#events.emit('upload-progress', { sent: progress.sent, total: progress.total, percent: progress.percent });
+          },
+          onBatchCreated: (batchId) => {
+            if (live()) this.#store.set((s) => ({ ...s, batchId }));
+          },
+          onPartSent: ({ filesSent }) => {
+            if (!live()) return;
+            this.#setFiles(ids.slice(arrived, filesSent), (f) => ({ ...f, status: 'pending', bytesSent: f.size }));
+            arrived = filesSent;
           },
         },
       );
-      this.#store.set((s) => ({
-        ...s,
-        phase: 'processing',
-        batchId: response.batch_id,
-        batchStatus: 'pending',
-        files: s.files.map((f) => (sending.has(f.id) ? { ...f, status: 'pending', bytesSent: f.size } : f)),
-      }));
-      this.#emitStatusChanges(this.getState().files.filter((f) => sending.has(f.id)).map((f) => ({ file: f, previous: 'uploading' })));
+      this.#setFiles(ids, (f) => f, { phase: 'processing', batchId: response.batch_id, batchStatus: 'pending' });
       this.#events.emit('upload-completed', { batchId: response.batch_id });
       this.#follow(response.batch_id, run.signal);
       return response.batch_id;
     } catch (error) {
-      if (run !== this.#run || this.#disposed) throw error; // reset() or dispose() took over.
-      // A cancelled upload created nothing to follow: back to picking files.
-      const cancelled = isAbortError(error);
-      this.#store.set((s) => ({
-        ...s,
-        phase: 'idle',
-        error: cancelled ? null : error,
-        files: s.files.map((f) => (sending.has(f.id) ? { ...f, status: 'queued', bytesSent: 0 } : f)),
-      }));
-      this.#emitStatusChanges(this.getState().files.filter((f) => sending.has(f.id)).map((f) => ({ file: f, previous: 'uploading' })));
-      if (!cancelled) this.#events.emit('upload-failed', { error });
+      if (!live()) throw error; // reset() or dispose() took over.
+      const batchId = this.getState().batchId;
+      if (batchId && arrived > 0 && !isAbortError(error)) {
+        // Part of the batch is on the server: follow it; the files that did not arrive failed.
+        const reason = { code: isSdkError(error) ? error.code : 'UPLOAD_FAILED', message: error instanceof Error ? error.message : String(error) };
+        this.#setFiles(ids.slice(arrived), (f) => ({ ...f, status: 'failed', error: reason }), { phase: 'processing', batchStatus: 'pending', error });
+        this.#follow(batchId, run.signal);
+      } else {
+        // Nothing to follow (an aborted upload's batch is cancelled): back to picking files.
+        const cancelled = isAbortError(error);
+        this.#setFiles(ids, (f) => ({ ...f, status: 'queued', bytesSent: 0 }), { phase: 'idle', batchId: null, error: cancelled ? null : error });
+        if (cancelled) throw error;
+      }
+      this.#events.emit('upload-failed', { error });
       throw error;
     }
   }
@@ -427,6 +431,21 @@ export class BatchSession {
     this.#store.set(() => state);
     this.#emitStatusChanges(changes);
     if (state.phase === 'finished' && before.phase !== 'finished') this.#emitFinished(batch);
+  }
+
+  /**
+   * Changes the files with the given ids (and other state fields) in one update, then
+   * tells the listeners of every status change.
+   */
+  #setFiles(ids: readonly string[], change: (file: SessionFile) => SessionFile, fields: Partial<SessionState> = {}): void {
+    const chosen = new Set(ids);
+    const before = new Map(this.getState().files.map((f) => [f.id, f.status]));
+    this.#store.set((s) => ({ ...s, ...fields, files: s.files.map((f) => (chosen.has(f.id) ? change(f) : f)) }));
+    this.#emitStatusChanges(
+      this.getState()
+        .files.filter((f) => chosen.has(f.id) && before.get(f.id) !== f.status)
+        .map((file) => ({ file, previous: before.get(file.id)! })),
+    );
   }
 
   #emitFinished(batch: Batch): void {

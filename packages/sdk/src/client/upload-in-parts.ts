@@ -1,0 +1,159 @@
+import type { UploadResponse } from '@batch-uploader/protocol';
+import { isAbortError } from '../errors/abort.js';
+import { isApiError } from '../errors/api-error.js';
+import { isNetworkError } from '../errors/network-error.js';
+import { isTimeoutError } from '../errors/timeout-error.js';
+import type { BatchClient, UploadOptions } from './batch-client.js';
+import { delay } from './delay.js';
+import type { UploadFile } from './send-files.js';
+
+/** Options of {@link BatchClient.uploadBatch}. */
+export interface BatchUploadOptions extends UploadOptions {
+  /** Called once the first request was accepted and the batch exists, before the other parts are sent. */
+  onBatchCreated?: (batchId: string) => void;
+  /** Called after each accepted request with the count of files (from the first) the batch now holds. */
+  onPartSent?: (part: { batchId: string; filesSent: number }) => void;
+}
+
+/** What {@link BatchClient.uploadBatch} resolves with. */
+export interface BatchUploadResult {
+  batch_id: string;
+  /** Files the batch holds once every part arrived. */
+  total_files: number;
+  /** Requests the upload took, retries not counted. */
+  parts: number;
+}
+
+/** Where one request of a batch starts and ends in the file list (`end` exclusive). */
+export interface PartRange {
+  start: number;
+  end: number;
+}
+
+/** Splits files into requests of at most `maxFiles` files and `maxBytes` bytes; a larger file goes alone. */
+export function splitIntoParts(sizes: readonly number[], maxFiles: number, maxBytes: number): PartRange[] {
+  const parts: PartRange[] = [];
+  let start = 0;
+  let bytes = 0;
+  sizes.forEach((size, i) => {
+    if (i > start && (i - start >= maxFiles || bytes + size > maxBytes)) {
+      parts.push({ start, end: i });
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  });
+  if (sizes.length > 0) parts.push({ start, end: sizes.length });
+  return parts;
+}
+
+// Gateways and overloaded servers answer these; the request may go again.
+const TRANSIENT_STATUS = [408, 429, 500, 502, 503, 504];
+// Of those, the answers that say the server did nothing with the request.
+const REFUSED_STATUS = [408, 429, 503];
+
+/** Uploads one batch in several requests; see {@link BatchClient.uploadBatch}. */
+export async function uploadInParts(client: BatchClient, files: readonly UploadFile[], options: BatchUploadOptions): Promise<BatchUploadResult> {
+  const { signal, onProgress, onBatchCreated, onPartSent } = options;
+  const { uploadPartFiles, uploadPartBytes, uploadRetries } = client.options;
+  const parts = splitIntoParts(files.map((f) => f.size), uploadPartFiles, uploadPartBytes);
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const sent = files.map(() => 0);
+  const report = () => {
+    if (!onProgress) return;
+    const all = sent.reduce((sum, n) => sum + n, 0);
+    onProgress({ sent: all, total, percent: total === 0 ? 100 : Math.floor((all * 100) / total), files: sent.map((n, i) => ({ sent: n, total: files[i]!.size })) });
+  };
+  const partOptions = ({ start, end }: PartRange) => ({
+    ...(signal ? { signal } : {}),
+    onProgress: (p: { files: ReadonlyArray<{ sent: number }> }) => {
+      p.files.forEach((file, i) => (sent[start + i] = file.sent));
+      report();
+    },
+  });
+  /**
+   * Sends one request, again after transient failures. `landed` looks, after a failure,
+   * whether the server kept the request anyway (its answer was lost).
+   */
+  const retrying = async <T>(send: () => Promise<T>, part: PartRange | null, landed?: (error: unknown) => Promise<T | null>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        const kept = await landed?.(error);
+        if (kept) return kept;
+        if (attempt >= uploadRetries || !isTransient(error, landed !== undefined)) throw error;
+        if (part) {
+          sent.fill(0, part.start, part.end);
+          report();
+        }
+        await delay(backoffMs(error, attempt), signal);
+      }
+    }
+  };
+
+  const first = parts[0]!;
+  const created: UploadResponse = await retrying(
+    () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options) }),
+    first,
+  );
+  const batchId = created.batch_id;
+  let totalFiles = created.total_files;
+  onBatchCreated?.(batchId);
+  onPartSent?.({ batchId, filesSent: first.end });
+  if (parts.length === 1) return { batch_id: batchId, total_files: totalFiles, parts: 1 };
+
+  // Held while the other parts are on their way: a batch whose files all finished is
+  // closed, and the next part would be refused.
+  const held = await client.pauseBatch(batchId).then(
+    () => true,
+    () => false,
+  );
+  try {
+    for (const part of parts.slice(1)) {
+      const expected = totalFiles + part.end - part.start;
+      const answer = await retrying<{ total_files: number }>(
+        () => client.appendFiles(batchId, files.slice(part.start, part.end), partOptions(part)),
+        part,
+        // The answer to an append can be lost after the server kept the files: look before sending them twice.
+        async (error) => {
+          if (!isTransient(error, true) || (isApiError(error) && REFUSED_STATUS.includes(error.status))) return null;
+          const batch = await client.getBatch(batchId, signal ? { signal } : {}).catch(() => null);
+          return batch && batch.total_files >= expected ? { total_files: batch.total_files } : null;
+        },
+      );
+      totalFiles = answer.total_files;
+      sent.fill(0, part.start, part.end);
+      for (let i = part.start; i < part.end; i++) sent[i] = files[i]!.size;
+      report();
+      onPartSent?.({ batchId, filesSent: part.end });
+    }
+  } catch (error) {
+    // Aborted: nothing more of this batch should run, as when a single upload is aborted.
+    // Failed: the files that arrived are processed.
+    await (isAbortError(error) ? client.cancelBatch(batchId) : held ? client.resumeBatch(batchId) : null)?.catch(() => {});
+    throw error;
+  }
+  if (held) await retrying(() => client.resumeBatch(batchId), null);
+  return { batch_id: batchId, total_files: totalFiles, parts: parts.length };
+}
+
+/**
+ * True for failures where sending again may succeed. `checkable`: a lost answer can be
+ * told from a refusal (appends, by reading the batch). Other requests go again only when
+ * the server said it did nothing: sending a new batch twice would process it twice.
+ */
+function isTransient(error: unknown, checkable: boolean): boolean {
+  if (isApiError(error)) return (checkable ? TRANSIENT_STATUS : REFUSED_STATUS).includes(error.status);
+  return checkable && (isNetworkError(error) || isTimeoutError(error));
+}
+
+/** Exponential backoff from half a second, or the wait a 429 names. */
+function backoffMs(error: unknown, attempt: number): number {
+  const wait = isApiError(error) ? error.details?.retry_after_seconds : undefined;
+  return typeof wait === 'number' && wait > 0 ? wait * 1_000 : Math.min(500 * 2 ** attempt, 8_000);
+}
+
+function pick(options: UploadOptions): Pick<UploadOptions, 'fields' | 'priority'> {
+  return { ...(options.fields ? { fields: options.fields } : {}), ...(options.priority ? { priority: options.priority } : {}) };
+}

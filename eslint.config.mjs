@@ -7,7 +7,7 @@ export default tseslint.config(
     ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'coverage/**', '**/*.mjs', '**/*.js'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

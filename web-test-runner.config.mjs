@@ -1,6 +1,7 @@
 // Browser tests in headless Chromium. A real demo server runs beside the test server,
 // and /api/gp is proxied to it, so pages talk to it same-origin (no CORS) and uploads,
 // progress and Server-Sent Events go over real HTTP.
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Transform } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -43,6 +44,18 @@ async function proxyApi(ctx, next) {
   });
 }
 
+// msw's service worker, for the SDK's browser tests with mocked answers. Served from the
+// package (never copied into the repository), at the root so its scope covers the test pages.
+const MSW_WORKER = new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url);
+
+/** Serves msw's worker script at /mockServiceWorker.js. */
+async function serveMswWorker(ctx, next) {
+  if (ctx.path !== '/mockServiceWorker.js') return next();
+  ctx.type = 'application/javascript';
+  ctx.set('Service-Worker-Allowed', '/');
+  ctx.body = await readFile(MSW_WORKER, 'utf8');
+}
+
 /** Passes bytes on at a walking pace. */
 function slowly() {
   return new Transform({
@@ -64,7 +77,10 @@ const stopDemo = {
 export default {
   files: ['packages/sdk/test/browser/*.test.ts', 'packages/element/src/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser'] },
-  middleware: [proxyApi],
+  middleware: [serveMswWorker, proxyApi],
+  // One page at a time: while the msw tests run, their service worker sees the requests of
+  // every page of the origin, and other pages' uploads must not pass through it.
+  concurrency: 1,
   // The element's tsconfig: Lit's decorators need experimentalDecorators and useDefineForClassFields: false.
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/element/tsconfig.json' }), stopDemo],
   browsers: [

@@ -2,7 +2,9 @@
 // the self-contained ES modules a page loads with one <script type="module">.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { transform } from 'esbuild';
 import esbuild from 'rollup-plugin-esbuild';
+import ts from 'typescript';
 
 /** Fails the build when Node-only code (`node:` modules, the CLI) would end up in a browser bundle. */
 function browserOnly() {
@@ -17,6 +19,69 @@ function browserOnly() {
   };
 }
 
+/**
+ * Minifies the text of Lit's tagged templates in the element's sources, which no JS
+ * minifier touches: `css` without substitutions goes through esbuild's CSS minifier, and
+ * in `html` every run of whitespace that holds a line break shrinks to its line breaks
+ * (rendering is the same: HTML collapses whitespace; the templates hold no <pre>).
+ * Line breaks are kept so that the source map stays right.
+ */
+function minifyTemplates() {
+  return {
+    name: 'minify-templates',
+    async transform(code, id) {
+      if (!/[\\/]packages[\\/]element[\\/]src[\\/].*\.ts$/.test(id) || !/\b(html|css)`/.test(code)) return null;
+      const source = ts.createSourceFile(id, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+      const edits = [];
+      const visit = (node) => {
+        if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag)) edits.push(...templateEdits(node.tag.text, node.template));
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      let out = code;
+      for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) {
+        const replacement = typeof text === 'function' ? await text() : text;
+        out = out.slice(0, start) + replacement + out.slice(end);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+/** Replacements of a template's literal parts (without their delimiters). */
+function templateEdits(tag, template) {
+  const spans = ts.isNoSubstitutionTemplateLiteral(template)
+    ? [template]
+    : [template.head, ...template.templateSpans.map((span) => span.literal)];
+  if (tag === 'css') {
+    if (spans.length !== 1) return []; // Interpolated CSS is left as written.
+    const { start, end, raw } = literalText(template);
+    const text = async () => {
+      const { code } = await transform(raw, { loader: 'css', minify: true });
+      // Custom property values keep their spaces in esbuild's output; none of ours needs them.
+      return code.trim().replace(/([:,]) /g, '$1') + '\n'.repeat(lineBreaks(raw));
+    };
+    return [{ start, end, text }];
+  }
+  if (tag !== 'html' && tag !== 'svg') return [];
+  return spans.map((literal) => {
+    const { start, end, raw } = literalText(literal);
+    return { start, end, text: raw.replace(/\s*\n\s*/g, (space) => '\n'.repeat(lineBreaks(space))) };
+  });
+}
+
+/** The raw text between a template part's delimiters (` … ${, } … ${, } … `), and where it is. */
+function literalText(node) {
+  const full = node.getText();
+  const start = node.getStart() + 1;
+  const closing = full.endsWith('${') ? 2 : 1;
+  return { start, end: node.getEnd() - closing, raw: full.slice(1, full.length - closing) };
+}
+
+function lineBreaks(text) {
+  return text.split('\n').length - 1;
+}
+
 /** One minified browser ES module with its dependencies (ky; for the element also lit and the SDK) inside. */
 function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
   return {
@@ -24,7 +89,9 @@ function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
     output: { file, format: 'es', sourcemap: true },
     plugins: [
       browserOnly(),
+      // Lit's production build is its `default` export condition; `development` is never asked for.
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
+      minifyTemplates(),
       esbuild({ target: 'es2022', tsconfig }),
       terser({ format: { comments: false }, ecma: 2022, module: true, compress: { passes: 2 } }),
     ],

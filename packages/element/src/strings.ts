@@ -1,4 +1,5 @@
-import type { BatchSummary, RejectionCode, SessionFileStatus } from '@batch-uploader/sdk';
+import type { BatchSummary, RejectionCode } from '@batch-uploader/sdk';
+import type { RowStatus } from './views/file-row.js';
 
 /** What a refusal message may name. */
 export interface RejectionParams {
@@ -42,8 +43,10 @@ export interface BatchUploaderStrings {
   /** The start button, naming the count. */
   start: (files: number) => string;
   cancel: string;
-  /** Re-sends the failed files. */
+  /** Tries the failed files again (on the server, in the same batch). */
   retryFailed: (files: number) => string;
+  /** Announced when the server took the failed files back. */
+  retrying: (files: number) => string;
   /** Starts over after a batch. */
   reset: string;
   /** Hides the refusal messages. */
@@ -58,8 +61,8 @@ export interface BatchUploaderStrings {
   processed: (finished: number, total: number) => string;
   /** Accessible name of the status cards. */
   statusCards: string;
-  /** Name of each file status (shown next to its icon, never colour alone). */
-  status: Record<SessionFileStatus, string>;
+  /** Name of each file status (shown next to its icon, never colour alone); `checking` while a just-added file is checked. */
+  status: Record<RowStatus, string>;
   /** A batch paused on the server (shown in the history). */
   paused: string;
   /** A refusal, by code: "scan.tiff is larger than 50 MB". */
@@ -117,6 +120,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   start: (n) => `Start Batch Upload (${files(n)})`,
   cancel: 'Cancel',
   retryFailed: (n) => `Retry failed (${files(n)})`,
+  retrying: (n) => `Trying ${files(n)} again.`,
   reset: 'Upload another batch',
   dismiss: 'Dismiss',
   close: 'Close',
@@ -125,6 +129,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   processed: (finished, total) => `${finished} of ${files(total)} done`,
   statusCards: 'Files by status',
   status: {
+    checking: 'Checking',
     queued: 'Ready',
     uploading: 'Uploading',
     pending: 'Pending',

@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import {
   BatchSession,
   isAbortError,
@@ -18,11 +17,12 @@ import { HistoryController } from '../controllers/history-controller.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { ToastController } from '../controllers/toast-controller.js';
 import { WindowController } from '../controllers/window-controller.js';
+import { afterPaint } from '../after-paint.js';
 import { describeError, emit } from '../events.js';
 import { acceptedTypes, parseSize } from '../format.js';
 import { crossedMilestone } from '../milestones.js';
 import { resolveStrings, type BatchUploaderStringOverrides, type BatchUploaderStrings } from '../strings.js';
-import { fileRow } from '../views/file-row.js';
+import { checkingRow, fileRow } from '../views/file-row.js';
 import { historyPanel } from '../views/history-panel.js';
 import { icon } from '../views/icons.js';
 import { rejections } from '../views/rejections.js';
@@ -43,6 +43,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
  * @event batch-files-rejected - Files were refused when added. `detail: { rejected }` (each with `code`, `message`)
  * @event batch-created - The server accepted the upload. `detail: { batchId, totalFiles }`
  * @event batch-progress - Upload or processing moved on. `detail: { batchId, phase, percent, counts }`
+ * @event batch-retried - The server put the failed files back in the queue; the batch runs again. `detail: { batchId, retried, notRetryable }`
  * @event batch-complete - The batch finished. `detail: { batchId, status, counts, summary }` (may repeat after a reload; de-duplicate by `batchId`)
  * @event batch-error - The upload failed, live updates stopped, or the batch kept from before a reload is gone. `detail: { code, message, error }`
  *
@@ -98,6 +99,25 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
 export class BatchUploader extends LitElement {
   static override styles = styles;
 
+  // Declared here rather than with decorators: the same for Lit, and smaller in the bundle.
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    patientId: { attribute: 'patient-id' },
+    patientField: { attribute: 'patient-field' },
+    templateId: { attribute: 'template-id' },
+    encounterId: { attribute: 'encounter-id' },
+    maxFiles: { attribute: 'max-files', type: Number },
+    maxFileSize: { attribute: 'max-file-size', converter: { fromAttribute: parseSize } },
+    accept: {},
+    pollInterval: { attribute: 'poll-interval', type: Number },
+    showHistory: { attribute: 'show-history', type: Boolean },
+    headers: { attribute: false },
+    getAuthToken: { attribute: false },
+    client: { attribute: false },
+    strings: { attribute: false },
+    session: { attribute: false, noAccessor: true },
+  };
+
   readonly #sessions = new SessionController(this, {
     external: () => this.#external,
     create: () => this.#createSession(),
@@ -113,53 +133,52 @@ export class BatchUploader extends LitElement {
   readonly #history = new HistoryController(this);
 
   /** Base URL of the batch API (where the server's router is mounted). */
-  @property() endpoint = '/api/gp';
+  endpoint = '/api/gp';
 
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
-  @property({ attribute: 'patient-id' }) patientId = '';
+  patientId = '';
 
   /** The Patient ID field: `hidden`, `optional` or `required`. */
-  @property({ attribute: 'patient-field' }) patientField: 'hidden' | 'optional' | 'required' = 'optional';
+  patientField: 'hidden' | 'optional' | 'required' = 'optional';
 
   /** Template ID sent with the batch (the document template the host processes with). */
-  @property({ attribute: 'template-id' }) templateId = '';
+  templateId = '';
 
   /** Encounter (visit) ID sent with the batch. */
-  @property({ attribute: 'encounter-id' }) encounterId = '';
+  encounterId = '';
 
   /** Most files in one batch, checked before the upload (the server checks again). The server's limit when unset. */
-  @property({ attribute: 'max-files', type: Number }) maxFiles: number | null = null;
+  maxFiles: number | null = null;
 
   /** Largest file, in bytes or with a unit (`50MB`, `500KB`). The server's limit when unset. */
-  @property({ attribute: 'max-file-size', converter: { fromAttribute: parseSize } }) maxFileSize: number | null = null;
+  maxFileSize: number | null = null;
 
   /** Accepted types in the `<input accept>` syntax (`application/pdf,image/*`), within PDF, PNG, JPEG, TIFF and WebP. The server's when unset. */
-  @property() accept = '';
+  accept = '';
 
   /** Milliseconds between status polls when live events are not available. The SDK's 2000 when unset. */
-  @property({ attribute: 'poll-interval', type: Number }) pollInterval: number | null = null;
+  pollInterval: number | null = null;
 
   /** Shows the workspace's recent batches. */
-  @property({ attribute: 'show-history', type: Boolean }) showHistory = false;
+  showHistory = false;
 
   /** Extra headers sent with every request (not with an SDK `client` or `session` of the host's). */
-  @property({ attribute: false }) headers: Record<string, string> = {};
+  headers: Record<string, string> = {};
 
   /** Returns the bearer token to send; called before every request, so it may refresh. */
-  @property({ attribute: false }) getAuthToken: (() => AuthToken | Promise<AuthToken>) | null = null;
+  getAuthToken: (() => AuthToken | Promise<AuthToken>) | null = null;
 
   /** An SDK `BatchClient` made by host code, for the element's own session (instead of `endpoint`, `headers`, `getAuthToken`, `poll-interval`). */
-  @property({ attribute: false }) client: BatchClient | null = null;
+  client: BatchClient | null = null;
 
   /** Texts to replace (i18n); the others stay English. See `BatchUploaderStrings`. */
-  @property({ attribute: false }) strings: BatchUploaderStringOverrides | null = null;
+  strings: BatchUploaderStringOverrides | null = null;
 
   /**
    * The SDK session the element renders. Set a `BatchSession` made by host code to share
    * it (the element neither disposes nor suspends it); read it to reach the one the
    * element made (e.g. `el.session.on('file-status', …)`).
    */
-  @property({ attribute: false, noAccessor: true })
   get session(): BatchSession {
     return this.#sessions.session;
   }
@@ -174,8 +193,12 @@ export class BatchUploader extends LitElement {
   #t: BatchUploaderStrings = resolveStrings(null);
   #announcement = '';
   #patientError = '';
-  /** Files handed to addFiles and not yet checked. */
-  #checking = 0;
+  /**
+   * Files handed to addFiles and not yet checked, one array per call. They are listed at
+   * once (checking thousands takes a while) and leave the list when the session has
+   * decided on them.
+   */
+  #checking: File[][] = [];
   /** Whether focus was inside before this render (a render may remove the focused button). */
   #hadFocus = false;
   /** Where focus goes when the focused button went away: the remove button now at this index. */
@@ -244,13 +267,13 @@ export class BatchUploader extends LitElement {
         if (rejected.length > 0) emit(this, 'batch-files-rejected', { rejected });
         this.#announce(this.#t.added(files.length, rejected.length));
       }),
-      session.on('upload-completed', ({ batchId }) => {
-        const totalFiles = selectCounts(session.getState()).total;
-        emit(this, 'batch-created', { batchId, totalFiles });
-        this.#emitProgress(session.getState()); // Held back by #onChange until the batch was announced.
-        this.#announce(this.#t.uploaded(totalFiles));
-      }),
+      session.on('upload-completed', () => this.#announce(this.#t.uploaded(selectCounts(session.getState()).total))),
       session.on('upload-failed', ({ error }) => this.#fail(error)),
+      session.on('batch-retried', (detail) => {
+        emit(this, 'batch-retried', detail);
+        this.#toast.hide();
+        this.#announce(this.#t.retrying(detail.retried));
+      }),
       session.on('error', ({ error }) => this.#fail(error)),
       session.on('batch-finished', ({ batchId, status, counts, summary }) => {
         emit(this, 'batch-complete', { batchId, status, counts, summary });
@@ -265,14 +288,16 @@ export class BatchUploader extends LitElement {
   /** Progress events on every change of percent, counts or phase; announcements at milestones only. */
   #onChange(state: SessionState, previous: SessionState): void {
     if (state.phase === 'idle') return;
+    // The upload made a batch (the SDK may know its id before the last byte is sent):
+    // hosts hear of the batch before any progress of it.
+    if (previous.phase === 'uploading' && previous.batchId === null && state.batchId !== null) {
+      emit(this, 'batch-created', { batchId: state.batchId, totalFiles: selectCounts(state).total });
+    }
     const now = selectProgress(state);
     const counts = selectCounts(state);
     const before = selectProgress(previous);
     const samePhase = state.phase === previous.phase;
     if (samePhase && now.percent === before.percent && sameCounts(counts, selectCounts(previous))) return;
-    // The step from uploading to processing is reported after batch-created (the SDK tells
-    // of the new batch right after this change), so hosts see the batch before its progress.
-    if (previous.phase === 'uploading' && state.phase === 'processing') return;
     this.#emitProgress(state);
     if (samePhase && crossedMilestone(before.percent, now.percent)) {
       this.#announce(state.phase === 'uploading' ? this.#t.uploading(now.percent) : this.#t.milestone(counts.finished, counts.total));
@@ -347,11 +372,14 @@ export class BatchUploader extends LitElement {
   async addFiles(files: Iterable<File> | ArrayLike<File>): Promise<void> {
     if (this.session.getState().phase !== 'idle') return;
     const list = Array.from(files as ArrayLike<File>);
-    this.#checking += list.length;
+    this.#checking = [...this.#checking, list];
     this.requestUpdate();
+    // Reading thousands of files' first bytes keeps the main thread busy for a while:
+    // the list is on screen first.
+    await afterPaint();
     await this.session.addFiles(list).catch(() => {});
-    this.#checking -= list.length;
-    this.requestUpdate();
+    this.#checking = this.#checking.filter((checking) => checking !== list);
+    this.#sessions.flush(); // The checked files replace their stand-ins in one render.
   }
 
   /** Uploads the files with the patient, template and encounter IDs; resolves with the batch id, or null when it did not start (the reason is shown). */
@@ -366,10 +394,17 @@ export class BatchUploader extends LitElement {
     await this.session.cancel().catch((error: unknown) => this.#fail(error));
   }
 
-  /** Sends the failed files again, as a new batch (only files added on this page keep their bytes). */
+  /**
+   * Tries the failed files again on the server: the same batch reopens and is followed
+   * to its end. Works after a reload too (the server kept the bytes). Resolves with the
+   * batch id, or null when nothing could be retried (the reason is shown).
+   */
   async retryFailed(): Promise<string | null> {
     if (!selectCanRetry(this.session.getState())) return null;
-    return this.session.retryFailed().catch(() => null);
+    return this.session.retryFailed().catch((error: unknown) => {
+      this.#fail(error);
+      return null;
+    });
   }
 
   /** Forgets the batch (it goes on on the server) and starts over. */
@@ -384,15 +419,16 @@ export class BatchUploader extends LitElement {
     const t = this.#t;
     const counts = selectCounts(state);
     const idle = state.phase === 'idle';
+    const checking = this.#checking.flat();
     return html`<div part="base" class="base">
-      ${idle ? this.#renderDropZone(state.limits ?? this.#limits() ?? DEFAULT_LIMITS) : progressArea(state, t)}
+      ${idle ? this.#renderDropZone(state.limits ?? this.#limits() ?? DEFAULT_LIMITS, checking.length) : progressArea(state, t)}
       ${this.#renderError(state.error)}
       ${idle ? rejections(state.rejected, state.limits ?? DEFAULT_LIMITS, t, this.#onDismiss) : nothing}
       ${idle && this.patientField !== 'hidden'
         ? patientField({ strings: t, required: this.patientField === 'required', value: this.patientId, error: this.#patientError, onInput: this.#onPatientInput })
         : nothing}
       ${state.phase === 'finished' ? html`<p part="summary" class="summary" role="status">${t.summary(counts)}</p>` : nothing}
-      ${state.files.length > 0 ? this.#renderList(state) : nothing} ${this.#renderActions(state, counts)}
+      ${state.files.length > 0 || checking.length > 0 ? this.#renderList(state, checking) : nothing} ${this.#renderActions(state, counts)}
       ${this.showHistory ? historyPanel(this.#history, t, this.#locale(), this.#onRefreshHistory) : nothing}
       ${this.#toast.text
         ? html`<div part="toast" class="toast">
@@ -404,13 +440,13 @@ export class BatchUploader extends LitElement {
     </div>`;
   }
 
-  #renderDropZone(limits: Limits): TemplateResult {
+  #renderDropZone(limits: Limits, checking: number): TemplateResult {
     return dropZone({
       strings: this.#t,
       limits,
       accept: this.accept || limits.accepted_types.join(','),
       drop: this.#drop,
-      checking: this.#checking,
+      checking,
       onOpen: this.#openPicker,
       onPicked: this.#onPicked,
     });
@@ -422,16 +458,23 @@ export class BatchUploader extends LitElement {
     return html`<div part="error" class="alert" role="alert">${icon('failed')}<span>${this.#t.error(code, message)}</span></div>`;
   }
 
-  #renderList(state: SessionState): TemplateResult {
+  /** The session's files, then the files still being checked; only the rows in view are rendered. */
+  #renderList(state: SessionState, checking: readonly File[]): TemplateResult {
     const { files } = state;
-    const { start, end, before, after } = this.#window.range(files.length);
-    const context = { strings: this.#t, locale: this.#locale(), total: files.length, removable: state.phase === 'idle' };
+    const total = files.length + checking.length;
+    const { start, end, before, after } = this.#window.range(total);
+    const context = { strings: this.#t, locale: this.#locale(), total, removable: state.phase === 'idle' };
+    const rows: TemplateResult[] = [];
+    for (let i = start; i < end; i++) {
+      const file = files[i];
+      rows.push(file ? fileRow(file, i, context) : fileRow(checkingRow(checking[i - files.length]!), i, { ...context, removable: false }));
+    }
     // The scroller is focusable, so the list scrolls by keyboard even when its rows hold no
     // button. The space of the rows not rendered is padding of the inner list, not of the
     // scroller (padding there would make the scroller as tall as all rows).
     return html`<div part="file-list" class="list" tabindex="0" role="group" aria-label=${this.#t.fileList}>
       <ul .style=${`padding-top:${before}px;padding-bottom:${after}px`} @click=${this.#onListClick}>
-        ${files.slice(start, end).map((file, i) => fileRow(file, start + i, context))}
+        ${rows}
       </ul>
     </div>`;
   }
@@ -446,7 +489,8 @@ export class BatchUploader extends LitElement {
     } else if (state.phase === 'uploading' || state.phase === 'processing') {
       buttons = [button('cancel', t.cancel, this.#onCancel)];
     } else if (state.phase === 'finished') {
-      const retryable = state.files.filter((f) => f.status === 'failed' && f.file !== null).length;
+      // As the SDK's selectCanRetry counts: files refused at upload were never kept.
+      const retryable = state.files.filter((f) => f.status === 'failed' && f.fileId !== null && f.error?.code !== 'UNSUPPORTED_TYPE').length;
       buttons = [
         ...(selectCanRetry(state) ? [button('retry', t.retryFailed(retryable), this.#onRetry)] : []),
         button('reset', t.reset, this.#onReset, true),

@@ -61,8 +61,7 @@ describe('<batch-uploader> following a batch', () => {
     const batchId = (await until(() => created[0], 'batch-created')).batchId;
     equal(created[0]!.totalFiles, 3);
     equal(progressOfBatchBeforeCreated, 0, 'progress of the batch comes after batch-created:');
-    const firstOfBatch = progress.find((p) => p.batchId !== null)!;
-    equal([firstOfBatch.batchId, firstOfBatch.phase], [batchId, 'processing']);
+    equal(progress.find((p) => p.batchId !== null)!.batchId, batchId);
     const cards = parts(el, 'status-card').map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
     equal(cards.map((c) => c.replace(/\d+ /, '')), ['Pending', 'Processing', 'Completed', 'Failed'], 'four cards, each with its text:');
 
@@ -91,19 +90,29 @@ describe('<batch-uploader> following a batch', () => {
     await until(() => text(el, 'history').includes('3 files, 2 succeeded, 1 failed'), 'the batch in the history');
   });
 
-  it('retry failed sends the failed files again as a new batch; reset starts over', async () => {
+  it('retry failed, after a reload, tries the failed file again in the same batch on the server; reset starts over', async () => {
+    const first = await mount();
+    const complete = record(first, 'batch-complete');
+    const batchId = await startBatch(first, [pdf('fine.pdf'), await brokenPdf('bad.pdf')]);
+    await until(() => complete.length === 1, 'first run done', 20_000);
+
+    // A reload: only the batch id is left on the page; the server still has the bytes.
+    first.remove();
     const el = await mount();
-    const complete = record(el, 'batch-complete');
-    const first = await startBatch(el, [pdf('fine.pdf'), await brokenPdf('bad.pdf')]);
-    await until(() => complete.length === 1, 'first batch done', 20_000);
+    const finished = record(el, 'batch-complete');
+    const retried = record(el, 'batch-retried');
+    await until(() => finished.length === 1, 'attached to the finished batch');
     await settle(el);
-    const created = record(el, 'batch-created');
+    equal(text(el, 'retry-button'), 'Retry failed (1 file)');
     part(el, 'retry-button')!.click();
-    const second = (await until(() => created[0], 'the retry batch')).batchId;
-    ok(second !== first, 'a new batch');
-    await until(() => complete.length === 2, 'retry done', 20_000);
-    equal((await serverBatch(second)).files.map((f) => f.filename), ['bad.pdf']);
+    equal(await until(() => retried[0], 'batch-retried'), { batchId, retried: 1, notRetryable: 0 });
+    const done = await until(() => finished[1], 'the retried batch finishes again', 20_000);
+    equal([done.batchId, done.summary], [batchId, '1 succeeded, 1 failed'], 'the same batch:');
+    const onServer = await serverBatch(batchId);
+    equal(onServer.files.map((f) => [f.filename, f.status]), [['fine.pdf', 'completed'], ['bad.pdf', 'failed']]);
     await settle(el);
+    equal(text(el, 'summary'), '1 succeeded, 1 failed');
+    await expectAccessible(el);
     part(el, 'reset-button')!.click();
     await settle(el);
     ok(part(el, 'drop-zone'), 'back to the drop zone');
@@ -125,6 +134,7 @@ describe('<batch-uploader> following a batch', () => {
     const first = await mount();
     const files = Array.from({ length: 12 }, (_, i) => pdf(`record-${i}.pdf`));
     const batchId = await startBatch(first, files);
+    await until(() => first.session.getState().phase === 'processing', 'every file sent'); // A reload during the upload would lose the rest.
     const stored = Object.entries({ ...sessionStorage });
     equal(stored.map(([, value]) => value), [batchId], 'only the batch id is stored:');
     ok(!stored.flat().join(' ').includes('record-'), 'no file name in storage');
@@ -143,7 +153,7 @@ describe('<batch-uploader> following a batch', () => {
     equal(done.summary, '12 succeeded, 0 failed');
     await settle(second);
     equal(text(second, 'summary'), '12 succeeded, 0 failed');
-    equal(part(second, 'retry-button'), null, 'no retry without the bytes');
+    equal(part(second, 'retry-button'), null, 'nothing to retry');
   });
 
   it('forgets a stored batch the server does not know, with a batch-error', async () => {

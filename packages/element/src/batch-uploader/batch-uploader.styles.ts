@@ -227,7 +227,8 @@ export default css`
     color: var(--_failed);
   }
   .cancelled,
-  .queued {
+  .queued,
+  .checking {
     color: var(--_cancelled);
   }
   .processing > .icon,

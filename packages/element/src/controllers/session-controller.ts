@@ -125,18 +125,23 @@ export class SessionController implements ReactiveController {
     this.#frame = 0;
   }
 
+  /**
+   * Takes the session's state now rather than at the next frame, e.g. when view-local
+   * state that stood in for it goes away in the same render.
+   */
+  readonly flush = (): void => {
+    cancelAnimationFrame(this.#frame);
+    clearTimeout(this.#timer);
+    this.#frame = 0;
+    this.state = this.session.getState();
+    this.#host.requestUpdate();
+  };
+
   /** One render per frame; the timer covers hidden tabs, where frames do not come. */
   #schedule(): void {
     if (this.#frame) return;
-    const flush = () => {
-      cancelAnimationFrame(this.#frame);
-      clearTimeout(this.#timer);
-      this.#frame = 0;
-      this.state = this.session.getState();
-      this.#host.requestUpdate();
-    };
-    this.#frame = requestAnimationFrame(flush);
-    this.#timer = setTimeout(flush, 100);
+    this.#frame = requestAnimationFrame(this.flush);
+    this.#timer = setTimeout(this.flush, 100);
   }
 
   #restore(session: BatchSession): void {

@@ -1,13 +1,14 @@
 import { html, type TemplateResult } from 'lit';
-import type { SessionFileStatus } from '@batch-uploader/sdk';
+import type { RowStatus } from './file-row.js';
 
 /** The icon names: every file status, and a few for the chrome. */
-export type IconName = SessionFileStatus | 'paused' | 'upload' | 'warning';
+export type IconName = RowStatus | 'paused' | 'upload' | 'warning';
 
 // 24×24 outlines drawn with the current colour. Icons always sit next to a text: they
 // are decoration (aria-hidden), never the only sign of a status.
 const PATHS: Record<IconName, string> = {
   queued: 'M6 3h8l4 4v14H6z',
+  checking: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14m10 3-5-5',
   uploading: 'M12 19V5m-6 6 6-6 6 6',
   pending: 'M12 7v5l3 2m6-2a9 9 0 1 1-18 0 9 9 0 0 1 18 0',
   processing: 'M21 12a9 9 0 1 1-3-6.7M21 4v5h-5',

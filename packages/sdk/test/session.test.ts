@@ -67,6 +67,28 @@ describe('BatchSession: adding files (no network)', () => {
     assert.deepEqual(rejected.map((r) => [r.code, r.message]), [['DUPLICATE_FILE', 'This file is already in the batch.']]);
   });
 
+  it('with detectDuplicateContent, refuses the same content under another name, reading only files of equal size', async () => {
+    const session = new BatchSession({ client: { endpoint: ENDPOINT }, limits, detectDuplicateContent: true });
+    const read: string[] = [];
+    const watched = (file: File) => {
+      const arrayBuffer = file.arrayBuffer.bind(file);
+      return Object.assign(file, { arrayBuffer: () => (read.push(file.name), arrayBuffer()) });
+    };
+    await session.addFiles([watched(pdf('scan.pdf', 'same')), watched(pdf('other.pdf', 'different length'))]);
+    assert.deepEqual(read, [], 'no two files of one size yet: nothing hashed');
+    const { files, rejected } = await session.addFiles([
+      watched(pdf('scan copy.pdf', 'same', 99)),
+      watched(pdf('look-alike.pdf', 'samf', 99)),
+    ]);
+    assert.deepEqual(rejected.map((r) => [r.name, r.code]), [['scan copy.pdf', 'DUPLICATE_FILE']]);
+    assert.deepEqual(files.map((f) => f.name), ['look-alike.pdf'], 'same size, other bytes: accepted');
+    assert.deepEqual(read.sort(), ['look-alike.pdf', 'scan copy.pdf', 'scan.pdf']);
+
+    const plain = offlineSession();
+    await plain.addFiles([pdf('scan.pdf', 'same')]);
+    assert.equal((await plain.addFiles([pdf('scan copy.pdf', 'same', 99)])).files.length, 1, 'off by default');
+  });
+
   it('refuses files beyond the batch limit, saying the limit', async () => {
     const session = offlineSession();
     const { files, rejected } = await session.addFiles(['1', '2', '3', '4'].map((n) => pdf(`${n}.pdf`)));

@@ -8,6 +8,7 @@ import { isSdkError } from '../errors/sdk-error.js';
 import { selectCanRetry, selectCanStart, selectCounts, selectSummary } from './selectors.js';
 import { SessionEmitter, type BatchSessionEventMap, type SessionEventListener } from './session-events.js';
 import { INITIAL_STATE, type RejectedFile, type SessionFile, type SessionState } from './session-state.js';
+import { hashSameSized } from './content-hash.js';
 import { readHeads } from './sniff-type.js';
 import { Store, type Listener } from './store.js';
 import { fromServerFile, mergeSnapshot } from './merge-snapshot.js';
@@ -26,6 +27,13 @@ export interface BatchSessionOptions {
    * `start(fields)` that names one) wins. @default 'normal' (server side)
    */
   priority?: BatchPriority;
+  /**
+   * Also refuse a file whose content equals a file already added (SHA-256), e.g. the
+   * same scan saved twice under two names. Only files of equal size are read and hashed.
+   * Needs SubtleCrypto: browsers offer it on https and localhost only; elsewhere the
+   * check by name, size and modification time stands alone. @default false
+   */
+  detectDuplicateContent?: boolean;
   /** Least milliseconds between two upload-progress updates of the state. @default 100 */
   progressIntervalMs?: number;
 }
@@ -64,6 +72,8 @@ export class BatchSession {
   #run = new AbortController();
   #fields: UploadFields;
   readonly #priority: BatchPriority | undefined;
+  /** Content hashes by file, when duplicates are also found by content. */
+  readonly #hashes: WeakMap<Blob, string | null> | null;
   #nextId = 0;
   #disposed = false;
   /** Set by suspend(): no live updates until resume(). */
@@ -75,6 +85,7 @@ export class BatchSession {
     this.client = options.client instanceof BatchClient ? options.client : new BatchClient(options.client);
     this.#fields = { ...options.fields };
     this.#priority = options.priority;
+    this.#hashes = options.detectDuplicateContent ? new WeakMap() : null;
     this.#progressIntervalMs = options.progressIntervalMs ?? 100;
     if (options.limits) this.#store.set((s) => ({ ...s, limits: options.limits! }));
   }
@@ -104,11 +115,13 @@ export class BatchSession {
     const files = Array.from(input as ArrayLike<FileInput>);
     const limits = await this.#limits();
     const heads = await readHeads(files);
+    const hashes = this.#hashes;
+    if (hashes) await hashSameSized(files, this.getState().files.flatMap((f) => (f.file ? [f.file] : [])), limits.max_file_size, hashes);
     // Validate against the state as it is now: another addFiles may have finished meanwhile.
     const state = this.getState();
     if (this.#disposed || state.phase !== 'idle') return { files: [], rejected: [] };
     const candidates = files.map((file, i) => ({ id: this.#newId(), file, head: heads[i] ?? null }));
-    const { accepted, rejected } = validateFiles(candidates, state.files, limits);
+    const { accepted, rejected } = validateFiles(candidates, state.files, limits, hashes ? (file) => hashes.get(file) : undefined);
     if (accepted.length > 0 || rejected.length > 0) {
       this.#store.set((s) => ({ ...s, files: [...s.files, ...accepted], rejected: [...s.rejected, ...rejected] }));
     }

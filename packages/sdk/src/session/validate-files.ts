@@ -41,15 +41,23 @@ export function duplicateKey(file: { name: string; size: number; lastModified: n
 /**
  * Checks files against the server's limits before any byte is sent: empty, too large,
  * not an accepted type (by content where the first bytes were read), a duplicate of a
- * file already present, or one more than a batch holds. Pure: no I/O, no state.
+ * file already present (same name, size and modification time; or, given `hashOf`, the
+ * same content hash), or one more than a batch holds. Pure: no I/O, no state.
  */
-export function validateFiles(candidates: readonly Candidate[], existing: readonly SessionFile[], limits: Limits): Validation {
+export function validateFiles(
+  candidates: readonly Candidate[],
+  existing: readonly SessionFile[],
+  limits: Limits,
+  hashOf: (file: Blob) => string | null | undefined = () => null,
+): Validation {
   const accepted: SessionFile[] = [];
   const rejected: RejectedFile[] = [];
   const seen = new Set(existing.map(duplicateKey));
+  const seenHashes = new Set(existing.map((f) => (f.file ? hashOf(f.file) : null)).filter((h): h is string => !!h));
   const maxSizeMb = Math.round((limits.max_file_size / 1_048_576) * 100) / 100;
 
   for (const { id, file, head } of candidates) {
+    const hash = hashOf(file);
     const name = typeof file.name === 'string' && file.name !== '' ? file.name : 'blob';
     const lastModified = typeof file.lastModified === 'number' ? file.lastModified : 0;
     const reject = (code: RejectionCode, message: string) => rejected.push({ id, name, size: file.size, code, message });
@@ -58,11 +66,13 @@ export function validateFiles(candidates: readonly Candidate[], existing: readon
     if (file.size === 0) reject('EMPTY_FILE', REJECTION_MESSAGES.EMPTY_FILE);
     else if (file.size > limits.max_file_size) reject('FILE_TOO_LARGE', formatMessage(ERRORS.FILE_TOO_LARGE.message, { max_file_size_mb: maxSizeMb }));
     else if (type === null || !limits.accepted_types.includes(type)) reject('UNSUPPORTED_TYPE', FILE_ERRORS.UNSUPPORTED_TYPE);
-    else if (seen.has(duplicateKey({ name, size: file.size, lastModified }))) reject('DUPLICATE_FILE', REJECTION_MESSAGES.DUPLICATE_FILE);
-    else if (existing.length + accepted.length >= limits.max_files) {
+    else if (seen.has(duplicateKey({ name, size: file.size, lastModified })) || (hash && seenHashes.has(hash))) {
+      reject('DUPLICATE_FILE', REJECTION_MESSAGES.DUPLICATE_FILE);
+    } else if (existing.length + accepted.length >= limits.max_files) {
       reject('TOO_MANY_FILES', formatMessage(ERRORS.TOO_MANY_FILES.message, { max_files: limits.max_files }));
     } else {
       seen.add(duplicateKey({ name, size: file.size, lastModified }));
+      if (hash) seenHashes.add(hash);
       accepted.push({
         id,
         name,

@@ -97,6 +97,16 @@ describe('the SDK bundle in Chromium', () => {
     again.dispose();
   });
 
+  it('a session can refuse the same content under another name, hashed with SubtleCrypto', async () => {
+    const session = new sdk.BatchSession({ client: { endpoint: ENDPOINT }, detectDuplicateContent: true });
+    const original = makePdf(64);
+    const copy = new File([original], 'copy of scan.pdf', { type: 'application/pdf', lastModified: 1 });
+    const { files, rejected } = await session.addFiles([original, copy, makePdf(65)]);
+    equal(files.map((f) => f.name), [original.name, 'doc-65.pdf']);
+    equal(rejected.map((r) => [r.name, r.code]), [['copy of scan.pdf', 'DUPLICATE_FILE']]);
+    session.dispose();
+  });
+
   it('typed errors cross the bundle: an unknown batch is ApiError BATCH_NOT_FOUND', async () => {
     const error = await new sdk.BatchClient({ endpoint: ENDPOINT }).getBatch('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
     ok(sdk.isApiError(error), 'an ApiError');

@@ -39,12 +39,32 @@ export function toProcessorFile(claimed: ClaimedFile, blobs: BlobStore): Process
     detected_type: file.detected_type,
     declared_type: file.declared_type,
     open,
-    async read() {
-      const chunks: Buffer[] = [];
-      for await (const chunk of open()) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    },
+    read: () => readAll(open(), file.size),
   };
+}
+
+/**
+ * Reads a stream into one buffer of the expected size, filled as chunks arrive: gathering
+ * the chunks and joining them would hold every file twice at its peak (50 MB documents,
+ * several at once). The buffer owns its memory, so it can be moved to a worker thread
+ * without a copy. Should the bytes not match `size`, they are joined as read.
+ */
+async function readAll(stream: Readable, size: number): Promise<Buffer> {
+  const target = Buffer.allocUnsafeSlow(size);
+  const chunks: Buffer[] = [];
+  let filled = 0;
+  for await (const chunk of stream) {
+    const bytes = chunk as Buffer;
+    if (chunks.length === 0 && filled + bytes.length <= size) {
+      bytes.copy(target, filled);
+    } else {
+      if (chunks.length === 0) chunks.push(target.subarray(0, filled));
+      chunks.push(bytes);
+    }
+    filled += bytes.length;
+  }
+  if (chunks.length > 0) return Buffer.concat(chunks, filled);
+  return filled === size ? target : target.subarray(0, filled);
 }
 
 function failing(error: Error): Readable {

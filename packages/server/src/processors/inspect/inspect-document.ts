@@ -8,6 +8,8 @@ import { SNIFF_BYTES, sniffType } from './sniff-type.js';
 export interface InspectDocumentOptions {
   /** Most characters of PDF text returned; 0 returns none. @default 2000 */
   maxTextChars?: number;
+  /** The caller gives `bytes` up, so the PDF parser may take their memory instead of a copy. @default false */
+  handOver?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function inspectDocument(
   if (detected === 'application/pdf') {
     const { inspectPdf } = await import('./inspect-pdf.js');
     const maxTextChars = options.maxTextChars ?? INSPECT_DEFAULTS.maxTextChars;
-    return { ...base, ...(await inspectPdf(bytes, { maxTextChars })) };
+    return { ...base, ...(await inspectPdf(bytes, { maxTextChars, handOver: options.handOver ?? false })) };
   }
   const { inspectImage } = await import('./inspect-image.js');
   return { ...base, ...(await inspectImage(bytes)) };

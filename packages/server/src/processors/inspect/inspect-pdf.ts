@@ -16,6 +16,11 @@ export type PdfFacts = Pick<InspectionResult, 'pages' | 'text' | 'metadata'>;
 export interface InspectPdfOptions {
   /** Most characters of text returned; 0 skips text. */
   maxTextChars: number;
+  /**
+   * The caller gives `bytes` up: the parser may take their memory (detaching it) instead
+   * of a copy, which saves the document's size again. @default false
+   */
+  handOver?: boolean;
 }
 
 const HEADER = /^%PDF-(?:1\.\d|2\.0)/;
@@ -44,8 +49,9 @@ export async function inspectPdf(bytes: Uint8Array, options: InspectPdfOptions):
   checkEnvelope(bytes);
   const task = getDocument({
     // pdfjs refuses Buffers and transfers (detaches) the whole ArrayBuffer it is given,
-    // which may be the caller's or Node's shared buffer pool: it gets its own copy.
-    data: new Uint8Array(bytes),
+    // which may be the caller's or Node's shared buffer pool: unless the bytes are handed
+    // over, it gets its own copy; if they are, a plain view of the same memory.
+    data: options.handOver ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes),
     stopAtErrors: true,
     isEvalSupported: false,
     useSystemFonts: false,

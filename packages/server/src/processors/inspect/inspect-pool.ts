@@ -10,8 +10,10 @@ interface Waiter {
 /**
  * Up to `maxWorkers` parser threads, started on demand and reused; a thread that was
  * terminated (timeout, abort) or crashed is replaced by a fresh one, and one left unused
- * for a minute is stopped. Jobs beyond `maxWorkers` wait in order; their timeout starts
- * when a thread takes them.
+ * for a minute is stopped. Jobs beyond `maxWorkers` wait in order, without their bytes:
+ * a job's document is read only once a thread takes it, so memory holds at most
+ * `maxWorkers` documents however many files the engine runs at once. Its timeout starts
+ * when the thread has the bytes.
  */
 export class InspectPool {
   readonly #maxWorkers: number;
@@ -25,10 +27,12 @@ export class InspectPool {
     this.#maxWorkers = maxWorkers;
   }
 
-  /** Inspects `bytes` on a free thread (see {@link InspectThread.inspect}). */
-  async run(bytes: Uint8Array, job: InspectJob): Promise<InspectionResult> {
+  /** Waits for a free thread, then reads the document with `load` and inspects it there (see {@link InspectThread.inspect}). */
+  async run(load: () => Promise<Uint8Array>, job: InspectJob): Promise<InspectionResult> {
     const thread = await this.#acquire(job.signal);
     try {
+      const bytes = await load();
+      job.signal.throwIfAborted();
       return await thread.inspect(bytes, job);
     } finally {
       this.#release(thread);

@@ -41,8 +41,7 @@ export function createInspectProcessor(options: InspectProcessorOptions = {}): I
   const pool = new InspectPool(maxWorkers);
   const inspect = async (file: ProcessorFile, context: ProcessorContext): Promise<InspectionResult> => {
     context.signal.throwIfAborted();
-    const bytes = await file.read();
-    return pool.run(bytes, { timeoutMs, maxTextChars, signal: context.signal });
+    return pool.run(() => file.read(), { timeoutMs, maxTextChars, signal: context.signal });
   };
   return Object.assign(inspect, { close: () => pool.close() });
 }

@@ -15,7 +15,8 @@ post({ type: 'ready' });
 
 async function answer(request: InspectRequest): Promise<void> {
   try {
-    const result = await inspectDocument(request.bytes, { maxTextChars: request.maxTextChars });
+    // The bytes were moved to this thread for this request alone: the parser may keep them.
+    const result = await inspectDocument(request.bytes, { maxTextChars: request.maxTextChars, handOver: true });
     post({ type: 'done', result });
   } catch (error) {
     post({ type: 'failed', error: serializeError(error) });

@@ -235,8 +235,7 @@ export class BatchClient {
    * Rejects with ApiError `BATCH_NOT_OPEN` when the batch had already finished.
    */
   async cancelBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
-    const body = await this.#json<BatchStatusResponse>(`batch/${encodeURIComponent(batchId)}/cancel`, { method: 'post', ...signalOf(options) });
-    return body.batch;
+    return (await this.#batchPost<BatchStatusResponse>(batchId, 'cancel', options)).batch;
   }
 
   /**
@@ -245,8 +244,7 @@ export class BatchClient {
    * fine. Rejects with ApiError `BATCH_NOT_OPEN` when the batch finished or was cancelled.
    */
   async pauseBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
-    const body = await this.#json<BatchStatusResponse>(`batch/${encodeURIComponent(batchId)}/pause`, { method: 'post', ...signalOf(options) });
-    return body.batch;
+    return (await this.#batchPost<BatchStatusResponse>(batchId, 'pause', options)).batch;
   }
 
   /**
@@ -254,8 +252,7 @@ export class BatchClient {
    * ApiError `BATCH_NOT_OPEN` when the batch finished or was cancelled.
    */
   async resumeBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
-    const body = await this.#json<BatchStatusResponse>(`batch/${encodeURIComponent(batchId)}/resume`, { method: 'post', ...signalOf(options) });
-    return body.batch;
+    return (await this.#batchPost<BatchStatusResponse>(batchId, 'resume', options)).batch;
   }
 
   /**
@@ -267,7 +264,7 @@ export class BatchClient {
    * for a cancelled batch.
    */
   async retryFailedFiles(batchId: string, options: RequestOptions = {}): Promise<RetryResponse> {
-    return this.#json<RetryResponse>(`batch/${encodeURIComponent(batchId)}/retry`, { method: 'post', ...signalOf(options) });
+    return this.#batchPost<RetryResponse>(batchId, 'retry', options);
   }
 
   /**
@@ -342,6 +339,11 @@ export class BatchClient {
     const token = await this.options.getAuthToken?.();
     if (token) headers.Authorization = `Bearer ${token}`;
     return headers;
+  }
+
+  /** `POST /batch/{id}/{action}`: cancel, pause, resume, retry. */
+  #batchPost<T>(batchId: string, action: string, options: RequestOptions): Promise<T> {
+    return this.#json<T>(`batch/${encodeURIComponent(batchId)}/${action}`, { method: 'post', ...signalOf(options) });
   }
 
   async #json<T>(path: string, options: KyOptions): Promise<T> {

@@ -49,20 +49,13 @@ export async function sendFiles<T extends { batch_id: string }>(transport: Uploa
     files.map((file) => ({ blob: file, filename: nameOf(file), type: file.type })),
     request.fields,
   );
-  const total = files.reduce((sum, file) => sum + file.size, 0);
   let reported = -1;
   const report = (sent: number) => {
-    const perFile = bytesPerFile(body, sent);
-    const fileSent = perFile.reduce((sum, n) => sum + n, 0);
+    const progress = toUploadProgress(bytesPerFile(body, sent), files);
     // Framing bytes move the counter too; only file bytes are news to the caller.
-    if (fileSent === reported) return;
-    reported = fileSent;
-    onProgress?.({
-      sent: fileSent,
-      total,
-      percent: total === 0 ? 100 : Math.floor((fileSent * 100) / total),
-      files: perFile.map((n, i) => ({ sent: n, total: files[i]!.size })),
-    });
+    if (progress.sent === reported) return;
+    reported = progress.sent;
+    onProgress?.(progress);
   };
   const answer = await transport({
     url: request.url,
@@ -77,6 +70,18 @@ export async function sendFiles<T extends { batch_id: string }>(transport: Uploa
   if (typeof response?.batch_id !== 'string') throw apiErrorFromBody(502, answer.text);
   report(body.size);
   return response;
+}
+
+/** Upload progress from the bytes sent of each file. */
+export function toUploadProgress(sentPerFile: readonly number[], files: readonly Blob[]): UploadProgress {
+  let sent = 0;
+  let total = 0;
+  const perFile = files.map((file, i) => {
+    sent += sentPerFile[i]!;
+    total += file.size;
+    return { sent: sentPerFile[i]!, total: file.size };
+  });
+  return { sent, total, percent: total === 0 ? 100 : Math.floor((sent * 100) / total), files: perFile };
 }
 
 function nameOf(file: UploadFile): string {

@@ -5,7 +5,7 @@ import { isNetworkError } from '../errors/network-error.js';
 import { isTimeoutError } from '../errors/timeout-error.js';
 import type { BatchClient, UploadOptions } from './batch-client.js';
 import { delay } from './delay.js';
-import type { UploadFile } from './send-files.js';
+import { toUploadProgress, type UploadFile } from './send-files.js';
 
 /** Options of {@link BatchClient.uploadBatch}. */
 export interface BatchUploadOptions extends UploadOptions {
@@ -57,13 +57,8 @@ export async function uploadInParts(client: BatchClient, files: readonly UploadF
   const { signal, onProgress, onBatchCreated, onPartSent } = options;
   const { uploadPartFiles, uploadPartBytes, uploadRetries } = client.options;
   const parts = splitIntoParts(files.map((f) => f.size), uploadPartFiles, uploadPartBytes);
-  const total = files.reduce((sum, f) => sum + f.size, 0);
   const sent = files.map(() => 0);
-  const report = () => {
-    if (!onProgress) return;
-    const all = sent.reduce((sum, n) => sum + n, 0);
-    onProgress({ sent: all, total, percent: total === 0 ? 100 : Math.floor((all * 100) / total), files: sent.map((n, i) => ({ sent: n, total: files[i]!.size })) });
-  };
+  const report = () => onProgress?.(toUploadProgress(sent, files));
   const partOptions = ({ start, end }: PartRange) => ({
     ...(signal ? { signal } : {}),
     onProgress: (p: { files: ReadonlyArray<{ sent: number }> }) => {

@@ -1,6 +1,6 @@
-import { ERRORS, type ErrorCode } from '@batch-uploader/protocol';
+import { ERRORS } from '@batch-uploader/protocol';
 import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
-import { ApiError, type ApiErrorCode } from './api-error.js';
+import { ApiError } from './api-error.js';
 import { NetworkError } from './network-error.js';
 import { isAbortError } from './abort.js';
 import { TimeoutError } from './timeout-error.js';
@@ -12,12 +12,23 @@ import { TimeoutError } from './timeout-error.js';
  * proxy's error page is no message to show a clerk.
  */
 export function apiErrorFromBody(status: number, text: string): ApiError {
-  const envelope = parseEnvelope(text);
-  if (envelope) return new ApiError({ ...envelope, status });
+  // Only static reads of ERRORS, so a bundle keeps just these two messages of the table.
+  const generic = status >= 500 ? ERRORS.INTERNAL.message : ERRORS.BAD_REQUEST.message;
+  let error: { code?: unknown; message?: unknown; details?: unknown } | undefined;
+  try {
+    error = (JSON.parse(text) as { error?: typeof error } | null)?.error;
+  } catch {
+    // Not JSON: not the API speaking.
+  }
+  const { code, message, details } = typeof error === 'object' && error !== null ? error : {};
+  if (typeof code !== 'string' || code === '') {
+    return new ApiError({ code: 'UNEXPECTED_RESPONSE', status, message: status >= 500 ? generic : `The server answered with an unexpected response (HTTP ${status}).` });
+  }
   return new ApiError({
-    code: 'UNEXPECTED_RESPONSE',
+    code,
     status,
-    message: status >= 500 ? ERRORS.INTERNAL.message : `The server answered with an unexpected response (HTTP ${status}).`,
+    message: typeof message === 'string' && message !== '' ? message : generic,
+    ...(typeof details === 'object' && details !== null ? { details: details as Record<string, unknown> } : {}),
   });
 }
 
@@ -36,24 +47,4 @@ export async function toSdkError(error: unknown, timeoutMs?: number): Promise<un
   // fetch rejects with a TypeError for every transport failure (DNS, refused, reset, CORS).
   if (error instanceof TypeError) return new NetworkError(undefined, { cause: error });
   return error;
-}
-
-function parseEnvelope(text: string): { code: ApiErrorCode; message: string; details?: Record<string, unknown> } | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof body !== 'object' || body === null) return null;
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) return null;
-  const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
-  if (typeof code !== 'string' || code === '') return null;
-  const known = code in ERRORS ? ERRORS[code as ErrorCode].message : ERRORS.BAD_REQUEST.message;
-  return {
-    code,
-    message: typeof message === 'string' && message !== '' ? message : known,
-    ...(typeof details === 'object' && details !== null ? { details: details as Record<string, unknown> } : {}),
-  };
 }

@@ -1,16 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alternate } from '../lib/alternate.js';
-import { acceptedBatchId, waitUntilFinished } from '../lib/batch-api.js';
+import { waitUntilFinished } from '../lib/batch-api.js';
 import { withScope, type Scope } from '../lib/cleanup.js';
-import { gradientPng, reportPdf } from '../lib/documents.js';
+import { uploadClinicBatch } from '../lib/clinic-batch.js';
 import type { BenchModule, Figure } from '../lib/figure.js';
 import { poll } from '../lib/load.js';
 import { readProcessCpuMs } from '../lib/proc-stats.js';
 import { startBaseline, startDemoServer } from '../lib/servers.js';
 import { median, range, ratios, round } from '../lib/stats.js';
 import { makeTempDir } from '../lib/temp-dir.js';
-import { uploadFiles, type UploadFile } from '../lib/upload-client.js';
 
 const BATCH_FILES = 50;
 
@@ -98,7 +97,7 @@ async function startServers(scope: Scope): Promise<{ demo: Target; demo304: Targ
   const work = await makeTempDir(scope, 'status');
   const dataDir = await makeTempDir(scope, 'status-data');
   const demo = await startDemoServer(scope, { dataDir, logDir: work });
-  const batchId = await uploadClinicBatch(work, demo.api);
+  const batchId = await uploadClinicBatch(work, demo.api, BATCH_FILES);
   await waitUntilFinished(demo.api, batchId, 120_000);
 
   const statusUrl = `${demo.api}/batch-status/${batchId}`;
@@ -119,30 +118,4 @@ async function startServers(scope: Scope): Promise<{ demo: Target; demo304: Targ
     bare: { pid: bare.pid, url: bareUrl, headers: {}, expectStatus: 200 },
     payloadBytes: Buffer.byteLength(payload),
   };
-}
-
-/**
- * Uploads a clinic-like batch: lab-report PDFs of one to three pages (their text ends up
- * in each file's result) and every fifth file a small PNG photo.
- */
-async function uploadClinicBatch(dir: string, api: string): Promise<string> {
-  const files: UploadFile[] = [];
-  for (let i = 0; i < BATCH_FILES; i++) {
-    const image = i % 5 === 4;
-    const name = `document-${i + 1}.${image ? 'png' : 'pdf'}`;
-    const path = join(dir, name);
-    await writeFile(path, image ? gradientPng(160 + i, 120) : reportPdf(labReport(i)));
-    files.push({ path, name, type: image ? 'image/png' : 'application/pdf' });
-  }
-  const answer = await uploadFiles(`${api}/batch-upload`, files, 60_000);
-  return acceptedBatchId(answer.status, answer.body);
-}
-
-function labReport(seed: number): string[][] {
-  const tests = ['Glucose fasting', 'Cholesterol total', 'HDL cholesterol', 'LDL cholesterol', 'Triglycerides', 'Haemoglobin', 'Creatinine', 'eGFR'];
-  const pages = 1 + (seed % 3);
-  return Array.from({ length: pages }, (_, page) => [
-    `Laboratory report ${1000 + seed}, page ${page + 1} of ${pages}`,
-    ...tests.map((test, t) => `${test}: ${((seed + 3) * (t + 1) * (page + 2)) % 97}.${t} (reference range noted)`),
-  ]);
 }

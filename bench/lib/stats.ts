@@ -22,3 +22,10 @@ export function ratios(values: readonly number[], by: readonly number[]): number
   if (values.length !== by.length) throw new RangeError('ratios: the series differ in length');
   return values.map((value, i) => value / by[i]!);
 }
+
+/** The `p`-th percentile (0–100) by nearest rank: a value that was measured, never an interpolation. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new RangeError('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]!;
+}

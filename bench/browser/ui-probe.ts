@@ -1,0 +1,227 @@
+/**
+ * Runs in the benchmark page, beside the element's self-contained bundle (served by the
+ * demo server), and times what a user waits for. Bundled by bench/lib/browser.ts; the
+ * Node side calls `window.uiProbe`. It uses only the element's public surface
+ * (attributes, `addFiles`, `session`, the rendered shadow DOM).
+ */
+import type { BatchUploader } from '@batch-uploader/element';
+
+/** Timings of one hand-over of files, in ms from the `addFiles` call. */
+export interface AddTiming {
+  /** Until the frame after the session's state update (the files are queued) was painted. */
+  addedMs: number;
+  /** Until the first frame with rows in the shadow DOM was painted (files still being checked). */
+  listedMs: number;
+  /** The longest task the main thread ran meanwhile. */
+  longestTaskMs: number;
+  /** Rows in the shadow DOM in the end (the list is windowed). */
+  rows: number;
+}
+
+/** Timings of status updates, in ms, one entry per update. */
+export interface StatusTimings {
+  /** Time to receive, apply and render each update, the wait for the next frame left out (see {@link measureStatusUpdate}). */
+  updateMs: number[];
+  /** From the bytes being there to the frame that shows them painted, waiting for that frame included. */
+  wallMs: number[];
+  /** `JSON.parse` of the same snapshot alone: the floor any whole-snapshot update pays. */
+  parseMs: number[];
+  /** Size of each snapshot event. */
+  eventBytes: number;
+}
+
+/** The status updates to time, of the batch the stream server plays (bench/lib/status-stream-server.ts). */
+export interface StatusPlan {
+  batchId: string;
+  /** Files in the batch. */
+  files: number;
+  /** Updates timed, after `warmUp` ones that are not. */
+  updates: number;
+  warmUp: number;
+}
+
+declare global {
+  interface Window {
+    uiProbe?: { measureAdd: typeof measureAdd; measureStatus: typeof measureStatus };
+  }
+}
+
+const ENDPOINT = '/api/gp';
+
+/**
+ * Hands `count` File objects to a fresh `<batch-uploader max-files=count>` and waits
+ * until the list shows them as added. The files are made first (what the file picker or
+ * a drop does before the page sees them); the time starts at the `addFiles` call.
+ */
+async function measureAdd(count: number): Promise<AddTiming> {
+  const el = await mount({ 'max-files': String(count) });
+  const head = new TextEncoder().encode('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n');
+  const files = Array.from({ length: count }, (_, i) => new File([head], `scan-${i + 1}.pdf`, { type: 'application/pdf', lastModified: 1_700_000_000_000 + i }));
+  await nextTask(); // Making the files was a long task of its own: not counted.
+  let longestTaskMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestTaskMs = Math.max(longestTaskMs, entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
+
+  const started = performance.now();
+  const listed = firstPaintWith(() => rows(el).length > 0);
+  const added = new Promise<number>((resolve) => {
+    const stop = el.session.subscribe((state) => {
+      if (state.files.length === 0) return;
+      stop();
+      // Registered after the element's own subscription: this frame callback runs after
+      // the element rendered, and the message after the frame was painted.
+      requestAnimationFrame(() => afterPaint(resolve));
+    });
+  });
+  const adding = el.addFiles(files);
+  const addedAt = await added;
+  await adding;
+  const listedAt = await listed;
+  await nextTask(); // Lets the observer report the last task.
+  observer.disconnect();
+
+  const state = el.session.getState();
+  const shown = rows(el);
+  if (state.files.length !== count) throw new Error(`the session took ${state.files.length} of ${count} files (rejected: ${state.rejected.length})`);
+  if (shown.length === 0 || !shown[0]!.classList.contains('queued')) throw new Error('the list does not show the added files as queued');
+  el.remove();
+  return { addedMs: addedAt - started, listedMs: listedAt - started, longestTaskMs, rows: shown.length };
+}
+
+/**
+ * Shows a processing batch of `plan.files` files in a fresh element (attached as after a
+ * reload), then has the stream server send `plan.updates` (after `plan.warmUp`) status
+ * updates, each a whole-batch `snapshot` event in which 100 more files finished. Before
+ * each update the list is scrolled to the files it changes, so their rows are on screen.
+ * Everything between the socket and the screen is the product's: the SDK's client reads
+ * and parses the stream, the session merges the snapshot into its state, and the element
+ * renders it.
+ */
+async function measureStatus(plan: StatusPlan): Promise<StatusTimings> {
+  const el = await mount({ 'max-files': String(plan.files) });
+  await el.session.attach(plan.batchId);
+  await until(() => el.session.getState().channel === 'sse' && rows(el).length > 0, 'the element to follow the batch live');
+  const list = el.shadowRoot!.querySelector<HTMLElement>('[part~="file-list"]')!;
+  const rowHeight = rows(el)[0]!.offsetHeight;
+
+  const timings: StatusTimings = { updateMs: [], wallMs: [], parseMs: [], eventBytes: 0 };
+  for (let update = 0; update < plan.warmUp + plan.updates; update++) {
+    const { first, bytes } = (await (await post('/bench/prepare')).json()) as { first: number; bytes: number };
+    list.scrollTop = first * rowHeight;
+    await frames(2);
+    await el.updateComplete;
+    await nextTask();
+
+    const { update: took, wall } = await measureStatusUpdate(el, () => post('/bench/push'), first);
+    const json = await (await fetch('/bench/snapshot')).text();
+    const parseStarted = performance.now();
+    JSON.parse(json);
+    const parse = performance.now() - parseStarted;
+    if (update < plan.warmUp) continue;
+    timings.updateMs.push(took);
+    timings.wallMs.push(wall);
+    timings.parseMs.push(parse);
+    timings.eventBytes = bytes;
+  }
+  el.remove();
+  return timings;
+}
+
+/**
+ * Times one update: from asking the server to send the event (a loopback round trip
+ * before its bytes arrive; counted) to the frame that shows it, painted.
+ * `update` leaves out the wait for that frame (the session hands the element one state
+ * per animation frame, so an update waits up to one frame interval for its turn, however
+ * fast the code): it is the time until the session's state changed, plus the time from
+ * the frame's start (or the state change, if later) to the end of its paint; `wall`
+ * keeps the wait.
+ */
+function measureStatusUpdate(el: BatchUploader, send: () => Promise<unknown>, first: number): Promise<{ update: number; wall: number }> {
+  return new Promise((resolve, reject) => {
+    let started = 0;
+    let applied = 0;
+    const stop = el.session.subscribe(() => {
+      stop();
+      // Runs when the SDK's synchronous work for this snapshot (merge, state, events) is done.
+      queueMicrotask(() => {
+        applied = performance.now();
+        requestAnimationFrame((frameStart) => {
+          const row = el.shadowRoot!.querySelector(`[part~="file-row"][aria-posinset="${first + 1}"]`);
+          if (!row || !(row.classList.contains('completed') || row.classList.contains('failed'))) {
+            reject(new Error(`the frame after the update does not show file ${first + 1} as finished`));
+            return;
+          }
+          afterPaint((painted) => resolve({ update: applied - started + (painted - Math.max(frameStart, applied)), wall: painted - started }));
+        });
+      });
+    });
+    started = performance.now();
+    send().catch((error: unknown) => {
+      stop();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+}
+
+async function post(path: string): Promise<Response> {
+  const response = await fetch(path, { method: 'POST' });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return response;
+}
+
+async function mount(attributes: Record<string, string>): Promise<BatchUploader> {
+  await customElements.whenDefined('batch-uploader');
+  sessionStorage.clear(); // No batch of an earlier run to pick up again.
+  const el = document.createElement('batch-uploader') as BatchUploader;
+  el.setAttribute('endpoint', ENDPOINT);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  document.body.append(el);
+  await el.updateComplete;
+  await frames(2);
+  return el;
+}
+
+function rows(el: BatchUploader): HTMLElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="file-row"]')];
+}
+
+/** Resolves with the time the first frame in which `check()` held was painted. */
+function firstPaintWith(check: () => boolean): Promise<number> {
+  return new Promise((resolve) => {
+    const frame = () => (check() ? afterPaint(resolve) : requestAnimationFrame(frame));
+    requestAnimationFrame(frame);
+  });
+}
+
+/**
+ * Called from a frame callback: `done(time)` runs once that frame's style, layout and
+ * paint are done (a message posted in a frame callback is delivered after the frame).
+ */
+function afterPaint(done: (time: number) => void): void {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => done(performance.now());
+  channel.port2.postMessage(null);
+}
+
+function frames(count: number): Promise<void> {
+  return new Promise((resolve) => {
+    const step = (left: number) => (left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(count);
+  });
+}
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+window.uiProbe = { measureAdd, measureStatus };

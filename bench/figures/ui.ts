@@ -1,0 +1,147 @@
+import { FILE_ERRORS } from '@batch-uploader/protocol';
+import { fetchBatch, waitUntilFinished } from '../lib/batch-api.js';
+import { launchChromium, openPage, pageScript } from '../lib/browser.js';
+import { assertServedBundleIsCurrent, ELEMENT_BUNDLE_PATH } from '../lib/bundles.js';
+import { withScope } from '../lib/cleanup.js';
+import { uploadClinicBatch } from '../lib/clinic-batch.js';
+import type { BenchModule, Figure } from '../lib/figure.js';
+import { startDemoServer } from '../lib/servers.js';
+import { startStatusStreamServer } from '../lib/status-stream-server.js';
+import { median, percentile, range, round } from '../lib/stats.js';
+import { makeTempDir } from '../lib/temp-dir.js';
+import type { Page } from 'playwright-core';
+import type { AddTiming, StatusPlan, StatusTimings } from '../browser/ui-probe.js';
+
+const FILES = 10_000;
+const CHANGED = 100;
+const UPDATES = 40;
+const WARM_UP = 3;
+const TEMPLATE_FILES = 50;
+
+/**
+ * The element in real Chromium, from its self-contained bundle, in a fresh page for every
+ * run. Times handing it 10,000 files until they are listed (page and bundle from the
+ * real demo server), and status updates of 100 files while 10,000 are shown (page, bundle
+ * and event stream from a server playing one batch: bench/lib/status-stream-server.ts).
+ * bench/browser/ui-probe.ts says exactly what is timed. No baseline: the figures are
+ * times within one page against a frame's budget, median of the runs.
+ */
+export const ui: BenchModule = {
+  id: 'ui',
+  keys: [
+    'ui_add_10000_files_ms',
+    'ui_add_10000_files_listed_ms',
+    'ui_add_longest_task_ms',
+    'ui_status_update_p95_ms',
+    'ui_status_update_wall_p95_ms',
+    'ui_status_snapshot_parse_p95_ms',
+    'ui_status_snapshot_bytes',
+  ],
+  run: ({ settings, progress }) =>
+    withScope(async (scope) => {
+      await assertServedBundleIsCurrent();
+      const work = await makeTempDir(scope, 'ui');
+      const dataDir = await makeTempDir(scope, 'ui-data');
+      const server = await startDemoServer(scope, { dataDir, logDir: work });
+      const origin = new URL(server.api).origin;
+
+      // The snapshots repeat the real server's answer for a finished clinic batch.
+      const templateId = await uploadClinicBatch(work, server.api, TEMPLATE_FILES);
+      await waitUntilFinished(server.api, templateId, 120_000);
+      const template = await fetchBatch(server.api, templateId);
+      const html = benchPage(await pageScript('ui-probe'));
+      const failure = { code: 'CORRUPT_FILE', message: FILE_ERRORS.CORRUPT_FILE };
+
+      const browser = await launchChromium(scope);
+      const inPage = async <T>(at: { origin: string; path: string; html?: string }, measure: (page: Page) => Promise<T>): Promise<T> => {
+        const { page, errors, close } = await openPage(browser, at.origin, at.path, at.html);
+        try {
+          const value = await measure(page);
+          if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`);
+          return value;
+        } finally {
+          await close();
+        }
+      };
+
+      const n = settings.runs;
+      progress(`ui: ${n} runs of adding ${FILES.toLocaleString('en-US')} files, then ${UPDATES} updates of ${CHANGED} files each, fresh pages`);
+      const adds: AddTiming[] = [];
+      const statuses: StatusTimings[] = [];
+      for (let run = 0; run < n; run++) {
+        const add = await inPage({ origin, path: '/bench/ui', html }, (page) => page.evaluate((count) => window.uiProbe!.measureAdd(count), FILES));
+        adds.push(add);
+        // A fresh batch for every run, so each run sees the same sizes of snapshot.
+        const status = await withScope(async (runScope) => {
+          const stream = await startStatusStreamServer(runScope, { files: FILES, changed: CHANGED, template, failure, bundlePath: ELEMENT_BUNDLE_PATH, html });
+          const plan: StatusPlan = { batchId: stream.batchId, files: FILES, updates: UPDATES, warmUp: WARM_UP };
+          return inPage({ origin: stream.origin, path: '/bench/status' }, (page) => page.evaluate((p) => window.uiProbe!.measureStatus(p), plan));
+        });
+        statuses.push(status);
+        progress(
+          `  run ${run + 1}: added in ${add.addedMs.toFixed(0)} ms (listed in ${add.listedMs.toFixed(0)}, ${add.rows} rows); ` +
+            `update p95 ${percentile(status.updateMs, 95).toFixed(1)} ms (wall ${percentile(status.wallMs, 95).toFixed(1)}, parse ${percentile(status.parseMs, 95).toFixed(1)})`,
+        );
+      }
+
+      const p95s = (pick: (s: StatusTimings) => number[]) => statuses.map((s) => percentile(pick(s), 95));
+      const updates = p95s((s) => s.updateMs);
+      const spread = (values: number[], digits = 0) => range(values).map((v) => v.toFixed(digits)).join('–');
+      const addMs = adds.map((a) => a.addedMs);
+      const eventMb = (statuses.at(-1)!.eventBytes / 1e6).toFixed(1);
+      return [
+        {
+          key: 'ui_add_10000_files_ms',
+          value: round(median(addMs), 0),
+          unit: 'ms',
+          target: { goal: 200, floor: 1_000, better: 'lower' },
+          detail: `addFiles(10,000 Files) to the painted frame after the session took them, median of ${n} (range ${spread(addMs)})`,
+        },
+        {
+          key: 'ui_add_10000_files_listed_ms',
+          value: round(median(adds.map((a) => a.listedMs)), 0),
+          unit: 'ms',
+          detail: `same, to the first painted frame listing them as "checking", median of ${n}`,
+        },
+        {
+          key: 'ui_add_longest_task_ms',
+          value: round(median(adds.map((a) => a.longestTaskMs)), 0),
+          unit: 'ms',
+          detail: `longest main-thread task while adding, median of ${n}`,
+        },
+        {
+          key: 'ui_status_update_p95_ms',
+          value: round(median(updates), 1),
+          unit: 'ms',
+          target: { goal: 8, floor: 16, better: 'lower' },
+          detail: `a snapshot event (up to ${eventMb} MB) with ${CHANGED} of ${FILES.toLocaleString('en-US')} files changed, from the server to its painted frame, the wait for that frame left out; p95 of ${UPDATES} per run, median of ${n} (range ${spread(updates, 1)})`,
+        },
+        {
+          key: 'ui_status_update_wall_p95_ms',
+          value: round(median(p95s((s) => s.wallMs)), 1),
+          unit: 'ms',
+          detail: 'same, wall time, the wait for the next frame included',
+        },
+        {
+          key: 'ui_status_snapshot_parse_p95_ms',
+          value: round(median(p95s((s) => s.parseMs)), 1),
+          unit: 'ms',
+          detail: 'JSON.parse of the same snapshot alone, p95 per run, median',
+        },
+        { key: 'ui_status_snapshot_bytes', value: statuses.at(-1)!.eventBytes, unit: 'B', detail: 'the last snapshot event of a run (they grow as files complete)' },
+      ] satisfies Figure[];
+    }),
+};
+
+/** The page: the probe, then the element's bundle from the demo server, as a host page loads it. */
+function benchPage(probe: string): string {
+  if (probe.includes('</script')) throw new Error('the probe script cannot be inlined');
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>batch-uploader bench</title></head>
+<body>
+<script>${probe}</script>
+<script type="module" src="/assets/batch-uploader.js"></script>
+</body>
+</html>`;
+}

@@ -9,19 +9,22 @@ import { ingest } from './figures/ingest.js';
 import { statusRps } from './figures/status-rps.js';
 import { queueThroughput } from './figures/queue-throughput.js';
 import { workerSpeedup } from './figures/worker-speedup.js';
+import { ui } from './figures/ui.js';
+import { bundleSize } from './figures/bundle-size.js';
 
 // `npm run bench`: runs every benchmark module in turn, prints a table, and writes
 // bench/results.json. Modules are independent: one that fails is reported and the
-// others still run (the exit code is then 1).
-const MODULES: readonly BenchModule[] = [queueThroughput, workerSpeedup, statusRps, ingest];
+// others still run (the exit code is then 1). `npm run bench -- ui bundle` runs only
+// the modules named (like BENCH_ONLY=ui,bundle).
+const MODULES: readonly BenchModule[] = [queueThroughput, workerSpeedup, statusRps, ingest, ui, bundleSize];
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 
 installCleanupHandlers();
-const settings = settingsFromEnv(process.env, RESULTS);
+const settings = settingsFromEnv(process.env, RESULTS, process.argv.slice(2));
 const unknown = settings.only.filter((id) => !MODULES.some((m) => m.id === id));
 if (unknown.length > 0) {
-  console.error(`BENCH_ONLY names unknown modules: ${unknown.join(', ')}; known: ${MODULES.map((m) => m.id).join(', ')}.`);
+  console.error(`Unknown modules: ${unknown.join(', ')}; known: ${MODULES.map((m) => m.id).join(', ')}.`);
   process.exit(2);
 }
 const selected = MODULES.filter((m) => settings.only.length === 0 || settings.only.includes(m.id));

@@ -3,7 +3,7 @@
  * is bounded, so that a typo cannot start an hour-long run.
  */
 export interface BenchSettings {
-  /** Figures to run by id (`BENCH_ONLY=ingest,status`); empty runs all. */
+  /** Figures to run by id (`npm run bench -- ingest status`, or `BENCH_ONLY=ingest,status`); empty runs all. */
   only: string[];
   /** A/B rounds of the ingest figure (each uploads the batch to both servers). @default 3 */
   ingestRuns: number;
@@ -38,8 +38,9 @@ export interface BenchSettings {
 /**
  * Reads the settings. `BENCH_RUNS` sets the rounds of every figure at once;
  * `BENCH_INGEST_RUNS` and `BENCH_SPEEDUP_RUNS` then override it for the two slow ones.
+ * Module ids given as command-line `args` take the place of `BENCH_ONLY`.
  */
-export function settingsFromEnv(env: NodeJS.ProcessEnv, defaultOut: string): BenchSettings {
+export function settingsFromEnv(env: NodeJS.ProcessEnv, defaultOut: string, args: readonly string[] = []): BenchSettings {
   const changed: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const value = readInt(env, name, fallback, min, max);
@@ -49,7 +50,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, defaultOut: string): Ben
   const given = env.BENCH_RUNS?.trim() ? int('BENCH_RUNS', 5, 1, 50) : null;
   const runs = given ?? 5;
   const settings = {
-    only: (env.BENCH_ONLY ?? '')
+    only: (args.length > 0 ? args.join(',') : (env.BENCH_ONLY ?? ''))
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean),

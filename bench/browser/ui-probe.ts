@@ -18,11 +18,19 @@ export interface AddTiming {
   rows: number;
 }
 
+/** The same files' first bytes read by bare code, the way the SDK reads them. */
+export interface HeadReadTiming {
+  /** From the first read to the last byte, in ms. */
+  readMs: number;
+}
+
 /** Timings of status updates, in ms, one entry per update. */
 export interface StatusTimings {
   /** Time to receive, apply and render each update, the wait for the next frame left out (see {@link measureStatusUpdate}). */
   updateMs: number[];
-  /** From the bytes being there to the frame that shows them painted, waiting for that frame included. */
+  /** Of `updateMs`, the frame's share: the element's render, style, layout and paint. */
+  renderMs: number[];
+  /** From asking for the event to the frame that shows it painted, the wait for that frame included. */
   wallMs: number[];
   /** `JSON.parse` of the same snapshot alone: the floor any whole-snapshot update pays. */
   parseMs: number[];
@@ -42,7 +50,7 @@ export interface StatusPlan {
 
 declare global {
   interface Window {
-    uiProbe?: { measureAdd: typeof measureAdd; measureStatus: typeof measureStatus };
+    uiProbe?: { measureAdd: typeof measureAdd; measureHeadReads: typeof measureHeadReads; measureStatus: typeof measureStatus };
   }
 }
 
@@ -55,8 +63,7 @@ const ENDPOINT = '/api/gp';
  */
 async function measureAdd(count: number): Promise<AddTiming> {
   const el = await mount({ 'max-files': String(count) });
-  const head = new TextEncoder().encode('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n');
-  const files = Array.from({ length: count }, (_, i) => new File([head], `scan-${i + 1}.pdf`, { type: 'application/pdf', lastModified: 1_700_000_000_000 + i }));
+  const files = makeFiles(count);
   await nextTask(); // Making the files was a long task of its own: not counted.
   let longestTaskMs = 0;
   const observer = new PerformanceObserver((list) => {
@@ -91,6 +98,35 @@ async function measureAdd(count: number): Promise<AddTiming> {
 }
 
 /**
+ * The baseline of {@link measureAdd}, with no element: reads the first 16 bytes of each of
+ * `count` such files, 64 reads at a time, each a `slice(0, 16).arrayBuffer()` — what
+ * any check of the files' content must do at least, and what the SDK does.
+ */
+async function measureHeadReads(count: number): Promise<HeadReadTiming> {
+  const files = makeFiles(count);
+  await nextTask();
+  const started = performance.now();
+  let next = 0;
+  let bytes = 0;
+  const reader = async () => {
+    while (next < files.length) {
+      const head = await files[next++]!.slice(0, 16).arrayBuffer();
+      bytes += head.byteLength;
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, reader));
+  const readMs = performance.now() - started;
+  if (bytes !== count * 16) throw new Error(`read ${bytes} bytes of ${count} files`);
+  return { readMs };
+}
+
+/** Small valid-looking PDFs, made before any timing starts (as a picker or a drop hands them over). */
+function makeFiles(count: number): File[] {
+  const head = new TextEncoder().encode('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n');
+  return Array.from({ length: count }, (_, i) => new File([head], `scan-${i + 1}.pdf`, { type: 'application/pdf', lastModified: 1_700_000_000_000 + i }));
+}
+
+/**
  * Shows a processing batch of `plan.files` files in a fresh element (attached as after a
  * reload), then has the stream server send `plan.updates` (after `plan.warmUp`) status
  * updates, each a whole-batch `snapshot` event in which 100 more files finished. Before
@@ -106,7 +142,7 @@ async function measureStatus(plan: StatusPlan): Promise<StatusTimings> {
   const list = el.shadowRoot!.querySelector<HTMLElement>('[part~="file-list"]')!;
   const rowHeight = rows(el)[0]!.offsetHeight;
 
-  const timings: StatusTimings = { updateMs: [], wallMs: [], parseMs: [], eventBytes: 0 };
+  const timings: StatusTimings = { updateMs: [], renderMs: [], wallMs: [], parseMs: [], eventBytes: 0 };
   for (let update = 0; update < plan.warmUp + plan.updates; update++) {
     const { first, bytes } = (await (await post('/bench/prepare')).json()) as { first: number; bytes: number };
     list.scrollTop = first * rowHeight;
@@ -114,13 +150,14 @@ async function measureStatus(plan: StatusPlan): Promise<StatusTimings> {
     await el.updateComplete;
     await nextTask();
 
-    const { update: took, wall } = await measureStatusUpdate(el, () => post('/bench/push'), first);
+    const { update: took, render, wall } = await measureStatusUpdate(el, () => post('/bench/push'), first);
     const json = await (await fetch('/bench/snapshot')).text();
     const parseStarted = performance.now();
     JSON.parse(json);
     const parse = performance.now() - parseStarted;
     if (update < plan.warmUp) continue;
     timings.updateMs.push(took);
+    timings.renderMs.push(render);
     timings.wallMs.push(wall);
     timings.parseMs.push(parse);
     timings.eventBytes = bytes;
@@ -138,7 +175,7 @@ async function measureStatus(plan: StatusPlan): Promise<StatusTimings> {
  * the frame's start (or the state change, if later) to the end of its paint; `wall`
  * keeps the wait.
  */
-function measureStatusUpdate(el: BatchUploader, send: () => Promise<unknown>, first: number): Promise<{ update: number; wall: number }> {
+function measureStatusUpdate(el: BatchUploader, send: () => Promise<unknown>, first: number): Promise<{ update: number; render: number; wall: number }> {
   return new Promise((resolve, reject) => {
     let started = 0;
     let applied = 0;
@@ -153,7 +190,10 @@ function measureStatusUpdate(el: BatchUploader, send: () => Promise<unknown>, fi
             reject(new Error(`the frame after the update does not show file ${first + 1} as finished`));
             return;
           }
-          afterPaint((painted) => resolve({ update: applied - started + (painted - Math.max(frameStart, applied)), wall: painted - started }));
+          afterPaint((painted) => {
+            const render = painted - Math.max(frameStart, applied);
+            resolve({ update: applied - started + render, render, wall: painted - started });
+          });
         });
       });
     });
@@ -224,4 +264,4 @@ async function until(check: () => boolean, what: string, timeoutMs = 30_000): Pr
   }
 }
 
-window.uiProbe = { measureAdd, measureStatus };
+window.uiProbe = { measureAdd, measureHeadReads, measureStatus };

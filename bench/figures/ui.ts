@@ -1,4 +1,5 @@
 import { FILE_ERRORS } from '@batch-uploader/protocol';
+import { alternate } from '../lib/alternate.js';
 import { fetchBatch, waitUntilFinished } from '../lib/batch-api.js';
 import { launchChromium, openPage, pageScript } from '../lib/browser.js';
 import { assertServedBundleIsCurrent, ELEMENT_BUNDLE_PATH } from '../lib/bundles.js';
@@ -7,7 +8,7 @@ import { uploadClinicBatch } from '../lib/clinic-batch.js';
 import type { BenchModule, Figure } from '../lib/figure.js';
 import { startDemoServer } from '../lib/servers.js';
 import { startStatusStreamServer } from '../lib/status-stream-server.js';
-import { median, percentile, range, round } from '../lib/stats.js';
+import { median, percentile, range, ratios, round } from '../lib/stats.js';
 import { makeTempDir } from '../lib/temp-dir.js';
 import type { Page } from 'playwright-core';
 import type { AddTiming, StatusPlan, StatusTimings } from '../browser/ui-probe.js';
@@ -30,9 +31,12 @@ export const ui: BenchModule = {
   id: 'ui',
   keys: [
     'ui_add_10000_files_ms',
+    'ui_add_bare_head_reads_ms',
+    'ui_add_ratio_vs_bare_head_reads',
     'ui_add_10000_files_listed_ms',
     'ui_add_longest_task_ms',
     'ui_status_update_p95_ms',
+    'ui_status_render_p95_ms',
     'ui_status_update_wall_p95_ms',
     'ui_status_snapshot_parse_p95_ms',
     'ui_status_snapshot_bytes',
@@ -65,12 +69,23 @@ export const ui: BenchModule = {
       };
 
       const n = settings.runs;
-      progress(`ui: ${n} runs of adding ${FILES.toLocaleString('en-US')} files, then ${UPDATES} updates of ${CHANGED} files each, fresh pages`);
+      progress(`ui: ${n} A/B rounds of adding ${FILES.toLocaleString('en-US')} files (element, bare reads of their first bytes), then ${n} runs of ${UPDATES} updates of ${CHANGED} files, fresh pages`);
       const adds: AddTiming[] = [];
+      const samples = await alternate(
+        n,
+        {
+          element: async () => {
+            const add = await inPage({ origin, path: '/bench/ui', html }, (page) => page.evaluate((count) => window.uiProbe!.measureAdd(count), FILES));
+            adds.push(add);
+            return add.addedMs;
+          },
+          bare: async () => (await inPage({ origin, path: '/bench/ui', html }, (page) => page.evaluate((count) => window.uiProbe!.measureHeadReads(count), FILES))).readMs,
+        },
+        (variant, roundIndex, value) => progress(`  round ${roundIndex + 1} ${variant}: ${value.toFixed(0)} ms${variant === 'element' ? ` (listed in ${adds.at(-1)!.listedMs.toFixed(0)} ms)` : ''}`),
+      );
+
       const statuses: StatusTimings[] = [];
       for (let run = 0; run < n; run++) {
-        const add = await inPage({ origin, path: '/bench/ui', html }, (page) => page.evaluate((count) => window.uiProbe!.measureAdd(count), FILES));
-        adds.push(add);
         // A fresh batch for every run, so each run sees the same sizes of snapshot.
         const status = await withScope(async (runScope) => {
           const stream = await startStatusStreamServer(runScope, { files: FILES, changed: CHANGED, template, failure, bundlePath: ELEMENT_BUNDLE_PATH, html });
@@ -78,16 +93,15 @@ export const ui: BenchModule = {
           return inPage({ origin: stream.origin, path: '/bench/status' }, (page) => page.evaluate((p) => window.uiProbe!.measureStatus(p), plan));
         });
         statuses.push(status);
-        progress(
-          `  run ${run + 1}: added in ${add.addedMs.toFixed(0)} ms (listed in ${add.listedMs.toFixed(0)}, ${add.rows} rows); ` +
-            `update p95 ${percentile(status.updateMs, 95).toFixed(1)} ms (wall ${percentile(status.wallMs, 95).toFixed(1)}, parse ${percentile(status.parseMs, 95).toFixed(1)})`,
-        );
+        const p95 = (values: number[]) => percentile(values, 95).toFixed(1);
+        progress(`  run ${run + 1}: update p95 ${p95(status.updateMs)} ms (render ${p95(status.renderMs)}, wall ${p95(status.wallMs)}, parse alone ${p95(status.parseMs)})`);
       }
 
       const p95s = (pick: (s: StatusTimings) => number[]) => statuses.map((s) => percentile(pick(s), 95));
       const updates = p95s((s) => s.updateMs);
       const spread = (values: number[], digits = 0) => range(values).map((v) => v.toFixed(digits)).join('–');
-      const addMs = adds.map((a) => a.addedMs);
+      const addMs = samples.element;
+      const addRatio = ratios(samples.element, samples.bare);
       const eventMb = (statuses.at(-1)!.eventBytes / 1e6).toFixed(1);
       return [
         {
@@ -96,6 +110,18 @@ export const ui: BenchModule = {
           unit: 'ms',
           target: { goal: 200, floor: 1_000, better: 'lower' },
           detail: `addFiles(10,000 Files) to the painted frame after the session took them, median of ${n} (range ${spread(addMs)})`,
+        },
+        {
+          key: 'ui_add_bare_head_reads_ms',
+          value: round(median(samples.bare), 0),
+          unit: 'ms',
+          detail: `bare page reading the first 16 bytes of the same 10,000 Files, 64 at a time, median of ${n} (range ${spread(samples.bare)})`,
+        },
+        {
+          key: 'ui_add_ratio_vs_bare_head_reads',
+          value: round(median(addRatio), 2),
+          unit: '×',
+          detail: `element ÷ bare reads, per A/B round, median of ${n} (range ${spread(addRatio, 2)})`,
         },
         {
           key: 'ui_add_10000_files_listed_ms',
@@ -115,6 +141,12 @@ export const ui: BenchModule = {
           unit: 'ms',
           target: { goal: 8, floor: 16, better: 'lower' },
           detail: `a snapshot event (up to ${eventMb} MB) with ${CHANGED} of ${FILES.toLocaleString('en-US')} files changed, from the server to its painted frame, the wait for that frame left out; p95 of ${UPDATES} per run, median of ${n} (range ${spread(updates, 1)})`,
+        },
+        {
+          key: 'ui_status_render_p95_ms',
+          value: round(median(p95s((s) => s.renderMs)), 1),
+          unit: 'ms',
+          detail: "of which the frame: the element's render, style, layout and paint, p95 per run, median",
         },
         {
           key: 'ui_status_update_wall_p95_ms',

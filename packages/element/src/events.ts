@@ -14,6 +14,10 @@ export interface BatchUploaderEventMap {
   'batch-created': { batchId: string; totalFiles: number };
   /** Upload or processing moved on (at most once per state change, never per byte). */
   'batch-progress': { batchId: string | null; phase: SessionPhase; percent: number; counts: SessionCounts };
+  /** The batch was paused (by this element or elsewhere): its files not yet started wait. */
+  'batch-paused': { batchId: string };
+  /** The paused batch runs again. */
+  'batch-resumed': { batchId: string };
   /** The server put the batch's failed files back in the queue (`notRetryable` stay failed: their bytes are gone); the same batch runs again. */
   'batch-retried': { batchId: string; retried: number; notRetryable: number };
   /** The batch reached a final status. `summary` reads "47 succeeded, 3 failed". */

@@ -43,6 +43,14 @@ export interface BatchUploaderStrings {
   /** The start button, naming the count. */
   start: (files: number) => string;
   cancel: string;
+  /** Pauses the running batch on the server. */
+  pause: string;
+  /** Lets the paused batch run again. */
+  resume: string;
+  /** Announced when the batch was paused. */
+  pausedNotice: string;
+  /** Announced when the batch runs again. */
+  resumedNotice: string;
   /** Tries the failed files again (on the server, in the same batch). */
   retryFailed: (files: number) => string;
   /** Announced when the server took the failed files back. */
@@ -63,7 +71,7 @@ export interface BatchUploaderStrings {
   statusCards: string;
   /** Name of each file status (shown next to its icon, never colour alone); `checking` while a just-added file is checked. */
   status: Record<RowStatus, string>;
-  /** A batch paused on the server (shown in the history). */
+  /** A batch paused on the server (next to the progress bar, and in the history). */
   paused: string;
   /** A refusal, by code: "scan.tiff is larger than 50 MB". */
   rejection: Record<RejectionCode, (params: RejectionParams) => string>;
@@ -91,6 +99,8 @@ export interface BatchUploaderStrings {
   historyEmpty: string;
   /** Reloads the history. */
   refresh: string;
+  /** Loads older batches into the history. */
+  historyMore: string;
   /** One line of history. */
   historyItem: (batch: BatchSummary, date: string) => string;
 }
@@ -119,6 +129,10 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   clear: 'Clear all',
   start: (n) => `Start Batch Upload (${files(n)})`,
   cancel: 'Cancel',
+  pause: 'Pause',
+  resume: 'Resume',
+  pausedNotice: 'Batch paused. Files not yet started wait.',
+  resumedNotice: 'Batch resumed.',
   retryFailed: (n) => `Retry failed (${files(n)})`,
   retrying: (n) => `Trying ${files(n)} again.`,
   reset: 'Upload another batch',
@@ -158,6 +172,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   history: 'Recent batches',
   historyEmpty: 'No batches yet.',
   refresh: 'Refresh',
+  historyMore: 'Show more',
   historyItem: (batch, date) => `${date}: ${files(batch.total_files)}, ${batch.progress.completed} succeeded, ${batch.progress.failed} failed`,
 } satisfies BatchUploaderStrings);
 

@@ -2,6 +2,8 @@ import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValu
 import {
   BatchSession,
   isAbortError,
+  selectCanPause,
+  selectCanResume,
   selectCanRetry,
   selectCanStart,
   selectCounts,
@@ -43,6 +45,8 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
  * @event batch-files-rejected - Files were refused when added. `detail: { rejected }` (each with `code`, `message`)
  * @event batch-created - The server accepted the upload. `detail: { batchId, totalFiles }`
  * @event batch-progress - Upload or processing moved on. `detail: { batchId, phase, percent, counts }`
+ * @event batch-paused - The batch was paused (here or elsewhere): files not started wait. `detail: { batchId }`
+ * @event batch-resumed - The paused batch runs again. `detail: { batchId }`
  * @event batch-retried - The server put the failed files back in the queue; the batch runs again. `detail: { batchId, retried, notRetryable }`
  * @event batch-complete - The batch finished. `detail: { batchId, status, counts, summary }` (may repeat after a reload; de-duplicate by `batchId`)
  * @event batch-error - The upload failed, live updates stopped, or the batch kept from before a reload is gone. `detail: { code, message, error }`
@@ -59,6 +63,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
  * @csspart error - The banner for an upload or live-update error.
  * @csspart progress-area - Progress bar, its label and the status cards.
  * @csspart progress - The overall progress bar.
+ * @csspart paused - "Paused", with its icon, while the batch is paused.
  * @csspart status-cards - The list of status cards.
  * @csspart status-card - Each status card (also `status-card-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
  * @csspart summary - The closing line ("47 succeeded, 3 failed").
@@ -71,9 +76,10 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
  * @csspart file-error - Why a file failed, as the server said.
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
- * @csspart button - Every action button (also `start-button`, `clear-button`, `cancel-button`, `retry-button`, `reset-button`).
+ * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`).
  * @csspart history - The recent-batches panel.
  * @csspart refresh-button - Reloads the history.
+ * @csspart more-button - Loads older batches into the history.
  * @csspart toast - The completion notice.
  * @csspart live-region - The visually hidden region that announces milestones.
  *
@@ -293,6 +299,11 @@ export class BatchUploader extends LitElement {
     if (previous.phase === 'uploading' && previous.batchId === null && state.batchId !== null) {
       emit(this, 'batch-created', { batchId: state.batchId, totalFiles: selectCounts(state).total });
     }
+    if (state.batchId && (state.batchStatus === 'paused') !== (previous.batchStatus === 'paused') && state.batchId === previous.batchId) {
+      const paused = state.batchStatus === 'paused';
+      emit(this, paused ? 'batch-paused' : 'batch-resumed', { batchId: state.batchId });
+      this.#announce(paused ? this.#t.pausedNotice : this.#t.resumedNotice);
+    }
     const now = selectProgress(state);
     const counts = selectCounts(state);
     const before = selectProgress(previous);
@@ -361,12 +372,24 @@ export class BatchUploader extends LitElement {
   };
 
   readonly #onCancel = (): void => void this.cancel();
+  readonly #onPause = (): void => void this.pause();
+  readonly #onResume = (): void => void this.resume();
   readonly #onRetry = (): void => void this.retryFailed();
   readonly #onReset = (): void => this.reset();
   readonly #onClear = (): void => this.session.clear();
   readonly #onDismiss = (): void => this.session.clearRejected();
   readonly #onHideToast = (): void => this.#toast.hide();
   readonly #onRefreshHistory = (): void => this.#history.load(this.session.client);
+
+  readonly #onMoreHistory = (): void => void this.#showMoreHistory();
+
+  /** Loads older batches; focus goes to the first of them (the button may be gone). */
+  async #showMoreHistory(): Promise<void> {
+    const shown = this.#history.batches?.length ?? 0;
+    if ((await this.#history.more(this.session.client)) === 0) return;
+    await this.updateComplete;
+    this.renderRoot.querySelectorAll<HTMLElement>('.history li')[shown]?.focus();
+  }
 
   /** Checks files and adds the acceptable ones, as if they were dropped (only before the upload). */
   async addFiles(files: Iterable<File> | ArrayLike<File>): Promise<void> {
@@ -392,6 +415,16 @@ export class BatchUploader extends LitElement {
   /** Cancels: stops the upload, or asks the server to cancel the files not yet processed. */
   async cancel(): Promise<void> {
     await this.session.cancel().catch((error: unknown) => this.#fail(error));
+  }
+
+  /** Pauses the batch on the server: files not started wait (running ones finish) until {@link BatchUploader.resume}. */
+  async pause(): Promise<void> {
+    if (selectCanPause(this.session.getState())) await this.session.pauseBatch().catch((error: unknown) => this.#fail(error));
+  }
+
+  /** Lets a paused batch run again. */
+  async resume(): Promise<void> {
+    if (selectCanResume(this.session.getState())) await this.session.resumeBatch().catch((error: unknown) => this.#fail(error));
   }
 
   /**
@@ -429,7 +462,17 @@ export class BatchUploader extends LitElement {
         : nothing}
       ${state.phase === 'finished' ? html`<p part="summary" class="summary" role="status">${t.summary(counts)}</p>` : nothing}
       ${state.files.length > 0 || checking.length > 0 ? this.#renderList(state, checking) : nothing} ${this.#renderActions(state, counts)}
-      ${this.showHistory ? historyPanel(this.#history, t, this.#locale(), this.#onRefreshHistory) : nothing}
+      ${this.showHistory
+        ? historyPanel({
+            batches: this.#history.batches,
+            error: this.#history.error,
+            hasMore: this.#history.hasMore,
+            strings: t,
+            locale: this.#locale(),
+            onRefresh: this.#onRefreshHistory,
+            onMore: this.#onMoreHistory,
+          })
+        : nothing}
       ${this.#toast.text
         ? html`<div part="toast" class="toast">
             ${icon('completed')}<span>${this.#toast.text}</span>
@@ -487,7 +530,10 @@ export class BatchUploader extends LitElement {
     if (state.phase === 'idle' && counts.queued > 0) {
       buttons = [button('clear', t.clear, this.#onClear), button('start', t.start(counts.queued), this.#onStart, true)];
     } else if (state.phase === 'uploading' || state.phase === 'processing') {
-      buttons = [button('cancel', t.cancel, this.#onCancel)];
+      // Paused, resuming is the next thing to do (and takes the focus from Pause).
+      if (selectCanPause(state)) buttons.push(button('pause', t.pause, this.#onPause));
+      if (selectCanResume(state)) buttons.push(button('resume', t.resume, this.#onResume, true));
+      buttons.push(button('cancel', t.cancel, this.#onCancel));
     } else if (state.phase === 'finished') {
       // As the SDK's selectCanRetry counts: files refused at upload were never kept.
       const retryable = state.files.filter((f) => f.status === 'failed' && f.fileId !== null && f.error?.code !== 'UNSUPPORTED_TYPE').length;

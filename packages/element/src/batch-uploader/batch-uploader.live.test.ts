@@ -4,9 +4,22 @@
  * live progress, events, reload, leaving and rejoining the page, retry, history.
  */
 import type { BatchUploader } from './batch-uploader.component.js';
-import { brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, serverBatch, settle, text, until } from '../test/helpers.js';
+import { ENDPOINT, brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, serverBatch, settle, text, until } from '../test/helpers.js';
 
 afterEach(cleanUp);
+
+/** How many batches the workspace has, counted through the history endpoint's pages. */
+async function historyCount(): Promise<number> {
+  let count = 0;
+  let cursor: string | null = null;
+  do {
+    const url = `${ENDPOINT}/batch-history?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = (await (await fetch(url)).json()) as { batches: unknown[]; next_cursor: string | null };
+    count += page.batches.length;
+    cursor = page.next_cursor;
+  } while (cursor);
+  return count;
+}
 
 /** Adds files, starts, and resolves with the batch id once the server accepted the upload. */
 async function startBatch(el: BatchUploader, files: File[]): Promise<string> {
@@ -187,6 +200,66 @@ describe('<batch-uploader> following a batch', () => {
     parent.append(el);
     await until(() => complete[0], 'the batch finishes after rejoining', 20_000);
     equal(complete[0]!.summary, '45 succeeded, 0 failed');
+  });
+
+  it('pauses and resumes a running batch: Pause and Resume buttons, "Paused" with its icon, events, and the batch goes on to its end', async () => {
+    const el = await mount();
+    const paused = record(el, 'batch-paused');
+    const resumed = record(el, 'batch-resumed');
+    const complete = record(el, 'batch-complete');
+    const batchId = await startBatch(el, Array.from({ length: 50 }, () => pdf()));
+    await until(() => el.session.getState().phase === 'processing', 'processing');
+    await settle(el);
+    equal(part(el, 'resume-button'), null, 'no Resume while running');
+    part(el, 'pause-button')!.focus();
+    part(el, 'pause-button')!.click();
+
+    equal(await until(() => paused[0], 'batch-paused'), { batchId });
+    await settle(el);
+    const badge = part(el, 'paused')!;
+    equal(badge.textContent!.trim(), 'Paused', 'the status is a word');
+    ok(badge.querySelector('svg'), 'and an icon');
+    ok(part(el, 'progress')!.getAttribute('aria-valuetext')!.startsWith('Paused: '), 'the progress bar says so');
+    equal(part(el, 'pause-button'), null, 'Pause gave way to Resume');
+    equal(el.shadowRoot!.activeElement, part(el, 'resume-button'), 'which has the focus');
+    const onServer = (await serverBatch(batchId)) as unknown as { status: string; files: Array<{ status: string }> };
+    equal(onServer.status, 'paused');
+    ok(onServer.files.some((f) => f.status === 'pending'), 'files wait on the server');
+    await expectAccessible(el);
+
+    part(el, 'resume-button')!.click();
+    equal(await until(() => resumed[0], 'batch-resumed'), { batchId });
+    await settle(el);
+    equal(part(el, 'paused'), null);
+    ok(part(el, 'pause-button'), 'Pause offered again');
+    equal((await until(() => complete[0], 'the batch finishes', 20_000)).summary, '50 succeeded, 0 failed');
+  });
+
+  it('pages through the history with "Show more": five at a time, focus on the first older batch, until the oldest', async () => {
+    // At least six batches in the workspace (test code may talk HTTP; the element never does).
+    for (let i = 0; i < 6; i++) {
+      const form = new FormData();
+      form.append('files', pdf());
+      equal((await fetch(`${ENDPOINT}/batch-upload`, { method: 'POST', body: form })).status, 202);
+    }
+    const before = await historyCount();
+    const el = await mount({ 'show-history': true });
+    const items = () => el.shadowRoot!.querySelectorAll<HTMLElement>('.history li');
+    await until(() => items().length === 5, 'the newest five');
+    await expectAccessible(el);
+    part(el, 'more-button')!.focus();
+    part(el, 'more-button')!.click();
+    await until(() => items().length > 5, 'older batches');
+    await until(() => el.shadowRoot!.activeElement === items()[5], 'focus on the first older batch');
+    for (let pages = 0; part(el, 'more-button') && pages < 100; pages++) {
+      const shown = items().length;
+      part(el, 'more-button')!.click();
+      await until(() => items().length > shown, 'the next page');
+    }
+    equal(part(el, 'more-button'), null, 'no "Show more" after the oldest');
+    const shown = items().length;
+    ok(shown >= before && shown <= (await historyCount()), `every batch reachable (${before} before, ${shown} shown)`);
+    await expectAccessible(el);
   });
 
   it('cancel while processing ends the batch with the files not started cancelled', async () => {

@@ -171,6 +171,13 @@ export default css`
     gap: 1rem;
     font-weight: 600;
   }
+  .paused-badge {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.25rem;
+    margin-inline-end: auto;
+    color: var(--_pending);
+  }
   progress {
     appearance: none;
     width: 100%;
@@ -354,6 +361,9 @@ export default css`
   }
   .history li > :not(.icon) {
     color: var(--_text);
+  }
+  .history .more {
+    justify-self: start;
   }
   .toast {
     position: fixed;

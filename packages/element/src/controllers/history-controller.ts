@@ -2,16 +2,19 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAbortError, type BatchClient, type BatchSummary } from '@batch-uploader/sdk';
 
 /**
- * The workspace's recent batches, loaded through the SDK client. A load overtaken by a
- * newer one, or by the host leaving the page, is aborted and never writes its result.
+ * The workspace's recent batches, loaded through the SDK client a page at a time
+ * (cursor pagination of the history endpoint). A load overtaken by a newer one, or by
+ * the host leaving the page, is aborted and never writes its result.
  */
 export class HistoryController implements ReactiveController {
-  /** The batches, newest first; null until loaded. */
+  /** The batches loaded so far, newest first; null until the first page arrived. */
   batches: readonly BatchSummary[] | null = null;
   /** Why the last load failed; null when it did not. */
   error: unknown = null;
   readonly #host: ReactiveControllerHost;
   readonly #limit: number;
+  /** Where the next, older page starts; null on the last page. */
+  #cursor: string | null = null;
   #run: AbortController | null = null;
 
   constructor(host: ReactiveControllerHost, limit = 5) {
@@ -20,26 +23,44 @@ export class HistoryController implements ReactiveController {
     host.addController(this);
   }
 
+  /** True when older batches are left to load with {@link HistoryController.more}. */
+  get hasMore(): boolean {
+    return this.#cursor !== null;
+  }
+
   hostDisconnected(): void {
     this.#run?.abort();
     this.#run = null;
   }
 
-  /** (Re)loads the history; the previous load, if still running, is dropped. */
+  /** (Re)loads the newest page; a load still running is dropped. */
   load(client: BatchClient): void {
+    void this.#fetch(client, null);
+  }
+
+  /** Loads the next, older page after the ones shown; resolves with how many batches it added. */
+  more(client: BatchClient): Promise<number> {
+    return this.#cursor ? this.#fetch(client, this.#cursor) : Promise.resolve(0);
+  }
+
+  #fetch(client: BatchClient, cursor: string | null): Promise<number> {
     this.#run?.abort();
     const run = (this.#run = new AbortController());
-    client.getHistory({ limit: this.#limit, signal: run.signal }).then(
-      ({ batches }) => {
-        if (run !== this.#run) return;
-        this.batches = batches;
+    return client.getHistory({ limit: this.#limit, cursor, signal: run.signal }).then(
+      ({ batches, next_cursor }) => {
+        if (run !== this.#run) return 0;
+        this.batches = cursor ? [...(this.batches ?? []), ...batches] : batches;
+        this.#cursor = next_cursor;
         this.error = null;
         this.#host.requestUpdate();
+        return batches.length;
       },
       (error: unknown) => {
-        if (run !== this.#run || isAbortError(error)) return;
-        this.error = error;
-        this.#host.requestUpdate();
+        if (run === this.#run && !isAbortError(error)) {
+          this.error = error;
+          this.#host.requestUpdate();
+        }
+        return 0;
       },
     );
   }

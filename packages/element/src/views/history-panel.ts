@@ -4,38 +4,43 @@ import { describeError } from '../events.js';
 import type { BatchUploaderStrings } from '../strings.js';
 import { icon } from './icons.js';
 
-/** What the history panel shows. */
+/** What the history panel shows and where its intents go. */
 export interface HistoryView {
   batches: readonly BatchSummary[] | null;
   error: unknown;
+  /** Older batches are left to load. */
+  hasMore: boolean;
+  strings: BatchUploaderStrings;
+  locale: string | undefined;
+  onRefresh: () => void;
+  onMore: () => void;
 }
 
-/** The workspace's recent batches, newest first: status (icon and text), date and counts. No patient data. */
-export function historyPanel(
-  { batches, error }: HistoryView,
-  strings: BatchUploaderStrings,
-  locale: string | undefined,
-  onRefresh: () => void,
-): TemplateResult {
+/**
+ * The workspace's recent batches, newest first: status (icon and text), date and counts,
+ * and "Show more" for older ones. No patient data. The items take focus from script
+ * only (tabindex -1), so that after "Show more" focus can move to the first new one.
+ */
+export function historyPanel({ batches, error, hasMore, strings: t, locale, onRefresh, onMore }: HistoryView): TemplateResult {
   const date = (iso: string) => new Date(iso).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
-  let body: TemplateResult | typeof nothing = nothing;
-  if (error) {
-    const { code, message } = describeError(error);
-    body = html`<p class="error-text">${strings.error(code, message)}</p>`;
-  } else if (batches?.length === 0) {
-    body = html`<p class="muted">${strings.historyEmpty}</p>`;
-  } else if (batches) {
-    body = html`<ul>
-      ${batches.map(
-        (batch) => html`<li class=${batch.status}>${icon(batch.status)} <span>${batch.status === 'paused' ? strings.paused : strings.status[batch.status]} · ${strings.historyItem(batch, date(batch.created_at))}</span></li>`,
-      )}
-    </ul>`;
-  }
+  const problem = error ? describeError(error) : null;
   return html`<section part="history" class="history" aria-labelledby="history-title">
     <div class="history-head">
-      <span id="history-title" class="title">${strings.history}</span>
-      <button part="refresh-button" class="link" type="button" @click=${onRefresh}>${strings.refresh}</button>
+      <span id="history-title" class="title">${t.history}</span>
+      <button part="refresh-button" class="link" type="button" @click=${onRefresh}>${t.refresh}</button>
     </div>
-    ${body}
+    ${batches?.length === 0 ? html`<p class="muted">${t.historyEmpty}</p>` : nothing}
+    ${batches?.length
+      ? html`<ul>
+          ${batches.map(
+            (batch) =>
+              html`<li class=${batch.status} tabindex="-1">
+                ${icon(batch.status)} <span>${batch.status === 'paused' ? t.paused : t.status[batch.status]} · ${t.historyItem(batch, date(batch.created_at))}</span>
+              </li>`,
+          )}
+        </ul>`
+      : nothing}
+    ${problem ? html`<p class="error-text">${t.error(problem.code, problem.message)}</p>` : nothing}
+    ${hasMore ? html`<button part="more-button" class="link more" type="button" @click=${onMore}>${t.historyMore}</button>` : nothing}
   </section>`;
 }

@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import type { Batch, UploadResponse } from '@batch-uploader/protocol';
+import type { AnalyticsResponse, Batch, UploadResponse } from '@batch-uploader/protocol';
 import { MongoClient } from '@batch-uploader/server/mongodb';
 import { freshDbName, mongoTarget } from '../../packages/server/test/support/mongo-target.js';
 import { killHard, startChild, stopChild, type Child } from './child-server.js';
@@ -135,6 +135,55 @@ void describe(`two server instances on one MongoDB (${target.kind})`, () => {
     } finally {
       await killHard(b);
       await stopChild(a);
+      await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+      if (target.kind === 'mongod') {
+        const client = new MongoClient(target.uriFor(dbName));
+        await client.db(dbName).dropDatabase().finally(() => client.close());
+      }
+    }
+  });
+
+  void it('operate on batches together: a pause made through one holds for both across restarts; resume, retry and analytics through either', async () => {
+    const docs = await documents();
+    const dbName = freshDbName('two_operations');
+    const dataDirs = [await tempDir(), await tempDir()];
+    const env = (dataDir: string) => ({ MONGODB_URI: target.uriFor(dbName), DATA_DIR: dataDir, PROCESSING_DELAY_MS: '300', CONCURRENCY: '1' });
+    const post = async (api: string, path: string) => (await fetch(api + path, { method: 'POST' })).status;
+    let a: Child = await startChild(env(dataDirs[0]!));
+    let b: Child = await startChild(env(dataDirs[1]!));
+    try {
+      const files = [docs.pdf, docs.truncatedPdf, docs.png, docs.pdf3, docs.png, docs.pdf].map((data, i) => ({ name: `letter-${i}.pdf`, data }));
+      const { batch_id } = (await (await upload(a.api, files)).json()) as UploadResponse;
+      assert.equal(await post(a.api, `/batch/${batch_id}/pause`), 200);
+
+      // Files already running finish; then neither instance takes another.
+      const settled = await waitFor(async () => {
+        const batch = await getBatch(b.api, batch_id);
+        return batch.progress.processing === 0 ? batch : null;
+      });
+      assert.equal(settled.status, 'paused');
+      assert.ok(settled.progress.pending >= 2, `files wait (${JSON.stringify(settled.progress)})`);
+
+      await Promise.all([stopChild(a), stopChild(b)]);
+      [a, b] = [await startChild(env(dataDirs[0]!)), await startChild(env(dataDirs[1]!))];
+      assert.equal((await getBatch(a.api, batch_id)).status, 'paused', 'the pause outlived both processes');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      assert.deepEqual((await getBatch(b.api, batch_id)).progress, settled.progress, 'no instance claimed a file of the paused batch');
+
+      assert.equal(await post(b.api, `/batch/${batch_id}/resume`), 200);
+      const finished = await waitForFinished(a.api, batch_id, {}, 40_000);
+      assert.equal(finished.progress.completed, 5);
+      assert.equal(finished.files[1]!.error?.code, 'CORRUPT_FILE');
+
+      assert.equal(await post(b.api, `/batch/${batch_id}/retry`), 200);
+      const again = await waitForFinished(a.api, batch_id, {}, 40_000);
+      assert.equal(again.files[1]!.attempts, 1, 'the retried file started again from 0 attempts');
+
+      const analytics = (await (await fetch(`${a.api}/batch-analytics`)).json()) as AnalyticsResponse;
+      assert.deepEqual(analytics.analytics.totals, { batches: 1, files: 6, pending: 0, processing: 0, completed: 5, failed: 1, cancelled: 0 });
+      assert.deepEqual(analytics.analytics.top_failures, [{ code: 'CORRUPT_FILE', count: 1 }]);
+    } finally {
+      await Promise.all([stopChild(a), stopChild(b)]);
       await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
       if (target.kind === 'mongod') {
         const client = new MongoClient(target.uriFor(dbName));

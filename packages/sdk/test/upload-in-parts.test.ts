@@ -90,6 +90,29 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     session.dispose();
   });
 
+  it('cancel during a large upload goes back to idle with the files queued, and cancels the batch already created', async () => {
+    const session = new BatchSession({ client: { endpoint: demo.api, uploadPartFiles: 1 } });
+    await session.addFiles([png('a.png'), png('b.png'), png('c.png')]);
+    let created: string | null = null;
+    session.on('file-status', ({ file }) => {
+      if (file.status === 'pending' && created === null) {
+        created = session.getState().batchId;
+        void session.cancel();
+      }
+    });
+    await assert.rejects(session.start(), { name: 'AbortError' });
+    const state = session.getState();
+    assert.equal(state.phase, 'idle');
+    assert.equal(state.batchId, null);
+    assert.equal(state.error, null);
+    assert.deepEqual(state.files.map((f) => f.status), ['queued', 'queued', 'queued']);
+    assert.ok(created, 'the first request had created the batch');
+    const batch = await session.client.getBatch(created);
+    assert.equal(batch.status, 'cancelled');
+    assert.ok(batch.total_files < 3, 'the rest was not sent');
+    session.dispose();
+  });
+
   it('an append whose answer was lost is looked up, not sent twice; progress per file ends complete', async () => {
     const seen: string[] = [];
     const client = new BatchClient({ endpoint: demo.api, uploadPartFiles: 2, fetch: flakyFetch(/\/files$/, 'answer', seen) });

@@ -1,5 +1,5 @@
 import type { UploadResponse } from '@batch-uploader/protocol';
-import { isAbortError } from '../errors/abort.js';
+import { abortReason, isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isTimeoutError } from '../errors/timeout-error.js';
@@ -118,18 +118,19 @@ export async function uploadInParts(client: BatchClient, files: readonly UploadF
         },
       );
       totalFiles = answer.total_files;
-      sent.fill(0, part.start, part.end);
       for (let i = part.start; i < part.end; i++) sent[i] = files[i]!.size;
       report();
       onPartSent?.({ batchId, filesSent: part.end });
     }
+    // Aborted after the last part: cancelled like an abort a moment earlier, not resumed.
+    if (signal?.aborted) throw abortReason(signal);
+    if (held) await retrying(() => client.resumeBatch(batchId), null);
   } catch (error) {
     // Aborted: nothing more of this batch should run, as when a single upload is aborted.
     // Failed: the files that arrived are processed.
     await (isAbortError(error) ? client.cancelBatch(batchId) : held ? client.resumeBatch(batchId) : null)?.catch(() => {});
     throw error;
   }
-  if (held) await retrying(() => client.resumeBatch(batchId), null);
   return { batch_id: batchId, total_files: totalFiles, parts: parts.length };
 }
 

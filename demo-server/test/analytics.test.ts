@@ -63,6 +63,9 @@ describe('workspace analytics', () => {
     assert.equal(sinceToday.analytics.since, `${today.date}T00:00:00.000Z`);
     const withTime = await analytics(`?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`, asA);
     assert.equal(withTime.status, 200);
+    // The "+" of an offset typed into a URL unencoded reads as a space; it still means "+".
+    const withOffset = (await analytics(`?since=${today.date}T01:00:00+01:00`, asA)).body as AnalyticsResponse;
+    assert.equal(withOffset.analytics.since, `${today.date}T00:00:00.000Z`);
   });
 
   it('answers 400 for a since that is not a date, does not exist, is in the future or too long ago', async () => {

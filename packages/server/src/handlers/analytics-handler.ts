@@ -31,7 +31,8 @@ function readSince(query: Record<string, unknown>, now: Date): Date {
     if (name !== 'since') throw new ApiError('INVALID_QUERY', { message: `Unknown query parameter "${name}".`, details: { parameter: name } });
   }
   if (query.since === undefined) return new Date(now.getTime() - ANALYTICS_RANGE.defaultDays * DAY_MS);
-  const text = query.since;
+  // An offset's "+" sent unencoded (`?since=2026-01-31T08:00:00+01:00`) arrives as a space.
+  const text = typeof query.since === 'string' ? query.since.replace(/ (\d{2}:\d{2})$/, '+$1') : query.since;
   const since = typeof text === 'string' && ISO_DATE.test(text) ? new Date(text) : null;
   if (!since || Number.isNaN(since.getTime()) || !isCalendarDate((text as string).slice(0, 10))) {
     throw new ApiError('INVALID_QUERY', {

@@ -22,6 +22,8 @@ export interface BatchUploaderStrings {
   dropZoneActive: string;
   /** The limits, under the drop zone text. */
   dropZoneHint: (maxFiles: number, maxSizeMb: number) => string;
+  /** Opens the folder picker. */
+  chooseFolder: string;
   /** Shown while added files are being checked (thousands take a while). */
   checking: (files: number) => string;
   /** Label of the Patient ID field. */
@@ -118,6 +120,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   dropZone: 'Drop documents here or choose files',
   dropZoneActive: 'Release to add the files',
   dropZoneHint: (maxFiles, maxSizeMb) => `PDF or images, up to ${maxFiles} files, ${maxSizeMb} MB each`,
+  chooseFolder: 'Choose a folder',
   checking: (n) => `Checking ${files(n)}…`,
   patientId: 'Patient ID',
   optional: '(optional)',

@@ -54,6 +54,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
  * @csspart base - The box around everything.
  * @csspart drop-zone - The drop zone: a button that opens the file picker.
  * @csspart hint - The limits under the drop zone text.
+ * @csspart folder-button - Opens the folder picker (all files of a folder and its subfolders).
  * @csspart checking - "Checking 10000 files…" while added files are checked.
  * @csspart messages - Why files were not added.
  * @csspart dismiss-button - Hides those messages.
@@ -338,12 +339,17 @@ export class BatchUploader extends LitElement {
   }
 
   readonly #openPicker = (): void => {
-    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]:not([webkitdirectory])')?.click();
+  };
+
+  readonly #openFolderPicker = (): void => {
+    this.renderRoot.querySelector<HTMLInputElement>('input[webkitdirectory]')?.click();
   };
 
   readonly #onPicked = (event: Event): void => {
     const input = event.target as HTMLInputElement;
-    const files = [...(input.files ?? [])];
+    // A folder's hidden files (.DS_Store, and all in hidden subfolders) are no documents.
+    const files = [...(input.files ?? [])].filter((file) => !/(^|\/)\./.test(file.webkitRelativePath));
     input.value = ''; // Picking the same file again must fire change again (and say "already added").
     void this.addFiles(files);
   };
@@ -491,6 +497,7 @@ export class BatchUploader extends LitElement {
       drop: this.#drop,
       checking,
       onOpen: this.#openPicker,
+      onOpenFolder: this.#openFolderPicker,
       onPicked: this.#onPicked,
     });
   }

@@ -101,6 +101,9 @@ export default css`
     border-style: solid;
     box-shadow: inset 0 0 0 2px var(--_accent);
   }
+  .folder {
+    justify-self: center;
+  }
   .drop-text {
     font-weight: 600;
   }

@@ -1,9 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { filesOfDrop } from '../folder-files.js';
 
 /**
  * Drag and drop of files onto a zone: `active` (view-local state) is true while files
- * are dragged over it, for visible feedback; dropped files go to `onFiles`. Drags of
- * anything but files (text, links) are left alone.
+ * are dragged over it, for visible feedback; dropped files go to `onFiles`, and for a
+ * dropped folder the files inside it. Drags of anything but files (text, links) are
+ * left alone.
  */
 export class DropZoneController implements ReactiveController {
   /** True while files are dragged over the zone. */
@@ -54,7 +56,12 @@ export class DropZoneController implements ReactiveController {
     if (!hasFiles(event)) return;
     event.preventDefault(); // The browser would open the file instead.
     this.#end();
-    this.#onFiles([...event.dataTransfer!.files]);
+    const transfer = event.dataTransfer!;
+    const items = [...transfer.items]
+      .filter((item) => item.kind === 'file')
+      .map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
+    if (!items.some(({ entry }) => entry?.isDirectory)) this.#onFiles([...transfer.files]);
+    else void filesOfDrop(items).then(this.#onFiles);
   };
 
   readonly #end = (): void => {

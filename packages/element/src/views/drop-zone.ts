@@ -17,15 +17,18 @@ export interface DropZoneView {
   checking: number;
   /** Opens the file picker. */
   onOpen: () => void;
-  /** The picker's change event. */
+  /** Opens the folder picker. */
+  onOpenFolder: () => void;
+  /** The pickers' change event. */
   onPicked: (event: Event) => void;
 }
 
 /**
  * The drop zone: a real button (click, Enter or Space open the picker) that also takes
- * dropped files and shows while files are dragged over it; the limits under its text.
+ * dropped files and folders and shows while files are dragged over it; the limits under
+ * its text. A second button picks a whole folder.
  */
-export function dropZone({ strings: t, limits, accept, drop, checking, onOpen, onPicked }: DropZoneView): TemplateResult {
+export function dropZone({ strings: t, limits, accept, drop, checking, onOpen, onOpenFolder, onPicked }: DropZoneView): TemplateResult {
   return html`<button
       part="drop-zone"
       class="drop ${drop.active ? 'active' : ''}"
@@ -40,6 +43,8 @@ export function dropZone({ strings: t, limits, accept, drop, checking, onOpen, o
       <span class="drop-text">${drop.active ? t.dropZoneActive : t.dropZone}</span>
       <span part="hint" class="hint">${t.dropZoneHint(limits.max_files, toMb(limits.max_file_size))}</span>
     </button>
+    <button part="folder-button" class="link folder" type="button" @click=${onOpenFolder}>${t.chooseFolder}</button>
     ${checking > 0 ? html`<p part="checking" class="muted" role="status">${t.checking(checking)}</p>` : nothing}
-    <input type="file" multiple hidden accept=${accept} @change=${onPicked} />`;
+    <input type="file" multiple hidden accept=${accept} @change=${onPicked} />
+    <input type="file" webkitdirectory hidden @change=${onPicked} />`;
 }

@@ -53,6 +53,18 @@ describe('SseParser', () => {
     ]);
   });
 
+  it('reassembles a snapshot of megabytes sent in many small pieces', () => {
+    const messages: SseMessage[] = [];
+    const parser = new SseParser((m) => messages.push(m));
+    const data = JSON.stringify({ files: Array.from({ length: 20_000 }, (_, i) => ({ file_id: `f${i}`, status: 'completed' })) });
+    const text = `event: snapshot\r\ndata: ${data}\r\n\r\nevent: end\ndata: {}\n\n`;
+    for (let at = 0; at < text.length; at += 4_093) parser.feed(text.slice(at, at + 4_093));
+    assert.deepEqual(messages, [
+      { event: 'snapshot', data, id: '' },
+      { event: 'end', data: '{}', id: '' },
+    ]);
+  });
+
   it('dispatches nothing for an event without data', () => {
     const messages: SseMessage[] = [];
     const parser = new SseParser((m) => messages.push(m));

@@ -15,7 +15,10 @@ export interface SseMessage {
  * (heartbeats) are reported through `onComment` so idle detection can see them.
  */
 export class SseParser {
-  #buffer = '';
+  /** The pieces of a line not ended yet: joined once, when it ends. */
+  #partial: string[] = [];
+  /** The last chunk ended with CR: a LF opening the next one belongs to it (CRLF). */
+  #afterCr = false;
   #event = '';
   #data: string[] = [];
   #id = '';
@@ -28,13 +31,24 @@ export class SseParser {
     this.#onComment = onComment;
   }
 
-  /** Parses a chunk of text; complete lines are processed, a partial one is kept. */
+  /**
+   * Parses a chunk of text; complete lines are processed, a partial one is kept. Only the
+   * new chunk is searched for line ends, so a snapshot of several megabytes that arrives
+   * in many pieces costs time in proportion to its length, not to the number of pieces.
+   */
   feed(chunk: string): void {
-    this.#buffer += chunk;
-    // A CR at the very end may be the first half of CRLF: wait for the next chunk.
-    const lines = this.#buffer.split(/\r\n|\r(?!$)|\n/);
-    this.#buffer = lines.pop() ?? '';
-    for (const line of lines) this.#line(line);
+    let from = this.#afterCr && chunk.startsWith('\n') ? 1 : 0;
+    this.#afterCr = false;
+    const ends = /\r\n|\r|\n/g;
+    ends.lastIndex = from;
+    for (let end = ends.exec(chunk); end; end = ends.exec(chunk)) {
+      const tail = chunk.slice(from, end.index);
+      this.#line(this.#partial.length === 0 ? tail : this.#partial.join('') + tail);
+      this.#partial = [];
+      from = ends.lastIndex;
+      this.#afterCr = from === chunk.length && end[0] === '\r';
+    }
+    if (from < chunk.length) this.#partial.push(chunk.slice(from));
   }
 
   #line(line: string): void {

@@ -15,8 +15,8 @@ export interface SseMessage {
  * (heartbeats) are reported through `onComment` so idle detection can see them.
  */
 export class SseParser {
-  /** The pieces of a line not ended yet: joined once, when it ends. */
-  #partial: string[] = [];
+  /** The start of a line not ended yet. */
+  #partial = '';
   /** The last chunk ended with CR: a LF opening the next one belongs to it (CRLF). */
   #afterCr = false;
   #event = '';
@@ -43,12 +43,12 @@ export class SseParser {
     ends.lastIndex = from;
     for (let end = ends.exec(chunk); end; end = ends.exec(chunk)) {
       const tail = chunk.slice(from, end.index);
-      this.#line(this.#partial.length === 0 ? tail : this.#partial.join('') + tail);
-      this.#partial = [];
+      this.#line(this.#partial + tail);
+      this.#partial = '';
       from = ends.lastIndex;
       this.#afterCr = from === chunk.length && end[0] === '\r';
     }
-    if (from < chunk.length) this.#partial.push(chunk.slice(from));
+    if (from < chunk.length) this.#partial += chunk.slice(from);
   }
 
   #line(line: string): void {

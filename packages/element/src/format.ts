@@ -3,10 +3,20 @@ import { ACCEPTED_TYPES } from '@batch-uploader/protocol';
 const MB = 1_048_576;
 const UNITS: Record<string, number> = { b: 1, kb: 1_024, mb: MB, gb: 1_024 * MB };
 
+/**
+ * Number formats by locale and digits. Making one is far dearer than using it
+ * (toLocaleString makes one per call), and a long list formats a size on every row.
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 /** A size for people: "820 KB", "12.4 MB". */
 export function formatBytes(bytes: number, locale?: string): string {
   const [unit, size] = bytes >= MB ? ['MB', bytes / MB] : bytes >= 1_024 ? ['KB', bytes / 1_024] : ['B', bytes];
-  return `${size.toLocaleString(locale, { maximumFractionDigits: size < 10 ? 1 : 0 })} ${unit}`;
+  const digits = size < 10 ? 1 : 0;
+  const key = `${locale ?? ''}|${digits}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })));
+  return `${format.format(size)} ${unit}`;
 }
 
 /** Bytes as MB with at most two decimals, for limit messages ("larger than 50 MB"). */

@@ -22,6 +22,8 @@ export interface DemoConfig {
   retentionHours: number;
   /** Days after a batch finished before its record is removed; null keeps history forever. */
   historyRetentionDays: number | null;
+  /** How long a batch sent in several requests stays open for its next part, counted from its last request. */
+  appendHoldSeconds: number;
   /** How long a worker's claim on a file lasts without renewal (crash recovery time). */
   leaseMs: number;
   /** Period of heartbeat comments on live event streams, so proxies keep them open. */
@@ -62,6 +64,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     maxFileSizeMb: num(env, 'MAX_FILE_SIZE_MB', 50, 0.001, 4096),
     retentionHours: num(env, 'RETENTION_HOURS', 24, 0, 24 * 3650),
     historyRetentionDays: env.HISTORY_RETENTION_DAYS?.trim() ? num(env, 'HISTORY_RETENTION_DAYS', 0, 1, 36500) : null,
+    appendHoldSeconds: int(env, 'APPEND_HOLD_SECONDS', 600, 1, 7 * 86_400),
     leaseMs: int(env, 'LEASE_MS', 15_000, 500, 3_600_000),
     heartbeatMs: int(env, 'SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
     basePath: basePath(env.BASE_PATH),

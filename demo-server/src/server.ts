@@ -45,6 +45,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,
     processingDelayMs: config.processingDelayMs,
+    appendHoldMs: config.appendHoldSeconds * 1_000,
     retention: {
       blobsAfterMs: config.retentionHours * 3_600_000,
       batchesAfterMs: config.historyRetentionDays === null ? null : config.historyRetentionDays * 86_400_000,

@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { UploadResponse } from '@batch-uploader/protocol';
+import type { BatchHistoryResponse, BatchStatusResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertAnswerConforms, documentedAnswers } from './openapi.js';
-import { startTestServer, waitForFinished, type UploadPart } from './helpers.js';
+import { startTestServer, waitFor, waitForFinished, type UploadPart } from './helpers.js';
 
 const TOKEN_A = 'token-a-0123456789abcdef';
 const TOKEN_B = 'token-b-0123456789abcdef';
@@ -93,6 +93,11 @@ describe('the OpenAPI document against the real server', () => {
       if (action !== 'retry') await expect(409, fast, 'POST', path, `/batch/${finished}/${action}`);
     }
     await expect(409, fast, 'POST', '/batch/{batch_id}/files', `/batch/${finished}/files`, { body: form([png()]) });
+    const close = '/batch/{batch_id}/close';
+    await expect(200, fast, 'POST', close, `/batch/${finished}/close`);
+    await expect(400, fast, 'POST', close, '/batch/not-a-uuid/close');
+    await expect(401, fast, 'POST', close, `/batch/${finished}/close`, anonymous);
+    await expect(404, fast, 'POST', close, `/batch/${finished}/close`, { headers: asB });
     await expect(200, fast, 'POST', '/batch/{batch_id}/retry', `/batch/${finished}/retry`);
     const allGood = await uploaded(fast, [png()]);
     await waitForFinished(fast.api, allGood, asA);
@@ -111,6 +116,22 @@ describe('the OpenAPI document against the real server', () => {
     await expect(400, slow, 'POST', files, `/batch/${open}/files`, { body: form([png()]) });
     await expect(200, slow, 'POST', '/batch/{batch_id}/resume', `/batch/${open}/resume`);
     await expect(200, slow, 'POST', '/batch/{batch_id}/cancel', `/batch/${open}/cancel`);
+    await expect(409, slow, 'POST', close, `/batch/${open}/close`);
+
+    // A batch held open for more files: processing while held, then closed.
+    const held = (await call(fast, 'POST', '/batch-upload', '/batch-upload', { body: form([png()], { more_files: 'true' }) }).then((a) => a.body)) as UploadResponse;
+    const heldStatus = await waitFor(async () => {
+      const answer = await call(fast, 'GET', '/batch-status/{batch_id}', `/batch-status/${held.batch_id}`);
+      const batch = (answer.body as BatchStatusResponse).batch;
+      return batch.progress.completed === 1 ? batch : null;
+    });
+    assert.equal(heldStatus.status, 'processing');
+    assert.equal(heldStatus.accepting_files, true);
+    await expect(202, fast, 'POST', files, `/batch/${held.batch_id}/files`, { body: form([png()], { more_files: 'true' }) });
+    await expect(200, fast, 'POST', close, `/batch/${held.batch_id}/close`);
+    await waitForFinished(fast.api, held.batch_id, asA);
+    const history = await call(fast, 'GET', '/batch-history', '/batch-history?limit=1');
+    assert.equal(typeof (history.body as BatchHistoryResponse).batches[0]?.accepting_files, 'boolean');
 
     // Over the upload rate limit, for new batches and appends alike.
     const first = await uploaded(limited, [png()]);

@@ -90,6 +90,12 @@ export interface BatchSummary {
   updated_at: string;
   /** When every file reached a final status, or the batch was cancelled. */
   finished_at: string | null;
+  /**
+   * Whether files may still be appended (`POST /batch/{batch_id}/files`): the batch has
+   * neither finished nor been cancelled. A batch uploaded with `more_files=true` stays so
+   * until its last part, a close, or the hold runs out.
+   */
+  accepting_files: boolean;
 }
 
 /** A batch with every file, as the status endpoint shows it. */
@@ -123,7 +129,7 @@ export interface AppendResponse {
   events_url: string;
 }
 
-/** Answer to `GET /batch-status/{batch_id}`, and to cancel, pause and resume. */
+/** Answer to `GET /batch-status/{batch_id}`, and to cancel, pause, resume and close. */
 export interface BatchStatusResponse {
   status: 'success';
   batch: Batch;

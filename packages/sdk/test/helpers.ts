@@ -30,6 +30,7 @@ export function fakeBatch(id: string, statuses: readonly FileStatus[], status: B
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
     finished_at: finished ? '2026-01-01T00:01:00.000Z' : null,
+    accepting_files: !finished,
     files,
   };
 }

@@ -6,6 +6,7 @@ import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { prepareQuarantine } from './http/quarantine-storage.js';
 import { uploadRateLimit } from './http/upload-rate-limit.js';
 import { cancelHandler } from './handlers/cancel-handler.js';
+import { closeHandler } from './handlers/close-handler.js';
 import { eventsHandler } from './handlers/events-handler.js';
 import { historyHandler } from './handlers/history-handler.js';
 import { limitsHandler } from './handlers/limits-handler.js';
@@ -51,6 +52,7 @@ export function createBatchRouter(options: BatchRouterOptions): Router {
   router.post('/batch/:batch_id/pause', pauseHandler(resolved));
   router.post('/batch/:batch_id/resume', resumeHandler(resolved));
   router.post('/batch/:batch_id/retry', retryHandler(resolved));
+  router.post('/batch/:batch_id/close', closeHandler(resolved));
   router.post('/batch/:batch_id/files', ...limitUploads, appendHandler(resolved));
   router.get('/batch-events/:batch_id', eventsHandler(resolved));
 

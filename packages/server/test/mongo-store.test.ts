@@ -80,7 +80,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     assert.throws(() => new GridFsBlobStore({ client, bucketName: 'a.b' }), /bucketName/);
   });
 
-  void it('init() creates the claim, status, lease, history, retention and outbox indexes, and again is a no-op', async () => {
+  void it('init() creates the claim, status, lease, history, retention, hold and outbox indexes, and again is a no-op', async () => {
     const { dbName, cleanup } = database('indexes');
     const store = new MongoStore({ client, dbName });
     try {
@@ -90,7 +90,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       const names = async (collection: string) =>
         (await client.db(dbName).collection(collection).listIndexes().toArray()).map((i) => i.name as string).sort();
       assert.deepEqual(await names('batch_uploader_files'), ['_id_', 'analytics', 'batch_status', 'claim', 'leases']);
-      assert.deepEqual(await names('batch_uploader_batches'), ['_id_', 'finished', 'history', 'retention']);
+      assert.deepEqual(await names('batch_uploader_batches'), ['_id_', 'finished', 'held', 'history', 'retention']);
       assert.deepEqual(await names('batch_uploader_webhooks'), ['_id_', 'due']);
     } finally {
       await store.close();
@@ -114,6 +114,30 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       assert.deepEqual(new Set(won), new Set(created.map((f) => f.id)));
       const seen = await b.getBatchSummary('ws-mongo', claims.find((c) => c !== null)!.batch.id);
       assert.deepEqual(seen?.counts, { pending: 0, processing: 40, completed: 0, failed: 0, cancelled: 0 }, 'b sees a\'s claims');
+    } finally {
+      await a.close();
+      await b.close();
+      await cleanup();
+    }
+  });
+
+  void it('instances sweeping expired holds at once release each batch once, and finish it once', async () => {
+    const { dbName, cleanup } = database('holds');
+    const a = new MongoStore({ uri: target.uriFor(dbName) });
+    const b = new MongoStore({ uri: target.uriFor(dbName) });
+    try {
+      await Promise.all([a.init(), b.init()]);
+      const held = await Promise.all(Array.from({ length: 5 }, () => a.createBatch(batch({ hold_ms: 1 }), files(1))));
+      for (let i = 0; i < held.length; i++) {
+        const claimed = await b.claimFile({ owner: 'w', leaseMs: 60_000 });
+        assert.equal((await b.finishFile(claimed!.file.id, claimed!.token, { status: 'completed', result: null }))?.batch_finished, false);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const sweeps = await Promise.all([a, b, a, b].map((store) => store.releaseExpiredHolds()));
+      const released = sweeps.flat();
+      assert.deepEqual(released.map((t) => t.batch_id).sort(), held.map((h) => h.id).sort(), 'each batch released once');
+      assert.ok(released.every((t) => t.batch_finished));
+      for (const h of held) assert.ok((await b.getBatchSummary('ws-mongo', h.id))?.finished_at);
     } finally {
       await a.close();
       await b.close();

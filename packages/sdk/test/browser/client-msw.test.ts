@@ -43,6 +43,7 @@ function batch(id: string, statuses: ReadonlyArray<'pending' | 'processing' | 'c
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
     finished_at: finished ? '2026-01-01T00:01:00.000Z' : null,
+    accepting_files: !finished,
     files: statuses.map((status, i) => ({
       file_id: `${id}-f${i}`,
       filename: `doc${i}.pdf`,

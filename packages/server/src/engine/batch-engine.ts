@@ -53,6 +53,11 @@ export class BatchEngine {
     return this.#options.blobs;
   }
 
+  /** How long a batch held open for appends waits for its next part. */
+  get appendHoldMs(): number {
+    return this.#options.appendHoldMs;
+  }
+
   /** The id this process puts in its leases. */
   get instanceId(): string {
     return this.#options.instanceId;
@@ -66,6 +71,8 @@ export class BatchEngine {
     const { leaseMs, retention, concurrency, logger } = this.#options;
     this.#every(Math.max(250, Math.floor(leaseMs / 2)), () => this.#reclaimExpired());
     this.#every(retention.sweepIntervalMs, () => this.#retention.sweep());
+    // An expired hold is released within about half the hold (at most a minute) after it ran out.
+    this.#every(Math.min(60_000, Math.max(250, Math.floor(this.#options.appendHoldMs / 2))), () => this.#releaseExpiredHolds());
     for (let slot = 0; slot < concurrency; slot++) this.#loops.push(this.#workLoop());
     this.#webhooks?.dispatcher.start();
     logger.info({ instance: this.instanceId, concurrency, lease_ms: leaseMs }, 'processing engine started');
@@ -232,6 +239,17 @@ export class BatchEngine {
     }
     // A retried file becomes claimable after its backoff; idle workers find it by polling.
     if (transition) this.announce(transition);
+  }
+
+  async #releaseExpiredHolds(): Promise<void> {
+    const { store, logger } = this.#options;
+    try {
+      const transitions = await store.releaseExpiredHolds();
+      if (transitions.length > 0) logger.info({ batches: transitions.length }, 'released holds of batches no more files came for');
+      for (const transition of transitions) this.announce(transition);
+    } catch (error) {
+      logger.error({ ...errorFields(error) }, 'releasing expired holds failed');
+    }
   }
 
   async #reclaimExpired(): Promise<void> {

@@ -26,6 +26,14 @@ export interface BatchEngineOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Longest time one processing run may take before it is aborted and the file fails. @default 120000 */
   processingTimeoutMs?: number;
+  /**
+   * How long a batch uploaded or appended to with "more files to come" stays held open
+   * for the next part, counted from its last upload request. A hold that runs out (an
+   * upload abandoned half way) is released by a periodic sweep, and the batch finishes
+   * with the files it has.
+   * @default 600000 (10 min)
+   */
+  appendHoldMs?: number;
   /** Simulated extra time per file, for demos. @default 0 */
   processingDelayMs?: number;
   /** How often idle workers look for work that another process queued. @default 1000 */
@@ -61,6 +69,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
   maxAttempts: 3,
   backoff: Object.freeze({ baseMs: 1_000, maxMs: 60_000 }),
   processingTimeoutMs: 120_000,
+  appendHoldMs: 600_000,
   processingDelayMs: 0,
   pollIntervalMs: 1_000,
   shutdownGraceMs: 10_000,
@@ -88,6 +97,7 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
     maxAttempts: options.maxAttempts ?? ENGINE_DEFAULTS.maxAttempts,
     backoff: { ...ENGINE_DEFAULTS.backoff, ...options.backoff },
     processingTimeoutMs: options.processingTimeoutMs ?? ENGINE_DEFAULTS.processingTimeoutMs,
+    appendHoldMs: options.appendHoldMs ?? ENGINE_DEFAULTS.appendHoldMs,
     processingDelayMs: options.processingDelayMs ?? ENGINE_DEFAULTS.processingDelayMs,
     pollIntervalMs: options.pollIntervalMs ?? ENGINE_DEFAULTS.pollIntervalMs,
     shutdownGraceMs: options.shutdownGraceMs ?? ENGINE_DEFAULTS.shutdownGraceMs,
@@ -101,6 +111,7 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
     ['leaseMs', resolved.leaseMs],
     ['maxAttempts', resolved.maxAttempts],
     ['processingTimeoutMs', resolved.processingTimeoutMs],
+    ['appendHoldMs', resolved.appendHoldMs],
     ['pollIntervalMs', resolved.pollIntervalMs],
     ['backoff.baseMs', resolved.backoff.baseMs],
     ['retention.sweepIntervalMs', resolved.retention.sweepIntervalMs],

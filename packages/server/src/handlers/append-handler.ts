@@ -5,6 +5,7 @@ import { parseBatchId } from '../http/batch-id.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 import { callerOf } from './context.js';
 import { createFileIntake } from './file-intake.js';
+import { readHold } from './more-files.js';
 
 /**
  * `POST /batch/:batch_id/files`: adds files to a batch that is still open, with the same
@@ -12,6 +13,8 @@ import { createFileIntake } from './file-intake.js';
  * are processed like the batch's other files. The batch's file limit counts every file
  * it holds: 400 TOO_MANY_FILES when these would pass it. 409 when the batch finished or
  * was cancelled. A client sending a large batch in several requests can retry one alone.
+ * `more_files=true` keeps (or puts) the batch on hold for the next part; an append
+ * without it is the last part and releases the hold.
  */
 export function appendHandler(options: ResolvedRouterOptions): RequestHandler {
   const { engine, limits, logger } = options;
@@ -21,17 +24,18 @@ export function appendHandler(options: ResolvedRouterOptions): RequestHandler {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
     const { batch, records } = await receive(req, res, async (upload) => {
-      const unknown = Object.keys(upload.fields)[0];
+      const unknown = Object.keys(upload.fields).find((name) => name !== 'more_files');
       if (unknown !== undefined) {
         throw new ApiError('INVALID_FIELD', { message: `Unknown form field "${unknown}": appended files take the batch's fields.`, details: { field: unknown } });
       }
+      const holdMs = readHold(upload.fields, engine.appendHoldMs);
       // Checked before any bytes move into the blob store; the store checks again, atomically.
       const current = await engine.store.getBatchSummary(workspace_id, batchId);
       if (!current) throw new ApiError('BATCH_NOT_FOUND');
       if (current.finished_at || current.cancelled_at) throw new ApiError('BATCH_NOT_OPEN');
       if (upload.count > 0) tooMany(current.total_files, upload.count, limits.max_files);
       const records = await upload.store();
-      const result = await engine.store.appendFiles(workspace_id, batchId, records, { maxFiles: limits.max_files });
+      const result = await engine.store.appendFiles(workspace_id, batchId, records, { maxFiles: limits.max_files, holdMs });
       switch (result.outcome) {
         case 'appended':
           return { batch: result.batch, records };
@@ -45,7 +49,7 @@ export function appendHandler(options: ResolvedRouterOptions): RequestHandler {
       }
     });
     engine.notify();
-    engine.announce({ batch_id: batchId, workspace_id, batch_finished: false });
+    engine.announce({ batch_id: batchId, workspace_id, batch_finished: batch.finished_at !== null });
     engine.announceRejectedFiles(
       { batch_id: batchId, workspace_id },
       records.filter((r) => r.status === 'failed').map((r) => ({ id: r.id, error_code: r.error?.code ?? 'UNSUPPORTED_TYPE' })),

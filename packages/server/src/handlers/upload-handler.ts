@@ -6,13 +6,16 @@ import { UPLOAD_FIELDS } from '../http/upload-parser.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 import { callerOf } from './context.js';
 import { createFileIntake } from './file-intake.js';
+import { readHold } from './more-files.js';
 
 const PRIORITIES: readonly BatchPriority[] = ['high', 'normal', 'low'];
 
 /**
  * `POST /batch-upload`: receives the files into quarantine, decides each type from its
  * bytes, moves accepted bytes into the blob store, records the batch and its files in
- * one step, and answers 202 while processing starts in the background.
+ * one step, and answers 202 while processing starts in the background. With
+ * `more_files=true` the batch is held open for appends: its files run at once, but it
+ * does not finish before the last part arrives, a close, or the hold runs out.
  */
 export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
   const { engine, logger } = options;
@@ -22,8 +25,9 @@ export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
     const { workspace_id } = callerOf(res);
     const { batch, records } = await receive(req, res, async (upload) => {
       const input = readFields(upload.fields);
+      const hold_ms = readHold(upload.fields, engine.appendHoldMs);
       const records = await upload.store();
-      const batch = await engine.store.createBatch({ id: newId(), workspace_id, ...input }, records);
+      const batch = await engine.store.createBatch({ id: newId(), workspace_id, ...input, hold_ms }, records);
       return { batch, records };
     });
     engine.notify();

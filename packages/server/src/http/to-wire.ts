@@ -1,5 +1,5 @@
 import { progressPercent, type Batch, type BatchFile, type BatchSummary } from '@batch-uploader/protocol';
-import { batchStatus } from '../store/batch-status.js';
+import { acceptsFiles, batchStatus } from '../store/batch-status.js';
 import type { BatchRecord, FileRecord } from '../store/records.js';
 
 export { batchStatus };
@@ -18,6 +18,7 @@ export function toWireSummary(batch: BatchRecord): BatchSummary {
     created_at: batch.created_at.toISOString(),
     updated_at: batch.updated_at.toISOString(),
     finished_at: batch.finished_at?.toISOString() ?? null,
+    accepting_files: acceptsFiles(batch),
   };
 }
 

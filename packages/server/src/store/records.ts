@@ -17,6 +17,12 @@ export interface NewBatch {
   patient_id: string | null;
   template_id: string | null;
   encounter_id: string | null;
+  /**
+   * Holds the batch open for appends this long (ms from now): it does not finish, even
+   * with every file done, until an append or `closeBatch` releases the hold or it runs
+   * out. Absent or null: not held.
+   */
+  hold_ms?: number | null;
 }
 
 /** What the router hands a store for each file of a new batch. */
@@ -56,6 +62,11 @@ export interface BatchRecord {
   cancelled_at: Date | null;
   /** Set while the batch is paused: its pending files are not claimed. */
   paused_at: Date | null;
+  /**
+   * Set while the batch is held open for appends: when the hold runs out. A held batch
+   * does not finish, even with every file done.
+   */
+  held_until: Date | null;
   /** Set when no file of the batch can change any more. */
   finished_at: Date | null;
 }

@@ -35,7 +35,10 @@ export interface Store {
   /** Releases connections. In-flight calls may fail afterwards. */
   close(): Promise<void>;
 
-  /** Records a batch and all its files at once: either all are stored or none. */
+  /**
+   * Records a batch and all its files at once: either all are stored or none. With
+   * `hold_ms` the batch is held open for appends (see {@link Store.appendFiles}).
+   */
   createBatch(batch: NewBatch, files: NewFile[]): Promise<BatchRecord>;
   /** One batch of a workspace with its files in position order; null when absent. */
   getBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles | null>;
@@ -45,7 +48,7 @@ export interface Store {
   listBatches(workspaceId: string, query: { limit: number; cursor?: HistoryCursor }): Promise<BatchRecord[]>;
   /**
    * Cancels a batch: pending files become `cancelled` with `error` set; files already
-   * processing run to their end. `not_open` when the batch had already finished or been cancelled.
+   * processing run to their end; a hold for appends is released. `not_open` when the batch had already finished or been cancelled.
    */
   cancelBatch(
     workspaceId: string,
@@ -71,8 +74,28 @@ export interface Store {
    * the positions after its last file, in the order given (their `position` is ignored),
    * and are claimed like its other files (not while it is paused). Nothing is stored when
    * the batch would then hold more than `maxFiles` files (`too_many`), or is not open.
+   * `holdMs` holds the batch open for more appends until that long from now; without it
+   * the append releases any hold, and the batch finishes once its files are done.
    */
-  appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number }): Promise<AppendOutcome>;
+  appendFiles(
+    workspaceId: string,
+    batchId: string,
+    files: NewFile[],
+    options: { maxFiles: number; holdMs?: number | null },
+  ): Promise<AppendOutcome>;
+
+  /**
+   * Releases the hold of a batch held open for appends: it finishes as soon as its files
+   * are done (`batch_finished` true when this call finished it). Closing a batch that is
+   * not held, or finished, changes nothing and answers `closed`. `not_open` when cancelled.
+   */
+  closeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean }>;
+  /**
+   * Releases every hold that ran out (an upload abandoned half way); returns a transition
+   * for each batch released, `batch_finished` true for those it finished. Safe to run
+   * from several processes at once: each batch is released, and finished, once.
+   */
+  releaseExpiredHolds(): Promise<FileTransition[]>;
 
   /**
    * Puts a batch's failed files back in the queue: each becomes pending with `attempts`

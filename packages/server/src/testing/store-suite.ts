@@ -5,6 +5,7 @@ import type { MakeInstance } from './fresh-instance.js';
 import { analyticsCases } from './store-cases-analytics.js';
 import { appendCases } from './store-cases-append.js';
 import { batchCases } from './store-cases-batches.js';
+import { holdCases } from './store-cases-hold.js';
 import { pauseCases } from './store-cases-pause.js';
 import { queueCases } from './store-cases-queue.js';
 import { retryCases } from './store-cases-retry.js';
@@ -36,6 +37,7 @@ export function runStoreConformanceSuite(name: string, makeStore: MakeStore): vo
     void describe('pause and resume', () => pauseCases(test));
     void describe('retry', () => retryCases(test));
     void describe('append', () => appendCases(test));
+    void describe('held open for appends', () => holdCases(test));
     void describe('retention', () => retentionCases(test));
     void describe('webhook outbox', () => webhookCases(test));
     void describe('analytics', () => analyticsCases(test));

@@ -1,6 +1,6 @@
 import type { Filter } from 'mongodb';
 import type { FileError } from '@batch-uploader/protocol';
-import { PRIORITY_OFFSET_MS, type AppendOutcome, type NewFile, type RetryOutcome } from '../../store/records.js';
+import { PRIORITY_OFFSET_MS, type AppendOutcome, type FileTransition, type NewFile, type RetryOutcome } from '../../store/records.js';
 import type { BatchUpkeep } from './mongo-batch-upkeep.js';
 import { ACTIVE_STATUSES, newFileDoc, toJson } from './mongo-documents.js';
 import type { BatchDoc } from './mongo-documents.js';
@@ -12,7 +12,7 @@ export const VISIBLE = Object.freeze({ hidden: { $exists: false } });
 
 /**
  * What an operator does to a whole batch in the MongoDB store: cancel, pause, resume,
- * retry, append.
+ * retry, append, close (and the expiry of holds for appends).
  * Each is decided by one conditional write to the batch document, then carried to its
  * files with idempotent updates; what a crash in between leaves is finished by the
  * repair pass of {@link BatchUpkeep}.
@@ -79,12 +79,12 @@ export class MongoBatchControl {
    * the files, then ends the append: while it is in flight the batch cannot finish, and
    * a cancel or pause that came meanwhile reaches the new files when it ends.
    */
-  async append(workspaceId: string, batchId: string, files: readonly NewFile[], maxFiles: number): Promise<Exclude<AppendOutcome, { batch: unknown }> | { outcome: 'appended' }> {
+  async append(workspaceId: string, batchId: string, files: readonly NewFile[], maxFiles: number, holdMs: number | null): Promise<Exclude<AppendOutcome, { batch: unknown }> | { outcome: 'appended' }> {
     const { batches, files: fileDocs } = this.collections;
     const count = files.length;
     const before = await batches.findOneAndUpdate(
       { ...this.#open(workspaceId, batchId), total_files: { $lte: maxFiles - count } },
-      pipelines.reserveAppend(count),
+      pipelines.reserveAppend(count, holdMs),
       { returnDocument: 'before', projection: { total_files: 1, next_position: 1, claim_at: 1, paused_at: 1, state_seq: 1 } },
     );
     if (!before) {
@@ -125,6 +125,38 @@ export class MongoBatchControl {
     }
     await this.upkeep.settle(batchId);
     return { outcome: 'appended' };
+  }
+
+  async close(workspaceId: string, batchId: string): Promise<{ outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean }> {
+    const released = await this.collections.batches.findOneAndUpdate(
+      { ...this.#open(workspaceId, batchId), held_until: { $ne: null } },
+      pipelines.releaseHold(),
+      { projection: { _id: 1 } },
+    );
+    if (released) return { outcome: 'closed', batch_finished: await this.upkeep.settle(batchId) };
+    // Not held, or finished: closing changes nothing. Only a cancelled batch refuses.
+    const found = await this.collections.batches.findOne(
+      { _id: batchId, workspace_id: workspaceId, ...VISIBLE },
+      { projection: { cancelled_at: 1 } },
+    );
+    if (!found) return { outcome: 'not_found', batch_finished: false };
+    return { outcome: found.cancelled_at ? 'not_open' : 'closed', batch_finished: false };
+  }
+
+  /**
+   * One conditional write per batch releases an expired hold, so of several instances
+   * sweeping at once exactly one releases it; the settle after it finishes the batch once.
+   */
+  async releaseExpiredHolds(): Promise<FileTransition[]> {
+    const transitions: FileTransition[] = [];
+    for (;;) {
+      const batch = await this.collections.batches.findOneAndUpdate(pipelines.HOLD_EXPIRED, pipelines.releaseHold(), {
+        sort: { held_until: 1, _id: 1 },
+        projection: { _id: 1, workspace_id: 1 },
+      });
+      if (!batch) return transitions;
+      transitions.push({ batch_id: batch._id, workspace_id: batch.workspace_id, batch_finished: await this.upkeep.settle(batch._id) });
+    }
   }
 
   /** Null when the batch was open and now has the asked pause state, with its files. */

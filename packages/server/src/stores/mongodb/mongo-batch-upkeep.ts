@@ -11,8 +11,11 @@ const STALE_AFTER_MS = 60_000;
 const ABANDONED_AFTER_MS = 10 * 60_000;
 /** Open batches the repair pass looks at per run. */
 const REPAIR_PAGE = 500;
-/** Batches no append is storing files into: only those may finish. */
-const NOT_APPENDING = Object.freeze({ appending: { $not: { $gt: 0 } } });
+/**
+ * Batches no append is storing files into and not held open for appends: only those may
+ * finish (`held_until: null` also matches batches stored before holds existed).
+ */
+const MAY_FINISH = Object.freeze({ appending: { $not: { $gt: 0 } }, held_until: null });
 
 /**
  * Keeps batch documents consistent with their files without transactions.
@@ -41,13 +44,13 @@ export class BatchUpkeep {
 
   /**
    * Touches the batch and finishes it when no file can change any more (and no append is
-   * storing files into it); true when this call finished it. The conditional write
+   * storing files into it, and it is not held open for appends); true when this call finished it. The conditional write
    * decides: of two settles racing, exactly one finds finished_at null.
    */
   async settle(batchId: string): Promise<boolean> {
     const { batches } = this.collections;
     if (!(await this.#hasActiveFile(batchId))) {
-      const finished = await batches.updateOne({ _id: batchId, finished_at: null, ...NOT_APPENDING }, settleBatch(true));
+      const finished = await batches.updateOne({ _id: batchId, finished_at: null, ...MAY_FINISH }, settleBatch(true));
       if (finished.modifiedCount === 1) return true;
     }
     await batches.updateOne({ _id: batchId }, settleBatch(false));
@@ -123,7 +126,7 @@ export class BatchUpkeep {
   /** Like settle, but leaves updated_at alone unless the batch finishes (a check is not a change). */
   async #finishIfDone(batch: Pick<BatchDoc, '_id'>): Promise<boolean> {
     if (await this.#hasActiveFile(batch._id)) return false;
-    const result = await this.collections.batches.updateOne({ _id: batch._id, finished_at: null, ...NOT_APPENDING }, settleBatch(true));
+    const result = await this.collections.batches.updateOne({ _id: batch._id, finished_at: null, ...MAY_FINISH }, settleBatch(true));
     return result.modifiedCount === 1;
   }
 

@@ -29,6 +29,11 @@ export interface BatchDoc {
    * on the last one whatever order their file updates land in.
    */
   state_seq?: number;
+  /**
+   * Set while the batch is held open for appends: when the hold runs out (absent on
+   * batches stored before holds existed). A held batch does not finish.
+   */
+  held_until?: Date | null;
   finished_at: Date | null;
   /** Position the next appended file takes (absent until the first append: total_files then). */
   next_position?: number;
@@ -122,6 +127,7 @@ export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
     updated_at: doc.updated_at,
     cancelled_at: doc.cancelled_at ?? null,
     paused_at: doc.paused_at ?? null,
+    held_until: doc.held_until ?? null,
     finished_at: doc.finished_at ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import type { Document, Filter } from 'mongodb';
 import { CLAIM_STEP_MS } from '../../store/records.js';
-import type { FileDoc } from './mongo-documents.js';
+import type { BatchDoc, FileDoc } from './mongo-documents.js';
 
 /**
  * Update pipelines of the MongoDB store. Every instant is `$$NOW`, the server's clock at
@@ -116,9 +116,9 @@ export function reclaimFile(maxAttempts: number, error: string | null): Document
   ];
 }
 
-/** The batch is marked cancelled (the one write that decides who cancelled it). */
+/** The batch is marked cancelled (the one write that decides who cancelled it), and any hold for appends released. */
 export function cancelBatch(error: string | null): Document[] {
-  return [{ $set: { cancelled_at: NOW, cancel_error: { $literal: error }, ...TOUCHED } }];
+  return [{ $set: { cancelled_at: NOW, cancel_error: { $literal: error }, held_until: null, ...TOUCHED } }];
 }
 
 /**
@@ -177,11 +177,16 @@ export function reopenBatch(claimAt: Date): Document[] {
   return [{ $set: { finished_at: null, claim_at: { $max: ['$claim_at', claimAt] }, ...TOUCHED } }];
 }
 
-/** Positions for `count` appended files are reserved, and one more append is in flight. */
-export function reserveAppend(count: number): Document[] {
+/**
+ * Positions for `count` appended files are reserved, and one more append is in flight;
+ * the batch is held open for appends `holdMs` from now, or, with null, the hold is
+ * released (the batch may finish once this append ends and its files are done).
+ */
+export function reserveAppend(count: number, holdMs: number | null): Document[] {
   return [
     {
       $set: {
+        held_until: holdMs === null ? null : { $add: [NOW, holdMs] },
         total_files: { $add: ['$total_files', count] },
         next_position: { $add: [{ $ifNull: ['$next_position', '$total_files'] }, count] },
         appending: { $add: [{ $ifNull: ['$appending', 0] }, 1] },
@@ -207,6 +212,18 @@ export function endAppend(unstored: number): Document[] {
 /** The batch is touched and, when `done`, finished (once: a finished_at already set stays). */
 export function settleBatch(done: boolean): Document[] {
   return [{ $set: { ...TOUCHED, ...(done ? { finished_at: { $ifNull: ['$finished_at', NOW] } } : {}) } }];
+}
+
+/** Open batches whose hold for appends has run out. */
+export const HOLD_EXPIRED: Filter<BatchDoc> = Object.freeze({
+  finished_at: null,
+  held_until: { $ne: null },
+  $expr: { $lte: ['$held_until', NOW] },
+});
+
+/** The hold for appends is released, and the batch touched. */
+export function releaseHold(): Document[] {
+  return [{ $set: { held_until: null, ...TOUCHED } }];
 }
 
 /** The batch is touched. */

@@ -55,6 +55,11 @@ export const BATCH_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDes
     key: { blobs_purged_at: 1, finished_at: 1 },
   },
   {
+    // releaseExpiredHolds: batches held open for appends, by when the hold runs out.
+    name: 'held',
+    key: { held_until: 1 },
+  },
+  {
     // deleteFinishedBatches and the repair pass (open batches are finished_at: null).
     name: 'finished',
     key: { finished_at: 1, updated_at: 1 },

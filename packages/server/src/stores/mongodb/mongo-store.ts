@@ -116,6 +116,7 @@ export class MongoStore implements Store {
       cancelled_at: null,
       cancel_error: null,
       paused_at: null,
+      held_until: batch.hold_ms == null ? null : new Date(now.getTime() + duration('hold_ms', batch.hold_ms)),
       state_seq: 0,
       finished_at: null,
       blobs_purged_at: null,
@@ -185,10 +186,24 @@ export class MongoStore implements Store {
     return this.#controls().resume(workspaceId, batchId);
   }
 
-  async appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number }): Promise<AppendOutcome> {
-    const outcome = await this.#controls().append(workspaceId, batchId, files, options.maxFiles);
+  async appendFiles(
+    workspaceId: string,
+    batchId: string,
+    files: NewFile[],
+    options: { maxFiles: number; holdMs?: number | null },
+  ): Promise<AppendOutcome> {
+    const holdMs = options.holdMs == null ? null : duration('holdMs', options.holdMs);
+    const outcome = await this.#controls().append(workspaceId, batchId, files, options.maxFiles, holdMs);
     if (outcome.outcome !== 'appended') return outcome;
     return { outcome: 'appended', batch: (await this.#recordById(batchId))! };
+  }
+
+  async closeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean }> {
+    return this.#controls().close(workspaceId, batchId);
+  }
+
+  async releaseExpiredHolds(): Promise<FileTransition[]> {
+    return this.#controls().releaseExpiredHolds();
   }
 
   async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome> {

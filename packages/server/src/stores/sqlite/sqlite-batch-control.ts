@@ -1,5 +1,5 @@
 import type { BatchPriority, FileError } from '@batch-uploader/protocol';
-import { PRIORITY_OFFSET_MS, type AppendOutcome, type NewFile, type RetryOutcome } from '../../store/records.js';
+import { PRIORITY_OFFSET_MS, type AppendOutcome, type FileTransition, type NewFile, type RetryOutcome } from '../../store/records.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { toJson } from './sqlite-rows.js';
 
@@ -8,7 +8,7 @@ const RETRYABLE = `status = 'failed' AND blob_key IS NOT NULL AND blob_purged_at
 
 /**
  * What an operator does to a whole batch in the SQLite store: cancel, pause, resume,
- * retry, append.
+ * retry, append, close (and the expiry of holds for appends).
  * Each is one write transaction, so it sees and changes the batch and its files at once.
  */
 export class SqliteBatchControl {
@@ -25,7 +25,7 @@ export class SqliteBatchControl {
       if (state !== 'open') return { outcome: state, batch_finished: false };
       const now = db.now();
       const params = { id: batchId, error: toJson(error), now };
-      db.sql('UPDATE batches SET cancelled_at = @now, cancel_error = @error WHERE id = @id').run(params);
+      db.sql('UPDATE batches SET cancelled_at = @now, cancel_error = @error, held_until = NULL WHERE id = @id').run(params);
       db.sql(
         `UPDATE files SET status = 'cancelled', error = @error, completed_at = @now, run_after = NULL
          WHERE batch_id = @id AND status = 'pending'`,
@@ -84,7 +84,7 @@ export class SqliteBatchControl {
     });
   }
 
-  append(workspaceId: string, batchId: string, files: readonly NewFile[], maxFiles: number): AppendOutcome {
+  append(workspaceId: string, batchId: string, files: readonly NewFile[], maxFiles: number, holdMs: number | null): AppendOutcome {
     const { db } = this;
     return db.write(() => {
       const state = db.openState(workspaceId, batchId);
@@ -95,9 +95,41 @@ export class SqliteBatchControl {
       if (batch.total_files + files.length > maxFiles) return { outcome: 'too_many', total_files: batch.total_files };
       const now = db.now();
       db.insertFiles({ id: batchId, workspace_id: workspaceId }, files, now, (batch.last ?? -1) + 1);
-      db.sql('UPDATE batches SET total_files = total_files + ? WHERE id = ?').run(files.length, batchId);
+      db.sql('UPDATE batches SET total_files = total_files + @n, held_until = @held WHERE id = @id').run({
+        id: batchId,
+        n: files.length,
+        held: holdMs === null ? null : now + holdMs,
+      });
       db.settle(batchId, now);
       return { outcome: 'appended', batch: db.batchById(batchId)! };
+    });
+  }
+
+  close(workspaceId: string, batchId: string): { outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean } {
+    const { db } = this;
+    return db.write(() => {
+      const state = db.openState(workspaceId, batchId);
+      if (state === 'not_found') return { outcome: state, batch_finished: false };
+      const batch = db.sql('SELECT cancelled_at, held_until FROM batches WHERE id = ?').get(batchId) as {
+        cancelled_at: number | null;
+        held_until: number | null;
+      };
+      if (batch.cancelled_at !== null) return { outcome: 'not_open', batch_finished: false };
+      // Closing a batch that is not held (or finished) is a no-op, not a change.
+      if (state !== 'open' || batch.held_until === null) return { outcome: 'closed', batch_finished: false };
+      db.sql('UPDATE batches SET held_until = NULL WHERE id = ?').run(batchId);
+      return { outcome: 'closed', batch_finished: db.settle(batchId, db.now()) };
+    });
+  }
+
+  releaseExpiredHolds(): FileTransition[] {
+    const { db } = this;
+    return db.write(() => {
+      const now = db.now();
+      const expired = db
+        .sql('UPDATE batches SET held_until = NULL WHERE held_until <= ? AND finished_at IS NULL RETURNING id, workspace_id')
+        .all(now) as { id: string; workspace_id: string }[];
+      return expired.map(({ id, workspace_id }) => ({ batch_id: id, workspace_id, batch_finished: db.settle(id, now) }));
     });
   }
 }

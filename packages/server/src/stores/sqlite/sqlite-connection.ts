@@ -100,12 +100,15 @@ export class SqliteConnection {
     this.sql('UPDATE batches SET updated_at = max(updated_at, ?) WHERE id = ?').run(now, batchId);
   }
 
-  /** Touches the batch and finishes it when no file is left to run; true when this call finished it. */
+  /**
+   * Touches the batch and finishes it when no file is left to run and it is not held
+   * open for appends; true when this call finished it.
+   */
   settle(batchId: string, now: number): boolean {
     this.touch(batchId, now);
     const info = this.sql(
       `UPDATE batches SET finished_at = @now
-       WHERE id = @id AND finished_at IS NULL
+       WHERE id = @id AND finished_at IS NULL AND held_until IS NULL
          AND NOT EXISTS (SELECT 1 FROM files WHERE batch_id = @id AND status IN ('pending', 'processing'))`,
     ).run({ id: batchId, now });
     return info.changes === 1;

@@ -15,6 +15,7 @@ export interface BatchRow {
   cancelled_at: number | null;
   cancel_error: string | null;
   paused_at: number | null;
+  held_until: number | null;
   finished_at: number | null;
   n_pending: number;
   n_processing: number;
@@ -51,7 +52,7 @@ export interface FileRow {
 /** Columns of a batch with counts derived from its files, so they can never drift. */
 export const BATCH_SELECT = `
   b.id, b.workspace_id, b.priority, b.patient_id, b.template_id, b.encounter_id, b.total_files,
-  b.created_at, b.updated_at, b.cancelled_at, b.cancel_error, b.paused_at, b.finished_at,
+  b.created_at, b.updated_at, b.cancelled_at, b.cancel_error, b.paused_at, b.held_until, b.finished_at,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'pending') AS n_pending,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'processing') AS n_processing,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'completed') AS n_completed,
@@ -92,6 +93,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     updated_at: new Date(row.updated_at),
     cancelled_at: toDate(row.cancelled_at),
     paused_at: toDate(row.paused_at),
+    held_until: toDate(row.held_until),
     finished_at: toDate(row.finished_at),
   };
 }

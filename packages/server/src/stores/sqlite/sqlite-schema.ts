@@ -83,6 +83,11 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX IF NOT EXISTS files_workspace_created ON files (workspace_id, created_at);
   `,
+  // 4 → 5: batches held open for appends.
+  `
+  ALTER TABLE batches ADD COLUMN held_until INTEGER;
+  CREATE INDEX IF NOT EXISTS batches_held ON batches (held_until) WHERE held_until IS NOT NULL;
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

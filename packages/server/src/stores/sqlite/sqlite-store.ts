@@ -90,9 +90,9 @@ export class SqliteStore implements Store {
       const now = this.#now();
       this.#sql(
         `INSERT INTO batches (id, workspace_id, priority, patient_id, template_id, encounter_id,
-           total_files, claim_key, created_at, updated_at)
+           total_files, claim_key, created_at, updated_at, held_until)
          VALUES (@id, @workspace_id, @priority, @patient_id, @template_id, @encounter_id,
-           @total_files, @claim_key, @now, @now)`,
+           @total_files, @claim_key, @now, @now, @held_until)`,
       ).run({
         id: batch.id,
         workspace_id: batch.workspace_id,
@@ -103,6 +103,7 @@ export class SqliteStore implements Store {
         total_files: files.length,
         claim_key: now + PRIORITY_OFFSET_MS[batch.priority],
         now,
+        held_until: batch.hold_ms == null ? null : now + duration('hold_ms', batch.hold_ms),
       });
       this.#db.insertFiles(batch, files, now, null);
       this.#settle(batch.id, now);
@@ -163,8 +164,22 @@ export class SqliteStore implements Store {
     return this.#control.resume(workspaceId, batchId);
   }
 
-  async appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number }): Promise<AppendOutcome> {
-    return this.#control.append(workspaceId, batchId, files, options.maxFiles);
+  async appendFiles(
+    workspaceId: string,
+    batchId: string,
+    files: NewFile[],
+    options: { maxFiles: number; holdMs?: number | null },
+  ): Promise<AppendOutcome> {
+    const holdMs = options.holdMs == null ? null : duration('holdMs', options.holdMs);
+    return this.#control.append(workspaceId, batchId, files, options.maxFiles, holdMs);
+  }
+
+  async closeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean }> {
+    return this.#control.close(workspaceId, batchId);
+  }
+
+  async releaseExpiredHolds(): Promise<FileTransition[]> {
+    return this.#control.releaseExpiredHolds();
   }
 
   async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome> {

@@ -1,0 +1,24 @@
+import type { RequestHandler } from 'express';
+import { ApiError } from '../http/api-error.js';
+import { parseBatchId } from '../http/batch-id.js';
+import type { ResolvedRouterOptions } from '../router-options.js';
+import { answerWithBatch } from './batch-answer.js';
+import { callerOf } from './context.js';
+
+/**
+ * `POST /batch/:batch_id/close`: releases the hold of a batch uploaded with
+ * `more_files=true`, so that it finishes with the files it has (at once when they are
+ * done). Closing a batch that is not held, or finished, is fine. 409 when cancelled.
+ */
+export function closeHandler({ engine, logger }: ResolvedRouterOptions): RequestHandler {
+  return async (req, res) => {
+    const batchId = parseBatchId(req.params.batch_id);
+    const { workspace_id } = callerOf(res);
+    const { outcome, batch_finished } = await engine.store.closeBatch(workspace_id, batchId);
+    if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
+    if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
+    engine.announce({ batch_id: batchId, workspace_id, batch_finished });
+    logger.info({ batch_id: batchId }, 'batch closed for appends');
+    await answerWithBatch(res, engine.store, workspace_id, batchId);
+  };
+}

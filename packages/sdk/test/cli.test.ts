@@ -117,7 +117,7 @@ describe('batch-upload CLI', { skip }, () => {
 
 describe('batch-upload CLI with a large batch', { skip }, () => {
   it('sends one batch in several requests and reports one batch', async () => {
-    const demo = await startDemo({ processingDelayMs: 200 });
+    const demo = await startDemo();
     const docs = await mkdtemp(join(tmpdir(), 'cli-many-'));
     try {
       for (let n = 1; n <= 12; n++) await writeFile(join(docs, `page-${String(n).padStart(2, '0')}.png`), makePng(n, n));

@@ -212,12 +212,17 @@ describe('BatchClient.uploadBatch (msw)', () => {
   const accepted = (total: number) => ({ status: 'success', batch_id: 'b1', total_files: total, message: '', tracking_url: '', events_url: '' });
   const file = (name: string) => new File(['%PDF-1.4'], name);
 
-  it('sends a 503-refused append again alone, holding the batch paused meanwhile', async () => {
+  it('sends a 503-refused append again alone, with more_files on every request but the last, and never pauses', async () => {
     const calls: string[] = [];
     let appends = 0;
+    const part = async (request: Request) => {
+      const form = await request.formData();
+      const names = form.getAll('files').map((f) => (f as File).name);
+      return `${names.join(',')}:${form.get('more_files') === 'true' ? 'more' : 'last'}`;
+    };
     server.use(
-      http.post(`${ENDPOINT}/batch-upload`, () => {
-        calls.push('upload');
+      http.post(`${ENDPOINT}/batch-upload`, async ({ request }) => {
+        calls.push(`upload:${await part(request)}`);
         return HttpResponse.json(accepted(1), { status: 202 });
       }),
       http.post(`${ENDPOINT}/batch/b1/:op`, async ({ params, request }) => {
@@ -226,16 +231,15 @@ describe('BatchClient.uploadBatch (msw)', () => {
           calls.push(op);
           return HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['pending']) });
         }
-        const names = (await request.formData()).getAll('files').map((f) => (f as File).name);
-        calls.push(`files:${names.join(',')}`);
+        calls.push(`files:${await part(request)}`);
         if (++appends === 1) return HttpResponse.json(errorBody('UNAVAILABLE', 'The server is shutting down. Try again shortly.'), { status: 503 });
-        return HttpResponse.json({ ...accepted(3), appended_files: 2, file_ids: ['x', 'y'] }, { status: 202 });
+        return HttpResponse.json({ ...accepted(appends), appended_files: 1, file_ids: ['x'] }, { status: 202 });
       }),
     );
     const client = new BatchClient({ ...fast, uploadPartFiles: 1, uploadPartBytes: 1_000 });
-    const result = await client.uploadBatch([file('a.pdf'), file('b.pdf')]);
-    assert.deepEqual(result, { batch_id: 'b1', total_files: 3, parts: 2 });
-    assert.deepEqual(calls, ['upload', 'pause', 'files:b.pdf', 'files:b.pdf', 'resume']);
+    const result = await client.uploadBatch([file('a.pdf'), file('b.pdf'), file('c.pdf')]);
+    assert.deepEqual(result, { batch_id: 'b1', total_files: 3, parts: 3 });
+    assert.deepEqual(calls, ['upload:a.pdf:more', 'files:b.pdf:more', 'files:b.pdf:more', 'files:c.pdf:last']);
   });
 
   it('never sends the first request again after a 500, and cancels a batch already created when aborted', async () => {
@@ -249,7 +253,6 @@ describe('BatchClient.uploadBatch (msw)', () => {
           ? HttpResponse.json(errorBody('INTERNAL', 'Something went wrong on the server. Try again.'), { status: 500 })
           : HttpResponse.json(accepted(1), { status: 202 });
       }),
-      http.post(`${ENDPOINT}/batch/b1/pause`, () => HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['pending']) })),
       http.post(`${ENDPOINT}/batch/b1/files`, async () => {
         controller.abort();
         await delay(1_000);

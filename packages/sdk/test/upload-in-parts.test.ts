@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BatchClient, BatchSession, selectProgress, type UploadProgress } from '../src/index.js';
+import { BatchClient, BatchSession, isApiError, selectProgress, type UploadProgress } from '../src/index.js';
+import type { Batch } from '@batch-uploader/protocol';
 import { splitIntoParts } from '../src/client/upload-in-parts.js';
 import { makePdf, makePng } from './fixtures.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
@@ -46,12 +47,21 @@ function flakyFetch(path: RegExp, lose: 'request' | 'answer', seen: string[]): t
   };
 }
 
+/** Polls the batch until every file it holds is completed, and returns it. */
+async function allDone(client: BatchClient, batchId: string): Promise<Batch> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const batch = await client.getBatch(batchId);
+    if (batch.progress.completed === batch.total_files) return batch;
+    if (Date.now() > deadline) throw new Error(`files of ${batchId} not done: ${JSON.stringify(batch.progress)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('uploads in several requests against the demo server', { skip }, () => {
   let demo: RunningDemo & { api: string };
   before(async () => {
-    // Files take a moment, as real documents do: the batch is paused a round trip after it
-    // was created, and a first part that finished before would close it (see uploadBatch).
-    demo = await startDemo({ processingDelayMs: 200 });
+    demo = await startDemo();
   });
   after(async () => {
     await demo?.close();
@@ -77,7 +87,7 @@ describe('uploads in several requests against the demo server', { skip }, () => 
 
     const batchId = await session.start();
     // a+b create the batch; c (then big: too many bytes together) is lost once and sent again alone; big alone; d.
-    assert.deepEqual(seen, ['batch-upload', 'batch/:id/pause', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files', 'batch/:id/resume']);
+    assert.deepEqual(seen, ['batch-upload', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files']);
     assert.deepEqual(pendingWhileUploading, names, 'each part is pending as soon as it arrived');
     assert.equal(percents.at(-1), 100, 'every byte counted once, the resent ones included');
     assert.ok(percents.every((p) => p <= 100));
@@ -123,12 +133,59 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     assert.equal(result.parts, 2);
     assert.equal(result.total_files, 4);
     assert.deepEqual(created, [result.batch_id]);
-    assert.deepEqual(seen, ['batch-upload', 'batch/:id/pause', 'batch/:id/files', 'batch/:id/resume']);
+    assert.deepEqual(seen, ['batch-upload', 'batch/:id/files']);
     assert.deepEqual(progress.at(-1)!.files.map((f) => f.sent), files.map((f) => f.size));
     assert.equal(progress.at(-1)!.percent, 100);
     const final = await client.watchBatch(result.batch_id);
     assert.deepEqual(final.files.map((f) => f.filename), ['a.png', 'b.png', 'c.png', 'd.png']);
     assert.equal(final.progress.completed, 4);
+  });
+
+  it('tiny files in many parts, processed at once: every part lands, the batch stays open (never paused) and finishes after the last', async () => {
+    const client = new BatchClient({ endpoint: demo.api, uploadPartFiles: 1 });
+    const heldStates: Batch[] = [];
+    // Before each later part goes out, every file sent so far is done: the moment a batch
+    // that was not held open would finish and refuse the part.
+    const observing: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      const id = /\/batch\/([0-9a-f-]{36})\/files$/.exec(url)?.[1];
+      if (id) heldStates.push(await allDone(client, id));
+      return fetch(input, init);
+    };
+    const observed = new BatchClient({ endpoint: demo.api, uploadPartFiles: 1, fetch: observing });
+    const files = Array.from({ length: 8 }, (_, i) => png(`tiny-${i}.png`));
+    const result = await observed.uploadBatch(files);
+    assert.equal(result.parts, 8);
+    assert.equal(result.total_files, 8);
+    assert.equal(heldStates.length, 7);
+    for (const [i, batch] of heldStates.entries()) {
+      assert.equal(batch.total_files, i + 1);
+      assert.equal(batch.status, 'processing', 'held open: processing, not paused, not completed');
+      assert.equal(batch.finished_at, null);
+      assert.equal(batch.accepting_files, true);
+    }
+    const final = await client.watchBatch(result.batch_id);
+    assert.equal(final.status, 'completed');
+    assert.equal(final.accepting_files, false);
+    assert.deepEqual(final.files.map((f) => f.filename), files.map((f) => f.name));
+  });
+
+  it('a later part that fails for good closes the batch, which finishes with the files that arrived', async () => {
+    const limited = await startDemo({ maxFiles: 3 });
+    try {
+      const seen: string[] = [];
+      const client = new BatchClient({ endpoint: limited.api, uploadPartFiles: 2, fetch: flakyFetch(/^$/, 'request', seen) });
+      const files = Array.from({ length: 5 }, (_, i) => png(`f${i}.png`));
+      const created: string[] = [];
+      const error = await client.uploadBatch(files, { onBatchCreated: (id) => created.push(id) }).catch((e: unknown) => e);
+      assert.ok(isApiError(error) && error.code === 'TOO_MANY_FILES', String(error));
+      assert.deepEqual(seen, ['batch-upload', 'batch/:id/files', 'batch/:id/close']);
+      const batch = await client.watchBatch(created[0]!);
+      assert.equal(batch.status, 'completed');
+      assert.equal(batch.total_files, 2);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('a first request that got no answer is not sent again (a second batch could not be told apart)', async () => {

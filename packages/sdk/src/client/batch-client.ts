@@ -50,6 +50,13 @@ export interface UploadOptions {
    * @example 'high'
    */
   priority?: BatchPriority;
+  /**
+   * More files of this batch follow in later requests ({@link BatchClient.appendFiles}):
+   * the server holds the batch open, processing its files but not finishing it, until a
+   * request without `moreFiles`, {@link BatchClient.closeBatch}, or a while without any.
+   * @default false
+   */
+  moreFiles?: boolean;
   /** Aborts the upload. */
   signal?: AbortSignal;
   /** Called as bytes leave, at most every few tens of milliseconds. */
@@ -138,7 +145,7 @@ export class BatchClient {
    */
   async upload(files: readonly UploadFile[], options: UploadOptions = {}): Promise<UploadResponse> {
     const fields = Object.fromEntries(
-      Object.entries({ priority: options.priority, ...options.fields }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
+      Object.entries({ priority: options.priority, ...options.fields, ...moreFilesField(options) }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
     );
     return this.#sendFiles<UploadResponse>('batch-upload', files, fields, options);
   }
@@ -150,12 +157,12 @@ export class BatchClient {
    * alone, after a backoff, up to `uploadRetries` times; an append whose answer was lost
    * is first looked up, so no file is sent twice. The first request goes again only when
    * the server said it stored nothing (408, 429, 503), since a second batch cannot be
-   * told from the first. While parts are on their way the batch is paused, so it cannot
-   * finish (and close) before its last files arrived; it is resumed after the last one.
-   * (The pause follows the creation by one round trip: a first part processed whole in
-   * that time closes the batch, and the rest is refused with `BATCH_NOT_OPEN`.)
-   * Progress covers every file across all requests. Aborting cancels a batch already
-   * created. A small batch takes one request, like {@link BatchClient.upload}.
+   * told from the first. Every request but the last says more files follow
+   * (`moreFiles`), so the server processes the files as they arrive but keeps the batch
+   * open for the rest; the last request lets it finish. When a later request fails for
+   * good, the batch is closed ({@link BatchClient.closeBatch}) and finishes with the
+   * files that arrived. Progress covers every file across all requests. Aborting cancels
+   * a batch already created. A small batch takes one request, like {@link BatchClient.upload}.
    */
   async uploadBatch(files: readonly UploadFile[], options: BatchUploadOptions = {}): Promise<BatchUploadResult> {
     if (files.length === 0) throw new TypeError('uploadBatch: pass at least one file.');
@@ -168,10 +175,15 @@ export class BatchClient {
    * {@link BatchClient.upload}; the batch keeps its fields. Lets a caller send a large
    * batch in several requests and retry one request alone. Rejects with ApiError
    * `TOO_MANY_FILES` (400, `details.total_files`) when the batch would pass its file
-   * limit, `BATCH_NOT_OPEN` (409) once it finished or was cancelled.
+   * limit, `BATCH_NOT_OPEN` (409) once it finished or was cancelled. With `moreFiles`
+   * the batch stays open for a next append; without it, this is the last part.
    */
-  async appendFiles(batchId: string, files: readonly UploadFile[], options: Pick<UploadOptions, 'signal' | 'onProgress'> = {}): Promise<AppendResponse> {
-    return this.#sendFiles<AppendResponse>(`batch/${encodeURIComponent(batchId)}/files`, files, {}, options);
+  async appendFiles(
+    batchId: string,
+    files: readonly UploadFile[],
+    options: Pick<UploadOptions, 'signal' | 'onProgress' | 'moreFiles'> = {},
+  ): Promise<AppendResponse> {
+    return this.#sendFiles<AppendResponse>(`batch/${encodeURIComponent(batchId)}/files`, files, moreFilesField(options), options);
   }
 
   /** The batch with every file. */
@@ -253,6 +265,15 @@ export class BatchClient {
    */
   async resumeBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
     return (await this.#batchPost<BatchStatusResponse>(batchId, 'resume', options)).batch;
+  }
+
+  /**
+   * Takes no more files into a batch that was held open for them (`moreFiles`): it
+   * finishes with the files it has as soon as they are done. Closing a batch that is not
+   * held, or finished, is fine. Rejects with ApiError `BATCH_NOT_OPEN` when it was cancelled.
+   */
+  async closeBatch(batchId: string, options: RequestOptions = {}): Promise<Batch> {
+    return (await this.#batchPost<BatchStatusResponse>(batchId, 'close', options)).batch;
   }
 
   /**
@@ -341,7 +362,7 @@ export class BatchClient {
     return headers;
   }
 
-  /** `POST /batch/{id}/{action}`: cancel, pause, resume, retry. */
+  /** `POST /batch/{id}/{action}`: cancel, pause, resume, close, retry. */
   #batchPost<T>(batchId: string, action: string, options: RequestOptions): Promise<T> {
     return this.#json<T>(`batch/${encodeURIComponent(batchId)}/${action}`, { method: 'post', ...signalOf(options) });
   }
@@ -361,4 +382,9 @@ export class BatchClient {
 
 function signalOf(options: RequestOptions): { signal?: AbortSignal } {
   return options.signal ? { signal: options.signal } : {};
+}
+
+/** The wire field that holds a batch open for later requests, when asked for. */
+function moreFilesField(options: Pick<UploadOptions, 'moreFiles'>): Record<string, string> {
+  return options.moreFiles ? { more_files: 'true' } : {};
 }

@@ -87,9 +87,11 @@ export async function uploadInParts(client: BatchClient, files: readonly UploadF
     }
   };
 
+  // Every request but the last holds the batch open: a batch whose files are all done
+  // finishes, and would refuse the parts still to come.
   const first = parts[0]!;
   const created: UploadResponse = await retrying(
-    () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options) }),
+    () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options), moreFiles: parts.length > 1 }),
     first,
   );
   const batchId = created.batch_id;
@@ -98,17 +100,12 @@ export async function uploadInParts(client: BatchClient, files: readonly UploadF
   onPartSent?.({ batchId, filesSent: first.end });
   if (parts.length === 1) return { batch_id: batchId, total_files: totalFiles, parts: 1 };
 
-  // Held while the other parts are on their way: a batch whose files all finished is
-  // closed, and the next part would be refused.
-  const held = await client.pauseBatch(batchId).then(
-    () => true,
-    () => false,
-  );
   try {
     for (const part of parts.slice(1)) {
       const expected = totalFiles + part.end - part.start;
+      const moreFiles = part !== parts.at(-1);
       const answer = await retrying<{ total_files: number }>(
-        () => client.appendFiles(batchId, files.slice(part.start, part.end), partOptions(part)),
+        () => client.appendFiles(batchId, files.slice(part.start, part.end), { ...partOptions(part), moreFiles }),
         part,
         // The answer to an append can be lost after the server kept the files: look before sending them twice.
         async (error) => {
@@ -122,13 +119,12 @@ export async function uploadInParts(client: BatchClient, files: readonly UploadF
       report();
       onPartSent?.({ batchId, filesSent: part.end });
     }
-    // Aborted after the last part: cancelled like an abort a moment earlier, not resumed.
+    // Aborted after the last part: cancelled like an abort a moment earlier.
     if (signal?.aborted) throw abortReason(signal);
-    if (held) await retrying(() => client.resumeBatch(batchId), null);
   } catch (error) {
     // Aborted: nothing more of this batch should run, as when a single upload is aborted.
-    // Failed: the files that arrived are processed.
-    await (isAbortError(error) ? client.cancelBatch(batchId) : held ? client.resumeBatch(batchId) : null)?.catch(() => {});
+    // Failed for good: the batch takes no more files and finishes with those that arrived.
+    await (isAbortError(error) ? client.cancelBatch(batchId) : client.closeBatch(batchId)).catch(() => {});
     throw error;
   }
   return { batch_id: batchId, total_files: totalFiles, parts: parts.length };

@@ -303,7 +303,7 @@ export class BatchSession {
       (answer) => {
         if (run !== this.#run) return batchId;
         this.#store.set((s) => ({ ...s, error: null }));
-        this.#applySnapshot(answer.batch);
+        this.#applySnapshot(answer.batch, true);
         this.#events.emit('batch-retried', { batchId, retried: answer.retried, notRetryable: answer.not_retryable });
         this.#follow(batchId, run.signal);
         return batchId;
@@ -437,9 +437,10 @@ export class BatchSession {
     if (!this.#disposed && this.getState().batchId === batch.id) this.#applySnapshot(batch);
   }
 
-  #applySnapshot(batch: Batch): void {
+  /** Shows a server snapshot; `reopen` lets an unfinished one reopen a finished batch (a retry). */
+  #applySnapshot(batch: Batch, reopen = false): void {
     const before = this.getState();
-    const { state, changes } = mergeSnapshot(before, batch);
+    const { state, changes } = mergeSnapshot(before, batch, reopen);
     if (state === before) return;
     this.#store.set(() => state);
     this.#emitStatusChanges(changes);

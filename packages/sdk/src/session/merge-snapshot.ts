@@ -11,11 +11,14 @@ export interface StatusChange {
 /**
  * Applies a server snapshot of the session's batch: each file takes the server's
  * status, error and result. Files are matched to the server's by upload order once
- * (the server keeps that order), then by `file_id`. Pure; returns the same state
- * object when nothing changed.
+ * (the server keeps that order), then by `file_id`. A finished batch takes an
+ * unfinished snapshot only with `reopen` (the answer to a retry): any other is older
+ * than the one that finished it, e.g. a live update sent before the cancel answer
+ * but received after it. Pure; returns the same state object when nothing changed.
  */
-export function mergeSnapshot(state: SessionState, batch: Batch): { state: SessionState; changes: StatusChange[] } {
-  if (state.batchId !== batch.id) return { state, changes: [] };
+export function mergeSnapshot(state: SessionState, batch: Batch, reopen = false): { state: SessionState; changes: StatusChange[] } {
+  const finished = isBatchFinished(batch);
+  if (state.batchId !== batch.id || (state.phase === 'finished' && !finished && !reopen)) return { state, changes: [] };
   const byId = new Map(batch.files.map((file) => [file.file_id, file]));
   // Files sent but not matched yet take the server's unclaimed files in order; files
   // that never reached the server (queued, or failed locally) take none.
@@ -36,8 +39,7 @@ export function mergeSnapshot(state: SessionState, batch: Batch): { state: Sessi
     if (next.status !== f.status) changes.push({ file: next, previous: f.status });
     return next;
   });
-  // A finished batch reopens when its failed files are retried.
-  const phase = isBatchFinished(batch) ? 'finished' : state.phase === 'finished' ? 'processing' : state.phase;
+  const phase = finished ? 'finished' : state.phase === 'finished' ? 'processing' : state.phase;
   if (!changed && phase === state.phase && batch.status === state.batchStatus) return { state, changes };
   return { state: { ...state, files: changed ? files : state.files, batchStatus: batch.status, phase }, changes };
 }

@@ -133,11 +133,15 @@ the <a href="/examples/react">React example</a> and the <a href="/examples/vue">
   document.getElementById('theme').addEventListener('change', (event) => uploader.classList.toggle('clinic', event.target.checked));
 
   const log = document.getElementById('log');
+  // One line per event of BatchUploaderEventMap (packages/element/src/events.ts).
   const describe = {
     'batch-files-added': (d) => d.files.length + ' file(s) added',
     'batch-files-rejected': (d) => d.rejected.length + ' file(s) refused: ' + [...new Set(d.rejected.map((r) => r.code))].join(', '),
     'batch-created': (d) => 'batch ' + d.batchId + ' created with ' + d.totalFiles + ' file(s)',
     'batch-progress': (d) => d.phase + ' ' + d.percent + '% (' + d.counts.completed + ' completed, ' + d.counts.failed + ' failed)',
+    'batch-paused': (d) => 'batch ' + d.batchId + ' paused',
+    'batch-resumed': (d) => 'batch ' + d.batchId + ' resumed',
+    'batch-retried': (d) => 'batch ' + d.batchId + ': ' + d.retried + ' failed file(s) retried' + (d.notRetryable ? ', ' + d.notRetryable + ' could not be' : ''),
     'batch-complete': (d) => 'batch ' + d.batchId + ' ' + d.status + ': ' + d.summary,
     'batch-error': (d) => d.code + ': ' + d.message,
   };

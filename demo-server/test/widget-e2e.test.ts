@@ -110,6 +110,11 @@ describe('the widget page in Chromium', () => {
     assert.equal(history.batches.length, 1);
     assert.equal(history.batches[0]!.total_files, 6);
     assert.equal(history.batches[0]!.patient_id, 'P-77');
+
+    // Retrying the failed file reopens the batch; the log lists the element's newer events too.
+    await page.getByRole('button', { name: /Retry failed/ }).click();
+    await page.getByText(/batch-retried\s+batch [0-9a-f-]+: 1 failed file\(s\) retried/).waitFor();
+    assert.deepEqual(pageErrors, []);
     await context.close();
   });
 });

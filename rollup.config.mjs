@@ -1,6 +1,7 @@
 // Browser bundles. TypeScript is compiled by `tsc --build` for Node; rollup only makes
 // the self-contained ES modules a page loads with one <script type="module">.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { dirname, join } from 'node:path';
 import terser from '@rollup/plugin-terser';
 import { transform } from 'esbuild';
 import esbuild from 'rollup-plugin-esbuild';
@@ -15,6 +16,21 @@ function browserOnly() {
         this.error(`${importer ?? 'entry'} imports ${source}, which is Node-only and cannot go into a browser bundle.`);
       }
       return null;
+    },
+  };
+}
+
+/**
+ * Puts the SDK's browser fetch transport (the body as one Blob) in place of the Node
+ * one (a streamed body, which browsers cannot send over HTTP/1.1), for the SDK's
+ * sources and for its compiled files, which the element's bundle takes.
+ */
+function browserFetchTransport() {
+  return {
+    name: 'browser-fetch-transport',
+    resolveId(source, importer) {
+      if (source !== './fetch-transport.js' || !importer || !/[\\/]packages[\\/]sdk[\\/](src|dist)[\\/]client[\\/]/.test(importer)) return null;
+      return join(dirname(importer), importer.endsWith('.ts') ? 'fetch-transport.browser.ts' : 'fetch-transport.browser.js');
     },
   };
 }
@@ -89,6 +105,7 @@ function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
     output: { file, format: 'es', sourcemap: true },
     plugins: [
       browserOnly(),
+      browserFetchTransport(),
       // Lit's production build is its `default` export condition; `development` is never asked for.
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
       minifyTemplates(),

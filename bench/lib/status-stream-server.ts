@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { progressPercent, type Batch, type BatchFile, type BatchStatusResponse, type FileError } from '@batch-uploader/protocol';
+import { CHANGES_PARAM, progressPercent, type Batch, type BatchChanges, type BatchFile, type BatchStatusResponse, type FileError } from '@batch-uploader/protocol';
 import type { Scope } from './cleanup.js';
 
 /** What the stream server plays: a batch of `files` files built from a real server's answer. */
@@ -31,9 +31,10 @@ export interface StatusStreamServer {
  * Plays the server's part for one processing batch, on loopback, so that the page
  * receives each status update as a real Server-Sent Event through the browser's network
  * stack, but only when the page asks for it: `POST /bench/prepare` applies the next
- * update to the batch and encodes the `snapshot` event (a whole batch, as the server
- * sends it); `POST /bench/push` writes it to the open `batch-events` stream in one
- * write, as the server does. `batch-status` and `batch-events` answer in the shapes of
+ * update to the batch and encodes the event the server would send on that stream (a
+ * whole-batch `snapshot`, or with `?changes=1` a `changes` event of the batch fields and
+ * the changed files); `POST /bench/push` writes it to the open `batch-events` stream in
+ * one write, as the server does. `batch-status` and `batch-events` answer in the shapes of
  * the real routes; the page and the element's bundle file are served too.
  */
 export async function startStatusStreamServer(scope: Scope, options: StatusStreamOptions): Promise<StatusStreamServer> {
@@ -43,10 +44,18 @@ export async function startStatusStreamServer(scope: Scope, options: StatusStrea
   let next = 0;
   let prepared: Buffer | null = null;
   let eventId = 1;
+  // Whether the open stream asked for `changes` events (`?changes=1`), as the SDK does.
+  let changes = false;
   const event = () => Buffer.from(`id: ${eventId++}\nevent: snapshot\ndata: ${JSON.stringify(batch)}\n\n`);
+  const changesEvent = (first: number) => {
+    const { files, ...summary } = batch;
+    const data: BatchChanges = { ...summary, changed_files: files.slice(first, first + options.changed) };
+    return Buffer.from(`id: ${eventId++}\nevent: changes\ndata: ${JSON.stringify(data)}\n\n`);
+  };
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const send = (status: number, type: string, body: string | Buffer) => res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body);
     if (req.method === 'GET' && path === '/bench/status') return send(200, 'text/html; charset=utf-8', options.html);
     if (req.method === 'GET' && path === '/assets/batch-uploader.js') return send(200, 'text/javascript', bundle);
@@ -57,6 +66,7 @@ export async function startStatusStreamServer(scope: Scope, options: StatusStrea
     if (req.method === 'GET' && path === `/api/gp/batch-events/${batch.id}`) {
       stream?.end();
       stream = res;
+      changes = url.searchParams.get(CHANGES_PARAM) === '1';
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform' });
       res.write(event());
       return;
@@ -64,7 +74,7 @@ export async function startStatusStreamServer(scope: Scope, options: StatusStrea
     if (req.method === 'POST' && path === '/bench/prepare') {
       if (next + options.changed > options.files) return send(409, 'text/plain', 'every file is finished');
       applyUpdate(batch, options, next);
-      prepared = event();
+      prepared = changes ? changesEvent(next) : event();
       const body = JSON.stringify({ first: next, bytes: prepared.length });
       next += options.changed;
       return send(200, 'application/json', body);

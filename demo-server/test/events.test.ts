@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { Batch, UploadResponse } from '@batch-uploader/protocol';
+import type { Batch, BatchChanges, BatchFile, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertMatchesSchema } from './openapi.js';
-import { startTestServer, upload } from './helpers.js';
+import { getBatch, startTestServer, upload, waitForFinished } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let docs: Documents;
@@ -97,3 +97,122 @@ describe('live batch events', () => {
     }
   });
 });
+
+describe('live batch events with ?changes=1', () => {
+  /** Applies a stream's events in order: the batch it describes after each one. */
+  function replay(events: SseEvent[]): { batches: Batch[]; changed: BatchFile[][] } {
+    const batches: Batch[] = [];
+    const changed: BatchFile[][] = [];
+    let current: Batch | null = null;
+    for (const event of events) {
+      if (event.event === 'changes') {
+        assert.ok(current, 'a changes event comes after a snapshot');
+        const { changed_files, ...summary } = JSON.parse(event.data) as BatchChanges;
+        const files: BatchFile[] = [...current.files];
+        for (const file of changed_files) {
+          const at = files.findIndex((f) => f.file_id === file.file_id);
+          if (at < 0) files.push(file);
+          else files[at] = file;
+        }
+        changed.push(changed_files);
+        current = { ...summary, files };
+      } else {
+        current = JSON.parse(event.data) as Batch;
+      }
+      batches.push(current);
+    }
+    return { batches, changed };
+  }
+
+  it('sends one snapshot, then only the files that changed with the batch fields, through compression, and ends with the final batch', async () => {
+    const res = await upload(server.api, Array.from({ length: 4 }, (_, i) => ({ name: `c${i}.png`, data: docs.png })));
+    const { batch_id, events_url } = (await res.json()) as UploadResponse;
+    const { events, headers } = await readEvents(`${server.url}${events_url}?changes=1`);
+
+    assert.equal(headers['content-type'], 'text/event-stream');
+    assert.equal(headers['content-encoding'], undefined);
+    assert.equal(events[0]!.event, 'snapshot');
+    assert.equal((JSON.parse(events[0]!.data) as Batch).files.length, 4);
+    const middle = events.slice(1, -1);
+    assert.ok(middle.length >= 4, `one changes event per change, got ${middle.length}`);
+    assert.ok(middle.every((e) => e.event === 'changes'), `only changes after the first snapshot: ${middle.map((e) => e.event).join()}`);
+    for (const e of middle) assertMatchesSchema('BatchChanges', JSON.parse(e.data));
+    assert.equal(events.at(-1)!.event, 'end');
+
+    const { batches, changed } = replay(events.slice(0, -1));
+    for (let i = 1; i < batches.length; i++) {
+      const before = new Map(batches[i - 1]!.files.map((f) => [f.file_id, f]));
+      const sent = changed[i - 1]!;
+      // Exactly the changed files: each one sent differs from what the client held,
+      // and each one not sent is as the client held it (checked at the end, against the final batch).
+      for (const file of sent) assert.notDeepEqual(file, before.get(file.file_id), `${file.filename} was sent unchanged`);
+    }
+    const final = JSON.parse(events.at(-1)!.data) as Batch;
+    assert.equal(final.status, 'completed');
+    assert.deepEqual(batches.at(-1), final, 'the snapshot with every change applied is the final batch');
+    assert.deepEqual(final, await getBatch(server.api, batch_id));
+    const sentPerFile = new Map<string, number>();
+    for (const file of changed.flat()) sentPerFile.set(file.filename, (sentPerFile.get(file.filename) ?? 0) + 1);
+    for (const name of ['c0.png', 'c1.png', 'c2.png', 'c3.png']) assert.ok((sentPerFile.get(name) ?? 0) >= 1, `${name} was sent when it changed`);
+  });
+
+  it('a reconnect starts again with a full snapshot', async () => {
+    const slow = await startTestServer({ processingDelayMs: 400, concurrency: 1 });
+    try {
+      const res = await upload(slow.api, Array.from({ length: 3 }, (_, i) => ({ name: `r${i}.png`, data: docs.png })));
+      const { batch_id, events_url } = (await res.json()) as UploadResponse;
+      const first = await readUntil(`${slow.url}${events_url}?changes=1`, (e) => e.event === 'changes');
+      assert.deepEqual(first.map((e) => e.event), ['snapshot', 'changes']);
+
+      const again = await readUntil(`${slow.url}${events_url}?changes=1`, () => true);
+      assert.equal(again[0]!.event, 'snapshot');
+      const snapshot = JSON.parse(again[0]!.data) as Batch;
+      assertMatchesSchema('Batch', snapshot);
+      assert.equal(snapshot.id, batch_id);
+      assert.deepEqual(snapshot.files.map((f) => f.filename), ['r0.png', 'r1.png', 'r2.png']);
+      await waitForFinished(slow.api, batch_id);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('answers 400 INVALID_QUERY to a changes value other than 1 or 0', async () => {
+    const res = await upload(server.api, [{ name: 'q.png', data: docs.png }]);
+    const { events_url } = (await res.json()) as UploadResponse;
+    const answer = await fetch(`${server.url}${events_url}?changes=yes`, { headers: { accept: 'text/event-stream' } });
+    assert.equal(answer.status, 400);
+    assert.equal(((await answer.json()) as ErrorResponse).error.code, 'INVALID_QUERY');
+  });
+});
+
+/** Reads a stream's events until `stop` accepts one, then drops the connection. */
+function readUntil(url: string, stop: (event: SseEvent) => boolean): Promise<SseEvent[]> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { accept: 'text/event-stream' } }, (res) => {
+      const events: SseEvent[] = [];
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+          if (!data) continue;
+          events.push({ event, data, at: Date.now() });
+          if (stop(events.at(-1)!)) {
+            req.destroy();
+            resolve(events);
+            return;
+          }
+        }
+      });
+      res.on('end', () => resolve(events));
+      res.on('error', reject);
+    });
+    req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+    req.end();
+  });
+}

@@ -178,10 +178,30 @@ export interface ErrorResponse {
   };
 }
 
+/**
+ * `data` of a `changes` event (`GET /batch-events/{batch_id}?changes=1`): the whole
+ * batch without its file list, and the files whose wire form changed since the previous
+ * event of the same stream. Applied to the stream's last snapshot by `file_id` (a file
+ * not seen before is appended: it was added to the batch), it gives the batch as it now
+ * is.
+ */
+export interface BatchChanges extends BatchSummary {
+  /** Files that changed, or were added, since the previous event; in batch order. */
+  changed_files: BatchFile[];
+}
+
+/** The query parameter of `GET /batch-events/{batch_id}` that asks for `changes` events after the first snapshot. */
+export const CHANGES_PARAM = 'changes';
+
 /** Names of the Server-Sent Events of `GET /batch-events/{batch_id}`. */
 export const BATCH_EVENTS = {
-  /** `data` is a full {@link Batch} snapshot; sent on connect and on every change. */
+  /**
+   * `data` is a full {@link Batch} snapshot; sent on connect and on every change (with
+   * `?changes=1`: on connect only).
+   */
   snapshot: 'snapshot',
+  /** `data` is a {@link BatchChanges}; sent on every change after the first snapshot, with `?changes=1` only. */
+  changes: 'changes',
   /** Sent once when the batch reaches a final status; the stream then closes. */
   end: 'end',
 } as const;

@@ -1,4 +1,5 @@
 import ky, { type KyInstance, type Options as KyOptions } from 'ky';
+import { CHANGES_PARAM } from '@batch-uploader/protocol';
 import type {
   AnalyticsResponse,
   AppendResponse,
@@ -75,6 +76,16 @@ export interface HistoryOptions extends RequestOptions {
   limit?: number;
   /** `next_cursor` of the previous page. */
   cursor?: string | null;
+}
+
+/** Options of {@link BatchClient.events}. */
+export interface EventsOptions extends RequestOptions {
+  /**
+   * Ask for `changes` events (only the files that changed) after the first snapshot,
+   * instead of a whole snapshot on every change. Needs a server that knows
+   * `?changes=1`; an older one ignores it and sends snapshots. @default false
+   */
+  changes?: boolean;
 }
 
 /** Options of {@link BatchClient.getAnalytics}. */
@@ -291,8 +302,10 @@ export class BatchClient {
   /**
    * The batch's live events (Server-Sent Events read with fetch, so auth headers work).
    * Ends after the `end` event, when the server closes the stream, or when `signal` fires.
+   * With `changes`, every change after the first snapshot arrives as a `changes` event
+   * (only the files that changed cross the wire); its `batch` is still the whole batch.
    */
-  async *events(batchId: string, options: RequestOptions = {}): AsyncGenerator<BatchEvent> {
+  async *events(batchId: string, options: EventsOptions = {}): AsyncGenerator<BatchEvent> {
     const controller = new AbortController();
     const outer = options.signal;
     const onAbort = () => controller.abort(outer?.reason);
@@ -302,6 +315,7 @@ export class BatchClient {
       let response: Response;
       try {
         response = await this.#ky.get(`batch-events/${encodeURIComponent(batchId)}`, {
+          ...(options.changes ? { searchParams: { [CHANGES_PARAM]: '1' } } : {}),
           signal: controller.signal,
           retry: 0,
           headers: { Accept: 'text/event-stream' },

@@ -1,14 +1,20 @@
-import { BATCH_EVENTS, type Batch } from '@batch-uploader/protocol';
+import { BATCH_EVENTS, type Batch, type BatchChanges, type BatchFile } from '@batch-uploader/protocol';
 import { abortReason } from '../errors/abort.js';
 import { NetworkError } from '../errors/network-error.js';
+import { LiveBatch } from './live-batch.js';
 import { SseParser, type SseMessage } from './sse-parser.js';
 
-/** One live event of a batch: a fresh snapshot, or the final one before the stream closes. */
+/** One live event of a batch: a fresh snapshot, the changes since the last one, or the final one before the stream closes. */
 export interface BatchEvent {
-  /** `snapshot` on connect and on every change; `end` once the batch is final. */
-  type: 'snapshot' | 'end';
-  /** The whole batch as it now is. */
+  /**
+   * `snapshot` on connect and on every change; `end` once the batch is final. When
+   * changes were asked for, `changes` on every change after the first snapshot.
+   */
+  type: 'snapshot' | 'changes' | 'end';
+  /** The whole batch as it now is (for `changes`: the last snapshot with the changes applied). */
   batch: Batch;
+  /** `changes` only: the files that changed or were added since the previous event, as they are in `batch`. */
+  changed?: readonly BatchFile[];
 }
 
 /**
@@ -22,8 +28,9 @@ export async function* readBatchEvents(
   idleTimeoutMs: number,
 ): AsyncGenerator<BatchEvent> {
   const queue: BatchEvent[] = [];
+  const live = new LiveBatch();
   const parser = new SseParser((message) => {
-    const event = toBatchEvent(message);
+    const event = toBatchEvent(message, live);
     if (event) queue.push(event);
   });
   const reader = body.getReader();
@@ -68,14 +75,22 @@ export async function* readBatchEvents(
   }
 }
 
-function toBatchEvent(message: SseMessage): BatchEvent | null {
-  if (message.event !== BATCH_EVENTS.snapshot && message.event !== BATCH_EVENTS.end) return null;
-  let batch: unknown;
+function toBatchEvent(message: SseMessage, live: LiveBatch): BatchEvent | null {
+  const type = message.event;
+  if (type !== BATCH_EVENTS.snapshot && type !== BATCH_EVENTS.end && type !== BATCH_EVENTS.changes) return null;
+  let data: unknown;
   try {
-    batch = JSON.parse(message.data);
+    data = JSON.parse(message.data);
   } catch {
     return null;
   }
-  if (typeof batch !== 'object' || batch === null || typeof (batch as Batch).id !== 'string') return null;
-  return { type: message.event, batch: batch as Batch };
+  if (typeof data !== 'object' || data === null || typeof (data as Batch).id !== 'string') return null;
+  if (type !== BATCH_EVENTS.changes) {
+    if (!Array.isArray((data as Batch).files)) return null;
+    return { type, batch: live.snapshot(data as Batch) };
+  }
+  const changes = data as BatchChanges;
+  if (!Array.isArray(changes.changed_files)) return null;
+  const batch = live.apply(changes);
+  return batch ? { type, batch, changed: changes.changed_files } : null;
 }

@@ -1,4 +1,4 @@
-import type { Batch } from '@batch-uploader/protocol';
+import type { Batch, BatchFile } from '@batch-uploader/protocol';
 import { isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
 import type { BatchClient } from './batch-client.js';
@@ -13,8 +13,12 @@ export type LiveChannel = 'sse' | 'polling';
 export interface WatchOptions {
   /** Stops watching; the promise then rejects with an AbortError. */
   signal?: AbortSignal;
-  /** Called with every new snapshot of the batch, the final one included. */
-  onUpdate?: (batch: Batch) => void;
+  /**
+   * Called with every new snapshot of the batch, the final one included. When the
+   * update came as live `changes`, `changed` lists the files that differ from the
+   * previous update's batch (new ones included), so a caller can apply just those.
+   */
+  onUpdate?: (batch: Batch, changed?: readonly BatchFile[]) => void;
   /** Called when updates start arriving by live events, or when polling takes over. */
   onChannel?: (channel: LiveChannel) => void;
   /** Called for a failed poll that will be retried (the watch goes on). */
@@ -36,12 +40,14 @@ export async function watchBatch(client: BatchClient, batchId: string, options: 
   if (mode !== 'polling') {
     try {
       let announced = false;
-      for await (const event of client.events(batchId, signal ? { signal } : {})) {
+      // Changes, not snapshots: a large batch's snapshot on every change is megabytes to read and merge.
+      for await (const event of client.events(batchId, { changes: true, ...(signal ? { signal } : {}) })) {
         if (!announced) {
           announced = true;
           onChannel?.('sse');
         }
-        onUpdate?.(event.batch);
+        if (event.changed) onUpdate?.(event.batch, event.changed);
+        else onUpdate?.(event.batch);
         if (event.type === 'end' || isBatchFinished(event.batch)) return event.batch;
       }
       // The stream closed before the end: a proxy timeout or a server restart. Polling takes over.

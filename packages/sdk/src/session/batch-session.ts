@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type Batch, type BatchPriority, type Limits } from '@batch-uploader/protocol';
+import { DEFAULT_LIMITS, type Batch, type BatchFile, type BatchPriority, type Limits } from '@batch-uploader/protocol';
 import { BatchClient, type UploadFields } from '../client/batch-client.js';
 import type { BatchClientOptions } from '../client/client-options.js';
 import { isBatchFinished } from '../client/batch-finished.js';
@@ -11,6 +11,7 @@ import { INITIAL_STATE, type RejectedFile, type SessionFile, type SessionState }
 import { hashSameSized } from './content-hash.js';
 import { readHeads } from './sniff-type.js';
 import { Store, type Listener } from './store.js';
+import { FileIndex, mergeChanges } from './merge-changes.js';
 import { fromServerFile, mergeSnapshot } from './merge-snapshot.js';
 import { validateFiles } from './validate-files.js';
 
@@ -74,6 +75,8 @@ export class BatchSession {
   readonly #priority: BatchPriority | undefined;
   /** Content hashes by file, when duplicates are also found by content. */
   readonly #hashes: WeakMap<Blob, string | null> | null;
+  /** Where each server file is in `state.files`, so live changes touch only the files they name. */
+  readonly #index = new FileIndex();
   #nextId = 0;
   #disposed = false;
   /** Set by suspend(): no live updates until resume(). */
@@ -400,8 +403,8 @@ export class BatchSession {
     if (this.#suspended) return; // resume() picks it up.
     const watching = this.client.watchBatch(batchId, {
       signal,
-      onUpdate: (batch) => {
-        if (!signal.aborted) this.#applySnapshot(batch);
+      onUpdate: (batch, changed) => {
+        if (!signal.aborted) this.#applySnapshot(batch, false, changed);
       },
       onChannel: (channel) => {
         if (signal.aborted) return;
@@ -437,10 +440,14 @@ export class BatchSession {
     if (!this.#disposed && this.getState().batchId === batch.id) this.#applySnapshot(batch);
   }
 
-  /** Shows a server snapshot; `reopen` lets an unfinished one reopen a finished batch (a retry). */
-  #applySnapshot(batch: Batch, reopen = false): void {
+  /**
+   * Shows a server snapshot; `reopen` lets an unfinished one reopen a finished batch (a
+   * retry). With `changed` (live changes: the files that differ from the previous
+   * update) only those files are merged, when the session knows them all.
+   */
+  #applySnapshot(batch: Batch, reopen = false, changed?: readonly BatchFile[]): void {
     const before = this.getState();
-    const { state, changes } = mergeSnapshot(before, batch, reopen);
+    const { state, changes } = (changed && mergeChanges(before, batch, changed, this.#index)) || mergeSnapshot(before, batch, reopen);
     if (state === before) return;
     this.#store.set(() => state);
     this.#emitStatusChanges(changes);

@@ -32,16 +32,22 @@ export function mergeSnapshot(state: SessionState, batch: Batch, reopen = false)
     const fileId = f.fileId ?? order.get(f.id) ?? null;
     const remote = fileId ? byId.get(fileId) : undefined;
     if (!remote) return f;
-    const error = remote.error ?? null;
-    if (f.fileId === fileId && f.status === remote.status && f.error?.code === error?.code && f.result === remote.result) return f;
+    const next = mergeFile(f, remote);
+    if (next === f) return f;
     changed = true;
-    const next: SessionFile = { ...f, fileId, status: remote.status, error, result: remote.result, bytesSent: f.size };
     if (next.status !== f.status) changes.push({ file: next, previous: f.status });
     return next;
   });
   const phase = finished ? 'finished' : state.phase === 'finished' ? 'processing' : state.phase;
   if (!changed && phase === state.phase && batch.status === state.batchStatus) return { state, changes };
   return { state: { ...state, files: changed ? files : state.files, batchStatus: batch.status, phase }, changes };
+}
+
+/** A session file as the server's file shows it (matched to it by `remote.file_id`); the same object when nothing changed. */
+export function mergeFile(f: SessionFile, remote: BatchFile): SessionFile {
+  const error = remote.error ?? null;
+  if (f.fileId === remote.file_id && f.status === remote.status && f.error?.code === error?.code && f.result === remote.result) return f;
+  return { ...f, fileId: remote.file_id, status: remote.status, error, result: remote.result, bytesSent: f.size };
 }
 
 /** A session file for a file known only from the server (after `attach`): no bytes. */

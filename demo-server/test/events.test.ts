@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import type { Batch, BatchChanges, BatchFile, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertMatchesSchema } from './openapi.js';
+import { freshDbName, mongoTarget } from '../../packages/server/test/support/mongo-target.js';
 import { getBatch, startTestServer, upload, waitForFinished } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -154,6 +155,27 @@ describe('live batch events with ?changes=1', () => {
     const sentPerFile = new Map<string, number>();
     for (const file of changed.flat()) sentPerFile.set(file.filename, (sentPerFile.get(file.filename) ?? 0) + 1);
     for (const name of ['c0.png', 'c1.png', 'c2.png', 'c3.png']) assert.ok((sentPerFile.get(name) ?? 0) >= 1, `${name} was sent when it changed`);
+  });
+
+  it('works the same on the MongoDB store', async () => {
+    const target = await mongoTarget();
+    const mongo = await startTestServer({ processingDelayMs: 100, concurrency: 1, mongodbUri: target.uriFor(freshDbName('events')) });
+    try {
+      const res = await upload(mongo.api, Array.from({ length: 3 }, (_, i) => ({ name: `m${i}.png`, data: docs.png })));
+      const { batch_id, events_url } = (await res.json()) as UploadResponse;
+      const { events } = await readEvents(`${mongo.url}${events_url}?changes=1`);
+      assert.equal(events[0]!.event, 'snapshot');
+      assert.equal(events.at(-1)!.event, 'end');
+      assert.ok(events.slice(1, -1).every((e) => e.event === 'changes'));
+      assert.ok(events.length >= 3, `changes while the files ran, got ${events.length - 2}`);
+      const { batches } = replay(events.slice(0, -1));
+      const final = JSON.parse(events.at(-1)!.data) as Batch;
+      assert.deepEqual(batches.at(-1), final);
+      assert.deepEqual(final, await getBatch(mongo.api, batch_id));
+    } finally {
+      await mongo.close();
+      await target.close();
+    }
   });
 
   it('a reconnect starts again with a full snapshot', async () => {

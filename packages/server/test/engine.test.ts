@@ -1,77 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { BatchEngine, PermanentError, TransientError, type BatchEngineOptions, type Processor } from '../src/index.js';
-import { LocalBlobStore } from '../src/stores/local/index.js';
-import { SqliteStore } from '../src/stores/sqlite/index.js';
-import type { BatchPriority } from '@batch-uploader/protocol';
+import { BatchEngine, PermanentError, TransientError } from '../src/index.js';
+import { engineHarness } from './support/engine-harness.js';
 
-let dir: string;
-let store: SqliteStore;
-let blobs: LocalBlobStore;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'engine-test-'));
-  store = new SqliteStore({ path: join(dir, 'db.sqlite') });
-  await store.init();
-  blobs = new LocalBlobStore({ dir: join(dir, 'blobs') });
-  await blobs.init();
-});
-
-after(async () => {
-  await store.close();
-  await blobs.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** Records a batch of `count` small files in a fresh workspace, the way the upload route does. */
-async function makeBatch(count: number, priority: BatchPriority = 'normal') {
-  const workspace = `ws-${randomUUID()}`;
-  const batchId = randomUUID();
-  const files = [];
-  for (let position = 0; position < count; position++) {
-    const id = randomUUID();
-    const temp = join(dir, `${id}.tmp`);
-    await writeFile(temp, `file ${position}`);
-    await blobs.putFile(id, temp);
-    files.push({
-      id,
-      position,
-      filename: `f${position}.pdf`,
-      size: 6,
-      declared_type: null,
-      detected_type: 'application/pdf',
-      blob_key: id,
-      status: 'pending' as const,
-      error: null,
-    });
-  }
-  await store.createBatch({ id: batchId, workspace_id: workspace, priority, patient_id: null, template_id: 't1', encounter_id: null }, files);
-  return { workspace, batchId, fileIds: files.map((f) => f.id) };
-}
-
-async function untilFinished(workspace: string, batchId: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await store.getBatch(workspace, batchId);
-    if (found?.batch.finished_at) return found;
-    if (Date.now() > deadline) throw new Error('batch did not finish in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function withEngine<T>(options: Partial<BatchEngineOptions> & { processor: Processor }, work: (engine: BatchEngine) => Promise<T>): Promise<T> {
-  const engine = new BatchEngine({ store, blobs, pollIntervalMs: 20, leaseMs: 500, backoff: { baseMs: 10, maxMs: 50 }, ...options });
-  await engine.start();
-  try {
-    return await work(engine);
-  } finally {
-    await engine.close();
-  }
-}
+const harness = engineHarness('engine-test-', { pollIntervalMs: 20 });
+const { makeBatch, untilFinished, withEngine } = harness;
 
 describe('BatchEngine', () => {
   it('processes every file of a batch once, reading its bytes, and finishes the batch', async () => {
@@ -172,20 +105,20 @@ describe('BatchEngine', () => {
   it('processes again a file whose worker died, once its lease expires', async () => {
     const { workspace, batchId, fileIds } = await makeBatch(1);
     // A worker of a dead process: it claimed the file and will never renew or finish it.
-    const dead = await store.claimFile({ owner: 'dead-process', leaseMs: 150 });
+    const dead = await harness.store.claimFile({ owner: 'dead-process', leaseMs: 150 });
     assert.equal(dead?.file.id, fileIds[0]);
     const found = await withEngine({ leaseMs: 300, processor: async () => ({ ok: true }) }, () => untilFinished(workspace, batchId));
     assert.equal(found.files[0]!.status, 'completed');
     assert.equal(found.files[0]!.attempts, 2);
-    assert.equal(await store.finishFile(fileIds[0]!, dead!.token, { status: 'completed', result: 'late' }), null, 'the dead worker cannot write');
+    assert.equal(await harness.store.finishFile(fileIds[0]!, dead!.token, { status: 'completed', result: 'late' }), null, 'the dead worker cannot write');
   });
 
   it('fails a file that killed its worker on every attempt', async () => {
     const { workspace, batchId } = await makeBatch(1);
     for (let i = 0; i < 2; i++) {
-      assert.ok(await store.claimFile({ owner: 'crashing', leaseMs: 50 }));
+      assert.ok(await harness.store.claimFile({ owner: 'crashing', leaseMs: 50 }));
       await new Promise((resolve) => setTimeout(resolve, 80));
-      await store.reclaimExpired({ maxAttempts: 2, error: { code: 'WORKER_LOST', message: 'x' } });
+      await harness.store.reclaimExpired({ maxAttempts: 2, error: { code: 'WORKER_LOST', message: 'x' } });
     }
     const found = await withEngine({ maxAttempts: 2, processor: async () => ({}) }, () => untilFinished(workspace, batchId));
     assert.equal(found.files[0]!.status, 'failed');
@@ -208,8 +141,8 @@ describe('BatchEngine', () => {
     const { workspace, batchId } = await makeBatch(2);
     let started = 0;
     const engine = new BatchEngine({
-      store,
-      blobs,
+      store: harness.store,
+      blobs: harness.blobs,
       concurrency: 2,
       pollIntervalMs: 20,
       shutdownGraceMs: 100,
@@ -223,7 +156,7 @@ describe('BatchEngine', () => {
     await engine.start();
     while (started < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     await engine.close();
-    const found = await store.getBatch(workspace, batchId);
+    const found = await harness.store.getBatch(workspace, batchId);
     const statuses = found!.files.map((f) => f.status).sort();
     assert.deepEqual(statuses, ['completed', 'pending']);
     const handedBack = found!.files.find((f) => f.status === 'pending')!;
@@ -233,7 +166,7 @@ describe('BatchEngine', () => {
   it('stops a run whose lease was lost and records nothing from it', async () => {
     const { workspace, batchId } = await makeBatch(1);
     // A store on which every renewal fails, as when another worker took the file over.
-    const lossy = new Proxy(store, {
+    const lossy = new Proxy(harness.store, {
       get(target, prop) {
         if (prop === 'renewLease') return async () => false;
         const value: unknown = Reflect.get(target, prop);
@@ -243,7 +176,7 @@ describe('BatchEngine', () => {
     let aborted = false;
     const engine = new BatchEngine({
       store: lossy,
-      blobs,
+      blobs: harness.blobs,
       leaseMs: 150,
       maxAttempts: 1,
       pollIntervalMs: 20,
@@ -290,7 +223,7 @@ describe('BatchEngine', () => {
   it('announces each change of a batch to its listeners', async () => {
     const { workspace, batchId } = await makeBatch(2);
     const changes: boolean[] = [];
-    const engine = new BatchEngine({ store, blobs, pollIntervalMs: 20, processor: async () => ({}) });
+    const engine = new BatchEngine({ store: harness.store, blobs: harness.blobs, pollIntervalMs: 20, processor: async () => ({}) });
     const off = engine.events.subscribe(batchId, (change) => changes.push(change.finished));
     await engine.start();
     try {
@@ -315,15 +248,15 @@ describe('BatchEngine', () => {
     });
     for (const key of fileIds) {
       await assert.rejects(async () => {
-        for await (const _ of blobs.open(key)) void _;
+        for await (const _ of harness.blobs.open(key)) void _;
       }, { name: 'BlobNotFoundError' });
     }
-    const found = await store.getBatch(workspace, batchId);
+    const found = await harness.store.getBatch(workspace, batchId);
     assert.equal(found?.batch.counts.completed, 2);
   });
 
   it('rejects options that cannot work, naming them', () => {
-    assert.throws(() => new BatchEngine({ store, blobs, processor: async () => ({}), concurrency: 0 }), /concurrency/);
-    assert.throws(() => new BatchEngine({ store, blobs, processor: async () => ({}), leaseMs: 10 }), /leaseMs/);
+    assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), concurrency: 0 }), /concurrency/);
+    assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), leaseMs: 10 }), /leaseMs/);
   });
 });

@@ -3,19 +3,14 @@ import assert from 'node:assert/strict';
 import type { BatchHistoryResponse, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertConforms } from './openapi.js';
-import { getBatch, startTestServer, upload } from './helpers.js';
-
-const TOKEN_A = 'token-a-0123456789abcdef';
-const TOKEN_B = 'token-b-0123456789abcdef';
-const asA = { authorization: `Bearer ${TOKEN_A}` };
-const asB = { authorization: `Bearer ${TOKEN_B}` };
+import { asA, asB, getBatch, startTestServer, TOKEN_A, twoClinics, upload } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let docs: Documents;
 
 before(async () => {
   docs = await documents();
-  server = await startTestServer({ apiTokens: new Map([[TOKEN_A, 'clinic-a'], [TOKEN_B, 'clinic-b']]) });
+  server = await startTestServer({ apiTokens: twoClinics() });
 });
 after(() => server.close());
 

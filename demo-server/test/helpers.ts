@@ -5,6 +5,18 @@ import type { Batch, BatchStatusResponse } from '@batch-uploader/protocol';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { DemoConfig } from '../src/config.js';
 
+/** Tokens of two workspaces (clinic-a, clinic-b), for tests of authentication and isolation. */
+export const TOKEN_A = 'token-a-0123456789abcdef';
+export const TOKEN_B = 'token-b-0123456789abcdef';
+/** The headers of a caller of clinic-a, and of clinic-b. */
+export const asA = { authorization: `Bearer ${TOKEN_A}` };
+export const asB = { authorization: `Bearer ${TOKEN_B}` };
+
+/** The server's `apiTokens` for those two workspaces. */
+export function twoClinics(): Map<string, string> {
+  return new Map([[TOKEN_A, 'clinic-a'], [TOKEN_B, 'clinic-b']]);
+}
+
 /** A fresh, private data folder. */
 export async function tempDir(prefix = 'batch-uploader-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));

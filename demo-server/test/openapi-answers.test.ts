@@ -3,12 +3,8 @@ import assert from 'node:assert/strict';
 import type { BatchHistoryResponse, BatchStatusResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertAnswerConforms, documentedAnswers } from './openapi.js';
-import { startTestServer, waitFor, waitForFinished, type UploadPart } from './helpers.js';
+import { asA, asB, startTestServer, twoClinics, waitFor, waitForFinished, type UploadPart } from './helpers.js';
 
-const TOKEN_A = 'token-a-0123456789abcdef';
-const TOKEN_B = 'token-b-0123456789abcdef';
-const asA = { authorization: `Bearer ${TOKEN_A}` };
-const asB = { authorization: `Bearer ${TOKEN_B}` };
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -22,7 +18,7 @@ let limited: Server;
 
 before(async () => {
   docs = await documents();
-  const apiTokens = new Map([[TOKEN_A, 'clinic-a'], [TOKEN_B, 'clinic-b']]);
+  const apiTokens = twoClinics();
   fast = await startTestServer({ apiTokens, maxFiles: 3, maxFileSizeMb: 1 });
   slow = await startTestServer({ apiTokens, maxFiles: 3, maxFileSizeMb: 1, concurrency: 1, processingDelayMs: 3_000 });
   limited = await startTestServer({ apiTokens, uploadRateLimit: 1 });

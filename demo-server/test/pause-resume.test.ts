@@ -4,12 +4,7 @@ import { rm } from 'node:fs/promises';
 import type { BatchStatusResponse, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertConforms } from './openapi.js';
-import { getBatch, startTestServer, tempDir, upload, waitFor, waitForFinished } from './helpers.js';
-
-const TOKEN_A = 'token-a-0123456789abcdef';
-const TOKEN_B = 'token-b-0123456789abcdef';
-const asA = { authorization: `Bearer ${TOKEN_A}` };
-const asB = { authorization: `Bearer ${TOKEN_B}` };
+import { asA, asB, getBatch, startTestServer, tempDir, twoClinics, upload, waitFor, waitForFinished } from './helpers.js';
 
 let docs: Documents;
 before(async () => {
@@ -69,7 +64,7 @@ describe('pause and resume', () => {
   });
 
   it('answers 409 for a finished or cancelled batch, 404 for another workspace\'s, 400 for a malformed id', async () => {
-    const server = await startTestServer({ apiTokens: new Map([[TOKEN_A, 'clinic-a'], [TOKEN_B, 'clinic-b']]), processingDelayMs: 200, concurrency: 1 });
+    const server = await startTestServer({ apiTokens: twoClinics(), processingDelayMs: 200, concurrency: 1 });
     try {
       const done = (await (await upload(server.api, [{ name: 'd.png', data: docs.png }], {}, asA)).json()) as UploadResponse;
       await waitForFinished(server.api, done.batch_id, asA);

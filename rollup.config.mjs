@@ -21,16 +21,23 @@ function browserOnly() {
 }
 
 /**
- * Puts the SDK's browser fetch transport (the body as one Blob) in place of the Node
- * one (a streamed body, which browsers cannot send over HTTP/1.1), for the SDK's
- * sources and for its compiled files, which the element's bundle takes.
+ * Puts the SDK's browser-only modules in place of the ones Node and bundlers get, for
+ * the SDK's sources and for its compiled files, which the element's bundle takes: the
+ * browser fetch transport (the body as one Blob) for the Node one (a streamed body,
+ * which browsers cannot send over HTTP/1.1), and the subset of ky the client uses, on
+ * fetch, for ky itself (see client/ky-subset.browser.ts).
  */
-function browserFetchTransport() {
+function browserSubstitutes() {
   return {
-    name: 'browser-fetch-transport',
+    name: 'browser-substitutes',
     resolveId(source, importer) {
-      if (source !== './fetch-transport.js' || !importer || !/[\\/]packages[\\/]sdk[\\/](src|dist)[\\/]client[\\/]/.test(importer)) return null;
-      return join(dirname(importer), importer.endsWith('.ts') ? 'fetch-transport.browser.ts' : 'fetch-transport.browser.js');
+      const sdkModule = importer && /[\\/]packages[\\/]sdk[\\/](src|dist)[\\/]/.exec(importer);
+      if (!sdkModule) return null;
+      const ext = importer.endsWith('.ts') ? 'ts' : 'js';
+      const client = join(importer.slice(0, sdkModule.index + sdkModule[0].length), 'client');
+      if (source === 'ky') return join(client, `ky-subset.browser.${ext}`);
+      if (source === './fetch-transport.js' && dirname(importer) === client) return join(client, `fetch-transport.browser.${ext}`);
+      return null;
     },
   };
 }
@@ -98,14 +105,14 @@ function lineBreaks(text) {
   return text.split('\n').length - 1;
 }
 
-/** One minified browser ES module with its dependencies (ky; for the element also lit and the SDK) inside. */
+/** One minified browser ES module with its dependencies (for the element: lit and the SDK) inside. */
 function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
   return {
     input,
     output: { file, format: 'es', sourcemap: true },
     plugins: [
       browserOnly(),
-      browserFetchTransport(),
+      browserSubstitutes(),
       // Lit's production build is its `default` export condition; `development` is never asked for.
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
       minifyTemplates(),

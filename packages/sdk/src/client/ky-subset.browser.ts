@@ -1,0 +1,152 @@
+/**
+ * The part of ky's API that the client uses, on the browser's own fetch, for the
+ * self-contained browser bundles only (`rollup.config.mjs` puts it in place of `ky`
+ * there). ky is a quarter of the element bundle's 20 kB budget; this is a twentieth.
+ * Node and bundler builds keep ky. Both are held to the same behaviour by
+ * `test/ky-subset.test.ts`, which runs one suite against each over real HTTP:
+ * `prefixUrl`, `searchParams`, `headers`, a `beforeRequest` hook on every attempt,
+ * `timeout` per attempt (TimeoutError, never retried), `retry` of the listed methods
+ * after network errors and the listed statuses with ky's backoff (0.3 s doubling, up to
+ * `backoffLimit`) or the server's `Retry-After`, `throwHttpErrors` (HTTPError), and
+ * the caller's `signal`.
+ */
+
+export interface RetryOptions {
+  limit?: number;
+  methods?: string[];
+  statusCodes?: number[];
+  afterStatusCodes?: number[];
+  backoffLimit?: number;
+}
+
+export interface Options {
+  method?: string;
+  prefixUrl?: string;
+  headers?: Record<string, string>;
+  searchParams?: Record<string, string>;
+  timeout?: number | false;
+  retry?: number | RetryOptions;
+  fetch?: typeof globalThis.fetch;
+  hooks?: { beforeRequest?: Array<(request: Request) => unknown> };
+  signal?: AbortSignal;
+  throwHttpErrors?: boolean | ((status: number) => boolean);
+}
+
+export interface ResponsePromise extends Promise<Response> {
+  json<T>(): Promise<T>;
+}
+
+export interface KyInstance {
+  (input: string, options?: Options): ResponsePromise;
+  get(input: string, options?: Options): ResponsePromise;
+  create(defaults: Options): KyInstance;
+}
+
+export class HTTPError extends Error {
+  override readonly name = 'HTTPError';
+  constructor(
+    readonly response: Response,
+    readonly request: Request,
+  ) {
+    super(`Request failed with status code ${response.status}: ${request.method} ${request.url}`);
+  }
+}
+
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(readonly request: Request) {
+    super(`Request timed out: ${request.method} ${request.url}`);
+  }
+}
+
+const DEFAULT_RETRY: Required<RetryOptions> = {
+  limit: 2,
+  methods: ['get', 'put', 'head', 'delete', 'options', 'trace'],
+  statusCodes: [408, 413, 429, 500, 502, 503, 504],
+  afterStatusCodes: [413, 429, 503],
+  backoffLimit: Infinity,
+};
+
+async function send(input: string, options: Options): Promise<Response> {
+  const method = (options.method ?? 'get').toUpperCase();
+  const retry = { ...DEFAULT_RETRY, ...(typeof options.retry === 'number' ? { limit: options.retry } : options.retry) };
+  const url = new URL(options.prefixUrl ? options.prefixUrl.replace(/\/?$/, '/') + input : input, globalThis.location?.href);
+  for (const [name, value] of Object.entries(options.searchParams ?? {})) url.searchParams.set(name, value);
+  const signal = options.signal;
+  for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
+    const controller = new AbortController();
+    const abort = () => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', abort, { once: true });
+    let timedOut = false;
+    const timer = options.timeout === false ? undefined : setTimeout(() => ((timedOut = true), controller.abort()), options.timeout ?? 10_000);
+    const request = new Request(url, { method, headers: options.headers, signal: controller.signal });
+    let delay: number;
+    try {
+      for (const hook of options.hooks?.beforeRequest ?? []) await hook(request);
+      const response = await (options.fetch ?? fetch)(request);
+      const { throwHttpErrors = true } = options;
+      if (response.ok || !(typeof throwHttpErrors === 'function' ? throwHttpErrors(response.status) : throwHttpErrors)) return response;
+      const error = new HTTPError(response, request);
+      if (attempt >= retry.limit || !retry.methods.includes(method.toLowerCase()) || !retry.statusCodes.includes(response.status)) throw error;
+      void response.body?.cancel().catch(() => {});
+      delay = retryAfter(response, retry.afterStatusCodes) ?? backoff(attempt, retry.backoffLimit);
+    } catch (error) {
+      if (timedOut) throw new TimeoutError(request);
+      // fetch rejects with a TypeError for every network failure; anything else is final.
+      if (!(error instanceof TypeError) || signal?.aborted || attempt >= retry.limit || !retry.methods.includes(method.toLowerCase())) throw error;
+      delay = backoff(attempt, retry.backoffLimit);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
+    await wait(delay, signal);
+  }
+}
+
+/** The server's `Retry-After` (seconds or a date) in milliseconds, for the statuses that carry it. */
+function retryAfter(response: Response, statuses: number[]): number | undefined {
+  const header = response.headers.get('Retry-After');
+  if (!header || !statuses.includes(response.status)) return undefined;
+  const seconds = Number(header);
+  return Math.max(0, Number.isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000);
+}
+
+/** ky's backoff: 0.3 s, 0.6 s, 1.2 s, … at most `limit`. */
+function backoff(attempt: number, limit: number): number {
+  return Math.min(limit, 300 * 2 ** attempt);
+}
+
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function create(defaults: Options): KyInstance {
+  const call = (input: string, options: Options = {}): ResponsePromise => {
+    const merged = { ...defaults, ...options, headers: { ...defaults.headers, ...options.headers } };
+    const promise = send(input, merged) as ResponsePromise;
+    promise.json = async <T>() => {
+      const response = await promise;
+      const text = await response.text();
+      return (text === '' ? '' : JSON.parse(text)) as T;
+    };
+    return promise;
+  };
+  return Object.assign(call, {
+    get: (input: string, options?: Options) => call(input, { ...options, method: 'get' }),
+    create: (more: Options) => create({ ...defaults, ...more }),
+  });
+}
+
+const ky: KyInstance = create({});
+export default ky;

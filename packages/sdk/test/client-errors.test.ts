@@ -70,6 +70,24 @@ describe('BatchClient error handling', () => {
     assert.equal(calls, 3);
   });
 
+  it('waits as long as a 429 answer\'s Retry-After says before retrying a GET', async () => {
+    const calls: number[] = [];
+    server.use(
+      http.get(`${ENDPOINT}/batch-status/:id`, ({ params }) => {
+        calls.push(performance.now());
+        if (calls.length === 1) {
+          return HttpResponse.json(errorBody('RATE_LIMITED', 'Too many uploads: wait a moment and try again.'), { status: 429, headers: { 'Retry-After': '1' } });
+        }
+        return HttpResponse.json({ status: 'success', batch: fakeBatch(String(params.id), ['pending']) });
+      }),
+    );
+    const batch = await new BatchClient({ ...fast, retry: 1 }).getBatch('b1');
+    assert.equal(batch.id, 'b1');
+    assert.equal(calls.length, 2);
+    // The backoff alone would have waited 0.3 s.
+    assert.ok(calls[1]! - calls[0]! >= 950, `retried after ${Math.round(calls[1]! - calls[0]!)} ms, before the 1 s asked for`);
+  });
+
   it('gives up a GET after `retry` retries with the last ApiError', async () => {
     let calls = 0;
     server.use(

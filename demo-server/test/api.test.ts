@@ -1,9 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { get, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { Batch, BatchHistoryResponse, BatchStatusResponse, LimitsResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertConforms } from './openapi.js';
 import { getBatch, startTestServer, upload, waitForFinished } from './helpers.js';
+
+/** A GET that leaves the body as sent (fetch would decompress it). */
+async function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  const res = await new Promise<IncomingMessage>((resolve, reject) => get(url, { headers }, resolve).on('error', reject));
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
+}
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let docs: Documents;
@@ -154,6 +164,28 @@ describe('the original API', () => {
     assert.equal(first.headers.get('cache-control'), 'no-store');
     const second = await fetch(`${server.api}/batch-status/${batch_id}`, { headers: { 'If-None-Match': etag } });
     assert.equal(second.status, 304);
+  });
+
+  it('compresses status answers for clients that accept gzip, with the same ETag, and answers their If-None-Match with 304', async () => {
+    const res = await upload(server.api, [docs.pdf, docs.pdf3, docs.png].map((data, i) => ({ name: `z${i}.pdf`, data })));
+    const { batch_id } = (await res.json()) as UploadResponse;
+    await waitForFinished(server.api, batch_id);
+    const url = `${server.api}/batch-status/${batch_id}`;
+    const plain = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+    const text = await plain.text();
+    const etag = plain.headers.get('etag');
+    assert.ok(etag);
+    assert.ok(text.length > 1_024, 'a body large enough to be compressed');
+
+    const zipped = await rawGet(url, { 'accept-encoding': 'gzip' });
+    assert.equal(zipped.status, 200);
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(zipped.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(zipped.headers.etag, etag);
+    assert.equal(gunzipSync(zipped.body).toString('utf8'), text);
+    const unchanged = await rawGet(url, { 'accept-encoding': 'gzip', 'if-none-match': etag });
+    assert.equal(unchanged.status, 304);
+    assert.equal(unchanged.body.length, 0);
   });
 
   it('keeps batches after a restart on the same data folder', async () => {

@@ -195,6 +195,31 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     }
   });
 
+  void it('the reclaim sweep moves the version of a batch whose touch a killed process never made', async () => {
+    const { dbName, cleanup } = database('repair_version');
+    const store = new MongoStore({ client, dbName });
+    const batches = client.db(dbName).collection<{ _id: string }>('batch_uploader_batches');
+    try {
+      await store.init();
+      const created = await store.createBatch(batch(), files(2));
+      const held = await store.claimFile({ owner: 'w', leaseMs: 60_000 });
+      await store.pauseBatch('ws-mongo', created.id);
+      const before = await store.getBatchVersion('ws-mongo', created.id);
+      assert.ok(before !== null);
+      // The file's write went through; the process died before its batch's touch.
+      await store.finishFile(held!.file.id, held!.token, { status: 'completed', result: null });
+      await batches.updateOne({ _id: created.id }, { $set: { version: before, updated_at: new Date(Date.now() - 120_000) } });
+
+      assert.deepEqual(await store.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } }), [], 'paused with a file left: not finished');
+      const after = await store.getBatchVersion('ws-mongo', created.id);
+      assert.ok(after !== null && after > before, `the version moved on (${before} → ${after})`);
+      assert.equal((await store.getBatch('ws-mongo', created.id))?.files[0]?.status, 'completed');
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+
   void it('a collection prefix keeps two deployments in one database apart', async () => {
     const { dbName, cleanup } = database('prefix');
     const blue = new MongoStore({ client, dbName, collectionPrefix: 'blue_' });

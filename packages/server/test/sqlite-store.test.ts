@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import type { NewBatch, NewFile } from '../src/store/records.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
 import { runStoreConformanceSuite } from '../src/testing/index.js';
@@ -130,6 +131,35 @@ void describe('SqliteStore on a shared file', () => {
       assert.deepEqual(order, [earlyHigh.id, low.id, lateHigh.id], 'a low batch waits at most 20 minutes behind high ones');
     } finally {
       await store.close();
+    }
+  });
+
+  void it('a database of the previous schema opens with every batch at version 0, and changes move it from there', async () => {
+    const path = freshPath();
+    const first = await opened(path);
+    const record = await first.createBatch(batch(), files(2));
+    const before = await first.getBatch(record.workspace_id, record.id);
+    await first.close();
+    // What the previous release left on disk: schema 5, no version column.
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE batches DROP COLUMN version');
+    raw.pragma('user_version = 5');
+    raw.close();
+
+    const upgraded = await opened(path);
+    try {
+      assert.equal(await upgraded.getBatchVersion(record.workspace_id, record.id), 0);
+      assert.deepEqual(await upgraded.getBatch(record.workspace_id, record.id), { ...before, batch: { ...before!.batch, version: 0 } });
+      assert.ok(await upgraded.claimFile({ owner: 'w', leaseMs: 60_000 }));
+      assert.equal(await upgraded.getBatchVersion(record.workspace_id, record.id), 1);
+    } finally {
+      await upgraded.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    try {
+      assert.equal(reopened.pragma('user_version', { simple: true }), 6);
+    } finally {
+      reopened.close();
     }
   });
 

@@ -4,6 +4,13 @@ import type { BatchRecord, FileRecord } from '../store/records.js';
 
 export { batchStatus };
 
+/**
+ * The number of the wire form below. Status ETags name (form, batch, version) instead of
+ * hashing each body, so a change to what these functions answer must move it: a poller
+ * holding an ETag from before gets the new form, not a 304.
+ */
+export const WIRE_FORM = 1;
+
 /** The wire form of a batch without files. */
 export function toWireSummary(batch: BatchRecord): BatchSummary {
   return {

@@ -58,6 +58,12 @@ export interface BatchRecord {
   created_at: Date;
   /** Moves on every change to the batch or one of its files. */
   updated_at: Date;
+  /**
+   * Grows by at least one with every change to the batch or one of its files that a
+   * status read can show, however close together in time: the batch's id and version
+   * name one state of it (see `Store.getBatchVersion`).
+   */
+  version: number;
   /** Set when a cancel was requested. */
   cancelled_at: Date | null;
   /** Set while the batch is paused: its pending files are not claimed. */

@@ -10,6 +10,7 @@ import { pauseCases } from './store-cases-pause.js';
 import { queueCases } from './store-cases-queue.js';
 import { retryCases } from './store-cases-retry.js';
 import { retentionCases } from './store-cases-retention.js';
+import { versionCases } from './store-cases-version.js';
 import { webhookCases } from './store-cases-webhooks.js';
 import type { StoreTest } from './store-fixtures.js';
 
@@ -39,6 +40,7 @@ export function runStoreConformanceSuite(name: string, makeStore: MakeStore): vo
     void describe('append', () => appendCases(test));
     void describe('held open for appends', () => holdCases(test));
     void describe('retention', () => retentionCases(test));
+    void describe('version', () => versionCases(test));
     void describe('webhook outbox', () => webhookCases(test));
     void describe('analytics', () => analyticsCases(test));
   });

@@ -32,7 +32,7 @@ const MAY_FINISH = Object.freeze({ appending: { $not: { $gt: 0 } }, held_until: 
  * What a crash between the file write and `settle` (or in the middle of a cancel, a
  * pause, an append or a createBatch) leaves behind is repaired by `repair()`, which the engine's periodic
  * reclaim sweep runs: it re-applies the same idempotent steps to batches that have not
- * changed for a minute.
+ * changed for a minute, and moves their version on (the touch the crash skipped).
  */
 export class BatchUpkeep {
   #nextRepairAt = 0;
@@ -118,6 +118,11 @@ export class BatchUpkeep {
       else if (batch.state_seq !== undefined) await this.syncPause(batch._id, batch.state_seq, Boolean(batch.paused_at));
       if (await this.#finishIfDone(batch)) {
         transitions.push({ batch_id: batch._id, workspace_id: batch.workspace_id, batch_finished: true });
+      } else {
+        // A process that died between a file's write and its batch's touch left the
+        // version behind the files: moving it keeps an answer built before that write
+        // from being served as current. updated_at stays (a check is not a change).
+        await batches.updateOne({ _id: batch._id }, { $inc: { version: 1 } });
       }
     }
     return transitions;

@@ -18,6 +18,12 @@ export interface BatchDoc {
   claim_at: Date;
   created_at: Date;
   updated_at: Date;
+  /**
+   * Grows by one in every write that touches the batch (absent on batches stored before
+   * it existed: 0). Each change to a file is followed by such a write, so the batch's
+   * version moves with what a status read shows, on whichever instance made the change.
+   */
+  version?: number;
   cancelled_at: Date | null;
   /** JSON text of the error cancelled files get. */
   cancel_error: string | null;
@@ -125,6 +131,7 @@ export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
     counts,
     created_at: doc.created_at,
     updated_at: doc.updated_at,
+    version: doc.version ?? 0,
     cancelled_at: doc.cancelled_at ?? null,
     paused_at: doc.paused_at ?? null,
     held_until: doc.held_until ?? null,

@@ -16,8 +16,11 @@ const EPOCH = new Date(0);
 const CLEAR_LEASE = Object.freeze({ lease_owner: null, lease_token: null, lease_expires_at: null });
 const IN_CANCELLED_BATCH = Object.freeze({ $eq: ['$batch_state', 'cancelled'] });
 
-/** `updated_at`, moved to now but never backwards. */
-const TOUCHED = Object.freeze({ updated_at: { $max: ['$updated_at', NOW] } });
+/** A change to the batch: `updated_at` moved to now but never backwards, and `version` one up. */
+const TOUCHED = Object.freeze({
+  updated_at: { $max: ['$updated_at', NOW] },
+  version: { $add: [{ $ifNull: ['$version', 0] }, 1] },
+});
 
 /** Pending files of open batches whose backoff (if any) has passed. */
 export const READY_TO_CLAIM: Filter<FileDoc> = Object.freeze({

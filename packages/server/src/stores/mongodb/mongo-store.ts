@@ -113,6 +113,7 @@ export class MongoStore implements Store {
       claim_at: claimAt,
       created_at: now,
       updated_at: now,
+      version: 0,
       cancelled_at: null,
       cancel_error: null,
       paused_at: null,
@@ -155,6 +156,14 @@ export class MongoStore implements Store {
   async getBatchSummary(workspaceId: string, batchId: string): Promise<BatchRecord | null> {
     const batch = await this.#db().batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE });
     return batch ? (await this.#withCounts([batch]))[0]! : null;
+  }
+
+  async getBatchVersion(workspaceId: string, batchId: string): Promise<number | null> {
+    const batch = await this.#db().batches.findOne(
+      { _id: batchId, workspace_id: workspaceId, ...VISIBLE },
+      { projection: { version: 1 } },
+    );
+    return batch ? (batch.version ?? 0) : null;
   }
 
   async listBatches(workspaceId: string, query: { limit: number; cursor?: HistoryCursor }): Promise<BatchRecord[]> {

@@ -95,9 +95,13 @@ export class SqliteConnection {
     }
   }
 
-  /** Moves the batch's updated_at; never backwards, should clocks of two processes differ. */
+  /**
+   * Records a change to the batch: its version grows by one, and its updated_at moves
+   * (never backwards, should clocks of two processes differ). Every write that changes
+   * the batch or one of its files calls it in the same transaction.
+   */
   touch(batchId: string, now: number): void {
-    this.sql('UPDATE batches SET updated_at = max(updated_at, ?) WHERE id = ?').run(now, batchId);
+    this.sql('UPDATE batches SET updated_at = max(updated_at, ?), version = version + 1 WHERE id = ?').run(now, batchId);
   }
 
   /**

@@ -12,6 +12,7 @@ export interface BatchRow {
   total_files: number;
   created_at: number;
   updated_at: number;
+  version: number;
   cancelled_at: number | null;
   cancel_error: string | null;
   paused_at: number | null;
@@ -52,7 +53,7 @@ export interface FileRow {
 /** Columns of a batch with counts derived from its files, so they can never drift. */
 export const BATCH_SELECT = `
   b.id, b.workspace_id, b.priority, b.patient_id, b.template_id, b.encounter_id, b.total_files,
-  b.created_at, b.updated_at, b.cancelled_at, b.cancel_error, b.paused_at, b.held_until, b.finished_at,
+  b.created_at, b.updated_at, b.version, b.cancelled_at, b.cancel_error, b.paused_at, b.held_until, b.finished_at,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'pending') AS n_pending,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'processing') AS n_processing,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'completed') AS n_completed,
@@ -91,6 +92,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     },
     created_at: new Date(row.created_at),
     updated_at: new Date(row.updated_at),
+    version: row.version,
     cancelled_at: toDate(row.cancelled_at),
     paused_at: toDate(row.paused_at),
     held_until: toDate(row.held_until),

@@ -88,6 +88,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE batches ADD COLUMN held_until INTEGER;
   CREATE INDEX IF NOT EXISTS batches_held ON batches (held_until) WHERE held_until IS NOT NULL;
   `,
+  // 5 → 6: a change counter per batch (its version), so a status answer can be reused until it moves.
+  `
+  ALTER TABLE batches ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

@@ -131,6 +131,13 @@ export class SqliteStore implements Store {
     return row ? toBatchRecord(row) : null;
   }
 
+  async getBatchVersion(workspaceId: string, batchId: string): Promise<number | null> {
+    const row = this.#sql('SELECT version FROM batches WHERE id = ? AND workspace_id = ?').get(batchId, workspaceId) as
+      | { version: number }
+      | undefined;
+    return row ? row.version : null;
+  }
+
   async listBatches(workspaceId: string, query: { limit: number; cursor?: HistoryCursor }): Promise<BatchRecord[]> {
     const { limit, cursor } = query;
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError('listBatches: `limit` must be a whole number ≥ 0.');
@@ -198,11 +205,8 @@ export class SqliteStore implements Store {
            run_after = NULL, lease_owner = @owner, lease_token = @token, lease_expires_at = @now + @leaseMs
          WHERE id = @id RETURNING *`,
       ).get({ id: next.file_id, owner: input.owner, token, now, leaseMs }) as FileRow;
-      this.#sql('UPDATE batches SET updated_at = max(updated_at, ?), claim_key = claim_key + ? WHERE id = ?').run(
-        now,
-        CLAIM_STEP_MS,
-        row.batch_id,
-      );
+      this.#sql('UPDATE batches SET claim_key = claim_key + ? WHERE id = ?').run(CLAIM_STEP_MS, row.batch_id);
+      this.#touch(row.batch_id, now);
       return { file: toFileRecord(row), batch: this.#batchById(row.batch_id) as BatchRecord, token };
     });
   }

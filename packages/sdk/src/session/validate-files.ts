@@ -40,7 +40,8 @@ export function duplicateKey(file: { name: string; size: number; lastModified: n
 
 /**
  * Checks files against the server's limits before any byte is sent: empty, too large,
- * not an accepted type (by content where the first bytes were read), a duplicate of a
+ * not an accepted type (by content where the first bytes were read, else by the declared
+ * type: see {@link checkContent} for the check that follows), a duplicate of a
  * file already present (same name, size and modification time; or, given `hashOf`, the
  * same content hash), or one more than a batch holds. Pure: no I/O, no state.
  */
@@ -89,6 +90,29 @@ export function validateFiles(
     }
   }
   return { accepted, rejected };
+}
+
+/**
+ * Whether a file declares a type the limits accept (its MIME type, else its extension):
+ * such a file may be queued at once and its content checked afterwards
+ * ({@link checkContent}). Any other file is read before it is decided.
+ */
+export function declaresAcceptedType(file: Blob & { name?: string }, limits: Limits): boolean {
+  const type = declaredType(file, typeof file.name === 'string' ? file.name : '');
+  return type !== null && limits.accepted_types.includes(type);
+}
+
+/**
+ * The verdict on a file queued by its declared type, once its first bytes were read:
+ * its type by content when that is an accepted one, else its refusal — the same check,
+ * and the same reason, as a file read before it is queued. Bytes that could not be read
+ * leave the declared type standing (the server decides from content anyway).
+ */
+export function checkContent(file: SessionFile, head: Uint8Array | null, limits: Limits): { type: string } | RejectedFile {
+  if (!head) return { type: file.type };
+  const type = sniffType(head);
+  if (type !== null && limits.accepted_types.includes(type)) return { type };
+  return { id: file.id, name: file.name, size: file.size, code: 'UNSUPPORTED_TYPE', message: FILE_ERRORS.UNSUPPORTED_TYPE };
 }
 
 function declaredType(file: Blob, name: string): string | null {

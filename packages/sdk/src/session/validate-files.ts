@@ -58,26 +58,30 @@ export function validateFiles(
   const maxSizeMb = Math.round((limits.max_file_size / 1_048_576) * 100) / 100;
 
   for (const { id, file, head } of candidates) {
+    // Each property read once: a browser File's getters cross into the engine, and
+    // thousands of files are validated before the list can show them.
+    const { size, name: given, lastModified: modified } = file;
     const hash = hashOf(file);
-    const name = typeof file.name === 'string' && file.name !== '' ? file.name : 'blob';
-    const lastModified = typeof file.lastModified === 'number' ? file.lastModified : 0;
-    const reject = (code: RejectionCode, message: string) => rejected.push({ id, name, size: file.size, code, message });
+    const name = typeof given === 'string' && given !== '' ? given : 'blob';
+    const lastModified = typeof modified === 'number' ? modified : 0;
+    const reject = (code: RejectionCode, message: string) => rejected.push({ id, name, size, code, message });
     const type = (head ? sniffType(head) : null) ?? (head ? null : declaredType(file, name));
+    const key = duplicateKey({ name, size, lastModified });
 
-    if (file.size === 0) reject('EMPTY_FILE', REJECTION_MESSAGES.EMPTY_FILE);
-    else if (file.size > limits.max_file_size) reject('FILE_TOO_LARGE', formatMessage(ERRORS.FILE_TOO_LARGE.message, { max_file_size_mb: maxSizeMb }));
+    if (size === 0) reject('EMPTY_FILE', REJECTION_MESSAGES.EMPTY_FILE);
+    else if (size > limits.max_file_size) reject('FILE_TOO_LARGE', formatMessage(ERRORS.FILE_TOO_LARGE.message, { max_file_size_mb: maxSizeMb }));
     else if (type === null || !limits.accepted_types.includes(type)) reject('UNSUPPORTED_TYPE', FILE_ERRORS.UNSUPPORTED_TYPE);
-    else if (seen.has(duplicateKey({ name, size: file.size, lastModified })) || (hash && seenHashes.has(hash))) {
+    else if (seen.has(key) || (hash && seenHashes.has(hash))) {
       reject('DUPLICATE_FILE', REJECTION_MESSAGES.DUPLICATE_FILE);
     } else if (existing.length + accepted.length >= limits.max_files) {
       reject('TOO_MANY_FILES', formatMessage(ERRORS.TOO_MANY_FILES.message, { max_files: limits.max_files }));
     } else {
-      seen.add(duplicateKey({ name, size: file.size, lastModified }));
+      seen.add(key);
       if (hash) seenHashes.add(hash);
       accepted.push({
         id,
         name,
-        size: file.size,
+        size,
         type,
         lastModified,
         file,

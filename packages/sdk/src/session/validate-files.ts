@@ -102,7 +102,7 @@ export function validateFiles(
  * ({@link checkContent}). Any other file is read before it is decided.
  */
 export function declaresAcceptedType(file: Blob & { name?: string }, limits: Limits): boolean {
-  const type = declaredType(file, typeof file.name === 'string' ? file.name : '');
+  const type = declaredType(file);
   return type !== null && limits.accepted_types.includes(type);
 }
 
@@ -119,8 +119,11 @@ export function checkContent(file: SessionFile, head: Uint8Array | null, limits:
   return { id: file.id, name: file.name, size: file.size, code: 'UNSUPPORTED_TYPE', message: FILE_ERRORS.UNSUPPORTED_TYPE };
 }
 
-function declaredType(file: Blob, name: string): string | null {
-  if (file.type) return file.type;
-  const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+/** The MIME type the platform gave, else the one of the extension; the name is read only when needed (`name` when known). */
+function declaredType(file: Blob & { name?: string }, name: string | undefined = undefined): string | null {
+  const { type } = file;
+  if (type) return type;
+  const given = name ?? file.name;
+  const extension = typeof given === 'string' ? /\.([A-Za-z0-9]+)$/.exec(given)?.[1]?.toLowerCase() : undefined;
   return extension ? (EXTENSION_TYPES[extension] ?? null) : null;
 }

@@ -31,10 +31,12 @@ export const ui: BenchModule = {
   id: 'ui',
   keys: [
     'ui_add_10000_files_ms',
-    'ui_add_bare_head_reads_ms',
-    'ui_add_ratio_vs_bare_head_reads',
     'ui_add_10000_files_listed_ms',
     'ui_add_longest_task_ms',
+    'ui_add_background_check_ms',
+    'ui_add_background_longest_task_ms',
+    'ui_add_bare_head_reads_ms',
+    'ui_add_background_check_ratio_vs_bare_head_reads',
     'ui_status_update_p95_ms',
     'ui_status_render_p95_ms',
     'ui_status_update_wall_p95_ms',
@@ -81,7 +83,10 @@ export const ui: BenchModule = {
           },
           bare: async () => (await inPage({ origin, path: '/bench/ui', html }, (page) => page.evaluate((count) => window.uiProbe!.measureHeadReads(count), FILES))).readMs,
         },
-        (variant, roundIndex, value) => progress(`  round ${roundIndex + 1} ${variant}: ${value.toFixed(0)} ms${variant === 'element' ? ` (listed in ${adds.at(-1)!.listedMs.toFixed(0)} ms)` : ''}`),
+        (variant, roundIndex, value) =>
+          progress(
+            `  round ${roundIndex + 1} ${variant}: ${value.toFixed(0)} ms${variant === 'element' ? ` (listed in ${adds.at(-1)!.listedMs.toFixed(0)} ms, content checked in ${adds.at(-1)!.checkedMs.toFixed(0)} ms)` : ''}`,
+          ),
       );
 
       const statuses: StatusTimings[] = [];
@@ -101,7 +106,8 @@ export const ui: BenchModule = {
       const updates = p95s((s) => s.updateMs);
       const spread = (values: number[], digits = 0) => range(values).map((v) => v.toFixed(digits)).join('–');
       const addMs = samples.element;
-      const addRatio = ratios(samples.element, samples.bare);
+      const checkMs = adds.map((a) => a.checkedMs);
+      const checkRatio = ratios(checkMs, samples.bare);
       const eventKb = Math.round(statuses.at(-1)!.eventBytes / 1e3);
       return [
         {
@@ -109,7 +115,31 @@ export const ui: BenchModule = {
           value: round(median(addMs), 0),
           unit: 'ms',
           target: { goal: 200, floor: 1_000, better: 'lower' },
-          detail: `addFiles(10,000 Files) to the painted frame after the session took them, median of ${n} (range ${spread(addMs)})`,
+          detail: `addFiles(10,000 Files) to the painted frame after the session took them (queued, ready to send), median of ${n} (range ${spread(addMs)})`,
+        },
+        {
+          key: 'ui_add_10000_files_listed_ms',
+          value: round(median(adds.map((a) => a.listedMs)), 0),
+          unit: 'ms',
+          detail: `same, to the first painted frame with rows, median of ${n}`,
+        },
+        {
+          key: 'ui_add_longest_task_ms',
+          value: round(median(adds.map((a) => a.longestTaskMs)), 0),
+          unit: 'ms',
+          detail: `longest main-thread task until then (longtask entries, 0: none of 50 ms or more), median of ${n}`,
+        },
+        {
+          key: 'ui_add_background_check_ms',
+          value: round(median(checkMs), 0),
+          unit: 'ms',
+          detail: `addFiles to the end of the background check of every file's first bytes (session.whenChecked()), median of ${n} (range ${spread(checkMs)})`,
+        },
+        {
+          key: 'ui_add_background_longest_task_ms',
+          value: round(median(adds.map((a) => a.checkLongestTaskMs)), 0),
+          unit: 'ms',
+          detail: `longest main-thread task during the background check (0: none of 50 ms or more), median of ${n} (range ${spread(adds.map((a) => a.checkLongestTaskMs))})`,
         },
         {
           key: 'ui_add_bare_head_reads_ms',
@@ -118,22 +148,10 @@ export const ui: BenchModule = {
           detail: `bare page reading the first 16 bytes of the same 10,000 Files, 64 at a time, median of ${n} (range ${spread(samples.bare)})`,
         },
         {
-          key: 'ui_add_ratio_vs_bare_head_reads',
-          value: round(median(addRatio), 2),
+          key: 'ui_add_background_check_ratio_vs_bare_head_reads',
+          value: round(median(checkRatio), 2),
           unit: '×',
-          detail: `element ÷ bare reads, per A/B round, median of ${n} (range ${spread(addRatio, 2)})`,
-        },
-        {
-          key: 'ui_add_10000_files_listed_ms',
-          value: round(median(adds.map((a) => a.listedMs)), 0),
-          unit: 'ms',
-          detail: `same, to the first painted frame listing them as "checking", median of ${n}`,
-        },
-        {
-          key: 'ui_add_longest_task_ms',
-          value: round(median(adds.map((a) => a.longestTaskMs)), 0),
-          unit: 'ms',
-          detail: `longest main-thread task while adding, median of ${n}`,
+          detail: `background check ÷ bare reads, per A/B round, median of ${n} (range ${spread(checkRatio, 2)})`,
         },
         {
           key: 'ui_status_update_p95_ms',

@@ -24,7 +24,7 @@ export interface BatchUploaderStrings {
   dropZoneHint: (maxFiles: number, maxSizeMb: number) => string;
   /** Opens the folder picker. */
   chooseFolder: string;
-  /** Shown while added files are being checked (thousands take a while). */
+  /** Shown while added files are taken in (before the server's limits are known, or while files that declare no type are read). */
   checking: (files: number) => string;
   /** Label of the Patient ID field. */
   patientId: string;
@@ -87,6 +87,8 @@ export interface BatchUploaderStrings {
   finished: (summary: string) => string;
   /** Announced after files were offered. */
   added: (added: number, refused: number) => string;
+  /** Announced when listed files left the list because their content is not an accepted type (it is checked after they are listed). */
+  removedAfterCheck: (files: number) => string;
   /** Announced when the upload is done and processing begins. */
   uploaded: (files: number) => string;
   /** Announced at processing milestones. */
@@ -168,6 +170,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   summary: ({ completed, failed, cancelled }) => `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}`,
   finished: (summary) => `Batch finished: ${summary}`,
   added: (added, refused) => `${files(added)} added${refused ? `, ${refused} not added` : ''}.`,
+  removedAfterCheck: (n) => `${files(n)} removed from the list: not a PDF or an image.`,
   uploaded: (n) => `Upload complete. Processing ${files(n)}.`,
   milestone: (finished, total) => `${finished} of ${files(total)} processed.`,
   error: (_code, message) => message,

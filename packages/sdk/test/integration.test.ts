@@ -79,12 +79,13 @@ describe('SDK against the demo server', { skip }, () => {
 
   it('a session shows each file move through its states and ends with the summary', async () => {
     const session = new BatchSession({ client: client() });
-    const { rejected } = await session.addFiles([
+    await session.addFiles([
       new File([await makePdf('one')], 'one.pdf', { type: 'application/pdf' }),
       new File([makePng(8, 8)], 'two.png', { type: 'image/png' }),
       new File([fakePdf()], 'three.pdf', { type: 'application/pdf' }),
     ]);
-    assert.deepEqual(rejected.map((r) => r.code), ['UNSUPPORTED_TYPE'], 'refused by content before upload');
+    await session.whenChecked();
+    assert.deepEqual(session.getState().rejected.map((r) => [r.name, r.code]), [['three.pdf', 'UNSUPPORTED_TYPE']], 'refused by content before upload');
     const steps = new Map<string, SessionFileStatus[]>();
     session.on('file-status', ({ file }) => steps.set(file.name, [...(steps.get(file.name) ?? []), file.status]));
     let progressEvents = 0;

@@ -37,7 +37,7 @@ const pdf = (name: string, extra = '', lastModified = 1) => new File([PDF + extr
 
 describe('BatchSession: adding files (no network)', () => {
   it('accepts documents by content and refuses the rest with a code and a clear message', async () => {
-    const session = offlineSession();
+    const session = offlineSession({ max_files: 5 });
     const { files, rejected } = await session.addFiles([
       pdf('a.pdf'),
       new File([PNG], 'scan', { type: '' }),
@@ -48,15 +48,22 @@ describe('BatchSession: adding files (no network)', () => {
     assert.deepEqual(files.map((f) => [f.name, f.type, f.status]), [
       ['a.pdf', 'application/pdf', 'queued'],
       ['scan', 'image/png', 'queued'],
+      ['fake.pdf', 'application/pdf', 'queued'],
     ]);
     assert.deepEqual(rejected.map((r) => [r.name, r.code]), [
-      ['fake.pdf', 'UNSUPPORTED_TYPE'],
       ['big.pdf', 'FILE_TOO_LARGE'],
       ['empty.pdf', 'EMPTY_FILE'],
     ]);
-    assert.equal(rejected[0]!.message, 'This file is not a PDF, PNG, JPEG, TIFF or WebP document.');
-    assert.match(rejected[1]!.message, /^A file is larger than the [\d.]+ MB limit\.$/);
-    assert.equal(session.getState().rejected.length, 3);
+    assert.match(rejected[0]!.message, /^A file is larger than the [\d.]+ MB limit\.$/);
+    await session.whenChecked();
+    const state = session.getState();
+    assert.deepEqual(state.files.map((f) => f.name), ['a.pdf', 'scan']);
+    assert.deepEqual(state.rejected.map((r) => [r.name, r.code]), [
+      ['big.pdf', 'FILE_TOO_LARGE'],
+      ['empty.pdf', 'EMPTY_FILE'],
+      ['fake.pdf', 'UNSUPPORTED_TYPE'],
+    ]);
+    assert.equal(state.rejected[2]!.message, 'This file is not a PDF, PNG, JPEG, TIFF or WebP document.');
   });
 
   it('refuses a duplicate (same name, size and modification time) but not a same-named different file', async () => {
@@ -146,6 +153,7 @@ describe('BatchSession: adding files (no network)', () => {
   it('clearRejected forgets the refusals in one update and keeps the files', async () => {
     const session = offlineSession();
     await session.addFiles([pdf('a.pdf'), new File([], 'empty.pdf'), new File(['text'], 'note.pdf')]);
+    await session.whenChecked();
     let updates = 0;
     session.subscribe(() => (updates += 1));
     session.clearRejected();

@@ -19,7 +19,6 @@ import { HistoryController } from '../controllers/history-controller.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { ToastController } from '../controllers/toast-controller.js';
 import { WindowController } from '../controllers/window-controller.js';
-import { afterPaint } from '../after-paint.js';
 import { describeError, emit } from '../events.js';
 import { acceptedTypes, parseSize } from '../format.js';
 import { crossedMilestone } from '../milestones.js';
@@ -42,7 +41,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
  * to the server only through it.
  *
  * @event batch-files-added - Files were accepted. `detail: { files }`
- * @event batch-files-rejected - Files were refused when added. `detail: { rejected }` (each with `code`, `message`)
+ * @event batch-files-rejected - Files were refused when added, or left the list when the check of their content failed. `detail: { rejected }` (each with `code`, `message`)
  * @event batch-created - The server accepted the upload. `detail: { batchId, totalFiles }`
  * @event batch-progress - Upload or processing moved on. `detail: { batchId, phase, percent, counts }`
  * @event batch-paused - The batch was paused (here or elsewhere): files not started wait. `detail: { batchId }`
@@ -55,7 +54,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'pollInterval', 'maxFiles', 'max
  * @csspart drop-zone - The drop zone: a button that opens the file picker.
  * @csspart hint - The limits under the drop zone text.
  * @csspart folder-button - Opens the folder picker (all files of a folder and its subfolders).
- * @csspart checking - "Checking 10000 files…" while added files are checked.
+ * @csspart checking - "Checking 10000 files…" while added files are taken in (the server's limits not yet known, or files without a declared type being read).
  * @csspart messages - Why files were not added.
  * @csspart dismiss-button - Hides those messages.
  * @csspart field - The Patient ID field (label, input, error).
@@ -201,9 +200,9 @@ export class BatchUploader extends LitElement {
   #announcement = '';
   #patientError = '';
   /**
-   * Files handed to addFiles and not yet checked, one array per call. They are listed at
-   * once (checking thousands takes a while) and leave the list when the session has
-   * decided on them.
+   * Files handed to addFiles that the session has not taken yet, one array per call
+   * (it may first ask the server for its limits, or read files that declare no type).
+   * They are listed at once and leave the list when the session has decided on them.
    */
   #checking: File[][] = [];
   /** Whether focus was inside before this render (a render may remove the focused button). */
@@ -273,6 +272,10 @@ export class BatchUploader extends LitElement {
         if (files.length > 0) emit(this, 'batch-files-added', { files });
         if (rejected.length > 0) emit(this, 'batch-files-rejected', { rejected });
         this.#announce(this.#t.added(files.length, rejected.length));
+      }),
+      session.on('files-rejected', ({ rejected }) => {
+        emit(this, 'batch-files-rejected', { rejected });
+        this.#announce(this.#t.removedAfterCheck(rejected.length));
       }),
       session.on('upload-completed', () => this.#announce(this.#t.uploaded(selectCounts(session.getState()).total))),
       session.on('upload-failed', ({ error }) => this.#fail(error)),
@@ -397,15 +400,16 @@ export class BatchUploader extends LitElement {
     this.renderRoot.querySelectorAll<HTMLElement>('.history li')[shown]?.focus();
   }
 
-  /** Checks files and adds the acceptable ones, as if they were dropped (only before the upload). */
+  /**
+   * Checks files and adds the acceptable ones, as if they were dropped (only before the
+   * upload). Resolves once they are listed: files are taken by their declared type, and
+   * their content is checked in the background (`session.whenChecked()` resolves after).
+   */
   async addFiles(files: Iterable<File> | ArrayLike<File>): Promise<void> {
     if (this.session.getState().phase !== 'idle') return;
     const list = Array.from(files as ArrayLike<File>);
     this.#checking = [...this.#checking, list];
     this.requestUpdate();
-    // Reading thousands of files' first bytes keeps the main thread busy for a while:
-    // the list is on screen first.
-    await afterPaint();
     await this.session.addFiles(list).catch(() => {});
     this.#checking = this.#checking.filter((checking) => checking !== list);
     this.#sessions.flush(); // The checked files replace their stand-ins in one render.
@@ -462,7 +466,7 @@ export class BatchUploader extends LitElement {
     return html`<div part="base" class="base">
       ${idle ? this.#renderDropZone(state.limits ?? this.#limits() ?? DEFAULT_LIMITS, checking.length) : progressArea(state, t)}
       ${this.#renderError(state.error)}
-      ${idle ? rejections(state.rejected, state.limits ?? DEFAULT_LIMITS, t, this.#onDismiss) : nothing}
+      ${idle || state.phase === 'uploading' ? rejections(state.rejected, state.limits ?? DEFAULT_LIMITS, t, this.#onDismiss) : nothing}
       ${idle && this.patientField !== 'hidden'
         ? patientField({ strings: t, required: this.patientField === 'required', value: this.patientId, error: this.#patientError, onInput: this.#onPatientInput })
         : nothing}

@@ -24,9 +24,10 @@ import {
 
 afterEach(cleanUp);
 
-/** Adds files as the picker would, and waits for the render. */
+/** Adds files as the picker would, and waits for the check of their content and the render. */
 async function add(el: BatchUploader, files: File[]): Promise<void> {
   await el.addFiles(files);
+  await el.session.whenChecked();
   await settle(el);
 }
 

@@ -8,12 +8,13 @@ import { isSdkError } from '../errors/sdk-error.js';
 import { selectCanRetry, selectCanStart, selectCounts, selectSummary } from './selectors.js';
 import { SessionEmitter, type BatchSessionEventMap, type SessionEventListener } from './session-events.js';
 import { INITIAL_STATE, type RejectedFile, type SessionFile, type SessionState } from './session-state.js';
+import { ContentChecks, type CheckedHead } from './content-checks.js';
 import { hashSameSized } from './content-hash.js';
 import { readHeads } from './sniff-type.js';
 import { Store, type Listener } from './store.js';
 import { FileIndex, mergeChanges } from './merge-changes.js';
 import { fromServerFile, mergeSnapshot } from './merge-snapshot.js';
-import { validateFiles } from './validate-files.js';
+import { checkContent, declaresAcceptedType, validateFiles } from './validate-files.js';
 
 /** Options of {@link BatchSession}. */
 export interface BatchSessionOptions {
@@ -44,10 +45,21 @@ export type FileInput = Blob & { name?: string; lastModified?: number };
 
 /** What {@link BatchSession.addFiles} did. */
 export interface AddFilesResult {
-  /** Files added, now `queued`. */
+  /**
+   * Files added, now `queued`. Those accepted by their declared type may still leave for
+   * `state.rejected` once their content was checked (see {@link BatchSession.whenChecked}).
+   */
   files: readonly SessionFile[];
   /** Files refused, with reasons. */
   rejected: readonly RejectedFile[];
+}
+
+/** A queued file whose first bytes are still to be read, with the limits it was accepted under. */
+interface QueuedCheck {
+  readonly id: string;
+  readonly file: Blob;
+  readonly queued: SessionFile;
+  readonly limits: Limits;
 }
 
 /**
@@ -83,6 +95,8 @@ export class BatchSession {
   #suspended = false;
   /** The retry request in flight, so a second click joins it instead of sending another. */
   #retrying: Promise<string> | null = null;
+  /** Queued files accepted by their declared type, their content checked in the background. */
+  readonly #checks = new ContentChecks<QueuedCheck>((checked) => this.#decideChecks(checked));
 
   constructor(options: BatchSessionOptions) {
     this.client = options.client instanceof BatchClient ? options.client : new BatchClient(options.client);
@@ -111,30 +125,53 @@ export class BatchSession {
   /**
    * Checks files and adds the acceptable ones as `queued`, in one state update however
    * many there are. Refused files land in `state.rejected` with a reason. Only while idle.
+   *
+   * A file that declares an accepted type (its MIME type, else its extension) is queued
+   * at once, on that, its size and the count; its first bytes are then read in the
+   * background, a few at a time, and a file whose content is not an accepted type leaves
+   * `files` for `rejected` (`files-rejected` event). Any other file is read before it is
+   * decided, so none is queued unchecked; `start()` waits for the checks still running.
    */
   async addFiles(input: Iterable<FileInput> | ArrayLike<FileInput>): Promise<AddFilesResult> {
     this.#assertUsable();
     this.#assertPhase('idle', 'Files can only be added before the upload starts; call reset() for a new batch.');
     const files = Array.from(input as ArrayLike<FileInput>);
     const limits = await this.#limits();
-    const heads = await readHeads(files);
+    const unread = files.filter((file) => !declaresAcceptedType(file, limits));
+    const unreadHeads = await readHeads(unread);
+    const heads = new Map(unread.map((file, i) => [file, unreadHeads[i] ?? null]));
     const hashes = this.#hashes;
     if (hashes) await hashSameSized(files, this.getState().files.flatMap((f) => (f.file ? [f.file] : [])), limits.max_file_size, hashes);
     // Validate against the state as it is now: another addFiles may have finished meanwhile.
     const state = this.getState();
     if (this.#disposed || state.phase !== 'idle') return { files: [], rejected: [] };
-    const candidates = files.map((file, i) => ({ id: this.#newId(), file, head: heads[i] ?? null }));
+    // Without a head, a file is validated by its declared type.
+    const candidates = files.map((file) => ({ id: this.#newId(), file, head: heads.get(file) ?? null }));
     const { accepted, rejected } = validateFiles(candidates, state.files, limits, hashes ? (file) => hashes.get(file) : undefined);
     if (accepted.length > 0 || rejected.length > 0) {
       this.#store.set((s) => ({ ...s, files: [...s.files, ...accepted], rejected: [...s.rejected, ...rejected] }));
     }
+    this.#checks.add(accepted.filter((f) => !heads.has(f.file!)).map((queued) => ({ id: queued.id, file: queued.file!, queued, limits })));
     this.#events.emit('files-added', { files: accepted, rejected });
     return { files: accepted, rejected };
+  }
+
+  /**
+   * Resolves once every file added so far had its content checked, and the files that
+   * failed the check are in `state.rejected`. At once when no check is running.
+   */
+  whenChecked(): Promise<void> {
+    const disposed = () => new DOMException('The session was disposed.', 'AbortError');
+    if (this.#disposed) return Promise.reject(disposed());
+    return this.#checks.settled().then(() => {
+      if (this.#disposed) throw disposed();
+    });
   }
 
   /** Removes a queued or refused file. Files already sent cannot be removed. */
   removeFile(id: string): void {
     this.#assertUsable();
+    if (this.getState().phase === 'idle') this.#checks.forget([id]);
     this.#store.set((s) => {
       const files = s.phase === 'idle' ? s.files.filter((f) => f.id !== id) : s.files;
       const rejected = s.rejected.filter((f) => f.id !== id);
@@ -161,6 +198,7 @@ export class BatchSession {
   /** Removes every queued and refused file (before the upload); only the refusals afterwards. */
   clear(): void {
     this.#assertUsable();
+    if (this.getState().phase === 'idle') this.#checks.forget();
     this.#store.set((s) =>
       s.files.length === 0 && s.rejected.length === 0 ? s : { ...s, files: s.phase === 'idle' ? [] : s.files, rejected: [], error: null },
     );
@@ -175,19 +213,39 @@ export class BatchSession {
    * `queued` again (`start()` may be called again); when a later request failed for
    * good, the files that arrived are processed and followed, and the others are shown
    * `failed` with that error.
+   *
+   * Files whose content is still being checked (see `addFiles`) are shown `uploading`
+   * at once, but nothing is sent before every check ended: a file that fails its check
+   * leaves the upload for `state.rejected`. Cancelled meanwhile, the files are `queued`
+   * again. Rejects, back in `idle`, when no file is left to send.
    */
   async start(fields?: UploadFields): Promise<string> {
     this.#assertUsable();
     if (!selectCanStart(this.getState())) throw new Error('Nothing to upload: add files first, or call reset() after a finished batch.');
     if (fields) this.#fields = { ...fields };
     const run = this.#restartRun();
-    const ids = this.getState().files.filter((f) => f.status === 'queued').map((f) => f.id);
+    let ids = this.getState().files.filter((f) => f.status === 'queued').map((f) => f.id);
     this.#setFiles(ids, (f) => ({ ...f, status: 'uploading', bytesSent: 0 }), { phase: 'uploading', error: null });
+    const live = () => run === this.#run && !this.#disposed;
+    if (this.#checks.pending > 0) {
+      try {
+        await this.#checks.settled(run.signal);
+      } catch (error) {
+        // Cancelled before a byte left: back to picking files (reset() or dispose() took over otherwise).
+        if (live()) this.#setFiles(ids, (f) => ({ ...f, status: 'queued' }), { phase: 'idle' });
+        throw error;
+      }
+      if (!live()) throw new DOMException('The upload was stopped.', 'AbortError');
+      ids = this.getState().files.filter((f) => f.status === 'uploading').map((f) => f.id);
+      if (ids.length === 0) {
+        this.#store.set((s) => ({ ...s, phase: 'idle' }));
+        throw new Error('Nothing to upload: no file passed the check of its content (see state.rejected).');
+      }
+    }
     this.#events.emit('upload-started', { files: this.getState().files.filter((f) => f.status === 'uploading') });
 
     let lastProgress = 0;
     let arrived = 0;
-    const live = () => run === this.#run && !this.#disposed;
     try {
       const response = await this.client.uploadBatch(
         this.getState().files.filter((f) => f.status === 'uploading').map((f) => f.file!),
@@ -246,6 +304,7 @@ export class BatchSession {
     const run = this.#restartRun();
     const batch = await this.client.getBatch(batchId, { signal: run.signal });
     if (run !== this.#run) return;
+    this.#checks.forget(); // The batch's files replace the queued ones.
     this.#store.set((s) => ({
       ...INITIAL_STATE,
       limits: s.limits,
@@ -351,6 +410,7 @@ export class BatchSession {
   /** Stops any upload and watch and forgets everything but the limits (the server batch is not cancelled). */
   reset(): void {
     this.#assertUsable();
+    this.#checks.forget();
     this.#restartRun();
     this.#store.set((s) => ({ ...INITIAL_STATE, limits: s.limits }));
   }
@@ -393,6 +453,7 @@ export class BatchSession {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#checks.stop();
     this.#run.abort();
     for (const hook of [...this.#onDispose]) hook();
     this.#store.clear();
@@ -467,6 +528,42 @@ export class BatchSession {
         .files.filter((f) => chosen.has(f.id) && before.get(f.id) !== f.status)
         .map((file) => ({ file, previous: before.get(file.id)! })),
     );
+  }
+
+  /**
+   * Shows what the first bytes of files queued by their declared type said, in one
+   * update: a file whose content is not an accepted type leaves `files` for `rejected`
+   * (only while it is not sent: `start()` waits for the checks), another may learn its
+   * type by content. Files no longer in the session are left alone.
+   */
+  #decideChecks(checked: ReadonlyArray<CheckedHead<QueuedCheck>>): void {
+    const refusals = new Map<string, RejectedFile>();
+    const types = new Map<string, string>();
+    for (const { check, head } of checked) {
+      const verdict = checkContent(check.queued, head, check.limits);
+      if ('code' in verdict) refusals.set(check.id, verdict);
+      else if (verdict.type !== check.queued.type) types.set(check.id, verdict.type);
+    }
+    if (refusals.size === 0 && types.size === 0) return;
+    const refused: RejectedFile[] = [];
+    this.#store.set((s) => {
+      let changed = false;
+      const files: SessionFile[] = [];
+      for (const file of s.files) {
+        const refusal = refusals.get(file.id);
+        const type = types.get(file.id);
+        const unsent = file.status === 'queued' || (file.status === 'uploading' && file.bytesSent === 0);
+        if (refusal && unsent) refused.push(refusal);
+        else if (type !== undefined && type !== file.type) files.push({ ...file, type });
+        else {
+          files.push(file);
+          continue;
+        }
+        changed = true;
+      }
+      return changed ? { ...s, files, rejected: refused.length > 0 ? [...s.rejected, ...refused] : s.rejected } : s;
+    });
+    if (refused.length > 0) this.#events.emit('files-rejected', { rejected: refused });
   }
 
   #emitFinished(batch: Batch): void {

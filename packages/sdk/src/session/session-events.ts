@@ -10,6 +10,8 @@ import type { RejectedFile, SessionFile, SessionFileStatus } from './session-sta
 export interface BatchSessionEventMap {
   /** Files were offered: those accepted and those refused (one event per `addFiles`). */
   'files-added': { files: readonly SessionFile[]; rejected: readonly RejectedFile[] };
+  /** Files queued by their declared type failed the check of their content: they left `files` for `rejected`. */
+  'files-rejected': { rejected: readonly RejectedFile[] };
   /** The upload began. */
   'upload-started': { files: readonly SessionFile[] };
   /** Bytes left; at most every `progressIntervalMs`. */

@@ -16,7 +16,10 @@ export interface SessionFile {
   readonly name: string;
   /** Size in bytes. */
   readonly size: number;
-  /** MIME type sniffed from the first bytes, else the one the platform declared ('' when unknown). */
+  /**
+   * MIME type sniffed from the first bytes; for a file queued by its declared type, that
+   * one until the background check read them (see `BatchSession.addFiles`).
+   */
   readonly type: string;
   /** Last modification time (ms since epoch); 0 when unknown. */
   readonly lastModified: number;
@@ -60,7 +63,7 @@ export interface SessionState {
   readonly phase: SessionPhase;
   /** Accepted files, in the order they were added. */
   readonly files: readonly SessionFile[];
-  /** Files refused when added, with reasons; they are never sent. */
+  /** Files refused when added, or when the check of their content failed later, with reasons; they are never sent. */
   readonly rejected: readonly RejectedFile[];
   /** The server's batch id, once the upload was accepted. */
   readonly batchId: string | null;

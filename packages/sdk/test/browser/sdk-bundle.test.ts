@@ -80,9 +80,11 @@ describe('the SDK bundle in Chromium', () => {
     const session = new sdk.BatchSession({ client: { endpoint: ENDPOINT } });
     const states: Sdk.SessionState[] = [];
     session.subscribe((state) => states.push(state));
-    const { rejected } = await session.addFiles([makePdf(1), makePdf(2), new File(['not a pdf'], 'fake.pdf', { type: 'application/pdf' })]);
-    equal(rejected.map((r) => r.code), ['UNSUPPORTED_TYPE']);
+    const { files } = await session.addFiles([makePdf(1), makePdf(2), new File(['not a pdf'], 'fake.pdf', { type: 'application/pdf' })]);
+    equal(files.length, 3, 'queued at once by their declared type:');
+    // Started at once: the upload waits for the check of the content, which refuses fake.pdf.
     await session.start();
+    equal(session.getState().rejected.map((r) => [r.name, r.code]), [['fake.pdf', 'UNSUPPORTED_TYPE']]);
     const state = await session.whenFinished();
     equal(sdk.selectSummary(state), '2 succeeded, 0 failed');
     ok(states.some((s) => s.phase === 'uploading'), 'went through uploading');

@@ -38,6 +38,12 @@ export interface StatusTimings {
   wallMs: number[];
   /** `JSON.parse` of the same snapshot alone: the floor any whole-snapshot update pays. */
   parseMs: number[];
+  /**
+   * From asking for an event of the same size to its last byte in a bare `fetch` reader of
+   * the same page, with no SDK and no element: the share of `updateMs` that is the
+   * browser's network stack and the server, not the product (see {@link measureTransport}).
+   */
+  transportMs: number[];
   /** Size of each snapshot event. */
   eventBytes: number;
 }
@@ -146,11 +152,12 @@ function makeFiles(count: number): File[] {
 /**
  * Shows a processing batch of `plan.files` files in a fresh element (attached as after a
  * reload), then has the stream server send `plan.updates` (after `plan.warmUp`) status
- * updates, each a whole-batch `snapshot` event in which 100 more files finished. Before
- * each update the list is scrolled to the files it changes, so their rows are on screen.
- * Everything between the socket and the screen is the product's: the SDK's client reads
- * and parses the stream, the session merges the snapshot into its state, and the element
- * renders it.
+ * updates, each an event in which 100 more files finished (a `changes` event, as the SDK
+ * asks for them). Before each update the list is scrolled to the files it changes, so
+ * their rows are on screen. Everything between the socket and the screen is the
+ * product's: the SDK's client reads and parses the stream, the session merges the
+ * changes into its state, and the element renders it. Then, with the element gone, the
+ * same number of events goes to a bare reader ({@link measureTransport}).
  */
 async function measureStatus(plan: StatusPlan): Promise<StatusTimings> {
   const el = await mount({ 'max-files': String(plan.files) });
@@ -159,7 +166,7 @@ async function measureStatus(plan: StatusPlan): Promise<StatusTimings> {
   const list = el.shadowRoot!.querySelector<HTMLElement>('[part~="file-list"]')!;
   const rowHeight = rows(el)[0]!.offsetHeight;
 
-  const timings: StatusTimings = { updateMs: [], renderMs: [], wallMs: [], parseMs: [], eventBytes: 0 };
+  const timings: StatusTimings = { updateMs: [], renderMs: [], wallMs: [], parseMs: [], transportMs: [], eventBytes: 0 };
   for (let update = 0; update < plan.warmUp + plan.updates; update++) {
     const { first, bytes } = (await (await post('/bench/prepare')).json()) as { first: number; bytes: number };
     list.scrollTop = first * rowHeight;
@@ -180,7 +187,63 @@ async function measureStatus(plan: StatusPlan): Promise<StatusTimings> {
     timings.eventBytes = bytes;
   }
   el.remove();
+  timings.transportMs = await measureTransport(plan);
   return timings;
+}
+
+/**
+ * The floor under {@link measureStatusUpdate}: the same request to push an event, timed to
+ * the moment the event's last byte reaches a bare `fetch` reader of the batch's event
+ * stream (the way the SDK reads it, without parsing or applying anything). The stream
+ * server keeps one stream, so this runs after the element left the page; the events are
+ * the next ones of the same batch, of the same size.
+ */
+async function measureTransport(plan: StatusPlan): Promise<number[]> {
+  const controller = new AbortController();
+  const response = await fetch(`${ENDPOINT}/batch-events/${plan.batchId}?changes=1`, { signal: controller.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let events = 0;
+  // Told of every finished event while an update is being timed.
+  const listener: { onEvent: (() => void) | null } = { onEvent: null };
+  const reading = (async () => {
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) return;
+      // Only the end of an event matters (JSON data holds no blank line): keep the unfinished tail.
+      text += decoder.decode(chunk.value, { stream: true });
+      const ends = text.split('\n\n');
+      text = ends.pop()!;
+      events += ends.length;
+      if (ends.length > 0) listener.onEvent?.();
+    }
+  })().catch(() => {});
+  await until(() => events > 0, 'the first event of a bare stream');
+
+  const times: number[] = [];
+  try {
+    for (let update = 0; update < plan.warmUp + plan.updates; update++) {
+      await post('/bench/prepare');
+      await frames(2);
+      await nextTask();
+      const seen = events;
+      const arrived = new Promise<number>((resolve) => {
+        listener.onEvent = () => {
+          if (events > seen) resolve(performance.now());
+        };
+      });
+      const started = performance.now();
+      await post('/bench/push');
+      const took = (await arrived) - started;
+      listener.onEvent = null;
+      if (update >= plan.warmUp) times.push(took);
+    }
+  } finally {
+    controller.abort();
+    await reading;
+  }
+  return times;
 }
 
 /**

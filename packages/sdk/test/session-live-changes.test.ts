@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Batch, BatchFile } from '@batch-uploader/protocol';
 import { progressPercent } from '@batch-uploader/protocol';
-import { BatchClient, BatchSession, type BatchEvent, type SessionState, type WatchOptions } from '../src/index.js';
+import { BatchClient, BatchSession, selectCounts, selectProgress, type BatchEvent, type SessionState, type WatchOptions } from '../src/index.js';
 import { makePng } from './fixtures.js';
 import { ENDPOINT, fakeBatch } from './helpers.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
@@ -120,6 +120,50 @@ describe('BatchSession: live changes (no network)', () => {
       assert.equal(state.files[round * 100 + 100]!.status, 'pending');
       assert.equal(state.files.filter((f) => f.status === 'completed').length, 100 * (round + 1));
     }
+    session.dispose();
+  });
+});
+
+describe('BatchSession: counts and progress of live changes (no network)', () => {
+  it('counts and bytes carried from update to update equal counts made afresh, after many random changes', async () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const statuses = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
+    const base = fakeBatch('b3', Array.from({ length: 500 }, () => 'pending'));
+    const first: Batch = { ...base, files: base.files.map((file, i) => ({ ...file, size: 1 + ((i * 7_919) % 5_000) })) };
+    const { session, client } = await attached(first);
+    let batch = first;
+    for (let round = 0; round < 300; round++) {
+      // File 0 stays pending, so the batch never finishes; a file may change twice in one event.
+      const picks = Array.from({ length: 1 + Math.floor(random() * 20) }, (): [number, BatchFile['status']] => [
+        1 + Math.floor(random() * 499),
+        statuses[Math.floor(random() * statuses.length)]!,
+      ]);
+      if (random() < 0.2) picks.push(picks[0]![0] === 1 ? [2, 'completed'] : [picks[0]![0], 'failed']);
+      const next = step(batch, picks);
+      batch = next.batch;
+      // Now and then a whole snapshot, as after a reconnect: the next changes carry on from it.
+      if (round % 37 === 36) client.update(batch);
+      else client.update(batch, next.changed);
+
+      const state = session.getState();
+      const byStatus = { queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+      let bytesTotal = 0;
+      for (const file of state.files) {
+        byStatus[file.status] += 1;
+        bytesTotal += file.size;
+      }
+      const finished = byStatus.completed + byStatus.failed + byStatus.cancelled;
+      assert.deepEqual({ ...selectCounts(state) }, { ...byStatus, total: 500, finished });
+      assert.deepEqual(selectProgress(state), {
+        bytesSent: bytesTotal,
+        bytesTotal,
+        uploadPercent: 100,
+        processingPercent: Math.floor((finished * 100) / 500),
+        percent: Math.floor((finished * 100) / 500),
+      });
+    }
+    assert.equal(session.getState().phase, 'processing');
     session.dispose();
   });
 });

@@ -277,6 +277,9 @@ export default css`
     padding: 0.25rem 0.75rem;
     border-bottom: 1px solid var(--_surface);
     overflow: hidden;
+    /* A row's height is given and its content clipped anyway: a change in one row lays
+       out and paints that row alone, not the list around it. */
+    contain: strict;
   }
   .file-status {
     display: flex;

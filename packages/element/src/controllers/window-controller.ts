@@ -19,12 +19,17 @@ const FIRST_ROWS = 40;
  * Windowing for a long list of equal-height rows: only the rows in view (and a few
  * around them) are in the DOM, so 10,000 files cost as much as 30. The host calls
  * `observe(scroller, row)` after each render and `range(total)` while rendering.
+ * Sizes are learnt from resize observers and scroll events, never read right after a
+ * render: reading a size there would make the browser lay the page out at once, on every
+ * update, on top of the layout of the frame.
  */
 export class WindowController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #overscan: number;
   #scroller: HTMLElement | null = null;
   #resize: ResizeObserver | null = null;
+  #row: HTMLElement | null = null;
+  #rowResize: ResizeObserver | null = null;
   #top = 0;
   #viewport = 0;
   #rowHeight = 0;
@@ -49,7 +54,7 @@ export class WindowController implements ReactiveController {
     return { start: Math.min(start, end), end, before: Math.min(start, end) * row, after: (total - end) * row };
   }
 
-  /** Follows the scroll container's scrolling and size; measures a rendered row. Null lets go. */
+  /** Follows the scroll container's scrolling and size, and a rendered row's height. Null lets go. */
   observe(scroller: HTMLElement | null, row: HTMLElement | null): void {
     if (scroller !== this.#scroller) {
       this.#scroller?.removeEventListener('scroll', this.#onScroll);
@@ -65,14 +70,28 @@ export class WindowController implements ReactiveController {
         this.#resize.observe(scroller);
       }
     }
-    const height = row?.offsetHeight ?? 0;
-    if (height && height !== this.#rowHeight) {
-      this.#rowHeight = height;
-      this.#top = scroller?.scrollTop ?? 0;
-      this.#viewport = scroller?.clientHeight ?? 0;
-      this.#host.requestUpdate();
+    if (row !== this.#row) {
+      this.#rowResize?.disconnect();
+      this.#row = row;
+      if (row) {
+        // Told once the row is laid out (and when its height changes), in the frame's own
+        // layout; the first report arrives before that frame is painted.
+        this.#rowResize ??= new ResizeObserver(this.#onRowResize);
+        this.#rowResize.observe(row);
+      }
     }
   }
+
+  readonly #onRowResize = (entries: ResizeObserverEntry[]): void => {
+    const entry = entries.find((e) => e.target === this.#row);
+    const height = entry ? (entry.borderBoxSize[0]?.blockSize ?? entry.contentRect.height) : 0;
+    if (!height || height === this.#rowHeight) return;
+    this.#rowHeight = height;
+    // Layout is fresh while observers are told: reading the scroller costs nothing here.
+    this.#top = this.#scroller?.scrollTop ?? 0;
+    this.#viewport = this.#scroller?.clientHeight ?? 0;
+    this.#host.requestUpdate();
+  };
 
   readonly #onScroll = (): void => {
     if (!this.#frame) this.#frame = requestAnimationFrame(this.#measure);

@@ -1,5 +1,6 @@
 import type { Batch, BatchFile } from '@batch-uploader/protocol';
 import { isBatchFinished } from '../client/batch-finished.js';
+import { carryTally } from './file-tally.js';
 import { mergeFile, type StatusChange } from './merge-snapshot.js';
 import type { SessionFile, SessionState } from './session-state.js';
 
@@ -53,6 +54,7 @@ export function mergeChanges(
   for (const remote of changed) if (!positions.has(remote.file_id)) return null;
 
   const changes: StatusChange[] = [];
+  const replaced = new Set<number>();
   let files: SessionFile[] | null = null;
   for (const remote of changed) {
     const at = positions.get(remote.file_id)!;
@@ -61,10 +63,15 @@ export function mergeChanges(
     if (next === f) continue;
     files ??= state.files.slice();
     files[at] = next;
+    replaced.add(at);
     if (next.status !== f.status) changes.push({ file: next, previous: f.status });
   }
   const phase = isBatchFinished(batch) ? 'finished' : state.phase;
   if (!files && phase === state.phase && batch.status === state.batchStatus) return { state, changes };
-  if (files) index.carry(files);
+  if (files) {
+    index.carry(files);
+    // Counts and bytes follow from the old list's in O(k), not from a walk of the new one.
+    carryTally(state.files, files, replaced);
+  }
   return { state: { ...state, files: files ?? state.files, batchStatus: batch.status, phase }, changes };
 }

@@ -1,3 +1,4 @@
+import { tallyFiles } from './file-tally.js';
 import type { SessionFile, SessionFileStatus, SessionState } from './session-state.js';
 
 /** How many files are in each status, and in all. */
@@ -27,16 +28,15 @@ export interface SessionProgress {
 
 const countsMemo = new WeakMap<readonly SessionFile[], SessionCounts>();
 
-/** Counts of files by status; computed from the file list, cached per list. */
+/** Counts of files by status; derived from the file list's tally, cached per list. */
 export function selectCounts(state: SessionState): SessionCounts {
   const cached = countsMemo.get(state.files);
   if (cached) return cached;
-  const counts = { queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
-  for (const file of state.files) counts[file.status] += 1;
+  const { byStatus } = tallyFiles(state.files);
   const result: SessionCounts = Object.freeze({
-    ...counts,
+    ...byStatus,
     total: state.files.length,
-    finished: counts.completed + counts.failed + counts.cancelled,
+    finished: byStatus.completed + byStatus.failed + byStatus.cancelled,
   });
   countsMemo.set(state.files, result);
   return result;
@@ -44,12 +44,7 @@ export function selectCounts(state: SessionState): SessionCounts {
 
 /** Bytes sent and the share of finished files, as percent. */
 export function selectProgress(state: SessionState): SessionProgress {
-  let bytesSent = 0;
-  let bytesTotal = 0;
-  for (const file of state.files) {
-    bytesTotal += file.size;
-    bytesSent += file.status === 'queued' || file.status === 'uploading' ? file.bytesSent : file.size;
-  }
+  const { bytesSent, bytesTotal } = tallyFiles(state.files);
   const { total, finished } = selectCounts(state);
   const uploadPercent = bytesTotal === 0 ? 0 : Math.floor((bytesSent * 100) / bytesTotal);
   const processingPercent = total === 0 ? 0 : Math.floor((finished * 100) / total);

@@ -2,13 +2,15 @@
  * The part of ky's API that the client uses, on the browser's own fetch, for the
  * self-contained browser bundles only (`rollup.config.mjs` puts it in place of `ky`
  * there). ky is a quarter of the element bundle's 20 kB budget; this is a twentieth.
- * Node and bundler builds keep ky. Both are held to the same behaviour by
- * `test/ky-subset.test.ts`, which runs one suite against each over real HTTP:
- * `prefixUrl`, `searchParams`, `headers`, a `beforeRequest` hook on every attempt,
- * `timeout` per attempt (TimeoutError, never retried), `retry` of the listed methods
- * after network errors and the listed statuses with ky's backoff (0.3 s doubling, up to
- * `backoffLimit`) or the server's `Retry-After`, `throwHttpErrors` (HTTPError), and
- * the caller's `signal`.
+ * Node and bundler builds keep ky. The client's suites run on both
+ * (`test/*-ky-subset.test.ts`): `prefixUrl`, `searchParams`, `headers`, a
+ * `beforeRequest` hook on every attempt, `timeout` per attempt until the headers
+ * (TimeoutError, never retried), `retry` of the listed methods after errors and the
+ * listed statuses with ky's backoff (0.3 s doubling, up to `backoffLimit`) or the
+ * server's `Retry-After`, `throwHttpErrors` (HTTPError), `Accept: application/json`
+ * for `.json()`, and the caller's `signal` for the request and its body. Left out, as
+ * the client does not use them: other hooks, request bodies, `RateLimit-Reset` and
+ * like headers, jitter, `shouldRetry`.
  */
 
 export interface RetryOptions {
@@ -67,40 +69,47 @@ const DEFAULT_RETRY: Required<RetryOptions> = {
   backoffLimit: Infinity,
 };
 
+/** Longest wait a timer can hold; a longer `Retry-After` waits this long. */
+const MAX_DELAY = 2 ** 31 - 1;
+
 async function send(input: string, options: Options): Promise<Response> {
   const method = (options.method ?? 'get').toUpperCase();
   const retry = { ...DEFAULT_RETRY, ...(typeof options.retry === 'number' ? { limit: options.retry } : options.retry) };
+  const retriable = (attempt: number) => attempt < retry.limit && retry.methods.includes(method.toLowerCase());
   const url = new URL(options.prefixUrl ? options.prefixUrl.replace(/\/?$/, '/') + input : input, globalThis.location?.href);
   for (const [name, value] of Object.entries(options.searchParams ?? {})) url.searchParams.set(name, value);
-  const signal = options.signal;
+  const { signal, throwHttpErrors = true } = options;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
-    const controller = new AbortController();
-    const abort = () => controller.abort(signal!.reason);
-    signal?.addEventListener('abort', abort, { once: true });
+    // The caller's signal stays tied to the request for its whole life, so aborting it
+    // also ends a body still being read (a live stream), as with ky.
+    const timeout = new AbortController();
+    const request = new Request(url, {
+      method,
+      headers: options.headers,
+      signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
+    });
     let timedOut = false;
-    const timer = options.timeout === false ? undefined : setTimeout(() => ((timedOut = true), controller.abort()), options.timeout ?? 10_000);
-    const request = new Request(url, { method, headers: options.headers, signal: controller.signal });
-    let delay: number;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let response: Response;
     try {
       for (const hook of options.hooks?.beforeRequest ?? []) await hook(request);
-      const response = await (options.fetch ?? fetch)(request);
-      const { throwHttpErrors = true } = options;
-      if (response.ok || !(typeof throwHttpErrors === 'function' ? throwHttpErrors(response.status) : throwHttpErrors)) return response;
-      const error = new HTTPError(response, request);
-      if (attempt >= retry.limit || !retry.methods.includes(method.toLowerCase()) || !retry.statusCodes.includes(response.status)) throw error;
-      void response.body?.cancel().catch(() => {});
-      delay = retryAfter(response, retry.afterStatusCodes) ?? backoff(attempt, retry.backoffLimit);
+      // As with ky, the timeout is the wait for the answer's headers, after the hooks.
+      if (options.timeout !== false) timer = setTimeout(() => ((timedOut = true), timeout.abort()), Math.min(options.timeout ?? 10_000, MAX_DELAY));
+      response = await (options.fetch ?? fetch)(request);
     } catch (error) {
       if (timedOut) throw new TimeoutError(request);
-      // fetch rejects with a TypeError for every network failure; anything else is final.
-      if (!(error instanceof TypeError) || signal?.aborted || attempt >= retry.limit || !retry.methods.includes(method.toLowerCase())) throw error;
-      delay = backoff(attempt, retry.backoffLimit);
+      if (signal?.aborted || !retriable(attempt)) throw error;
+      await wait(backoff(attempt, retry.backoffLimit), signal);
+      continue;
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
     }
-    await wait(delay, signal);
+    if (response.ok || !(typeof throwHttpErrors === 'function' ? throwHttpErrors(response.status) : throwHttpErrors)) return response;
+    const error = new HTTPError(response, request);
+    if (!retriable(attempt) || !retry.statusCodes.includes(response.status)) throw error;
+    void response.body?.cancel().catch(() => {});
+    await wait(retryAfter(response, retry.afterStatusCodes) ?? backoff(attempt, retry.backoffLimit), signal);
   }
 }
 
@@ -109,7 +118,7 @@ function retryAfter(response: Response, statuses: number[]): number | undefined 
   const header = response.headers.get('Retry-After');
   if (!header || !statuses.includes(response.status)) return undefined;
   const seconds = Number(header);
-  return Math.max(0, Number.isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000);
+  return Math.min(MAX_DELAY, Math.max(0, Number.isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000));
 }
 
 /** ky's backoff: 0.3 s, 0.6 s, 1.2 s, … at most `limit`. */
@@ -134,8 +143,10 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 function create(defaults: Options): KyInstance {
   const call = (input: string, options: Options = {}): ResponsePromise => {
     const merged = { ...defaults, ...options, headers: { ...defaults.headers, ...options.headers } };
-    const promise = send(input, merged) as ResponsePromise;
+    // Sent a moment later, so that `.json()` called at once can still ask for JSON, as with ky.
+    const promise = Promise.resolve().then(() => send(input, merged)) as ResponsePromise;
     promise.json = async <T>() => {
+      if (!Object.keys(merged.headers).some((name) => name.toLowerCase() === 'accept')) merged.headers.accept = 'application/json';
       const response = await promise;
       const text = await response.text();
       return (text === '' ? '' : JSON.parse(text)) as T;

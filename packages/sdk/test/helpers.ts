@@ -1,6 +1,10 @@
 import type { Batch, BatchFile, BatchStatus, FileStatus } from '@batch-uploader/protocol';
 import { progressPercent } from '@batch-uploader/protocol';
 
+/** The first bytes of a PDF and of a PNG: enough for the session's content check. */
+export const PDF = '%PDF-1.7\n';
+export const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+
 /** The API base URL the msw tests pretend to talk to. */
 export const ENDPOINT = 'http://api.test/api/gp';
 

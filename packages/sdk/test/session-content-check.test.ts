@@ -9,15 +9,13 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import { BatchSession, selectCanStart, selectCounts, type RejectedFile } from '../src/index.js';
-import { ENDPOINT, fakeBatch, until } from './helpers.js';
+import { ENDPOINT, PDF, PNG, fakeBatch, until } from './helpers.js';
 
 const server = setupServer();
 before(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 after(() => server.close());
 
-const PDF = '%PDF-1.7\n';
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 const UNSUPPORTED = 'This file is not a PDF, PNG, JPEG, TIFF or WebP document.';
 
 function offlineSession(limits: Partial<Limits> = {}) {

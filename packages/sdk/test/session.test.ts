@@ -17,15 +17,13 @@ import {
   type SessionFileStatus,
   type SessionState,
 } from '../src/index.js';
-import { ENDPOINT, errorBody, fakeBatch, until } from './helpers.js';
+import { ENDPOINT, PDF, PNG, errorBody, fakeBatch, until } from './helpers.js';
 
 const server = setupServer();
 before(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 after(() => server.close());
 
-const PDF = '%PDF-1.7\n';
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 const limits: Limits = { ...DEFAULT_LIMITS, max_files: 3, max_file_size: 1_000 };
 
 /** A session with fixed limits: adding files needs no network. */

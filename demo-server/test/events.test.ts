@@ -22,13 +22,20 @@ interface SseEvent {
   at: number;
 }
 
-/** Reads a whole event stream over plain HTTP, asking for gzip as browsers do. */
-function readEvents(url: string): Promise<{ events: SseEvent[]; headers: Record<string, unknown>; comments: number }> {
+/**
+ * Reads an event stream over plain HTTP, asking for gzip as browsers do: to its end, or
+ * until `stop` accepts an event, and then drops the connection.
+ */
+function readEvents(
+  url: string,
+  stop: (event: SseEvent) => boolean = () => false,
+): Promise<{ events: SseEvent[]; headers: Record<string, unknown>; comments: number }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' } }, (res) => {
       const events: SseEvent[] = [];
       let comments = 0;
       let buffer = '';
+      const done = () => resolve({ events, headers: res.headers, comments });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
@@ -43,13 +50,19 @@ function readEvents(url: string): Promise<{ events: SseEvent[]; headers: Record<
             else if (line.startsWith('event:')) event = line.slice(6).trim();
             else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
           }
-          if (data.length) events.push({ event, data: data.join('\n'), at: Date.now() });
+          if (!data.length) continue;
+          events.push({ event, data: data.join('\n'), at: Date.now() });
+          if (stop(events.at(-1)!)) {
+            req.destroy();
+            done();
+            return;
+          }
         }
       });
-      res.on('end', () => resolve({ events, headers: res.headers, comments }));
+      res.on('end', done);
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
     req.end();
   });
 }
@@ -183,10 +196,10 @@ describe('live batch events with ?changes=1', () => {
     try {
       const res = await upload(slow.api, Array.from({ length: 3 }, (_, i) => ({ name: `r${i}.png`, data: docs.png })));
       const { batch_id, events_url } = (await res.json()) as UploadResponse;
-      const first = await readUntil(`${slow.url}${events_url}?changes=1`, (e) => e.event === 'changes');
+      const first = (await readEvents(`${slow.url}${events_url}?changes=1`, (e) => e.event === 'changes')).events;
       assert.deepEqual(first.map((e) => e.event), ['snapshot', 'changes']);
 
-      const again = await readUntil(`${slow.url}${events_url}?changes=1`, () => true);
+      const again = (await readEvents(`${slow.url}${events_url}?changes=1`, () => true)).events;
       assert.equal(again[0]!.event, 'snapshot');
       const snapshot = JSON.parse(again[0]!.data) as Batch;
       assertMatchesSchema('Batch', snapshot);
@@ -206,35 +219,3 @@ describe('live batch events with ?changes=1', () => {
     assert.equal(((await answer.json()) as ErrorResponse).error.code, 'INVALID_QUERY');
   });
 });
-
-/** Reads a stream's events until `stop` accepts one, then drops the connection. */
-function readUntil(url: string, stop: (event: SseEvent) => boolean): Promise<SseEvent[]> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { accept: 'text/event-stream' } }, (res) => {
-      const events: SseEvent[] = [];
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-          if (!data) continue;
-          events.push({ event, data, at: Date.now() });
-          if (stop(events.at(-1)!)) {
-            req.destroy();
-            resolve(events);
-            return;
-          }
-        }
-      });
-      res.on('end', () => resolve(events));
-      res.on('error', reject);
-    });
-    req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
-    req.end();
-  });
-}

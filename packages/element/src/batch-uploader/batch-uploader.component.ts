@@ -525,12 +525,11 @@ export class BatchUploader extends LitElement {
       // A row is rendered again only when its file (an immutable object, replaced on every
       // change), its place or the list's settings changed: an update of 100 files of 10,000
       // touches the rows of those files alone.
+      const stand = file ? null : checking[i - files.length]!;
       rows.push(
-        file
-          ? guard([file, i, total, context.removable, context.strings, context.locale], () => fileRow(file, i, context))
-          : guard([checking[i - files.length], i, total, context.strings, context.locale], () =>
-              fileRow(checkingRow(checking[i - files.length]!), i, { ...context, removable: false }),
-            ),
+        guard([file ?? stand, i, total, context.removable, context.strings, context.locale], () =>
+          stand ? fileRow(checkingRow(stand), i, { ...context, removable: false }) : fileRow(file!, i, context),
+        ),
       );
     }
     // The scroller is focusable, so the list scrolls by keyboard even when its rows hold no

@@ -4,7 +4,7 @@
  * bombs (a PDF page stream compressed twice, a multi-page TIFF whose pages all point
  * at one strip). Small to write and to upload; huge only once decoded.
  */
-import { constants, deflateRawSync, deflateSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { makeRawPdf } from '../fixtures.js';
 
 const MIB = 2 ** 20;
@@ -12,11 +12,13 @@ const MIB = 2 ** 20;
 /**
  * `count` different truncations of `whole`, cut at evenly spread points from its first
  * bytes to its last one; with `withEnd`, each cut is followed by `withEnd` (e.g. a JPEG
- * end marker, so that the file looks finished).
+ * end marker, so that the file looks finished) and misses more than `withEnd` did.
  */
 export function truncations(whole: Buffer, count: number, withEnd?: Buffer): Buffer[] {
   const first = 16;
-  const span = whole.length - 1 - first;
+  // A cut that leaves less than `withEnd` out would only make the file whole again (a
+  // JPEG cut before its end marker, followed by one).
+  const span = whole.length - 1 - (withEnd?.length ?? 0) - first;
   if (span < 1) throw new RangeError('The file is too small to cut.');
   return Array.from({ length: count }, (_, i) => {
     const cut = first + Math.floor((span * i) / Math.max(1, count - 1));
@@ -170,4 +172,35 @@ export function makeGradientTiff(width: number, height: number, compression: Tif
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pixels[y * width + x] = (x * 3 + y * 5) & 0xff;
   const strip = compression === 'deflate' ? deflateSync(pixels) : pixels;
   return makeRawTiff([{ width, height, strip, compression }]);
+}
+
+/**
+ * A valid interlaced (Adam7) RGB PNG of `side` × `side` black pixels, about 300 KB for
+ * 10000 × 10000: libvips decodes interlaced PNGs whole into memory (300 MB for that
+ * size), so it needs the memory the pixels take, under every pixel budget.
+ */
+export function makeInterlacedPng(side = 10_000): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header[8] = 8; // bits per sample
+  header[9] = 2; // RGB
+  header[12] = 1; // Adam7
+  // Pixels, plus one filter byte per row of each of the 7 passes (at most 2 × side rows in all).
+  const raw = side * side * 3 + side * 2 * 7;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', zerosZlib(Math.ceil(raw / MIB) * MIB)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
 }

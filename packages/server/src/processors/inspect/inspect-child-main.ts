@@ -6,8 +6,8 @@ import type { InspectReply, InspectRequest } from './worker-messages.js';
 import { serializeError } from './worker-messages.js';
 
 // A parser process of the inspect processor: one request at a time, answered in order.
-// The server caps its memory; a file that needs more fails as TOO_COMPLEX and the
-// process ends, so that the next file starts in a fresh one.
+// The server caps its memory; a file that needs more fails as TOO_COMPLEX, and the
+// server replaces the process.
 if (!process.send) throw new Error('inspect-child-main runs only as a child process with a message channel.');
 
 // Nothing is kept between documents: libvips's operation cache would hold memory
@@ -27,11 +27,10 @@ async function answer(request: InspectRequest): Promise<void> {
     const result = await inspectDocument(request.bytes, { ...request.budget, maxTextChars: request.maxTextChars, handOver: true });
     post({ type: 'done', result });
   } catch (error) {
-    if (!isOutOfMemory(error)) return post({ type: 'failed', error: serializeError(error) });
-    post({ type: 'failed', error: serializeError(fileError('TOO_COMPLEX', error)) }, () => process.exit(0));
+    post({ type: 'failed', error: serializeError(isOutOfMemory(error) ? fileError('TOO_COMPLEX', error) : error) });
   }
 }
 
-function post(reply: InspectReply, then?: () => void): void {
-  process.send!(reply, undefined, undefined, () => then?.());
+function post(reply: InspectReply): void {
+  process.send!(reply);
 }

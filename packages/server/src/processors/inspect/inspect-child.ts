@@ -152,7 +152,11 @@ export class InspectChild {
   #receive(reply: InspectReply): void {
     if (reply.type === 'ready') this.#markReady();
     else if (reply.type === 'done') this.#settle((p) => p.resolve(reply.result));
-    else this.#settle((p) => p.reject(deserializeError(reply.error)));
+    else {
+      this.#settle((p) => p.reject(deserializeError(reply.error)));
+      // A process that ran out of memory is replaced: what it still holds is no use.
+      if (reply.error.kind === 'permanent' && reply.error.code === 'TOO_COMPLEX') void this.terminate();
+    }
   }
 
   #settle(action: (pending: Pending) => void): void {

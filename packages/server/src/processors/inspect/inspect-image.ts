@@ -38,7 +38,8 @@ let queue: Promise<unknown> = Promise.resolve();
  * pass at random. So the verdict rests on each call's own return code, never on a
  * message, and decodes made here run one at a time. Only a process that runs nothing
  * else with sharp (as the inspect processor's parser processes do) is free of other
- * callers' interference.
+ * callers' interference. The first call turns sharp's operation cache off, for the
+ * whole process (see below).
  */
 export function inspectImage(bytes: Uint8Array, type: string, budget: ImageBudget): Promise<ImageFacts> {
   const run = queue.then(() => inspect(bytes, type, budget));
@@ -47,6 +48,10 @@ export function inspectImage(bytes: Uint8Array, type: string, budget: ImageBudge
 }
 
 async function inspect(bytes: Uint8Array, type: string, budget: ImageBudget): Promise<ImageFacts> {
+  // libvips's operation cache keeps a decoder open after its call, and a JPEG decoder
+  // reports its warnings only when it closes: with the cache on, damage in the last rows
+  // of a JPEG would go unseen. It is a setting of the whole process.
+  if (sharp.cache().items.max !== 0) sharp.cache(false);
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const failOn = FAIL_ON[type] ?? 'warning';
   if (type === 'image/png' && !pngIsWhole(input)) throw fileError('CORRUPT_FILE');

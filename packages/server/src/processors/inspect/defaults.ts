@@ -30,4 +30,8 @@ export const INSPECT_DEFAULTS = Object.freeze({
    * `TOO_COMPLEX` and the process is replaced. @default 512
    */
   memoryLimitMb: 512,
+  /** @deprecated The same as `maxImagePages`. */
+  maxCheckedImagePages: 100,
+  /** @deprecated Parsers run in processes now; see `memoryLimitMb`, which also caps their V8 heap. */
+  workerHeapMb: 512,
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 
 /** Resident memory of a process, in MB (2^20 bytes). */
 export interface ProcessMemory {
@@ -36,4 +36,32 @@ export async function readProcessCpuMs(pid: number): Promise<number> {
   const stime = Number(fields[12]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`/proc/${pid}/stat could not be read.`);
   return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Resident memory of a process and all its descendants together, in MB (2^20 bytes), from
+ * /proc (Linux): the server with the parser processes it started. Processes that end
+ * between the listing and the read count as 0.
+ */
+export async function readTreeRssMb(rootPid: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const rssKb = new Map<number, number>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const status = await readFile(`/proc/${name}/status`, 'latin1').catch(() => '');
+    const ppid = /^PPid:\s+(\d+)$/m.exec(status)?.[1];
+    if (ppid === undefined) continue;
+    parents.set(Number(name), Number(ppid));
+    rssKb.set(Number(name), Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0));
+  }
+  let kb = 0;
+  for (const [pid, rss] of rssKb) {
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at)) {
+      if (at === rootPid) {
+        kb += rss;
+        break;
+      }
+    }
+  }
+  return kb / 1024;
 }

@@ -20,13 +20,17 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /**
  * Starts `node demo-server/dist/main.js` as it ships: embedded store (SQLite + local
  * folder) in `dataDir`, dev mode (API_TOKENS unset), default log level and concurrency,
- * no simulated processing delay.
+ * no simulated processing delay; `env` adds settings (e.g. `CONCURRENCY`), `main` runs
+ * another build of it.
  */
-export function startDemoServer(scope: Scope, options: { dataDir: string; logDir: string }): Promise<ChildServer> {
+export function startDemoServer(
+  scope: Scope,
+  options: { dataDir: string; logDir: string; env?: Record<string, string>; main?: string },
+): Promise<ChildServer> {
   return startChildServer(scope, {
     name: 'demo-server',
-    args: [DEMO_MAIN],
-    env: childEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir, PROCESSING_DELAY_MS: '0' }),
+    args: [options.main ?? DEMO_MAIN],
+    env: childEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir, PROCESSING_DELAY_MS: '0', ...options.env }),
     logDir: options.logDir,
   });
 }

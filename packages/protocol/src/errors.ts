@@ -36,6 +36,7 @@ export const FILE_ERRORS = {
   CORRUPT_FILE: 'The file is damaged or incomplete and could not be read.',
   EMPTY_DOCUMENT: 'The document has no pages.',
   ENCRYPTED_DOCUMENT: 'The PDF is password-protected and cannot be read.',
+  TOO_COMPLEX: 'The file is too large or complex to process.',
   PROCESSING_TIMEOUT: 'Reading the file took too long; it may be damaged.',
   WORKER_LOST: 'Processing stopped unexpectedly several times for this file.',
   PROCESSING_FAILED: 'The file could not be processed after several attempts.',

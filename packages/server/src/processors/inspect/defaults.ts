@@ -11,15 +11,27 @@ export const INSPECT_DEFAULTS = Object.freeze({
   /** How many PDF pages are loaded to prove the file is whole; longer files are trusted past this. @default 500 */
   maxCheckedPdfPages: 500,
   /** How many image pages (multi-page TIFF, animated WebP) are fully decoded. @default 100 */
-  maxCheckedImagePages: 100,
-  /** Largest image page, in pixels, that is decoded; bigger ones are refused as decompression bombs. @default 100000000 */
+  maxImagePages: 100,
+  /** Largest image page, in pixels; a bigger one fails with `TOO_COMPLEX` before it is decoded. @default 100000000 */
   maxImagePixels: 100_000_000,
+  /** Most pixels of an image's decoded pages together (e.g. 100 fax pages of 4 megapixels); more fails with `TOO_COMPLEX`. @default 500000000 */
+  maxImageTotalPixels: 500_000_000,
+  /** Most bytes a PDF's streams other than images inflate to, together; more fails with `TOO_COMPLEX`. @default 134217728 (128 MiB) */
+  maxPdfStreamBytes: 128 * 2 ** 20,
   /** Longest single metadata value kept. @default 200 */
   maxMetadataChars: 200,
-  /** Parser threads kept for inspection. @default min(3, available CPUs) */
+  /** Parser processes kept for inspection. @default min(3, available CPUs) */
   maxWorkers: Math.min(3, availableParallelism()),
-  /** How long an unused parser thread is kept before it is stopped to free its memory. @default 60000 */
+  /** How long an unused parser process is kept before it is stopped to free its memory. @default 60000 */
   idleTimeoutMs: 60_000,
-  /** V8 heap limit of one parser thread, so a hostile PDF cannot exhaust the server's memory. @default 1024 */
-  workerHeapMb: 1_024,
+  /**
+   * Memory one parser process may hold, in MiB: its private writable memory (RLIMIT_DATA
+   * on Linux), which bounds its resident memory too. A file that needs more fails with
+   * `TOO_COMPLEX` and the process is replaced. @default 512
+   */
+  memoryLimitMb: 512,
+  /** @deprecated The same as `maxImagePages`. */
+  maxCheckedImagePages: 100,
+  /** @deprecated Parsers run in processes now; see `memoryLimitMb`, which also caps their V8 heap. */
+  workerHeapMb: 512,
 });

@@ -8,6 +8,7 @@ import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf
 import { isPermanentError } from '../processor.js';
 import { INSPECT_DEFAULTS } from './defaults.js';
 import { fileError } from './file-error.js';
+import { exceedsStreamBudget } from './pdf-stream-budget.js';
 
 /** Facts only a PDF has. */
 export type PdfFacts = Pick<InspectionResult, 'pages' | 'text' | 'metadata'>;
@@ -21,6 +22,8 @@ export interface InspectPdfOptions {
    * of a copy, which saves the document's size again. @default false
    */
   handOver?: boolean;
+  /** Most bytes the PDF's streams other than images may inflate to; more fails with `TOO_COMPLEX`. */
+  maxStreamBytes: number;
 }
 
 const HEADER = /^%PDF-(?:1\.\d|2\.0)/;
@@ -42,11 +45,13 @@ const INFO_FIELDS: Readonly<Record<string, string>> = {
 const DATE_FIELDS: Readonly<Record<string, string>> = { CreationDate: 'creation_date', ModDate: 'modification_date' };
 
 /**
- * Parses a PDF strictly: whole header and trailer, then pdfjs with `stopAtErrors`, loading
+ * Parses a PDF strictly: whole header and trailer, a decoding budget, then pdfjs with `stopAtErrors`, loading
  * every page (up to a cap) and the text of the first pages.
  */
 export async function inspectPdf(bytes: Uint8Array, options: InspectPdfOptions): Promise<PdfFacts> {
   checkEnvelope(bytes);
+  // Before pdfjs, which would hold every inflated stream in memory.
+  if (await exceedsStreamBudget(bytes, options.maxStreamBytes)) throw fileError('TOO_COMPLEX');
   const task = getDocument({
     // pdfjs refuses Buffers and transfers (detaches) the whole ArrayBuffer it is given,
     // which may be the caller's or Node's shared buffer pool: unless the bytes are handed

@@ -1,55 +1,57 @@
 import type { InspectionResult } from '@batch-uploader/protocol';
 import { INSPECT_DEFAULTS } from './defaults.js';
-import { InspectThread, type InspectJob } from './inspect-thread.js';
+import { InspectChild, type InspectChildOptions, type InspectJob } from './inspect-child.js';
 
 interface Waiter {
-  take(thread: InspectThread): void;
+  take(child: InspectChild): void;
   fail(error: unknown): void;
 }
 
 /**
- * Up to `maxWorkers` parser threads, started on demand and reused; a thread that was
+ * Up to `maxWorkers` parser processes, started on demand and reused; a process that was
  * terminated (timeout, abort) or crashed is replaced by a fresh one, and one left unused
  * for a minute is stopped. Jobs beyond `maxWorkers` wait in order, without their bytes:
- * a job's document is read only once a thread takes it, so memory holds at most
+ * a job's document is read only once a child takes it, so memory holds at most
  * `maxWorkers` documents however many files the engine runs at once. Its timeout starts
- * when the thread has the bytes.
+ * when the child has the bytes.
  */
 export class InspectPool {
   readonly #maxWorkers: number;
-  readonly #threads = new Set<InspectThread>();
-  readonly #idle: InspectThread[] = [];
-  readonly #idleTimers = new Map<InspectThread, NodeJS.Timeout>();
+  readonly #childOptions: InspectChildOptions;
+  readonly #children = new Set<InspectChild>();
+  readonly #idle: InspectChild[] = [];
+  readonly #idleTimers = new Map<InspectChild, NodeJS.Timeout>();
   readonly #waiting: Waiter[] = [];
   #closed = false;
 
-  constructor(maxWorkers: number) {
+  constructor(maxWorkers: number, childOptions: InspectChildOptions) {
     this.#maxWorkers = maxWorkers;
+    this.#childOptions = childOptions;
   }
 
-  /** Waits for a free thread, then reads the document with `load` and inspects it there (see {@link InspectThread.inspect}). */
+  /** Waits for a free process, then reads the document with `load` and inspects it there (see {@link InspectChild.inspect}). */
   async run(load: () => Promise<Uint8Array>, job: InspectJob): Promise<InspectionResult> {
-    const thread = await this.#acquire(job.signal);
+    const child = await this.#acquire(job.signal);
     try {
       const bytes = await load();
       job.signal.throwIfAborted();
-      return await thread.inspect(bytes, job);
+      return await child.inspect(bytes, job);
     } finally {
-      this.#release(thread);
+      this.#release(child);
     }
   }
 
-  /** Stops every thread; waiting and later jobs fail. */
+  /** Stops every child; waiting and later jobs fail. */
   async close(): Promise<void> {
     this.#closed = true;
     for (const waiter of this.#waiting.splice(0)) waiter.fail(closedError());
     for (const timer of this.#idleTimers.values()) clearTimeout(timer);
     this.#idleTimers.clear();
     this.#idle.length = 0;
-    await Promise.all([...this.#threads].map((thread) => thread.terminate()));
+    await Promise.all([...this.#children].map((child) => child.terminate()));
   }
 
-  #acquire(signal: AbortSignal): Promise<InspectThread> {
+  #acquire(signal: AbortSignal): Promise<InspectChild> {
     if (this.#closed) return Promise.reject(closedError());
     if (signal.aborted) return Promise.reject(signal.reason);
     const idle = this.#idle.pop();
@@ -59,16 +61,16 @@ export class InspectPool {
       idle.ref();
       return Promise.resolve(idle);
     }
-    if (this.#threads.size < this.#maxWorkers) return Promise.resolve(this.#spawn());
-    return new Promise<InspectThread>((resolve, reject) => {
+    if (this.#children.size < this.#maxWorkers) return Promise.resolve(this.#spawn());
+    return new Promise<InspectChild>((resolve, reject) => {
       const onAbort = (): void => {
         this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
         reject(signal.reason);
       };
       const waiter: Waiter = {
-        take: (thread) => {
+        take: (child) => {
           signal.removeEventListener('abort', onAbort);
-          resolve(thread);
+          resolve(child);
         },
         fail: (error) => {
           signal.removeEventListener('abort', onAbort);
@@ -80,35 +82,35 @@ export class InspectPool {
     });
   }
 
-  #release(thread: InspectThread): void {
-    if (!thread.alive) return this.#retire(thread);
+  #release(child: InspectChild): void {
+    if (!child.alive) return this.#retire(child);
     const waiter = this.#waiting.shift();
-    if (waiter) return waiter.take(thread);
-    thread.unref();
-    this.#idle.push(thread);
+    if (waiter) return waiter.take(child);
+    child.unref();
+    this.#idle.push(child);
     const timer = setTimeout(() => {
-      this.#retire(thread);
-      void thread.terminate();
+      this.#retire(child);
+      void child.terminate();
     }, INSPECT_DEFAULTS.idleTimeoutMs);
-    this.#idleTimers.set(thread, timer.unref());
+    this.#idleTimers.set(child, timer.unref());
   }
 
   // Called on release, on idle expiry and again on exit; only the first call counts.
-  #retire(thread: InspectThread): void {
-    if (!this.#threads.delete(thread)) return;
-    clearTimeout(this.#idleTimers.get(thread));
-    this.#idleTimers.delete(thread);
-    const index = this.#idle.indexOf(thread);
+  #retire(child: InspectChild): void {
+    if (!this.#children.delete(child)) return;
+    clearTimeout(this.#idleTimers.get(child));
+    this.#idleTimers.delete(child);
+    const index = this.#idle.indexOf(child);
     if (index !== -1) this.#idle.splice(index, 1);
     if (this.#closed) return;
     const waiter = this.#waiting.shift();
     if (waiter) waiter.take(this.#spawn());
   }
 
-  #spawn(): InspectThread {
-    const thread = new InspectThread((gone) => this.#retire(gone));
-    this.#threads.add(thread);
-    return thread;
+  #spawn(): InspectChild {
+    const child = new InspectChild(this.#childOptions, (gone) => this.#retire(gone));
+    this.#children.add(child);
+    return child;
   }
 }
 

@@ -1,47 +1,74 @@
 import type { InspectionResult } from '@batch-uploader/protocol';
 import type { ProcessorContext, ProcessorFile } from '../processor.js';
+import type { DecodeBudget } from './budgets.js';
 import { INSPECT_DEFAULTS } from './defaults.js';
 import { InspectPool } from './inspect-pool.js';
 
 /** Options of {@link createInspectProcessor}. */
 export interface InspectProcessorOptions {
   /**
-   * Longest one document may take to parse; then its thread is terminated and the file
-   * fails with `PROCESSING_TIMEOUT`. Time spent waiting for a free thread does not count.
+   * Longest one document may take to parse; then its parser process is killed and the
+   * file fails with `PROCESSING_TIMEOUT`. Time spent waiting for a free process does not count.
    * @default 30000
    */
   timeoutMs?: number;
   /** Most characters of PDF text in a result; 0 returns none. @default 2000 */
   maxTextChars?: number;
   /**
-   * Parser threads run at once; more files wait for a free one. Match the engine's concurrency.
+   * Parser processes run at once; more files wait for a free one.
    * @default min(3, available CPUs)
    */
   maxWorkers?: number;
+  /**
+   * Memory one parser process may hold, in MiB, capped by the OS (RLIMIT_DATA on Linux):
+   * a file that needs more fails with `TOO_COMPLEX` and the process is replaced. The
+   * inspector's memory is then at most about `maxWorkers` × (this + 100 MiB of code).
+   * @default 512
+   */
+  memoryLimitMb?: number;
+  /** Largest image page in pixels; a larger one fails with `TOO_COMPLEX` before decoding. @default 100000000 */
+  maxImagePixels?: number;
+  /** Most pixels of an image's decoded pages together; more fails with `TOO_COMPLEX`. @default 500000000 */
+  maxImageTotalPixels?: number;
+  /** Pages of a multi-page image that are decoded; later ones are counted, not checked. @default 100 */
+  maxImagePages?: number;
+  /**
+   * Most bytes a PDF's streams other than images may inflate to, all together (through
+   * every Flate filter of a stream); more fails with `TOO_COMPLEX`. @default 134217728 (128 MiB)
+   */
+  maxPdfStreamBytes?: number;
 }
 
 /**
- * The default processor: resolves to the {@link InspectionResult} of a file, parsed off
- * the main thread. Call `close()` when done with it to stop its threads.
+ * The default processor: resolves to the {@link InspectionResult} of a file, parsed in
+ * a parser process. Call `close()` when done with it to stop its processes.
  */
 export type InspectProcessor = ((file: ProcessorFile, context: ProcessorContext) => Promise<InspectionResult>) & {
-  /** Stops the parser threads; calls made afterwards fail. */
+  /** Stops the parser processes; calls made afterwards fail. */
   close(): Promise<void>;
 };
 
 /**
  * Creates the default processor, which inspects documents for real in a small pool of
- * worker threads, so that one hostile file cannot stall the server.
+ * child processes whose memory the OS caps, so that one hostile file can neither stall
+ * the server nor take its memory.
  * @example const processor = createInspectProcessor({ timeoutMs: 10_000 });
  */
 export function createInspectProcessor(options: InspectProcessorOptions = {}): InspectProcessor {
   const timeoutMs = option(options, 'timeoutMs', INSPECT_DEFAULTS.timeoutMs, 1, 2 ** 31 - 1);
   const maxTextChars = option(options, 'maxTextChars', INSPECT_DEFAULTS.maxTextChars, 0, 1_000_000);
   const maxWorkers = option(options, 'maxWorkers', INSPECT_DEFAULTS.maxWorkers, 1, 64);
-  const pool = new InspectPool(maxWorkers);
+  const memoryLimitMb = option(options, 'memoryLimitMb', INSPECT_DEFAULTS.memoryLimitMb, 256, 1_048_576);
+  const budget: DecodeBudget = {
+    maxImagePixels: option(options, 'maxImagePixels', INSPECT_DEFAULTS.maxImagePixels, 1, Number.MAX_SAFE_INTEGER),
+    maxImageTotalPixels: option(options, 'maxImageTotalPixels', INSPECT_DEFAULTS.maxImageTotalPixels, 1, Number.MAX_SAFE_INTEGER),
+    maxImagePages: option(options, 'maxImagePages', INSPECT_DEFAULTS.maxImagePages, 1, 100_000),
+    maxPdfStreamBytes: option(options, 'maxPdfStreamBytes', INSPECT_DEFAULTS.maxPdfStreamBytes, 1, Number.MAX_SAFE_INTEGER),
+  };
+  const pool = new InspectPool(maxWorkers, { memoryLimitMb });
   const inspect = async (file: ProcessorFile, context: ProcessorContext): Promise<InspectionResult> => {
     context.signal.throwIfAborted();
-    return pool.run(() => file.read(), { timeoutMs, maxTextChars, signal: context.signal });
+    return pool.run(() => file.read(), { timeoutMs, maxTextChars, budget, signal: context.signal });
   };
   return Object.assign(inspect, { close: () => pool.close() });
 }

@@ -55,7 +55,7 @@ export async function runQueue(options: QueueRunOptions): Promise<QueueRunResult
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     for (const batch of plan) {
-      const record = await stores.store.createBatch(
+      const record = await stores.store.records.createBatch(
         { id: batch.id, workspace_id: 'bench', priority: 'normal', patient_id: null, template_id: null, encounter_id: null },
         batch.files,
       );
@@ -74,7 +74,7 @@ export async function runQueue(options: QueueRunOptions): Promise<QueueRunResult
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     for (const batch of plan) {
-      const summary = await stores.store.getBatchSummary('bench', batch.id);
+      const summary = await stores.store.records.getBatchSummary('bench', batch.id);
       if (summary?.counts.completed !== batch.files.length) {
         throw new Error(`batch ${batch.id} ended with ${JSON.stringify(summary?.counts)}, not ${batch.files.length} completed`);
       }

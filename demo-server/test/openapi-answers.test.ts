@@ -1,9 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import express from 'express';
 import type { BatchHistoryResponse, BatchStatusResponse, UploadResponse } from '@batch-uploader/protocol';
+import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '@batch-uploader/server';
+import { SqliteStore } from '@batch-uploader/server/sqlite';
 import { documents, type Documents } from './documents.js';
 import { assertAnswerConforms, documentedAnswers } from './openapi.js';
-import { asA, asB, startTestServer, twoClinics, waitFor, waitForFinished, type UploadPart } from './helpers.js';
+import { asA, asB, startTestServer, tempDir, twoClinics, waitFor, waitForFinished, type UploadPart } from './helpers.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -15,6 +22,8 @@ let fast: Server;
 let slow: Server;
 /** Takes one upload request a minute per workspace. */
 let limited: Server;
+/** A host whose store plays only the required roles: no analytics. */
+let bare: { api: string; close(): Promise<void> };
 
 before(async () => {
   docs = await documents();
@@ -22,14 +31,41 @@ before(async () => {
   fast = await startTestServer({ apiTokens, maxFiles: 3, maxFileSizeMb: 1 });
   slow = await startTestServer({ apiTokens, maxFiles: 3, maxFileSizeMb: 1, concurrency: 1, processingDelayMs: 3_000 });
   limited = await startTestServer({ apiTokens, uploadRateLimit: 1 });
+  bare = await startBareHost();
 });
-after(() => Promise.all([fast.close(), slow.close(), limited.close()]));
+after(() => Promise.all([fast.close(), slow.close(), limited.close(), bare.close()]));
+
+/** The router in a host app of its own, on the SQLite store's required roles only (no outbox, no analytics). */
+async function startBareHost(): Promise<{ api: string; close(): Promise<void> }> {
+  const dir = await tempDir();
+  const sqlite = new SqliteStore({ path: join(dir, 'batches.sqlite') });
+  const store: Store = { init: () => sqlite.init(), close: () => sqlite.close(), records: sqlite.records, control: sqlite.control, queue: sqlite.queue, retention: sqlite.retention };
+  const blobs = new LocalBlobStore({ dir: join(dir, 'files') });
+  await store.init();
+  await blobs.init();
+  const engine = new BatchEngine({ store, blobs, processor: async () => ({}) });
+  const app = express();
+  app.use('/api/gp', createBatchRouter({ engine, authenticate: () => ({ workspace_id: 'clinic-a' }), uploadDir: join(dir, 'uploads') }));
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/gp`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await engine.close();
+      await store.close();
+      await blobs.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** `METHOD path status` of every answer checked against the document. */
 const seen = new Set<string>();
 
 /** Sends a request and checks the answer against the operation `method path` of the document. */
-async function call(server: Server, method: string, path: string, url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+async function call(server: Pick<Server, 'api'>, method: string, path: string, url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(server.api + url, { method, ...init, headers: { ...asA, ...(init.headers as Record<string, string>) } });
   const body = await assertAnswerConforms(method, path, res);
   seen.add(`${method} ${path} ${res.status}`);
@@ -54,7 +90,7 @@ async function uploaded(server: Server, files: UploadPart[]): Promise<string> {
 describe('the OpenAPI document against the real server', () => {
   it('every answer the document lists is one the server gives, with the documented headers, content type and body', async () => {
     const anonymous = { headers: { authorization: '' } };
-    const expect = async (status: number, server: Server, method: string, path: string, url: string, init?: RequestInit) => {
+    const expect = async (status: number, server: Pick<Server, 'api'>, method: string, path: string, url: string, init?: RequestInit) => {
       const answer = await call(server, method, path, url, init);
       assert.equal(answer.status, status, `${method} ${url}: ${JSON.stringify(answer.body)}`);
     };
@@ -141,6 +177,7 @@ describe('the OpenAPI document against the real server', () => {
     await expect(200, fast, 'GET', '/batch-analytics', '/batch-analytics');
     await expect(400, fast, 'GET', '/batch-analytics', '/batch-analytics?since=yesterday');
     await expect(401, fast, 'GET', '/batch-analytics', '/batch-analytics', anonymous);
+    await expect(501, bare, 'GET', '/batch-analytics', '/batch-analytics');
 
     assert.deepEqual([...seen].sort(), documentedAnswers(), 'every documented answer was seen, and no undocumented one');
   });

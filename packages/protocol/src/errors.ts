@@ -21,6 +21,7 @@ export const ERRORS = {
   UNSUPPORTED_TYPE: { status: 415, message: 'Only PDF, PNG, JPEG, TIFF and WebP documents are accepted.' },
   RATE_LIMITED: { status: 429, message: 'Too many uploads: wait a moment and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. Try again.' },
+  NOT_SUPPORTED: { status: 501, message: 'This server does not offer this feature.' },
   UNAVAILABLE: { status: 503, message: 'The server is shutting down. Try again shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -11,6 +11,13 @@ export { sanitizeFilename } from './http/filename.js';
 export { ApiError } from './http/api-error.js';
 export { batchStatus, toWireBatch, toWireSummary } from './http/to-wire.js';
 export type { Store } from './store/store.js';
+export type { BatchRecords } from './store/batch-records.js';
+export type { BatchControl } from './store/batch-control.js';
+export type { FileQueue } from './store/file-queue.js';
+export type { Retention } from './store/retention.js';
+export { WEBHOOK_CHANNEL } from './store/outbox.js';
+export type { DeliveryOutcome, NewOutboxMessage, Outbox, OutboxDelivery } from './store/outbox.js';
+export type { Analytics, WorkspaceAnalytics } from './store/analytics.js';
 export type { BlobStore } from './store/blob-store.js';
 export { BlobNotFoundError } from './store/blob-store.js';
 export { CLAIM_STEP_MS, PRIORITY_OFFSET_MS } from './store/records.js';
@@ -26,10 +33,7 @@ export type {
   HistoryCursor,
   NewBatch,
   NewFile,
-  NewWebhookEvent,
   RetryOutcome,
-  WebhookDelivery,
-  WebhookOutcome,
 } from './store/records.js';
 export { LocalBlobStore } from './stores/local/index.js';
 export type { LocalBlobStoreOptions } from './stores/local/index.js';

@@ -24,7 +24,7 @@ describe('BatchEngine with batch operations', () => {
       async (engine) => {
         const first = await untilFinished(workspace, batchId);
         assert.deepEqual(first.batch.counts, { pending: 0, processing: 0, completed: 1, failed: 2, cancelled: 0 });
-        assert.equal((await harness.store.retryFailedFiles(workspace, batchId)).retried, 2);
+        assert.equal((await harness.store.control.retryFailedFiles(workspace, batchId)).retried, 2);
         const asked = Date.now();
         engine.notify();
         const second = await untilFinished(workspace, batchId);

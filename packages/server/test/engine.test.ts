@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchEngine, PermanentError, TransientError } from '../src/index.js';
+import { BatchEngine, PermanentError, TransientError, type Store } from '../src/index.js';
 import { engineHarness } from './support/engine-harness.js';
 
 const harness = engineHarness('engine-test-', { pollIntervalMs: 20 });
@@ -105,20 +105,20 @@ describe('BatchEngine', () => {
   it('processes again a file whose worker died, once its lease expires', async () => {
     const { workspace, batchId, fileIds } = await makeBatch(1);
     // A worker of a dead process: it claimed the file and will never renew or finish it.
-    const dead = await harness.store.claimFile({ owner: 'dead-process', leaseMs: 150 });
+    const dead = await harness.store.queue.claimFile({ owner: 'dead-process', leaseMs: 150 });
     assert.equal(dead?.file.id, fileIds[0]);
     const found = await withEngine({ leaseMs: 300, processor: async () => ({ ok: true }) }, () => untilFinished(workspace, batchId));
     assert.equal(found.files[0]!.status, 'completed');
     assert.equal(found.files[0]!.attempts, 2);
-    assert.equal(await harness.store.finishFile(fileIds[0]!, dead!.token, { status: 'completed', result: 'late' }), null, 'the dead worker cannot write');
+    assert.equal(await harness.store.queue.finishFile(fileIds[0]!, dead!.token, { status: 'completed', result: 'late' }), null, 'the dead worker cannot write');
   });
 
   it('fails a file that killed its worker on every attempt', async () => {
     const { workspace, batchId } = await makeBatch(1);
     for (let i = 0; i < 2; i++) {
-      assert.ok(await harness.store.claimFile({ owner: 'crashing', leaseMs: 50 }));
+      assert.ok(await harness.store.queue.claimFile({ owner: 'crashing', leaseMs: 50 }));
       await new Promise((resolve) => setTimeout(resolve, 80));
-      await harness.store.reclaimExpired({ maxAttempts: 2, error: { code: 'WORKER_LOST', message: 'x' } });
+      await harness.store.queue.reclaimExpired({ maxAttempts: 2, error: { code: 'WORKER_LOST', message: 'x' } });
     }
     const found = await withEngine({ maxAttempts: 2, processor: async () => ({}) }, () => untilFinished(workspace, batchId));
     assert.equal(found.files[0]!.status, 'failed');
@@ -156,7 +156,7 @@ describe('BatchEngine', () => {
     await engine.start();
     while (started < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     await engine.close();
-    const found = await harness.store.getBatch(workspace, batchId);
+    const found = await harness.store.records.getBatch(workspace, batchId);
     const statuses = found!.files.map((f) => f.status).sort();
     assert.deepEqual(statuses, ['completed', 'pending']);
     const handedBack = found!.files.find((f) => f.status === 'pending')!;
@@ -166,13 +166,21 @@ describe('BatchEngine', () => {
   it('stops a run whose lease was lost and records nothing from it', async () => {
     const { workspace, batchId } = await makeBatch(1);
     // A store on which every renewal fails, as when another worker took the file over.
-    const lossy = new Proxy(harness.store, {
-      get(target, prop) {
-        if (prop === 'renewLease') return async () => false;
-        const value: unknown = Reflect.get(target, prop);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { store } = harness;
+    const lossy: Store = {
+      init: () => store.init(),
+      close: () => store.close(),
+      records: store.records,
+      control: store.control,
+      retention: store.retention,
+      queue: new Proxy(store.queue, {
+        get(target, prop) {
+          if (prop === 'renewLease') return async () => false;
+          const value: unknown = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    };
     let aborted = false;
     const engine = new BatchEngine({
       store: lossy,
@@ -251,7 +259,7 @@ describe('BatchEngine', () => {
         for await (const _ of harness.blobs.open(key)) void _;
       }, { name: 'BlobNotFoundError' });
     }
-    const found = await harness.store.getBatch(workspace, batchId);
+    const found = await harness.store.records.getBatch(workspace, batchId);
     assert.equal(found?.batch.counts.completed, 2);
   });
 

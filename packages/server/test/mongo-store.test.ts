@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NewBatch, NewFile } from '../src/store/records.js';
+import { WEBHOOK_CHANNEL } from '../src/store/outbox.js';
 import { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
 import { runBlobStoreConformanceSuite, runStoreConformanceSuite } from '../src/testing/index.js';
 import { freshDbName, mongoTarget } from './support/mongo-target.js';
@@ -24,9 +25,10 @@ function database(purpose: string): { dbName: string; cleanup: () => Promise<voi
   return { dbName, cleanup: async () => void (await client.db(dbName).dropDatabase()) };
 }
 
+// Every store of a test has a client of its own, as separate instances do.
 runStoreConformanceSuite(`MongoStore (${target.kind})`, async () => {
   const { dbName, cleanup } = database('store');
-  return { store: new MongoStore({ client, dbName }), cleanup };
+  return { open: ({ now }) => new MongoStore({ uri: target.uriFor(dbName), ...(now ? { now } : {}) }), cleanup };
 });
 
 runBlobStoreConformanceSuite(`GridFsBlobStore (${target.kind})`, async () => {
@@ -59,10 +61,10 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     try {
       await store.init();
       await store.init();
-      const created = await store.createBatch(batch(), files(1));
-      assert.equal((await store.getBatchSummary(created.workspace_id, created.id))?.id, created.id);
+      const created = await store.records.createBatch(batch(), files(1));
+      assert.equal((await store.records.getBatchSummary(created.workspace_id, created.id))?.id, created.id);
       await store.close();
-      await assert.rejects(store.getBatch(created.workspace_id, created.id), /init\(\)/);
+      await assert.rejects(store.records.getBatch(created.workspace_id, created.id), /init\(\)/);
       const names = (await client.db(dbName).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
       assert.deepEqual(names, ['batch_uploader_batches', 'batch_uploader_files', 'batch_uploader_webhooks'], 'the database named in the uri is used');
     } finally {
@@ -72,7 +74,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
   });
 
   void it('options are checked and a store that was not initialised says so', async () => {
-    await assert.rejects(new MongoStore({ client }).getBatch('ws', 'b'), /init\(\)/);
+    await assert.rejects(new MongoStore({ client }).records.getBatch('ws', 'b'), /init\(\)/);
     assert.throws(() => new MongoStore({}), /uri.*client/);
     assert.throws(() => new MongoStore({ uri: 'mongodb://x', client }), /both/);
     assert.throws(() => new MongoStore({ client, dbName: 'a.b' }), /dbName/);
@@ -98,49 +100,29 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     }
   });
 
-  void it('two instances on one database never claim the same file', async () => {
-    const { dbName, cleanup } = database('two');
-    const a = new MongoStore({ uri: target.uriFor(dbName) });
-    const b = new MongoStore({ uri: target.uriFor(dbName) });
+  void it('webhook events stored before the outbox had channels are delivered as webhooks after an upgrade', async () => {
+    const { dbName, cleanup } = database('outbox_upgrade');
+    const store = new MongoStore({ client, dbName });
     try {
-      await Promise.all([a.init(), b.init()]);
-      const created = files(40);
-      await a.createBatch(batch(), created);
-      const claims = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).claimFile({ owner: `w${i}`, leaseMs: 60_000 })),
-      );
-      const won = claims.filter((c) => c !== null).map((c) => c.file.id);
-      assert.equal(won.length, 40);
-      assert.deepEqual(new Set(won), new Set(created.map((f) => f.id)));
-      const seen = await b.getBatchSummary('ws-mongo', claims.find((c) => c !== null)!.batch.id);
-      assert.deepEqual(seen?.counts, { pending: 0, processing: 40, completed: 0, failed: 0, cancelled: 0 }, 'b sees a\'s claims');
+      // What the previous release left: an event without a channel.
+      const id = randomUUID();
+      await client.db(dbName).collection<{ _id: string }>('batch_uploader_webhooks').insertOne({
+        _id: id,
+        type: 'batch.completed',
+        body: '{"id":"…"}',
+        status: 'pending',
+        attempts: 0,
+        created_at: new Date(),
+        next_attempt_at: new Date(),
+        lease_token: null,
+        last_error: null,
+      } as never);
+      await store.init();
+      const held = await store.outbox.claim({ channel: WEBHOOK_CHANNEL, leaseMs: 60_000 });
+      assert.deepEqual(held && [held.id, held.channel, held.type, held.body, held.attempts], [id, WEBHOOK_CHANNEL, 'batch.completed', '{"id":"…"}', 1]);
+      assert.equal(await store.outbox.settle(held!.id, held!.token, { status: 'delivered' }), true);
     } finally {
-      await a.close();
-      await b.close();
-      await cleanup();
-    }
-  });
-
-  void it('instances sweeping expired holds at once release each batch once, and finish it once', async () => {
-    const { dbName, cleanup } = database('holds');
-    const a = new MongoStore({ uri: target.uriFor(dbName) });
-    const b = new MongoStore({ uri: target.uriFor(dbName) });
-    try {
-      await Promise.all([a.init(), b.init()]);
-      const held = await Promise.all(Array.from({ length: 5 }, () => a.createBatch(batch({ hold_ms: 1 }), files(1))));
-      for (let i = 0; i < held.length; i++) {
-        const claimed = await b.claimFile({ owner: 'w', leaseMs: 60_000 });
-        assert.equal((await b.finishFile(claimed!.file.id, claimed!.token, { status: 'completed', result: null }))?.batch_finished, false);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      const sweeps = await Promise.all([a, b, a, b].map((store) => store.releaseExpiredHolds()));
-      const released = sweeps.flat();
-      assert.deepEqual(released.map((t) => t.batch_id).sort(), held.map((h) => h.id).sort(), 'each batch released once');
-      assert.ok(released.every((t) => t.batch_finished));
-      for (const h of held) assert.ok((await b.getBatchSummary('ws-mongo', h.id))?.finished_at);
-    } finally {
-      await a.close();
-      await b.close();
+      await store.close();
       await cleanup();
     }
   });
@@ -155,12 +137,12 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     try {
       await store.init();
       // 1. Died after finishing the last file, before settling its batch.
-      const settled = await store.createBatch(batch(), files(1));
-      const held = await store.claimFile({ owner: 'w', leaseMs: 60_000 });
-      await store.finishFile(held!.file.id, held!.token, { status: 'completed', result: null });
+      const settled = await store.records.createBatch(batch(), files(1));
+      const held = await store.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
+      await store.queue.finishFile(held!.file.id, held!.token, { status: 'completed', result: null });
       await batches.updateOne({ _id: settled.id }, { $set: { finished_at: null, updated_at: twoMinutesAgo } });
       // 2. Died after marking a batch cancelled, before its files learned of it.
-      const cancelled = await store.createBatch(batch(), files(2));
+      const cancelled = await store.records.createBatch(batch(), files(2));
       await batches.updateOne(
         { _id: cancelled.id },
         { $set: { cancelled_at: twoMinutesAgo, updated_at: twoMinutesAgo, cancel_error: JSON.stringify({ code: 'CANCELLED', message: 'Cancelled.' }) } },
@@ -168,25 +150,25 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       // 3. Died in createBatch, after storing its files, before showing it.
       const abandoned = files(1);
       const hiddenId = randomUUID();
-      await store.createBatch({ ...batch(), id: hiddenId }, abandoned);
+      await store.records.createBatch({ ...batch(), id: hiddenId }, abandoned);
       await batches.updateOne({ _id: hiddenId }, { $set: { hidden: 'creating', created_at: new Date(Date.now() - 3_600_000) } });
       await fileDocs.updateMany({ batch_id: hiddenId } as never, { $set: { batch_state: 'creating' } });
 
-      const transitions = await store.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } });
+      const transitions = await store.queue.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } });
       assert.deepEqual(
         transitions.map((t) => t.batch_id).sort(),
         [settled.id, cancelled.id].sort(),
         'both visible batches end, and say so',
       );
       assert.ok(transitions.every((t) => t.batch_finished));
-      assert.ok((await store.getBatchSummary('ws-mongo', settled.id))?.finished_at instanceof Date);
-      const repaired = await store.getBatch('ws-mongo', cancelled.id);
+      assert.ok((await store.records.getBatchSummary('ws-mongo', settled.id))?.finished_at instanceof Date);
+      const repaired = await store.records.getBatch('ws-mongo', cancelled.id);
       assert.deepEqual(repaired?.files.map((f) => f.status), ['cancelled', 'cancelled']);
       assert.deepEqual(repaired?.files[0]?.error, { code: 'CANCELLED', message: 'Cancelled.' });
-      assert.equal(await store.claimFile({ owner: 'w', leaseMs: 60_000 }), null, 'nothing of the three is claimable');
-      assert.equal(await store.getBatch('ws-mongo', hiddenId), null, 'a half-created batch is never shown');
+      assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: 60_000 }), null, 'nothing of the three is claimable');
+      assert.equal(await store.records.getBatch('ws-mongo', hiddenId), null, 'a half-created batch is never shown');
       assert.ok(
-        (await store.listPurgeableBlobs({ olderThanMs: 0, limit: 100 })).some((p) => p.blob_key === abandoned[0]!.blob_key),
+        (await store.retention.listPurgeableBlobs({ olderThanMs: 0, limit: 100 })).some((p) => p.blob_key === abandoned[0]!.blob_key),
         'its bytes are purged by retention',
       );
     } finally {
@@ -201,19 +183,19 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     const batches = client.db(dbName).collection<{ _id: string }>('batch_uploader_batches');
     try {
       await store.init();
-      const created = await store.createBatch(batch(), files(2));
-      const held = await store.claimFile({ owner: 'w', leaseMs: 60_000 });
-      await store.pauseBatch('ws-mongo', created.id);
-      const before = await store.getBatchVersion('ws-mongo', created.id);
+      const created = await store.records.createBatch(batch(), files(2));
+      const held = await store.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
+      await store.control.pauseBatch('ws-mongo', created.id);
+      const before = await store.records.getBatchVersion('ws-mongo', created.id);
       assert.ok(before !== null);
       // The file's write went through; the process died before its batch's touch.
-      await store.finishFile(held!.file.id, held!.token, { status: 'completed', result: null });
+      await store.queue.finishFile(held!.file.id, held!.token, { status: 'completed', result: null });
       await batches.updateOne({ _id: created.id }, { $set: { version: before, updated_at: new Date(Date.now() - 120_000) } });
 
-      assert.deepEqual(await store.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } }), [], 'paused with a file left: not finished');
-      const after = await store.getBatchVersion('ws-mongo', created.id);
+      assert.deepEqual(await store.queue.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } }), [], 'paused with a file left: not finished');
+      const after = await store.records.getBatchVersion('ws-mongo', created.id);
       assert.ok(after !== null && after > before, `the version moved on (${before} → ${after})`);
-      assert.equal((await store.getBatch('ws-mongo', created.id))?.files[0]?.status, 'completed');
+      assert.equal((await store.records.getBatch('ws-mongo', created.id))?.files[0]?.status, 'completed');
     } finally {
       await store.close();
       await cleanup();
@@ -226,10 +208,10 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     const green = new MongoStore({ client, dbName, collectionPrefix: 'green_' });
     try {
       await Promise.all([blue.init(), green.init()]);
-      const created = await blue.createBatch(batch(), files(2));
-      assert.equal(await green.getBatch(created.workspace_id, created.id), null);
-      assert.equal(await green.claimFile({ owner: 'g', leaseMs: 1_000 }), null);
-      assert.ok(await blue.claimFile({ owner: 'b', leaseMs: 1_000 }));
+      const created = await blue.records.createBatch(batch(), files(2));
+      assert.equal(await green.records.getBatch(created.workspace_id, created.id), null);
+      assert.equal(await green.queue.claimFile({ owner: 'g', leaseMs: 1_000 }), null);
+      assert.ok(await blue.queue.claimFile({ owner: 'b', leaseMs: 1_000 }));
     } finally {
       await blue.close();
       await green.close();

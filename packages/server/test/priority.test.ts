@@ -46,20 +46,20 @@ describe('priority under sustained load (the store\'s claim order, on a simulate
     const store = new SqliteStore({ path: join(root, `${randomUUID()}.sqlite`), now: () => now });
     await store.init();
     try {
-      const low = await store.createBatch(batch('low'), files(10));
+      const low = await store.records.createBatch(batch('low'), files(10));
       const created = new Map<string, { at: number; priority: BatchPriority }>([[low.id, { at: now, priority: 'low' }]]);
       const claims: Claim[] = [];
       // Overload that never lets up: a high batch of 20 files every 30 s (40 files a
       // minute), while the workers finish one file every 2 s (30 a minute).
       for (let step = 0; step < 45 * 30; step++) {
         if (step % 15 === 0) {
-          const high = await store.createBatch(batch('high'), files(20));
+          const high = await store.records.createBatch(batch('high'), files(20));
           created.set(high.id, { at: now, priority: 'high' });
         }
         now += 2_000;
-        const claimed = await store.claimFile({ owner: 'w', leaseMs: MINUTE });
+        const claimed = await store.queue.claimFile({ owner: 'w', leaseMs: MINUTE });
         assert.ok(claimed, 'the queue never runs dry');
-        await store.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: null });
+        await store.queue.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: null });
         const origin = created.get(claimed.batch.id)!;
         claims.push({ at: now, batchId: claimed.batch.id, createdAt: origin.at, priority: origin.priority });
       }
@@ -90,14 +90,14 @@ describe('priority under sustained load (the store\'s claim order, on a simulate
     const store = new SqliteStore({ path: join(root, `${randomUUID()}.sqlite`), now: () => now });
     await store.init();
     try {
-      const normal = await store.createBatch(batch('normal'), files(5));
+      const normal = await store.records.createBatch(batch('normal'), files(5));
       const createdAt = new Map<string, number>([[normal.id, now]]);
       let firstNormal: number | null = null;
       for (let step = 0; step < 20 * 30 && firstNormal === null; step++) {
-        if (step % 15 === 0) createdAt.set((await store.createBatch(batch('high'), files(20))).id, now);
+        if (step % 15 === 0) createdAt.set((await store.records.createBatch(batch('high'), files(20))).id, now);
         now += 2_000;
-        const claimed = (await store.claimFile({ owner: 'w', leaseMs: MINUTE }))!;
-        await store.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: null });
+        const claimed = (await store.queue.claimFile({ owner: 'w', leaseMs: MINUTE }))!;
+        await store.queue.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: null });
         if (claimed.batch.id === normal.id) firstNormal = now;
         else assert.ok(createdAt.get(claimed.batch.id)! - start <= 10 * MINUTE, 'only high batches of the next 10 minutes go first');
       }

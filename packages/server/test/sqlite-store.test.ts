@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { NewBatch, NewFile } from '../src/store/records.js';
+import { WEBHOOK_CHANNEL } from '../src/store/outbox.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
 import { runStoreConformanceSuite } from '../src/testing/index.js';
 
@@ -24,7 +25,7 @@ function freshPath(): string {
 runStoreConformanceSuite('SqliteStore', async () => {
   const path = freshPath();
   return {
-    store: new SqliteStore({ path }),
+    open: ({ now }) => new SqliteStore(now ? { path, now } : { path }),
     cleanup: () => rm(dirname(dirname(path)), { recursive: true, force: true }),
   };
 });
@@ -55,37 +56,19 @@ function files(count: number): NewFile[] {
   }));
 }
 
-async function opened(path: string, now?: () => number): Promise<SqliteStore> {
-  const store = new SqliteStore(now ? { path, now } : { path });
+async function opened(path: string): Promise<SqliteStore> {
+  const store = new SqliteStore({ path });
   await store.init();
   return store;
 }
 
 void describe('SqliteStore on a shared file', () => {
-  void it('two SqliteStore instances on the same file never claim the same file', async () => {
-    const path = freshPath();
-    const [a, b] = [await opened(path), await opened(path)];
-    try {
-      const created = files(40);
-      await a.createBatch(batch(), created);
-      const claims = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).claimFile({ owner: `w${i}`, leaseMs: 60_000 })),
-      );
-      const won = claims.filter((c) => c !== null).map((c) => c.file.id);
-      assert.equal(won.length, 40);
-      assert.deepEqual(new Set(won), new Set(created.map((f) => f.id)));
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
-
   void it('processes sharing the file claim every file exactly once', async () => {
     const path = freshPath();
     const store = await opened(path);
     const created = files(400);
     for (let i = 0; i < created.length; i += 50) {
-      await store.createBatch(batch(), created.slice(i, i + 50).map((f, position) => ({ ...f, position })));
+      await store.records.createBatch(batch(), created.slice(i, i + 50).map((f, position) => ({ ...f, position })));
     }
     await store.close();
 
@@ -100,75 +83,91 @@ void describe('SqliteStore on a shared file', () => {
   void it('data survives closing and reopening the file', async () => {
     const path = freshPath();
     const first = await opened(path);
-    const record = await first.createBatch(batch({ patient_id: 'P-9' }), files(2));
-    const held = await first.claimFile({ owner: 'w', leaseMs: 60_000 });
+    const record = await first.records.createBatch(batch({ patient_id: 'P-9' }), files(2));
+    const held = await first.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
     assert.ok(held);
-    await first.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 2 } });
-    const before = await first.getBatch(record.workspace_id, record.id);
+    await first.queue.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 2 } });
+    const before = await first.records.getBatch(record.workspace_id, record.id);
     await first.close();
 
     const second = await opened(path);
     try {
-      assert.deepEqual(await second.getBatch(record.workspace_id, record.id), before);
-      const next = await second.claimFile({ owner: 'w', leaseMs: 60_000 });
+      assert.deepEqual(await second.records.getBatch(record.workspace_id, record.id), before);
+      const next = await second.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
       assert.equal(next?.file.position, 1, 'the queue picks up where it was');
     } finally {
       await second.close();
     }
   });
 
-  void it('a high priority batch does not starve an old low one forever', async () => {
-    let now = Date.now();
-    const store = await opened(freshPath(), () => now);
-    try {
-      const low = await store.createBatch(batch({ priority: 'low' }), files(1));
-      now += 19 * 60_000;
-      const earlyHigh = await store.createBatch(batch({ priority: 'high' }), files(1));
-      now += 2 * 60_000;
-      const lateHigh = await store.createBatch(batch({ priority: 'high' }), files(1));
-      const order = [];
-      for (let i = 0; i < 3; i++) order.push((await store.claimFile({ owner: 'w', leaseMs: 60_000 }))?.batch.id);
-      assert.deepEqual(order, [earlyHigh.id, low.id, lateHigh.id], 'a low batch waits at most 20 minutes behind high ones');
-    } finally {
-      await store.close();
-    }
-  });
-
   void it('a database of the previous schema opens with every batch at version 0, and changes move it from there', async () => {
     const path = freshPath();
     const first = await opened(path);
-    const record = await first.createBatch(batch(), files(2));
-    const before = await first.getBatch(record.workspace_id, record.id);
+    const record = await first.records.createBatch(batch(), files(2));
+    const before = await first.records.getBatch(record.workspace_id, record.id);
     await first.close();
-    // What the previous release left on disk: schema 5, no version column.
+    // What an earlier release left on disk: schema 5, no version column.
     const raw = new Database(path);
+    toSchema6(raw);
     raw.exec('ALTER TABLE batches DROP COLUMN version');
     raw.pragma('user_version = 5');
     raw.close();
 
     const upgraded = await opened(path);
     try {
-      assert.equal(await upgraded.getBatchVersion(record.workspace_id, record.id), 0);
-      assert.deepEqual(await upgraded.getBatch(record.workspace_id, record.id), { ...before, batch: { ...before!.batch, version: 0 } });
-      assert.ok(await upgraded.claimFile({ owner: 'w', leaseMs: 60_000 }));
-      assert.equal(await upgraded.getBatchVersion(record.workspace_id, record.id), 1);
+      assert.equal(await upgraded.records.getBatchVersion(record.workspace_id, record.id), 0);
+      assert.deepEqual(await upgraded.records.getBatch(record.workspace_id, record.id), { ...before, batch: { ...before!.batch, version: 0 } });
+      assert.ok(await upgraded.queue.claimFile({ owner: 'w', leaseMs: 60_000 }));
+      assert.equal(await upgraded.records.getBatchVersion(record.workspace_id, record.id), 1);
     } finally {
       await upgraded.close();
     }
     const reopened = new Database(path, { readonly: true });
     try {
-      assert.equal(reopened.pragma('user_version', { simple: true }), 6);
+      assert.equal(reopened.pragma('user_version', { simple: true }), 7);
     } finally {
       reopened.close();
     }
   });
 
+  void it('a database of schema 6 keeps its pending webhook events, now in the webhook channel of the outbox', async () => {
+    const path = freshPath();
+    const first = await opened(path);
+    const event = { id: randomUUID(), channel: WEBHOOK_CHANNEL, type: 'batch.completed', body: '{"id":"…"}' };
+    assert.equal(await first.outbox.enqueue(event), true);
+    await first.close();
+    // What the previous release left on disk: an outbox of webhook events only.
+    const raw = new Database(path);
+    toSchema6(raw);
+    raw.close();
+
+    const upgraded = await opened(path);
+    try {
+      const held = await upgraded.outbox.claim({ channel: WEBHOOK_CHANNEL, leaseMs: 60_000 });
+      assert.deepEqual(held && { id: held.id, channel: held.channel, type: held.type, body: held.body, attempts: held.attempts }, { ...event, attempts: 1 });
+      assert.equal(await upgraded.outbox.enqueue({ ...event, channel: 'email' }), false, 'its id is still taken');
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   void it('a store that was not initialised says so', async () => {
     const store = new SqliteStore({ path: freshPath() });
-    await assert.rejects(store.getBatch('ws', 'b'), /init\(\)/);
+    await assert.rejects(store.records.getBatch('ws', 'b'), /init\(\)/);
     assert.throws(() => new SqliteStore({ path: '' }), /path/);
   });
 });
+
+/** Turns a current database back into what schema 6 was: an outbox table of webhook events, without channels. */
+function toSchema6(raw: Database.Database): void {
+  raw.exec(`
+    DROP INDEX outbox_due;
+    ALTER TABLE outbox DROP COLUMN channel;
+    ALTER TABLE outbox RENAME TO webhook_outbox;
+    CREATE INDEX webhook_due ON webhook_outbox (next_attempt_at, created_at) WHERE status = 'pending';
+  `);
+  raw.pragma('user_version = 6');
+}
 
 const storeEntry = new URL('../src/stores/sqlite/index.ts', import.meta.url).href;
 
@@ -181,7 +180,7 @@ const CLAIM_LOOP = `
   await new Promise((resolve) => setTimeout(resolve, Number(startAt) - Date.now()));
   const ids = [];
   for (;;) {
-    const claimed = await store.claimFile({ owner: 'process-' + process.pid, leaseMs: 60000 });
+    const claimed = await store.queue.claimFile({ owner: 'process-' + process.pid, leaseMs: 60000 });
     if (!claimed) break;
     ids.push(claimed.file.id);
   }

@@ -78,7 +78,7 @@ async function createBatch(store: Store, count: number): Promise<string> {
     status: 'pending' as const,
     error: null,
   }));
-  await store.createBatch({ id, workspace_id: WORKSPACE, priority: 'normal', patient_id: null, template_id: null, encounter_id: null }, files);
+  await store.records.createBatch({ id, workspace_id: WORKSPACE, priority: 'normal', patient_id: null, template_id: null, encounter_id: null }, files);
   return id;
 }
 
@@ -102,7 +102,7 @@ async function changed(instance: Instance, batchId: string, etag?: string): Prom
   assert.equal(answer.status, 200, `expected a new answer, got ${answer.status}`);
   assert.ok(answer.etag, 'a status answer carries an ETag');
   assert.notEqual(answer.etag, etag ?? null, 'a new answer has a new ETag');
-  const found = await instance.store.getBatch(WORKSPACE, batchId);
+  const found = await instance.store.records.getBatch(WORKSPACE, batchId);
   assert.ok(found);
   assert.equal(answer.text, JSON.stringify({ status: 'success', batch: toWireBatch(found.batch, found.files) }), 'the answer is the batch as stored now');
   return { etag: answer.etag, batch: (JSON.parse(answer.text) as BatchStatusResponse).batch };
@@ -165,12 +165,12 @@ for (const backend of backends) {
       const unchanged = await poll(a, batchId, { etag: pending.etag });
       assert.deepEqual(unchanged, { status: 304, etag: pending.etag, text: '' });
 
-      const held = await a.store.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
+      const held = await a.store.queue.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
       assert.ok(held);
       const processing = await changed(a, batchId, pending.etag);
       assert.equal(processing.batch.files[0]!.status, 'processing');
 
-      await a.store.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 2 } });
+      await a.store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 2 } });
       const completed = await changed(a, batchId, processing.etag);
       assert.equal(completed.batch.files[0]!.status, 'completed');
       assert.deepEqual(completed.batch.files[0]!.result, { pages: 2 });
@@ -182,10 +182,10 @@ for (const backend of backends) {
     void itOnTwoInstances('gives a new ETag when a file is claimed again after its lease ran out, though the counts are as before', async (a, b) => {
       const batchId = await createBatch(a.store, 1);
       // A lease of 0 ms has run out as soon as it is issued: the worker that took it is as good as dead.
-      assert.ok(await a.store.claimFile({ owner: 'worker-that-died', leaseMs: 0 }));
+      assert.ok(await a.store.queue.claimFile({ owner: 'worker-that-died', leaseMs: 0 }));
       const first = await changed(a, batchId);
-      await b.store.reclaimExpired({ maxAttempts: 5, error: LOST });
-      assert.ok(await b.store.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS }));
+      await b.store.queue.reclaimExpired({ maxAttempts: 5, error: LOST });
+      assert.ok(await b.store.queue.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS }));
       const second = await changed(a, batchId, first.etag);
       assert.deepEqual(second.batch.progress, first.batch.progress, 'the counts are as before');
       assert.equal(second.batch.files[0]!.attempts, 2);
@@ -201,12 +201,12 @@ for (const backend of backends) {
       const resumed = await changed(a, batchId, paused.etag);
       assert.equal(resumed.batch.status, 'pending');
 
-      const failed = await a.store.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
+      const failed = await a.store.queue.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
       assert.ok(failed);
-      await a.store.finishFile(failed.file.id, failed.token, { status: 'failed', error: { code: 'CORRUPT_FILE', message: 'The file is damaged.' } });
-      const done = await a.store.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
+      await a.store.queue.finishFile(failed.file.id, failed.token, { status: 'failed', error: { code: 'CORRUPT_FILE', message: 'The file is damaged.' } });
+      const done = await a.store.queue.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
       assert.ok(done);
-      await a.store.finishFile(done.file.id, done.token, { status: 'completed', result: null });
+      await a.store.queue.finishFile(done.file.id, done.token, { status: 'completed', result: null });
       const finished = await changed(a, batchId, resumed.etag);
       assert.equal(finished.batch.files[0]!.status, 'failed');
       assert.equal(await post(a, `/batch/${batchId}/retry`), 200);
@@ -243,7 +243,7 @@ for (const backend of backends) {
 
       // And a worker of A changing a file must reach B's.
       assert.equal(await post(a, `/batch/${batchId}/resume`), 200);
-      assert.ok(await a.store.claimFile({ owner: 'worker-of-a', leaseMs: LONG_LEASE_MS }));
+      assert.ok(await a.store.queue.claimFile({ owner: 'worker-of-a', leaseMs: LONG_LEASE_MS }));
       const onB = await changed(b, batchId, pausedOnA.etag);
       assert.equal(onB.batch.files[0]!.status, 'processing');
       assert.equal((await changed(a, batchId)).etag, onB.etag);

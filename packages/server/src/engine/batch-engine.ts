@@ -35,9 +35,11 @@ export class BatchEngine {
     this.#options = resolveEngineOptions(options, () => `engine-${randomUUID()}`);
     this.#retention = new RetentionSweeper(this.#options);
     const { store, webhooks, logger } = this.#options;
-    if (webhooks) {
-      const dispatcher = new WebhookDispatcher(store, webhooks, logger);
-      this.#webhooks = { dispatcher, notifier: new WebhookNotifier(store, webhooks, logger, () => dispatcher.notify()) };
+    // Webhooks for a store without an outbox were refused by resolveEngineOptions.
+    const outbox = store.outbox;
+    if (webhooks && outbox) {
+      const dispatcher = new WebhookDispatcher(outbox, webhooks, logger);
+      this.#webhooks = { dispatcher, notifier: new WebhookNotifier({ records: store.records, outbox }, webhooks, logger, () => dispatcher.notify()) };
     } else {
       this.#webhooks = null;
     }
@@ -150,7 +152,7 @@ export class BatchEngine {
     while (this.#state === 'running') {
       let claimed: ClaimedFile | null = null;
       try {
-        claimed = await store.claimFile({ owner: this.instanceId, leaseMs });
+        claimed = await store.queue.claimFile({ owner: this.instanceId, leaseMs });
       } catch (error) {
         logger.error({ ...errorFields(error) }, 'claiming a file failed');
       }
@@ -178,7 +180,7 @@ export class BatchEngine {
     this.events.emit({ batch_id: batch.id, workspace_id: batch.workspace_id, finished: false });
 
     const renewal = setInterval(() => {
-      store.renewLease(file.id, token, leaseMs).then(
+      store.queue.renewLease(file.id, token, leaseMs).then(
         (held) => held || controller.abort(new Interrupted('lease_lost')),
         (error: unknown) => logger.warn({ file_id: file.id, ...errorFields(error) }, 'renewing a lease failed'),
       );
@@ -215,15 +217,15 @@ export class BatchEngine {
     try {
       switch (verdict.kind) {
         case 'finish':
-          transition = await store.finishFile(file.id, token, verdict.outcome);
+          transition = await store.queue.finishFile(file.id, token, verdict.outcome);
           break;
         case 'retry': {
           const delayMs = verdict.retryAfterMs ?? backoffDelay(file.attempts, this.#options.backoff);
-          transition = await store.releaseFile(file.id, token, { delayMs, error: verdict.error, refundAttempt: false });
+          transition = await store.queue.releaseFile(file.id, token, { delayMs, error: verdict.error, refundAttempt: false });
           break;
         }
         case 'release':
-          transition = await store.releaseFile(file.id, token, { delayMs: 0, error: null, refundAttempt: true });
+          transition = await store.queue.releaseFile(file.id, token, { delayMs: 0, error: null, refundAttempt: true });
           break;
         case 'drop':
           break;
@@ -244,7 +246,7 @@ export class BatchEngine {
   async #releaseExpiredHolds(): Promise<void> {
     const { store, logger } = this.#options;
     try {
-      const transitions = await store.releaseExpiredHolds();
+      const transitions = await store.control.releaseExpiredHolds();
       if (transitions.length > 0) logger.info({ batches: transitions.length }, 'released holds of batches no more files came for');
       for (const transition of transitions) this.announce(transition);
     } catch (error) {
@@ -255,7 +257,7 @@ export class BatchEngine {
   async #reclaimExpired(): Promise<void> {
     const { store, maxAttempts, logger } = this.#options;
     try {
-      const transitions = await store.reclaimExpired({
+      const transitions = await store.queue.reclaimExpired({
         maxAttempts,
         error: { code: 'WORKER_LOST', message: FILE_ERRORS.WORKER_LOST },
       });

@@ -1,12 +1,16 @@
 import type { BlobStore } from '../store/blob-store.js';
-import type { Store } from '../store/store.js';
+import { missingRoles, type Store } from '../store/store.js';
 import type { Processor } from '../processors/processor.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookOptions } from '../webhooks/webhook-options.js';
 
 /** Options of {@link BatchEngine}. */
 export interface BatchEngineOptions {
-  /** Records of batches and files; the file records are the queue. */
+  /**
+   * Records of batches and files; the file records are the queue. The store's optional
+   * `outbox` is needed for `webhooks`; without its optional `analytics` the analytics
+   * route answers `NOT_SUPPORTED`.
+   */
   store: Store;
   /** Where file bytes are kept. */
   blobs: BlobStore;
@@ -52,6 +56,7 @@ export interface BatchEngineOptions {
   /**
    * Webhooks: `batch.completed` and `file.failed` events POSTed to `url`, signed with
    * `secret`, retried with backoff, kept in the store's outbox so a restart loses none.
+   * The store must have an `outbox`.
    * @default null (no webhooks)
    * @example { url: 'https://ehr.example/hooks/batches', secret: process.env.WEBHOOK_SECRET }
    */
@@ -87,6 +92,15 @@ export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention
 export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => string): ResolvedEngineOptions {
   for (const key of ['store', 'blobs', 'processor'] as const) {
     if (!options[key]) throw new TypeError(`BatchEngine: the "${key}" option is required.`);
+  }
+  const missing = missingRoles(options.store);
+  if (missing.length > 0) {
+    throw new TypeError(
+      `BatchEngine: the "store" option lacks the ${missing.map((role) => `"${role}"`).join(', ')} role${missing.length > 1 ? 's' : ''} (a store offers records, control, queue and retention; see Store).`,
+    );
+  }
+  if (options.webhooks && !options.store.outbox) {
+    throw new TypeError('BatchEngine: "webhooks" needs a store with an outbox (store.outbox), where events wait for delivery; this store has none.');
   }
   const resolved: ResolvedEngineOptions = {
     store: options.store,

@@ -18,7 +18,7 @@ export class RetentionSweeper {
     let batches = 0;
     try {
       for (;;) {
-        const page = await store.listPurgeableBlobs({ olderThanMs: retention.blobsAfterMs, limit: PAGE });
+        const page = await store.retention.listPurgeableBlobs({ olderThanMs: retention.blobsAfterMs, limit: PAGE });
         if (page.length === 0) break;
         const done: string[] = [];
         for (const { file_id, blob_key } of page) {
@@ -29,12 +29,12 @@ export class RetentionSweeper {
             logger.warn({ file_id, ...errorFields(error) }, 'removing stored bytes failed');
           }
         }
-        await store.markBlobsPurged(done);
+        await store.retention.markBlobsPurged(done);
         purged += done.length;
         if (done.length < page.length || page.length < PAGE) break;
       }
       if (retention.batchesAfterMs !== null) {
-        batches = await store.deleteFinishedBatches({ olderThanMs: retention.batchesAfterMs });
+        batches = await store.retention.deleteFinishedBatches({ olderThanMs: retention.batchesAfterMs });
       }
       if (purged > 0 || batches > 0) logger.info({ files: purged, batches }, 'retention removed expired data');
     } catch (error) {

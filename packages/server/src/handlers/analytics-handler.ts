@@ -11,13 +11,16 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z
 /**
  * `GET /batch-analytics?since=<ISO date>`: the caller's workspace from `since` (default
  * 30 days ago, at most 366 days ago) until now: batches and files per UTC day, totals,
- * success rate, p50/p95 processing time, top failure codes. Computed by the store.
+ * success rate, p50/p95 processing time, top failure codes. Computed by the store;
+ * `NOT_SUPPORTED` (501) when the store has no analytics.
  */
 export function analyticsHandler({ engine }: ResolvedRouterOptions): RequestHandler {
   return async (req, res) => {
     const until = new Date();
     const since = readSince(req.query, until);
-    const analytics = await engine.store.getAnalytics(callerOf(res).workspace_id, { since, until });
+    const figures = engine.store.analytics;
+    if (!figures) throw new ApiError('NOT_SUPPORTED', { message: 'This server does not keep analytics: its store has none.' });
+    const analytics = await figures.getAnalytics(callerOf(res).workspace_id, { since, until });
     const body: AnalyticsResponse = {
       status: 'success',
       analytics: { since: since.toISOString(), until: until.toISOString(), ...analytics },

@@ -30,12 +30,12 @@ export function appendHandler(options: ResolvedRouterOptions): RequestHandler {
       }
       const holdMs = readHold(upload.fields, engine.appendHoldMs);
       // Checked before any bytes move into the blob store; the store checks again, atomically.
-      const current = await engine.store.getBatchSummary(workspace_id, batchId);
+      const current = await engine.store.records.getBatchSummary(workspace_id, batchId);
       if (!current) throw new ApiError('BATCH_NOT_FOUND');
       if (current.finished_at || current.cancelled_at) throw new ApiError('BATCH_NOT_OPEN');
       if (upload.count > 0) tooMany(current.total_files, upload.count, limits.max_files);
       const records = await upload.store();
-      const result = await engine.store.appendFiles(workspace_id, batchId, records, { maxFiles: limits.max_files, holdMs });
+      const result = await engine.store.control.appendFiles(workspace_id, batchId, records, { maxFiles: limits.max_files, holdMs });
       switch (result.outcome) {
         case 'appended':
           return { batch: result.batch, records };

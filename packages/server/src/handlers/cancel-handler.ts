@@ -14,7 +14,7 @@ export function cancelHandler({ engine, logger }: ResolvedRouterOptions): Reques
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome, batch_finished } = await engine.store.cancelBatch(workspace_id, batchId, {
+    const { outcome, batch_finished } = await engine.store.control.cancelBatch(workspace_id, batchId, {
       code: 'CANCELLED',
       message: FILE_ERRORS.CANCELLED,
     });

@@ -14,7 +14,7 @@ export function closeHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome, batch_finished } = await engine.store.closeBatch(workspace_id, batchId);
+    const { outcome, batch_finished } = await engine.store.control.closeBatch(workspace_id, batchId);
     if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
     if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
     engine.announce({ batch_id: batchId, workspace_id, batch_finished });

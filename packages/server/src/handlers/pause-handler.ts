@@ -14,7 +14,7 @@ export function pauseHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome } = await engine.store.pauseBatch(workspace_id, batchId);
+    const { outcome } = await engine.store.control.pauseBatch(workspace_id, batchId);
     if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
     if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
     engine.announce({ batch_id: batchId, workspace_id, batch_finished: false });
@@ -31,7 +31,7 @@ export function resumeHandler({ engine, logger }: ResolvedRouterOptions): Reques
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome } = await engine.store.resumeBatch(workspace_id, batchId);
+    const { outcome } = await engine.store.control.resumeBatch(workspace_id, batchId);
     if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
     if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
     engine.notify();

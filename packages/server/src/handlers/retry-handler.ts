@@ -16,7 +16,7 @@ export function retryHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome, retried, not_retryable } = await engine.store.retryFailedFiles(workspace_id, batchId);
+    const { outcome, retried, not_retryable } = await engine.store.control.retryFailedFiles(workspace_id, batchId);
     if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
     if (outcome === 'cancelled') throw new ApiError('BATCH_CANCELLED');
     if (outcome === 'nothing_to_retry') {
@@ -30,7 +30,7 @@ export function retryHandler({ engine, logger }: ResolvedRouterOptions): Request
     engine.notify();
     engine.announce({ batch_id: batchId, workspace_id, batch_finished: false });
     logger.info({ batch_id: batchId, files: retried, not_retryable }, 'failed files retried');
-    const found = await engine.store.getBatch(workspace_id, batchId);
+    const found = await engine.store.records.getBatch(workspace_id, batchId);
     if (!found) throw new ApiError('BATCH_NOT_FOUND');
     const body: RetryResponse = { status: 'success', retried, not_retryable, batch: toWireBatch(found.batch, found.files) };
     res.json(body);

@@ -45,7 +45,7 @@ export class StatusAnswers {
   }
 
   async #build(key: string, workspaceId: string, batchId: string): Promise<JsonAnswer | null> {
-    const found = await this.store.getBatch(workspaceId, batchId);
+    const found = await this.store.records.getBatch(workspaceId, batchId);
     if (!found) return null;
     // The version read with the batch, before its files: the answer shows that state or a later one.
     const { version } = found.batch;

@@ -17,7 +17,7 @@ export function statusHandler({ engine }: ResolvedRouterOptions): RequestHandler
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const version = await engine.store.getBatchVersion(workspace_id, batchId);
+    const version = await engine.store.records.getBatchVersion(workspace_id, batchId);
     if (version === null) throw new ApiError('BATCH_NOT_FOUND');
     if (answeredNotModified(req, res, statusEtag(batchId, version))) return;
     // Null when the batch was deleted (retention) since its version was read.

@@ -27,7 +27,7 @@ export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
       const input = readFields(upload.fields);
       const hold_ms = readHold(upload.fields, engine.appendHoldMs);
       const records = await upload.store();
-      const batch = await engine.store.createBatch({ id: newId(), workspace_id, ...input, hold_ms }, records);
+      const batch = await engine.store.records.createBatch({ id: newId(), workspace_id, ...input, hold_ms }, records);
       return { batch, records };
     });
     engine.notify();

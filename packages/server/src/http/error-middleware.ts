@@ -14,7 +14,8 @@ export const notFound: RequestHandler = (_req, _res, next) => {
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) {
+    // A feature this server does not offer is how it was set up, not a fault.
+    if (apiError.status >= 500 && apiError.code !== 'NOT_SUPPORTED') {
       logger.error({ method: req.method, route: req.route?.path, ...errorFields(error) }, 'request failed');
     }
     if (res.headersSent) {

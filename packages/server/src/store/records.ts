@@ -1,4 +1,4 @@
-import type { BatchAnalytics, BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
+import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
 
 /** File counts of one batch by status. */
 export interface FileCounts {
@@ -61,7 +61,7 @@ export interface BatchRecord {
   /**
    * Grows by at least one with every change to the batch or one of its files that a
    * status read can show, however close together in time: the batch's id and version
-   * name one state of it (see `Store.getBatchVersion`).
+   * name one state of it (see `BatchRecords.getBatchVersion`).
    */
   version: number;
   /** Set when a cancel was requested. */
@@ -150,37 +150,6 @@ export interface RetryOutcome {
   /** Failed files left failed because their bytes are gone (refused at upload, or purged). */
   not_retryable: number;
 }
-
-/** A webhook event to deliver, as the outbox keeps it. */
-export interface NewWebhookEvent {
-  /** Event id: also the delivery id receivers use to drop repeats. */
-  id: string;
-  type: string;
-  /** The JSON body, exactly as it will be sent and signed. */
-  body: string;
-}
-
-/** An event a dispatcher holds for one delivery attempt: only the holder of `token` may settle it. */
-export interface WebhookDelivery {
-  id: string;
-  type: string;
-  body: string;
-  /** Attempts made, this one included. */
-  attempts: number;
-  created_at: Date;
-  token: string;
-}
-
-/** How a delivery attempt ended. */
-export type WebhookOutcome =
-  | { status: 'delivered' }
-  /** Due again after `delayMs`; `error` says why this attempt failed (e.g. "HTTP 503", "timeout"). */
-  | { status: 'retry'; delayMs: number; error: string }
-  /** Given up: kept in the outbox for inspection, never sent again. */
-  | { status: 'dead'; error: string };
-
-/** Figures of a workspace's batches and files created in a time range: the wire's analytics without its range. */
-export type WorkspaceAnalytics = Omit<BatchAnalytics, 'since' | 'until'>;
 
 /** Keyset position in history, newest first: the last batch of the previous page. */
 export interface HistoryCursor {

@@ -1,6 +1,6 @@
 import { it } from 'node:test';
 
-/** Anything with an explicit lifecycle: the stores and blob stores the suites check. */
+/** Anything with an explicit lifecycle, such as the blob stores the blob-store suite checks. */
 export interface Lifecycle {
   init(): Promise<void>;
   close(): Promise<void>;

@@ -14,21 +14,21 @@ import {
   sleep,
   summaryOf,
 } from './store-fixtures.js';
-import type { StoreTest } from './store-fixtures.js';
+import type { StoreTest } from './store-test.js';
 
-/** Registers the cases about recording batches, reading them back, history and cancel. */
+/** Registers the cases about recording batches, reading them back, and history. */
 export function batchCases(test: StoreTest): void {
   test('init is idempotent (calling it twice is fine)', async (store) => {
     await store.init();
     const { batch } = await seed(store, 1);
-    assert.ok(await store.getBatch(batch.workspace_id, batch.id));
+    assert.ok(await store.records.getBatch(batch.workspace_id, batch.id));
   });
 
   test('a batch and its files are created at once', async (store) => {
     const input = newBatch({ priority: 'high', patient_id: 'P-1', template_id: 'T.2', encounter_id: 'E:3' });
     const files = newFiles(3);
     const before = Date.now();
-    const created = await store.createBatch(input, [files[2]!, files[0]!, files[1]!]);
+    const created = await store.records.createBatch(input, [files[2]!, files[0]!, files[1]!]);
 
     assert.equal(created.id, input.id);
     assert.equal(created.workspace_id, input.workspace_id);
@@ -42,10 +42,10 @@ export function batchCases(test: StoreTest): void {
     assert.equal(created.paused_at, null);
     assert.equal(created.finished_at, null);
 
-    const found = await store.getBatch(input.workspace_id, input.id);
+    const found = await store.records.getBatch(input.workspace_id, input.id);
     assert.ok(found);
     assert.deepEqual(found.batch, created);
-    assert.deepEqual(await store.getBatchSummary(input.workspace_id, input.id), created);
+    assert.deepEqual(await store.records.getBatchSummary(input.workspace_id, input.id), created);
     assert.deepEqual(
       found.files.map((f) => f.id),
       files.map((f) => f.id),
@@ -75,31 +75,31 @@ export function batchCases(test: StoreTest): void {
   test('a batch that cannot be stored leaves nothing behind', async (store) => {
     const files = newFiles(2);
     const clash = newBatch();
-    await assert.rejects(store.createBatch(clash, [files[0]!, { ...files[1]!, id: files[0]!.id }]));
-    assert.equal(await store.getBatch(clash.workspace_id, clash.id), null);
-    assert.deepEqual(await store.listBatches(clash.workspace_id, { limit: 10 }), []);
+    await assert.rejects(store.records.createBatch(clash, [files[0]!, { ...files[1]!, id: files[0]!.id }]));
+    assert.equal(await store.records.getBatch(clash.workspace_id, clash.id), null);
+    assert.deepEqual(await store.records.listBatches(clash.workspace_id, { limit: 10 }), []);
 
     const { batch } = await seed(store, 2);
-    await assert.rejects(store.createBatch({ ...newBatch(), id: batch.id, workspace_id: batch.workspace_id }, newFiles(1)));
-    const kept = await store.getBatch(batch.workspace_id, batch.id);
+    await assert.rejects(store.records.createBatch({ ...newBatch(), id: batch.id, workspace_id: batch.workspace_id }, newFiles(1)));
+    const kept = await store.records.getBatch(batch.workspace_id, batch.id);
     assert.equal(kept?.files.length, 2);
   });
 
   test('another workspace\'s batch is not found', async (store) => {
     const { batch } = await seed(store, 2);
     const stranger = `ws-${randomUUID()}`;
-    assert.equal(await store.getBatch(stranger, batch.id), null);
-    assert.equal(await store.getBatchSummary(stranger, batch.id), null);
-    assert.deepEqual(await store.listBatches(stranger, { limit: 10 }), []);
-    assert.deepEqual(await store.cancelBatch(stranger, batch.id, CANCELLED), { outcome: 'not_found', batch_finished: false });
+    assert.equal(await store.records.getBatch(stranger, batch.id), null);
+    assert.equal(await store.records.getBatchSummary(stranger, batch.id), null);
+    assert.deepEqual(await store.records.listBatches(stranger, { limit: 10 }), []);
+    assert.deepEqual(await store.control.cancelBatch(stranger, batch.id, CANCELLED), { outcome: 'not_found', batch_finished: false });
     assert.equal((await summaryOf(store, batch)).cancelled_at, null, 'the owner\'s batch is untouched');
   });
 
   test('an unknown batch is not found', async (store) => {
     const ws = `ws-${randomUUID()}`;
-    assert.equal(await store.getBatch(ws, randomUUID()), null);
-    assert.equal(await store.getBatchSummary(ws, randomUUID()), null);
-    assert.deepEqual(await store.cancelBatch(ws, randomUUID(), CANCELLED), { outcome: 'not_found', batch_finished: false });
+    assert.equal(await store.records.getBatch(ws, randomUUID()), null);
+    assert.equal(await store.records.getBatchSummary(ws, randomUUID()), null);
+    assert.deepEqual(await store.control.cancelBatch(ws, randomUUID(), CANCELLED), { outcome: 'not_found', batch_finished: false });
   });
 
   test('history is newest first and pages by cursor without gaps or repeats', async (store) => {
@@ -109,89 +109,23 @@ export function batchCases(test: StoreTest): void {
       await seed(store, 1); // another workspace's batch, never listed
       if (i % 2 === 0) await sleep(3); // some batches share a millisecond, some do not
     }
-    const all = await store.listBatches(ws, { limit: 100 });
+    const all = await store.records.listBatches(ws, { limit: 100 });
     assert.equal(all.length, 7);
     assert.ok(all.every((b) => b.workspace_id === ws));
     for (let i = 1; i < all.length; i++) assert.ok(isNewer(all[i - 1]!, all[i]!), 'newest first, then id descending');
 
     const paged: string[] = [];
-    let page = await store.listBatches(ws, { limit: 3 });
+    let page = await store.records.listBatches(ws, { limit: 3 });
     const sizes: number[] = [];
     while (page.length > 0) {
       assert.ok(sizes.length < 5, 'paging ends');
       sizes.push(page.length);
       paged.push(...page.map((b) => b.id));
       const last = page.at(-1)!;
-      page = await store.listBatches(ws, { limit: 3, cursor: { created_at: last.created_at, id: last.id } });
+      page = await store.records.listBatches(ws, { limit: 3, cursor: { created_at: last.created_at, id: last.id } });
     }
     assert.deepEqual(sizes, [3, 3, 1]);
     assert.deepEqual(paged, all.map((b) => b.id));
-  });
-
-  test('cancel turns pending files cancelled and leaves processing ones to finish', async (store) => {
-    const { batch, files } = await seed(store, 3);
-    const held = await mustClaim(store);
-    assert.equal(held.file.id, files[0]!.id);
-
-    assert.deepEqual(await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED), {
-      outcome: 'cancelled',
-      batch_finished: false,
-    });
-    const after = await store.getBatch(batch.workspace_id, batch.id);
-    assert.ok(after);
-    assert.ok(after.batch.cancelled_at instanceof Date);
-    assert.equal(after.batch.finished_at, null, 'a file is still processing');
-    assert.deepEqual(after.files.map((f) => f.status), ['processing', 'cancelled', 'cancelled']);
-    assert.deepEqual(after.files[1]!.error, CANCELLED);
-    assert.deepEqual(after.files[2]!.error, CANCELLED);
-
-    const done = await store.finishFile(held.file.id, held.token, { status: 'completed', result: { ok: true } });
-    assert.deepEqual(done, { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true });
-    const finished = await summaryOf(store, batch);
-    assert.ok(finished.finished_at instanceof Date);
-    assert.deepEqual(finished.counts, { pending: 0, processing: 0, completed: 1, failed: 0, cancelled: 2 });
-  });
-
-  test('of two cancels at once, one cancels and the other is not_open', async (store) => {
-    const { batch } = await seed(store, 3);
-    const results = await Promise.all([
-      store.cancelBatch(batch.workspace_id, batch.id, CANCELLED),
-      store.cancelBatch(batch.workspace_id, batch.id, CANCELLED),
-    ]);
-    assert.deepEqual(results.map((r) => r.outcome).sort(), ['cancelled', 'not_open']);
-    assert.equal(results.filter((r) => r.batch_finished).length, 1);
-    assert.equal((await summaryOf(store, batch)).counts.cancelled, 3);
-  });
-
-  test('cancel with nothing processing finishes the batch at once', async (store) => {
-    const { batch } = await seed(store, 2);
-    assert.deepEqual(await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED), {
-      outcome: 'cancelled',
-      batch_finished: true,
-    });
-    const after = await summaryOf(store, batch);
-    assert.ok(after.finished_at instanceof Date && after.cancelled_at instanceof Date);
-    assert.equal(after.counts.cancelled, 2);
-  });
-
-  test('cancel of a finished batch answers not_open', async (store) => {
-    const { batch } = await seed(store, 1);
-    const held = await mustClaim(store);
-    await store.finishFile(held.file.id, held.token, { status: 'completed', result: null });
-    assert.deepEqual(await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED), {
-      outcome: 'not_open',
-      batch_finished: false,
-    });
-    assert.equal((await summaryOf(store, batch)).cancelled_at, null);
-
-    const other = await seed(store, 2);
-    await mustClaim(store);
-    await store.cancelBatch(other.batch.workspace_id, other.batch.id, CANCELLED);
-    assert.deepEqual(
-      await store.cancelBatch(other.batch.workspace_id, other.batch.id, CANCELLED),
-      { outcome: 'not_open', batch_finished: false },
-      'a second cancel is not_open too',
-    );
   });
 
   test('finishing the last file finishes the batch (batch_finished true exactly once)', async (store) => {
@@ -200,7 +134,7 @@ export function batchCases(test: StoreTest): void {
     const outcomes = [];
     for (const [i, claim] of held.entries()) {
       assert.equal((await summaryOf(store, batch)).finished_at, null);
-      const transition = await store.finishFile(
+      const transition = await store.queue.finishFile(
         claim.file.id,
         claim.token,
         i === 1 ? { status: 'failed', error: CORRUPT } : { status: 'completed', result: { i } },
@@ -218,30 +152,30 @@ export function batchCases(test: StoreTest): void {
   });
 
   test('a batch created with only failed files is finished at once', async (store) => {
-    const created = await store.createBatch(newBatch(), [rejectedFile(0), rejectedFile(1)]);
+    const created = await store.records.createBatch(newBatch(), [rejectedFile(0), rejectedFile(1)]);
     assert.ok(created.finished_at instanceof Date);
     assert.deepEqual(created.counts, { pending: 0, processing: 0, completed: 0, failed: 2, cancelled: 0 });
-    const found = await store.getBatch(created.workspace_id, created.id);
+    const found = await store.records.getBatch(created.workspace_id, created.id);
     assert.deepEqual(found?.files.map((f) => f.error?.code), ['UNSUPPORTED_TYPE', 'UNSUPPORTED_TYPE']);
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: 1_000 }), null);
-    assert.equal((await store.cancelBatch(created.workspace_id, created.id, CANCELLED)).outcome, 'not_open');
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: 1_000 }), null);
+    assert.equal((await store.control.cancelBatch(created.workspace_id, created.id, CANCELLED)).outcome, 'not_open');
   });
 
   test('counts always add up to total_files', async (store) => {
-    const created = await store.createBatch(newBatch(), [rejectedFile(0), ...newFiles(4).map((f, i) => ({ ...f, position: i + 1 }))]);
+    const created = await store.records.createBatch(newBatch(), [rejectedFile(0), ...newFiles(4).map((f, i) => ({ ...f, position: i + 1 }))]);
     await assertCountsAddUp(store, created);
     const a = await mustClaim(store);
     const b = await mustClaim(store);
     await assertCountsAddUp(store, created);
-    await store.finishFile(a.file.id, a.token, { status: 'completed', result: 1 });
+    await store.queue.finishFile(a.file.id, a.token, { status: 'completed', result: 1 });
     await assertCountsAddUp(store, created);
-    await store.releaseFile(b.file.id, b.token, { delayMs: 0, error: CORRUPT, refundAttempt: false });
+    await store.queue.releaseFile(b.file.id, b.token, { delayMs: 0, error: CORRUPT, refundAttempt: false });
     await assertCountsAddUp(store, created);
     const c = await mustClaim(store);
-    await store.finishFile(c.file.id, c.token, { status: 'failed', error: CORRUPT });
+    await store.queue.finishFile(c.file.id, c.token, { status: 'failed', error: CORRUPT });
     await assertCountsAddUp(store, created);
     await mustClaim(store);
-    await store.cancelBatch(created.workspace_id, created.id, CANCELLED);
+    await store.control.cancelBatch(created.workspace_id, created.id, CANCELLED);
     await assertCountsAddUp(store, created);
     const counts = (await summaryOf(store, created)).counts;
     assert.deepEqual(counts, { pending: 0, processing: 1, completed: 1, failed: 2, cancelled: 1 });
@@ -258,9 +192,9 @@ export function batchCases(test: StoreTest): void {
     const first = await mustClaim(store);
     const second = await mustClaim(store);
     const third = await mustClaim(store);
-    await store.finishFile(first.file.id, first.token, { status: 'completed', result });
-    await store.finishFile(second.file.id, second.token, { status: 'failed', error: CORRUPT });
-    await store.finishFile(third.file.id, third.token, { status: 'completed', result: ['a', 2] });
+    await store.queue.finishFile(first.file.id, first.token, { status: 'completed', result });
+    await store.queue.finishFile(second.file.id, second.token, { status: 'failed', error: CORRUPT });
+    await store.queue.finishFile(third.file.id, third.token, { status: 'completed', result: ['a', 2] });
 
     const one = await fileOf(store, batch, first.file.id);
     assert.deepEqual(one.result, result);
@@ -284,13 +218,13 @@ export function batchCases(test: StoreTest): void {
     await sleep(5);
     const a = await mustClaim(store);
     await moved('claim');
-    await store.releaseFile(a.file.id, a.token, { delayMs: 0, error: null, refundAttempt: true });
+    await store.queue.releaseFile(a.file.id, a.token, { delayMs: 0, error: null, refundAttempt: true });
     await moved('release');
     const b = await mustClaim(store);
     await moved('claim');
-    await store.finishFile(b.file.id, b.token, { status: 'completed', result: null });
+    await store.queue.finishFile(b.file.id, b.token, { status: 'completed', result: null });
     await moved('finish');
-    await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
+    await store.control.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
     await moved('cancel');
   });
 }

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { acceptsFiles, batchStatus } from '../store/batch-status.js';
 import type { BatchRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { CANCELLED, LONG_LEASE_MS, mustClaim, newFiles, seed, sleep, summaryOf } from './store-fixtures.js';
-import type { StoreTest } from './store-fixtures.js';
+import { CANCELLED, LONG_LEASE_MS, mustClaim, newBatch, newFiles, seed, sleep, summaryOf } from './store-fixtures.js';
+import type { StoreTest } from './store-test.js';
 
 const HOLD_MS = LONG_LEASE_MS;
 const ROOMY = { maxFiles: 50 };
@@ -13,9 +13,9 @@ const ROOMY = { maxFiles: 50 };
 async function completeAll(store: Store): Promise<number> {
   let finished = 0;
   for (;;) {
-    const claimed = await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS });
+    const claimed = await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS });
     if (!claimed) return finished;
-    const transition = await store.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: null });
+    const transition = await store.queue.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: null });
     if (transition?.batch_finished) finished++;
   }
 }
@@ -37,39 +37,39 @@ export function holdCases(test: StoreTest): void {
     assert.deepEqual(batch.counts, { pending: 0, processing: 0, completed: 2, failed: 0, cancelled: 0 });
     assert.equal(batchStatus(batch), 'processing');
     assert.equal(acceptsFiles(batch), true);
-    assert.deepEqual(await store.releaseExpiredHolds(), [], 'a hold that has not run out stays');
-    assert.equal((await store.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS })).outcome, 'appended');
+    assert.deepEqual(await store.control.releaseExpiredHolds(), [], 'a hold that has not run out stays');
+    assert.equal((await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS })).outcome, 'appended');
   });
 
   test('close releases the hold: the batch finishes at once when its files are done, once', async (store) => {
     const batch = await heldAndDone(store);
-    assert.deepEqual(await store.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: true });
+    assert.deepEqual(await store.control.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: true });
     const closed = await summaryOf(store, batch);
     assert.ok(closed.finished_at);
     assert.equal(closed.held_until, null);
     assert.equal(batchStatus(closed), 'completed');
     assert.equal(acceptsFiles(closed), false);
-    assert.deepEqual(await store.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: false }, 'closing again changes nothing');
-    assert.deepEqual(await store.appendFiles(batch.workspace_id, batch.id, newFiles(1), ROOMY), { outcome: 'not_open' });
+    assert.deepEqual(await store.control.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: false }, 'closing again changes nothing');
+    assert.deepEqual(await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), ROOMY), { outcome: 'not_open' });
   });
 
   test('close of a held batch with files left to run lets it finish with the last of them', async (store) => {
     const { batch } = await seed(store, 2, { hold_ms: HOLD_MS });
     const first = await mustClaim(store);
-    assert.deepEqual(await store.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: false });
-    assert.equal((await store.finishFile(first.file.id, first.token, { status: 'completed', result: null }))?.batch_finished, false);
+    assert.deepEqual(await store.control.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: false });
+    assert.equal((await store.queue.finishFile(first.file.id, first.token, { status: 'completed', result: null }))?.batch_finished, false);
     assert.equal(await completeAll(store), 1);
   });
 
   test('an append with more to come keeps the hold; the last append releases it', async (store) => {
     const batch = await heldAndDone(store);
-    const more = await store.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS });
+    const more = await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS });
     assert.ok(more.outcome === 'appended');
     assert.ok(more.batch.held_until);
     assert.equal(await completeAll(store), 0);
     assert.equal((await summaryOf(store, batch)).finished_at, null);
 
-    const last = await store.appendFiles(batch.workspace_id, batch.id, newFiles(2), ROOMY);
+    const last = await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(2), ROOMY);
     assert.ok(last.outcome === 'appended');
     assert.equal(last.batch.held_until, null);
     assert.equal(last.batch.finished_at, null);
@@ -82,33 +82,33 @@ export function holdCases(test: StoreTest): void {
   test('a batch not held, or appended to without a hold, finishes as before', async (store) => {
     const { batch } = await seed(store, 1);
     assert.equal(batch.held_until, null);
-    await store.appendFiles(batch.workspace_id, batch.id, newFiles(1), ROOMY);
+    await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), ROOMY);
     assert.equal(await completeAll(store), 1);
   });
 
   test('a hold that runs out is released by the sweep, which finishes a batch whose files are done, once', async (store) => {
     const batch = await heldAndDone(store, 1);
     await sleep(30);
-    const released = await Promise.all([store.releaseExpiredHolds(), store.releaseExpiredHolds(), store.releaseExpiredHolds()]);
+    const released = await Promise.all([store.control.releaseExpiredHolds(), store.control.releaseExpiredHolds(), store.control.releaseExpiredHolds()]);
     assert.deepEqual(released.flat(), [{ batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true }]);
     const done = await summaryOf(store, batch);
     assert.ok(done.finished_at);
     assert.equal(done.held_until, null);
-    assert.deepEqual(await store.releaseExpiredHolds(), []);
+    assert.deepEqual(await store.control.releaseExpiredHolds(), []);
   });
 
   test('an expired hold of a batch with files left to run is released, and the batch finishes with them', async (store) => {
     const { batch } = await seed(store, 1, { hold_ms: 1 });
     await sleep(30);
-    assert.deepEqual(await store.releaseExpiredHolds(), [{ batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: false }]);
+    assert.deepEqual(await store.control.releaseExpiredHolds(), [{ batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: false }]);
     assert.equal(await completeAll(store), 1);
   });
 
   test('an append with more to come restarts the hold from now', async (store) => {
     const { batch } = await seed(store, 1, { hold_ms: 1 });
     await sleep(30);
-    await store.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS });
-    assert.deepEqual(await store.releaseExpiredHolds(), []);
+    await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS });
+    assert.deepEqual(await store.control.releaseExpiredHolds(), []);
     assert.equal(await completeAll(store), 0);
     assert.equal((await summaryOf(store, batch)).finished_at, null);
   });
@@ -116,21 +116,36 @@ export function holdCases(test: StoreTest): void {
   test('cancel releases the hold; a cancelled batch cannot be closed; a stranger\'s batch is not found', async (store) => {
     const { batch } = await seed(store, 1, { hold_ms: HOLD_MS });
     const held = await mustClaim(store);
-    await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
+    await store.control.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
     assert.equal((await summaryOf(store, batch)).held_until, null);
-    assert.equal((await store.finishFile(held.file.id, held.token, { status: 'completed', result: null }))?.batch_finished, true);
-    assert.deepEqual(await store.closeBatch(batch.workspace_id, batch.id), { outcome: 'not_open', batch_finished: false });
-    assert.deepEqual(await store.closeBatch(`ws-${randomUUID()}`, batch.id), { outcome: 'not_found', batch_finished: false });
-    assert.deepEqual(await store.closeBatch(batch.workspace_id, randomUUID()), { outcome: 'not_found', batch_finished: false });
+    assert.equal((await store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: null }))?.batch_finished, true);
+    assert.deepEqual(await store.control.closeBatch(batch.workspace_id, batch.id), { outcome: 'not_open', batch_finished: false });
+    assert.deepEqual(await store.control.closeBatch(`ws-${randomUUID()}`, batch.id), { outcome: 'not_found', batch_finished: false });
+    assert.deepEqual(await store.control.closeBatch(batch.workspace_id, randomUUID()), { outcome: 'not_found', batch_finished: false });
   });
 
   test('a paused held batch stays paused when closed, and finishes after the resume', async (store) => {
     const { batch } = await seed(store, 1, { hold_ms: HOLD_MS });
-    await store.pauseBatch(batch.workspace_id, batch.id);
-    assert.deepEqual(await store.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: false });
+    await store.control.pauseBatch(batch.workspace_id, batch.id);
+    assert.deepEqual(await store.control.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: false });
     assert.equal(batchStatus(await summaryOf(store, batch)), 'paused');
     assert.equal(await completeAll(store), 0);
-    await store.resumeBatch(batch.workspace_id, batch.id);
+    await store.control.resumeBatch(batch.workspace_id, batch.id);
     assert.equal(await completeAll(store), 1);
+  });
+
+  test('stores sweeping expired holds at once release each batch once, and finish it once', async (a, handles) => {
+    const b = await handles.open();
+    const held = await Promise.all(Array.from({ length: 5 }, () => a.records.createBatch(newBatch({ hold_ms: 1 }), newFiles(1))));
+    for (let i = 0; i < held.length; i++) {
+      const claimed = await b.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
+      assert.equal((await b.queue.finishFile(claimed!.file.id, claimed!.token, { status: 'completed', result: null }))?.batch_finished, false);
+    }
+    await sleep(30);
+    const sweeps = await Promise.all([a, b, a, b].map((store) => store.control.releaseExpiredHolds()));
+    const released = sweeps.flat();
+    assert.deepEqual(released.map((t) => t.batch_id).sort(), held.map((h) => h.id).sort(), 'each batch released once');
+    assert.ok(released.every((t) => t.batch_finished));
+    for (const h of held) assert.ok((await b.records.getBatchSummary(h.workspace_id, h.id))?.finished_at);
   });
 }

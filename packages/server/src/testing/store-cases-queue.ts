@@ -14,12 +14,12 @@ import {
   sleep,
   summaryOf,
 } from './store-fixtures.js';
-import type { StoreTest } from './store-fixtures.js';
+import type { StoreTest } from './store-test.js';
 
 /** Registers the cases about the processing queue: claims, leases, release and reclaim. */
 export function queueCases(test: StoreTest): void {
   test('nothing is claimed from an empty queue', async (store) => {
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
   });
 
   test('a claimed file is processing under a fresh lease and carries its batch', async (store) => {
@@ -46,7 +46,7 @@ export function queueCases(test: StoreTest): void {
     // Created oldest first, so age alone would give the opposite order for priorities.
     const create = async (priority: 'high' | 'normal' | 'low'): Promise<NewFile> => {
       const files = newFiles(1);
-      await store.createBatch(newBatch({ priority }), files);
+      await store.records.createBatch(newBatch({ priority }), files);
       await sleep(5);
       return files[0]!;
     };
@@ -58,12 +58,12 @@ export function queueCases(test: StoreTest): void {
     const claimed: string[] = [];
     for (let i = 0; i < 4; i++) claimed.push((await mustClaim(store)).file.id);
     assert.deepEqual(claimed, [high, olderNormal, newerNormal, low].map((f) => f.id));
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
   });
 
   test('the files of one batch are claimed in position order', async (store) => {
     const files = newFiles(3);
-    await store.createBatch(newBatch(), [...files].reverse());
+    await store.records.createBatch(newBatch(), [...files].reverse());
     const claimed: string[] = [];
     for (let i = 0; i < 3; i++) claimed.push((await mustClaim(store)).file.id);
     assert.deepEqual(claimed, files.map((f) => f.id));
@@ -91,7 +91,7 @@ export function queueCases(test: StoreTest): void {
   test('two concurrent claimers never get the same file', async (store) => {
     const { files } = await seed(store, 30);
     const claims = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => store.claimFile({ owner: `worker-${i}`, leaseMs: LONG_LEASE_MS })),
+      Array.from({ length: 50 }, (_, i) => store.queue.claimFile({ owner: `worker-${i}`, leaseMs: LONG_LEASE_MS })),
     );
     const won = claims.filter((c) => c !== null);
     assert.equal(won.length, 30);
@@ -105,7 +105,7 @@ export function queueCases(test: StoreTest): void {
     const { batch } = await seed(store, 8);
     const held = await Promise.all(Array.from({ length: 8 }, () => mustClaim(store)));
     const transitions = await Promise.all(
-      held.map((h) => store.finishFile(h.file.id, h.token, { status: 'completed', result: null })),
+      held.map((h) => store.queue.finishFile(h.file.id, h.token, { status: 'completed', result: null })),
     );
     assert.equal(transitions.filter((t) => t?.batch_finished).length, 1);
     const finished = await summaryOf(store, batch);
@@ -117,7 +117,7 @@ export function queueCases(test: StoreTest): void {
     const { batch } = await seed(store, 6);
     for (let i = 0; i < 6; i++) await mustClaim(store, SHORT_LEASE_MS);
     await sleep(SHORT_LEASE_MS * 2);
-    const sweeps = await Promise.all(Array.from({ length: 4 }, () => store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST })));
+    const sweeps = await Promise.all(Array.from({ length: 4 }, () => store.queue.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST })));
     assert.equal(sweeps.flat().length, 6);
     assert.ok(sweeps.flat().every((t) => t.batch_id === batch.id));
     assert.equal((await summaryOf(store, batch)).counts.pending, 6);
@@ -128,62 +128,62 @@ export function queueCases(test: StoreTest): void {
   test('a wrong token changes nothing', async (store) => {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store);
-    const before = await store.getBatch(batch.workspace_id, batch.id);
+    const before = await store.records.getBatch(batch.workspace_id, batch.id);
     await sleep(5);
 
-    assert.equal(await store.renewLease(held.file.id, 'not-the-token', LONG_LEASE_MS * 2), false);
-    assert.equal(await store.finishFile(held.file.id, 'not-the-token', { status: 'completed', result: 1 }), null);
+    assert.equal(await store.queue.renewLease(held.file.id, 'not-the-token', LONG_LEASE_MS * 2), false);
+    assert.equal(await store.queue.finishFile(held.file.id, 'not-the-token', { status: 'completed', result: 1 }), null);
     assert.equal(
-      await store.releaseFile(held.file.id, 'not-the-token', { delayMs: 0, error: CORRUPT, refundAttempt: true }),
+      await store.queue.releaseFile(held.file.id, 'not-the-token', { delayMs: 0, error: CORRUPT, refundAttempt: true }),
       null,
     );
-    assert.equal(await store.renewLease('no-such-file', held.token, LONG_LEASE_MS), false);
-    assert.deepEqual(await store.getBatch(batch.workspace_id, batch.id), before);
+    assert.equal(await store.queue.renewLease('no-such-file', held.token, LONG_LEASE_MS), false);
+    assert.deepEqual(await store.records.getBatch(batch.workspace_id, batch.id), before);
   });
 
   test('a worker that lost its lease writes nothing', async (store) => {
     const { batch } = await seed(store, 1);
     const lost = await mustClaim(store, SHORT_LEASE_MS, 'worker-a');
     await sleep(SHORT_LEASE_MS * 2);
-    await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST });
+    await store.queue.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST });
     const current = await mustClaim(store, LONG_LEASE_MS, 'worker-b');
     assert.equal(current.file.id, lost.file.id);
-    const before = await store.getBatch(batch.workspace_id, batch.id);
+    const before = await store.records.getBatch(batch.workspace_id, batch.id);
 
-    assert.equal(await store.renewLease(lost.file.id, lost.token, LONG_LEASE_MS), false);
-    assert.equal(await store.finishFile(lost.file.id, lost.token, { status: 'completed', result: 'stale' }), null);
-    assert.equal(await store.releaseFile(lost.file.id, lost.token, { delayMs: 0, error: null, refundAttempt: true }), null);
-    assert.deepEqual(await store.getBatch(batch.workspace_id, batch.id), before);
+    assert.equal(await store.queue.renewLease(lost.file.id, lost.token, LONG_LEASE_MS), false);
+    assert.equal(await store.queue.finishFile(lost.file.id, lost.token, { status: 'completed', result: 'stale' }), null);
+    assert.equal(await store.queue.releaseFile(lost.file.id, lost.token, { delayMs: 0, error: null, refundAttempt: true }), null);
+    assert.deepEqual(await store.records.getBatch(batch.workspace_id, batch.id), before);
 
-    assert.ok(await store.finishFile(current.file.id, current.token, { status: 'completed', result: 'fresh' }));
+    assert.ok(await store.queue.finishFile(current.file.id, current.token, { status: 'completed', result: 'fresh' }));
     assert.equal(
-      await store.finishFile(current.file.id, current.token, { status: 'completed', result: 'again' }),
+      await store.queue.finishFile(current.file.id, current.token, { status: 'completed', result: 'again' }),
       null,
       'a finished file is held by no one',
     );
-    assert.equal(await store.renewLease(current.file.id, current.token, LONG_LEASE_MS), false);
+    assert.equal(await store.queue.renewLease(current.file.id, current.token, LONG_LEASE_MS), false);
     assert.equal((await fileOf(store, batch, current.file.id)).result, 'fresh');
   });
 
   test('renewing a lease keeps the file held past its first expiry', async (store) => {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store, SHORT_LEASE_MS * 2);
-    assert.equal(await store.renewLease(held.file.id, held.token, LONG_LEASE_MS), true);
+    assert.equal(await store.queue.renewLease(held.file.id, held.token, LONG_LEASE_MS), true);
     await sleep(SHORT_LEASE_MS * 3);
-    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST }), []);
+    assert.deepEqual(await store.queue.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST }), []);
     const file = await fileOf(store, batch, held.file.id);
     assert.equal(file.status, 'processing');
     assert.ok(file.lease_expires_at!.getTime() > held.file.lease_expires_at!.getTime());
-    assert.ok(await store.finishFile(held.file.id, held.token, { status: 'completed', result: null }));
+    assert.ok(await store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: null }));
   });
 
   test('an expired lease is reclaimed and counts an attempt', async (store) => {
     const { batch } = await seed(store, 2);
     const first = await mustClaim(store, SHORT_LEASE_MS);
-    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 3, error: WORKER_LOST }), [], 'not expired yet');
+    assert.deepEqual(await store.queue.reclaimExpired({ maxAttempts: 3, error: WORKER_LOST }), [], 'not expired yet');
     await sleep(SHORT_LEASE_MS * 2);
 
-    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 3, error: WORKER_LOST }), [
+    assert.deepEqual(await store.queue.reclaimExpired({ maxAttempts: 3, error: WORKER_LOST }), [
       { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: false, file: { id: first.file.id, status: 'pending', attempts: 1 } },
     ]);
     const back = await fileOf(store, batch, first.file.id);
@@ -202,7 +202,7 @@ export function queueCases(test: StoreTest): void {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store, SHORT_LEASE_MS);
     await sleep(SHORT_LEASE_MS * 2);
-    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 1, error: WORKER_LOST }), [
+    assert.deepEqual(await store.queue.reclaimExpired({ maxAttempts: 1, error: WORKER_LOST }), [
       { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true, file: { id: held.file.id, status: 'failed', attempts: 1 } },
     ]);
     const file = await fileOf(store, batch, held.file.id);
@@ -211,14 +211,14 @@ export function queueCases(test: StoreTest): void {
     assert.ok(file.completed_at instanceof Date);
     assert.equal(file.lease_owner, null);
     assert.ok((await summaryOf(store, batch)).finished_at instanceof Date);
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
-    assert.equal(await store.finishFile(held.file.id, held.token, { status: 'completed', result: 1 }), null);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: 1 }), null);
   });
 
   test('release with refundAttempt gives the attempt back', async (store) => {
     const { batch } = await seed(store, 1);
     const first = await mustClaim(store);
-    assert.deepEqual(await store.releaseFile(first.file.id, first.token, { delayMs: 0, error: CORRUPT, refundAttempt: true }), {
+    assert.deepEqual(await store.queue.releaseFile(first.file.id, first.token, { delayMs: 0, error: CORRUPT, refundAttempt: true }), {
       batch_id: batch.id,
       workspace_id: batch.workspace_id,
       batch_finished: false,
@@ -231,7 +231,7 @@ export function queueCases(test: StoreTest): void {
 
     const second = await mustClaim(store);
     assert.equal(second.file.attempts, 1);
-    await store.releaseFile(second.file.id, second.token, { delayMs: 0, error: null, refundAttempt: false });
+    await store.queue.releaseFile(second.file.id, second.token, { delayMs: 0, error: null, refundAttempt: false });
     const kept = await fileOf(store, batch, first.file.id);
     assert.equal(kept.attempts, 1, 'without a refund the attempt counts');
     assert.deepEqual(kept.error, CORRUPT, 'releasing with no new error keeps the last one');
@@ -241,10 +241,10 @@ export function queueCases(test: StoreTest): void {
   test('a released file waits delayMs before it is claimable', async (store) => {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store);
-    await store.releaseFile(held.file.id, held.token, { delayMs: 250, error: CORRUPT, refundAttempt: false });
+    await store.queue.releaseFile(held.file.id, held.token, { delayMs: 250, error: CORRUPT, refundAttempt: false });
     const waiting = await fileOf(store, batch, held.file.id);
     assert.ok(waiting.run_after instanceof Date);
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
     await sleep(350);
     assert.equal((await mustClaim(store)).file.id, held.file.id);
   });
@@ -252,31 +252,58 @@ export function queueCases(test: StoreTest): void {
   test('cancelled batches are never claimed', async (store) => {
     const cancelled = await seed(store, 3);
     const open = await seed(store, 1);
-    await store.cancelBatch(cancelled.batch.workspace_id, cancelled.batch.id, CANCELLED);
+    await store.control.cancelBatch(cancelled.batch.workspace_id, cancelled.batch.id, CANCELLED);
     assert.equal((await mustClaim(store)).batch.id, open.batch.id);
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
   });
 
   test('a file released after its batch was cancelled is cancelled, not queued again', async (store) => {
     const { batch } = await seed(store, 2);
     const held = await mustClaim(store);
-    await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
-    const transition = await store.releaseFile(held.file.id, held.token, { delayMs: 0, error: CORRUPT, refundAttempt: true });
+    await store.control.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
+    const transition = await store.queue.releaseFile(held.file.id, held.token, { delayMs: 0, error: CORRUPT, refundAttempt: true });
     assert.equal(transition?.batch_finished, true);
     assert.equal((await fileOf(store, batch, held.file.id)).status, 'cancelled');
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
   });
 
   test('an expired file of a cancelled batch is cancelled, not queued again', async (store) => {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store, SHORT_LEASE_MS);
-    await store.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
+    await store.control.cancelBatch(batch.workspace_id, batch.id, CANCELLED);
     await sleep(SHORT_LEASE_MS * 2);
-    const transitions = await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST });
+    const transitions = await store.queue.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST });
     assert.deepEqual(transitions, [
       { batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: true, file: { id: held.file.id, status: 'cancelled', attempts: 1 } },
     ]);
     assert.equal((await fileOf(store, batch, held.file.id)).status, 'cancelled');
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+  });
+
+  test('two stores on the same storage never claim the same file', async (a, handles) => {
+    const b = await handles.open();
+    const created = newFiles(40);
+    const batch = await a.records.createBatch(newBatch(), created);
+    const claims = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).queue.claimFile({ owner: `w${i}`, leaseMs: 60_000 })),
+    );
+    const won = claims.filter((c) => c !== null).map((c) => c.file.id);
+    assert.equal(won.length, 40);
+    assert.deepEqual(new Set(won), new Set(created.map((f) => f.id)));
+    const seen = await b.records.getBatchSummary(batch.workspace_id, batch.id);
+    assert.deepEqual(seen?.counts, { pending: 0, processing: 40, completed: 0, failed: 0, cancelled: 0 }, 'b sees a\'s claims');
+  });
+
+  test('a high priority batch does not starve an old low one forever', async (_store, handles) => {
+    let now = Date.now();
+    const store = await handles.open({ now: () => now });
+    const low = await store.records.createBatch(newBatch({ priority: 'low' }), newFiles(1));
+    now += 19 * 60_000;
+    const earlyHigh = await store.records.createBatch(newBatch({ priority: 'high' }), newFiles(1));
+    now += 2 * 60_000;
+    const lateHigh = await store.records.createBatch(newBatch({ priority: 'high' }), newFiles(1));
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await store.queue.claimFile({ owner: 'w', leaseMs: 60_000 }))?.batch.id);
+    assert.deepEqual(order, [earlyHigh.id, low.id, lateHigh.id], 'a low batch waits at most 20 minutes behind high ones');
   });
 }

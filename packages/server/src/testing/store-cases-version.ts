@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { BatchRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { CANCELLED, CORRUPT, LONG_LEASE_MS, WORKER_LOST, mustClaim, newFiles, seed, summaryOf } from './store-fixtures.js';
-import type { StoreTest } from './store-fixtures.js';
+import type { StoreTest } from './store-test.js';
 
 /** The batch's version as `getBatchVersion` reads it, checked against what `getBatch` reads with the batch. */
 async function versionOf(store: Store, batch: BatchRecord): Promise<number> {
-  const version = await store.getBatchVersion(batch.workspace_id, batch.id);
+  const version = await store.records.getBatchVersion(batch.workspace_id, batch.id);
   assert.ok(typeof version === 'number' && Number.isInteger(version), 'a stored batch has a whole-number version');
-  assert.equal((await store.getBatch(batch.workspace_id, batch.id))?.batch.version, version, 'getBatch reads the same version');
+  assert.equal((await store.records.getBatch(batch.workspace_id, batch.id))?.batch.version, version, 'getBatch reads the same version');
   return version;
 }
 
@@ -31,14 +31,14 @@ export function versionCases(test: StoreTest): void {
     const { batch } = await seed(store, 2);
     assert.equal(batch.version, await versionOf(store, batch));
     assert.equal((await summaryOf(store, batch)).version, batch.version);
-    assert.equal(await store.getBatchVersion(`ws-${randomUUID()}`, batch.id), null, 'another workspace\'s batch is no batch');
-    assert.equal(await store.getBatchVersion(batch.workspace_id, randomUUID()), null);
+    assert.equal(await store.records.getBatchVersion(`ws-${randomUUID()}`, batch.id), null, 'another workspace\'s batch is no batch');
+    assert.equal(await store.records.getBatchVersion(batch.workspace_id, randomUUID()), null);
   });
 
   test('the version moves as a file goes pending, processing, completed', async (store) => {
     const { batch } = await seed(store, 2);
     const held = await assertMoves(store, batch, 'a claim', () => mustClaim(store));
-    await assertMoves(store, batch, 'completing a file', () => store.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 1 } }));
+    await assertMoves(store, batch, 'completing a file', () => store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 1 } }));
     assert.deepEqual((await summaryOf(store, batch)).counts, { pending: 1, processing: 0, completed: 1, failed: 0, cancelled: 0 });
   });
 
@@ -47,7 +47,7 @@ export function versionCases(test: StoreTest): void {
     // A lease of 0 ms has run out as soon as it is issued: no waiting needed.
     const lost = await mustClaim(store, 0);
     const whileLost = await summaryOf(store, batch);
-    await assertMoves(store, batch, 'reclaiming the file', () => store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST }));
+    await assertMoves(store, batch, 'reclaiming the file', () => store.queue.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST }));
     const again = await mustClaim(store);
     assert.equal(again.file.id, lost.file.id);
     const now = await summaryOf(store, batch);
@@ -59,34 +59,34 @@ export function versionCases(test: StoreTest): void {
     const { batch } = await seed(store, 3);
     const { workspace_id: ws, id } = batch;
     const released = await mustClaim(store);
-    await assertMoves(store, batch, 'a release', () => store.releaseFile(released.file.id, released.token, { delayMs: 0, error: CORRUPT, refundAttempt: false }));
+    await assertMoves(store, batch, 'a release', () => store.queue.releaseFile(released.file.id, released.token, { delayMs: 0, error: CORRUPT, refundAttempt: false }));
     const failed = await mustClaim(store);
-    await assertMoves(store, batch, 'failing a file', () => store.finishFile(failed.file.id, failed.token, { status: 'failed', error: CORRUPT }));
-    await assertMoves(store, batch, 'a retry', async () => assert.equal((await store.retryFailedFiles(ws, id)).outcome, 'retried'));
-    await assertMoves(store, batch, 'a pause', () => store.pauseBatch(ws, id));
-    await assertMoves(store, batch, 'a resume', () => store.resumeBatch(ws, id));
-    await assertMoves(store, batch, 'a cancel', () => store.cancelBatch(ws, id, CANCELLED));
+    await assertMoves(store, batch, 'failing a file', () => store.queue.finishFile(failed.file.id, failed.token, { status: 'failed', error: CORRUPT }));
+    await assertMoves(store, batch, 'a retry', async () => assert.equal((await store.control.retryFailedFiles(ws, id)).outcome, 'retried'));
+    await assertMoves(store, batch, 'a pause', () => store.control.pauseBatch(ws, id));
+    await assertMoves(store, batch, 'a resume', () => store.control.resumeBatch(ws, id));
+    await assertMoves(store, batch, 'a cancel', () => store.control.cancelBatch(ws, id, CANCELLED));
   });
 
   test('appending, closing and the end of a hold each move the version', async (store) => {
     const { batch } = await seed(store, 1, { hold_ms: LONG_LEASE_MS });
     const { workspace_id: ws, id } = batch;
-    await assertMoves(store, batch, 'an append', () => store.appendFiles(ws, id, newFiles(1), { maxFiles: 50, holdMs: LONG_LEASE_MS }));
-    await assertMoves(store, batch, 'closing', () => store.closeBatch(ws, id));
+    await assertMoves(store, batch, 'an append', () => store.control.appendFiles(ws, id, newFiles(1), { maxFiles: 50, holdMs: LONG_LEASE_MS }));
+    await assertMoves(store, batch, 'closing', () => store.control.closeBatch(ws, id));
 
     // A hold of 0 ms has run out as soon as it is set.
     const { batch: lapsed } = await seed(store, 1, { hold_ms: 0 });
-    await assertMoves(store, lapsed, 'the end of a hold', () => store.releaseExpiredHolds());
+    await assertMoves(store, lapsed, 'the end of a hold', () => store.control.releaseExpiredHolds());
   });
 
   test('a batch finishing moves the version, and a finished batch\'s version then stays', async (store) => {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store, LONG_LEASE_MS);
-    await assertMoves(store, batch, 'the last file completing', () => store.finishFile(held.file.id, held.token, { status: 'completed', result: null }));
+    await assertMoves(store, batch, 'the last file completing', () => store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: null }));
     const finished = await summaryOf(store, batch);
     assert.ok(finished.finished_at);
-    assert.equal(await store.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
-    assert.deepEqual(await store.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST }), []);
+    assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
+    assert.deepEqual(await store.queue.reclaimExpired({ maxAttempts: 5, error: WORKER_LOST }), []);
     assert.equal(await versionOf(store, batch), finished.version, 'nothing changed, so the version did not move');
   });
 }

@@ -3,10 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { FileError } from '@batch-uploader/protocol';
 import type { BatchRecord, ClaimedFile, FileRecord, NewBatch, NewFile } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { InstanceTest } from './fresh-instance.js';
-
-/** Registers one test that gets a fresh, initialised store and cleans it up afterwards. */
-export type StoreTest = InstanceTest<Store>;
 
 /** A lease long enough never to expire during a test. */
 export const LONG_LEASE_MS = 10 * 60_000;
@@ -76,20 +72,20 @@ export async function seed(
   batch: Partial<NewBatch> = {},
 ): Promise<{ batch: BatchRecord; files: NewFile[] }> {
   const files = newFiles(count);
-  const record = await store.createBatch(newBatch(batch), files);
+  const record = await store.records.createBatch(newBatch(batch), files);
   return { batch: record, files };
 }
 
 /** Claims a file and fails the test when none is ready. */
 export async function mustClaim(store: Store, leaseMs = LONG_LEASE_MS, owner = 'worker-a'): Promise<ClaimedFile> {
-  const claimed = await store.claimFile({ owner, leaseMs });
+  const claimed = await store.queue.claimFile({ owner, leaseMs });
   assert.ok(claimed, 'expected a file to be ready for claiming');
   return claimed;
 }
 
 /** One file of a batch as the store now has it. */
 export async function fileOf(store: Store, batch: BatchRecord, fileId: string): Promise<FileRecord> {
-  const found = await store.getBatch(batch.workspace_id, batch.id);
+  const found = await store.records.getBatch(batch.workspace_id, batch.id);
   assert.ok(found, 'batch should exist');
   const file = found.files.find((f) => f.id === fileId);
   assert.ok(file, 'file should exist');
@@ -98,14 +94,14 @@ export async function fileOf(store: Store, batch: BatchRecord, fileId: string): 
 
 /** The batch as the store now has it. */
 export async function summaryOf(store: Store, batch: BatchRecord): Promise<BatchRecord> {
-  const found = await store.getBatchSummary(batch.workspace_id, batch.id);
+  const found = await store.records.getBatchSummary(batch.workspace_id, batch.id);
   assert.ok(found, 'batch should exist');
   return found;
 }
 
 /** Asserts that every view of a batch reports counts that match its files and add up to total_files. */
 export async function assertCountsAddUp(store: Store, batch: BatchRecord): Promise<void> {
-  const full = await store.getBatch(batch.workspace_id, batch.id);
+  const full = await store.records.getBatch(batch.workspace_id, batch.id);
   assert.ok(full, 'batch should exist');
   const tally = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const file of full.files) tally[file.status] += 1;
@@ -113,6 +109,6 @@ export async function assertCountsAddUp(store: Store, batch: BatchRecord): Promi
   assert.equal(full.files.length, full.batch.total_files);
   const summary = await summaryOf(store, batch);
   assert.deepEqual(summary.counts, tally);
-  const listed = (await store.listBatches(batch.workspace_id, { limit: 100 })).find((b) => b.id === batch.id);
+  const listed = (await store.records.listBatches(batch.workspace_id, { limit: 100 })).find((b) => b.id === batch.id);
   assert.deepEqual(listed?.counts, tally);
 }

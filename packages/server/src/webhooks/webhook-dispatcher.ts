@@ -1,8 +1,7 @@
 import { WEBHOOK_HEADERS } from '@batch-uploader/protocol';
 import { backoffDelay } from '../engine/backoff.js';
 import { errorFields, type Logger } from '../logger.js';
-import type { WebhookDelivery, WebhookOutcome } from '../store/records.js';
-import type { Store } from '../store/store.js';
+import { WEBHOOK_CHANNEL, type DeliveryOutcome, type Outbox, type OutboxDelivery } from '../store/outbox.js';
 import type { ResolvedWebhookOptions } from './webhook-options.js';
 import { signWebhook } from './webhook-signature.js';
 
@@ -10,7 +9,7 @@ import { signWebhook } from './webhook-signature.js';
 const LEASE_MARGIN_MS = 5_000;
 
 /**
- * Delivers the events of the store's webhook outbox, one at a time, in its own loop:
+ * Delivers the webhook events of the store's outbox, one at a time, in its own loop:
  * processing never waits for a receiver. An attempt that fails (a non-2xx answer, a
  * timeout, a network error) is retried with exponential backoff until `maxAttempts`,
  * then the event is kept as dead. Every process sharing the store may run one; the
@@ -24,7 +23,7 @@ export class WebhookDispatcher {
   #inflight: AbortController | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly outbox: Outbox,
     private readonly options: ResolvedWebhookOptions,
     private readonly logger: Logger,
   ) {}
@@ -57,9 +56,9 @@ export class WebhookDispatcher {
   async #run(): Promise<void> {
     const { leaseMs, pollIntervalMs } = { leaseMs: this.options.timeoutMs + LEASE_MARGIN_MS, pollIntervalMs: this.options.pollIntervalMs };
     while (this.#state === 'running') {
-      let delivery: WebhookDelivery | null = null;
+      let delivery: OutboxDelivery | null = null;
       try {
-        delivery = await this.store.claimWebhook({ leaseMs });
+        delivery = await this.outbox.claim({ channel: WEBHOOK_CHANNEL, leaseMs });
       } catch (error) {
         this.logger.error({ ...errorFields(error) }, 'claiming a webhook event failed');
       }
@@ -80,7 +79,7 @@ export class WebhookDispatcher {
     });
   }
 
-  async #deliver(delivery: WebhookDelivery): Promise<void> {
+  async #deliver(delivery: OutboxDelivery): Promise<void> {
     const { url, secret, timeoutMs, headers, maxAttempts, backoff } = this.options;
     const controller = new AbortController();
     this.#inflight = controller;
@@ -112,7 +111,7 @@ export class WebhookDispatcher {
       this.#inflight = null;
     }
 
-    let outcome: WebhookOutcome;
+    let outcome: DeliveryOutcome;
     if (failure === null) outcome = { status: 'delivered' };
     else if (failure === 'shutdown') outcome = { status: 'retry', delayMs: 0, error: 'interrupted by a shutdown' };
     else if (delivery.attempts >= maxAttempts) outcome = { status: 'dead', error: failure };
@@ -123,7 +122,7 @@ export class WebhookDispatcher {
     else if (outcome.status === 'dead') this.logger.error({ ...fields, error: failure }, 'webhook given up after its last attempt');
     else if (failure !== 'shutdown') this.logger.warn({ ...fields, error: failure, retry_in_ms: outcome.delayMs }, 'webhook delivery failed; it will be retried');
     try {
-      await this.store.settleWebhook(delivery.id, delivery.token, outcome);
+      await this.outbox.settle(delivery.id, delivery.token, outcome);
     } catch (error) {
       // The lease runs out and the event is due again: nothing is lost.
       this.logger.error({ event_id: delivery.id, ...errorFields(error) }, 'recording a webhook attempt failed');

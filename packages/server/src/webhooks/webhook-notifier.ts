@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { BatchCompletedData, FileFailedData, WebhookEvent } from '@batch-uploader/protocol';
 import { errorFields, type Logger } from '../logger.js';
 import { batchStatus } from '../store/batch-status.js';
-import type { Store } from '../store/store.js';
+import type { BatchRecords } from '../store/batch-records.js';
+import { WEBHOOK_CHANNEL, type Outbox } from '../store/outbox.js';
 import type { ResolvedWebhookOptions } from './webhook-options.js';
 
 /**
@@ -15,7 +16,7 @@ export class WebhookNotifier {
   readonly #writing = new Set<Promise<void>>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: { records: BatchRecords; outbox: Outbox },
     private readonly options: ResolvedWebhookOptions,
     private readonly logger: Logger,
     private readonly enqueued: () => void,
@@ -25,7 +26,7 @@ export class WebhookNotifier {
   batchFinished(workspaceId: string, batchId: string): void {
     if (!this.options.events.includes('batch.completed')) return;
     this.#write(batchId, async () => {
-      const batch = await this.store.getBatchSummary(workspaceId, batchId);
+      const batch = await this.store.records.getBatchSummary(workspaceId, batchId);
       if (!batch?.finished_at) return null;
       const data: BatchCompletedData = {
         batch_id: batch.id,
@@ -59,7 +60,7 @@ export class WebhookNotifier {
         if (!event) return;
         const id = randomUUID();
         const body = JSON.stringify({ id, type: event.type, created_at: new Date().toISOString(), data: event.data });
-        await this.store.enqueueWebhook({ id, type: event.type, body });
+        await this.store.outbox.enqueue({ id, channel: WEBHOOK_CHANNEL, type: event.type, body });
         this.enqueued();
       } catch (error) {
         this.logger.error({ batch_id: batchId, ...errorFields(error) }, 'recording a webhook event failed');

@@ -15,7 +15,7 @@ export interface EngineHarness {
   /** Records a batch of `count` small files with their bytes in a fresh workspace, the way the upload route does. */
   makeBatch(count: number, priority?: BatchPriority): Promise<{ workspace: string; batchId: string; fileIds: string[] }>;
   /** Resolves with the batch once it is finished; rejects after `timeoutMs`. */
-  untilFinished(workspace: string, batchId: string, timeoutMs?: number): Promise<NonNullable<Awaited<ReturnType<SqliteStore['getBatch']>>>>;
+  untilFinished(workspace: string, batchId: string, timeoutMs?: number): Promise<NonNullable<Awaited<ReturnType<SqliteStore['records']['getBatch']>>>>;
   /** Runs `work` with a started engine on the harness's stores (short leases and backoff), and closes it after. */
   withEngine<T>(options: Partial<BatchEngineOptions> & { processor: Processor }, work: (engine: BatchEngine) => Promise<T>): Promise<T>;
 }
@@ -74,13 +74,13 @@ export function engineHarness(prefix: string, engineDefaults: Partial<BatchEngin
           error: null,
         });
       }
-      await harness.store.createBatch({ id: batchId, workspace_id: workspace, priority, patient_id: null, template_id: 't1', encounter_id: null }, files);
+      await harness.store.records.createBatch({ id: batchId, workspace_id: workspace, priority, patient_id: null, template_id: 't1', encounter_id: null }, files);
       return { workspace, batchId, fileIds: files.map((f) => f.id) };
     },
     async untilFinished(workspace, batchId, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = await harness.store.getBatch(workspace, batchId);
+        const found = await harness.store.records.getBatch(workspace, batchId);
         if (found?.batch.finished_at) return found;
         if (Date.now() > deadline) throw new Error('batch did not finish in time');
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,7 +1,7 @@
 import type { FileError, FileStatus } from '@batch-uploader/protocol';
-import { assembleAnalytics, percentileOffsets } from '../../store/analytics.js';
-import type { WorkspaceAnalytics } from '../../store/records.js';
-import type { MongoCollections } from './mongo-schema.js';
+import type { Analytics, WorkspaceAnalytics } from '../../store/analytics.js';
+import { assembleAnalytics, percentileOffsets } from '../../store/analytics-assembly.js';
+import type { MongoStoreContext } from './mongo-store-context.js';
 
 /** Distinct error texts read to rank failure codes (codes with many distinct messages merge in memory). */
 const MAX_ERROR_TEXTS = 1_000;
@@ -13,11 +13,11 @@ const DAY = { $dateToString: { format: '%Y-%m-%d', date: '$created_at' } };
  * Analytics of the MongoDB store: grouped counts by aggregation on the `analytics`
  * index, and the two percentiles read by position from the sorted durations.
  */
-export class MongoAnalytics {
-  constructor(private readonly collections: MongoCollections) {}
+export class MongoAnalytics implements Analytics {
+  constructor(private readonly context: MongoStoreContext) {}
 
-  async get(workspaceId: string, range: { since: Date; until: Date }): Promise<WorkspaceAnalytics> {
-    const { batches, files } = this.collections;
+  async getAnalytics(workspaceId: string, range: { since: Date; until: Date }): Promise<WorkspaceAnalytics> {
+    const { batches, files } = this.context.collections;
     const created = { $gte: range.since, $lte: range.until };
     // Files of a batch still being created (or abandoned half way) are not counted.
     const inRange = { workspace_id: workspaceId, created_at: created, batch_state: { $ne: 'creating' as const } };

@@ -2,6 +2,7 @@ import type { FileStatus } from '@batch-uploader/protocol';
 import type { FileCounts, FileTransition } from '../../store/records.js';
 import { ACTIVE_STATUSES, countsFrom } from './mongo-documents.js';
 import type { BatchDoc } from './mongo-documents.js';
+import type { MongoClock } from './mongo-clock.js';
 import { cancelFiles, settleBatch, stamp } from './mongo-pipelines.js';
 import type { MongoCollections } from './mongo-schema.js';
 
@@ -39,7 +40,7 @@ export class BatchUpkeep {
 
   constructor(
     private readonly collections: MongoCollections,
-    private readonly serverNow: () => Promise<Date>,
+    private readonly clock: MongoClock,
   ) {}
 
   /**
@@ -50,10 +51,10 @@ export class BatchUpkeep {
   async settle(batchId: string): Promise<boolean> {
     const { batches } = this.collections;
     if (!(await this.#hasActiveFile(batchId))) {
-      const finished = await batches.updateOne({ _id: batchId, finished_at: null, ...MAY_FINISH }, settleBatch(true));
+      const finished = await batches.updateOne({ _id: batchId, finished_at: null, ...MAY_FINISH }, settleBatch(this.clock.expr(), true));
       if (finished.modifiedCount === 1) return true;
     }
-    await batches.updateOne({ _id: batchId }, settleBatch(false));
+    await batches.updateOne({ _id: batchId }, settleBatch(this.clock.expr(), false));
     return false;
   }
 
@@ -74,7 +75,7 @@ export class BatchUpkeep {
 
   /** Tells every file of a cancelled batch, and ends its pending files (idempotent). */
   async propagateCancel(batchId: string, cancelError: string | null): Promise<void> {
-    await this.collections.files.updateMany({ batch_id: batchId }, cancelFiles(cancelError));
+    await this.collections.files.updateMany({ batch_id: batchId }, cancelFiles(this.clock.expr(), cancelError));
   }
 
   /**
@@ -95,14 +96,14 @@ export class BatchUpkeep {
   async repair(): Promise<FileTransition[]> {
     if (Date.now() < this.#nextRepairAt) return [];
     this.#nextRepairAt = Date.now() + STALE_AFTER_MS;
-    const now = (await this.serverNow()).getTime();
+    const now = (await this.clock.now()).getTime();
     const { batches } = this.collections;
 
     // A createBatch that died half way: never shown nor claimed. Marking it finished lets
     // retention purge whatever bytes its files kept, and later delete it.
     await batches.updateMany(
       { hidden: 'creating', finished_at: null, created_at: { $lte: new Date(now - ABANDONED_AFTER_MS) } },
-      stamp('finished_at'),
+      stamp(this.clock.expr(), 'finished_at'),
     );
 
     const stale = await batches
@@ -131,7 +132,7 @@ export class BatchUpkeep {
   /** Like settle, but leaves updated_at alone unless the batch finishes (a check is not a change). */
   async #finishIfDone(batch: Pick<BatchDoc, '_id'>): Promise<boolean> {
     if (await this.#hasActiveFile(batch._id)) return false;
-    const result = await this.collections.batches.updateOne({ _id: batch._id, finished_at: null, ...MAY_FINISH }, settleBatch(true));
+    const result = await this.collections.batches.updateOne({ _id: batch._id, finished_at: null, ...MAY_FINISH }, settleBatch(this.clock.expr(), true));
     return result.modifiedCount === 1;
   }
 

@@ -1,79 +1,86 @@
 import type { Document, Filter } from 'mongodb';
 import { CLAIM_STEP_MS } from '../../store/records.js';
+import type { NowExpression } from './mongo-clock.js';
 import type { BatchDoc, FileDoc } from './mongo-documents.js';
 
 /**
- * Update pipelines of the MongoDB store. Every instant is `$$NOW`, the server's clock at
- * the time of the write, so that instances whose clocks disagree still agree on leases,
- * backoffs and order. Within one `$set` stage every expression reads the document as it
- * was before the stage, so the order of fields below does not matter.
+ * Update pipelines and filters of the MongoDB store. Every instant is `now`: `$$NOW`, the
+ * server's clock at the time of the write, so that instances whose clocks disagree still
+ * agree on leases, backoffs and order (or the store's given clock, in tests). Within one
+ * `$set` stage every expression reads the document as it was before the stage, so the
+ * order of fields below does not matter.
  *
  * Values that come from callers (owners, tokens, JSON text) are wrapped in `$literal`:
  * in a pipeline a string starting with "$" would otherwise be read as a field path.
  */
-const NOW = '$$NOW';
 const EPOCH = new Date(0);
 const CLEAR_LEASE = Object.freeze({ lease_owner: null, lease_token: null, lease_expires_at: null });
 const IN_CANCELLED_BATCH = Object.freeze({ $eq: ['$batch_state', 'cancelled'] });
 
 /** A change to the batch: `updated_at` moved to now but never backwards, and `version` one up. */
-const TOUCHED = Object.freeze({
-  updated_at: { $max: ['$updated_at', NOW] },
-  version: { $add: [{ $ifNull: ['$version', 0] }, 1] },
-});
+function touched(now: NowExpression) {
+  return {
+    updated_at: { $max: ['$updated_at', now] },
+    version: { $add: [{ $ifNull: ['$version', 0] }, 1] },
+  };
+}
 
 /** Pending files of open batches whose backoff (if any) has passed. */
-export const READY_TO_CLAIM: Filter<FileDoc> = Object.freeze({
-  status: 'pending',
-  batch_state: 'open',
-  $expr: { $lte: [{ $ifNull: ['$run_after', EPOCH] }, NOW] },
-});
+export function readyToClaim(now: NowExpression): Filter<FileDoc> {
+  return {
+    status: 'pending',
+    batch_state: 'open',
+    $expr: { $lte: [{ $ifNull: ['$run_after', EPOCH] }, now] },
+  };
+}
 
 /** The claim order: the batch's claim key, then batch id, then position (the `claim` index). */
 export const CLAIM_SORT = Object.freeze({ claim_at: 1, batch_id: 1, position: 1 } as const);
 
 /** Held files whose lease has run out. */
-export const LEASE_EXPIRED: Filter<FileDoc> = Object.freeze({
-  status: 'processing',
-  $expr: { $lte: [{ $ifNull: ['$lease_expires_at', EPOCH] }, NOW] },
-});
+export function leaseExpired(now: NowExpression): Filter<FileDoc> {
+  return {
+    status: 'processing',
+    $expr: { $lte: [{ $ifNull: ['$lease_expires_at', EPOCH] }, now] },
+  };
+}
 
 /** A pending file becomes processing under a fresh lease. */
-export function claimFile(owner: string, token: string, leaseMs: number): Document[] {
+export function claimFile(now: NowExpression, owner: string, token: string, leaseMs: number): Document[] {
   return [
     {
       $set: {
         status: 'processing',
         attempts: { $add: ['$attempts', 1] },
-        started_at: { $ifNull: ['$started_at', NOW] },
+        started_at: { $ifNull: ['$started_at', now] },
         run_after: null,
         lease_owner: { $literal: owner },
         lease_token: { $literal: token },
-        lease_expires_at: { $add: [NOW, leaseMs] },
+        lease_expires_at: { $add: [now, leaseMs] },
       },
     },
   ];
 }
 
 /** The batch moves back in the claim order by one step, and is touched. */
-export function stepClaimOrder(): Document[] {
-  return [{ $set: { claim_at: { $add: ['$claim_at', CLAIM_STEP_MS] }, ...TOUCHED } }];
+export function stepClaimOrder(now: NowExpression): Document[] {
+  return [{ $set: { claim_at: { $add: ['$claim_at', CLAIM_STEP_MS] }, ...touched(now) } }];
 }
 
 /** The lease runs `leaseMs` from now. A lease is bookkeeping: the batch's updated_at stays. */
-export function renewLease(leaseMs: number): Document[] {
-  return [{ $set: { lease_expires_at: { $add: [NOW, leaseMs] } } }];
+export function renewLease(now: NowExpression, leaseMs: number): Document[] {
+  return [{ $set: { lease_expires_at: { $add: [now, leaseMs] } } }];
 }
 
 /** A held file ends completed or failed. */
-export function finishFile(status: 'completed' | 'failed', result: string | null, error: string | null): Document[] {
+export function finishFile(now: NowExpression, status: 'completed' | 'failed', result: string | null, error: string | null): Document[] {
   return [
     {
       $set: {
         status,
         result: { $literal: result },
         error: { $literal: error },
-        completed_at: NOW,
+        completed_at: now,
         ...CLEAR_LEASE,
       },
     },
@@ -84,14 +91,14 @@ export function finishFile(status: 'completed' | 'failed', result: string | null
  * A held file goes back to pending after `delayMs`, or, when its batch was cancelled
  * meanwhile, ends cancelled with the batch's error. A null `error` keeps the last one.
  */
-export function releaseFile(delayMs: number, error: string | null, refundAttempt: boolean): Document[] {
+export function releaseFile(now: NowExpression, delayMs: number, error: string | null, refundAttempt: boolean): Document[] {
   return [
     {
       $set: {
         attempts: refundAttempt ? { $max: [0, { $subtract: ['$attempts', 1] }] } : '$attempts',
         error: { $cond: [IN_CANCELLED_BATCH, '$cancel_error', error === null ? '$error' : { $literal: error }] },
-        run_after: { $cond: [IN_CANCELLED_BATCH, '$run_after', { $add: [NOW, delayMs] }] },
-        completed_at: { $cond: [IN_CANCELLED_BATCH, NOW, '$completed_at'] },
+        run_after: { $cond: [IN_CANCELLED_BATCH, '$run_after', { $add: [now, delayMs] }] },
+        completed_at: { $cond: [IN_CANCELLED_BATCH, now, '$completed_at'] },
         status: { $cond: [IN_CANCELLED_BATCH, 'cancelled', 'pending'] },
         ...CLEAR_LEASE,
       },
@@ -103,14 +110,14 @@ export function releaseFile(delayMs: number, error: string | null, refundAttempt
  * A file whose worker died: failed with `error` once it used `maxAttempts`, cancelled
  * when its batch was cancelled, else pending again at once.
  */
-export function reclaimFile(maxAttempts: number, error: string | null): Document[] {
+export function reclaimFile(now: NowExpression, maxAttempts: number, error: string | null): Document[] {
   const exhausted = { $gte: ['$attempts', maxAttempts] };
   return [
     {
       $set: {
         error: { $cond: [exhausted, { $literal: error }, { $cond: [IN_CANCELLED_BATCH, '$cancel_error', '$error'] }] },
         result: { $cond: [exhausted, null, '$result'] },
-        completed_at: { $cond: [{ $or: [exhausted, IN_CANCELLED_BATCH] }, NOW, '$completed_at'] },
+        completed_at: { $cond: [{ $or: [exhausted, IN_CANCELLED_BATCH] }, now, '$completed_at'] },
         run_after: null,
         status: { $cond: [exhausted, 'failed', { $cond: [IN_CANCELLED_BATCH, 'cancelled', 'pending'] }] },
         ...CLEAR_LEASE,
@@ -120,15 +127,15 @@ export function reclaimFile(maxAttempts: number, error: string | null): Document
 }
 
 /** The batch is marked cancelled (the one write that decides who cancelled it), and any hold for appends released. */
-export function cancelBatch(error: string | null): Document[] {
-  return [{ $set: { cancelled_at: NOW, cancel_error: { $literal: error }, held_until: null, ...TOUCHED } }];
+export function cancelBatch(now: NowExpression, error: string | null): Document[] {
+  return [{ $set: { cancelled_at: now, cancel_error: { $literal: error }, held_until: null, ...touched(now) } }];
 }
 
 /**
  * Every file of a cancelled batch learns it (so it is never claimed, and a held one ends
  * cancelled when released or reclaimed); pending ones end cancelled now. Idempotent.
  */
-export function cancelFiles(error: string | null): Document[] {
+export function cancelFiles(now: NowExpression, error: string | null): Document[] {
   const pending = { $eq: ['$status', 'pending'] };
   return [
     {
@@ -136,7 +143,7 @@ export function cancelFiles(error: string | null): Document[] {
         batch_state: 'cancelled',
         cancel_error: { $literal: error },
         error: { $cond: [pending, { $literal: error }, '$error'] },
-        completed_at: { $cond: [pending, NOW, '$completed_at'] },
+        completed_at: { $cond: [pending, now, '$completed_at'] },
         run_after: { $cond: [pending, null, '$run_after'] },
         status: { $cond: [pending, 'cancelled', '$status'] },
       },
@@ -145,13 +152,13 @@ export function cancelFiles(error: string | null): Document[] {
 }
 
 /** The batch is paused (keeping the time of a first pause) or resumed, and its state number grows. */
-export function setPaused(paused: boolean): Document[] {
+export function setPaused(now: NowExpression, paused: boolean): Document[] {
   return [
     {
       $set: {
-        paused_at: paused ? { $ifNull: ['$paused_at', NOW] } : null,
+        paused_at: paused ? { $ifNull: ['$paused_at', now] } : null,
         state_seq: { $add: [{ $ifNull: ['$state_seq', 0] }, 1] },
-        ...TOUCHED,
+        ...touched(now),
       },
     },
   ];
@@ -176,8 +183,8 @@ export function retryFile(claimAt: Date): Document[] {
 }
 
 /** A batch whose failed files were retried is open again, no earlier in the claim order than `claimAt`. */
-export function reopenBatch(claimAt: Date): Document[] {
-  return [{ $set: { finished_at: null, claim_at: { $max: ['$claim_at', claimAt] }, ...TOUCHED } }];
+export function reopenBatch(now: NowExpression, claimAt: Date): Document[] {
+  return [{ $set: { finished_at: null, claim_at: { $max: ['$claim_at', claimAt] }, ...touched(now) } }];
 }
 
 /**
@@ -185,56 +192,58 @@ export function reopenBatch(claimAt: Date): Document[] {
  * the batch is held open for appends `holdMs` from now, or, with null, the hold is
  * released (the batch may finish once this append ends and its files are done).
  */
-export function reserveAppend(count: number, holdMs: number | null): Document[] {
+export function reserveAppend(now: NowExpression, count: number, holdMs: number | null): Document[] {
   return [
     {
       $set: {
-        held_until: holdMs === null ? null : { $add: [NOW, holdMs] },
+        held_until: holdMs === null ? null : { $add: [now, holdMs] },
         total_files: { $add: ['$total_files', count] },
         next_position: { $add: [{ $ifNull: ['$next_position', '$total_files'] }, count] },
         appending: { $add: [{ $ifNull: ['$appending', 0] }, 1] },
-        ...TOUCHED,
+        ...touched(now),
       },
     },
   ];
 }
 
 /** An append ended; `unstored` files it reserved were not stored after all. */
-export function endAppend(unstored: number): Document[] {
+export function endAppend(now: NowExpression, unstored: number): Document[] {
   return [
     {
       $set: {
         appending: { $max: [0, { $subtract: [{ $ifNull: ['$appending', 0] }, 1] }] },
         total_files: { $subtract: ['$total_files', unstored] },
-        ...TOUCHED,
+        ...touched(now),
       },
     },
   ];
 }
 
 /** The batch is touched and, when `done`, finished (once: a finished_at already set stays). */
-export function settleBatch(done: boolean): Document[] {
-  return [{ $set: { ...TOUCHED, ...(done ? { finished_at: { $ifNull: ['$finished_at', NOW] } } : {}) } }];
+export function settleBatch(now: NowExpression, done: boolean): Document[] {
+  return [{ $set: { ...touched(now), ...(done ? { finished_at: { $ifNull: ['$finished_at', now] } } : {}) } }];
 }
 
 /** Open batches whose hold for appends has run out. */
-export const HOLD_EXPIRED: Filter<BatchDoc> = Object.freeze({
-  finished_at: null,
-  held_until: { $ne: null },
-  $expr: { $lte: ['$held_until', NOW] },
-});
+export function holdExpired(now: NowExpression): Filter<BatchDoc> {
+  return {
+    finished_at: null,
+    held_until: { $ne: null },
+    $expr: { $lte: ['$held_until', now] },
+  };
+}
 
 /** The hold for appends is released, and the batch touched. */
-export function releaseHold(): Document[] {
-  return [{ $set: { held_until: null, ...TOUCHED } }];
+export function releaseHold(now: NowExpression): Document[] {
+  return [{ $set: { held_until: null, ...touched(now) } }];
 }
 
 /** The batch is touched. */
-export function touchBatch(): Document[] {
-  return [{ $set: { ...TOUCHED } }];
+export function touchBatch(now: NowExpression): Document[] {
+  return [{ $set: { ...touched(now) } }];
 }
 
 /** A timestamp field is set to now. */
-export function stamp(field: 'blob_purged_at' | 'blobs_purged_at' | 'finished_at'): Document[] {
-  return [{ $set: { [field]: NOW } }];
+export function stamp(now: NowExpression, field: 'blob_purged_at' | 'blobs_purged_at' | 'finished_at'): Document[] {
+  return [{ $set: { [field]: now } }];
 }

@@ -1,5 +1,6 @@
-import type { MongoCollections } from './mongo-schema.js';
+import type { Retention } from '../../store/retention.js';
 import { stamp, touchBatch } from './mongo-pipelines.js';
+import { duration, type MongoStoreContext } from './mongo-store-context.js';
 
 /** Files with bytes still kept. */
 const KEPT = Object.freeze({ blob_key: { $ne: null }, blob_purged_at: null });
@@ -10,12 +11,16 @@ const KEPT = Object.freeze({ blob_key: { $ne: null }, blob_purged_at: null });
  * caller's. A finished batch whose bytes are all gone gets `blobs_purged_at`, so the
  * `retention` index leads only to batches that still keep bytes.
  */
-export class MongoRetention {
-  constructor(private readonly collections: MongoCollections) {}
+export class MongoRetention implements Retention {
+  constructor(private readonly context: MongoStoreContext) {}
 
-  /** Files of batches finished at or before `cutoff` whose bytes are kept, oldest batch first. */
-  async listPurgeable(cutoff: Date, limit: number): Promise<{ file_id: string; blob_key: string }[]> {
-    const { batches, files } = this.collections;
+  /** Files of batches finished `olderThanMs` ago or earlier whose bytes are kept, oldest batch first. */
+  async listPurgeableBlobs(input: { olderThanMs: number; limit: number }): Promise<{ file_id: string; blob_key: string }[]> {
+    const olderThanMs = duration('olderThanMs', input.olderThanMs);
+    const { limit } = input;
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError('listPurgeableBlobs: `limit` must be a whole number ≥ 0.');
+    const { batches, files } = this.context.collections;
+    const cutoff = await this.context.cutoff(olderThanMs);
     const found: { file_id: string; blob_key: string }[] = [];
     if (limit === 0) return found;
     const candidates = batches.find(
@@ -39,26 +44,29 @@ export class MongoRetention {
   }
 
   /** Records that these files' bytes were removed, and touches their batches. */
-  async markPurged(fileIds: string[]): Promise<void> {
+  async markBlobsPurged(fileIds: string[]): Promise<void> {
+    const { batches, files } = this.context.collections;
     if (fileIds.length === 0) return;
-    const { batches, files } = this.collections;
+    const now = this.context.nowExpr();
     const filter = { _id: { $in: fileIds }, ...KEPT };
     const batchIds = [...new Set((await files.find(filter, { projection: { batch_id: 1 } }).toArray()).map((f) => f.batch_id))];
     if (batchIds.length === 0) return;
-    await files.updateMany(filter, stamp('blob_purged_at'));
-    await batches.updateMany({ _id: { $in: batchIds } }, touchBatch());
+    await files.updateMany(filter, stamp(now, 'blob_purged_at'));
+    await batches.updateMany({ _id: { $in: batchIds } }, touchBatch(now));
     for (const batchId of batchIds) {
       if (!(await files.findOne({ batch_id: batchId, ...KEPT }, { projection: { _id: 1 } }))) await this.#markBatchPurged(batchId);
     }
   }
 
   /**
-   * Deletes batches finished at or before `cutoff` whose bytes are all gone, with their
-   * files. A batch is hidden first and deleted last, so that a crash in between leaves a
-   * hidden batch that the next sweep completes, never visible files of a missing batch.
+   * Deletes batches finished `olderThanMs` ago or earlier whose bytes are all gone, with
+   * their files. A batch is hidden first and deleted last, so that a crash in between
+   * leaves a hidden batch that the next sweep completes, never visible files of a missing batch.
    */
-  async deleteFinished(cutoff: Date): Promise<number> {
-    const { batches, files } = this.collections;
+  async deleteFinishedBatches(input: { olderThanMs: number }): Promise<number> {
+    const olderThanMs = duration('olderThanMs', input.olderThanMs);
+    const { batches, files } = this.context.collections;
+    const cutoff = await this.context.cutoff(olderThanMs);
     const candidates = await batches
       .find({ finished_at: { $ne: null, $lte: cutoff } }, { sort: { finished_at: 1, _id: 1 }, projection: { _id: 1 } })
       .toArray();
@@ -73,6 +81,6 @@ export class MongoRetention {
   }
 
   async #markBatchPurged(batchId: string): Promise<void> {
-    await this.collections.batches.updateOne({ _id: batchId, blobs_purged_at: null }, stamp('blobs_purged_at'));
+    await this.context.collections.batches.updateOne({ _id: batchId, blobs_purged_at: null }, stamp(this.context.nowExpr(), 'blobs_purged_at'));
   }
 }

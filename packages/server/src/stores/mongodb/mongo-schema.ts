@@ -1,12 +1,16 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
+import { WEBHOOK_CHANNEL } from '../../store/outbox.js';
 import type { BatchDoc, FileDoc } from './mongo-documents.js';
-import type { WebhookDoc } from './mongo-webhook-outbox.js';
+import type { OutboxDoc } from './mongo-outbox.js';
 
-/** Collections of one store, named `<prefix>batches`, `<prefix>files` and `<prefix>webhooks`. */
+/**
+ * Collections of one store, named `<prefix>batches`, `<prefix>files` and
+ * `<prefix>webhooks` (the outbox: the name it had when it held webhook events only).
+ */
 export interface MongoCollections {
   batches: Collection<BatchDoc>;
   files: Collection<FileDoc>;
-  webhooks: Collection<WebhookDoc>;
+  outbox: Collection<OutboxDoc>;
 }
 
 /** Prefix of the store's collection names unless configured. */
@@ -67,9 +71,10 @@ export const BATCH_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDes
 ]);
 
 /** Indexes of the `webhooks` collection (the outbox). */
-export const WEBHOOK_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDescription[]>([
+export const OUTBOX_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDescription[]>([
   {
-    // claimWebhook: pending events, by due time then age.
+    // Outbox.claim: pending messages, by due time then age (the few channels are told
+    // apart on the entries read in that order).
     name: 'due',
     key: { status: 1, next_attempt_at: 1, created_at: 1 },
   },
@@ -84,15 +89,19 @@ export function collectionsOf(db: Db, prefix: string): MongoCollections {
   return {
     batches: db.collection<BatchDoc>(`${prefix}batches`, options),
     files: db.collection<FileDoc>(`${prefix}files`, options),
-    webhooks: db.collection<WebhookDoc>(`${prefix}webhooks`, options),
+    outbox: db.collection<OutboxDoc>(`${prefix}webhooks`, options),
   };
 }
 
-/** Creates every index (idempotent). */
+/**
+ * Creates every index, and gives webhook events stored before the outbox had channels
+ * their channel (idempotent: both are no-ops the second time).
+ */
 export async function ensureIndexes(collections: MongoCollections): Promise<void> {
   await Promise.all([
     collections.files.createIndexes([...FILE_INDEXES]),
     collections.batches.createIndexes([...BATCH_INDEXES]),
-    collections.webhooks.createIndexes([...WEBHOOK_INDEXES]),
+    collections.outbox.createIndexes([...OUTBOX_INDEXES]),
   ]);
+  await collections.outbox.updateMany({ channel: { $exists: false } }, { $set: { channel: WEBHOOK_CHANNEL } });
 }

@@ -1,6 +1,6 @@
 import type { FileStatus } from '@batch-uploader/protocol';
-import { assembleAnalytics, percentileOffsets, TOP_FAILURES } from '../../store/analytics.js';
-import type { WorkspaceAnalytics } from '../../store/records.js';
+import type { Analytics, WorkspaceAnalytics } from '../../store/analytics.js';
+import { assembleAnalytics, percentileOffsets, TOP_FAILURES } from '../../store/analytics-assembly.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
 const DAY = `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
@@ -11,10 +11,10 @@ const TIMED = `${IN_RANGE} AND status = 'completed' AND started_at IS NOT NULL A
  * Analytics of the SQLite store: grouped counts in SQL, and the two percentiles read
  * by position from the sorted durations, so no file list is held in memory.
  */
-export class SqliteAnalytics {
+export class SqliteAnalytics implements Analytics {
   constructor(private readonly db: SqliteConnection) {}
 
-  get(workspaceId: string, range: { since: Date; until: Date }): WorkspaceAnalytics {
+  async getAnalytics(workspaceId: string, range: { since: Date; until: Date }): Promise<WorkspaceAnalytics> {
     const { db } = this;
     return db.read(() => {
       const params = { ws: workspaceId, since: range.since.getTime(), until: range.until.getTime() };

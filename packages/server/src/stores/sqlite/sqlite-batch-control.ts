@@ -1,6 +1,7 @@
 import type { BatchPriority, FileError } from '@batch-uploader/protocol';
+import type { BatchControl } from '../../store/batch-control.js';
 import { PRIORITY_OFFSET_MS, type AppendOutcome, type FileTransition, type NewFile, type RetryOutcome } from '../../store/records.js';
-import type { SqliteConnection } from './sqlite-connection.js';
+import { duration, type SqliteConnection } from './sqlite-connection.js';
 import { toJson } from './sqlite-rows.js';
 
 /** Failed files whose bytes are still kept, so they can run again. */
@@ -11,14 +12,14 @@ const RETRYABLE = `status = 'failed' AND blob_key IS NOT NULL AND blob_purged_at
  * retry, append, close (and the expiry of holds for appends).
  * Each is one write transaction, so it sees and changes the batch and its files at once.
  */
-export class SqliteBatchControl {
+export class SqliteBatchControl implements BatchControl {
   constructor(private readonly db: SqliteConnection) {}
 
-  cancel(
+  async cancelBatch(
     workspaceId: string,
     batchId: string,
     error: FileError,
-  ): { outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean } {
+  ): Promise<{ outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean }> {
     const { db } = this;
     return db.write(() => {
       const state = db.openState(workspaceId, batchId);
@@ -34,7 +35,7 @@ export class SqliteBatchControl {
     });
   }
 
-  pause(workspaceId: string, batchId: string): { outcome: 'paused' | 'not_found' | 'not_open' } {
+  async pauseBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'paused' | 'not_found' | 'not_open' }> {
     const { db } = this;
     return db.write(() => {
       const state = db.openState(workspaceId, batchId);
@@ -46,7 +47,7 @@ export class SqliteBatchControl {
     });
   }
 
-  resume(workspaceId: string, batchId: string): { outcome: 'resumed' | 'not_found' | 'not_open' } {
+  async resumeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'resumed' | 'not_found' | 'not_open' }> {
     const { db } = this;
     return db.write(() => {
       const state = db.openState(workspaceId, batchId);
@@ -57,7 +58,7 @@ export class SqliteBatchControl {
     });
   }
 
-  retry(workspaceId: string, batchId: string): RetryOutcome {
+  async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome> {
     const { db } = this;
     return db.write(() => {
       const batch = db.sql('SELECT priority, cancelled_at FROM batches WHERE id = ? AND workspace_id = ?').get(batchId, workspaceId) as
@@ -84,7 +85,14 @@ export class SqliteBatchControl {
     });
   }
 
-  append(workspaceId: string, batchId: string, files: readonly NewFile[], maxFiles: number, holdMs: number | null): AppendOutcome {
+  async appendFiles(
+    workspaceId: string,
+    batchId: string,
+    files: NewFile[],
+    options: { maxFiles: number; holdMs?: number | null },
+  ): Promise<AppendOutcome> {
+    const holdMs = options.holdMs == null ? null : duration('holdMs', options.holdMs);
+    const { maxFiles } = options;
     const { db } = this;
     return db.write(() => {
       const state = db.openState(workspaceId, batchId);
@@ -105,7 +113,7 @@ export class SqliteBatchControl {
     });
   }
 
-  close(workspaceId: string, batchId: string): { outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean } {
+  async closeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean }> {
     const { db } = this;
     return db.write(() => {
       const state = db.openState(workspaceId, batchId);
@@ -122,7 +130,7 @@ export class SqliteBatchControl {
     });
   }
 
-  releaseExpiredHolds(): FileTransition[] {
+  async releaseExpiredHolds(): Promise<FileTransition[]> {
     const { db } = this;
     return db.write(() => {
       const now = db.now();

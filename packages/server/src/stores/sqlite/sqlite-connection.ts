@@ -6,8 +6,8 @@ import type { BatchRow } from './sqlite-rows.js';
 
 /**
  * One SQLite connection of a store, with its prepared statements, its clock and the
- * batch bookkeeping every write shares (touch, settle). The store's parts (queue,
- * batch control, webhooks, analytics) all work through it.
+ * batch bookkeeping every write shares (touch, settle). Every role of the store
+ * (records, control, queue, retention, outbox, analytics) works through it.
  */
 export class SqliteConnection {
   readonly #path: string;

@@ -92,6 +92,14 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE batches ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   `,
+  // 6 → 7: the outbox takes messages of several channels (webhooks, and later kinds of
+  // delivery), each claimed by its own sender; what it held so far were webhook events.
+  `
+  ALTER TABLE webhook_outbox RENAME TO outbox;
+  ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'webhook';
+  DROP INDEX IF EXISTS webhook_due;
+  CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, next_attempt_at, created_at) WHERE status = 'pending';
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

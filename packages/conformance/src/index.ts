@@ -4,4 +4,4 @@ export type { Outcome } from './check.js';
 export { CHECK_LIST } from './checks/index.js';
 export type { CheckInfo } from './checks/index.js';
 export { runCli, EXIT } from './cli/run-cli.js';
-export type { CliIo } from './cli/run-cli.js';
+export type { CliIo, TextOut } from './cli/run-cli.js';

@@ -116,3 +116,11 @@ describe('batch-uploader-conformance', () => {
     assert.equal(report.summary.required.fail, 1);
   });
 });
+
+describe('the README', () => {
+  it('lists every check with its kind, in the order they run', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z.-]+)` \| (required|optional) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(rows, CHECK_LIST.map((c) => `${c.id} ${c.required ? 'required' : 'optional'}`));
+  });
+});

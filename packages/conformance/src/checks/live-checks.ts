@@ -17,6 +17,9 @@ async function readStream(context: CheckContext, batchId: string, query = ''): P
   let res: Response;
   try {
     res = await context.api.request('GET', `/batch-events/${batchId}${query}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+  } catch (error) {
+    if (controller.signal.aborted) throw new CheckFailure(`GET ${EVENTS_PATH}${query}: no answer within ${seconds(context.timeoutMs)}`);
+    throw error;
   } finally {
     clearTimeout(headersTimer);
   }

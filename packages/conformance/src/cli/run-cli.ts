@@ -1,14 +1,18 @@
-import type { Writable } from 'node:stream';
 import { CHECKS } from '../checks/index.js';
 import { Contract } from '../contract/contract.js';
 import { KIT_VERSION, NOT_RUN, displayUrl, exitCodeOf, runConformance } from '../run-conformance.js';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
 import { heading, idWidth, paint, row, summary } from './table.js';
 
+/** Somewhere to write text: `process.stdout`, or a test's stream. */
+export interface TextOut {
+  write(text: string): unknown;
+}
+
 /** Where the command reads its settings and writes its output: the real process, or a test's. */
 export interface CliIo {
-  stdout: Writable;
-  stderr: Writable;
+  stdout: TextOut;
+  stderr: TextOut;
   /** Colour the table (a terminal without NO_COLOR). */
   color: boolean;
   env: Readonly<Record<string, string | undefined>>;
@@ -55,7 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   return exitCodeOf(report);
 }
 
-function print(out: Writable, text: string): number {
+function print(out: TextOut, text: string): number {
   out.write(`${text}\n`);
   return EXIT.ok;
 }

@@ -55,7 +55,11 @@ export interface ConformanceReport {
 export const NOT_RUN = 'not run: the run stopped';
 
 /** The defaults of {@link ConformanceOptions}. */
-export const DEFAULT_OPTIONS = Object.freeze({ timeoutMs: 120_000, requestTimeoutMs: 30_000, pollIntervalMs: 500 });
+export const DEFAULT_OPTIONS: Readonly<{ timeoutMs: number; requestTimeoutMs: number; pollIntervalMs: number }> = Object.freeze({
+  timeoutMs: 120_000,
+  requestTimeoutMs: 30_000,
+  pollIntervalMs: 500,
+});
 
 /** The kit's own version. */
 export const KIT_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -64,10 +68,10 @@ export const KIT_VERSION: string = (createRequire(import.meta.url)('../package.j
  * Runs every check against the backend at `baseUrl`, one after another, and reports how
  * each ended. It creates a few small batches in the caller's workspace (their files are
  * named `conformance-*`). Never throws for what the backend does: a server that cannot
- * be reached ends the run with `stopped` set.
+ * be reached ends the run with `stopped` set. Throws TypeError for options that cannot work.
  */
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
-  const settings = { ...DEFAULT_OPTIONS, ...withoutUndefined(options) };
+  const settings = resolveOptions(options);
   const contract = Contract.load();
   const context: CheckContext = {
     api: new ApiClient(options.baseUrl, options.token, settings.requestTimeoutMs),
@@ -158,6 +162,20 @@ async function runOne(check: Check, context: CheckContext): Promise<Ended> {
   }
 }
 
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** Applies the defaults and rejects options that cannot work, saying what to pass. */
+function resolveOptions(options: ConformanceOptions): typeof DEFAULT_OPTIONS {
+  if (typeof options.baseUrl !== 'string' || !/^https?:\/\/[^/]/i.test(options.baseUrl) || !URL.canParse(options.baseUrl)) {
+    throw new TypeError('runConformance: `baseUrl` must be an http:// or https:// URL, such as http://localhost:3000/api/gp.');
+  }
+  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
+    throw new TypeError('runConformance: `token` must be a non-empty string, or left out.');
+  }
+  const settings = { ...DEFAULT_OPTIONS };
+  for (const name of Object.keys(DEFAULT_OPTIONS) as (keyof typeof DEFAULT_OPTIONS)[]) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`runConformance: \`${name}\` must be a number of milliseconds > 0.`);
+    settings[name] = value;
+  }
+  return settings;
 }

@@ -81,6 +81,11 @@ describe('the conformance kit against a backend of its own', () => {
     assert.match(result(report, 'cancel.finished').reason, /answered 200, expected 409 BATCH_NOT_OPEN/);
   });
 
+  it('options that cannot work are refused before anything is sent, saying what to pass', async () => {
+    await assert.rejects(runConformance({ baseUrl: 'localhost:3000/api/gp' }), { name: 'TypeError', message: /`baseUrl` must be an http:\/\/ or https:\/\/ URL/ });
+    await assert.rejects(runConformance({ baseUrl: 'http://127.0.0.1:1/api', timeoutMs: 0 }), { name: 'TypeError', message: /`timeoutMs` must be a number of milliseconds > 0/ });
+  });
+
   it('sends the token as a bearer token: a backend that requires it passes with it, and stops the run without it', async () => {
     const token = 'toy-backend-token-abcdef0123';
     const withToken = await runAgainst({ token }, { token });

@@ -9,8 +9,6 @@ import { CheckFailure, CheckSkipped, type CheckContext, type UploadedBatch } fro
 import { errorCode, type Answer } from '../contract/contract.js';
 import type { UploadPart } from '../http/api-client.js';
 
-type Json = Record<string, unknown>;
-
 /** A batch id no server has: a valid UUID v4 made of zeros. */
 export const UNKNOWN_BATCH_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -53,14 +51,14 @@ export function expectConsistent(batch: Batch, label: string): void {
 }
 
 /** `GET /batch-status/{id}` checked against the document; expects 200. */
-export async function readStatus(context: CheckContext, batchId: string, headers: Record<string, string> = {}): Promise<{ batch: Batch; etag: string | null; answer: Answer }> {
+export async function readStatus(context: CheckContext, batchId: string): Promise<{ batch: Batch; etag: string | null }> {
   const label = 'GET /batch-status/{batch_id}';
-  const answer = await context.contract.answer('GET', label.slice(4), await context.api.request('GET', `/batch-status/${batchId}`, { headers }));
+  const answer = await context.contract.answer('GET', label.slice(4), await context.api.request('GET', `/batch-status/${batchId}`));
   expectStatus(answer, label, 200);
   const { batch } = answer.body as BatchStatusResponse;
   if (batch.id !== batchId) throw new CheckFailure(`${label} answered the batch ${batch.id} for ${batchId}`);
   expectConsistent(batch, label);
-  return { batch, etag: answer.headers.get('etag'), answer };
+  return { batch, etag: answer.headers.get('etag') };
 }
 
 /** Polls the status until the batch is final; every answer is checked. */
@@ -129,15 +127,12 @@ export function mainBatch(context: CheckContext) {
   return main;
 }
 
-/** Makes sure the answer is an object, for reasons that say so rather than crash. */
-export function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null ? (value as Json) : {};
-}
-
+/** Milliseconds as whole seconds, for reasons. */
 export function seconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
+/** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,7 +8,7 @@ export interface UploadPart {
 export type Caller = 'run' | 'anonymous' | { bearer: string };
 
 /** Options of one request. */
-export interface RequestInit {
+export interface ApiRequestInit {
   headers?: Record<string, string>;
   body?: FormData;
   caller?: Caller;
@@ -58,7 +58,7 @@ export class ApiClient {
   }
 
   /** Sends a request to a path under the base, or to an absolute URL. */
-  async request(method: string, pathOrUrl: string, init: RequestInit = {}): Promise<Response> {
+  async request(method: string, pathOrUrl: string, init: ApiRequestInit = {}): Promise<Response> {
     const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : this.url(pathOrUrl);
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     const caller = init.caller ?? 'run';

@@ -49,6 +49,7 @@ export {
   selectCanStart,
   selectCounts,
   selectProgress,
+  selectRetryableCount,
   selectSummary,
 } from './session/selectors.js';
 export type { SessionCounts, SessionProgress } from './session/selectors.js';

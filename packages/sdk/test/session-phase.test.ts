@@ -8,8 +8,11 @@ import {
   PHASE_TRANSITIONS,
   isSessionError,
   nextPhase,
+  selectCanRetry,
   selectCanStart,
   selectCounts,
+  selectRetryableCount,
+  type SessionFile,
   type BatchSessionEventMap,
   type PhaseEvent,
   type SessionPhase,
@@ -155,5 +158,24 @@ describe('BatchSession: events of the batch', () => {
     assert.ok(after.includes('progress e1 finished 100 (0 pending, 0 processing)'), after.join('\n'));
     assert.equal(new Set(after).size, after.length, 'each change told once');
     session.dispose();
+  });
+});
+
+describe('selectRetryableCount', () => {
+  it('counts the failed files the server kept, in a finished batch that was not cancelled', () => {
+    const base = { ...new BatchSession({ client: { endpoint: ENDPOINT }, limits }).getState(), phase: 'finished' as const, batchId: 'b1', batchStatus: 'completed' as const };
+    const failed: SessionFile = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed', bytesSent: 1, fileId: 'x', error: { code: 'CORRUPT_FILE', message: '' }, result: undefined };
+    const files = [
+      failed,
+      { ...failed, id: 'f2' },
+      { ...failed, id: 'f3', error: { code: 'UNSUPPORTED_TYPE', message: '' } }, // refused at upload: no bytes kept
+      { ...failed, id: 'f4', fileId: null }, // never reached the server
+      { ...failed, id: 'f5', status: 'completed' as const },
+    ];
+    assert.equal(selectRetryableCount({ ...base, files }), 2);
+    assert.equal(selectCanRetry({ ...base, files }), true);
+    assert.equal(selectRetryableCount({ ...base, batchStatus: 'cancelled', files }), 0);
+    assert.equal(selectRetryableCount({ ...base, phase: 'processing', files }), 0);
+    assert.equal(selectCanRetry({ ...base, files: files.slice(2) }), false);
   });
 });

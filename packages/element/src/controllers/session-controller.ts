@@ -112,8 +112,9 @@ export class SessionController implements ReactiveController {
     if (this.#owned) session.resume();
     this.state = session.getState();
     session.loadLimits().catch(() => {}); // For the hint; the defaults stand meanwhile.
-    // A batch that is gone is told as an `error` event, which the host relays.
-    void session.restore();
+    // A batch that is gone is told as an `error` event, which the host relays; a session
+    // disposed by host code meanwhile has nothing to restore.
+    session.restore().catch(() => {});
   }
 
   #unbind(): void {

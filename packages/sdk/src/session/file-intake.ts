@@ -160,6 +160,7 @@ export class FileIntake {
     if (core.disposed || state.phase !== 'idle') return { files: [], rejected: [] };
     const present = listed ? new Set(state.files.map((f) => f.id)) : null;
     const offered = present ? candidates.filter(({ id }) => present.has(id)) : candidates;
+    if (listed && offered.length === 0) return { files: [], rejected: [] };
     const existing = listed ? state.files.filter((f) => f.status !== 'checking') : state.files;
     const hashes = this.#hashes;
     const { accepted, rejected } = validateFiles(offered, existing, limits, hashes ? (file) => hashes.get(file) : undefined);

@@ -10,7 +10,7 @@ import type { BatchUploader } from '@batch-uploader/element';
 export interface AddTiming {
   /** Until the frame after the session's state update (the files are queued) was painted. */
   addedMs: number;
-  /** Until the first frame with rows in the shadow DOM was painted (queued, or stand-ins while the session takes them). */
+  /** Until the first frame with rows in the shadow DOM was painted (queued, or `checking` while the session decides on them). */
   listedMs: number;
   /** The longest task the main thread ran until `addedMs` (0: none of 50 ms or more). */
   longestTaskMs: number;

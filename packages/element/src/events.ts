@@ -8,7 +8,7 @@ import type { BatchStatus, RejectedFile, SessionCounts, SessionFile, SessionPhas
 export interface BatchUploaderEventMap {
   /** Files were accepted into the batch (after validation). */
   'batch-files-added': { files: readonly SessionFile[] };
-  /** Files were refused when added; each has a stable `code` and a `message`. */
+  /** Files were refused when added, or left the list when the check of their content failed; each has a stable `code` (and the SDK's English `message`). */
   'batch-files-rejected': { rejected: readonly RejectedFile[] };
   /** The server accepted the upload; processing runs from here. */
   'batch-created': { batchId: string; totalFiles: number };
@@ -20,9 +20,9 @@ export interface BatchUploaderEventMap {
   'batch-resumed': { batchId: string };
   /** The server put the batch's failed files back in the queue (`notRetryable` stay failed: their bytes are gone); the same batch runs again. */
   'batch-retried': { batchId: string; retried: number; notRetryable: number };
-  /** The batch reached a final status. `summary` reads "47 succeeded, 3 failed". */
+  /** The batch reached a final status. `summary` is `strings.summary(counts)` ("47 succeeded, 3 failed" in English). */
   'batch-complete': { batchId: string; status: BatchStatus; counts: SessionCounts; summary: string };
-  /** The upload failed, live updates stopped for good, or a stored batch could not be resumed. */
+  /** The upload failed, live updates stopped for good, or a stored batch could not be resumed. Branch on `code`; `message` is `strings.error(code, …)`. */
   'batch-error': { code: string; message: string; error: unknown };
 }
 

@@ -1,5 +1,4 @@
-import type { BatchSummary, RejectionCode } from '@batch-uploader/sdk';
-import type { RowStatus } from './views/file-row.js';
+import type { BatchSummary, RejectionCode, SessionFileStatus } from '@batch-uploader/sdk';
 
 /** What a refusal message may name. */
 export interface RejectionParams {
@@ -71,8 +70,8 @@ export interface BatchUploaderStrings {
   processed: (finished: number, total: number) => string;
   /** Accessible name of the status cards. */
   statusCards: string;
-  /** Name of each file status (shown next to its icon, never colour alone); `checking` while a just-added file is checked. */
-  status: Record<RowStatus, string>;
+  /** Name of each file status (shown next to its icon, never colour alone); `checking` while the session decides on a just-added file. */
+  status: Record<SessionFileStatus, string>;
   /** A batch paused on the server (next to the progress bar, and in the history). */
   paused: string;
   /** A refusal, by code: "scan.tiff is larger than 50 MB". */
@@ -81,7 +80,7 @@ export interface BatchUploaderStrings {
   notAdded: (files: number) => string;
   /** Refusals not listed one by one. */
   moreRejected: (files: number) => string;
-  /** The closing line, e.g. "47 succeeded, 3 failed". */
+  /** The closing line, e.g. "47 succeeded, 3 failed"; also the `summary` of `batch-complete`. */
   summary: (counts: { completed: number; failed: number; cancelled: number }) => string;
   /** The completion notice and announcement. */
   finished: (summary: string) => string;
@@ -93,7 +92,7 @@ export interface BatchUploaderStrings {
   uploaded: (files: number) => string;
   /** Announced at processing milestones. */
   milestone: (finished: number, total: number) => string;
-  /** An error of the upload or of live updates, by its stable code. */
+  /** An error of the upload or of live updates, by its stable code; also the `message` of `batch-error`. */
   error: (code: string, message: string) => string;
   /** A file's failure as the server said it, by its stable code. */
   fileError: (code: string, message: string) => string;

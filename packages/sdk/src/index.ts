@@ -30,11 +30,15 @@ export { ApiError, isApiError } from './errors/api-error.js';
 export type { ApiErrorCode } from './errors/api-error.js';
 export { NetworkError, isNetworkError } from './errors/network-error.js';
 export { TimeoutError, isTimeoutError } from './errors/timeout-error.js';
+export { SessionError, isSessionError } from './errors/session-error.js';
 export { isAbortError } from './errors/abort.js';
 
 export { BatchSession } from './session/batch-session.js';
 export type { AddFilesResult, BatchSessionOptions, FileInput } from './session/batch-session.js';
 export type { BatchSessionEventMap, SessionEventListener } from './session/session-events.js';
+export { PHASE_TRANSITIONS, nextPhase } from './session/phase.js';
+export type { PhaseEvent } from './session/phase.js';
+export type { BatchIdStorage, ResumeOptions } from './session/remembered-batch.js';
 export { INITIAL_STATE } from './session/session-state.js';
 export type { RejectedFile, RejectionCode, SessionFile, SessionFileStatus, SessionPhase, SessionState } from './session/session-state.js';
 export {
@@ -45,12 +49,13 @@ export {
   selectCanStart,
   selectCounts,
   selectProgress,
+  selectRetryableCount,
   selectSummary,
 } from './session/selectors.js';
 export type { SessionCounts, SessionProgress } from './session/selectors.js';
 export { REJECTION_MESSAGES, duplicateKey, validateFiles } from './session/validate-files.js';
 export type { Candidate, Validation } from './session/validate-files.js';
-export { readHeads, sniffType, SNIFF_BYTES } from './session/sniff-type.js';
+export { readHead, readHeads, sniffType, SNIFF_BYTES } from './session/sniff-type.js';
 export type { Listener } from './session/store.js';
 
 export type {

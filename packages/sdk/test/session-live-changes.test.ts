@@ -147,7 +147,7 @@ describe('BatchSession: counts and progress of live changes (no network)', () =>
       else client.update(batch, next.changed);
 
       const state = session.getState();
-      const byStatus = { queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+      const byStatus = { checking: 0, queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
       let bytesTotal = 0;
       for (const file of state.files) {
         byStatus[file.status] += 1;

@@ -70,7 +70,8 @@ export function UploadPanel({ endpoint, askForToken }: { endpoint: string; askFo
         <ul aria-label="Finished batches">
           {finished.map((b) => (
             <li key={b.batchId}>
-              {b.batchId} — {b.status}: {b.summary}
+              {/* The app's own words from the event's counts (its `summary` is in the element's language). */}
+              {b.batchId} — {b.status}: {b.counts.completed} succeeded, {b.counts.failed} failed
             </li>
           ))}
         </ul>

@@ -69,7 +69,7 @@ export const UploadPanel = defineComponent({
       <h2>What the app saw</h2>
       <p role="status">{{ status }}</p>
       <ul v-if="finished.length" aria-label="Finished batches">
-        <li v-for="b in finished" :key="b.batchId">{{ b.batchId }} — {{ b.status }}: {{ b.summary }}</li>
+        <li v-for="b in finished" :key="b.batchId">{{ b.batchId }} — {{ b.status }}: {{ b.counts.completed }} succeeded, {{ b.counts.failed }} failed</li>
       </ul>
       <p v-else>No finished batch yet.</p>
     </main>

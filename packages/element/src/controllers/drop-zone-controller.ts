@@ -2,20 +2,20 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { filesOfDrop } from '../folder-files.js';
 
 /**
- * Drag and drop of files onto a zone: `active` (view-local state) is true while files
- * are dragged over it, for visible feedback; dropped files go to `onFiles`, and for a
- * dropped folder the files inside it. Drags of anything but files (text, links) are
- * left alone.
+ * Files coming in: dragged onto a zone, or picked with the host's file and folder
+ * inputs. `active` (view-local state) is true while files are dragged over the zone, for
+ * visible feedback; dropped or picked files go to `onFiles` (for a dropped folder, the
+ * files inside it). Drags of anything but files (text, links) are left alone.
  */
 export class DropZoneController implements ReactiveController {
   /** True while files are dragged over the zone. */
   active = false;
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #onFiles: (files: File[]) => void;
   /** dragenter/dragleave pairs: children of the zone fire them too. */
   #depth = 0;
 
-  constructor(host: ReactiveControllerHost, onFiles: (files: File[]) => void) {
+  constructor(host: ReactiveControllerHost & HTMLElement, onFiles: (files: File[]) => void) {
     this.#host = host;
     this.#onFiles = onFiles;
     host.addController(this);
@@ -62,6 +62,20 @@ export class DropZoneController implements ReactiveController {
       .map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
     if (!items.some(({ entry }) => entry?.isDirectory)) this.#onFiles([...transfer.files]);
     else void filesOfDrop(items).then(this.#onFiles);
+  };
+
+  /** Opens the picker of files, or of a folder (the host's `input[type=file]`, the one with `webkitdirectory`). */
+  readonly openPicker = (folder: boolean): void => {
+    this.#host.shadowRoot?.querySelector<HTMLInputElement>(folder ? 'input[webkitdirectory]' : 'input[type=file]:not([webkitdirectory])')?.click();
+  };
+
+  /** The pickers' change event. */
+  readonly onPicked = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    // A folder's hidden files (.DS_Store, and all in hidden subfolders) are no documents.
+    const files = [...(input.files ?? [])].filter((file) => !/(^|\/)\./.test(file.webkitRelativePath));
+    input.value = ''; // Picking the same file again must fire change again (and say "already added").
+    this.#onFiles(files);
   };
 
   readonly #end = (): void => {

@@ -11,13 +11,13 @@ export class HistoryController implements ReactiveController {
   batches: readonly BatchSummary[] | null = null;
   /** Why the last load failed; null when it did not. */
   error: unknown = null;
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #limit: number;
   /** Where the next, older page starts; null on the last page. */
   #cursor: string | null = null;
   #run: AbortController | null = null;
 
-  constructor(host: ReactiveControllerHost, limit = 5) {
+  constructor(host: ReactiveControllerHost & HTMLElement, limit = 5) {
     this.#host = host;
     this.#limit = limit;
     host.addController(this);
@@ -41,6 +41,14 @@ export class HistoryController implements ReactiveController {
   /** Loads the next, older page after the ones shown; resolves with how many batches it added. */
   more(client: BatchClient): Promise<number> {
     return this.#cursor ? this.#fetch(client, this.#cursor) : Promise.resolve(0);
+  }
+
+  /** Loads older batches and moves focus to the first of them (the button that asked may be gone). */
+  async showMore(client: BatchClient): Promise<void> {
+    const shown = this.batches?.length ?? 0;
+    if ((await this.more(client)) === 0) return;
+    await this.#host.updateComplete;
+    this.#host.shadowRoot?.querySelectorAll<HTMLElement>('.history li')[shown]?.focus();
   }
 
   #fetch(client: BatchClient, cursor: string | null): Promise<number> {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { INITIAL_STATE, isAbortError, isApiError, type BatchSession, type SessionState } from '@batch-uploader/sdk';
+import { INITIAL_STATE, type BatchSession, type SessionState } from '@batch-uploader/sdk';
 
 /** What {@link SessionController} needs from its host. */
 export interface SessionControllerOptions {
@@ -9,27 +9,22 @@ export interface SessionControllerOptions {
   create(): BatchSession;
   /** The settings `create()` reads; when one changes, a new own session replaces the old one (at once if it is idle and empty, else after `reset()`). */
   config(): readonly unknown[];
-  /** The sessionStorage key that keeps the running batch id across reloads. */
-  storageKey(): string;
-  /** Relays the session's SDK events; returns the functions that stop them. */
+  /** Subscribes to the session's SDK events; returns the functions that stop them. */
   listen(session: BatchSession): ReadonlyArray<() => void>;
-  /** Called synchronously after every state change (for events derived from the state). */
-  onChange(state: SessionState, previous: SessionState): void;
-  /** Called when the batch kept from before a reload could not be followed again. */
-  onResumeError(error: unknown): void;
 }
 
 /**
  * Connects a host element to a {@link BatchSession}: subscribes while the host is on the
  * page and lets go when it leaves (an own session is suspended then: no stream, no
  * timers; it resumes when the host comes back). Renders are batched to animation frames,
- * so thousands of updates cost one render each frame. Keeps the running batch id — and
- * nothing else — in sessionStorage, and attaches to it after a reload.
+ * so thousands of updates cost one render each frame. A fresh session is asked to follow
+ * the batch it kept from before a reload (`session.restore()`; the element's own session
+ * has the SDK's `resume` option on).
  */
 export class SessionController implements ReactiveController {
   /** The state to render: the session's, taken at most once per animation frame. */
   state: SessionState = INITIAL_STATE;
-  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #host: ReactiveControllerHost;
   readonly #options: SessionControllerOptions;
   #session: BatchSession | null = null;
   #owned = false;
@@ -40,7 +35,7 @@ export class SessionController implements ReactiveController {
   #frame = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(host: ReactiveControllerHost & HTMLElement, options: SessionControllerOptions) {
+  constructor(host: ReactiveControllerHost, options: SessionControllerOptions) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
@@ -85,6 +80,15 @@ export class SessionController implements ReactiveController {
     if (this.#stale) this.#swap(null);
   }
 
+  /** Takes the session's state now rather than at the next frame. */
+  readonly flush = (): void => {
+    cancelAnimationFrame(this.#frame);
+    clearTimeout(this.#timer);
+    this.#frame = 0;
+    this.state = this.session.getState();
+    this.#host.requestUpdate();
+  };
+
   #take(external: BatchSession | null): void {
     this.#owned = external === null;
     this.#stale = false;
@@ -104,17 +108,13 @@ export class SessionController implements ReactiveController {
 
   #bind(): void {
     const session = this.session;
-    this.#stops = [
-      session.subscribe((state, previous) => {
-        if (state.batchId !== previous.batchId) this.#store(state.batchId);
-        this.#options.onChange(state, previous);
-        this.#schedule();
-      }),
-      ...this.#options.listen(session),
-    ];
+    this.#stops = [session.subscribe(() => this.#schedule()), ...this.#options.listen(session)];
     if (this.#owned) session.resume();
     this.state = session.getState();
-    this.#restore(session);
+    session.loadLimits().catch(() => {}); // For the hint; the defaults stand meanwhile.
+    // A batch that is gone is told as an `error` event, which the host relays; a session
+    // disposed by host code meanwhile has nothing to restore.
+    session.restore().catch(() => {});
   }
 
   #unbind(): void {
@@ -125,55 +125,11 @@ export class SessionController implements ReactiveController {
     this.#frame = 0;
   }
 
-  /**
-   * Takes the session's state now rather than at the next frame, e.g. when view-local
-   * state that stood in for it goes away in the same render.
-   */
-  readonly flush = (): void => {
-    cancelAnimationFrame(this.#frame);
-    clearTimeout(this.#timer);
-    this.#frame = 0;
-    this.state = this.session.getState();
-    this.#host.requestUpdate();
-  };
-
   /** One render per frame; the timer covers hidden tabs, where frames do not come. */
   #schedule(): void {
     if (this.#frame) return;
     this.#frame = requestAnimationFrame(this.flush);
     this.#timer = setTimeout(this.flush, 100);
-  }
-
-  #restore(session: BatchSession): void {
-    if (!isFresh(session.getState())) return;
-    const batchId = this.#read();
-    if (!batchId) return;
-    session.attach(batchId).catch((error: unknown) => {
-      if (isAbortError(error)) return;
-      // Gone (another workspace's batch is "not found" too), or not a batch id: asking
-      // again will not help. Kept after 401/403 or a network error: signing in may.
-      if (isApiError(error) && (error.status === 404 || error.status === 400)) this.#store(null);
-      this.#options.onResumeError(error);
-    });
-  }
-
-  #read(): string | null {
-    try {
-      return sessionStorage.getItem(this.#options.storageKey());
-    } catch {
-      return null; // Storage disabled (sandboxed frame, privacy settings): no resume, nothing else lost.
-    }
-  }
-
-  /** Only the batch id is stored: never names, patient data or bytes. */
-  #store(batchId: string | null): void {
-    try {
-      const key = this.#options.storageKey();
-      if (batchId) sessionStorage.setItem(key, batchId);
-      else sessionStorage.removeItem(key);
-    } catch {
-      // See #read.
-    }
   }
 }
 

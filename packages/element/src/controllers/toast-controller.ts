@@ -30,10 +30,10 @@ export class ToastController implements ReactiveController {
   }
 
   /** Closes the notice. */
-  hide(): void {
+  readonly hide = (): void => {
     clearTimeout(this.#timer);
     if (this.text === null) return;
     this.text = null;
     this.#host.requestUpdate();
-  }
+  };
 }

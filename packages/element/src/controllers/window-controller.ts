@@ -17,14 +17,14 @@ const FIRST_ROWS = 40;
 
 /**
  * Windowing for a long list of equal-height rows: only the rows in view (and a few
- * around them) are in the DOM, so 10,000 files cost as much as 30. The host calls
- * `observe(scroller, row)` after each render and `range(total)` while rendering.
+ * around them) are in the DOM, so 10,000 files cost as much as 30. The host renders
+ * `range(total)` of its list (`.list`, rows `.row`), which is observed after each render.
  * Sizes are learnt from resize observers and scroll events, never read right after a
  * render: reading a size there would make the browser lay the page out at once, on every
  * update, on top of the layout of the frame.
  */
 export class WindowController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #overscan: number;
   #scroller: HTMLElement | null = null;
   #resize: ResizeObserver | null = null;
@@ -35,10 +35,15 @@ export class WindowController implements ReactiveController {
   #rowHeight = 0;
   #frame = 0;
 
-  constructor(host: ReactiveControllerHost, overscan = 10) {
+  constructor(host: ReactiveControllerHost & HTMLElement, overscan = 10) {
     this.#host = host;
     this.#overscan = overscan;
     host.addController(this);
+  }
+
+  hostUpdated(): void {
+    const list = this.#host.shadowRoot?.querySelector<HTMLElement>('.list') ?? null;
+    this.observe(list, list?.querySelector<HTMLElement>('.row') ?? null);
   }
 
   hostDisconnected(): void {

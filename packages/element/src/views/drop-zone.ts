@@ -11,16 +11,10 @@ export interface DropZoneView {
   limits: Limits;
   /** The file input's `accept`. */
   accept: string;
-  /** Drag state and handlers. */
+  /** Drag state, pickers and their handlers. */
   drop: DropZoneController;
-  /** Files being checked right now. */
+  /** Files the session is deciding on right now (`checking`). */
   checking: number;
-  /** Opens the file picker. */
-  onOpen: () => void;
-  /** Opens the folder picker. */
-  onOpenFolder: () => void;
-  /** The pickers' change event. */
-  onPicked: (event: Event) => void;
 }
 
 /**
@@ -28,12 +22,12 @@ export interface DropZoneView {
  * dropped files and folders and shows while files are dragged over it; the limits under
  * its text. A second button picks a whole folder.
  */
-export function dropZone({ strings: t, limits, accept, drop, checking, onOpen, onOpenFolder, onPicked }: DropZoneView): TemplateResult {
+export function dropZone({ strings: t, limits, accept, drop, checking }: DropZoneView): TemplateResult {
   return html`<button
       part="drop-zone"
       class="drop ${drop.active ? 'active' : ''}"
       type="button"
-      @click=${onOpen}
+      @click=${() => drop.openPicker(false)}
       @dragenter=${drop.onDragEnter}
       @dragover=${drop.onDragOver}
       @dragleave=${drop.onDragLeave}
@@ -43,8 +37,8 @@ export function dropZone({ strings: t, limits, accept, drop, checking, onOpen, o
       <span class="drop-text">${drop.active ? t.dropZoneActive : t.dropZone}</span>
       <span part="hint" class="hint">${t.dropZoneHint(limits.max_files, toMb(limits.max_file_size))}</span>
     </button>
-    <button part="folder-button" class="link folder" type="button" @click=${onOpenFolder}>${t.chooseFolder}</button>
+    <button part="folder-button" class="link folder" type="button" @click=${() => drop.openPicker(true)}>${t.chooseFolder}</button>
     ${checking > 0 ? html`<p part="checking" class="muted" role="status">${t.checking(checking)}</p>` : nothing}
-    <input type="file" multiple hidden accept=${accept} @change=${onPicked} />
-    <input type="file" webkitdirectory hidden @change=${onPicked} />`;
+    <input type="file" multiple hidden accept=${accept} @change=${drop.onPicked} />
+    <input type="file" webkitdirectory hidden @change=${drop.onPicked} />`;
 }

@@ -1,19 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { SessionFile, SessionFileStatus } from '@batch-uploader/sdk';
+import type { SessionFile } from '@batch-uploader/sdk';
 import { formatBytes } from '../format.js';
 import type { BatchUploaderStrings } from '../strings.js';
 import { icon } from './icons.js';
-
-/** What a row shows of a file: a session's file, or a file still being checked. */
-export type RowFile = Pick<SessionFile, 'id' | 'name' | 'size' | 'bytesSent' | 'error'> & { status: RowStatus };
-
-/** A file's status in the list: the session's, or `checking` before the session took it. */
-export type RowStatus = SessionFileStatus | 'checking';
-
-/** A row for a file handed to the element and not yet checked (it has no id, and cannot be removed yet). */
-export function checkingRow(file: File): RowFile {
-  return { id: '', name: file.name, size: file.size, bytesSent: 0, error: null, status: 'checking' };
-}
 
 /** What every row of one render shares. */
 export interface FileRowContext {
@@ -30,7 +19,7 @@ export interface FileRowContext {
  * size, byte progress while uploading, the server's reason when it failed. The remove
  * button carries the file id; the list's owner turns the click into an intent.
  */
-export function fileRow(file: RowFile, index: number, { strings, locale, total, removable }: FileRowContext): TemplateResult {
+export function fileRow(file: SessionFile, index: number, { strings, locale, total, removable }: FileRowContext): TemplateResult {
   const detail =
     file.status === 'uploading'
       ? html`<progress part="file-progress" class="file-progress" max=${file.size} .value=${file.bytesSent} aria-label=${strings.fileProgress(file.name)}></progress>`

@@ -1,8 +1,8 @@
 import { html, type TemplateResult } from 'lit';
-import type { RowStatus } from './file-row.js';
+import type { SessionFileStatus } from '@batch-uploader/sdk';
 
 /** The icon names: every file status, and a few for the chrome. */
-export type IconName = RowStatus | 'paused' | 'upload' | 'warning';
+export type IconName = SessionFileStatus | 'paused' | 'upload' | 'warning';
 
 // 24×24 outlines drawn with the current colour. Icons always sit next to a text: they
 // are decoration (aria-hidden), never the only sign of a status.

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { MAX_FIELD_LENGTH } from '@batch-uploader/protocol';
+import { FIELD_PATTERN, MAX_FIELD_LENGTH } from '@batch-uploader/protocol';
 import type { BatchUploaderStrings } from '../strings.js';
 
 /** What the Patient ID field shows. */
@@ -31,4 +31,12 @@ export function patientField({ strings: t, required, value, error, onInput }: Pa
     />
     ${error ? html`<p id="patient-error" part="field-error" class="field-error">${error}</p>` : nothing}
   </div>`;
+}
+
+/** Why a Patient ID cannot be sent ('' when it can): missing while required, or characters the server refuses. */
+export function patientProblem(value: string, required: boolean, t: BatchUploaderStrings): string {
+  const id = value.trim();
+  if (required && id === '') return t.patientIdMissing;
+  if (id !== '' && (id.length > MAX_FIELD_LENGTH || !FIELD_PATTERN.test(id))) return t.patientIdInvalid;
+  return '';
 }

@@ -6,7 +6,6 @@ import type {
   Batch,
   BatchAnalytics,
   BatchHistoryResponse,
-  BatchPriority,
   BatchStatusResponse,
   BatchSummary,
   Limits,
@@ -19,7 +18,8 @@ import { toSdkError } from '../errors/to-sdk-error.js';
 import { readBatchEvents, type BatchEvent } from './batch-events.js';
 import { resolveClientOptions, type BatchClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { createFetchTransport } from './fetch-transport.js';
-import { sendFiles, type UploadFile, type UploadProgress } from './send-files.js';
+import type { AnalyticsOptions, ConditionalBatch, EventsOptions, HistoryOptions, RequestOptions, UploadOptions } from './request-options.js';
+import { sendFiles, type UploadFile } from './send-files.js';
 import { uploadInParts, type BatchUploadOptions, type BatchUploadResult } from './upload-in-parts.js';
 import type { UploadTransport } from './upload-transport.js';
 import { watchBatch, type WatchOptions } from './watch-batch.js';
@@ -27,80 +27,7 @@ import { xhrTransport } from './xhr-transport.js';
 
 export type { FileUploadProgress, UploadFile, UploadProgress } from './send-files.js';
 export type { BatchUploadOptions, BatchUploadResult } from './upload-in-parts.js';
-
-/** Text fields sent with an upload; names as on the wire. */
-export interface UploadFields {
-  /** The patient the documents belong to. Sent to the server only, never logged by the SDK. */
-  patient_id?: string;
-  /** The document template the host uses for processing. */
-  template_id?: string;
-  /** The encounter (visit) the documents belong to. */
-  encounter_id?: string;
-  /** Queue priority of the batch. @default 'normal' (server side) */
-  priority?: BatchPriority;
-}
-
-/** Options of {@link BatchClient.upload}. */
-export interface UploadOptions {
-  /** Text fields sent with the files. */
-  fields?: UploadFields;
-  /**
-   * Queue priority of the new batch: `high` batches are processed first, `low` ones
-   * later, none starved. `fields.priority` wins when both are given.
-   * @default 'normal' (server side)
-   * @example 'high'
-   */
-  priority?: BatchPriority;
-  /**
-   * More files of this batch follow in later requests ({@link BatchClient.appendFiles}):
-   * the server holds the batch open, processing its files but not finishing it, until a
-   * request without `moreFiles`, {@link BatchClient.closeBatch}, or a while without any.
-   * @default false
-   */
-  moreFiles?: boolean;
-  /** Aborts the upload. */
-  signal?: AbortSignal;
-  /** Called as bytes leave, at most every few tens of milliseconds. */
-  onProgress?: (progress: UploadProgress) => void;
-}
-
-/** Options every call accepts. */
-export interface RequestOptions {
-  /** Aborts the call. */
-  signal?: AbortSignal;
-}
-
-/** Options of {@link BatchClient.getHistory}. */
-export interface HistoryOptions extends RequestOptions {
-  /** Batches per page (1–100). @default 20 (server side) */
-  limit?: number;
-  /** `next_cursor` of the previous page. */
-  cursor?: string | null;
-}
-
-/** Options of {@link BatchClient.events}. */
-export interface EventsOptions extends RequestOptions {
-  /**
-   * Ask for `changes` events (only the files that changed) after the first snapshot,
-   * instead of a whole snapshot on every change. Needs a server that knows
-   * `?changes=1`; an older one ignores it and sends snapshots. @default false
-   */
-  changes?: boolean;
-}
-
-/** Options of {@link BatchClient.getAnalytics}. */
-export interface AnalyticsOptions extends RequestOptions {
-  /** Start of the range: a Date or an ISO 8601 date (`'2026-01-31'`), at most 366 days ago. @default 30 days ago (server side) */
-  since?: Date | string;
-}
-
-/** Result of {@link BatchClient.getBatchIfChanged}. */
-export interface ConditionalBatch {
-  /** The batch, or null when it did not change since `etag`. */
-  batch: Batch | null;
-  /** The version to pass next time. */
-  etag: string | null;
-}
+export type { AnalyticsOptions, ConditionalBatch, EventsOptions, HistoryOptions, RequestOptions, UploadFields, UploadOptions } from './request-options.js';
 
 /**
  * Typed calls of every endpoint of the batch API.

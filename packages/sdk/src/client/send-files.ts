@@ -4,6 +4,8 @@ import type { UploadTransport } from './upload-transport.js';
 
 /** Bytes sent of one file of an upload. */
 export interface FileUploadProgress {
+  /** The file, as it was given (so a caller finds its own record of it without counting positions). */
+  file: UploadFile;
   /** Bytes of this file sent so far. */
   sent: number;
   /** Size of this file. */
@@ -18,7 +20,7 @@ export interface UploadProgress {
   total: number;
   /** Whole percent of file bytes sent. */
   percent: number;
-  /** Progress of each file, by index. */
+  /** Progress of each file, in the order given; each names its file. */
   files: readonly FileUploadProgress[];
 }
 
@@ -73,13 +75,13 @@ export async function sendFiles<T extends { batch_id: string }>(transport: Uploa
 }
 
 /** Upload progress from the bytes sent of each file. */
-export function toUploadProgress(sentPerFile: readonly number[], files: readonly Blob[]): UploadProgress {
+export function toUploadProgress(sentPerFile: readonly number[], files: readonly UploadFile[]): UploadProgress {
   let sent = 0;
   let total = 0;
   const perFile = files.map((file, i) => {
     sent += sentPerFile[i]!;
     total += file.size;
-    return { sent: sentPerFile[i]!, total: file.size };
+    return { file, sent: sentPerFile[i]!, total: file.size };
   });
   return { sent, total, percent: total === 0 ? 100 : Math.floor((sent * 100) / total), files: perFile };
 }

@@ -1,21 +1,35 @@
-import type { UploadResponse } from '@batch-uploader/protocol';
+import type { AppendResponse, Batch, UploadResponse } from '@batch-uploader/protocol';
 import { abortReason, isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
 import { isNetworkError } from '../errors/network-error.js';
 import { isTimeoutError } from '../errors/timeout-error.js';
-import type { BatchClient, UploadOptions } from './batch-client.js';
+import type { ResolvedClientOptions } from './client-options.js';
 import { delay } from './delay.js';
+import type { RequestOptions, UploadOptions } from './request-options.js';
 import { toUploadProgress, type UploadFile } from './send-files.js';
 
-/** Options of {@link BatchClient.uploadBatch}. */
+/** What uploading in parts needs of a client: its part settings and five calls (`BatchClient` has them). */
+export interface PartsClient {
+  readonly options: Pick<ResolvedClientOptions, 'uploadPartFiles' | 'uploadPartBytes' | 'uploadRetries'>;
+  upload(files: readonly UploadFile[], options: UploadOptions): Promise<UploadResponse>;
+  appendFiles(batchId: string, files: readonly UploadFile[], options: Pick<UploadOptions, 'signal' | 'onProgress' | 'moreFiles'>): Promise<AppendResponse>;
+  getBatch(batchId: string, options?: RequestOptions): Promise<Batch>;
+  cancelBatch(batchId: string): Promise<Batch>;
+  closeBatch(batchId: string): Promise<Batch>;
+}
+
+/** Options of `BatchClient.uploadBatch`. */
 export interface BatchUploadOptions extends UploadOptions {
   /** Called once the first request was accepted and the batch exists, before the other parts are sent. */
   onBatchCreated?: (batchId: string) => void;
-  /** Called after each accepted request with the count of files (from the first) the batch now holds. */
-  onPartSent?: (part: { batchId: string; filesSent: number }) => void;
+  /**
+   * Called after each accepted request with the files it carried (the objects given) and
+   * the count of files (from the first) the batch now holds.
+   */
+  onPartSent?: (part: { batchId: string; files: readonly UploadFile[]; filesSent: number }) => void;
 }
 
-/** What {@link BatchClient.uploadBatch} resolves with. */
+/** What `BatchClient.uploadBatch` resolves with. */
 export interface BatchUploadResult {
   batch_id: string;
   /** Files the batch holds once every part arrived. */
@@ -52,8 +66,8 @@ const TRANSIENT_STATUS = [408, 429, 500, 502, 503, 504];
 // Of those, the answers that say the server did nothing with the request.
 const REFUSED_STATUS = [408, 429, 503];
 
-/** Uploads one batch in several requests; see {@link BatchClient.uploadBatch}. */
-export async function uploadInParts(client: BatchClient, files: readonly UploadFile[], options: BatchUploadOptions): Promise<BatchUploadResult> {
+/** Uploads one batch in several requests; see `BatchClient.uploadBatch`. */
+export async function uploadInParts(client: PartsClient, files: readonly UploadFile[], options: BatchUploadOptions): Promise<BatchUploadResult> {
   const { signal, onProgress, onBatchCreated, onPartSent } = options;
   const { uploadPartFiles, uploadPartBytes, uploadRetries } = client.options;
   const parts = splitIntoParts(files.map((f) => f.size), uploadPartFiles, uploadPartBytes);
@@ -97,7 +111,7 @@ export async function uploadInParts(client: BatchClient, files: readonly UploadF
   const batchId = created.batch_id;
   let totalFiles = created.total_files;
   onBatchCreated?.(batchId);
-  onPartSent?.({ batchId, filesSent: first.end });
+  onPartSent?.({ batchId, files: files.slice(first.start, first.end), filesSent: first.end });
   if (parts.length === 1) return { batch_id: batchId, total_files: totalFiles, parts: 1 };
 
   try {
@@ -117,7 +131,7 @@ export async function uploadInParts(client: BatchClient, files: readonly UploadF
       totalFiles = answer.total_files;
       for (let i = part.start; i < part.end; i++) sent[i] = files[i]!.size;
       report();
-      onPartSent?.({ batchId, filesSent: part.end });
+      onPartSent?.({ batchId, files: files.slice(part.start, part.end), filesSent: part.end });
     }
     // Aborted after the last part: cancelled like an abort a moment earlier.
     if (signal?.aborted) throw abortReason(signal);

@@ -1,15 +1,22 @@
 import type { Batch, BatchFile } from '@batch-uploader/protocol';
 import { isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
-import type { BatchClient } from './batch-client.js';
+import type { BatchEvent } from './batch-events.js';
 import { isBatchFinished } from './batch-finished.js';
 import type { LiveMode } from './client-options.js';
 import { delay } from './delay.js';
+import type { ConditionalBatch, EventsOptions, RequestOptions } from './request-options.js';
+
+/** What following a batch needs of a client: its live events and conditional reads (`BatchClient` has them). */
+export interface BatchSource {
+  events(batchId: string, options: EventsOptions): AsyncIterable<BatchEvent>;
+  getBatchIfChanged(batchId: string, etag: string | null, options?: RequestOptions): Promise<ConditionalBatch>;
+}
 
 /** How a watch currently receives updates. */
 export type LiveChannel = 'sse' | 'polling';
 
-/** Options of {@link BatchClient.watchBatch}. */
+/** Options of `BatchClient.watchBatch`. */
 export interface WatchOptions {
   /** Stops watching; the promise then rejects with an AbortError. */
   signal?: AbortSignal;
@@ -31,8 +38,8 @@ export interface WatchOptions {
   maxConsecutiveErrors?: number;
 }
 
-/** Follows a batch until it finishes; see {@link BatchClient.watchBatch}. */
-export async function watchBatch(client: BatchClient, batchId: string, options: WatchOptions): Promise<Batch> {
+/** Follows a batch until it finishes; see `BatchClient.watchBatch`. */
+export async function watchBatch(client: BatchSource, batchId: string, options: WatchOptions): Promise<Batch> {
   const { signal, onUpdate, onChannel, onError, mode = 'auto' } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
   const maxErrors = options.maxConsecutiveErrors ?? 15;

@@ -10,7 +10,7 @@ export abstract class SdkError extends Error {
 
 /** True for any error raised by the SDK. */
 export function isSdkError(error: unknown): error is SdkError {
-  return error instanceof SdkError || hasMarker(error, ['ApiError', 'NetworkError', 'TimeoutError']);
+  return error instanceof SdkError || hasMarker(error, ['ApiError', 'NetworkError', 'TimeoutError', 'SessionError']);
 }
 
 /** Duck-typed check by class name, for errors that crossed a bundle boundary. */

@@ -21,7 +21,7 @@ const tallies = new WeakMap<readonly SessionFile[], FileTally>();
 export function tallyFiles(files: readonly SessionFile[]): FileTally {
   let tally = tallies.get(files);
   if (!tally) {
-    const byStatus = { queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+    const byStatus = { checking: 0, queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
     let bytesTotal = 0;
     let bytesSent = 0;
     for (const file of files) {
@@ -57,5 +57,5 @@ export function carryTally(previous: readonly SessionFile[], next: readonly Sess
 }
 
 function sentOf(file: SessionFile): number {
-  return file.status === 'queued' || file.status === 'uploading' ? file.bytesSent : file.size;
+  return file.status === 'checking' || file.status === 'queued' || file.status === 'uploading' ? file.bytesSent : file.size;
 }

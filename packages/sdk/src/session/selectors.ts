@@ -79,17 +79,21 @@ export function selectCanStart(state: SessionState): boolean {
 }
 
 /**
- * True when `retryFailed()` may help: the batch finished (not cancelled) with failed
- * files. The server keeps the bytes, so an attached batch can be retried too; files it
- * refused at upload never had their bytes kept, so they alone do not count.
+ * How many files `retryFailed()` would run again: failed files of a finished batch that
+ * was not cancelled. The server keeps the bytes, so an attached batch counts too; files
+ * it refused at upload never had their bytes kept, and files that never reached it have
+ * none there, so they do not count. 0 when the batch is not finished.
  */
+export function selectRetryableCount(state: SessionState): number {
+  if (state.phase !== 'finished' || state.batchId === null || state.batchStatus === 'cancelled') return 0;
+  let count = 0;
+  for (const file of state.files) if (file.status === 'failed' && file.fileId !== null && file.error?.code !== 'UNSUPPORTED_TYPE') count += 1;
+  return count;
+}
+
+/** True when `retryFailed()` may help: some file counts in {@link selectRetryableCount}. */
 export function selectCanRetry(state: SessionState): boolean {
-  return (
-    state.phase === 'finished' &&
-    state.batchId !== null &&
-    state.batchStatus !== 'cancelled' &&
-    state.files.some((file) => file.status === 'failed' && file.fileId !== null && file.error?.code !== 'UNSUPPORTED_TYPE')
-  );
+  return selectRetryableCount(state) > 0;
 }
 
 /** True when `pauseBatch()` would pause something: a batch is being processed and is not paused. */

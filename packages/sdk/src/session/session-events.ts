@@ -1,7 +1,7 @@
 import type { BatchStatus } from '@batch-uploader/protocol';
 import type { LiveChannel } from '../client/watch-batch.js';
 import type { SessionCounts } from './selectors.js';
-import type { RejectedFile, SessionFile, SessionFileStatus } from './session-state.js';
+import type { RejectedFile, SessionFile, SessionFileStatus, SessionPhase } from './session-state.js';
 
 /**
  * Every event a {@link BatchSession} emits, name → detail. Events fire after the state
@@ -10,25 +10,40 @@ import type { RejectedFile, SessionFile, SessionFileStatus } from './session-sta
 export interface BatchSessionEventMap {
   /** Files were offered: those accepted and those refused (one event per `addFiles`). */
   'files-added': { files: readonly SessionFile[]; rejected: readonly RejectedFile[] };
-  /** Files queued by their declared type failed the check of their content: they left `files` for `rejected`. */
-  'files-rejected': { rejected: readonly RejectedFile[] };
+  /**
+   * Files were refused: when they were offered (`afterCheck: false`, right after their
+   * `files-added`), or, queued by their declared type, when the check of their content
+   * failed (`afterCheck: true`: they left `files` for `rejected`).
+   */
+  'files-rejected': { rejected: readonly RejectedFile[]; afterCheck: boolean };
   /** The upload began. */
   'upload-started': { files: readonly SessionFile[] };
   /** Bytes left; at most every `progressIntervalMs`. */
   'upload-progress': { sent: number; total: number; percent: number };
+  /** The server created the batch (its first request was accepted); `totalFiles` are being sent to it. */
+  'batch-created': { batchId: string; totalFiles: number };
   /** The server accepted the batch; processing runs from here. */
   'upload-completed': { batchId: string };
-  /** The upload failed; files are `queued` again and `start()` may be called again. */
+  /** The upload failed; files are `queued` again and `start()` may be called again (unless part of the batch arrived: see `start()`). */
   'upload-failed': { error: unknown };
+  /** Percent, counts or phase changed while a batch is sent or followed (never per byte, never while idle). */
+  'progress': { batchId: string | null; phase: SessionPhase; percent: number; counts: SessionCounts };
   /** One file moved to another status (on the server, or by the session). */
   'file-status': { file: SessionFile; previous: SessionFileStatus };
   /** Live updates now arrive by this channel (`sse`, or `polling` after a fallback). */
   'channel': { channel: LiveChannel };
+  /** The batch was paused (by this session or elsewhere): its files not yet started wait. */
+  'batch-paused': { batchId: string };
+  /** The paused batch runs again. */
+  'batch-resumed': { batchId: string };
   /** The server put the batch's failed files back in the queue (`retryFailed()`); `notRetryable` stay failed (their bytes are gone). */
   'batch-retried': { batchId: string; retried: number; notRetryable: number };
-  /** The batch reached a final status. */
+  /** The batch reached a final status. `summary` is English (`formatSummary`); a UI in another language formats `counts`. */
   'batch-finished': { batchId: string; status: BatchStatus; counts: SessionCounts; summary: string };
-  /** Following the batch failed for good (e.g. it was deleted, or the server stayed unreachable). */
+  /**
+   * Following the batch failed for good (e.g. it was deleted, or the server stayed
+   * unreachable), or the batch remembered from before a reload could not be followed again.
+   */
   'error': { error: unknown };
 }
 
@@ -51,7 +66,9 @@ export class SessionEmitter {
 
   /** Calls every listener of `type`; a throwing listener is reported and does not stop the others. */
   emit<K extends keyof BatchSessionEventMap>(type: K, detail: BatchSessionEventMap[K]): void {
-    for (const listener of [...(this.#listeners.get(type) ?? [])]) {
+    const listeners = this.#listeners.get(type);
+    if (!listeners || listeners.size === 0) return;
+    for (const listener of [...listeners]) {
       try {
         (listener as SessionEventListener<K>)(detail);
       } catch (error) {

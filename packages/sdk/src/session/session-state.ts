@@ -2,11 +2,12 @@ import type { BatchStatus, FileError, FileStatus, Limits } from '@batch-uploader
 import type { LiveChannel } from '../client/watch-batch.js';
 
 /**
- * Where a file of a session is: `queued` (added, not sent), `uploading` (bytes
- * leaving), then the server's statuses `pending` → `processing` → `completed` /
- * `failed` / `cancelled`.
+ * Where a file of a session is: `checking` (just added; the session is deciding on it:
+ * the server's limits or its first bytes are still to come), `queued` (added, not sent),
+ * `uploading` (bytes leaving), then the server's statuses `pending` → `processing` →
+ * `completed` / `failed` / `cancelled`.
  */
-export type SessionFileStatus = 'queued' | 'uploading' | FileStatus;
+export type SessionFileStatus = 'checking' | 'queued' | 'uploading' | FileStatus;
 
 /** One file of a session. */
 export interface SessionFile {

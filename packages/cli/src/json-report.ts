@@ -1,5 +1,5 @@
 import type { Batch, BatchFile } from '@batch-uploader/protocol';
-import type { RejectionCode } from '../session/session-state.js';
+import type { RejectionCode } from '@batch-uploader/sdk';
 
 /** A file the CLI refused before upload. */
 export interface RefusedFile {

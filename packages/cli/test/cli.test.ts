@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { JsonReport } from '../src/cli/json-report.js';
-import { fakePdf, makePdf, makePng, truncatedPdf } from './fixtures.js';
-import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
+import type { JsonReport } from '../src/json-report.js';
+// The SDK's test support: documents made in code, and the real demo server.
+import { fakePdf, makePdf, makePng, truncatedPdf } from '../../sdk/test/fixtures.js';
+import { demoSkip as skip, startDemo, type RunningDemo } from '../../sdk/test/demo.js';
 
-const bin = fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url));
+const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 
 /** Runs the CLI to its end. */
 function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

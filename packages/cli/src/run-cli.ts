@@ -1,14 +1,8 @@
 import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Batch, Limits } from '@batch-uploader/protocol';
-import { BatchClient } from '../client/batch-client.js';
-import { isAbortError } from '../errors/abort.js';
-import { isApiError } from '../errors/api-error.js';
-import { expandPaths } from '../node/expand-paths.js';
-import { fileFromPath } from '../node/file-from-path.js';
-import { formatSummary } from '../session/selectors.js';
-import { readHead } from '../session/sniff-type.js';
-import { validateFiles, type Candidate } from '../session/validate-files.js';
+import { BatchClient, formatSummary, isAbortError, isApiError, readHead, validateFiles, type Candidate } from '@batch-uploader/sdk';
+import { expandPaths, fileFromPath } from '@batch-uploader/sdk/node';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
 import { toJsonReport, type RefusedFile } from './json-report.js';
 import { createPlainReporter, createTtyReporter, type Reporter } from './reporter.js';

@@ -1,0 +1,118 @@
+import type { ReactiveControllerHost } from 'lit';
+import { isAbortError, selectCounts, selectProgress, type BatchSession, type SessionPhase } from '@batch-uploader/sdk';
+import { describeError, emit } from '../events.js';
+import { crossedMilestone } from '../milestones.js';
+import type { BatchUploaderStrings } from '../strings.js';
+import type { HistoryController } from './history-controller.js';
+import type { ToastController } from './toast-controller.js';
+
+/** What {@link SessionEventsController} needs from its host. */
+export interface SessionEventsOptions {
+  /** The texts in force. */
+  strings(): BatchUploaderStrings;
+  /** The completion notice. */
+  toast: ToastController;
+  /** The recent batches, loaded again when a batch finished (when shown). */
+  history: HistoryController;
+  showHistory(): boolean;
+}
+
+/**
+ * The SDK's events as the element's: each SDK event becomes its DOM event (bubbling and
+ * composed, typed in `GlobalEventHandlersEventMap`), with data in the detail — counts and
+ * codes; the one text, `batch-complete`'s `summary` (and `batch-error`'s `message`), is
+ * the element's `strings`. Also what is said about them: the polite live region's text
+ * (view-local state) and the completion notice.
+ *
+ * | SDK event | DOM event |
+ * | --- | --- |
+ * | `files-added` | `batch-files-added` (when some were accepted) |
+ * | `files-rejected` | `batch-files-rejected` |
+ * | `batch-created` | `batch-created` |
+ * | `progress` | `batch-progress` |
+ * | `batch-paused` / `batch-resumed` | `batch-paused` / `batch-resumed` |
+ * | `batch-retried` | `batch-retried` |
+ * | `batch-finished` | `batch-complete` |
+ * | `upload-failed`, `error` | `batch-error` |
+ */
+export class SessionEventsController {
+  /** What the live region says now. */
+  announcement = '';
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #options: SessionEventsOptions;
+  /** The last progress told, for milestone announcements. */
+  #phase: SessionPhase = 'idle';
+  #percent = 0;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, options: SessionEventsOptions) {
+    this.#host = host;
+    this.#options = options;
+  }
+
+  /** Relays `session`'s events (and loads the history, when shown); returns the functions that stop it. */
+  listen(session: BatchSession): Array<() => void> {
+    const host = this.#host;
+    const t = () => this.#options.strings();
+    const state = session.getState();
+    this.#phase = state.phase;
+    this.#percent = selectProgress(state).percent;
+    if (this.#options.showHistory()) this.#options.history.load(session.client);
+    return [
+      session.on('files-added', ({ files, rejected }) => {
+        if (files.length > 0) emit(host, 'batch-files-added', { files });
+        this.#announce(t().added(files.length, rejected.length));
+      }),
+      session.on('files-rejected', ({ rejected, afterCheck }) => {
+        emit(host, 'batch-files-rejected', { rejected });
+        if (afterCheck) this.#announce(t().removedAfterCheck(rejected.length));
+      }),
+      session.on('batch-created', (detail) => emit(host, 'batch-created', detail)),
+      session.on('progress', (detail) => {
+        emit(host, 'batch-progress', detail);
+        const { phase, percent, counts } = detail;
+        if (phase === this.#phase && crossedMilestone(this.#percent, percent)) {
+          this.#announce(phase === 'uploading' ? t().uploading(percent) : t().milestone(counts.finished, counts.total));
+        }
+        this.#phase = phase;
+        this.#percent = percent;
+      }),
+      session.on('batch-paused', (detail) => {
+        emit(host, 'batch-paused', detail);
+        this.#announce(t().pausedNotice);
+      }),
+      session.on('batch-resumed', (detail) => {
+        emit(host, 'batch-resumed', detail);
+        this.#announce(t().resumedNotice);
+      }),
+      session.on('upload-completed', () => this.#announce(t().uploaded(selectCounts(session.getState()).total))),
+      session.on('upload-failed', ({ error }) => this.fail(error)),
+      session.on('error', ({ error }) => this.fail(error)),
+      session.on('batch-retried', (detail) => {
+        emit(host, 'batch-retried', detail);
+        this.#options.toast.hide();
+        this.#announce(t().retrying(detail.retried));
+      }),
+      session.on('batch-finished', ({ batchId, status, counts }) => {
+        const summary = t().summary(counts);
+        emit(host, 'batch-complete', { batchId, status, counts, summary });
+        const text = t().finished(summary);
+        this.#options.toast.show(text);
+        this.#announce(text);
+        if (this.#options.showHistory()) this.#options.history.load(session.client);
+      }),
+    ];
+  }
+
+  /** Tells of a failure as `batch-error` (an abort is no failure). */
+  fail(error: unknown): void {
+    if (isAbortError(error)) return;
+    const { code, message } = describeError(error);
+    emit(this.#host, 'batch-error', { code, message: this.#options.strings().error(code, message), error });
+  }
+
+  #announce(text: string): void {
+    // The same words again would not be announced again: make them differ.
+    this.announcement = text === this.announcement ? `${text}\u00a0` : text;
+    this.#host.requestUpdate();
+  }
+}

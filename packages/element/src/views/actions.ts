@@ -1,0 +1,39 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { selectCanPause, selectCanResume, selectCounts, selectRetryableCount, type SessionState } from '@batch-uploader/sdk';
+import type { BatchUploaderStrings } from '../strings.js';
+
+/** The intents the buttons send. */
+export interface ActionHandlers {
+  onClear: () => void;
+  onStart: () => void;
+  onPause: () => void;
+  onResume: () => void;
+  onCancel: () => void;
+  onRetry: () => void;
+  onReset: () => void;
+}
+
+/**
+ * The row of buttons for what can be done now: Clear all and Start while picking files;
+ * Pause or Resume, and Cancel, while the batch runs; Retry failed (when the SDK says
+ * files can run again) and Upload another batch once it finished.
+ */
+export function actions(state: SessionState, t: BatchUploaderStrings, on: ActionHandlers): TemplateResult | typeof nothing {
+  const button = (name: string, label: string, onClick: () => void, primary = false) =>
+    html`<button part="button ${name}-button" class="button ${primary ? 'primary' : ''}" type="button" @click=${onClick}>${label}</button>`;
+  const buttons: TemplateResult[] = [];
+  const { queued } = selectCounts(state);
+  if (state.phase === 'idle' && queued > 0) {
+    buttons.push(button('clear', t.clear, on.onClear), button('start', t.start(queued), on.onStart, true));
+  } else if (state.phase === 'uploading' || state.phase === 'processing') {
+    // Paused, resuming is the next thing to do (and takes the focus from Pause).
+    if (selectCanPause(state)) buttons.push(button('pause', t.pause, on.onPause));
+    if (selectCanResume(state)) buttons.push(button('resume', t.resume, on.onResume, true));
+    buttons.push(button('cancel', t.cancel, on.onCancel));
+  } else if (state.phase === 'finished') {
+    const retryable = selectRetryableCount(state);
+    if (retryable > 0) buttons.push(button('retry', t.retryFailed(retryable), on.onRetry));
+    buttons.push(button('reset', t.reset, on.onReset, true));
+  }
+  return buttons.length > 0 ? html`<div part="actions" class="actions">${buttons}</div>` : nothing;
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
+import { BatchSession, isApiError, type BatchIdStorage } from '../src/index.js';
+import { ENDPOINT, PDF, errorBody, fakeBatch } from './helpers.js';
+
+const server = setupServer();
+before(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+after(() => server.close());
+
+/** A storage as sessionStorage is, in memory (Node has none). */
+function memoryStorage(): BatchIdStorage & { entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    entries,
+    getItem: (key) => entries.get(key) ?? null,
+    setItem: (key, value) => void entries.set(key, value),
+    removeItem: (key) => void entries.delete(key),
+  };
+}
+
+const client = { endpoint: ENDPOINT, liveMode: 'polling' as const, pollIntervalMs: 10 };
+
+describe('BatchSession: resume after a reload (headless)', () => {
+  it('keeps only the batch id while there is a batch; a new session follows it again with restore(), and reset forgets it', async () => {
+    let finished = false;
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () =>
+        HttpResponse.json({ status: 'success', batch_id: 'k1', total_files: 1, message: '', tracking_url: '', events_url: '' }, { status: 202 }),
+      ),
+      http.get(`${ENDPOINT}/batch-status/:id`, () =>
+        HttpResponse.json({ status: 'success', batch: finished ? fakeBatch('k1', ['completed'], 'completed', true) : fakeBatch('k1', ['processing']) }),
+      ),
+    );
+    const storage = memoryStorage();
+    const resume = { key: 'uploads', storage };
+    const first = new BatchSession({ client, limits: DEFAULT_LIMITS, resume });
+    await first.addFiles([new File([PDF], 'secret-name.pdf', { type: 'application/pdf' })]);
+    await first.start({ patient_id: 'P-77' });
+    assert.deepEqual([...storage.entries], [['uploads', 'k1']], 'the batch id, nothing else');
+    first.dispose(); // The page went away.
+
+    const second = new BatchSession({ client, limits: DEFAULT_LIMITS, resume });
+    assert.equal(await second.restore(), 'k1');
+    assert.equal(second.getState().phase, 'processing');
+    assert.deepEqual(second.getState().files.map((f) => f.name), ['doc0.pdf'], 'the files come from the server');
+    finished = true;
+    await second.whenFinished();
+    assert.equal(storage.entries.get('uploads'), 'k1', 'kept until the batch is forgotten');
+    second.reset();
+    assert.equal(storage.entries.size, 0);
+    assert.equal(await second.restore(), null);
+    second.dispose();
+  });
+
+  it('forgets a batch the server does not know, telling of it as an error event; a session with files restores nothing', async () => {
+    server.use(
+      http.get(`${ENDPOINT}/batch-status/:id`, () => HttpResponse.json(errorBody('BATCH_NOT_FOUND', 'No batch with that id was found.'), { status: 404 })),
+    );
+    const storage = memoryStorage();
+    storage.setItem('uploads', 'gone');
+    const session = new BatchSession({ client, limits: DEFAULT_LIMITS, resume: { key: 'uploads', storage } });
+    const errors: unknown[] = [];
+    session.on('error', ({ error }) => errors.push(error));
+    assert.equal(await session.restore(), null);
+    assert.equal(errors.length, 1);
+    assert.ok(isApiError(errors[0]) && errors[0].code === 'BATCH_NOT_FOUND');
+    assert.equal(storage.entries.size, 0);
+    assert.equal(session.getState().phase, 'idle');
+
+    storage.setItem('uploads', 'other');
+    await session.addFiles([new File([PDF], 'a.pdf', { type: 'application/pdf' })]);
+    assert.equal(await session.restore(), null, 'files already picked: nothing replaces them');
+    assert.equal(storage.entries.get('uploads'), 'other');
+    session.dispose();
+  });
+
+  it('without the option, restore() does nothing and nothing is stored', async () => {
+    const session = new BatchSession({ client, limits: DEFAULT_LIMITS });
+    assert.equal(await session.restore(), null);
+    session.dispose();
+  });
+});

@@ -8,6 +8,7 @@ import { BatchEngine, createBatchRouter, createHttpProcessor, sweepQuarantine, t
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
 import { defaultConfig, type DemoConfig } from './config.js';
+import { makeDataDirPrivate, UPLOADS_DIR } from './data-dir.js';
 import { landingPage } from './pages.js';
 import { widgetRoutes } from './widget-routes.js';
 import { openStores } from './stores.js';
@@ -31,9 +32,11 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
   const config: DemoConfig = { ...defaultConfig(overrides.dataDir), ...overrides };
   const logger = log ?? createLogger(config.logLevel);
 
+  // Before the stores open: SQLite's journal files take the mode of the database file.
+  await makeDataDirPrivate(config.dataDir, { sqlite: !config.mongodbUri });
   const stores = await openStores(config, logger as Logger);
   const { store, blobs } = stores;
-  const uploadDir = join(config.dataDir, 'uploads');
+  const uploadDir = join(config.dataDir, UPLOADS_DIR);
   // PROCESSOR_URL hands every file to an HTTP service; else the built-in document inspector.
   const processor = config.processorUrl
     ? createHttpProcessor({ url: config.processorUrl, timeoutMs: config.processorTimeoutMs })

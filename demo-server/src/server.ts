@@ -11,6 +11,7 @@ import { defaultConfig, type DemoConfig } from './config.js';
 import { makeDataDirPrivate, UPLOADS_DIR } from './data-dir.js';
 import { landingPage } from './pages.js';
 import { widgetRoutes } from './widget-routes.js';
+import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
 
 /** A running demo server. */
@@ -61,8 +62,8 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(compression());
+  app.use(securityHeaders(config));
   app.use((req, res, next) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'SAMEORIGIN' });
     const started = performance.now();
     // Method, route template and status only: URLs of this API carry no patient data, but query strings might.
     res.on('finish', () => {

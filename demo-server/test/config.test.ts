@@ -43,6 +43,25 @@ describe('configuration from the environment', () => {
     assert.throws(() => parseTokens('short:ws'), /16 characters/);
   });
 
+  it('reads who may frame the pages, refusing what would break the header', () => {
+    assert.equal(configFromEnv({}).frameAncestors, "'self'");
+    assert.equal(configFromEnv({ FRAME_ANCESTORS: 'none' }).frameAncestors, "'none'");
+    assert.equal(
+      configFromEnv({ FRAME_ANCESTORS: "'self'  https://portal.example https://*.ehr.example:8443/" }).frameAncestors,
+      "'self' https://portal.example https://*.ehr.example:8443",
+    );
+    for (const bad of ['*', 'https://x; script-src *', 'javascript:alert(1)', "'none' https://portal.example", 'portal.example"']) {
+      assert.throws(() => configFromEnv({ FRAME_ANCESTORS: bad }), (e: unknown) => e instanceof ConfigError && /FRAME_ANCESTORS/.test(e.message), bad);
+    }
+  });
+
+  it('serves source maps only when asked', () => {
+    assert.equal(configFromEnv({}).serveSourceMaps, false);
+    assert.equal(configFromEnv({ SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps, true);
+    assert.equal(configFromEnv({ SERVE_SOURCE_MAPS: '0' }).serveSourceMaps, false);
+    assert.throws(() => configFromEnv({ SERVE_SOURCE_MAPS: 'yes please' }), /SERVE_SOURCE_MAPS/);
+  });
+
   it('reads the webhook settings, and refuses a URL without a strong secret', () => {
     const config = configFromEnv({ WEBHOOK_URL: 'https://ehr.example/hooks', WEBHOOK_SECRET: 'a-long-shared-secret-0123' });
     assert.equal(config.webhookUrl, 'https://ehr.example/hooks');

@@ -44,6 +44,16 @@ export interface DemoConfig {
   webhookUrl: string | null;
   /** Key of the webhooks' HMAC-SHA256 signature (required with `webhookUrl`). */
   webhookSecret: string | null;
+  /** A request, body included, must arrive within this time (408 past it). */
+  requestTimeoutMs: number;
+  /** A request's headers must arrive within this time. */
+  headersTimeoutMs: number;
+  /** A connection with nothing arriving for this long while a request comes in (or with no request) is closed. */
+  idleTimeoutMs: number;
+  /** An idle keep-alive connection between requests is closed after this time. */
+  keepAliveTimeoutMs: number;
+  /** Connections held at once; more are refused. */
+  maxConnections: number;
   /** Who may show the demo pages in a frame: the CSP `frame-ancestors` sources, e.g. `'self' https://portal.example`. */
   frameAncestors: string;
   /** Serve the source maps of the bundles (`.map`); they show the sources to anyone who asks. */
@@ -78,6 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     processorUrl: httpUrl(env, 'PROCESSOR_URL'),
     processorTimeoutMs: int(env, 'PROCESSOR_TIMEOUT_MS', 60_000, 100, 3_600_000),
     ...webhook(env),
+    ...timeouts(env),
     frameAncestors: frameAncestors(env.FRAME_ANCESTORS),
     serveSourceMaps: bool(env, 'SERVE_SOURCE_MAPS', false),
   };
@@ -122,6 +133,19 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${text}".`);
   }
   return value;
+}
+
+function timeouts(env: NodeJS.ProcessEnv) {
+  const requestTimeoutMs = int(env, 'REQUEST_TIMEOUT_MS', 3_600_000, 1_000, 86_400_000);
+  const headersTimeoutMs = int(env, 'HEADERS_TIMEOUT_MS', 20_000, 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT_MS cannot be longer than REQUEST_TIMEOUT_MS.');
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    idleTimeoutMs: int(env, 'IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: int(env, 'MAX_CONNECTIONS', 1_000, 1, 1_000_000),
+  };
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -11,6 +11,7 @@ import { defaultConfig, type DemoConfig } from './config.js';
 import { makeDataDirPrivate, UPLOADS_DIR } from './data-dir.js';
 import { landingPage } from './pages.js';
 import { widgetRoutes } from './widget-routes.js';
+import { createHttpServer } from './connection-limits.js';
 import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
 
@@ -92,7 +93,8 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
   });
 
   await sweepQuarantine(uploadDir);
-  const server = app.listen(config.port, config.host);
+  const server = createHttpServer(app, config, logger as Logger);
+  server.listen(config.port, config.host);
   await once(server, 'listening');
   await engine.start();
   const { port } = server.address() as AddressInfo;

@@ -55,6 +55,23 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('reads the connection limits, with defaults that let a slow upload finish', () => {
+    const defaults = configFromEnv({});
+    assert.equal(defaults.requestTimeoutMs, 3_600_000);
+    assert.equal(defaults.headersTimeoutMs, 20_000);
+    assert.equal(defaults.idleTimeoutMs, 60_000);
+    assert.equal(defaults.keepAliveTimeoutMs, 5_000);
+    assert.equal(defaults.maxConnections, 1_000);
+    const set = configFromEnv({ REQUEST_TIMEOUT_MS: '600000', HEADERS_TIMEOUT_MS: '10000', IDLE_TIMEOUT_MS: '30000', KEEP_ALIVE_TIMEOUT_MS: '65000', MAX_CONNECTIONS: '200' });
+    assert.deepEqual(
+      [set.requestTimeoutMs, set.headersTimeoutMs, set.idleTimeoutMs, set.keepAliveTimeoutMs, set.maxConnections],
+      [600_000, 10_000, 30_000, 65_000, 200],
+    );
+    assert.throws(() => configFromEnv({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }), /HEADERS_TIMEOUT_MS/);
+    assert.throws(() => configFromEnv({ IDLE_TIMEOUT_MS: '0' }), /IDLE_TIMEOUT_MS/);
+    assert.throws(() => configFromEnv({ MAX_CONNECTIONS: '0' }), /MAX_CONNECTIONS/);
+  });
+
   it('serves source maps only when asked', () => {
     assert.equal(configFromEnv({}).serveSourceMaps, false);
     assert.equal(configFromEnv({ SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps, true);

@@ -54,6 +54,8 @@ export interface DemoConfig {
   keepAliveTimeoutMs: number;
   /** Connections held at once; more are refused. */
   maxConnections: number;
+  /** A temporary upload no request holds any more (left by a crash) is removed once untouched this long. */
+  abandonedUploadMs: number;
   /** Who may show the demo pages in a frame: the CSP `frame-ancestors` sources, e.g. `'self' https://portal.example`. */
   frameAncestors: string;
   /** Serve the source maps of the bundles (`.map`); they show the sources to anyone who asks. */
@@ -89,6 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     processorTimeoutMs: int(env, 'PROCESSOR_TIMEOUT_MS', 60_000, 100, 3_600_000),
     ...webhook(env),
     ...timeouts(env),
+    abandonedUploadMs: int(env, 'ABANDONED_UPLOAD_MS', 120_000, 1_000, 86_400_000),
     frameAncestors: frameAncestors(env.FRAME_ANCESTORS),
     serveSourceMaps: bool(env, 'SERVE_SOURCE_MAPS', false),
   };

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import compression from 'compression';
 import { pino } from 'pino';
-import { BatchEngine, createBatchRouter, createHttpProcessor, sweepQuarantine, type Logger } from '@batch-uploader/server';
+import { BatchEngine, createBatchRouter, createHttpProcessor, QuarantineSweeper, type Logger } from '@batch-uploader/server';
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
 import { defaultConfig, type DemoConfig } from './config.js';
@@ -92,7 +92,9 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     res.status(404).type('text').send('Not found');
   });
 
-  await sweepQuarantine(uploadDir);
+  // Uploads left by a process that died mid-request go now, and later ones while it runs.
+  const sweeper = new QuarantineSweeper({ dir: uploadDir, abandonedAfterMs: config.abandonedUploadMs, logger: logger as Logger });
+  await sweeper.start();
   const server = createHttpServer(app, config, logger as Logger);
   server.listen(config.port, config.host);
   await once(server, 'listening');
@@ -112,6 +114,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
         await engine.close();
         server.closeAllConnections();
         await stopped;
+        await sweeper.close();
         await processor.close();
         await stores.close();
       })();

@@ -72,6 +72,12 @@ describe('configuration from the environment', () => {
     assert.throws(() => configFromEnv({ MAX_CONNECTIONS: '0' }), /MAX_CONNECTIONS/);
   });
 
+  it('reads how long an abandoned upload waits before it is deleted', () => {
+    assert.equal(configFromEnv({}).abandonedUploadMs, 120_000);
+    assert.equal(configFromEnv({ ABANDONED_UPLOAD_MS: '30000' }).abandonedUploadMs, 30_000);
+    assert.throws(() => configFromEnv({ ABANDONED_UPLOAD_MS: '10' }), /ABANDONED_UPLOAD_MS/);
+  });
+
   it('serves source maps only when asked', () => {
     assert.equal(configFromEnv({}).serveSourceMaps, false);
     assert.equal(configFromEnv({ SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps, true);

@@ -7,57 +7,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UploadResponse } from '@batch-uploader/protocol';
 import { documents } from './documents.js';
 import { listFiles, startTestServer, upload, waitFor } from './helpers.js';
-
-/** A raw connection: what it received, and when (ms after connecting) the server closed it. */
-interface Raw {
-  socket: Socket;
-  received: () => string;
-  closedAfter: Promise<number>;
-}
-
-async function rawConnect(port: number): Promise<Raw> {
-  const socket = connect(port, '127.0.0.1');
-  const started = Date.now();
-  let received = '';
-  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-  socket.on('error', () => {});
-  const closedAfter = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - started)));
-  await new Promise((resolve) => socket.once('connect', resolve));
-  return { socket, received: () => received, closedAfter };
-}
-
-/** Resolves with the time the socket took to close, or rejects once `withinMs` passed and it is still open. */
-async function closedWithin(raw: Raw, withinMs: number): Promise<number> {
-  const stop = new AbortController();
-  const timedOut = sleep(withinMs, 'still open', { signal: stop.signal }).catch(() => 'stopped');
-  const first = await Promise.race([raw.closedAfter, timedOut]);
-  stop.abort();
-  if (typeof first === 'number') return first;
-  raw.socket.destroy();
-  throw new Error(`the server still held the connection after ${withinMs} ms`);
-}
-
-const BOUNDARY = 'stalled-upload-boundary';
-
-/** The request line and headers of a multipart upload of `length` bytes. */
-function uploadHead(length: number): string {
-  return (
-    `POST /api/gp/batch-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
-    `Content-Length: ${length}\r\n\r\n`
-  );
-}
-
-/** One file part of that upload: its head and `bytes`, and with `last` the closing boundary. */
-function filePart(bytes: Uint8Array, last: boolean): Buffer {
-  const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head), bytes, Buffer.from(last ? `\r\n--${BOUNDARY}--\r\n` : '')]);
-}
+import { closedWithin, filePart, multipartHead, rawConnect } from './raw-http.js';
 
 describe('connection limits', () => {
   it('a body that stops arriving is cut after IDLE_TIMEOUT_MS, and its upload is removed', async () => {
@@ -66,7 +21,7 @@ describe('connection limits', () => {
     try {
       const uploads = join(server.dataDir, 'uploads');
       const raw = await rawConnect(server.port);
-      raw.socket.write(uploadHead(5_000_000));
+      raw.socket.write(multipartHead('/api/gp/batch-upload', 5_000_000));
       raw.socket.write(filePart(docs.pdf, false));
       // The bytes that arrived are in quarantine while the request lasts.
       await waitFor(async () => (await listFiles(uploads)).length === 1, 5_000);
@@ -88,7 +43,7 @@ describe('connection limits', () => {
     try {
       const whole = filePart(docs.pdf, true);
       const raw = await rawConnect(server.port);
-      raw.socket.write(uploadHead(whole.length));
+      raw.socket.write(multipartHead('/api/gp/batch-upload', whole.length));
       // Ten pieces, 400 ms apart: 3.6 s for the body, no gap as long as the idle time.
       const piece = Math.ceil(whole.length / 10);
       for (let at = 0; at < whole.length; at += piece) {

@@ -21,7 +21,8 @@ export const ERRORS = {
   UNSUPPORTED_TYPE: { status: 415, message: 'Only PDF, PNG, JPEG, TIFF and WebP documents are accepted.' },
   RATE_LIMITED: { status: 429, message: 'Too many uploads: wait a moment and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. Try again.' },
-  UNAVAILABLE: { status: 503, message: 'The server is shutting down. Try again shortly.' },
+  UNAVAILABLE: { status: 503, message: 'The server cannot take this request right now. Try again in a few seconds.' },
+  INSUFFICIENT_STORAGE: { status: 507, message: 'The server has no room to store these files right now. Try again later; nothing was kept.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A stable, machine-readable error code. */

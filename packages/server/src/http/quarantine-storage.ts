@@ -42,6 +42,18 @@ export class QuarantineWriteError extends Error {
   override readonly name = 'QuarantineWriteError';
 }
 
+// The first write error of a request's files. When a write fails, the pipeline also
+// destroys multer's part stream with it, and multer may abort the request with that
+// raw error before this storage reports it: the parser asks here, so a full disk is
+// never taken for a malformed upload.
+const writeFailures = new WeakMap<Request, Error>();
+
+/** The error that writing one of this request's files into the quarantine met, if any. */
+export function quarantineWriteFailure(req: Request): QuarantineWriteError | null {
+  const cause = writeFailures.get(req);
+  return cause ? new QuarantineWriteError('Writing an upload failed.', { cause }) : null;
+}
+
 /**
  * A multer storage engine that streams each file into a private folder under a
  * generated name, keeping its first bytes for type sniffing. The client's filename is
@@ -75,6 +87,9 @@ export class QuarantineStorage implements StorageEngine {
       },
     });
     const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    out.once('error', (error) => {
+      if (!writeFailures.has(req)) writeFailures.set(req, error);
+    });
     pipeline(file.stream, tap, out).then(
       () => callback(null, { path, size, head: Buffer.concat(head) } as Partial<Express.Multer.File>),
       async (error: unknown) => {
@@ -135,6 +150,11 @@ export async function touchHeld(dir: string): Promise<void> {
   for (const path of [...held]) {
     if (dirname(path) === folder) await utimes(path, now, now).catch(() => {});
   }
+}
+
+/** Deletes every file `req` put in the quarantine: for a request refused before its files were stored. */
+export async function discardAll(req: Request): Promise<void> {
+  await Promise.all([...(heldByRequest.get(req) ?? [])].map((path) => discard(path)));
 }
 
 /** Deletes a quarantined file; an absent one is fine. */

@@ -1,5 +1,6 @@
 import { chmod, lstat, mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError } from './config.js';
 
 /** The SQLite file of the embedded store, under `DATA_DIR`. */
 export const SQLITE_FILE = 'batches.sqlite';
@@ -21,6 +22,18 @@ const PRIVATE_FILE = 0o600;
  * journal files it creates later the mode of the database file.
  */
 export async function makeDataDirPrivate(dataDir: string, options: { sqlite: boolean }): Promise<void> {
+  try {
+    await makePrivateTree(dataDir, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EROFS') throw error;
+    throw new ConfigError(
+      `DATA_DIR (${dataDir}) cannot be made private to this user (${code}): run the server as the owner of the folder and its files, or point DATA_DIR at a folder of its own.`,
+    );
+  }
+}
+
+async function makePrivateTree(dataDir: string, options: { sqlite: boolean }): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR });
   await chmod(dataDir, PRIVATE_DIR);
   if (options.sqlite) {

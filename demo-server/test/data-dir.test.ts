@@ -1,10 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { chmod, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { UploadResponse } from '@batch-uploader/protocol';
 import { documents } from './documents.js';
 import { startTestServer, tempDir, upload, waitForFinished } from './helpers.js';
+import { ConfigError } from '../src/config.js';
 
 /** Every entry below `dir` with its permission bits, e.g. `files/ab/abcd… 600`. */
 async function modes(dir: string): Promise<Map<string, { mode: number; isDir: boolean }>> {
@@ -61,6 +64,27 @@ describe('DATA_DIR is private to the server user', () => {
       await second.close();
     } finally {
       for (const server of servers) await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a DATA_DIR that cannot be made private stops the start with a message naming it', async (t) => {
+    const dataDir = await tempDir();
+    const run = promisify(execFile);
+    // A read-only file system (root may chmod anything else): needs root to mount, as in CI.
+    const mounted = await run('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m,mode=0755', 'tmpfs', dataDir]).then(
+      () => true,
+      () => false,
+    );
+    try {
+      if (!mounted) return t.skip('cannot mount a tmpfs here (needs root)');
+      await assert.rejects(startTestServer({ dataDir }), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /DATA_DIR .* cannot be made private to this user \(EROFS\)/);
+        return true;
+      });
+    } finally {
+      if (mounted) await run('umount', [dataDir]);
       await rm(dataDir, { recursive: true, force: true });
     }
   });

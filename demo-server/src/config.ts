@@ -44,6 +44,22 @@ export interface DemoConfig {
   webhookUrl: string | null;
   /** Key of the webhooks' HMAC-SHA256 signature (required with `webhookUrl`). */
   webhookSecret: string | null;
+  /** A request, body included, must arrive within this time (408 past it). */
+  requestTimeoutMs: number;
+  /** A request's headers must arrive within this time. */
+  headersTimeoutMs: number;
+  /** A connection with nothing arriving for this long while a request comes in (or with no request) is closed. */
+  idleTimeoutMs: number;
+  /** An idle keep-alive connection between requests is closed after this time. */
+  keepAliveTimeoutMs: number;
+  /** Connections held at once; more are refused. */
+  maxConnections: number;
+  /** A temporary upload no request holds any more (left by a crash) is removed once untouched this long. */
+  abandonedUploadMs: number;
+  /** Who may show the demo pages in a frame: the CSP `frame-ancestors` sources, e.g. `'self' https://portal.example`. */
+  frameAncestors: string;
+  /** Serve the source maps of the bundles (`.map`); they show the sources to anyone who asks. */
+  serveSourceMaps: boolean;
 }
 
 /** Raised for a setting that cannot work; the message names the variable and what it takes. */
@@ -74,6 +90,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     processorUrl: httpUrl(env, 'PROCESSOR_URL'),
     processorTimeoutMs: int(env, 'PROCESSOR_TIMEOUT_MS', 60_000, 100, 3_600_000),
     ...webhook(env),
+    ...timeouts(env),
+    abandonedUploadMs: int(env, 'ABANDONED_UPLOAD_MS', 120_000, 1_000, 86_400_000),
+    frameAncestors: frameAncestors(env.FRAME_ANCESTORS),
+    serveSourceMaps: bool(env, 'SERVE_SOURCE_MAPS', false),
   };
 }
 
@@ -116,6 +136,44 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${text}".`);
   }
   return value;
+}
+
+function timeouts(env: NodeJS.ProcessEnv) {
+  const requestTimeoutMs = int(env, 'REQUEST_TIMEOUT_MS', 3_600_000, 1_000, 86_400_000);
+  const headersTimeoutMs = int(env, 'HEADERS_TIMEOUT_MS', 20_000, 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT_MS cannot be longer than REQUEST_TIMEOUT_MS.');
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    idleTimeoutMs: int(env, 'IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: int(env, 'MAX_CONNECTIONS', 1_000, 1, 1_000_000),
+  };
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return fallback;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${text}".`);
+}
+
+/**
+ * `FRAME_ANCESTORS`: `'self'`, `'none'`, or `'self'` and/or origins such as
+ * `https://portal.example` or `https://*.portal.example` (quotes around self and none
+ * may be left out). Anything else is refused: the value goes into a response header.
+ */
+export function frameAncestors(text: string | undefined): string {
+  const sources = (text?.trim() || "'self'").split(/\s+/).map((s) => (/^'?(self|none)'?$/i.test(s) ? `'${s.replace(/'/g, '').toLowerCase()}'` : s));
+  const origin = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?\/?$/i;
+  const bad = sources.find((s) => s !== "'self'" && s !== "'none'" && !origin.test(s));
+  if (bad !== undefined || (sources.includes("'none'") && sources.length > 1)) {
+    throw new ConfigError(
+      `FRAME_ANCESTORS must be 'self', 'none', or origins that may frame the pages separated by spaces, e.g. "'self' https://portal.example"${bad === undefined ? " ('none' stands alone)" : `; "${bad}" is not one`}.`,
+    );
+  }
+  return sources.map((s) => s.replace(/\/$/, '')).join(' ');
 }
 
 function webhook(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'webhookUrl' | 'webhookSecret'> {

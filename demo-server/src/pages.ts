@@ -13,15 +13,9 @@ export function landingPage(config: DemoConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>batch-uploader server</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1f2937; }
-  code, pre { font-family: ui-monospace, monospace; background: #f3f4f6; border-radius: 4px; }
-  pre { padding: .75rem; overflow-x: auto; }
-  .warn { background: #fef3c7; padding: .5rem .75rem; border-radius: 4px; }
-  @media (prefers-color-scheme: dark) { body { background: #111827; color: #e5e7eb; } code, pre { background: #1f2937; } .warn { background: #78350f; } }
-</style>
+<link rel="stylesheet" href="/assets/demo/pages.css">
 </head>
-<body>
+<body class="narrow">
 <h1>batch-uploader</h1>
 <p>This server takes up to ${config.maxFiles} medical documents (PDF, PNG, JPEG, TIFF, WebP) in one upload and processes them in the background.</p>
 ${auth}
@@ -73,14 +67,7 @@ export function examplePage(name: ExampleName, config: DemoConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${framework} example — batch-uploader demo</title>
-<style>
-  :root { color-scheme: light dark; }
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: #1f2937; background: #fff; }
-  code { font-family: ui-monospace, monospace; background: #f3f4f6; border-radius: 4px; }
-  .warn { background: #fef3c7; padding: .5rem .75rem; border-radius: 4px; }
-  .controls { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
-  @media (prefers-color-scheme: dark) { body { background: #111827; color: #e5e7eb; } code { background: #1f2937; } .warn { background: #78350f; } }
-</style>
+<link rel="stylesheet" href="/assets/demo/pages.css">
 </head>
 <body>
 <div id="app" data-endpoint="${api}" data-auth="${config.apiTokens ? 'token' : 'none'}"><p>Loading the ${framework} app…</p></div>

@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import compression from 'compression';
 import { pino } from 'pino';
-import { BatchEngine, createBatchRouter, createHttpProcessor, sweepQuarantine, type Logger } from '@batch-uploader/server';
+import { BatchEngine, createBatchRouter, createHttpProcessor, QuarantineSweeper, type Logger } from '@batch-uploader/server';
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
 import { defaultConfig, type DemoConfig } from './config.js';
+import { makeDataDirPrivate, UPLOADS_DIR } from './data-dir.js';
 import { landingPage } from './pages.js';
 import { widgetRoutes } from './widget-routes.js';
+import { createHttpServer } from './connection-limits.js';
+import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
 
 /** A running demo server. */
@@ -31,9 +34,11 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
   const config: DemoConfig = { ...defaultConfig(overrides.dataDir), ...overrides };
   const logger = log ?? createLogger(config.logLevel);
 
+  // Before the stores open: SQLite's journal files take the mode of the database file.
+  await makeDataDirPrivate(config.dataDir, { sqlite: !config.mongodbUri });
   const stores = await openStores(config, logger as Logger);
   const { store, blobs } = stores;
-  const uploadDir = join(config.dataDir, 'uploads');
+  const uploadDir = join(config.dataDir, UPLOADS_DIR);
   // PROCESSOR_URL hands every file to an HTTP service; else the built-in document inspector.
   const processor = config.processorUrl
     ? createHttpProcessor({ url: config.processorUrl, timeoutMs: config.processorTimeoutMs })
@@ -58,8 +63,8 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(compression());
+  app.use(securityHeaders(config));
   app.use((req, res, next) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'SAMEORIGIN' });
     const started = performance.now();
     // Method, route template and status only: URLs of this API carry no patient data, but query strings might.
     res.on('finish', () => {
@@ -87,8 +92,11 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     res.status(404).type('text').send('Not found');
   });
 
-  await sweepQuarantine(uploadDir);
-  const server = app.listen(config.port, config.host);
+  // Uploads left by a process that died mid-request go now, and later ones while it runs.
+  const sweeper = new QuarantineSweeper({ dir: uploadDir, abandonedAfterMs: config.abandonedUploadMs, logger: logger as Logger });
+  await sweeper.start();
+  const server = createHttpServer(app, config, logger as Logger);
+  server.listen(config.port, config.host);
   await once(server, 'listening');
   await engine.start();
   const { port } = server.address() as AddressInfo;
@@ -106,6 +114,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
         await engine.close();
         server.closeAllConnections();
         await stopped;
+        await sweeper.close();
         await processor.close();
         await stores.close();
       })();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { BlobStore, Logger, Store } from '@batch-uploader/server';
 import type { DemoConfig } from './config.js';
+import { FILES_DIR, SQLITE_FILE } from './data-dir.js';
 
 /** The stores a server process works on, opened (init() done) and closed together. */
 export interface OpenedStores {
@@ -54,9 +55,9 @@ export async function openStores(config: DemoConfig, logger: Logger): Promise<Op
       import('@batch-uploader/server'),
       import('@batch-uploader/server/sqlite'),
     ]);
-    const store = new SqliteStore({ path: join(dataDir, 'batches.sqlite') });
+    const store = new SqliteStore({ path: join(dataDir, SQLITE_FILE) });
     await store.init();
-    const blobs = new LocalBlobStore({ dir: join(dataDir, 'files') });
+    const blobs = new LocalBlobStore({ dir: join(dataDir, FILES_DIR) });
     await blobs.init();
     logger.info({ store: 'sqlite' }, 'stores opened');
     return {

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import type { DemoConfig } from './config.js';
 import { EXAMPLES, examplePage, type ExampleName } from './pages.js';
 
@@ -18,19 +18,27 @@ function bundlePath(): string | null {
 
 /** The React and Vue examples' folder (`demo-server/examples`), beside both `src` and `dist`. */
 const examplesDir = fileURLToPath(new URL('../examples/', import.meta.url));
+/** The pages' style sheet and the widget page's script (`demo-server/public`). */
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /**
  * The widget demo: `/batch-upload` (the original system's URL) shows `<batch-uploader>`
  * on a plain HTML page, and `/assets/batch-uploader.js` serves the element's bundle.
  * `/examples/react` and `/examples/vue` run the element inside a React and a Vue app,
  * bundled from `demo-server/examples` by `npm run build`. Built files that are missing
- * answer 503 with a clear text.
+ * answer 503 with a clear text. The pages' style sheet and script are files under
+ * `/assets/demo/`, since their Content-Security-Policy allows no inline script or style.
+ * Source maps (`.map`) are served only with `serveSourceMaps`: they show the sources
+ * to anyone who asks.
  */
 export function widgetRoutes(config: DemoConfig): Router {
   const router = Router();
   const bundle = bundlePath();
+  const withMaps = (path: string) => (config.serveSourceMaps ? [path, `${path}.map`] : [path]);
 
-  router.get(['/assets/batch-uploader.js', '/assets/batch-uploader.js.map'], async (req, res) => {
+  router.use('/assets/demo', express.static(publicDir, { index: false, redirect: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
+
+  router.get(withMaps('/assets/batch-uploader.js'), async (req, res) => {
     const file = bundle && (req.path.endsWith('.map') ? `${bundle}.map` : bundle);
     await sendBuilt(res, file, 'The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
   });
@@ -43,7 +51,7 @@ export function widgetRoutes(config: DemoConfig): Router {
     router.get(`/examples/${name}`, (_req, res) => {
       res.type('html').send(examplePage(name, config));
     });
-    router.get([`/examples/${name}/main.js`, `/examples/${name}/main.js.map`], async (req, res) => {
+    router.get(withMaps(`/examples/${name}/main.js`), async (req, res) => {
       const file = join(examplesDir, name, 'dist', req.path.endsWith('.map') ? 'main.js.map' : 'main.js');
       await sendBuilt(res, file, `The ${EXAMPLES[name].framework} example has not been built yet. Run \`npm run build\` (it bundles demo-server/examples) and reload.`);
     });
@@ -76,31 +84,7 @@ export function widgetPage(config: DemoConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Batch upload — batch-uploader demo</title>
-<style>
-  :root { color-scheme: light dark; }
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: #1f2937; background: #fff; }
-  code, pre { font-family: ui-monospace, monospace; background: #f3f4f6; border-radius: 4px; }
-  pre { padding: .75rem; overflow-x: auto; }
-  .note { background: #fef3c7; padding: .5rem .75rem; border-radius: 4px; }
-  #log { font: 13px/1.4 ui-monospace, monospace; max-height: 14rem; overflow: auto; padding: .5rem 1.5rem; background: #f3f4f6; border-radius: 4px; }
-  /* The theming example: custom properties for colours and shape, ::part for the rest. */
-  batch-uploader.clinic {
-    --batch-font: Georgia, 'Times New Roman', serif;
-    --batch-radius: 2px;
-    --batch-color-accent: #0f766e;
-    --batch-color-focus: #0f766e;
-    --batch-color-border: #5eead4;
-    --batch-color-surface: #f0fdfa;
-  }
-  batch-uploader.clinic::part(drop-zone) { border-style: dotted; }
-  batch-uploader.clinic::part(start-button) { text-transform: uppercase; letter-spacing: .05em; }
-  @media (prefers-color-scheme: dark) {
-    body { background: #111827; color: #e5e7eb; }
-    code, pre, #log { background: #1f2937; }
-    .note { background: #78350f; }
-    batch-uploader.clinic { --batch-color-accent: #5eead4; --batch-color-focus: #5eead4; --batch-color-border: #0f766e; --batch-color-surface: #042f2e; }
-  }
-</style>
+<link rel="stylesheet" href="/assets/demo/pages.css">
 </head>
 <body>
 <h1>Batch upload</h1>
@@ -126,38 +110,7 @@ Properties: <code>getAuthToken</code>, <code>headers</code>, <code>session</code
 the <a href="/examples/react">React example</a> and the <a href="/examples/vue">Vue example</a> (sources and how-to in <code>demo-server/examples</code>).</p>
 <p><a href="/">About this server</a></p>
 
-<script type="module">
-  const uploader = document.getElementById('uploader');
-  const token = document.getElementById('token');
-  if (token) uploader.getAuthToken = () => token.value.trim() || null;
-  document.getElementById('theme').addEventListener('change', (event) => uploader.classList.toggle('clinic', event.target.checked));
-
-  const log = document.getElementById('log');
-  // One line per event of BatchUploaderEventMap (packages/element/src/events.ts).
-  const describe = {
-    'batch-files-added': (d) => d.files.length + ' file(s) added',
-    'batch-files-rejected': (d) => d.rejected.length + ' file(s) refused: ' + [...new Set(d.rejected.map((r) => r.code))].join(', '),
-    'batch-created': (d) => 'batch ' + d.batchId + ' created with ' + d.totalFiles + ' file(s)',
-    'batch-progress': (d) => d.phase + ' ' + d.percent + '% (' + d.counts.completed + ' completed, ' + d.counts.failed + ' failed)',
-    'batch-paused': (d) => 'batch ' + d.batchId + ' paused',
-    'batch-resumed': (d) => 'batch ' + d.batchId + ' resumed',
-    'batch-retried': (d) => 'batch ' + d.batchId + ': ' + d.retried + ' failed file(s) retried' + (d.notRetryable ? ', ' + d.notRetryable + ' could not be' : ''),
-    'batch-complete': (d) => 'batch ' + d.batchId + ' ' + d.status + ': ' + d.summary,
-    'batch-error': (d) => d.code + ': ' + d.message,
-  };
-  let lastProgress = null;
-  for (const [type, text] of Object.entries(describe)) {
-    uploader.addEventListener(type, (event) => {
-      const item = document.createElement('li');
-      item.textContent = new Date().toLocaleTimeString() + '  ' + type + '  ' + text(event.detail);
-      // Progress comes often: keep one line for the latest.
-      if (type === 'batch-progress' && lastProgress) lastProgress.replaceWith(item);
-      else log.append(item);
-      lastProgress = type === 'batch-progress' ? item : null;
-      log.scrollTop = log.scrollHeight;
-    });
-  }
-</script>
+<script type="module" src="/assets/demo/widget-page.js"></script>
 <script type="module" src="/assets/batch-uploader.js"></script>
 </body>
 </html>`;

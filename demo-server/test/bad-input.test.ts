@@ -139,6 +139,8 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
       'new\nline\r\u202Egnp.pdf',
       `${'a'.repeat(1000)}.pdf`,
       'C:\\fakepath\\scan.pdf',
+      `${'😀'.repeat(400)}.pdf`,
+      'invoice\u202Efdp\u200B.exe',
     ];
     const res = await upload(server.api, names.map((name) => ({ name, data: docs.pdf })));
     assert.equal(res.status, 202);
@@ -152,6 +154,8 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
     assert.equal(stored[4]!.length, 255);
     assert.ok(stored[4]!.endsWith('.pdf'));
     assert.equal(stored[5], 'scan.pdf');
+    assert.equal(stored[6], `${'😀'.repeat(62)}.pdf`, 'cut between whole emoji, within 255 UTF-8 bytes');
+    assert.equal(stored[7], 'invoicefdp.exe', 'no bidi or zero-width characters');
     for (const name of stored) assert.doesNotMatch(name, /[\/\\\u0000-\u001f]/);
     // Stored bytes live under generated names only.
     for (const path of await listFiles(server.dataDir)) {

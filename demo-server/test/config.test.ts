@@ -43,6 +43,48 @@ describe('configuration from the environment', () => {
     assert.throws(() => parseTokens('short:ws'), /16 characters/);
   });
 
+  it('reads who may frame the pages, refusing what would break the header', () => {
+    assert.equal(configFromEnv({}).frameAncestors, "'self'");
+    assert.equal(configFromEnv({ FRAME_ANCESTORS: 'none' }).frameAncestors, "'none'");
+    assert.equal(
+      configFromEnv({ FRAME_ANCESTORS: "'self'  https://portal.example https://*.ehr.example:8443/" }).frameAncestors,
+      "'self' https://portal.example https://*.ehr.example:8443",
+    );
+    for (const bad of ['*', 'https://x; script-src *', 'javascript:alert(1)', "'none' https://portal.example", 'portal.example"']) {
+      assert.throws(() => configFromEnv({ FRAME_ANCESTORS: bad }), (e: unknown) => e instanceof ConfigError && /FRAME_ANCESTORS/.test(e.message), bad);
+    }
+  });
+
+  it('reads the connection limits, with defaults that let a slow upload finish', () => {
+    const defaults = configFromEnv({});
+    assert.equal(defaults.requestTimeoutMs, 3_600_000);
+    assert.equal(defaults.headersTimeoutMs, 20_000);
+    assert.equal(defaults.idleTimeoutMs, 60_000);
+    assert.equal(defaults.keepAliveTimeoutMs, 5_000);
+    assert.equal(defaults.maxConnections, 1_000);
+    const set = configFromEnv({ REQUEST_TIMEOUT_MS: '600000', HEADERS_TIMEOUT_MS: '10000', IDLE_TIMEOUT_MS: '30000', KEEP_ALIVE_TIMEOUT_MS: '65000', MAX_CONNECTIONS: '200' });
+    assert.deepEqual(
+      [set.requestTimeoutMs, set.headersTimeoutMs, set.idleTimeoutMs, set.keepAliveTimeoutMs, set.maxConnections],
+      [600_000, 10_000, 30_000, 65_000, 200],
+    );
+    assert.throws(() => configFromEnv({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }), /HEADERS_TIMEOUT_MS/);
+    assert.throws(() => configFromEnv({ IDLE_TIMEOUT_MS: '0' }), /IDLE_TIMEOUT_MS/);
+    assert.throws(() => configFromEnv({ MAX_CONNECTIONS: '0' }), /MAX_CONNECTIONS/);
+  });
+
+  it('reads how long an abandoned upload waits before it is deleted', () => {
+    assert.equal(configFromEnv({}).abandonedUploadMs, 120_000);
+    assert.equal(configFromEnv({ ABANDONED_UPLOAD_MS: '30000' }).abandonedUploadMs, 30_000);
+    assert.throws(() => configFromEnv({ ABANDONED_UPLOAD_MS: '10' }), /ABANDONED_UPLOAD_MS/);
+  });
+
+  it('serves source maps only when asked', () => {
+    assert.equal(configFromEnv({}).serveSourceMaps, false);
+    assert.equal(configFromEnv({ SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps, true);
+    assert.equal(configFromEnv({ SERVE_SOURCE_MAPS: '0' }).serveSourceMaps, false);
+    assert.throws(() => configFromEnv({ SERVE_SOURCE_MAPS: 'yes please' }), /SERVE_SOURCE_MAPS/);
+  });
+
   it('reads the webhook settings, and refuses a URL without a strong secret', () => {
     const config = configFromEnv({ WEBHOOK_URL: 'https://ehr.example/hooks', WEBHOOK_SECRET: 'a-long-shared-secret-0123' });
     assert.equal(config.webhookUrl, 'https://ehr.example/hooks');

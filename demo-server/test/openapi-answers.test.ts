@@ -179,6 +179,9 @@ describe('the OpenAPI document against the real server', () => {
     await expect(401, fast, 'GET', '/batch-analytics', '/batch-analytics', anonymous);
     await expect(501, bare, 'GET', '/batch-analytics', '/batch-analytics');
 
-    assert.deepEqual([...seen].sort(), documentedAnswers(), 'every documented answer was seen, and no undocumented one');
+    // 503 needs a store that cannot be reached and 507 a full disk: store-unavailable.test.ts
+    // and full-disk.test.ts provoke them for real and check them against the document.
+    const elsewhere = / (503|507)$/;
+    assert.deepEqual([...seen].sort(), documentedAnswers().filter((answer) => !elsewhere.test(answer)), 'every documented answer was seen, and no undocumented one');
   });
 });

@@ -22,7 +22,8 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many uploads: wait a moment and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. Try again.' },
   NOT_SUPPORTED: { status: 501, message: 'This server does not offer this feature.' },
-  UNAVAILABLE: { status: 503, message: 'The server is shutting down. Try again shortly.' },
+  UNAVAILABLE: { status: 503, message: 'The server cannot take this request right now. Try again in a few seconds.' },
+  INSUFFICIENT_STORAGE: { status: 507, message: 'The server has no room to store these files right now. Try again later; nothing was kept.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A stable, machine-readable error code. */

@@ -260,6 +260,20 @@ describe('BatchClient.uploadBatch (msw)', () => {
     assert.deepEqual(calls, ['upload:a.pdf:more', 'files:b.pdf:more', 'files:b.pdf:more', 'files:c.pdf:last']);
   });
 
+  it('sends the first request again after a 507: the server kept nothing, its disk was full', async () => {
+    let uploads = 0;
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () =>
+        ++uploads === 1
+          ? HttpResponse.json(errorBody('INSUFFICIENT_STORAGE', 'The server has no room to store these files right now.'), { status: 507 })
+          : HttpResponse.json(accepted(1), { status: 202 }),
+      ),
+    );
+    const client = new BatchClient({ ...fast, uploadPartFiles: 1 });
+    assert.deepEqual(await client.uploadBatch([file('a.pdf')]), { batch_id: 'b1', total_files: 1, parts: 1 });
+    assert.equal(uploads, 2);
+  });
+
   it('never sends the first request again after a 500, and cancels a batch already created when aborted', async () => {
     let uploads = 0;
     const cancelled: string[] = [];

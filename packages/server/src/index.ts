@@ -7,6 +7,8 @@ export type { BatchEngineOptions } from './engine/engine-options.js';
 export { BatchEvents } from './engine/batch-events.js';
 export type { BatchChange } from './engine/batch-events.js';
 export { sweepQuarantine } from './http/quarantine-storage.js';
+export { QuarantineSweeper } from './http/quarantine-sweeper.js';
+export type { QuarantineSweeperOptions } from './http/quarantine-sweeper.js';
 export { sanitizeFilename } from './http/filename.js';
 export { ApiError } from './http/api-error.js';
 export { batchStatus, toWireBatch, toWireSummary } from './http/to-wire.js';

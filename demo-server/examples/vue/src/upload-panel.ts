@@ -3,6 +3,7 @@ import '@batch-uploader/element/batch-uploader.js';
 import { computed, defineComponent, ref } from 'vue';
 import type { BatchUploaderEventMap, BatchUploaderEvents } from '@batch-uploader/element';
 import { FRENCH } from './french';
+import { render } from './upload-panel.template.html';
 
 type Finished = BatchUploaderEventMap['batch-complete'];
 
@@ -40,38 +41,6 @@ export const UploadPanel = defineComponent({
 
     return { token, language, status, finished, getAuthToken, strings, onCreated, onProgress, onComplete, onError };
   },
-  template: `
-    <main>
-      <h1>Vue example</h1>
-      <div class="controls">
-        <label v-if="askForToken">Access token <input type="password" autocomplete="off" v-model="token"></label>
-        <label>Language
-          <select v-model="language">
-            <option value="en">English</option>
-            <option value="fr">Français</option>
-          </select>
-        </label>
-      </div>
-
-      <batch-uploader
-        :endpoint="endpoint"
-        patient-field="optional"
-        template-id="intake"
-        :lang="language"
-        .getAuthToken="getAuthToken"
-        .strings="strings"
-        @batch-created="onCreated"
-        @batch-progress="onProgress"
-        @batch-complete="onComplete"
-        @batch-error="onError"
-      ></batch-uploader>
-
-      <h2>What the app saw</h2>
-      <p role="status">{{ status }}</p>
-      <ul v-if="finished.length" aria-label="Finished batches">
-        <li v-for="b in finished" :key="b.batchId">{{ b.batchId }} — {{ b.status }}: {{ b.counts.completed }} succeeded, {{ b.counts.failed }} failed</li>
-      </ul>
-      <p v-else>No finished batch yet.</p>
-    </main>
-  `,
+  // Compiled to a render function when the example is built (build.mjs), as an app's bundler does.
+  render,
 });

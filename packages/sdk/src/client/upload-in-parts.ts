@@ -61,10 +61,11 @@ export function splitIntoParts(sizes: readonly number[], maxFiles: number, maxBy
   return parts;
 }
 
-// Gateways and overloaded servers answer these; the request may go again.
-const TRANSIENT_STATUS = [408, 429, 500, 502, 503, 504];
-// Of those, the answers that say the server did nothing with the request.
-const REFUSED_STATUS = [408, 429, 503];
+// Gateways, overloaded servers and full disks answer these; the request may go again.
+const TRANSIENT_STATUS = [408, 429, 500, 502, 503, 504, 507];
+// Of those, the answers that say the server did nothing with the request (507: its disk
+// was full, and it kept none of the files).
+const REFUSED_STATUS = [408, 429, 503, 507];
 
 /** Uploads one batch in several requests; see `BatchClient.uploadBatch`. */
 export async function uploadInParts(client: PartsClient, files: readonly UploadFile[], options: BatchUploadOptions): Promise<BatchUploadResult> {

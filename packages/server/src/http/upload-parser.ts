@@ -2,7 +2,7 @@ import multer from 'multer';
 import type { Request, Response } from 'express';
 import type { Limits } from '@batch-uploader/protocol';
 import { ApiError } from './api-error.js';
-import { QuarantineStorage, QuarantineWriteError, type QuarantinedFile } from './quarantine-storage.js';
+import { discardAll, QuarantineStorage, QuarantineWriteError, quarantineWriteFailure, type QuarantinedFile } from './quarantine-storage.js';
 
 /** A received file: what multer tells plus what the quarantine kept. */
 export type ReceivedFile = Express.Multer.File & QuarantinedFile;
@@ -13,7 +13,9 @@ export const UPLOAD_FIELDS = ['patient_id', 'template_id', 'encounter_id', 'prio
 /**
  * Parses a multipart batch upload into the quarantine with every limit enforced while
  * streaming. Resolves with the files and text fields; rejects with an ApiError for
- * anything the client got wrong. Files of a rejected request are already removed.
+ * anything the client got wrong, and with a QuarantineWriteError (its cause the disk's
+ * error, e.g. ENOSPC) when the server could not write a file. Files of a rejected
+ * request are already removed.
  */
 export function createUploadParser(options: { dir: string; limits: Limits; headBytes: number; fieldName: string }) {
   const { limits } = options;
@@ -39,7 +41,16 @@ export function createUploadParser(options: { dir: string; limits: Limits; headB
     }
     return new Promise((resolve, reject) => {
       middleware(req, res, (error?: unknown) => {
-        if (error) return reject(toApiError(error, limits, options.fieldName));
+        if (error) {
+          // A file that could not be written is the server's fault, whatever multer saw first.
+          const failure = quarantineWriteFailure(req) ?? toApiError(error, limits, options.fieldName);
+          // Multer does not wait for the removal of a file whose write failed: answer once it is gone.
+          discardAll(req).then(
+            () => reject(failure),
+            () => reject(failure),
+          );
+          return;
+        }
         resolve({ files: (req.files as ReceivedFile[] | undefined) ?? [], fields: { ...(req.body as object) } });
       });
     });

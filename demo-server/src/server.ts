@@ -11,6 +11,7 @@ import { defaultConfig, type DemoConfig } from './config.js';
 import { landingPage } from './pages.js';
 import { widgetRoutes } from './widget-routes.js';
 import { openStores } from './stores.js';
+import { emailOptions } from './notifications.js';
 
 /** A running demo server. */
 export interface RunningServer {
@@ -51,6 +52,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
       batchesAfterMs: config.historyRetentionDays === null ? null : config.historyRetentionDays * 86_400_000,
     },
     webhooks: config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : null,
+    email: emailOptions(config),
     logger: logger as Logger,
   });
 

@@ -50,6 +50,6 @@ export type { BatchLink, EmailOptions, EmailRecipients } from './notifications/e
 export { EMAIL_CHANNEL } from './notifications/email-notifier.js';
 export type { StoredEmail } from './notifications/email-notifier.js';
 export type { Mailbox } from './notifications/email-address.js';
-export { isEmailAddress } from './notifications/email-address.js';
+export { isEmailAddress, parseMailbox } from './notifications/email-address.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';

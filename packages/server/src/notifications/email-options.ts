@@ -45,7 +45,7 @@ export interface EmailOptions {
   pollIntervalMs?: number;
 }
 
-/** Defaults of {@link EmailOptions}: about 2–3½ hours of retries for a mail server that is down. */
+/** Defaults of {@link EmailOptions}: 12 attempts over 1¾–3½ hours for a mail server that is down. */
 export const EMAIL_DEFAULTS = Object.freeze({
   timeoutMs: 30_000,
   maxAttempts: 12,

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isEmailAddress, parseMailbox } from '@batch-uploader/server';
 
 /** Everything the demo server can be told, parsed once from the environment. */
 export interface DemoConfig {
@@ -60,6 +62,16 @@ export interface DemoConfig {
   frameAncestors: string;
   /** Serve the source maps of the bundles (`.map`); they show the sources to anyone who asks. */
   serveSourceMaps: boolean;
+  /** The SMTP server batch emails go through (`smtp://` or `smtps://`, user and password in it); null sends no email. */
+  smtpUrl: string | null;
+  /** The sender of batch emails: `address` or `Name <address>` (required with `smtpUrl`). */
+  notifyEmailFrom: string | null;
+  /** Who gets an email when a batch of any workspace finishes (required with `smtpUrl`). */
+  notifyEmailTo: string[];
+  /** PEM certificates the SMTP server's certificate may chain to, read from `SMTP_CA_FILE`; null trusts the system's CAs. */
+  smtpCa: string | null;
+  /** Where people reach this server (no trailing slash), for the link in batch emails; null puts no link. */
+  publicUrl: string | null;
 }
 
 /** Raised for a setting that cannot work; the message names the variable and what it takes. */
@@ -94,6 +106,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     abandonedUploadMs: int(env, 'ABANDONED_UPLOAD_MS', 120_000, 1_000, 86_400_000),
     frameAncestors: frameAncestors(env.FRAME_ANCESTORS),
     serveSourceMaps: bool(env, 'SERVE_SOURCE_MAPS', false),
+    ...emailSettings(env),
   };
 }
 
@@ -209,4 +222,66 @@ function basePath(text: string | undefined): string {
   const path = text?.trim() || '/api/gp';
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) throw new ConfigError('BASE_PATH must look like /api/gp.');
   return path;
+}
+
+/**
+ * The batch email settings: `SMTP_URL`, `NOTIFY_EMAIL_FROM`, `NOTIFY_EMAIL_TO`,
+ * `SMTP_CA_FILE` and `PUBLIC_URL`. Unset `SMTP_URL`: no email. Messages about `SMTP_URL`
+ * never quote it (it holds a password).
+ */
+export function emailSettings(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'smtpUrl' | 'notifyEmailFrom' | 'notifyEmailTo' | 'smtpCa' | 'publicUrl'> {
+  const publicUrl = httpUrl(env, 'PUBLIC_URL')?.replace(/\/+$/, '') ?? null;
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  const from = env.NOTIFY_EMAIL_FROM?.trim() || null;
+  const to = env.NOTIFY_EMAIL_TO?.trim() || null;
+  const caFile = env.SMTP_CA_FILE?.trim() || null;
+  if (smtpUrl === null) {
+    const stray = from !== null ? 'NOTIFY_EMAIL_FROM' : to !== null ? 'NOTIFY_EMAIL_TO' : caFile !== null ? 'SMTP_CA_FILE' : null;
+    if (stray) throw new ConfigError(`${stray} is set but SMTP_URL is not: batch emails need SMTP_URL, NOTIFY_EMAIL_FROM and NOTIFY_EMAIL_TO.`);
+    return { smtpUrl: null, notifyEmailFrom: null, notifyEmailTo: [], smtpCa: null, publicUrl };
+  }
+  checkSmtpUrl(smtpUrl);
+  if (from === null) throw new ConfigError('NOTIFY_EMAIL_FROM must be set with SMTP_URL: the sender of batch emails, e.g. "Batch uploads <noreply@clinic.example>".');
+  if (!parseMailbox(from)) throw new ConfigError(`NOTIFY_EMAIL_FROM must be an email address or "Name <address>", got "${from}".`);
+  if (to === null) throw new ConfigError('NOTIFY_EMAIL_TO must be set with SMTP_URL: comma-separated addresses that get an email when a batch finishes.');
+  const recipients = [...new Set(to.split(',').map((address) => address.trim()).filter((address) => address !== ''))];
+  const bad = recipients.find((address) => !isEmailAddress(address));
+  if (bad !== undefined) throw new ConfigError(`NOTIFY_EMAIL_TO must be comma-separated email addresses; "${bad}" is not one.`);
+  if (recipients.length === 0) throw new ConfigError('NOTIFY_EMAIL_TO names no address.');
+  return { smtpUrl, notifyEmailFrom: from, notifyEmailTo: recipients, smtpCa: caFile === null ? null : readCa(caFile), publicUrl };
+}
+
+function checkSmtpUrl(text: string): void {
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // Reported below.
+  }
+  if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+    throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. "smtps://user:password@smtp.example.com:465".');
+  }
+  if (url.search !== '' || url.hash !== '' || (url.pathname !== '' && url.pathname !== '/')) {
+    throw new ConfigError('SMTP_URL takes no path or query: smtp(s)://user:password@host:port.');
+  }
+  if ((url.username === '') !== (url.password === '')) {
+    throw new ConfigError('SMTP_URL must hold both a user and a password (percent-encode "@", ":" and "/" in them), or neither.');
+  }
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    throw new ConfigError('SMTP_URL: the user or password has a broken percent-encoding.');
+  }
+}
+
+function readCa(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`SMTP_CA_FILE cannot be read: "${path}".`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`SMTP_CA_FILE must hold PEM certificates ("-----BEGIN CERTIFICATE-----"): "${path}".`);
+  return text;
 }

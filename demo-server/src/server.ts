@@ -14,6 +14,7 @@ import { widgetRoutes } from './widget-routes.js';
 import { createHttpServer } from './connection-limits.js';
 import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
+import { emailOptions } from './notifications.js';
 
 /** A running demo server. */
 export interface RunningServer {
@@ -56,6 +57,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
       batchesAfterMs: config.historyRetentionDays === null ? null : config.historyRetentionDays * 86_400_000,
     },
     webhooks: config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : null,
+    email: emailOptions(config),
     logger: logger as Logger,
   });
 

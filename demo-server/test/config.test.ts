@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { configFromEnv, ConfigError, parseTokens } from '../src/config.js';
+import { emailOptions } from '../src/notifications.js';
 
 describe('configuration from the environment', () => {
   it('has working defaults', () => {
@@ -112,5 +114,50 @@ describe('configuration from the environment', () => {
     assert.equal(configFromEnv({ UPLOAD_RATE_LIMIT: '5' }).uploadRateLimit, 5);
     assert.throws(() => configFromEnv({ UPLOAD_RATE_LIMIT: '-1' }), /UPLOAD_RATE_LIMIT/);
     assert.throws(() => configFromEnv({ UPLOAD_RATE_LIMIT: '1.5' }), /UPLOAD_RATE_LIMIT/);
+  });
+  it('reads the batch email settings, and refuses what cannot work, naming the variable and never quoting SMTP_URL', () => {
+    const env = {
+      SMTP_URL: 'smtps://uploads%40clinic.example:s3cret-pass@smtp.clinic.example:465',
+      NOTIFY_EMAIL_FROM: 'Clinic uploads <noreply@clinic.example>',
+      NOTIFY_EMAIL_TO: ' manager@clinic.example, deputy@clinic.example ,manager@clinic.example',
+      PUBLIC_URL: 'https://uploads.clinic.example/',
+    };
+    const config = configFromEnv(env);
+    assert.equal(config.smtpUrl, env.SMTP_URL);
+    assert.equal(config.notifyEmailFrom, 'Clinic uploads <noreply@clinic.example>');
+    assert.deepEqual(config.notifyEmailTo, ['manager@clinic.example', 'deputy@clinic.example']);
+    assert.equal(config.publicUrl, 'https://uploads.clinic.example');
+    assert.equal(config.smtpCa, null);
+    const options = emailOptions(config)!;
+    assert.deepEqual(options.recipients, ['manager@clinic.example', 'deputy@clinic.example']);
+    assert.equal(options.batchLink?.({ batch_id: 'b-1', workspace_id: 'clinic-a' }), 'https://uploads.clinic.example/batch-upload#batch=b-1');
+    assert.equal(emailOptions(configFromEnv({ ...env, PUBLIC_URL: '' }))!.batchLink, null, 'no PUBLIC_URL, no link');
+
+    const unset = configFromEnv({});
+    assert.equal(unset.smtpUrl, null);
+    assert.equal(emailOptions(unset), null, 'no SMTP_URL, no email');
+
+    const refused = (changes: Record<string, string>, name: string) => {
+      assert.throws(
+        () => configFromEnv({ ...env, ...changes }),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(name) && !e.message.includes('s3cret'),
+        `${JSON.stringify(changes)} names ${name}`,
+      );
+    };
+    refused({ SMTP_URL: 'https://uploads:s3cret@smtp.clinic.example' }, 'SMTP_URL');
+    refused({ SMTP_URL: 'smtp.clinic.example:587' }, 'SMTP_URL');
+    refused({ SMTP_URL: 'smtp://uploads@smtp.clinic.example' }, 'SMTP_URL');
+    refused({ SMTP_URL: 'smtp://u:s3cret@smtp.clinic.example/?ignoreTLS=true' }, 'SMTP_URL');
+    refused({ NOTIFY_EMAIL_FROM: '' }, 'NOTIFY_EMAIL_FROM');
+    refused({ NOTIFY_EMAIL_FROM: 'noreply' }, 'NOTIFY_EMAIL_FROM');
+    refused({ NOTIFY_EMAIL_TO: '' }, 'NOTIFY_EMAIL_TO');
+    refused({ NOTIFY_EMAIL_TO: 'manager@clinic.example, deputy' }, 'NOTIFY_EMAIL_TO');
+    refused({ NOTIFY_EMAIL_TO: ' , ' }, 'NOTIFY_EMAIL_TO');
+    refused({ PUBLIC_URL: 'uploads.clinic.example' }, 'PUBLIC_URL');
+    refused({ PUBLIC_URL: 'ftp://uploads.clinic.example' }, 'PUBLIC_URL');
+    refused({ SMTP_CA_FILE: '/nonexistent/ca.pem' }, 'SMTP_CA_FILE');
+    refused({ SMTP_CA_FILE: fileURLToPath(import.meta.url) }, 'SMTP_CA_FILE'); // a file, but no certificate in it
+    assert.throws(() => configFromEnv({ NOTIFY_EMAIL_TO: 'manager@clinic.example' }), /NOTIFY_EMAIL_TO is set but SMTP_URL is not/);
+    assert.throws(() => configFromEnv({ NOTIFY_EMAIL_FROM: 'noreply@clinic.example' }), /SMTP_URL/);
   });
 });

@@ -47,5 +47,11 @@ export type { HttpProcessor, HttpProcessorContext, HttpProcessorOptions } from '
 export { WEBHOOK_DEFAULTS } from './webhooks/webhook-options.js';
 export type { WebhookOptions } from './webhooks/webhook-options.js';
 export { signWebhook, verifyWebhookSignature } from './webhooks/webhook-signature.js';
+export { EMAIL_DEFAULTS } from './notifications/email-options.js';
+export type { BatchLink, EmailOptions, EmailRecipients } from './notifications/email-options.js';
+export { EMAIL_CHANNEL } from './notifications/email-notifier.js';
+export type { StoredEmail } from './notifications/email-notifier.js';
+export type { Mailbox } from './notifications/email-address.js';
+export { isEmailAddress, parseMailbox } from './notifications/email-address.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';

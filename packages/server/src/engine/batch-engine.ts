@@ -9,6 +9,9 @@ import { Interrupted, judgeError, toProcessorFile } from './run-file.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { WebhookNotifier } from '../webhooks/webhook-notifier.js';
+import { createEmailSender } from '../notifications/email-sender.js';
+import { EmailNotifier } from '../notifications/email-notifier.js';
+import type { OutboxSender } from '../delivery/outbox-sender.js';
 
 /**
  * Runs the processing queue: `concurrency` workers claim files from the store with a
@@ -28,6 +31,7 @@ export class BatchEngine {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #retention: RetentionSweeper;
   readonly #webhooks: { notifier: WebhookNotifier; dispatcher: WebhookDispatcher } | null;
+  readonly #email: { notifier: EmailNotifier; sender: OutboxSender } | null;
   #wake: (() => void)[] = [];
   #state: 'new' | 'running' | 'closing' | 'closed' = 'new';
 
@@ -42,6 +46,14 @@ export class BatchEngine {
       this.#webhooks = { dispatcher, notifier: new WebhookNotifier({ records: store.records, outbox }, webhooks, logger, () => dispatcher.notify()) };
     } else {
       this.#webhooks = null;
+    }
+    // Email, like webhooks, needs the outbox (checked by resolveEngineOptions).
+    const { email } = this.#options;
+    if (email && outbox) {
+      const sender = createEmailSender(outbox, email, logger);
+      this.#email = { sender, notifier: new EmailNotifier({ records: store.records, outbox }, email, logger, () => sender.notify()) };
+    } else {
+      this.#email = null;
     }
   }
 
@@ -77,6 +89,7 @@ export class BatchEngine {
     this.#every(Math.min(60_000, Math.max(250, Math.floor(this.#options.appendHoldMs / 2))), () => this.#releaseExpiredHolds());
     for (let slot = 0; slot < concurrency; slot++) this.#loops.push(this.#workLoop());
     this.#webhooks?.dispatcher.start();
+    this.#email?.sender.start();
     logger.info({ instance: this.instanceId, concurrency, lease_ms: leaseMs }, 'processing engine started');
   }
 
@@ -89,7 +102,7 @@ export class BatchEngine {
 
   /**
    * Announces a change that happened outside the workers (upload, cancel): live views
-   * are told, and a batch it finished gets its `batch.completed` webhook.
+   * are told, and a batch it finished gets its `batch.completed` webhook and its email.
    */
   announce(transition: FileTransition): void {
     this.events.emit({
@@ -98,6 +111,7 @@ export class BatchEngine {
       finished: transition.batch_finished,
     });
     if (transition.batch_finished) this.#webhooks?.notifier.batchFinished(transition.workspace_id, transition.batch_id);
+    if (transition.batch_finished) this.#email?.notifier.batchFinished(transition.workspace_id, transition.batch_id);
   }
 
   /** Announces files that failed without running (refused at upload), for `file.failed` webhooks. */
@@ -132,6 +146,8 @@ export class BatchEngine {
     // Events of the last outcomes are written before the store may close; their delivery waits for the next start.
     await this.#webhooks?.notifier.flush();
     await this.#webhooks?.dispatcher.close();
+    await this.#email?.notifier.flush();
+    await this.#email?.sender.close();
     this.#state = 'closed';
   }
 

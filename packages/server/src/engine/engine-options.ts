@@ -3,6 +3,7 @@ import { missingRoles, type Store } from '../store/store.js';
 import type { Processor } from '../processors/processor.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookOptions } from '../webhooks/webhook-options.js';
+import { resolveEmailOptions, type EmailOptions, type ResolvedEmailOptions } from '../notifications/email-options.js';
 
 /** Options of {@link BatchEngine}. */
 export interface BatchEngineOptions {
@@ -61,6 +62,17 @@ export interface BatchEngineOptions {
    * @example { url: 'https://ehr.example/hooks/batches', secret: process.env.WEBHOOK_SECRET }
    */
   webhooks?: WebhookOptions | null;
+  /**
+   * Email: one plain-text message per finished batch (completed, with failures, or
+   * cancelled) to the workspace's recipients over SMTP, with its outcome, counts, failure
+   * reasons by code, ids and times — never filenames, patient, template or encounter ids,
+   * or document content. Kept in the store's outbox like webhooks (retried with backoff,
+   * sent after a restart, once per finish across processes). The store must have an
+   * `outbox`. nodemailer is loaded only when this is set.
+   * @default null (no email)
+   * @example { smtpUrl: 'smtps://user:pass@smtp.clinic.example', from: 'noreply@clinic.example', recipients: ({ workspace_id }) => managers.get(workspace_id) ?? [] }
+   */
+  email?: EmailOptions | null;
   /** Identifies this process in leases. @default a random id */
   instanceId?: string;
   /** Where the engine logs (ids and counts only). @default silent */
@@ -82,9 +94,10 @@ export const ENGINE_DEFAULTS = Object.freeze({
 });
 
 /** Options with every default filled in. */
-export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention' | 'backoff' | 'webhooks'>> & {
+export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention' | 'backoff' | 'webhooks' | 'email'>> & {
   backoff: { baseMs: number; maxMs: number };
   webhooks: ResolvedWebhookOptions | null;
+  email: ResolvedEmailOptions | null;
   retention: { blobsAfterMs: number; batchesAfterMs: number | null; sweepIntervalMs: number };
 };
 
@@ -102,6 +115,9 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
   if (options.webhooks && !options.store.outbox) {
     throw new TypeError('BatchEngine: "webhooks" needs a store with an outbox (store.outbox), where events wait for delivery; this store has none.');
   }
+  if (options.email && !options.store.outbox) {
+    throw new TypeError('BatchEngine: "email" needs a store with an outbox (store.outbox), where emails wait for delivery; this store has none.');
+  }
   const resolved: ResolvedEngineOptions = {
     store: options.store,
     blobs: options.blobs,
@@ -117,6 +133,7 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
     shutdownGraceMs: options.shutdownGraceMs ?? ENGINE_DEFAULTS.shutdownGraceMs,
     retention: { ...ENGINE_DEFAULTS.retention, ...options.retention },
     webhooks: options.webhooks ? resolveWebhookOptions(options.webhooks) : null,
+    email: options.email ? resolveEmailOptions(options.email) : null,
     instanceId: options.instanceId ?? makeId(),
     logger: options.logger ?? silentLogger,
   };

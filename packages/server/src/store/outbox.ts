@@ -45,8 +45,8 @@ export const WEBHOOK_CHANNEL = 'webhook';
  * A durable outbox of messages to deliver, shared by every process on the store: a
  * change is recorded first and delivered later by a sender's own loop, so processing
  * never waits for a receiver and a restart loses no pending delivery. Messages are
- * sorted into channels (webhooks, and any other kind of delivery), each claimed by its
- * own sender. An optional capability of a `Store`: without it the engine sends no webhooks.
+ * sorted into channels (webhooks, emails, and any other kind of delivery), each claimed by its
+ * own sender. An optional capability of a `Store`: without it the engine sends no webhooks or emails.
  */
 export interface Outbox {
   /**

@@ -14,8 +14,8 @@ import type { Retention } from './retention.js';
  * - `control` ({@link BatchControl}): cancel, pause, resume, retry, append, close;
  * - `queue` ({@link FileQueue}): the file records as the processing queue, with leases;
  * - `retention` ({@link Retention}): which bytes and batches may go, and recording that they went;
- * - `outbox` ({@link Outbox}), optional: durable messages to deliver (webhooks). Without
- *   it the engine refuses a `webhooks` option;
+ * - `outbox` ({@link Outbox}), optional: durable messages to deliver (webhooks, emails). Without
+ *   it the engine refuses the `webhooks` and `email` options;
  * - `analytics` ({@link Analytics}), optional: a workspace's figures. Without it the
  *   analytics route answers `NOT_SUPPORTED`.
  *
@@ -36,7 +36,7 @@ export interface Store {
   readonly control: BatchControl;
   readonly queue: FileQueue;
   readonly retention: Retention;
-  /** Optional capability: the durable outbox webhooks are delivered from. */
+  /** Optional capability: the durable outbox webhooks and emails are delivered from. */
   readonly outbox?: Outbox | undefined;
   /** Optional capability: a workspace's figures. */
   readonly analytics?: Analytics | undefined;

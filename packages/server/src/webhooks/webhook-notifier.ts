@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchCompletedData, FileFailedData, WebhookEvent } from '@batch-uploader/protocol';
+import { BackgroundWrites } from '../delivery/background-writes.js';
 import { errorFields, type Logger } from '../logger.js';
 import { batchStatus } from '../store/batch-status.js';
 import type { BatchRecords } from '../store/batch-records.js';
@@ -13,7 +14,7 @@ import type { ResolvedWebhookOptions } from './webhook-options.js';
  * ids, counts, statuses and times only — never patient ids, filenames or content.
  */
 export class WebhookNotifier {
-  readonly #writing = new Set<Promise<void>>();
+  readonly #writes = new BackgroundWrites();
 
   constructor(
     private readonly store: { records: BatchRecords; outbox: Outbox },
@@ -49,12 +50,12 @@ export class WebhookNotifier {
   }
 
   /** Waits until every event handed over so far is written (or failed to be). */
-  async flush(): Promise<void> {
-    while (this.#writing.size > 0) await Promise.all([...this.#writing]);
+  flush(): Promise<void> {
+    return this.#writes.flush();
   }
 
   #write(batchId: string, build: () => Promise<Pick<WebhookEvent, 'type' | 'data'> | null>): void {
-    const writing = (async () => {
+    this.#writes.run(async () => {
       try {
         const event = await build();
         if (!event) return;
@@ -65,8 +66,6 @@ export class WebhookNotifier {
       } catch (error) {
         this.logger.error({ batch_id: batchId, ...errorFields(error) }, 'recording a webhook event failed');
       }
-    })();
-    this.#writing.add(writing);
-    void writing.finally(() => this.#writing.delete(writing));
+    });
   }
 }

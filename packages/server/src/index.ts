@@ -39,7 +39,7 @@ export { LocalBlobStore } from './stores/local/index.js';
 export type { LocalBlobStoreOptions } from './stores/local/index.js';
 export { PermanentError, TransientError, isPermanentError, isTransientError } from './processors/processor.js';
 export type { Processor, ProcessorContext, ProcessorFile } from './processors/processor.js';
-export { SNIFF_BYTES, sniffType } from './processors/inspect/sniff-type.js';
+export { SNIFF_BYTES, sniffType } from './shared/sniff-type.js';
 export { CONTEXT_HEADER, HTTP_PROCESSOR_DEFAULTS, createHttpProcessor } from './processors/http/index.js';
 export type { HttpProcessor, HttpProcessorContext, HttpProcessorOptions } from './processors/http/index.js';
 export { WEBHOOK_DEFAULTS } from './webhooks/webhook-options.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FILE_ERRORS } from '@batch-uploader/protocol';
 import type { ClaimedFile, FileTransition } from '../store/records.js';
 import { errorFields } from '../logger.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../shared/backoff.js';
 import { BatchEvents } from './batch-events.js';
 import { resolveEngineOptions, type BatchEngineOptions, type ResolvedEngineOptions } from './engine-options.js';
 import { Interrupted, judgeError, toProcessorFile } from './run-file.js';

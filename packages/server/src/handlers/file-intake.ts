@@ -5,7 +5,7 @@ import { newId } from '../http/batch-id.js';
 import { sanitizeFilename } from '../http/filename.js';
 import { discard } from '../http/quarantine-storage.js';
 import { createUploadParser, type ReceivedFile } from '../http/upload-parser.js';
-import { SNIFF_BYTES, sniffType } from '../processors/inspect/sniff-type.js';
+import { SNIFF_BYTES, sniffType } from '../shared/sniff-type.js';
 import type { NewFile } from '../store/records.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 

@@ -1,5 +1,5 @@
 import { WEBHOOK_HEADERS } from '@batch-uploader/protocol';
-import { backoffDelay } from '../engine/backoff.js';
+import { backoffDelay } from '../shared/backoff.js';
 import { errorFields, type Logger } from '../logger.js';
 import { WEBHOOK_CHANNEL, type DeliveryOutcome, type Outbox, type OutboxDelivery } from '../store/outbox.js';
 import type { ResolvedWebhookOptions } from './webhook-options.js';

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ApiError } from './api-error.js';
+import { answerToRefusal } from './engine-refusals.js';
+import { isEngineError } from '../engine/engine-error.js';
 import { errorFields, type Logger } from '../logger.js';
 
 /** Answers every route the router does not know with the error envelope. */
@@ -29,6 +31,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // An operation the engine refused (no such batch, not open, …) is the caller's to fix.
+  if (isEngineError(error)) return answerToRefusal(error);
   const status = (error as { status?: unknown; type?: unknown } | null)?.status;
   // Body parsers of the host app raise 4xx errors with `status`; keep them client errors.
   if (typeof status === 'number' && status >= 400 && status < 500) {

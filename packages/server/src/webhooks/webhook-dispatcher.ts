@@ -36,7 +36,7 @@ export class WebhookDispatcher {
   }
 
   /** Tells an idle loop that an event was enqueued. */
-  notify(): void {
+  wake(): void {
     this.#wake?.();
   }
 
@@ -48,7 +48,7 @@ export class WebhookDispatcher {
     }
     this.#state = 'closing';
     this.#inflight?.abort();
-    this.notify();
+    this.wake();
     await this.#loop;
     this.#state = 'closed';
   }

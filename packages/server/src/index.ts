@@ -4,7 +4,7 @@ export type { UploadRateLimit } from './http/upload-rate-limit.js';
 export { BatchEngine } from './engine/batch-engine.js';
 export { ENGINE_DEFAULTS } from './engine/engine-options.js';
 export type { BatchEngineOptions } from './engine/engine-options.js';
-export type { AppendOptions, BatchRequest, IncomingFile, RetryCounts } from './engine/command-input.js';
+export type { AppendOptions, BatchRequest, IncomingFile, RetryResult } from './engine/command-input.js';
 export { EngineError, isEngineError } from './engine/engine-error.js';
 export type { Refusal } from './engine/engine-error.js';
 export { BatchEvents } from './engine/batch-events.js';

@@ -226,7 +226,9 @@ describe('BatchEngine commands', () => {
         assert.equal(paused?.counts.pending, 2, 'a paused batch\'s files wait');
 
         const asked = Date.now();
-        await engine.resumeBatch(workspace, batchId);
+        const resumed = await engine.resumeBatch(workspace, batchId);
+        assert.deepEqual(resumed.files.map((f) => f.status), ['pending', 'pending'], 'the batch as the resume left it, before a worker claimed a file');
+        assert.equal(resumed.batch.paused_at, null);
         assert.deepEqual(changesOf(changes, batchId).slice(2, 3), [false]);
         const found = await untilFinished(workspace, batchId);
         assert.ok(Date.now() - asked < WOKEN_WITHIN_MS, 'resume wakes idle workers');
@@ -247,7 +249,8 @@ describe('BatchEngine commands', () => {
     await harness.store.control.pauseBatch(workspace, batchId);
     await withEngine({}, async (engine, changes) => {
       await assertRefused(engine.cancelBatch(`ws-${randomUUID()}`, batchId), { code: 'BATCH_NOT_FOUND' });
-      await engine.cancelBatch(workspace, batchId);
+      const cancelled = await engine.cancelBatch(workspace, batchId);
+      assert.deepEqual(cancelled.files.map((f) => f.status), ['cancelled', 'cancelled', 'cancelled']);
       assert.deepEqual(changesOf(changes, batchId), [true]);
       const [completed] = await webhooksOf(batchId, 1);
       assert.equal(completed?.type, 'batch.completed');
@@ -269,7 +272,8 @@ describe('BatchEngine commands', () => {
       assert.equal((await engine.getBatchSummary(workspace, batch.id))?.finished_at, null, 'held open for the next part');
       assert.ok(!changesOf(changes, batch.id).includes(true));
 
-      await engine.closeBatch(workspace, batch.id);
+      const closed = await engine.closeBatch(workspace, batch.id);
+      assert.ok(closed.batch.finished_at && closed.batch.held_until === null);
       assert.equal(changesOf(changes, batch.id).at(-1), true);
       await engine.closeBatch(workspace, batch.id);
       assert.equal(changesOf(changes, batch.id).filter(Boolean).length, 1, 'closing a finished batch finishes nothing');

@@ -4,7 +4,7 @@ import type { WorkspaceAnalytics } from '../store/analytics.js';
 import type { BatchRecord, BatchWithFiles, HistoryCursor, NewFile } from '../store/records.js';
 import { errorFields } from '../logger.js';
 import { BatchEvents } from './batch-events.js';
-import type { AppendOptions, BatchRequest, IncomingFile, RetryCounts } from './command-input.js';
+import type { AppendOptions, BatchRequest, IncomingFile, RetryResult } from './command-input.js';
 import { EngineError, refusalOf } from './engine-error.js';
 import { resolveEngineOptions, type BatchEngineOptions, type ResolvedEngineOptions } from './engine-options.js';
 import { FileWorkers } from './file-workers.js';
@@ -122,42 +122,45 @@ export class BatchEngine {
   /**
    * Cancels a batch: its pending files become cancelled, files already processing run
    * to their end, a hold for appends is released. `BATCH_NOT_OPEN` once it finished.
+   * Resolves with the batch as the cancel left it.
    */
-  async cancelBatch(workspaceId: string, batchId: string): Promise<void> {
+  async cancelBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
     const error = { code: 'CANCELLED', message: FILE_ERRORS.CANCELLED };
     const { outcome, batch_finished } = await this.#options.store.control.cancelBatch(workspaceId, batchId, error);
     if (outcome !== 'cancelled') throw refusalOf(outcome);
-    this.#publishChange({ batch_id: batchId, workspace_id: workspaceId, batch_finished });
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished }, { wake: false });
   }
 
   /**
    * Pauses a batch: its pending files are not claimed until it is resumed; files already
    * processing run to their end. Stored, so it outlives a restart. `BATCH_NOT_OPEN` once
-   * it finished or was cancelled.
+   * it finished or was cancelled. Resolves with the batch as the pause left it.
    */
-  async pauseBatch(workspaceId: string, batchId: string): Promise<void> {
+  async pauseBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
     const { outcome } = await this.#options.store.control.pauseBatch(workspaceId, batchId);
     if (outcome !== 'paused') throw refusalOf(outcome);
-    this.#publishChange({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false });
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: false });
   }
 
-  /** Lets a paused batch's files be claimed again, at once. `BATCH_NOT_OPEN` once it finished or was cancelled. */
-  async resumeBatch(workspaceId: string, batchId: string): Promise<void> {
+  /**
+   * Lets a paused batch's files be claimed again, at once. `BATCH_NOT_OPEN` once it
+   * finished or was cancelled. Resolves with the batch as the resume left it.
+   */
+  async resumeBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
     const { outcome } = await this.#options.store.control.resumeBatch(workspaceId, batchId);
     if (outcome !== 'resumed') throw refusalOf(outcome);
-    this.#wakeWorkers();
-    this.#publishChange({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false });
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: true });
   }
 
   /**
    * Releases the hold of a batch held open for appends, so that it finishes with the
    * files it has. Closing a batch that is not held, or finished, is fine.
-   * `BATCH_NOT_OPEN` when it was cancelled.
+   * `BATCH_NOT_OPEN` when it was cancelled. Resolves with the batch as the close left it.
    */
-  async closeBatch(workspaceId: string, batchId: string): Promise<void> {
+  async closeBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
     const { outcome, batch_finished } = await this.#options.store.control.closeBatch(workspaceId, batchId);
     if (outcome !== 'closed') throw refusalOf(outcome);
-    this.#publishChange({ batch_id: batchId, workspace_id: workspaceId, batch_finished });
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished }, { wake: false });
   }
 
   /**
@@ -165,13 +168,12 @@ export class BatchEngine {
    * reopens the batch. `BATCH_CANCELLED` for a cancelled batch; `NOTHING_TO_RETRY` when
    * no failed file can run again.
    */
-  async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryCounts> {
+  async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryResult> {
     const { outcome, retried, not_retryable } = await this.#options.store.control.retryFailedFiles(workspaceId, batchId);
     if (outcome === 'nothing_to_retry') throw new EngineError({ code: 'NOTHING_TO_RETRY', not_retryable });
     if (outcome !== 'retried') throw refusalOf(outcome);
-    this.#wakeWorkers();
-    this.#publishChange({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false });
-    return { retried, not_retryable };
+    const batch = await this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: true });
+    return { retried, not_retryable, batch };
   }
 
   /** A workspace's batch with its files in position order; null when it has none by that id. */
@@ -251,6 +253,23 @@ export class BatchEngine {
     for (const { record } of files) {
       if (record.status !== 'failed') continue;
       this.#publisher.publishFailed({ batch_id, workspace_id, file_id: record.id, error_code: record.error?.code ?? 'UNSUPPORTED_TYPE', attempts: 0 });
+    }
+  }
+
+  /**
+   * After a command changed a batch: reads the batch as the command left it — before the
+   * workers are woken, so that no file it queued shows as claimed already — then wakes
+   * them if asked and publishes the change, even when the read fails.
+   */
+  async #changed(change: BatchChangeFacts, { wake }: { wake: boolean }): Promise<BatchWithFiles> {
+    try {
+      const found = await this.#options.store.records.getBatch(change.workspace_id, change.batch_id);
+      // Gone since the command's write: removed by retention in the meantime.
+      if (!found) throw refusalOf('not_found');
+      return found;
+    } finally {
+      if (wake) this.#wakeWorkers();
+      this.#publishChange(change);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { NewBatch, NewFile } from '../store/records.js';
+import type { BatchWithFiles, NewBatch, NewFile } from '../store/records.js';
 
 /** What `BatchEngine.createBatch` records: a new batch of a workspace (its id is generated). */
 export interface BatchRequest extends Omit<NewBatch, 'id' | 'hold_ms'> {
@@ -31,9 +31,11 @@ export interface AppendOptions {
 }
 
 /** What `BatchEngine.retryFailedFiles` did. */
-export interface RetryCounts {
+export interface RetryResult {
   /** Failed files put back in the queue. */
   retried: number;
   /** Failed files left failed because their bytes are gone (refused at upload, or purged). */
   not_retryable: number;
+  /** The batch as the retry left it, read before any worker could claim a file again. */
+  batch: BatchWithFiles;
 }

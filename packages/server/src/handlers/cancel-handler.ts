@@ -12,8 +12,8 @@ export function cancelHandler({ engine, logger }: ResolvedRouterOptions): Reques
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    await engine.cancelBatch(workspace_id, batchId);
+    const found = await engine.cancelBatch(workspace_id, batchId);
     logger.info({ batch_id: batchId }, 'batch cancelled');
-    await answerWithBatch(res, engine, workspace_id, batchId);
+    answerWithBatch(res, found);
   };
 }

@@ -13,8 +13,8 @@ export function closeHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    await engine.closeBatch(workspace_id, batchId);
+    const found = await engine.closeBatch(workspace_id, batchId);
     logger.info({ batch_id: batchId }, 'batch closed for appends');
-    await answerWithBatch(res, engine, workspace_id, batchId);
+    answerWithBatch(res, found);
   };
 }

@@ -13,9 +13,9 @@ export function pauseHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    await engine.pauseBatch(workspace_id, batchId);
+    const found = await engine.pauseBatch(workspace_id, batchId);
     logger.info({ batch_id: batchId }, 'batch paused');
-    await answerWithBatch(res, engine, workspace_id, batchId);
+    answerWithBatch(res, found);
   };
 }
 
@@ -27,8 +27,8 @@ export function resumeHandler({ engine, logger }: ResolvedRouterOptions): Reques
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    await engine.resumeBatch(workspace_id, batchId);
+    const found = await engine.resumeBatch(workspace_id, batchId);
     logger.info({ batch_id: batchId }, 'batch resumed');
-    await answerWithBatch(res, engine, workspace_id, batchId);
+    answerWithBatch(res, found);
   };
 }

@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import type { RetryResponse } from '@batch-uploader/protocol';
-import { ApiError } from '../http/api-error.js';
 import { parseBatchId } from '../http/batch-id.js';
 import { toWireBatch } from '../http/to-wire.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
@@ -16,10 +15,8 @@ export function retryHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { retried, not_retryable } = await engine.retryFailedFiles(workspace_id, batchId);
+    const { retried, not_retryable, batch: found } = await engine.retryFailedFiles(workspace_id, batchId);
     logger.info({ batch_id: batchId, files: retried, not_retryable }, 'failed files retried');
-    const found = await engine.getBatch(workspace_id, batchId);
-    if (!found) throw new ApiError('BATCH_NOT_FOUND');
     const body: RetryResponse = { status: 'success', retried, not_retryable, batch: toWireBatch(found.batch, found.files) };
     res.json(body);
   };

@@ -25,23 +25,25 @@ export interface QueueRunResult {
 
 /**
  * Drives the real BatchEngine on `stores` the way the upload route does: each batch is
- * recorded with one createBatch (its files pending), then the engine is notified. The
- * workers claim each file with a lease, run the processor, and finish the file, which
- * updates the batch's counts (its progress) and finally finishes the batch. The clock
- * stops when the engine has announced every batch finished; the counts are checked after.
+ * recorded with the engine's createBatch command (one store write, its files pending),
+ * which wakes the workers and publishes the change. The workers claim each file with a
+ * lease, run the processor, and finish the file, which updates the batch's counts (its
+ * progress) and finally finishes the batch. The clock stops when the engine has
+ * announced every batch finished; the counts are checked after.
  *
  * File bytes are not written: the processors used here never read them, and storing bytes
  * is the upload's cost (see the ingest figure). Each record still carries a blob key,
- * as an accepted upload's does.
+ * as an accepted upload's does; handed over without a path, its bytes count as stored.
  */
 export async function runQueue(options: QueueRunOptions): Promise<QueueRunResult> {
   const { stores, processor, concurrency, files, batches } = options;
   const plan = Array.from({ length: batches }, (_, b) => {
     const count = Math.floor(files / batches) + (b < files % batches ? 1 : 0);
-    return { id: newId(), files: Array.from({ length: count }, (_, position) => newFile(position)) };
+    return Array.from({ length: count }, (_, position) => ({ record: newFile(position) }));
   });
   const engine = new BatchEngine({ store: stores.store, blobs: stores.blobs, processor, concurrency });
   const finished = new Set<string>();
+  const recorded: { id: string; files: number }[] = [];
   let allFinished: () => void = () => {};
   const done = new Promise<void>((resolve) => (allFinished = resolve));
   const unsubscribe = engine.events.subscribeAll((change) => {
@@ -54,13 +56,9 @@ export async function runQueue(options: QueueRunOptions): Promise<QueueRunResult
     await engine.start();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    for (const batch of plan) {
-      const record = await stores.store.records.createBatch(
-        { id: batch.id, workspace_id: 'bench', priority: 'normal', patient_id: null, template_id: null, encounter_id: null },
-        batch.files,
-      );
-      engine.notify();
-      engine.announce({ batch_id: record.id, workspace_id: record.workspace_id, batch_finished: record.finished_at !== null });
+    for (const files of plan) {
+      const record = await engine.createBatch({ workspace_id: 'bench', priority: 'normal', patient_id: null, template_id: null, encounter_id: null }, files);
+      recorded.push({ id: record.id, files: files.length });
     }
     await Promise.race([
       done,
@@ -73,10 +71,10 @@ export async function runQueue(options: QueueRunOptions): Promise<QueueRunResult
     ]);
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    for (const batch of plan) {
+    for (const batch of recorded) {
       const summary = await stores.store.records.getBatchSummary('bench', batch.id);
-      if (summary?.counts.completed !== batch.files.length) {
-        throw new Error(`batch ${batch.id} ended with ${JSON.stringify(summary?.counts)}, not ${batch.files.length} completed`);
+      if (summary?.counts.completed !== batch.files) {
+        throw new Error(`batch ${batch.id} ended with ${JSON.stringify(summary?.counts)}, not ${batch.files} completed`);
       }
     }
     return { ms, filesPerSecond: files / (ms / 1000), cpuMsPerFile: (cpu.user + cpu.system) / 1000 / files };

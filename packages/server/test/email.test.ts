@@ -174,9 +174,8 @@ describe('batch emails over SMTP', () => {
       const email: EmailOptions = { ...FAST, smtpUrl: smtp.url('mailer:pw'), ca: [certificate.cert], from: 'noreply@clinic.example', recipients: MANAGERS };
       await withEngine({ ...stores, email }, async (engine) => {
         await untilFinished(stores.store, done.workspace, done.batchId);
-        const cancel = await stores.store.control.cancelBatch(done.workspace, cancelled.batchId, { code: 'CANCELLED', message: FILE_ERRORS.CANCELLED });
-        assert.equal(cancel.outcome, 'cancelled');
-        engine.announce({ batch_id: cancelled.batchId, workspace_id: done.workspace, batch_finished: cancel.batch_finished });
+        const cancel = await engine.cancelBatch(done.workspace, cancelled.batchId);
+        assert.ok(cancel.batch.cancelled_at);
         await until(() => smtp.received.length >= 2);
       });
       const mails = await Promise.all(smtp.received.map((r) => simpleParser(r.raw)));
@@ -304,10 +303,8 @@ describe('batch emails over SMTP', () => {
         await untilFinished(stores.store, workspace, batchId);
         await until(() => smtp.received.length >= 1);
         fail = false;
-        const retry = await stores.store.control.retryFailedFiles(workspace, batchId);
+        const retry = await engine.retryFailedFiles(workspace, batchId);
         assert.equal(retry.retried, 2);
-        engine.notify();
-        engine.announce({ batch_id: batchId, workspace_id: workspace, batch_finished: false });
         await untilFinished(stores.store, workspace, batchId);
         await until(() => smtp.received.length >= 2);
         await pause(500);
@@ -345,7 +342,7 @@ describe('batch emails with two engines on one MongoDB', () => {
       try {
         const batches: { workspace: string; batchId: string }[] = [];
         for (let i = 0; i < 3; i++) batches.push(await makeBatch({ store: stores[0]!, blobs }, ['a.pdf', 'b.pdf', 'c.pdf', 'd.pdf', 'e.pdf', 'f.pdf']));
-        for (const engine of engines) engine.notify();
+        // Written past the engines, so found by their polling (every 20 ms).
         for (const { workspace, batchId } of batches) await untilFinished(stores[1]!, workspace, batchId, 20_000);
         await until(() => smtp.received.length >= 3, 10_000);
         await pause(1_000);

@@ -24,9 +24,10 @@ describe('BatchEngine with batch operations', () => {
       async (engine) => {
         const first = await untilFinished(workspace, batchId);
         assert.deepEqual(first.batch.counts, { pending: 0, processing: 0, completed: 1, failed: 2, cancelled: 0 });
-        assert.equal((await harness.store.control.retryFailedFiles(workspace, batchId)).retried, 2);
         const asked = Date.now();
-        engine.notify();
+        const retry = await engine.retryFailedFiles(workspace, batchId);
+        assert.equal(retry.retried, 2);
+        assert.deepEqual(retry.batch.files.map((f) => f.status), ['completed', 'pending', 'pending'], 'the batch as the retry left it, before a worker claimed a file');
         const second = await untilFinished(workspace, batchId);
         assert.ok(Date.now() - asked < 900, 'idle workers are woken, not left to their next poll');
         return second;

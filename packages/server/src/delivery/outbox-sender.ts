@@ -1,4 +1,4 @@
-import { backoffDelay } from '../engine/backoff.js';
+import { backoffDelay } from '../shared/backoff.js';
 import { errorFields, type Logger } from '../logger.js';
 import type { DeliveryOutcome, Outbox, OutboxDelivery } from '../store/outbox.js';
 
@@ -65,7 +65,7 @@ export class OutboxSender {
   }
 
   /** Tells an idle loop that a message was enqueued. */
-  notify(): void {
+  wake(): void {
     this.#wake?.();
   }
 
@@ -77,7 +77,7 @@ export class OutboxSender {
     }
     this.#state = 'closing';
     this.#inflight?.abort();
-    this.notify();
+    this.wake();
     await this.#loop;
     this.#state = 'closed';
   }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { FILE_ERRORS } from '@batch-uploader/protocol';
-import type { ClaimedFile, FileTransition } from '../store/records.js';
+import type { WorkspaceAnalytics } from '../store/analytics.js';
+import type { BatchRecord, BatchWithFiles, HistoryCursor, NewFile } from '../store/records.js';
 import { errorFields } from '../logger.js';
-import { backoffDelay, sleep } from './backoff.js';
 import { BatchEvents } from './batch-events.js';
+import type { AppendOptions, BatchRequest, IncomingFile, RetryResult } from './command-input.js';
+import { EngineError, refusalOf } from './engine-error.js';
 import { resolveEngineOptions, type BatchEngineOptions, type ResolvedEngineOptions } from './engine-options.js';
-import { Interrupted, judgeError, toProcessorFile } from './run-file.js';
+import { FileWorkers } from './file-workers.js';
+import { Publisher, type BatchChangeFacts } from './publisher.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { WebhookNotifier } from '../webhooks/webhook-notifier.js';
@@ -14,10 +17,16 @@ import { EmailNotifier } from '../notifications/email-notifier.js';
 import type { OutboxSender } from '../delivery/outbox-sender.js';
 
 /**
- * Runs the processing queue: `concurrency` workers claim files from the store with a
- * lease, run the processor on them, and record the outcome only while they still hold
- * the lease. Nothing lives only in memory: a process that dies leaves expired leases,
- * and whichever process sweeps next puts those files back in the queue.
+ * Owns every operation on batches and runs the processing queue. Each command (upload,
+ * append, cancel, pause, resume, close, retry) writes to the store, wakes the workers
+ * when it queued files, and publishes the change to live views and, for final outcomes,
+ * to webhooks and batch emails; a command the batch's state does not allow throws an
+ * {@link EngineError} and changes nothing. Reads go through its queries.
+ *
+ * `concurrency` workers claim files from the store with a lease, run the processor on
+ * them, and record the outcome only while they still hold the lease. Nothing lives only
+ * in memory: a process that dies leaves expired leases, and whichever process sweeps
+ * next puts those files back in the queue.
  *
  * The engine knows nothing of HTTP. Create it, `await start()`, and `await close()` on
  * shutdown; the store and blob store are opened and closed by their owner.
@@ -26,45 +35,35 @@ export class BatchEngine {
   /** Changes of batches made by this process, for live views. */
   readonly events = new BatchEvents();
   readonly #options: ResolvedEngineOptions;
-  readonly #running = new Map<string, AbortController>();
-  readonly #loops: Promise<void>[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #retention: RetentionSweeper;
-  readonly #webhooks: { notifier: WebhookNotifier; dispatcher: WebhookDispatcher } | null;
-  readonly #email: { notifier: EmailNotifier; sender: OutboxSender } | null;
-  #wake: (() => void)[] = [];
+  readonly #publisher: Publisher;
+  readonly #workers: FileWorkers;
+  readonly #dispatcher: WebhookDispatcher | null = null;
+  readonly #emailSender: OutboxSender | null = null;
   #state: 'new' | 'running' | 'closing' | 'closed' = 'new';
 
   constructor(options: BatchEngineOptions) {
     this.#options = resolveEngineOptions(options, () => `engine-${randomUUID()}`);
     this.#retention = new RetentionSweeper(this.#options);
     const { store, webhooks, logger } = this.#options;
+    // Final outcomes (a batch finished, a file failed for good) reach their listeners here.
+    this.#publisher = new Publisher(this.events, logger);
+    this.#workers = new FileWorkers(this.#options, this.#publisher);
     // Webhooks for a store without an outbox were refused by resolveEngineOptions.
     const outbox = store.outbox;
     if (webhooks && outbox) {
       const dispatcher = new WebhookDispatcher(outbox, webhooks, logger);
-      this.#webhooks = { dispatcher, notifier: new WebhookNotifier({ records: store.records, outbox }, webhooks, logger, () => dispatcher.notify()) };
-    } else {
-      this.#webhooks = null;
+      this.#dispatcher = dispatcher;
+      this.#publisher.addListener(new WebhookNotifier({ records: store.records, outbox }, webhooks, logger, () => dispatcher.wake()));
     }
     // Email, like webhooks, needs the outbox (checked by resolveEngineOptions).
     const { email } = this.#options;
     if (email && outbox) {
       const sender = createEmailSender(outbox, email, logger);
-      this.#email = { sender, notifier: new EmailNotifier({ records: store.records, outbox }, email, logger, () => sender.notify()) };
-    } else {
-      this.#email = null;
+      this.#emailSender = sender;
+      this.#publisher.addListener(new EmailNotifier({ records: store.records, outbox }, email, logger, () => sender.wake()));
     }
-  }
-
-  /** The store this engine works on. */
-  get store() {
-    return this.#options.store;
-  }
-
-  /** The blob store this engine reads bytes from. */
-  get blobs() {
-    return this.#options.blobs;
   }
 
   /** How long a batch held open for appends waits for its next part. */
@@ -87,38 +86,133 @@ export class BatchEngine {
     this.#every(retention.sweepIntervalMs, () => this.#retention.sweep());
     // An expired hold is released within about half the hold (at most a minute) after it ran out.
     this.#every(Math.min(60_000, Math.max(250, Math.floor(this.#options.appendHoldMs / 2))), () => this.#releaseExpiredHolds());
-    for (let slot = 0; slot < concurrency; slot++) this.#loops.push(this.#workLoop());
-    this.#webhooks?.dispatcher.start();
-    this.#email?.sender.start();
+    this.#workers.start();
+    this.#dispatcher?.start();
+    this.#emailSender?.start();
     logger.info({ instance: this.instanceId, concurrency, lease_ms: leaseMs }, 'processing engine started');
   }
 
-  /** Tells idle workers that new files are queued (a new batch, a retry). */
-  notify(): void {
-    const waiting = this.#wake;
-    this.#wake = [];
-    for (const wake of waiting) wake();
+  /**
+   * Records a new batch of `files` in one step, their bytes moved into the blob store
+   * first (and removed again when recording fails), and queues its pending files. Files
+   * refused at upload (`status` failed) are recorded as failed and published as such.
+   */
+  async createBatch(request: BatchRequest, files: IncomingFile[]): Promise<BatchRecord> {
+    const { workspace_id, priority, patient_id, template_id, encounter_id, more_files } = request;
+    const hold_ms = more_files ? this.#options.appendHoldMs : null;
+    const batch = await this.#withBytes(files, (records) =>
+      this.#options.store.records.createBatch({ id: randomUUID(), workspace_id, priority, patient_id, template_id, encounter_id, hold_ms }, records),
+    );
+    this.#queued(batch, files);
+    return batch;
   }
 
   /**
-   * Announces a change that happened outside the workers (upload, cancel): live views
-   * are told, and a batch it finished gets its `batch.completed` webhook and its email.
+   * Adds `files` to a batch that is still open, after its last file, and queues them.
+   * Refused with `BATCH_NOT_FOUND`, `BATCH_NOT_OPEN` (finished or cancelled) or
+   * `TOO_MANY_FILES` (the batch would hold more than `maxFiles`) before any byte moves;
+   * the store checks again atomically, so concurrent appends never pass the limit.
+   * Without `moreFiles` this is the last part: a hold for appends is released.
    */
-  announce(transition: FileTransition): void {
-    this.events.emit({
-      batch_id: transition.batch_id,
-      workspace_id: transition.workspace_id,
-      finished: transition.batch_finished,
+  async appendFiles(workspaceId: string, batchId: string, files: IncomingFile[], options: AppendOptions): Promise<BatchRecord> {
+    const { store, appendHoldMs } = this.#options;
+    const { maxFiles } = options;
+    const current = await store.records.getBatchSummary(workspaceId, batchId);
+    if (!current) throw refusalOf('not_found');
+    if (current.finished_at || current.cancelled_at) throw refusalOf('not_open');
+    if (current.total_files + files.length > maxFiles) throw new EngineError({ code: 'TOO_MANY_FILES', total_files: current.total_files, max_files: maxFiles });
+    const batch = await this.#withBytes(files, async (records) => {
+      const result = await store.control.appendFiles(workspaceId, batchId, records, { maxFiles, holdMs: options.moreFiles ? appendHoldMs : null });
+      if (result.outcome === 'appended') return result.batch;
+      if (result.outcome === 'too_many') throw new EngineError({ code: 'TOO_MANY_FILES', total_files: result.total_files, max_files: maxFiles });
+      throw refusalOf(result.outcome);
     });
-    if (transition.batch_finished) this.#webhooks?.notifier.batchFinished(transition.workspace_id, transition.batch_id);
-    if (transition.batch_finished) this.#email?.notifier.batchFinished(transition.workspace_id, transition.batch_id);
+    this.#queued(batch, files);
+    return batch;
   }
 
-  /** Announces files that failed without running (refused at upload), for `file.failed` webhooks. */
-  announceRejectedFiles(batch: { batch_id: string; workspace_id: string }, files: { id: string; error_code: string }[]): void {
-    for (const file of files) {
-      this.#webhooks?.notifier.fileFailed({ ...batch, file_id: file.id, error_code: file.error_code, attempts: 0 });
-    }
+  /**
+   * Cancels a batch: its pending files become cancelled, files already processing run
+   * to their end, a hold for appends is released. `BATCH_NOT_OPEN` once it finished.
+   * Resolves with the batch as the cancel left it.
+   */
+  async cancelBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
+    const error = { code: 'CANCELLED', message: FILE_ERRORS.CANCELLED };
+    const { outcome, batch_finished } = await this.#options.store.control.cancelBatch(workspaceId, batchId, error);
+    if (outcome !== 'cancelled') throw refusalOf(outcome);
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished }, { wake: false });
+  }
+
+  /**
+   * Pauses a batch: its pending files are not claimed until it is resumed; files already
+   * processing run to their end. Stored, so it outlives a restart. `BATCH_NOT_OPEN` once
+   * it finished or was cancelled. Resolves with the batch as the pause left it.
+   */
+  async pauseBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
+    const { outcome } = await this.#options.store.control.pauseBatch(workspaceId, batchId);
+    if (outcome !== 'paused') throw refusalOf(outcome);
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: false });
+  }
+
+  /**
+   * Lets a paused batch's files be claimed again, at once. `BATCH_NOT_OPEN` once it
+   * finished or was cancelled. Resolves with the batch as the resume left it.
+   */
+  async resumeBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
+    const { outcome } = await this.#options.store.control.resumeBatch(workspaceId, batchId);
+    if (outcome !== 'resumed') throw refusalOf(outcome);
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: true });
+  }
+
+  /**
+   * Releases the hold of a batch held open for appends, so that it finishes with the
+   * files it has. Closing a batch that is not held, or finished, is fine.
+   * `BATCH_NOT_OPEN` when it was cancelled. Resolves with the batch as the close left it.
+   */
+  async closeBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles> {
+    const { outcome, batch_finished } = await this.#options.store.control.closeBatch(workspaceId, batchId);
+    if (outcome !== 'closed') throw refusalOf(outcome);
+    return this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished }, { wake: false });
+  }
+
+  /**
+   * Puts a batch's failed files that still have their bytes back in the queue, and
+   * reopens the batch. `BATCH_CANCELLED` for a cancelled batch; `NOTHING_TO_RETRY` when
+   * no failed file can run again.
+   */
+  async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryResult> {
+    const { outcome, retried, not_retryable } = await this.#options.store.control.retryFailedFiles(workspaceId, batchId);
+    if (outcome === 'nothing_to_retry') throw new EngineError({ code: 'NOTHING_TO_RETRY', not_retryable });
+    if (outcome !== 'retried') throw refusalOf(outcome);
+    const batch = await this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: true });
+    return { retried, not_retryable, batch };
+  }
+
+  /** A workspace's batch with its files in position order; null when it has none by that id. */
+  getBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles | null> {
+    return this.#options.store.records.getBatch(workspaceId, batchId);
+  }
+
+  /** A workspace's batch without its files; null when it has none by that id. */
+  getBatchSummary(workspaceId: string, batchId: string): Promise<BatchRecord | null> {
+    return this.#options.store.records.getBatchSummary(workspaceId, batchId);
+  }
+
+  /** The version of a workspace's batch (it grows with every change a read can show); null when absent. */
+  getBatchVersion(workspaceId: string, batchId: string): Promise<number | null> {
+    return this.#options.store.records.getBatchVersion(workspaceId, batchId);
+  }
+
+  /** A workspace's batches, newest first, after `cursor`. */
+  listBatches(workspaceId: string, query: { limit: number; cursor?: HistoryCursor }): Promise<BatchRecord[]> {
+    return this.#options.store.records.listBatches(workspaceId, query);
+  }
+
+  /** A workspace's figures from `since` until `until`; `NOT_SUPPORTED` when the store keeps no analytics. */
+  async getAnalytics(workspaceId: string, range: { since: Date; until: Date }): Promise<WorkspaceAnalytics> {
+    const analytics = this.#options.store.analytics;
+    if (!analytics) throw new EngineError({ code: 'NOT_SUPPORTED', feature: 'analytics' });
+    return analytics.getAnalytics(workspaceId, range);
   }
 
   /** Runs the retention sweep now; returns how many files' bytes and batches were removed. */
@@ -135,20 +229,71 @@ export class BatchEngine {
     const wasRunning = this.#state === 'running';
     this.#state = 'closing';
     for (const timer of this.#timers) clearInterval(timer);
-    this.notify();
-    if (wasRunning) {
-      const grace = setTimeout(() => {
-        for (const controller of this.#running.values()) controller.abort(new Interrupted('shutdown'));
-      }, this.#options.shutdownGraceMs);
-      await Promise.all(this.#loops);
-      clearTimeout(grace);
-    }
+    if (wasRunning) await this.#workers.stop();
     // Events of the last outcomes are written before the store may close; their delivery waits for the next start.
-    await this.#webhooks?.notifier.flush();
-    await this.#webhooks?.dispatcher.close();
-    await this.#email?.notifier.flush();
-    await this.#email?.sender.close();
+    await this.#publisher.flush();
+    await this.#dispatcher?.close();
+    await this.#emailSender?.close();
     this.#state = 'closed';
+  }
+
+  /**
+   * Moves the bytes of `files` into the blob store, then runs `write`; when either
+   * fails, the bytes already moved are removed again, so nothing is kept of a command
+   * that changed nothing.
+   */
+  async #withBytes<T>(files: IncomingFile[], write: (records: NewFile[]) => Promise<T>): Promise<T> {
+    const { blobs } = this.#options;
+    const moved: string[] = [];
+    try {
+      for (const { record, path } of files) {
+        if (!record.blob_key || path === undefined) continue;
+        await blobs.putFile(record.blob_key, path);
+        moved.push(record.blob_key);
+      }
+      return await write(files.map((file) => file.record));
+    } catch (error) {
+      await Promise.all(moved.map((key) => blobs.delete(key).catch(() => {})));
+      throw error;
+    }
+  }
+
+  /** After files were added to `batch`: wake the workers, publish the change, and the files refused at upload. */
+  #queued(batch: BatchRecord, files: IncomingFile[]): void {
+    const { id: batch_id, workspace_id } = batch;
+    this.#wakeWorkers();
+    this.#publishChange({ batch_id, workspace_id, batch_finished: batch.finished_at !== null });
+    for (const { record } of files) {
+      if (record.status !== 'failed') continue;
+      this.#publisher.publishFailed({ batch_id, workspace_id, file_id: record.id, error_code: record.error?.code ?? 'UNSUPPORTED_TYPE', attempts: 0 });
+    }
+  }
+
+  /**
+   * After a command changed a batch: reads the batch as the command left it — before the
+   * workers are woken, so that no file it queued shows as claimed already — then wakes
+   * them if asked and publishes the change, even when the read fails.
+   */
+  async #changed(change: BatchChangeFacts, { wake }: { wake: boolean }): Promise<BatchWithFiles> {
+    try {
+      const found = await this.#options.store.records.getBatch(change.workspace_id, change.batch_id);
+      // Gone since the command's write: removed by retention in the meantime.
+      if (!found) throw refusalOf('not_found');
+      return found;
+    } finally {
+      if (wake) this.#wakeWorkers();
+      this.#publishChange(change);
+    }
+  }
+
+  /** Tells idle workers that files are queued (a new batch, a retry, a resume). */
+  #wakeWorkers(): void {
+    this.#workers.wake();
+  }
+
+  /** Tells live views of a change, and the outcome listeners when it finished the batch. */
+  #publishChange(change: BatchChangeFacts): void {
+    this.#publisher.publishChange(change);
   }
 
   #every(ms: number, task: () => Promise<unknown>): void {
@@ -163,108 +308,12 @@ export class BatchEngine {
     this.#timers.push(timer);
   }
 
-  async #workLoop(): Promise<void> {
-    const { store, leaseMs, pollIntervalMs, logger } = this.#options;
-    while (this.#state === 'running') {
-      let claimed: ClaimedFile | null = null;
-      try {
-        claimed = await store.queue.claimFile({ owner: this.instanceId, leaseMs });
-      } catch (error) {
-        logger.error({ ...errorFields(error) }, 'claiming a file failed');
-      }
-      if (claimed) await this.#run(claimed);
-      else await this.#idle(pollIntervalMs);
-    }
-  }
-
-  #idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake.push(done);
-    });
-  }
-
-  async #run(claimed: ClaimedFile): Promise<void> {
-    const { store, blobs, processor, leaseMs, processingTimeoutMs, processingDelayMs, maxAttempts, logger } = this.#options;
-    const { file, batch, token } = claimed;
-    const controller = new AbortController();
-    this.#running.set(file.id, controller);
-    this.events.emit({ batch_id: batch.id, workspace_id: batch.workspace_id, finished: false });
-
-    const renewal = setInterval(() => {
-      store.queue.renewLease(file.id, token, leaseMs).then(
-        (held) => held || controller.abort(new Interrupted('lease_lost')),
-        (error: unknown) => logger.warn({ file_id: file.id, ...errorFields(error) }, 'renewing a lease failed'),
-      );
-    }, Math.max(50, Math.floor(leaseMs / 3)));
-    const deadline = setTimeout(() => controller.abort(new Interrupted('timeout')), processingTimeoutMs);
-
-    let verdict;
-    const started = performance.now();
-    try {
-      if (processingDelayMs > 0) await sleep(processingDelayMs, controller.signal);
-      const result = await processor(toProcessorFile(claimed, blobs), {
-        signal: controller.signal,
-        attempt: file.attempts,
-        workspace_id: batch.workspace_id,
-        patient_id: batch.patient_id,
-        template_id: batch.template_id,
-        encounter_id: batch.encounter_id,
-      });
-      verdict = controller.signal.aborted
-        ? judgeError(controller.signal.reason, file.attempts, maxAttempts)
-        : ({ kind: 'finish', outcome: { status: 'completed', result: result ?? null } } as const);
-    } catch (error) {
-      verdict = judgeError(controller.signal.aborted ? controller.signal.reason : error, file.attempts, maxAttempts);
-      if (verdict.kind !== 'finish' || verdict.outcome.status === 'failed') {
-        logger.info({ file_id: file.id, batch_id: batch.id, attempt: file.attempts, verdict: verdict.kind, ...errorFields(error) }, 'file processing did not complete');
-      }
-    } finally {
-      clearInterval(renewal);
-      clearTimeout(deadline);
-      this.#running.delete(file.id);
-    }
-
-    let transition: FileTransition | null = null;
-    try {
-      switch (verdict.kind) {
-        case 'finish':
-          transition = await store.queue.finishFile(file.id, token, verdict.outcome);
-          break;
-        case 'retry': {
-          const delayMs = verdict.retryAfterMs ?? backoffDelay(file.attempts, this.#options.backoff);
-          transition = await store.queue.releaseFile(file.id, token, { delayMs, error: verdict.error, refundAttempt: false });
-          break;
-        }
-        case 'release':
-          transition = await store.queue.releaseFile(file.id, token, { delayMs: 0, error: null, refundAttempt: true });
-          break;
-        case 'drop':
-          break;
-      }
-    } catch (error) {
-      // The lease runs out and the file is claimed again: nothing is lost.
-      logger.error({ file_id: file.id, ...errorFields(error) }, 'recording a file outcome failed');
-    }
-    logger.debug({ file_id: file.id, verdict: verdict.kind, ms: Math.round(performance.now() - started) }, 'file run ended');
-    if (transition && verdict.kind === 'finish' && verdict.outcome.status === 'failed') {
-      const failed = { batch_id: batch.id, workspace_id: batch.workspace_id, file_id: file.id, attempts: file.attempts };
-      this.#webhooks?.notifier.fileFailed({ ...failed, error_code: verdict.outcome.error.code });
-    }
-    // A retried file becomes claimable after its backoff; idle workers find it by polling.
-    if (transition) this.announce(transition);
-  }
-
   async #releaseExpiredHolds(): Promise<void> {
     const { store, logger } = this.#options;
     try {
       const transitions = await store.control.releaseExpiredHolds();
       if (transitions.length > 0) logger.info({ batches: transitions.length }, 'released holds of batches no more files came for');
-      for (const transition of transitions) this.announce(transition);
+      for (const transition of transitions) this.#publishChange(transition);
     } catch (error) {
       logger.error({ ...errorFields(error) }, 'releasing expired holds failed');
     }
@@ -280,13 +329,13 @@ export class BatchEngine {
       if (transitions.length > 0) {
         logger.info({ files: transitions.length }, 'reclaimed files whose worker stopped');
         for (const transition of transitions) {
-          this.announce(transition);
+          this.#publishChange(transition);
           if (transition.file?.status === 'failed') {
             const { batch_id, workspace_id } = transition;
-            this.#webhooks?.notifier.fileFailed({ batch_id, workspace_id, file_id: transition.file.id, error_code: 'WORKER_LOST', attempts: transition.file.attempts });
+            this.#publisher.publishFailed({ batch_id, workspace_id, file_id: transition.file.id, error_code: 'WORKER_LOST', attempts: transition.file.attempts });
           }
         }
-        this.notify();
+        this.#wakeWorkers();
       }
     } catch (error) {
       logger.error({ ...errorFields(error) }, 'reclaiming expired leases failed');

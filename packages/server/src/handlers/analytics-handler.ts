@@ -18,9 +18,7 @@ export function analyticsHandler({ engine }: ResolvedRouterOptions): RequestHand
   return async (req, res) => {
     const until = new Date();
     const since = readSince(req.query, until);
-    const figures = engine.store.analytics;
-    if (!figures) throw new ApiError('NOT_SUPPORTED', { message: 'This server does not keep analytics: its store has none.' });
-    const analytics = await figures.getAnalytics(callerOf(res).workspace_id, { since, until });
+    const analytics = await engine.getAnalytics(callerOf(res).workspace_id, { since, until });
     const body: AnalyticsResponse = {
       status: 'success',
       analytics: { since: since.toISOString(), until: until.toISOString(), ...analytics },

@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { ApiError } from '../http/api-error.js';
 import { parseBatchId } from '../http/batch-id.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 import { answerWithBatch } from './batch-answer.js';
@@ -14,11 +13,8 @@ export function closeHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome, batch_finished } = await engine.store.control.closeBatch(workspace_id, batchId);
-    if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
-    if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
-    engine.announce({ batch_id: batchId, workspace_id, batch_finished });
+    const found = await engine.closeBatch(workspace_id, batchId);
     logger.info({ batch_id: batchId }, 'batch closed for appends');
-    await answerWithBatch(res, engine.store, workspace_id, batchId);
+    answerWithBatch(res, found);
   };
 }

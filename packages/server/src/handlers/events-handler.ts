@@ -25,7 +25,7 @@ export function eventsHandler({ engine, events, logger }: ResolvedRouterOptions)
     const batchId = parseBatchId(req.params.batch_id);
     const sendChanges = wantsChanges(req.query[CHANGES_PARAM]);
     const { workspace_id } = callerOf(res);
-    if (!(await engine.store.records.getBatchSummary(workspace_id, batchId))) throw new ApiError('BATCH_NOT_FOUND');
+    if (!(await engine.getBatchSummary(workspace_id, batchId))) throw new ApiError('BATCH_NOT_FOUND');
 
     const session = await createSession(req, res, {
       keepAlive: events.heartbeatMs,
@@ -59,7 +59,7 @@ export function eventsHandler({ engine, events, logger }: ResolvedRouterOptions)
       try {
         do {
           again = false;
-          const found = await engine.store.records.getBatch(workspace_id, batchId);
+          const found = await engine.getBatch(workspace_id, batchId);
           if (closed || !session.isConnected) return close();
           if (!found) return close();
           const batch = toWireBatch(found.batch, found.files);

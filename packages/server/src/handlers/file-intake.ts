@@ -1,71 +1,70 @@
 import type { Request, Response } from 'express';
-import { FILE_ERRORS } from '@batch-uploader/protocol';
+import { FILE_ERRORS, type Limits } from '@batch-uploader/protocol';
+import type { IncomingFile } from '../engine/command-input.js';
 import { ApiError } from '../http/api-error.js';
 import { newId } from '../http/batch-id.js';
 import { sanitizeFilename } from '../http/filename.js';
 import { discard } from '../http/quarantine-storage.js';
 import { createUploadParser, type ReceivedFile } from '../http/upload-parser.js';
-import { SNIFF_BYTES, sniffType } from '../processors/inspect/sniff-type.js';
+import { SNIFF_BYTES, sniffType } from '../shared/sniff-type.js';
 import type { NewFile } from '../store/records.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 
-/** The files and text fields of one multipart request, waiting in quarantine. */
-export interface ReceivedUpload {
-  /** The text fields, as sent (check them before calling `store`). */
-  fields: Record<string, unknown>;
+/**
+ * The files and text fields of one multipart request, waiting in quarantine. Declare it
+ * with `await using`: when the handler's scope ends, however it ends, the quarantined
+ * files are removed — after the engine's command moved the accepted bytes into the blob
+ * store, or after it failed and removed what it had moved.
+ */
+export class ReceivedUpload implements AsyncDisposable {
+  constructor(
+    /** The text fields, as sent. */
+    readonly fields: Record<string, unknown>,
+    private readonly received: ReceivedFile[],
+    private readonly accepted: Limits['accepted_types'],
+  ) {}
+
   /** How many files the request carried. */
-  count: number;
+  get count(): number {
+    return this.received.length;
+  }
+
   /**
-   * Decides each file's type from its bytes and moves the accepted bytes into the blob
-   * store. Resolves with the file records, positions 0..count-1 in request order; a file
-   * of another type is recorded as failed (`UNSUPPORTED_TYPE`) and its bytes are not kept.
-   * Rejects with NO_FILES when there is no file, and with 415 when none is acceptable.
+   * The files for the engine, positions 0..count-1 in request order, each type decided
+   * from its bytes: a file of a type not accepted is recorded as failed
+   * (`UNSUPPORTED_TYPE`) and its bytes are not kept. NO_FILES when there is no file, and
+   * 415 when none is acceptable.
    */
-  store(): Promise<NewFile[]>;
+  async files(): Promise<IncomingFile[]> {
+    if (this.received.length === 0) throw new ApiError('NO_FILES');
+    const files: IncomingFile[] = [];
+    for (const [position, file] of this.received.entries()) {
+      const record = await classify(file, position, this.accepted);
+      files.push(record.blob_key ? { record, path: file.path } : { record });
+    }
+    if (files.every(({ record }) => record.status === 'failed')) {
+      throw new ApiError('UNSUPPORTED_TYPE', { details: { accepted_types: [...this.accepted] } });
+    }
+    return files;
+  }
+
+  /** Removes what is left in quarantine (files moved into the blob store are gone already). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.all(this.received.map((file) => discard(file.path)));
+  }
 }
 
 /**
  * How the upload and append routes receive files: the same multipart parsing, limits
- * (enforced while streaming), type sniffing and move into the blob store. `use` records
- * the files; when it rejects, the bytes already moved into the blob store are removed,
- * and whatever happens the quarantined files are gone afterwards.
+ * (enforced while streaming) and type sniffing. A request the parser refuses leaves
+ * nothing in quarantine.
  */
-export function createFileIntake(options: ResolvedRouterOptions) {
-  const { engine, limits } = options;
+export function createFileIntake(options: ResolvedRouterOptions): (req: Request, res: Response) => Promise<ReceivedUpload> {
+  const { limits } = options;
   const parse = createUploadParser({ dir: options.uploadDir, limits, headBytes: SNIFF_BYTES, fieldName: 'files' });
-
-  return async function receive<T>(req: Request, res: Response, use: (upload: ReceivedUpload) => Promise<T>): Promise<T> {
+  return async (req, res) => {
     const { files, fields } = await parse(req, res);
-    const moved: string[] = [];
-    const upload: ReceivedUpload = {
-      fields,
-      count: files.length,
-      async store() {
-        if (files.length === 0) throw new ApiError('NO_FILES');
-        const records: NewFile[] = [];
-        for (const [position, file] of files.entries()) records.push(await classify(file, position, limits.accepted_types));
-        if (records.every((record) => record.status === 'failed')) {
-          throw new ApiError('UNSUPPORTED_TYPE', { details: { accepted_types: [...limits.accepted_types] } });
-        }
-        for (const [index, record] of records.entries()) {
-          if (!record.blob_key) continue;
-          await engine.blobs.putFile(record.blob_key, files[index]!.path);
-          moved.push(record.blob_key);
-        }
-        return records;
-      },
-    };
-    try {
-      const result = await use(upload);
-      moved.length = 0;
-      return result;
-    } finally {
-      // Whatever did not make it into the store must not stay on disk.
-      await Promise.all([
-        ...files.map((file) => discard(file.path)),
-        ...moved.map((key) => engine.blobs.delete(key).catch(() => {})),
-      ]);
-    }
+    return new ReceivedUpload(fields, files, limits.accepted_types);
   };
 }
 

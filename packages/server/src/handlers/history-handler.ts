@@ -11,7 +11,7 @@ export function historyHandler({ engine }: ResolvedRouterOptions): RequestHandle
   return async (req, res) => {
     const { limit, cursor } = readQuery(req.query);
     // One extra row tells whether an older page exists without a count query.
-    const rows = await engine.store.records.listBatches(callerOf(res).workspace_id, { limit: limit + 1, ...(cursor ? { cursor } : {}) });
+    const rows = await engine.listBatches(callerOf(res).workspace_id, { limit: limit + 1, ...(cursor ? { cursor } : {}) });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const body: BatchHistoryResponse = {

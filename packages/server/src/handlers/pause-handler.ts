@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { ApiError } from '../http/api-error.js';
 import { parseBatchId } from '../http/batch-id.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 import { answerWithBatch } from './batch-answer.js';
@@ -14,12 +13,9 @@ export function pauseHandler({ engine, logger }: ResolvedRouterOptions): Request
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome } = await engine.store.control.pauseBatch(workspace_id, batchId);
-    if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
-    if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
-    engine.announce({ batch_id: batchId, workspace_id, batch_finished: false });
+    const found = await engine.pauseBatch(workspace_id, batchId);
     logger.info({ batch_id: batchId }, 'batch paused');
-    await answerWithBatch(res, engine.store, workspace_id, batchId);
+    answerWithBatch(res, found);
   };
 }
 
@@ -31,12 +27,8 @@ export function resumeHandler({ engine, logger }: ResolvedRouterOptions): Reques
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const { outcome } = await engine.store.control.resumeBatch(workspace_id, batchId);
-    if (outcome === 'not_found') throw new ApiError('BATCH_NOT_FOUND');
-    if (outcome === 'not_open') throw new ApiError('BATCH_NOT_OPEN');
-    engine.notify();
-    engine.announce({ batch_id: batchId, workspace_id, batch_finished: false });
+    const found = await engine.resumeBatch(workspace_id, batchId);
     logger.info({ batch_id: batchId }, 'batch resumed');
-    await answerWithBatch(res, engine.store, workspace_id, batchId);
+    answerWithBatch(res, found);
   };
 }

@@ -2,7 +2,7 @@ import type { BatchStatusResponse } from '@batch-uploader/protocol';
 import type { JsonAnswer } from '../http/conditional-json.js';
 import { WIRE_FORM, toWireBatch } from '../http/to-wire.js';
 import { VersionedCache, type VersionedCacheLimits } from '../http/versioned-cache.js';
-import type { Store } from '../store/store.js';
+import type { BatchEngine } from '../engine/batch-engine.js';
 
 /** How many status answers a router keeps: 256 batches, 16 MB of bodies (a 50-file batch answers about 55 kB). */
 export const STATUS_CACHE_LIMITS: Readonly<VersionedCacheLimits> = Object.freeze({ maxEntries: 256, maxBytes: 16 * 1024 * 1024 });
@@ -27,7 +27,7 @@ export class StatusAnswers {
   readonly #cache = new VersionedCache<JsonAnswer>(STATUS_CACHE_LIMITS);
   readonly #building = new Map<string, Promise<JsonAnswer | null>>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly batches: Pick<BatchEngine, 'getBatch'>) {}
 
   /** The answer for the workspace's batch at `version` or later; null when the batch is gone. */
   async get(workspaceId: string, batchId: string, version: number): Promise<JsonAnswer | null> {
@@ -45,7 +45,7 @@ export class StatusAnswers {
   }
 
   async #build(key: string, workspaceId: string, batchId: string): Promise<JsonAnswer | null> {
-    const found = await this.store.records.getBatch(workspaceId, batchId);
+    const found = await this.batches.getBatch(workspaceId, batchId);
     if (!found) return null;
     // The version read with the batch, before its files: the answer shows that state or a later one.
     const { version } = found.batch;

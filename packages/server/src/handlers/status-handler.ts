@@ -13,11 +13,11 @@ import { StatusAnswers, statusEtag } from './status-answers.js';
  * answer comes from the router's cache, built only when the version moved.
  */
 export function statusHandler({ engine }: ResolvedRouterOptions): RequestHandler {
-  const answers = new StatusAnswers(engine.store);
+  const answers = new StatusAnswers(engine);
   return async (req, res) => {
     const batchId = parseBatchId(req.params.batch_id);
     const { workspace_id } = callerOf(res);
-    const version = await engine.store.records.getBatchVersion(workspace_id, batchId);
+    const version = await engine.getBatchVersion(workspace_id, batchId);
     if (version === null) throw new ApiError('BATCH_NOT_FOUND');
     if (answeredNotModified(req, res, statusEtag(batchId, version))) return;
     // Null when the batch was deleted (retention) since its version was read.

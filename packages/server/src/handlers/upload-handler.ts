@@ -1,12 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { FIELD_PATTERN, MAX_FIELD_LENGTH, type BatchPriority, type UploadResponse } from '@batch-uploader/protocol';
 import { ApiError } from '../http/api-error.js';
-import { newId } from '../http/batch-id.js';
 import { UPLOAD_FIELDS } from '../http/upload-parser.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 import { callerOf } from './context.js';
 import { createFileIntake } from './file-intake.js';
-import { readHold } from './more-files.js';
+import { readMoreFiles } from './more-files.js';
 
 const PRIORITIES: readonly BatchPriority[] = ['high', 'normal', 'low'];
 
@@ -21,28 +20,25 @@ export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
   const { engine, logger } = options;
   const receive = createFileIntake(options);
 
+  /** Receives the files and hands them to the engine; the quarantine is empty again when this settles. */
+  async function createBatch(req: Request, res: Response) {
+    await using upload = await receive(req, res);
+    const input = readFields(upload.fields);
+    const more_files = readMoreFiles(upload.fields);
+    const files = await upload.files();
+    const batch = await engine.createBatch({ workspace_id: callerOf(res).workspace_id, ...input, more_files }, files);
+    return { batch, rejected: files.filter((file) => file.record.status === 'failed').length };
+  }
+
   return async (req: Request, res: Response) => {
-    const { workspace_id } = callerOf(res);
-    const { batch, records } = await receive(req, res, async (upload) => {
-      const input = readFields(upload.fields);
-      const hold_ms = readHold(upload.fields, engine.appendHoldMs);
-      const records = await upload.store();
-      const batch = await engine.store.records.createBatch({ id: newId(), workspace_id, ...input, hold_ms }, records);
-      return { batch, records };
-    });
-    engine.notify();
-    engine.announce({ batch_id: batch.id, workspace_id, batch_finished: batch.finished_at !== null });
-    engine.announceRejectedFiles(
-      { batch_id: batch.id, workspace_id },
-      records.filter((r) => r.status === 'failed').map((r) => ({ id: r.id, error_code: r.error?.code ?? 'UNSUPPORTED_TYPE' })),
-    );
-    logger.info({ batch_id: batch.id, files: records.length, rejected: records.filter((r) => r.status === 'failed').length }, 'batch created');
+    const { batch, rejected } = await createBatch(req, res);
+    logger.info({ batch_id: batch.id, files: batch.total_files, rejected }, 'batch created');
 
     const body: UploadResponse = {
       status: 'success',
       batch_id: batch.id,
-      total_files: records.length,
-      message: `Batch upload initiated. Processing ${records.length} files in background.`,
+      total_files: batch.total_files,
+      message: `Batch upload initiated. Processing ${batch.total_files} files in background.`,
       tracking_url: `${req.baseUrl}/batch-status/${batch.id}`,
       events_url: `${req.baseUrl}/batch-events/${batch.id}`,
     };

@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ApiError } from './api-error.js';
 import { serverFault } from './server-faults.js';
+import { answerToRefusal } from './engine-refusals.js';
+import { isEngineError } from '../engine/engine-error.js';
 import { errorFields, type Logger } from '../logger.js';
 
 /** Seconds a client is told to wait when the store cannot be reached (503 UNAVAILABLE). */
@@ -36,6 +38,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // An operation the engine refused (no such batch, not open, …) is the caller's to fix.
+  if (isEngineError(error)) return answerToRefusal(error);
   switch (serverFault(error)) {
     case 'out_of_space':
       return new ApiError('INSUFFICIENT_STORAGE', { cause: error });

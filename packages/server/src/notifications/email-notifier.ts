@@ -1,4 +1,5 @@
 import { BackgroundWrites } from '../delivery/background-writes.js';
+import type { FinishedBatch, OutcomeListener } from '../engine/outcome-listener.js';
 import { errorFields, type Logger } from '../logger.js';
 import type { BatchRecords } from '../store/batch-records.js';
 import type { Outbox } from '../store/outbox.js';
@@ -27,7 +28,7 @@ export interface StoredEmail {
  * once even when several processes report it; a batch retried and finished again gets a
  * new email.
  */
-export class EmailNotifier {
+export class EmailNotifier implements OutcomeListener {
   readonly #writes = new BackgroundWrites();
 
   constructor(
@@ -38,15 +39,18 @@ export class EmailNotifier {
   ) {}
 
   /** A batch finished (completed, with failures, or cancelled): records its email. */
-  batchFinished(workspaceId: string, batchId: string): void {
+  batchFinished({ workspace_id, batch_id }: FinishedBatch): void {
     this.#writes.run(async () => {
       try {
-        await this.#write(workspaceId, batchId);
+        await this.#write(workspace_id, batch_id);
       } catch (error) {
-        this.logger.error({ batch_id: batchId, ...errorFields(error) }, 'recording a batch email failed');
+        this.logger.error({ batch_id, ...errorFields(error) }, 'recording a batch email failed');
       }
     });
   }
+
+  /** A file failed for good: the batch's email, once it finishes, counts it. */
+  fileFailed(): void {}
 
   /** Waits until every email handed over so far is written (or failed to be). */
   flush(): Promise<void> {

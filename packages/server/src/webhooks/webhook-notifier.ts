@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { BatchCompletedData, FileFailedData, WebhookEvent } from '@batch-uploader/protocol';
+import type { BatchCompletedData, WebhookEvent } from '@batch-uploader/protocol';
 import { BackgroundWrites } from '../delivery/background-writes.js';
+import type { FailedFile, FinishedBatch, OutcomeListener } from '../engine/outcome-listener.js';
 import { errorFields, type Logger } from '../logger.js';
 import { batchStatus } from '../store/batch-status.js';
 import type { BatchRecords } from '../store/batch-records.js';
@@ -13,7 +14,7 @@ import type { ResolvedWebhookOptions } from './webhook-options.js';
  * background (`flush` awaits what is still being written, on shutdown). Payloads carry
  * ids, counts, statuses and times only — never patient ids, filenames or content.
  */
-export class WebhookNotifier {
+export class WebhookNotifier implements OutcomeListener {
   readonly #writes = new BackgroundWrites();
 
   constructor(
@@ -24,10 +25,10 @@ export class WebhookNotifier {
   ) {}
 
   /** A batch finished: records `batch.completed` with its final counts. */
-  batchFinished(workspaceId: string, batchId: string): void {
+  batchFinished({ workspace_id, batch_id }: FinishedBatch): void {
     if (!this.options.events.includes('batch.completed')) return;
-    this.#write(batchId, async () => {
-      const batch = await this.store.records.getBatchSummary(workspaceId, batchId);
+    this.#write(batch_id, async () => {
+      const batch = await this.store.records.getBatchSummary(workspace_id, batch_id);
       if (!batch?.finished_at) return null;
       const data: BatchCompletedData = {
         batch_id: batch.id,
@@ -43,7 +44,7 @@ export class WebhookNotifier {
   }
 
   /** A file failed for good: records `file.failed`. */
-  fileFailed(data: Omit<FileFailedData, 'failed_at'>): void {
+  fileFailed(data: FailedFile): void {
     if (!this.options.events.includes('file.failed')) return;
     const failedAt = new Date().toISOString();
     this.#write(data.batch_id, async () => ({ type: 'file.failed', data: { ...data, failed_at: failedAt } }));

@@ -3,7 +3,7 @@ import { ACCEPTED_TYPES, type InspectionResult } from '@batch-uploader/protocol'
 import { imageBudget, type DecodeBudget } from './budgets.js';
 import { INSPECT_DEFAULTS } from './defaults.js';
 import { fileError } from './file-error.js';
-import { SNIFF_BYTES, sniffType } from './sniff-type.js';
+import { SNIFF_BYTES, sniffType } from '../../shared/sniff-type.js';
 
 /** Options of {@link inspectDocument}. */
 export interface InspectDocumentOptions extends Partial<DecodeBudget> {

@@ -124,7 +124,7 @@ void describe('SqliteStore on a shared file', () => {
     }
     const reopened = new Database(path, { readonly: true });
     try {
-      assert.equal(reopened.pragma('user_version', { simple: true }), 7);
+      assert.equal(reopened.pragma('user_version', { simple: true }), 8);
     } finally {
       reopened.close();
     }

@@ -13,24 +13,36 @@ type FileHold = Pick<FileRow, 'batch_id' | 'workspace_id' | 'attempts'> & {
   cancel_error: string | null;
 };
 
-// The first pending, ready file of each open batch, taken from the batch first in claim order.
+// The first pending, ready file of each open batch; of those, the one of the workspace
+// with the fewest files processing, then the longest since its last claim (never: first),
+// then of the batch first in claim order.
 const PICK_NEXT = `
-  SELECT file_id FROM (
-    SELECT b.claim_key, b.id,
+  SELECT c.file_id FROM (
+    SELECT b.claim_key, b.id, b.workspace_id,
       (SELECT f.id FROM files f
         WHERE f.batch_id = b.id AND f.status = 'pending' AND (f.run_after IS NULL OR f.run_after <= ?)
         ORDER BY f.position, f.id LIMIT 1) AS file_id
     FROM batches b
     WHERE b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL
-  ) WHERE file_id IS NOT NULL
-  ORDER BY claim_key, id LIMIT 1`;
+  ) c
+  LEFT JOIN workspace_turns t ON t.workspace_id = c.workspace_id
+  WHERE c.file_id IS NOT NULL
+  ORDER BY (SELECT count(*) FROM files p WHERE p.workspace_id = c.workspace_id AND p.status = 'processing'),
+    coalesce(t.turn, 0), c.claim_key, c.id
+  LIMIT 1`;
+
+// The workspace's claim is now the latest: it goes to the back of the rotation.
+const TAKE_TURN = `
+  INSERT INTO workspace_turns (workspace_id, turn) VALUES (?, (SELECT coalesce(max(turn), 0) + 1 FROM workspace_turns))
+  ON CONFLICT (workspace_id) DO UPDATE SET turn = excluded.turn`;
 
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 
 /**
  * The processing queue of the SQLite store. A claim is one IMMEDIATE transaction (the
- * file lock makes it atomic across processes); every later write of a held file carries
- * its lease token in the filter.
+ * file lock makes it atomic across processes, and the workspaces' turns and processing
+ * counts it orders by are those every process sees); every later write of a held file
+ * carries its lease token in the filter.
  */
 export class SqliteFileQueue implements FileQueue {
   constructor(private readonly db: SqliteConnection) {}
@@ -51,6 +63,7 @@ export class SqliteFileQueue implements FileQueue {
         )
         .get({ id: next.file_id, owner: input.owner, token, now, leaseMs }) as FileRow;
       db.sql('UPDATE batches SET claim_key = claim_key + ? WHERE id = ?').run(CLAIM_STEP_MS, row.batch_id);
+      db.sql(TAKE_TURN).run(row.workspace_id);
       db.touch(row.batch_id, now);
       return { file: toFileRecord(row), batch: db.batchById(row.batch_id) as BatchRecord, token };
     });

@@ -100,6 +100,16 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS webhook_due;
   CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, next_attempt_at, created_at) WHERE status = 'pending';
   `,
+  // 7 → 8: workspaces take turns in the queue: each one's place in the rotation (the
+  // number of the last claim it got), and its files processing now, counted per claim.
+  `
+  CREATE TABLE IF NOT EXISTS workspace_turns (
+    workspace_id  TEXT PRIMARY KEY,
+    turn          INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS workspace_turns_last ON workspace_turns (turn);
+  CREATE INDEX IF NOT EXISTS files_processing ON files (workspace_id) WHERE status = 'processing';
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

@@ -159,7 +159,19 @@ void describe('SqliteStore on a shared file', () => {
 });
 
 /** Turns a current database back into what schema 6 was: an outbox table of webhook events, without channels. */
+/** Takes a database of the current schema back to schema 7 (before workspace turns). */
+function toSchema7(raw: Database.Database): void {
+  raw.exec(`
+    DROP TABLE workspace_turns;
+    DROP INDEX files_processing;
+    DROP INDEX batches_claimable;
+    CREATE INDEX batches_open ON batches (claim_key, id) WHERE finished_at IS NULL AND cancelled_at IS NULL;
+  `);
+  raw.pragma('user_version = 7');
+}
+
 function toSchema6(raw: Database.Database): void {
+  toSchema7(raw);
   raw.exec(`
     DROP INDEX outbox_due;
     ALTER TABLE outbox DROP COLUMN channel;

@@ -13,28 +13,40 @@ type FileHold = Pick<FileRow, 'batch_id' | 'workspace_id' | 'attempts'> & {
   cancel_error: string | null;
 };
 
-// The first pending, ready file of each open batch; of those, the one of the workspace
-// with the fewest files processing, then the longest since its last claim (never: first),
-// then of the batch first in claim order.
-const PICK_NEXT = `
-  SELECT c.file_id FROM (
-    SELECT b.claim_key, b.id, b.workspace_id,
+// Workspaces with claimable batches (the batches_claimable index), with their files
+// processing now and their last turn.
+const WAITING = `
+  SELECT w.workspace_id,
+    (SELECT count(*) FROM files p WHERE p.workspace_id = w.workspace_id AND p.status = 'processing') AS processing,
+    coalesce(t.turn, 0) AS turn
+  FROM (SELECT DISTINCT workspace_id FROM batches
+    WHERE finished_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL) w
+  LEFT JOIN workspace_turns t ON t.workspace_id = w.workspace_id`;
+
+// A workspace's first pending, ready file of the batch first in its claim order: the
+// batches are walked in that order (batches_claimable) up to the first that has one.
+const PICK_IN_WORKSPACE = `
+  SELECT file_id, claim_key, id FROM (
+    SELECT b.claim_key, b.id,
       (SELECT f.id FROM files f
-        WHERE f.batch_id = b.id AND f.status = 'pending' AND (f.run_after IS NULL OR f.run_after <= ?)
+        WHERE f.batch_id = b.id AND f.status = 'pending' AND (f.run_after IS NULL OR f.run_after <= @now)
         ORDER BY f.position, f.id LIMIT 1) AS file_id
     FROM batches b
-    WHERE b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL
-  ) c
-  LEFT JOIN workspace_turns t ON t.workspace_id = c.workspace_id
-  WHERE c.file_id IS NOT NULL
-  ORDER BY (SELECT count(*) FROM files p WHERE p.workspace_id = c.workspace_id AND p.status = 'processing'),
-    coalesce(t.turn, 0), c.claim_key, c.id
-  LIMIT 1`;
+    WHERE b.workspace_id = @workspace AND b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL
+  ) WHERE file_id IS NOT NULL
+  ORDER BY claim_key, id LIMIT 1`;
 
 // The workspace's claim is now the latest: it goes to the back of the rotation.
 const TAKE_TURN = `
   INSERT INTO workspace_turns (workspace_id, turn) VALUES (?, (SELECT coalesce(max(turn), 0) + 1 FROM workspace_turns))
   ON CONFLICT (workspace_id) DO UPDATE SET turn = excluded.turn`;
+
+/** A workspace's next file, with its batch's place in the claim order. */
+interface Head {
+  file_id: string;
+  claim_key: number;
+  id: string;
+}
 
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 
@@ -52,7 +64,7 @@ export class SqliteFileQueue implements FileQueue {
     const { db } = this;
     return db.write(() => {
       const now = db.now();
-      const next = db.sql(PICK_NEXT).get(now) as { file_id: string } | undefined;
+      const next = this.#pickNext(now);
       if (!next) return null;
       const token = randomUUID();
       const row = db
@@ -67,6 +79,25 @@ export class SqliteFileQueue implements FileQueue {
       db.touch(row.batch_id, now);
       return { file: toFileRecord(row), batch: db.batchById(row.batch_id) as BatchRecord, token };
     });
+  }
+
+  /**
+   * The next file by turns (see FileQueue.claimFile): the waiting workspaces in turn
+   * order, the next file of the first that has one; between tied workspaces, the file
+   * first in claim order.
+   */
+  #pickNext(now: number): { file_id: string } | undefined {
+    const waiting = this.db.sql(WAITING).all() as { workspace_id: string; processing: number; turn: number }[];
+    waiting.sort((a, b) => a.processing - b.processing || a.turn - b.turn);
+    let best: Head | undefined;
+    for (const [index, workspace] of waiting.entries()) {
+      const previous = waiting[index - 1];
+      const tied = previous !== undefined && previous.processing === workspace.processing && previous.turn === workspace.turn;
+      if (best && !tied) break;
+      const head = this.db.sql(PICK_IN_WORKSPACE).get({ now, workspace: workspace.workspace_id }) as Head | undefined;
+      if (head && (!best || head.claim_key < best.claim_key || (head.claim_key === best.claim_key && head.id < best.id))) best = head;
+    }
+    return best;
   }
 
   async renewLease(fileId: string, token: string, leaseMs: number): Promise<boolean> {

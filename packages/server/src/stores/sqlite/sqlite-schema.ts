@@ -101,7 +101,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, next_attempt_at, created_at) WHERE status = 'pending';
   `,
   // 7 → 8: workspaces take turns in the queue: each one's place in the rotation (the
-  // number of the last claim it got), and its files processing now, counted per claim.
+  // number of the last claim it got), its files processing now, and its claimable batches
+  // in claim order, each read per claim (which replaces the claim order of all batches).
   `
   CREATE TABLE IF NOT EXISTS workspace_turns (
     workspace_id  TEXT PRIMARY KEY,
@@ -109,6 +110,9 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX IF NOT EXISTS workspace_turns_last ON workspace_turns (turn);
   CREATE INDEX IF NOT EXISTS files_processing ON files (workspace_id) WHERE status = 'processing';
+  CREATE INDEX IF NOT EXISTS batches_claimable ON batches (workspace_id, claim_key, id)
+    WHERE finished_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL;
+  DROP INDEX IF EXISTS batches_open;
   `,
 ];
 

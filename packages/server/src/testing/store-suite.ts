@@ -8,6 +8,7 @@ import { outboxCases } from './store-cases-outbox.js';
 import { pauseCases } from './store-cases-pause.js';
 import { queueCases } from './store-cases-queue.js';
 import { retryCases } from './store-cases-retry.js';
+import { purgeCases } from './store-cases-purge.js';
 import { retentionCases } from './store-cases-retention.js';
 import { turnCases } from './store-cases-turns.js';
 import { versionCases } from './store-cases-version.js';
@@ -36,6 +37,7 @@ function fileQueueCases(test: StoreTest): void {
 
 function retentionRoleCases(test: StoreTest): void {
   void describe('retention', () => retentionCases(test));
+  void describe('content purged with the bytes', () => purgeCases(test));
 }
 
 function outboxRoleCases(test: StoreTest): void {

@@ -258,6 +258,25 @@ export function touchBatch(now: NowExpression): Document[] {
   return [{ $set: { ...touched(now) } }];
 }
 
+/** A file's content fields become what retention leaves (see `purgedFile`). */
+export function purgeFile(now: NowExpression, purged: { filename: string; result: string | null; error: string | null }): Document[] {
+  return [
+    {
+      $set: {
+        filename: { $literal: purged.filename },
+        result: { $literal: purged.result },
+        error: { $literal: purged.error },
+        content_purged_at: now,
+      },
+    },
+  ];
+}
+
+/** A batch's patient and encounter ids are removed with its files' content, and it is touched. */
+export function purgeBatch(now: NowExpression): Document[] {
+  return [{ $set: { patient_id: null, encounter_id: null, content_purged_at: now, ...touched(now) } }];
+}
+
 /** A timestamp field is set to now. */
 export function stamp(now: NowExpression, field: 'blob_purged_at' | 'blobs_purged_at' | 'finished_at'): Document[] {
   return [{ $set: { [field]: now } }];

@@ -77,6 +77,11 @@ export const BATCH_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDes
     key: { blobs_purged_at: 1, finished_at: 1 },
   },
   {
+    // purgeContent: finished batches whose content is still kept, oldest first.
+    name: 'content',
+    key: { content_purged_at: 1, finished_at: 1 },
+  },
+  {
     // releaseExpiredHolds: batches held open for appends, by when the hold runs out.
     name: 'held',
     key: { held_until: 1 },

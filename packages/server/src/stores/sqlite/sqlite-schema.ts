@@ -114,6 +114,13 @@ const MIGRATIONS: readonly string[] = [
     WHERE finished_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL;
   DROP INDEX IF EXISTS batches_open;
   `,
+  // 8 → 9: retention removes what records hold of documents and patients, with the bytes.
+  `
+  ALTER TABLE batches ADD COLUMN content_purged_at INTEGER;
+  ALTER TABLE files ADD COLUMN content_purged_at INTEGER;
+  CREATE INDEX IF NOT EXISTS batches_unpurged ON batches (finished_at)
+    WHERE finished_at IS NOT NULL AND content_purged_at IS NULL;
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

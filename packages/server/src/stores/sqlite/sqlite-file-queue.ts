@@ -13,15 +13,22 @@ type FileHold = Pick<FileRow, 'batch_id' | 'workspace_id' | 'attempts'> & {
   cancel_error: string | null;
 };
 
-// Workspaces with claimable batches (the batches_claimable index), with their files
-// processing now and their last turn.
+// Workspaces with claimable batches, with their files processing now and their last
+// turn. The workspaces are read by skipping through the batches_claimable index, one
+// step per workspace rather than one per batch.
 const WAITING = `
+  WITH RECURSIVE w(workspace_id) AS (
+    SELECT min(workspace_id) FROM batches WHERE finished_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL
+    UNION ALL
+    SELECT (SELECT min(b.workspace_id) FROM batches b
+      WHERE b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL AND b.workspace_id > w.workspace_id)
+    FROM w WHERE w.workspace_id IS NOT NULL
+  )
   SELECT w.workspace_id,
     (SELECT count(*) FROM files p WHERE p.workspace_id = w.workspace_id AND p.status = 'processing') AS processing,
     coalesce(t.turn, 0) AS turn
-  FROM (SELECT DISTINCT workspace_id FROM batches
-    WHERE finished_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL) w
-  LEFT JOIN workspace_turns t ON t.workspace_id = w.workspace_id`;
+  FROM w LEFT JOIN workspace_turns t ON t.workspace_id = w.workspace_id
+  WHERE w.workspace_id IS NOT NULL`;
 
 // A workspace's first pending, ready file of the batch first in its claim order: the
 // batches are walked in that order (batches_claimable) up to the first that has one.

@@ -23,9 +23,14 @@ export interface UploadTiming {
  * Posts `files` as one multipart form in the field `files`, the way the SDK and a browser
  * form do, with Node's fetch. The files are Blobs backed by disk (`fs.openAsBlob`), so the
  * client streams them and holds none in memory. The same function uploads to the real
- * server and to the baseline.
+ * server and to the baseline; `headers` adds e.g. a bearer token.
  */
-export async function uploadFiles(url: string, files: readonly UploadFile[], timeoutMs: number): Promise<UploadTiming> {
+export async function uploadFiles(
+  url: string,
+  files: readonly UploadFile[],
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<UploadTiming> {
   const form = new FormData();
   let bytes = 0;
   for (const file of files) {
@@ -34,7 +39,7 @@ export async function uploadFiles(url: string, files: readonly UploadFile[], tim
     form.append('files', blob, file.name);
   }
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
+  const response = await fetch(url, { method: 'POST', body: form, headers, signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
   const ms = performance.now() - started;
   let body: unknown = text;

@@ -22,7 +22,7 @@ export interface DemoConfig {
   maxFileSizeMb: number;
   /** Hours after a batch finished before its file bytes are removed. */
   retentionHours: number;
-  /** Days after a batch finished before its record is removed; null keeps history forever. */
+  /** Days after a batch finished before its record is removed (default 90); null (`off`) keeps history forever. */
   historyRetentionDays: number | null;
   /** How long a batch sent in several requests stays open for its next part, counted from its last request. */
   appendHoldSeconds: number;
@@ -91,7 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     maxFiles: int(env, 'MAX_FILES', 50, 1, 10_000),
     maxFileSizeMb: num(env, 'MAX_FILE_SIZE_MB', 50, 0.001, 4096),
     retentionHours: num(env, 'RETENTION_HOURS', 24, 0, 24 * 3650),
-    historyRetentionDays: env.HISTORY_RETENTION_DAYS?.trim() ? num(env, 'HISTORY_RETENTION_DAYS', 0, 1, 36500) : null,
+    historyRetentionDays: historyDays(env),
     appendHoldSeconds: int(env, 'APPEND_HOLD_SECONDS', 600, 1, 7 * 86_400),
     leaseMs: int(env, 'LEASE_MS', 15_000, 500, 3_600_000),
     heartbeatMs: int(env, 'SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
@@ -187,6 +187,14 @@ export function frameAncestors(text: string | undefined): string {
     );
   }
   return sources.map((s) => s.replace(/\/$/, '')).join(' ');
+}
+
+/** HISTORY_RETENTION_DAYS: 90 unless set; `off` keeps history forever (`0` is refused: it reads as "at once"). */
+function historyDays(env: NodeJS.ProcessEnv): number | null {
+  const text = env.HISTORY_RETENTION_DAYS?.trim();
+  if (text?.toLowerCase() === 'off') return null;
+  if (text === '0') throw new ConfigError('HISTORY_RETENTION_DAYS must be a number of days from 1 to 36500, or "off" to keep history forever.');
+  return num(env, 'HISTORY_RETENTION_DAYS', 90, 1, 36500);
 }
 
 function webhook(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'webhookUrl' | 'webhookSecret'> {

@@ -108,6 +108,15 @@ describe('configuration from the environment', () => {
     assert.throws(() => configFromEnv({ PROCESSOR_TIMEOUT_MS: '5' }), /PROCESSOR_TIMEOUT_MS/);
   });
 
+  it('keeps batch records 90 days unless told otherwise; "off" keeps them forever, 0 is refused', () => {
+    assert.equal(configFromEnv({}).historyRetentionDays, 90);
+    assert.equal(configFromEnv({ HISTORY_RETENTION_DAYS: '365' }).historyRetentionDays, 365);
+    assert.equal(configFromEnv({ HISTORY_RETENTION_DAYS: 'off' }).historyRetentionDays, null);
+    assert.equal(configFromEnv({ HISTORY_RETENTION_DAYS: 'OFF' }).historyRetentionDays, null);
+    assert.throws(() => configFromEnv({ HISTORY_RETENTION_DAYS: '0' }), (e: unknown) => e instanceof ConfigError && /HISTORY_RETENTION_DAYS.*"off"/.test(e.message));
+    assert.throws(() => configFromEnv({ HISTORY_RETENTION_DAYS: 'forever' }), /HISTORY_RETENTION_DAYS/);
+  });
+
   it('limits uploads per workspace by default, and 0 turns the limit off', () => {
     assert.equal(configFromEnv({}).uploadRateLimit, 60);
     assert.equal(configFromEnv({ UPLOAD_RATE_LIMIT: '0' }).uploadRateLimit, 0);

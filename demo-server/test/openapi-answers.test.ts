@@ -22,8 +22,8 @@ let fast: Server;
 let slow: Server;
 /** Takes one upload request a minute per workspace. */
 let limited: Server;
-/** A host whose store plays only the required roles: no analytics. */
-let bare: { api: string; close(): Promise<void> };
+/** A host whose store plays only the required roles: no analytics. Its bytes expire at once, for a purged answer. */
+let bare: { api: string; engine: BatchEngine; close(): Promise<void> };
 
 before(async () => {
   docs = await documents();
@@ -36,20 +36,22 @@ before(async () => {
 after(() => Promise.all([fast.close(), slow.close(), limited.close(), bare.close()]));
 
 /** The router in a host app of its own, on the SQLite store's required roles only (no outbox, no analytics). */
-async function startBareHost(): Promise<{ api: string; close(): Promise<void> }> {
+async function startBareHost(): Promise<{ api: string; engine: BatchEngine; close(): Promise<void> }> {
   const dir = await tempDir();
   const sqlite = new SqliteStore({ path: join(dir, 'batches.sqlite') });
   const store: Store = { init: () => sqlite.init(), close: () => sqlite.close(), records: sqlite.records, control: sqlite.control, queue: sqlite.queue, retention: sqlite.retention };
   const blobs = new LocalBlobStore({ dir: join(dir, 'files') });
   await store.init();
   await blobs.init();
-  const engine = new BatchEngine({ store, blobs, processor: async () => ({}) });
+  const engine = new BatchEngine({ store, blobs, processor: async () => ({ pages: 1, summary: 'what the document says' }), retention: { blobsAfterMs: 0 } });
+  await engine.start();
   const app = express();
   app.use('/api/gp', createBatchRouter({ engine, authenticate: () => ({ workspace_id: 'clinic-a' }), uploadDir: join(dir, 'uploads') }));
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/gp`,
+    engine,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -81,7 +83,7 @@ function form(files: UploadPart[], fields: Record<string, string> = {}): FormDat
 
 const png = (): UploadPart => ({ name: 'scan.png', data: docs.png });
 
-async function uploaded(server: Server, files: UploadPart[]): Promise<string> {
+async function uploaded(server: Pick<Server, 'api'>, files: UploadPart[]): Promise<string> {
   const answer = await call(server, 'POST', '/batch-upload', '/batch-upload', { body: form(files) });
   assert.equal(answer.status, 202);
   return (answer.body as UploadResponse).batch_id;
@@ -169,6 +171,16 @@ describe('the OpenAPI document against the real server', () => {
     const first = await uploaded(limited, [png()]);
     await expect(429, limited, 'POST', '/batch-upload', '/batch-upload', { body: form([png()]) });
     await expect(429, limited, 'POST', files, `/batch/${first}/files`, { body: form([png()]) });
+    await expect(429, limited, 'POST', '/batch/{batch_id}/retry', `/batch/${first}/retry`);
+
+    // A batch whose content retention removed, with its bytes: placeholders and purged_at.
+    const purged = await uploaded(bare, [png(), { name: 'x.pdf', data: docs.exe }]);
+    await waitForFinished(bare.api, purged, asA);
+    assert.equal((await bare.engine.sweepRetention()).contents, 1);
+    const purgedStatus = (await call(bare, 'GET', '/batch-status/{batch_id}', `/batch-status/${purged}`)).body as BatchStatusResponse;
+    assert.ok(purgedStatus.batch.purged_at && purgedStatus.batch.files.every((f) => f.purged_at));
+    assert.deepEqual(purgedStatus.batch.files[0]?.result, { pages: 1 });
+    assert.equal((await call(bare, 'GET', '/batch-history', '/batch-history')).status, 200);
 
     // History and analytics.
     await expect(200, fast, 'GET', '/batch-history', '/batch-history?limit=2');

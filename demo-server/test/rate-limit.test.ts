@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
+import type { ErrorResponse, RetryResponse, UploadResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertConforms } from './openapi.js';
-import { asA, asB, listFiles, startTestServer, twoClinics, upload } from './helpers.js';
+import { asA, asB, listFiles, startTestServer, twoClinics, upload, waitForFinished } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let docs: Documents;
@@ -47,5 +47,40 @@ describe('upload rate limit per workspace (UPLOAD_RATE_LIMIT)', () => {
     assert.equal((await fetch(`${server.api}/batch-history`, { headers: asA })).status, 200, 'reading is not limited');
     const anonymous = await upload(server.api, [{ name: 'h.png', data: docs.png }]);
     assert.equal(anonymous.status, 401, 'authentication comes first');
+  });
+});
+
+describe('retries count against the upload rate limit', () => {
+  it('a retry of failed files uses the same per-workspace counter: past the limit it answers 429 RATE_LIMITED with Retry-After, and so does the next upload', async () => {
+    const limited = await startTestServer({ apiTokens: twoClinics(), uploadRateLimit: 2 });
+    try {
+      // A damaged PDF fails at once and keeps its bytes, so it can be retried.
+      const first = await upload(limited.api, [{ name: 'cut.pdf', data: docs.truncatedPdf }], {}, asA);
+      assert.equal(first.status, 202);
+      const { batch_id } = (await first.json()) as UploadResponse;
+      assert.equal((await waitForFinished(limited.api, batch_id, asA)).progress.failed, 1);
+
+      const retry = () => fetch(`${limited.api}/batch/${batch_id}/retry`, { method: 'POST', headers: asA });
+      const retried = await retry();
+      assert.equal(retried.status, 200);
+      assert.equal(((await retried.json()) as RetryResponse).retried, 1);
+      assert.match(retried.headers.get('ratelimit') ?? '', /r=0/, 'the retry used the second of two requests');
+      await waitForFinished(limited.api, batch_id, asA);
+
+      const again = await retry();
+      assert.equal(again.status, 429);
+      const retryAfter = Number(again.headers.get('retry-after'));
+      assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 60, `Retry-After: ${again.headers.get('retry-after')}`);
+      const body = (await again.json()) as ErrorResponse;
+      assertConforms('POST', '/batch/{batch_id}/retry', 429, body);
+      assert.equal(body.error.code, 'RATE_LIMITED');
+      assert.equal(body.error.details?.retry_after_seconds, retryAfter);
+      assert.equal((await waitForFinished(limited.api, batch_id, asA)).progress.pending, 0, 'the limited retry queued nothing');
+
+      assert.equal((await upload(limited.api, [{ name: 'a.png', data: docs.png }], {}, asA)).status, 429, 'uploads share the counter');
+      assert.equal((await upload(limited.api, [{ name: 'b.png', data: docs.png }], {}, asB)).status, 202, 'another workspace has its own count');
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -44,10 +44,26 @@ export interface InspectionResult {
   metadata?: Record<string, string>;
 }
 
+/**
+ * What `filename` becomes when retention removes a file's content (see
+ * `BatchFile.purged_at`): a name is health data too.
+ */
+export const PURGED_FILENAME = '(removed after retention)';
+
+/**
+ * The fields of a completed file's `result` that retention keeps (see
+ * `BatchFile.purged_at`), each only with a value of its kind: facts about the file, never
+ * what it says. Everything else a processor returned is removed.
+ */
+export const KEPT_RESULT_FIELDS = Object.freeze(['detected_type', 'bytes', 'sha256', 'pages', 'width', 'height'] as const);
+
 /** One file of a batch, as the status endpoint shows it. */
 export interface BatchFile {
   file_id: string;
-  /** The name the client sent, sanitised; shown to people, never used as a path. */
+  /**
+   * The name the client sent, sanitised; shown to people, never used as a path.
+   * {@link PURGED_FILENAME} once retention removed it.
+   */
   filename: string;
   status: FileStatus;
   /** Size in bytes as received. */
@@ -63,6 +79,12 @@ export interface BatchFile {
   created_at: string;
   started_at?: string;
   completed_at?: string;
+  /**
+   * When retention removed what the record held of the document, with its bytes: the
+   * name became {@link PURGED_FILENAME}, the result keeps only {@link KEPT_RESULT_FIELDS},
+   * and an error keeps its code with the standard sentence. Absent while they are kept.
+   */
+  purged_at?: string;
 }
 
 /** File counts of a batch by status, and the share that is finished. */
@@ -96,6 +118,11 @@ export interface BatchSummary {
    * until its last part, a close, or the hold runs out.
    */
   accepting_files: boolean;
+  /**
+   * When retention removed the batch's `patient_id` and `encounter_id` (now null) and its
+   * files' content (see `BatchFile.purged_at`). Absent while they are kept.
+   */
+  purged_at?: string;
 }
 
 /** A batch with every file, as the status endpoint shows it. */

@@ -20,6 +20,7 @@ export type { BatchRecords } from './store/batch-records.js';
 export type { BatchControl } from './store/batch-control.js';
 export type { FileQueue } from './store/file-queue.js';
 export type { Retention } from './store/retention.js';
+export { PURGED_ERROR_MESSAGE, keptError, keptResult, purgedFile } from './store/purged-content.js';
 export { WEBHOOK_CHANNEL } from './store/outbox.js';
 export type { DeliveryOutcome, NewOutboxMessage, Outbox, OutboxDelivery } from './store/outbox.js';
 export type { Analytics, WorkspaceAnalytics } from './store/analytics.js';

@@ -28,8 +28,9 @@ export interface BatchRouterOptions {
   /** Live events: heartbeat and store-polling periods. @default { heartbeatMs: 15000, pollMs: 2000 } */
   events?: { heartbeatMs?: number; pollMs?: number };
   /**
-   * Uploads per workspace: at most `limit` upload requests (new batches and appended
-   * files) per `windowMs`; more answer 429 RATE_LIMITED with Retry-After. null: no limit.
+   * Uploads per workspace: at most `limit` requests that queue files (new batches,
+   * appended files, and retries of failed files, counted together) per `windowMs`; more
+   * answer 429 RATE_LIMITED with Retry-After. null: no limit.
    * @default null
    * @example { limit: 60, windowMs: 60_000 }
    */

@@ -40,7 +40,8 @@ export function createBatchRouter(options: BatchRouterOptions): Router {
     next();
   });
 
-  // After authentication, so that uploads are counted per workspace; one counter for both upload routes.
+  // After authentication, so that uploads are counted per workspace; one counter for the
+  // routes that queue files: uploads, appends, and retries (which queue failed files again).
   const limitUploads: RequestHandler[] = resolved.uploadRateLimit ? [uploadRateLimit(resolved.uploadRateLimit)] : [];
 
   router.get('/limits', limitsHandler(resolved));
@@ -51,7 +52,7 @@ export function createBatchRouter(options: BatchRouterOptions): Router {
   router.post('/batch/:batch_id/cancel', cancelHandler(resolved));
   router.post('/batch/:batch_id/pause', pauseHandler(resolved));
   router.post('/batch/:batch_id/resume', resumeHandler(resolved));
-  router.post('/batch/:batch_id/retry', retryHandler(resolved));
+  router.post('/batch/:batch_id/retry', ...limitUploads, retryHandler(resolved));
   router.post('/batch/:batch_id/close', closeHandler(resolved));
   router.post('/batch/:batch_id/files', ...limitUploads, appendHandler(resolved));
   router.get('/batch-events/:batch_id', eventsHandler(resolved));

@@ -208,9 +208,9 @@ describe('BatchEngine', () => {
     }
   });
 
-  it('takes high priority batches before older normal ones', async () => {
-    const normal = await makeBatch(3, 'normal');
-    const high = await makeBatch(3, 'high');
+  it("takes a workspace's high priority batches before its older normal ones", async () => {
+    const normal = await makeBatch(3, 'normal', 'ws-priority');
+    const high = await makeBatch(3, 'high', 'ws-priority');
     const order: string[] = [];
     await withEngine(
       {

@@ -37,8 +37,8 @@ function fileOf(bytes: Buffer, filename = 'document.pdf', declared: string | nul
   };
 }
 
-function contextOf(signal: AbortSignal = new AbortController().signal): ProcessorContext {
-  return { signal, attempt: 1, workspace_id: 'ws-1', patient_id: null, template_id: null, encounter_id: null };
+function contextOf(signal: AbortSignal = new AbortController().signal, workspace_id = 'ws-1'): ProcessorContext {
+  return { signal, attempt: 1, workspace_id, patient_id: null, template_id: null, encounter_id: null };
 }
 
 function activeTimers(): number {
@@ -265,6 +265,20 @@ describe('inspect processor limits', () => {
       const next = await processor(fileOf(docs.jpeg), contextOf());
       assert.equal(next.width, IMAGE_SIZE.width);
       assert.ok(performance.now() - nextStarted < 8_000, 'a fresh thread took the next file');
+    } finally {
+      await processor.close();
+    }
+  });
+
+  test("files waiting for a parser are served by turns of their workspace, not behind another workspace's queue", async () => {
+    const processor = createInspectProcessor({ maxWorkers: 1 });
+    try {
+      const order: string[] = [];
+      const run = (name: string, workspace: string) =>
+        processor(fileOf(docs.pdf3), contextOf(undefined, workspace)).then(() => order.push(name));
+      // A's three files are queued first; B's one after them, all while the one parser is busy.
+      await Promise.all([run('a1', 'clinic-a'), run('a2', 'clinic-a'), run('a3', 'clinic-a'), run('b1', 'clinic-b'), run('a4', 'clinic-a')]);
+      assert.deepEqual(order, ['a1', 'b1', 'a2', 'a3', 'a4']);
     } finally {
       await processor.close();
     }

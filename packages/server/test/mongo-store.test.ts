@@ -82,7 +82,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     assert.throws(() => new GridFsBlobStore({ client, bucketName: 'a.b' }), /bucketName/);
   });
 
-  void it('init() creates the claim, status, lease, history, retention, hold and outbox indexes, and again is a no-op', async () => {
+  void it('init() creates the claim, processing, status, lease, history, retention, content, hold and outbox indexes, and again is a no-op', async () => {
     const { dbName, cleanup } = database('indexes');
     const store = new MongoStore({ client, dbName });
     try {
@@ -91,8 +91,8 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       await store.init(); // a second process start: same indexes, no error
       const names = async (collection: string) =>
         (await client.db(dbName).collection(collection).listIndexes().toArray()).map((i) => i.name as string).sort();
-      assert.deepEqual(await names('batch_uploader_files'), ['_id_', 'analytics', 'batch_status', 'claim', 'leases']);
-      assert.deepEqual(await names('batch_uploader_batches'), ['_id_', 'finished', 'held', 'history', 'retention']);
+      assert.deepEqual(await names('batch_uploader_files'), ['_id_', 'analytics', 'batch_status', 'claim_by_workspace', 'leases', 'processing']);
+      assert.deepEqual(await names('batch_uploader_batches'), ['_id_', 'content', 'finished', 'held', 'history', 'retention']);
       assert.deepEqual(await names('batch_uploader_webhooks'), ['_id_', 'due']);
     } finally {
       await store.close();

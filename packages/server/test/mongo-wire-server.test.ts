@@ -112,7 +112,7 @@ void describe('mongo-wire test server', () => {
     await assert.rejects(things.updateOne({ _id: 'x' }, { $frobnicate: { n: 1 } } as never), MongoServerError);
   });
 
-  void it('aggregates, lists and drops collections and databases', async () => {
+  void it('aggregates, finds distinct values, lists and drops collections and databases', async () => {
     const db = freshDb();
     const files = db.collection<{ _id: number; batch: string; status: string }>('files');
     await files.insertMany(Array.from({ length: 9 }, (_, i) => ({ _id: i, batch: i < 5 ? 'a' : 'b', status: i % 3 === 0 ? 'done' : 'pending' })));
@@ -120,6 +120,8 @@ void describe('mongo-wire test server', () => {
       .aggregate([{ $match: { batch: 'a' } }, { $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
       .toArray();
     assert.deepEqual(groups, [{ _id: 'done', n: 2 }, { _id: 'pending', n: 3 }]);
+    assert.deepEqual((await files.distinct('batch', { status: 'pending' })).sort(), ['a', 'b']);
+    assert.deepEqual(await files.distinct('batch', { status: 'gone' }), []);
     await db.collection('other').insertOne({ x: 1 });
     assert.deepEqual((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort(), ['files', 'other']);
     assert.equal(await db.collection('other').drop(), true);

@@ -48,6 +48,7 @@ function claimed(size: number): ClaimedFile {
       lease_owner: 'w',
       lease_expires_at: at,
       blob_purged_at: null,
+      content_purged_at: null,
     },
   };
 }

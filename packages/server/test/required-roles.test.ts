@@ -116,4 +116,14 @@ describe('a store with only the required roles', () => {
     const flat = { init: async () => {}, close: async () => {}, createBatch: async () => null, claimFile: async () => null };
     assert.throws(() => new BatchEngine({ store: flat as unknown as Store, blobs, processor: async () => ({}) }), /lacks the "records", "control", "queue", "retention" roles/);
   });
+
+  it('a store whose retention cannot purge content is refused at construction, saying what it lacks', () => {
+    // A retention role written before names and document text were purged with the bytes.
+    const retention = { listPurgeableBlobs: async () => [], markBlobsPurged: async () => {}, deleteFinishedBatches: async () => 0 };
+    const older = { ...store, retention };
+    assert.throws(() => new BatchEngine({ store: older as unknown as Store, blobs, processor: async () => ({}) }), {
+      name: 'TypeError',
+      message: /"retention" role lacks purgeContent\(\)/,
+    });
+  });
 });

@@ -124,9 +124,37 @@ void describe('SqliteStore on a shared file', () => {
     }
     const reopened = new Database(path, { readonly: true });
     try {
-      assert.equal(reopened.pragma('user_version', { simple: true }), 7);
+      assert.equal(reopened.pragma('user_version', { simple: true }), 9);
     } finally {
       reopened.close();
+    }
+  });
+
+  void it('a database of schema 7 opens with its queue taking turns and its old batches purged with their bytes', async () => {
+    const path = freshPath();
+    const first = await opened(path);
+    const old = await first.records.createBatch(batch({ patient_id: 'P-7', workspace_id: 'clinic-a' }), files(1));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await first.records.createBatch(batch({ workspace_id: 'clinic-a' }), files(2));
+    await first.close();
+    const raw = new Database(path);
+    toSchema7(raw);
+    raw.close();
+
+    const upgraded = await opened(path);
+    try {
+      const held = await upgraded.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
+      assert.equal(held?.batch.id, old.id);
+      await upgraded.queue.finishFile(held!.file.id, held!.token, { status: 'completed', result: { pages: 1, text: 'words' } });
+      await upgraded.records.createBatch(batch({ workspace_id: 'clinic-b' }), files(1));
+      assert.equal((await upgraded.queue.claimFile({ owner: 'w', leaseMs: 60_000 }))?.batch.workspace_id, 'clinic-b', 'clinic-b takes its turn');
+      await upgraded.retention.markBlobsPurged([held!.file.id]);
+      assert.equal(await upgraded.retention.purgeContent({ olderThanMs: 0, limit: 10 }), 1);
+      const purged = await upgraded.records.getBatch('clinic-a', old.id);
+      assert.equal(purged?.batch.patient_id, null);
+      assert.deepEqual(purged?.files[0]?.result, { pages: 1 });
+    } finally {
+      await upgraded.close();
     }
   });
 
@@ -159,7 +187,22 @@ void describe('SqliteStore on a shared file', () => {
 });
 
 /** Turns a current database back into what schema 6 was: an outbox table of webhook events, without channels. */
+/** Takes a database of the current schema back to schema 7 (before workspace turns and content purges). */
+function toSchema7(raw: Database.Database): void {
+  raw.exec(`
+    DROP INDEX batches_unpurged;
+    ALTER TABLE batches DROP COLUMN content_purged_at;
+    ALTER TABLE files DROP COLUMN content_purged_at;
+    DROP TABLE workspace_turns;
+    DROP INDEX files_processing;
+    DROP INDEX batches_claimable;
+    CREATE INDEX batches_open ON batches (claim_key, id) WHERE finished_at IS NULL AND cancelled_at IS NULL;
+  `);
+  raw.pragma('user_version = 7');
+}
+
 function toSchema6(raw: Database.Database): void {
+  toSchema7(raw);
   raw.exec(`
     DROP INDEX outbox_due;
     ALTER TABLE outbox DROP COLUMN channel;

@@ -215,8 +215,8 @@ export class BatchEngine {
     return analytics.getAnalytics(workspaceId, range);
   }
 
-  /** Runs the retention sweep now; returns how many files' bytes and batches were removed. */
-  sweepRetention(): Promise<{ blobs: number; batches: number }> {
+  /** Runs the retention sweep now; returns how many files' bytes, batches' content and batches were removed. */
+  sweepRetention(): Promise<{ blobs: number; contents: number; batches: number }> {
     return this.#retention.sweep();
   }
 

@@ -9,11 +9,11 @@ export { batchStatus };
  * hashing each body, so a change to what these functions answer must move it: a poller
  * holding an ETag from before gets the new form, not a 304.
  */
-export const WIRE_FORM = 1;
+export const WIRE_FORM = 2;
 
 /** The wire form of a batch without files. */
 export function toWireSummary(batch: BatchRecord): BatchSummary {
-  return {
+  const summary: BatchSummary = {
     id: batch.id,
     status: batchStatus(batch),
     total_files: batch.total_files,
@@ -27,6 +27,8 @@ export function toWireSummary(batch: BatchRecord): BatchSummary {
     finished_at: batch.finished_at?.toISOString() ?? null,
     accepting_files: acceptsFiles(batch),
   };
+  if (batch.content_purged_at) summary.purged_at = batch.content_purged_at.toISOString();
+  return summary;
 }
 
 /** The wire form of a file record. */
@@ -44,6 +46,7 @@ export function toWireFile(file: FileRecord): BatchFile {
   if (file.completed_at) wire.completed_at = file.completed_at.toISOString();
   if ((file.status === 'failed' || file.status === 'cancelled') && file.error) wire.error = file.error;
   if (file.status === 'completed') wire.result = file.result ?? null;
+  if (file.content_purged_at) wire.purged_at = file.content_purged_at.toISOString();
   return wire;
 }
 

@@ -4,7 +4,7 @@ import { ApiError } from './api-error.js';
 
 /** How many uploads each workspace may make per window. */
 export interface UploadRateLimit {
-  /** Upload requests (new batches and appended files) per window and workspace. @example 60 */
+  /** Requests that queue files (new batches, appended files, retries of failed files) per window and workspace. @example 60 */
   limit: number;
   /** The window, in milliseconds. @default 60000 */
   windowMs?: number;
@@ -20,8 +20,9 @@ export interface UploadRateLimit {
 /**
  * express-rate-limit keyed by the caller's workspace (authentication has run before),
  * answering 429 RATE_LIMITED through the API's error envelope, with `Retry-After` and
- * the `RateLimit` headers (IETF draft 8). Every upload request counts, accepted or not,
- * so a client sending bad requests in a loop is slowed down too.
+ * the `RateLimit` headers (IETF draft 8). Every upload, append and retry request counts,
+ * accepted or not, so a client sending bad requests (or retrying timeouts) in a loop is
+ * slowed down too.
  */
 export function uploadRateLimit(options: UploadRateLimit): RequestHandler {
   const windowMs = options.windowMs ?? 60_000;

@@ -8,12 +8,17 @@ import type { ClaimedFile, FileOutcome, FileTransition } from './records.js';
  */
 export interface FileQueue {
   /**
-   * Atomically takes the next pending file whose `run_after` has passed, ordered by the
-   * batch's claim order (created_at + PRIORITY_OFFSET_MS[priority] + CLAIM_STEP_MS for
-   * every claim already made in it), then batch id, then position. The file becomes
-   * `processing`, `attempts` grows by one, `started_at` is set
-   * on the first claim, and a fresh token with a lease of `leaseMs` is issued.
-   * Files of cancelled or paused batches are never claimed. Null when nothing is ready.
+   * Atomically takes the next pending file whose `run_after` has passed. Workspaces take
+   * turns: of the workspaces with such a file, the one with the fewest files processing
+   * now, then the one whose last claim is the oldest (one never claimed from first), so
+   * that no workspace's uploads hold every worker while another's wait. Within that
+   * workspace (and between workspaces still tied), files follow the batch's claim order
+   * (created_at + PRIORITY_OFFSET_MS[priority] + CLAIM_STEP_MS for every claim already
+   * made in it), then batch id, then position. Turns and counts are the store's, so
+   * they hold across every process sharing it. The file becomes `processing`,
+   * `attempts` grows by one, `started_at` is set on the first claim, and a fresh token
+   * with a lease of `leaseMs` is issued. Files of cancelled or paused batches are never
+   * claimed. Null when nothing is ready.
    */
   claimFile(input: { owner: string; leaseMs: number }): Promise<ClaimedFile | null>;
   /** Extends a lease; false when `token` no longer holds the file. */

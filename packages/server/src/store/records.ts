@@ -75,6 +75,11 @@ export interface BatchRecord {
   held_until: Date | null;
   /** Set when no file of the batch can change any more. */
   finished_at: Date | null;
+  /**
+   * Set when retention removed the batch's patient and encounter ids (now null) and its
+   * files' content (see `FileRecord.content_purged_at`).
+   */
+  content_purged_at: Date | null;
 }
 
 /** A file as stored: the file record is also the job of the processing queue. */
@@ -102,6 +107,12 @@ export interface FileRecord {
   lease_expires_at: Date | null;
   /** When the bytes were removed by retention. */
   blob_purged_at: Date | null;
+  /**
+   * When retention removed what the record held of the document (see `purgedFile`):
+   * `filename` is PURGED_FILENAME, `result` keeps only KEPT_RESULT_FIELDS, `error` its
+   * code with the standard sentence.
+   */
+  content_purged_at: Date | null;
 }
 
 /** A batch with all its files, in position order. */

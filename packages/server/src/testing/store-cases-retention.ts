@@ -12,7 +12,8 @@ export function retentionCases(test: StoreTest): void {
     const files = [...newFiles(2), rejectedFile(2)];
     const batch = await store.records.createBatch(newBatch(), files);
     await sleep(5);
-    const open = await seed(store, 1, { priority: 'low' }); // claimed after `batch`; it stays open
+    // Claimed after `batch` (same workspace, lower priority); it stays open.
+    const open = await seed(store, 1, { priority: 'low', workspace_id: batch.workspace_id });
     const purgeable = (olderThanMs: number, limit = 100): Promise<{ file_id: string; blob_key: string }[]> =>
       store.retention.listPurgeableBlobs({ olderThanMs, limit });
 

@@ -8,7 +8,9 @@ import { outboxCases } from './store-cases-outbox.js';
 import { pauseCases } from './store-cases-pause.js';
 import { queueCases } from './store-cases-queue.js';
 import { retryCases } from './store-cases-retry.js';
+import { purgeCases } from './store-cases-purge.js';
 import { retentionCases } from './store-cases-retention.js';
+import { turnCases } from './store-cases-turns.js';
 import { versionCases } from './store-cases-version.js';
 import { storeTest, type MakeStoreStorage, type StoreTest } from './store-test.js';
 
@@ -30,10 +32,12 @@ function controlCases(test: StoreTest): void {
 
 function fileQueueCases(test: StoreTest): void {
   void describe('queue', () => queueCases(test));
+  void describe('workspaces take turns', () => turnCases(test));
 }
 
 function retentionRoleCases(test: StoreTest): void {
   void describe('retention', () => retentionCases(test));
+  void describe('content purged with the bytes', () => purgeCases(test));
 }
 
 function outboxRoleCases(test: StoreTest): void {
@@ -55,7 +59,7 @@ function roleSuite(role: string, cases: (test: StoreTest) => void) {
 export const runBatchRecordsSuite = roleSuite('BatchRecords', recordsCases);
 /** Registers the `BatchControl` conformance tests (`store.control`). */
 export const runBatchControlSuite = roleSuite('BatchControl', controlCases);
-/** Registers the `FileQueue` conformance tests (`store.queue`), including two stores sharing one storage and the claim order on the store's clock. */
+/** Registers the `FileQueue` conformance tests (`store.queue`), including two stores sharing one storage, the claim order on the store's clock, and workspaces taking turns. */
 export const runFileQueueSuite = roleSuite('FileQueue', fileQueueCases);
 /** Registers the `Retention` conformance tests (`store.retention`). */
 export const runRetentionSuite = roleSuite('Retention', retentionRoleCases);

@@ -12,8 +12,8 @@ import { SqliteStore } from '../../src/stores/sqlite/index.js';
 export interface EngineHarness {
   readonly store: SqliteStore;
   readonly blobs: LocalBlobStore;
-  /** Records a batch of `count` small files with their bytes in a fresh workspace, the way the upload route does. */
-  makeBatch(count: number, priority?: BatchPriority): Promise<{ workspace: string; batchId: string; fileIds: string[] }>;
+  /** Records a batch of `count` small files with their bytes in a fresh workspace (or `workspace`), the way the upload route does. */
+  makeBatch(count: number, priority?: BatchPriority, workspace?: string): Promise<{ workspace: string; batchId: string; fileIds: string[] }>;
   /** Resolves with the batch once it is finished; rejects after `timeoutMs`. */
   untilFinished(workspace: string, batchId: string, timeoutMs?: number): Promise<NonNullable<Awaited<ReturnType<SqliteStore['records']['getBatch']>>>>;
   /** Runs `work` with a started engine on the harness's stores (short leases and backoff), and closes it after. */
@@ -53,8 +53,7 @@ export function engineHarness(prefix: string, engineDefaults: Partial<BatchEngin
       if (!blobs) throw new Error('the engine harness is used before its before() hook ran');
       return blobs;
     },
-    async makeBatch(count, priority = 'normal') {
-      const workspace = `ws-${randomUUID()}`;
+    async makeBatch(count, priority = 'normal', workspace = `ws-${randomUUID()}`) {
       const batchId = randomUUID();
       const files = [];
       for (let position = 0; position < count; position++) {

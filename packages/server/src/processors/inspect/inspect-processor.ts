@@ -15,7 +15,8 @@ export interface InspectProcessorOptions {
   /** Most characters of PDF text in a result; 0 returns none. @default 2000 */
   maxTextChars?: number;
   /**
-   * Parser processes run at once; more files wait for a free one.
+   * Parser processes run at once; more files wait for a free one, served by turns of
+   * their workspace (the workspace with the fewest files being parsed first).
    * @default min(3, available CPUs)
    */
   maxWorkers?: number;
@@ -68,7 +69,7 @@ export function createInspectProcessor(options: InspectProcessorOptions = {}): I
   const pool = new InspectPool(maxWorkers, { memoryLimitMb });
   const inspect = async (file: ProcessorFile, context: ProcessorContext): Promise<InspectionResult> => {
     context.signal.throwIfAborted();
-    return pool.run(() => file.read(), { timeoutMs, maxTextChars, budget, signal: context.signal });
+    return pool.run(() => file.read(), { timeoutMs, maxTextChars, budget, signal: context.signal }, context.workspace_id);
   };
   return Object.assign(inspect, { close: () => pool.close() });
 }

@@ -50,6 +50,8 @@ export interface BatchDoc {
   appending?: number;
   /** Set once no file of the finished batch keeps bytes, so retention stops looking at it. */
   blobs_purged_at: Date | null;
+  /** Set once retention removed the patient and encounter ids and the files' content (absent before). */
+  content_purged_at?: Date | null;
   /**
    * Present while the batch is not (or no longer) whole: `creating` until all its files
    * are stored, `deleting` while retention removes it. Hidden batches are never read.
@@ -90,6 +92,8 @@ export interface FileDoc {
   lease_token: string | null;
   lease_expires_at: Date | null;
   blob_purged_at: Date | null;
+  /** Set once retention removed the file's name, the result's content and a processor's message (absent before). */
+  content_purged_at?: Date | null;
   /** The batch's `claim_at`, kept in step (it only grows) so one sorted query picks the next file. */
   claim_at: Date;
   batch_state: BatchState;
@@ -136,6 +140,7 @@ export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
     paused_at: doc.paused_at ?? null,
     held_until: doc.held_until ?? null,
     finished_at: doc.finished_at ?? null,
+    content_purged_at: doc.content_purged_at ?? null,
   };
 }
 
@@ -162,6 +167,7 @@ export function toFileRecord(doc: FileDoc): FileRecord {
     lease_owner: doc.lease_owner ?? null,
     lease_expires_at: doc.lease_expires_at ?? null,
     blob_purged_at: doc.blob_purged_at ?? null,
+    content_purged_at: doc.content_purged_at ?? null,
   };
 }
 

@@ -3,36 +3,93 @@ import type { Document } from 'mongodb';
 import type { FileError } from '@batch-uploader/protocol';
 import type { FileQueue } from '../../store/file-queue.js';
 import type { ClaimedFile, FileOutcome, FileTransition } from '../../store/records.js';
-import { ACTIVE_STATUSES, toFileRecord, toJson } from './mongo-documents.js';
+import { ACTIVE_STATUSES, toFileRecord, toJson, type FileDoc } from './mongo-documents.js';
 import * as pipelines from './mongo-pipelines.js';
 import { duration, type MongoStoreContext } from './mongo-store-context.js';
+
+/** Groups of tied workspaces a claim tries one after the other; any further ones are tried together. */
+const MAX_TIERS = 8;
+
+const EPOCH = new Date(0);
 
 /**
  * The processing queue of the MongoDB store, for any number of instances sharing it.
  *
- * Claiming is one atomic `findOneAndUpdate` on the file documents: pending, ready, of an
- * open batch, in claim order. Whatever that filter needs about the batch (its claim key
- * and whether it was cancelled or paused) is copied onto its files and kept in step. A
- * claim issues a random lease token; renew, finish and release put it in their filter,
- * so a worker whose lease ran out (and whose file someone else now holds) changes nothing.
+ * Claiming reads which workspaces have pending files (a distinct scan of the
+ * `claim_by_workspace` index), puts them in turn order — fewest files processing, then
+ * oldest last claim, both read from the store, so every instance sees the same turns —
+ * and takes the first ready file of the first of them that has one with one atomic
+ * `findOneAndUpdate`, in claim order. Whatever that filter needs about the batch (its
+ * claim key and whether it was cancelled or paused) is copied onto its files and kept in
+ * step. A claim issues a random lease token; renew, finish and release put it in their
+ * filter, so a worker whose lease ran out (and whose file someone else now holds)
+ * changes nothing.
  */
 export class MongoFileQueue implements FileQueue {
   constructor(private readonly context: MongoStoreContext) {}
 
   async claimFile(input: { owner: string; leaseMs: number }): Promise<ClaimedFile | null> {
     const leaseMs = duration('leaseMs', input.leaseMs);
+    const { files, turns } = this.context.collections;
+    const token = randomUUID();
+    const waiting = (await files.distinct('workspace_id', pipelines.WAITING)) as string[];
+    if (waiting.length === 0) return null;
+    const { tiers, latest } = await this.#rotation(waiting);
+    for (const tier of tiers) {
+      const now = this.context.nowExpr();
+      // The one atomic step: of any number of claimers, in any number of processes, exactly
+      // one turns a given pending file into processing under its token. Two claimers that
+      // picked the same workspace take its next two files.
+      const file = await files.findOneAndUpdate(
+        { ...pipelines.readyToClaim(now), workspace_id: tier.length === 1 ? tier[0]! : { $in: tier } },
+        pipelines.claimFile(now, input.owner, token, leaseMs),
+        { sort: pipelines.CLAIM_SORT, returnDocument: 'after' },
+      );
+      if (!file) continue;
+      // A crash before this write only leaves the workspace's turn a claim behind.
+      await turns.updateOne({ _id: file.workspace_id }, pipelines.takeTurn(this.context.nowExpr(), latest), { upsert: true });
+      return this.#claimed(file, token);
+    }
+    return null;
+  }
+
+  /**
+   * The waiting workspaces in turn order, in groups of those tied (the claim order
+   * decides within a group), and the latest last claim among them.
+   */
+  async #rotation(waiting: string[]): Promise<{ tiers: string[][]; latest: Date }> {
+    if (waiting.length === 1) return { tiers: [waiting], latest: EPOCH };
+    const { files, turns } = this.context.collections;
+    const [processing, seen] = await Promise.all([
+      files
+        .aggregate<{ _id: string; n: number }>([
+          { $match: { status: 'processing', workspace_id: { $in: waiting } } },
+          { $group: { _id: '$workspace_id', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+      turns.find({ _id: { $in: waiting } }).toArray(),
+    ]);
+    const held = new Map(processing.map((p) => [p._id, p.n]));
+    const last = new Map(seen.map((t) => [t._id, t.last_claim_at.getTime()]));
+    const keyOf = (workspace: string): string => `${held.get(workspace) ?? 0}:${last.get(workspace) ?? 0}`;
+    const sorted = [...waiting].sort(
+      (a, b) => (held.get(a) ?? 0) - (held.get(b) ?? 0) || (last.get(a) ?? 0) - (last.get(b) ?? 0),
+    );
+    const tiers: string[][] = [];
+    for (const [index, workspace] of sorted.entries()) {
+      const tied = index > 0 && keyOf(sorted[index - 1]!) === keyOf(workspace);
+      if (tied || tiers.length === MAX_TIERS) tiers.at(-1)!.push(workspace);
+      else tiers.push([workspace]);
+    }
+    return { tiers, latest: new Date(Math.max(0, ...last.values())) };
+  }
+
+  /** After the claim: its batch steps back in the claim order, and the claim is returned with the batch. */
+  async #claimed(file: FileDoc, token: string): Promise<ClaimedFile> {
     const { batches, files } = this.context.collections;
     const now = this.context.nowExpr();
-    const token = randomUUID();
-    // The one atomic step: of any number of claimers, in any number of processes, exactly
-    // one turns a given pending file into processing under its token.
-    const file = await files.findOneAndUpdate(pipelines.readyToClaim(now), pipelines.claimFile(now, input.owner, token, leaseMs), {
-      sort: pipelines.CLAIM_SORT,
-      returnDocument: 'after',
-    });
-    if (!file) return null;
-    // Then the batch moves back one step in the claim order, and its files follow with
-    // $max, so concurrent claims converge on the largest key whatever order they land in.
+    // The batch moves back one step in the claim order, and its files follow with $max,
+    // so concurrent claims converge on the largest key whatever order they land in.
     // A crash in between only leaves the order a step behind; correctness never depends on it.
     const batch = await batches.findOneAndUpdate({ _id: file.batch_id }, pipelines.stepClaimOrder(now), { returnDocument: 'after' });
     if (!batch) throw new Error(`MongoStore: claimed file ${file._id} belongs to no batch.`);

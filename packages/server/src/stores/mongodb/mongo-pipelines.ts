@@ -34,8 +34,23 @@ export function readyToClaim(now: NowExpression): Filter<FileDoc> {
   };
 }
 
-/** The claim order: the batch's claim key, then batch id, then position (the `claim` index). */
+/** Files a claim may come from, by workspace: the `claim_by_workspace` index (less the run_after test). */
+export const WAITING = Object.freeze({ status: 'pending', batch_state: 'open' } as const);
+
+/**
+ * The claim order within the workspaces a claim looks at: the batch's claim key, then
+ * batch id, then position (the `claim_by_workspace` index, after its workspace).
+ */
 export const CLAIM_SORT = Object.freeze({ claim_at: 1, batch_id: 1, position: 1 } as const);
+
+/**
+ * A workspace got a claim: its last claim is now, and no earlier than just after `after`
+ * (the latest claim of the workspaces the claimer saw waiting) or its own last one, so
+ * that it goes to the back of the rotation even when clocks tick in whole milliseconds.
+ */
+export function takeTurn(now: NowExpression, after: Date): Document[] {
+  return [{ $set: { last_claim_at: { $max: [now, { $add: [after, 1] }, { $add: [{ $ifNull: ['$last_claim_at', EPOCH] }, 1] }] } } }];
+}
 
 /** Held files whose lease has run out. */
 export function leaseExpired(now: NowExpression): Filter<FileDoc> {
@@ -241,6 +256,25 @@ export function releaseHold(now: NowExpression): Document[] {
 /** The batch is touched. */
 export function touchBatch(now: NowExpression): Document[] {
   return [{ $set: { ...touched(now) } }];
+}
+
+/** A file's content fields become what retention leaves (see `purgedFile`). */
+export function purgeFile(now: NowExpression, purged: { filename: string; result: string | null; error: string | null }): Document[] {
+  return [
+    {
+      $set: {
+        filename: { $literal: purged.filename },
+        result: { $literal: purged.result },
+        error: { $literal: purged.error },
+        content_purged_at: now,
+      },
+    },
+  ];
+}
+
+/** A batch's patient and encounter ids are removed with its files' content, and it is touched. */
+export function purgeBatch(now: NowExpression): Document[] {
+  return [{ $set: { patient_id: null, encounter_id: null, content_purged_at: now, ...touched(now) } }];
 }
 
 /** A timestamp field is set to now. */

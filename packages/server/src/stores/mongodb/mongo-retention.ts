@@ -1,5 +1,9 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { FileError } from '@batch-uploader/protocol';
+import { purgedFile } from '../../store/purged-content.js';
 import type { Retention } from '../../store/retention.js';
-import { stamp, touchBatch } from './mongo-pipelines.js';
+import { toJson, type FileDoc } from './mongo-documents.js';
+import { purgeBatch, purgeFile, stamp, touchBatch } from './mongo-pipelines.js';
 import { duration, type MongoStoreContext } from './mongo-store-context.js';
 
 /** Files with bytes still kept. */
@@ -56,6 +60,48 @@ export class MongoRetention implements Retention {
     for (const batchId of batchIds) {
       if (!(await files.findOne({ batch_id: batchId, ...KEPT }, { projection: { _id: 1 } }))) await this.#markBatchPurged(batchId);
     }
+  }
+
+  /**
+   * Purges the content of batches finished `olderThanMs` ago or earlier whose bytes are
+   * all gone (the `content` index leads only to batches not purged yet): their files
+   * first, in one bulk write, then the batch, so that a crash in between leaves a batch
+   * the next sweep purges again (purging a purged file changes nothing).
+   */
+  async purgeContent(input: { olderThanMs: number; limit: number }): Promise<number> {
+    const olderThanMs = duration('olderThanMs', input.olderThanMs);
+    const { limit } = input;
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError('purgeContent: `limit` must be a whole number ≥ 0.');
+    if (limit === 0) return 0;
+    const { batches, files } = this.context.collections;
+    const cutoff = await this.context.cutoff(olderThanMs);
+    const candidates = batches.find(
+      { content_purged_at: null, finished_at: { $ne: null, $lte: cutoff } },
+      { sort: { finished_at: 1 }, projection: { _id: 1 } },
+    );
+    let purged = 0;
+    try {
+      for await (const batch of candidates) {
+        if (await files.findOne({ batch_id: batch._id, ...KEPT }, { projection: { _id: 1 } })) continue;
+        // One instant for the batch and its files, read from the store's clock.
+        const now = await this.context.now();
+        const held = await files.find({ batch_id: batch._id }, { projection: { result: 1, error: 1 } }).toArray();
+        const writes = held.map((file): AnyBulkWriteOperation<FileDoc> => {
+          const content = purgedFile({
+            result: typeof file.result === 'string' ? (JSON.parse(file.result) as unknown) : null,
+            error: typeof file.error === 'string' ? (JSON.parse(file.error) as FileError) : null,
+          });
+          const update = purgeFile(now, { filename: content.filename, result: toJson(content.result), error: toJson(content.error) });
+          return { updateOne: { filter: { _id: file._id }, update } };
+        });
+        if (writes.length > 0) await files.bulkWrite(writes, { ordered: false });
+        await batches.updateOne({ _id: batch._id, content_purged_at: null }, purgeBatch(now));
+        if (++purged >= limit) break;
+      }
+    } finally {
+      await candidates.close();
+    }
+    return purged;
   }
 
   /**

@@ -3,14 +3,24 @@ import { WEBHOOK_CHANNEL } from '../../store/outbox.js';
 import type { BatchDoc, FileDoc } from './mongo-documents.js';
 import type { OutboxDoc } from './mongo-outbox.js';
 
+/** A workspace's place in the queue's rotation: when it last got a claim. */
+export interface TurnDoc {
+  /** The workspace id. */
+  _id: string;
+  /** The last claim's instant; each claim sets it past every other workspace's it saw. */
+  last_claim_at: Date;
+}
+
 /**
- * Collections of one store, named `<prefix>batches`, `<prefix>files` and
- * `<prefix>webhooks` (the outbox: the name it had when it held webhook events only).
+ * Collections of one store, named `<prefix>batches`, `<prefix>files`,
+ * `<prefix>webhooks` (the outbox: the name it had when it held webhook events only) and
+ * `<prefix>workspace_turns`.
  */
 export interface MongoCollections {
   batches: Collection<BatchDoc>;
   files: Collection<FileDoc>;
   outbox: Collection<OutboxDoc>;
+  turns: Collection<TurnDoc>;
 }
 
 /** Prefix of the store's collection names unless configured. */
@@ -22,11 +32,19 @@ export const DEFAULT_COLLECTION_PREFIX = 'batch_uploader_';
  */
 export const FILE_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDescription[]>([
   {
-    // claimFile: equality on status (partial) and batch_state, then the claim order; the
-    // run_after test is applied to the few entries read in that order.
-    name: 'claim',
-    key: { batch_state: 1, claim_at: 1, batch_id: 1, position: 1 },
+    // claimFile: the workspaces with pending files of open batches (a distinct scan),
+    // then the next file of one (or a few) of them: equality on status (partial),
+    // batch_state and workspace_id, then the claim order; the run_after test is applied
+    // to the few entries read in that order.
+    name: 'claim_by_workspace',
+    key: { batch_state: 1, workspace_id: 1, claim_at: 1, batch_id: 1, position: 1 },
     partialFilterExpression: { status: 'pending' },
+  },
+  {
+    // claimFile: how many files each waiting workspace has processing now.
+    name: 'processing',
+    key: { workspace_id: 1 },
+    partialFilterExpression: { status: 'processing' },
   },
   {
     // getBatch (files in position order), derived counts, "any file still active?", cancel.
@@ -57,6 +75,11 @@ export const BATCH_INDEXES: readonly IndexDescription[] = Object.freeze<IndexDes
     // listPurgeableBlobs: finished batches whose bytes are not all purged, oldest first.
     name: 'retention',
     key: { blobs_purged_at: 1, finished_at: 1 },
+  },
+  {
+    // purgeContent: finished batches whose content is still kept, oldest first.
+    name: 'content',
+    key: { content_purged_at: 1, finished_at: 1 },
   },
   {
     // releaseExpiredHolds: batches held open for appends, by when the hold runs out.
@@ -90,6 +113,7 @@ export function collectionsOf(db: Db, prefix: string): MongoCollections {
     batches: db.collection<BatchDoc>(`${prefix}batches`, options),
     files: db.collection<FileDoc>(`${prefix}files`, options),
     outbox: db.collection<OutboxDoc>(`${prefix}webhooks`, options),
+    turns: db.collection<TurnDoc>(`${prefix}workspace_turns`, options),
   };
 }
 

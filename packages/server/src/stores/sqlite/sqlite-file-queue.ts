@@ -13,24 +13,55 @@ type FileHold = Pick<FileRow, 'batch_id' | 'workspace_id' | 'attempts'> & {
   cancel_error: string | null;
 };
 
-// The first pending, ready file of each open batch, taken from the batch first in claim order.
-const PICK_NEXT = `
-  SELECT file_id FROM (
+// Workspaces with claimable batches, with their files processing now and their last
+// turn. The workspaces are read by skipping through the batches_claimable index, one
+// step per workspace rather than one per batch.
+const WAITING = `
+  WITH RECURSIVE w(workspace_id) AS (
+    SELECT min(workspace_id) FROM batches WHERE finished_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL
+    UNION ALL
+    SELECT (SELECT min(b.workspace_id) FROM batches b
+      WHERE b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL AND b.workspace_id > w.workspace_id)
+    FROM w WHERE w.workspace_id IS NOT NULL
+  )
+  SELECT w.workspace_id,
+    (SELECT count(*) FROM files p WHERE p.workspace_id = w.workspace_id AND p.status = 'processing') AS processing,
+    coalesce(t.turn, 0) AS turn
+  FROM w LEFT JOIN workspace_turns t ON t.workspace_id = w.workspace_id
+  WHERE w.workspace_id IS NOT NULL`;
+
+// A workspace's first pending, ready file of the batch first in its claim order: the
+// batches are walked in that order (batches_claimable) up to the first that has one.
+const PICK_IN_WORKSPACE = `
+  SELECT file_id, claim_key, id FROM (
     SELECT b.claim_key, b.id,
       (SELECT f.id FROM files f
-        WHERE f.batch_id = b.id AND f.status = 'pending' AND (f.run_after IS NULL OR f.run_after <= ?)
+        WHERE f.batch_id = b.id AND f.status = 'pending' AND (f.run_after IS NULL OR f.run_after <= @now)
         ORDER BY f.position, f.id LIMIT 1) AS file_id
     FROM batches b
-    WHERE b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL
+    WHERE b.workspace_id = @workspace AND b.finished_at IS NULL AND b.cancelled_at IS NULL AND b.paused_at IS NULL
   ) WHERE file_id IS NOT NULL
   ORDER BY claim_key, id LIMIT 1`;
+
+// The workspace's claim is now the latest: it goes to the back of the rotation.
+const TAKE_TURN = `
+  INSERT INTO workspace_turns (workspace_id, turn) VALUES (?, (SELECT coalesce(max(turn), 0) + 1 FROM workspace_turns))
+  ON CONFLICT (workspace_id) DO UPDATE SET turn = excluded.turn`;
+
+/** A workspace's next file, with its batch's place in the claim order. */
+interface Head {
+  file_id: string;
+  claim_key: number;
+  id: string;
+}
 
 const CLEAR_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL';
 
 /**
  * The processing queue of the SQLite store. A claim is one IMMEDIATE transaction (the
- * file lock makes it atomic across processes); every later write of a held file carries
- * its lease token in the filter.
+ * file lock makes it atomic across processes, and the workspaces' turns and processing
+ * counts it orders by are those every process sees); every later write of a held file
+ * carries its lease token in the filter.
  */
 export class SqliteFileQueue implements FileQueue {
   constructor(private readonly db: SqliteConnection) {}
@@ -40,7 +71,7 @@ export class SqliteFileQueue implements FileQueue {
     const { db } = this;
     return db.write(() => {
       const now = db.now();
-      const next = db.sql(PICK_NEXT).get(now) as { file_id: string } | undefined;
+      const next = this.#pickNext(now);
       if (!next) return null;
       const token = randomUUID();
       const row = db
@@ -51,9 +82,29 @@ export class SqliteFileQueue implements FileQueue {
         )
         .get({ id: next.file_id, owner: input.owner, token, now, leaseMs }) as FileRow;
       db.sql('UPDATE batches SET claim_key = claim_key + ? WHERE id = ?').run(CLAIM_STEP_MS, row.batch_id);
+      db.sql(TAKE_TURN).run(row.workspace_id);
       db.touch(row.batch_id, now);
       return { file: toFileRecord(row), batch: db.batchById(row.batch_id) as BatchRecord, token };
     });
+  }
+
+  /**
+   * The next file by turns (see FileQueue.claimFile): the waiting workspaces in turn
+   * order, the next file of the first that has one; between tied workspaces, the file
+   * first in claim order.
+   */
+  #pickNext(now: number): { file_id: string } | undefined {
+    const waiting = this.db.sql(WAITING).all() as { workspace_id: string; processing: number; turn: number }[];
+    waiting.sort((a, b) => a.processing - b.processing || a.turn - b.turn);
+    let best: Head | undefined;
+    for (const [index, workspace] of waiting.entries()) {
+      const previous = waiting[index - 1];
+      const tied = previous !== undefined && previous.processing === workspace.processing && previous.turn === workspace.turn;
+      if (best && !tied) break;
+      const head = this.db.sql(PICK_IN_WORKSPACE).get({ now, workspace: workspace.workspace_id }) as Head | undefined;
+      if (head && (!best || head.claim_key < best.claim_key || (head.claim_key === best.claim_key && head.id < best.id))) best = head;
+    }
+    return best;
   }
 
   async renewLease(fileId: string, token: string, leaseMs: number): Promise<boolean> {

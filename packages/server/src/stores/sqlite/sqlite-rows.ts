@@ -18,6 +18,7 @@ export interface BatchRow {
   paused_at: number | null;
   held_until: number | null;
   finished_at: number | null;
+  content_purged_at: number | null;
   n_pending: number;
   n_processing: number;
   n_completed: number;
@@ -48,12 +49,14 @@ export interface FileRow {
   lease_token: string | null;
   lease_expires_at: number | null;
   blob_purged_at: number | null;
+  content_purged_at: number | null;
 }
 
 /** Columns of a batch with counts derived from its files, so they can never drift. */
 export const BATCH_SELECT = `
   b.id, b.workspace_id, b.priority, b.patient_id, b.template_id, b.encounter_id, b.total_files,
   b.created_at, b.updated_at, b.version, b.cancelled_at, b.cancel_error, b.paused_at, b.held_until, b.finished_at,
+  b.content_purged_at,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'pending') AS n_pending,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'processing') AS n_processing,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'completed') AS n_completed,
@@ -97,6 +100,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     paused_at: toDate(row.paused_at),
     held_until: toDate(row.held_until),
     finished_at: toDate(row.finished_at),
+    content_purged_at: toDate(row.content_purged_at),
   };
 }
 
@@ -123,5 +127,6 @@ export function toFileRecord(row: FileRow): FileRecord {
     lease_owner: row.lease_owner,
     lease_expires_at: toDate(row.lease_expires_at),
     blob_purged_at: toDate(row.blob_purged_at),
+    content_purged_at: toDate(row.content_purged_at),
   };
 }

@@ -100,6 +100,27 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS webhook_due;
   CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, next_attempt_at, created_at) WHERE status = 'pending';
   `,
+  // 7 → 8: workspaces take turns in the queue: each one's place in the rotation (the
+  // number of the last claim it got), its files processing now, and its claimable batches
+  // in claim order, each read per claim (which replaces the claim order of all batches).
+  `
+  CREATE TABLE IF NOT EXISTS workspace_turns (
+    workspace_id  TEXT PRIMARY KEY,
+    turn          INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS workspace_turns_last ON workspace_turns (turn);
+  CREATE INDEX IF NOT EXISTS files_processing ON files (workspace_id) WHERE status = 'processing';
+  CREATE INDEX IF NOT EXISTS batches_claimable ON batches (workspace_id, claim_key, id)
+    WHERE finished_at IS NULL AND cancelled_at IS NULL AND paused_at IS NULL;
+  DROP INDEX IF EXISTS batches_open;
+  `,
+  // 8 → 9: retention removes what records hold of documents and patients, with the bytes.
+  `
+  ALTER TABLE batches ADD COLUMN content_purged_at INTEGER;
+  ALTER TABLE files ADD COLUMN content_purged_at INTEGER;
+  CREATE INDEX IF NOT EXISTS batches_unpurged ON batches (finished_at)
+    WHERE finished_at IS NOT NULL AND content_purged_at IS NULL;
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

@@ -46,6 +46,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   getMore: read.getMore,
   aggregate: read.aggregate,
   count: read.count,
+  distinct: read.distinct,
   listIndexes: read.listIndexes,
   listCollections: read.listCollections,
   insert: write.insert,

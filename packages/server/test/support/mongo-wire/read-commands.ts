@@ -1,6 +1,7 @@
-import { Long } from 'bson';
+import { Long, serialize } from 'bson';
 import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
+import { resolve } from 'mingo/util';
 import { CommandError } from './command-error.js';
 import type { MemoryState } from './memory-state.js';
 
@@ -75,6 +76,23 @@ export function aggregate({ state, command, db }: CommandContext): Document {
   }).run(docs) as Document[];
   const cursor = (command.cursor ?? {}) as Document;
   return state.openCursor(`${db}.${command.aggregate}`, results, cursor.batchSize);
+}
+
+/**
+ * `distinct`: the different values of `key` among the documents matching `query`, in the
+ * order first met; an array value counts each of its elements, as mongod does.
+ */
+export function distinct({ state, command, db }: CommandContext): Document {
+  const docs = state.collection(db, collectionName(command))?.docs ?? [];
+  if (typeof command.key !== 'string') throw new CommandError('TypeMismatch', "'key' must be of type string");
+  const seen = new Map<string, unknown>();
+  for (const doc of select(docs, { filter: command.query as Document | undefined })) {
+    const value = resolve(doc, command.key);
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined) seen.set(Buffer.from(serialize({ v: item })).toString('hex'), item);
+    }
+  }
+  return { values: [...seen.values()], ok: 1 };
 }
 
 /** `count`: query, skip, limit. */

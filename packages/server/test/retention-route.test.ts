@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import express from 'express';
+import { PURGED_FILENAME, type Batch, type BatchHistoryResponse, type BatchStatusResponse, type InspectionResult, type UploadResponse } from '@batch-uploader/protocol';
+import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '../src/index.js';
+import { createInspectProcessor } from '../src/processors/inspect/index.js';
+import { MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
+import { SqliteStore } from '../src/stores/sqlite/index.js';
+import { PAGE_WORDS, PDF_INFO, makeTextPdf } from './fixtures.js';
+import { freshDbName, mongoTarget } from './support/mongo-target.js';
+
+// What a status answer shows of a batch once retention has run: the real router, engine
+// and document inspector behind a listening server, on each store (a SQLite file, and
+// MongoDB: MONGODB_URI when set, else the in-process wire test server). A clinic uploads a
+// lab report with a patient id; after retention, nothing of the document, its name or
+// the patient is in any answer, while the facts a history needs are.
+
+const WORKSPACE = 'clinic-a';
+const FILENAME = 'Jane Doe lab results.pdf';
+const PATIENT = 'patient-8841';
+const ENCOUNTER = 'enc-2026-0042';
+
+const mongo = await mongoTarget();
+const scratch = await mkdtemp(join(tmpdir(), 'retention-route-'));
+const processor = createInspectProcessor({ maxWorkers: 1 });
+let report: Buffer;
+
+before(async () => {
+  report = await makeTextPdf(PAGE_WORDS);
+});
+after(async () => {
+  await processor.close();
+  await mongo.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+interface Host {
+  api: string;
+  engine: BatchEngine;
+  close(): Promise<void>;
+}
+
+/** A host app: the store, local blobs, the inspector, an engine whose bytes expire at once, the router on a port. */
+async function startHost(store: Store): Promise<Host> {
+  await store.init();
+  const dir = await mkdtemp(join(scratch, 'host-'));
+  const blobs = new LocalBlobStore({ dir: join(dir, 'blobs') });
+  await blobs.init();
+  const engine = new BatchEngine({ store, blobs, processor, pollIntervalMs: 20, retention: { blobsAfterMs: 0 } });
+  await engine.start();
+  const app = express();
+  app.use('/api', createBatchRouter({ engine, authenticate: () => ({ workspace_id: WORKSPACE }), uploadDir: join(dir, 'uploads') }));
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
+    engine,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await engine.close();
+      await store.close();
+      await blobs.close();
+    },
+  };
+}
+
+async function status(host: Host, batchId: string, etag?: string): Promise<{ code: number; etag: string | null; text: string }> {
+  const res = await fetch(`${host.api}/batch-status/${batchId}`, { headers: etag ? { 'if-none-match': etag } : {} });
+  return { code: res.status, etag: res.headers.get('etag'), text: await res.text() };
+}
+
+async function finished(host: Host, batchId: string): Promise<Batch> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const batch = (JSON.parse((await status(host, batchId)).text) as BatchStatusResponse).batch;
+    if (batch.finished_at) return batch;
+    if (Date.now() > deadline) throw new Error('the batch did not finish');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const backends: { name: string; open: () => { store: Store; cleanup: () => Promise<void> } }[] = [
+  { name: 'a SQLite file', open: () => ({ store: new SqliteStore({ path: join(scratch, `${randomUUID()}.sqlite`) }), cleanup: async () => {} }) },
+  {
+    name: `MongoDB (${mongo.kind})`,
+    open() {
+      const dbName = freshDbName('retention');
+      const uri = mongo.uriFor(dbName);
+      return {
+        store: new MongoStore({ uri }),
+        async cleanup() {
+          const client = new MongoClient(uri);
+          await client.db(dbName).dropDatabase().finally(() => client.close());
+        },
+      };
+    },
+  },
+];
+
+for (const backend of backends) {
+  void describe(`retention through HTTP, on ${backend.name}`, () => {
+    void it('after retention, status and history answers no longer carry the text, the PDF title, the filename or the patient id, and keep the facts', async () => {
+      const { store, cleanup } = backend.open();
+      const host = await startHost(store);
+      try {
+        const form = new FormData();
+        form.append('files', new Blob([new Uint8Array(report)], { type: 'application/pdf' }), FILENAME);
+        form.append('patient_id', PATIENT);
+        form.append('encounter_id', ENCOUNTER);
+        form.append('template_id', 'lab-report');
+        const uploaded = await fetch(`${host.api}/batch-upload`, { method: 'POST', body: form });
+        assert.equal(uploaded.status, 202);
+        const { batch_id } = (await uploaded.json()) as UploadResponse;
+
+        const kept = await finished(host, batch_id);
+        const keptResult = kept.files[0]!.result as InspectionResult;
+        assert.equal(kept.files[0]!.filename, FILENAME);
+        assert.equal(kept.patient_id, PATIENT);
+        assert.match(keptResult.text ?? '', /Glucose fasting/);
+        assert.equal(keptResult.metadata?.title, PDF_INFO.title);
+        assert.equal(kept.files[0]!.purged_at, undefined);
+        assert.equal(kept.purged_at, undefined);
+        const before = await status(host, batch_id);
+
+        const swept = await host.engine.sweepRetention();
+        assert.deepEqual(swept, { blobs: 1, contents: 1, batches: 0 });
+
+        const after = await status(host, batch_id, before.etag!);
+        assert.equal(after.code, 200, 'the ETag of the answer from before no longer matches');
+        for (const gone of [FILENAME, 'Jane Doe', PATIENT, ENCOUNTER, PDF_INFO.title, PDF_INFO.author, ...PAGE_WORDS, 'Reference range']) {
+          assert.ok(!after.text.includes(gone), `"${gone}" is no longer in the status answer`);
+        }
+        const batch = (JSON.parse(after.text) as BatchStatusResponse).batch;
+        assert.equal(batch.patient_id, null);
+        assert.equal(batch.encounter_id, null);
+        assert.equal(batch.template_id, 'lab-report');
+        assert.ok(batch.purged_at && Date.parse(batch.purged_at) >= Date.parse(kept.finished_at!));
+        assert.equal(batch.status, 'completed');
+        assert.deepEqual(batch.progress, kept.progress);
+        const file = batch.files[0]!;
+        assert.equal(file.filename, PURGED_FILENAME);
+        assert.equal(file.purged_at, batch.purged_at);
+        assert.deepEqual(file.result, { detected_type: 'application/pdf', bytes: report.length, sha256: keptResult.sha256, pages: PAGE_WORDS.length });
+        const { filename: _name, result: _result, purged_at: _purged, ...unchanged } = file;
+        const { filename: _n, result: _r, ...before_ } = kept.files[0]!;
+        assert.deepEqual(unchanged, before_, 'status, size, type, attempts and times stay');
+
+        const history = await fetch(`${host.api}/batch-history`);
+        const listed = ((await history.json()) as BatchHistoryResponse).batches.find((b) => b.id === batch_id);
+        assert.equal(listed?.patient_id, null);
+        assert.equal(listed?.purged_at, batch.purged_at);
+        assert.deepEqual(await host.engine.sweepRetention(), { blobs: 0, contents: 0, batches: 0 }, 'nothing more to remove');
+      } finally {
+        await host.close();
+        await cleanup();
+      }
+    });
+  });
+}

@@ -4,8 +4,9 @@
 // /examples/react and /examples/vue. Run by `npm run build` after tsc and rollup.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileTemplate } from 'vue/compiler-sfc';
+import { compileScript, parse } from 'vue/compiler-sfc';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -24,23 +25,25 @@ const common = {
 };
 
 /**
- * Compiles `*.template.html` files to a module exporting their render function, as Vue's
- * own bundler plugins do for single-file components. Compiling ahead keeps Vue's
- * template compiler out of the page, which would need `'unsafe-eval'` in the page's
- * Content-Security-Policy. Vue's compiler must know that <batch-uploader> is a custom
- * element, or it looks for a Vue component of that name.
+ * Compiles Vue single-file components (`*.vue`) as Vue's own bundler plugins do: the
+ * `<script setup lang="ts">` with its template inlined as a render function, TypeScript
+ * then stripped by esbuild. Compiling ahead keeps Vue's template compiler out of the
+ * page, which would need `'unsafe-eval'` in the page's Content-Security-Policy. Vue's
+ * compiler must know that <batch-uploader> is a custom element, or it looks for a Vue
+ * component of that name.
  */
-const vueTemplates = {
-  name: 'vue-templates',
+const vueFiles = {
+  name: 'vue-sfc',
   setup(build) {
-    build.onLoad({ filter: /\.template\.html$/ }, async ({ path }) => {
-      const { code, errors } = compileTemplate({
-        source: await readFile(path, 'utf8'),
-        filename: path,
+    build.onLoad({ filter: /\.vue$/ }, async ({ path }) => {
+      const { descriptor, errors } = parse(await readFile(path, 'utf8'), { filename: path });
+      if (errors.length > 0) return { errors: errors.map((error) => ({ text: String(error) })) };
+      const script = compileScript(descriptor, {
         id: path,
-        compilerOptions: { isCustomElement: (tag) => tag === 'batch-uploader' },
+        inlineTemplate: true,
+        templateOptions: { compilerOptions: { isCustomElement: (tag) => tag === 'batch-uploader' } },
       });
-      return { contents: code, loader: 'js', errors: errors.map((error) => ({ text: String(error) })) };
+      return { contents: script.content, loader: 'ts', resolveDir: dirname(path) };
     });
   },
 };
@@ -57,8 +60,8 @@ await Promise.all([
     ...common,
     entryPoints: ['vue/src/main.ts'],
     outfile: 'vue/dist/main.js',
-    // Templates are compiled here, so the page gets Vue's runtime only.
-    plugins: [vueTemplates],
+    // Components are compiled here, so the page gets Vue's runtime only.
+    plugins: [vueFiles],
     define: {
       ...common.define,
       __VUE_OPTIONS_API__: 'false',

@@ -40,8 +40,7 @@ export function integrationFiles(manifest: Package, pkg: { name: string; version
   return {
     'vscode.html-custom-data.json': json(valuelessBooleans(html, elements)),
     'vscode.css-custom-data.json': json(JSON.parse(getVsCodeCssCustomData(copy(), options))),
-    // Named after the package, not the folder the generator runs in.
-    'web-types.json': json({ ...(JSON.parse(getWebTypesData(copy(), options)) as object), name: pkg.name, version: pkg.version }),
+    'web-types.json': json(webTypes(JSON.parse(getWebTypesData(copy(), options)) as WebTypes, pkg)),
     'types/jsx.d.ts': reactJsx(elements),
     'types/vue.d.ts': vueComponents(elements),
     'src/react.ts': reactWrapper(elements),
@@ -84,6 +83,18 @@ function valuelessBooleans(data: VsCodeData, elements: Element[]): VsCodeData {
     }
   }
   return data;
+}
+
+interface WebTypes {
+  name: string;
+  version: string;
+  contributions: { html: { elements: { 'doc-url'?: string }[] } };
+}
+
+/** Named after the package (not the folder the generator runs in), without the empty documentation links it writes. */
+function webTypes(data: WebTypes, pkg: { name: string; version: string }): WebTypes {
+  for (const element of data.contributions.html.elements) if (!element['doc-url']) delete element['doc-url'];
+  return { ...data, name: pkg.name, version: pkg.version };
 }
 
 const isBoolean = (attribute: Attribute): boolean => attribute.type?.text === 'boolean';

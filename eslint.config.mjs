@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'coverage/**', '**/*.mjs', '**/*.js'],
+    // test/typings holds apps' uses of the element's typings, wrong ones on purpose, checked by typings.test.ts.
+    ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'coverage/**', '**/*.mjs', '**/*.js', 'packages/element/test/typings/**'],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],

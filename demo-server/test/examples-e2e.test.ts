@@ -1,12 +1,17 @@
 /**
- * End to end: the React and Vue examples (`demo-server/examples`, bundled by `npm run
- * build`) in a real Chromium against the real demo server. Each app hands the element a
- * token and French texts through properties, a clerk picks files and starts, and the
- * app's own UI shows what the element's `batch-complete` event said.
+ * End to end: the React, Vue and Angular examples (`demo-server/examples`, bundled by
+ * `npm run build`) in a real Chromium against the real demo server. Each app hands the
+ * element a token and French texts through properties, a clerk picks files and starts,
+ * and the app's own UI shows what the element's `batch-complete` event said.
+ *
+ * The demo server serves the React and Vue examples; it has no route for the Angular one
+ * yet, so its page — the same mount point, script tag and Content-Security-Policy as the
+ * served examples' — is handed to the browser by the test, on the server's origin.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { BatchHistoryResponse } from '@batch-uploader/protocol';
 import { chooseFiles, launchChromium } from './browser.js';
 import { documents, type Documents } from './documents.js';
@@ -33,8 +38,8 @@ after(async () => {
   await server?.close();
 });
 
-describe('the React and Vue examples', () => {
-  it('are served with their bundles and linked from the widget page', async () => {
+describe('the React, Vue and Angular examples', () => {
+  it('are served with their bundles and linked from the widget page (React and Vue)', async () => {
     const widgetPage = await (await fetch(`${server.url}/batch-upload`)).text();
     for (const name of ['react', 'vue']) {
       assert.match(widgetPage, new RegExp(`href="/examples/${name}"`));
@@ -53,12 +58,14 @@ describe('the React and Vue examples', () => {
   for (const [name, framework] of [
     ['react', 'React'],
     ['vue', 'Vue'],
+    ['angular', 'Angular'],
   ] as const) {
     it(`the ${framework} app passes its token and texts to the element and shows the batch-complete event in its own UI`, async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      if (name === 'angular') await serveAngularExample(page);
       await page.goto(`${server.url}/examples/${name}`);
       await page.getByRole('heading', { name: `${framework} example` }).waitFor();
 
@@ -94,3 +101,23 @@ describe('the React and Vue examples', () => {
     });
   }
 });
+
+/**
+ * The Angular example's page, as the demo server renders the others: the app's mount
+ * point (API path, token wanted) and its bundle, under the served examples' own
+ * Content-Security-Policy (no inline script, no eval).
+ */
+async function serveAngularExample(page: Page): Promise<void> {
+  const served = await fetch(`${server.url}/examples/react`);
+  const csp = served.headers.get('content-security-policy');
+  assert.ok(csp, 'the examples are served with a Content-Security-Policy');
+  const bundle = await readFile(new URL('../examples/angular/dist/main.js', import.meta.url), 'utf8');
+  await page.route(`${server.url}/examples/angular`, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      headers: { 'content-security-policy': csp },
+      body: '<!doctype html><html lang="en"><title>Angular example</title><div id="app" data-endpoint="/api/gp" data-auth="token"></div><script type="module" src="/examples/angular/main.js"></script></html>',
+    }),
+  );
+  await page.route(`${server.url}/examples/angular/main.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }));
+}

@@ -1,5 +1,61 @@
 import type { BatchStatus, RejectedFile, SessionCounts, SessionFile, SessionPhase } from '@batch-uploader/sdk';
 
+/** `detail` of `batch-files-added`: files were accepted into the batch (after validation). */
+export interface BatchFilesAddedDetail {
+  files: readonly SessionFile[];
+}
+
+/** `detail` of `batch-files-rejected`: each refused file has a stable `code` (and the SDK's English `message`). */
+export interface BatchFilesRejectedDetail {
+  rejected: readonly RejectedFile[];
+}
+
+/** `detail` of `batch-created`: the server accepted the upload. */
+export interface BatchCreatedDetail {
+  batchId: string;
+  totalFiles: number;
+}
+
+/** `detail` of `batch-progress`: where the upload or the processing is. */
+export interface BatchProgressDetail {
+  batchId: string | null;
+  phase: SessionPhase;
+  percent: number;
+  counts: SessionCounts;
+}
+
+/** `detail` of `batch-paused`. */
+export interface BatchPausedDetail {
+  batchId: string;
+}
+
+/** `detail` of `batch-resumed`. */
+export interface BatchResumedDetail {
+  batchId: string;
+}
+
+/** `detail` of `batch-retried`: how many failed files run again, and how many cannot (their bytes are gone). */
+export interface BatchRetriedDetail {
+  batchId: string;
+  retried: number;
+  notRetryable: number;
+}
+
+/** `detail` of `batch-complete`. `summary` is `strings.summary(counts)` ("47 succeeded, 3 failed" in English). */
+export interface BatchCompleteDetail {
+  batchId: string;
+  status: BatchStatus;
+  counts: SessionCounts;
+  summary: string;
+}
+
+/** `detail` of `batch-error`. Branch on `code`; `message` is `strings.error(code, …)`. */
+export interface BatchErrorDetail {
+  code: string;
+  message: string;
+  error: unknown;
+}
+
 /**
  * The DOM events of `<batch-uploader>`, by name, with the type of their `detail`.
  * All bubble and are composed (they cross shadow roots), so a page can listen on any
@@ -7,23 +63,23 @@ import type { BatchStatus, RejectedFile, SessionCounts, SessionFile, SessionPhas
  */
 export interface BatchUploaderEventMap {
   /** Files were accepted into the batch (after validation). */
-  'batch-files-added': { files: readonly SessionFile[] };
-  /** Files were refused when added, or left the list when the check of their content failed; each has a stable `code` (and the SDK's English `message`). */
-  'batch-files-rejected': { rejected: readonly RejectedFile[] };
+  'batch-files-added': BatchFilesAddedDetail;
+  /** Files were refused when added, or left the list when the check of their content failed. */
+  'batch-files-rejected': BatchFilesRejectedDetail;
   /** The server accepted the upload; processing runs from here. */
-  'batch-created': { batchId: string; totalFiles: number };
+  'batch-created': BatchCreatedDetail;
   /** Upload or processing moved on (at most once per state change, never per byte). */
-  'batch-progress': { batchId: string | null; phase: SessionPhase; percent: number; counts: SessionCounts };
+  'batch-progress': BatchProgressDetail;
   /** The batch was paused (by this element or elsewhere): its files not yet started wait. */
-  'batch-paused': { batchId: string };
+  'batch-paused': BatchPausedDetail;
   /** The paused batch runs again. */
-  'batch-resumed': { batchId: string };
-  /** The server put the batch's failed files back in the queue (`notRetryable` stay failed: their bytes are gone); the same batch runs again. */
-  'batch-retried': { batchId: string; retried: number; notRetryable: number };
-  /** The batch reached a final status. `summary` is `strings.summary(counts)` ("47 succeeded, 3 failed" in English). */
-  'batch-complete': { batchId: string; status: BatchStatus; counts: SessionCounts; summary: string };
-  /** The upload failed, live updates stopped for good, or a stored batch could not be resumed. Branch on `code`; `message` is `strings.error(code, …)`. */
-  'batch-error': { code: string; message: string; error: unknown };
+  'batch-resumed': BatchResumedDetail;
+  /** The server put the batch's failed files back in the queue; the same batch runs again. */
+  'batch-retried': BatchRetriedDetail;
+  /** The batch reached a final status. */
+  'batch-complete': BatchCompleteDetail;
+  /** The upload failed, live updates stopped for good, or a stored batch could not be resumed. */
+  'batch-error': BatchErrorDetail;
 }
 
 /** One of the element's events. */

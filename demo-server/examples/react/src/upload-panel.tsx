@@ -1,5 +1,7 @@
 // Defines <batch-uploader> (the npm build: lit and the SDK come from node_modules).
 import '@batch-uploader/element/batch-uploader.js';
+// The tag in React's JSX types: its attributes, properties and `on<event>` props, checked.
+import type {} from '@batch-uploader/element/jsx';
 import { useCallback, useState } from 'react';
 import type { BatchUploaderEventMap, BatchUploaderEvents } from '@batch-uploader/element';
 import { FRENCH } from './french';

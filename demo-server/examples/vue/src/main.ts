@@ -1,5 +1,5 @@
 import { createApp } from 'vue';
-import { UploadPanel } from './upload-panel';
+import UploadPanel from './upload-panel.vue';
 
 // The demo server's page says where the API is and whether it wants a token.
 const root = document.getElementById('app')!;

@@ -32,15 +32,15 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * server-side processing, live. Renders a `BatchSession` of `@batch-uploader/sdk`; talks
  * to the server only through it.
  *
- * @event batch-files-added - Files were accepted. `detail: { files }`
- * @event batch-files-rejected - Files were refused when added, or left the list when the check of their content failed. `detail: { rejected }` (each with `code`, `message`)
- * @event batch-created - The server accepted the upload. `detail: { batchId, totalFiles }`
- * @event batch-progress - Upload or processing moved on. `detail: { batchId, phase, percent, counts }`
- * @event batch-paused - The batch was paused (here or elsewhere): files not started wait. `detail: { batchId }`
- * @event batch-resumed - The paused batch runs again. `detail: { batchId }`
- * @event batch-retried - The server put the failed files back in the queue; the batch runs again. `detail: { batchId, retried, notRetryable }`
- * @event batch-complete - The batch finished. `detail: { batchId, status, counts, summary }`: `summary` is the `strings.summary` of `counts` (may repeat after a reload; de-duplicate by `batchId`)
- * @event batch-error - The upload failed, live updates stopped, or the batch kept from before a reload is gone. `detail: { code, message, error }`: branch on `code`; `message` is `strings.error(code, …)`
+ * @event {CustomEvent<BatchFilesAddedDetail>} batch-files-added - Files were accepted. `detail: { files }`
+ * @event {CustomEvent<BatchFilesRejectedDetail>} batch-files-rejected - Files were refused when added, or left the list when the check of their content failed. `detail: { rejected }` (each with `code`, `message`)
+ * @event {CustomEvent<BatchCreatedDetail>} batch-created - The server accepted the upload. `detail: { batchId, totalFiles }`
+ * @event {CustomEvent<BatchProgressDetail>} batch-progress - Upload or processing moved on. `detail: { batchId, phase, percent, counts }`
+ * @event {CustomEvent<BatchPausedDetail>} batch-paused - The batch was paused (here or elsewhere): files not started wait. `detail: { batchId }`
+ * @event {CustomEvent<BatchResumedDetail>} batch-resumed - The paused batch runs again. `detail: { batchId }`
+ * @event {CustomEvent<BatchRetriedDetail>} batch-retried - The server put the failed files back in the queue; the batch runs again. `detail: { batchId, retried, notRetryable }`
+ * @event {CustomEvent<BatchCompleteDetail>} batch-complete - The batch finished. `detail: { batchId, status, counts, summary }`: `summary` is the `strings.summary` of `counts` (may repeat after a reload; de-duplicate by `batchId`)
+ * @event {CustomEvent<BatchErrorDetail>} batch-error - The upload failed, live updates stopped, or the batch kept from before a reload is gone. `detail: { code, message, error }`: branch on `code`; `message` is `strings.error(code, …)`
  *
  * @csspart base - The box around everything.
  * @csspart drop-zone - The drop zone: a button that opens the file picker.
@@ -75,24 +75,24 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart toast - The completion notice.
  * @csspart live-region - The visually hidden region that announces milestones.
  *
- * @cssproperty --batch-font - Font family.
- * @cssproperty --batch-radius - Corner radius. @default 8px
- * @cssproperty --batch-spacing - Padding and main gaps. @default 1rem
- * @cssproperty --batch-color-text - Text.
- * @cssproperty --batch-color-muted - Secondary text.
- * @cssproperty --batch-color-background - Background of the element.
- * @cssproperty --batch-color-surface - Background of the drop zone, cards and messages.
- * @cssproperty --batch-color-border - Borders.
- * @cssproperty --batch-color-accent - Primary button, progress bar, drag feedback.
- * @cssproperty --batch-color-on-accent - Text on the accent colour.
- * @cssproperty --batch-color-focus - Focus ring.
- * @cssproperty --batch-color-pending - Pending status (yellow).
- * @cssproperty --batch-color-processing - Processing status (blue).
- * @cssproperty --batch-color-completed - Completed status (green).
- * @cssproperty --batch-color-failed - Failed status and errors (red).
- * @cssproperty --batch-color-cancelled - Cancelled status (grey).
- * @cssproperty --batch-row-height - Height of a file row (rows are windowed and need one height). @default 3.25rem
- * @cssproperty --batch-list-height - Most height of the file list before it scrolls. @default 20rem
+ * @cssproperty [--batch-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
+ * @cssproperty [--batch-radius=8px] - Corner radius.
+ * @cssproperty [--batch-spacing=1rem] - Padding and main gaps.
+ * @cssproperty [--batch-color-text=light-dark(#1f2937, #e5e7eb)] - Text.
+ * @cssproperty [--batch-color-muted=light-dark(#4b5563, #9ca3af)] - Secondary text.
+ * @cssproperty [--batch-color-background=light-dark(#fff, #111827)] - Background of the element.
+ * @cssproperty [--batch-color-surface=light-dark(#f3f4f6, #1f2937)] - Background of the drop zone, cards and messages.
+ * @cssproperty [--batch-color-border=light-dark(#9ca3af, #6b7280)] - Borders.
+ * @cssproperty [--batch-color-accent=light-dark(#1d4ed8, #93c5fd)] - Primary button, progress bar, drag feedback.
+ * @cssproperty [--batch-color-on-accent=light-dark(#fff, #111827)] - Text on the accent colour.
+ * @cssproperty [--batch-color-focus=light-dark(#2563eb, #93c5fd)] - Focus ring.
+ * @cssproperty [--batch-color-pending=light-dark(#a16207, #facc15)] - Pending status (yellow).
+ * @cssproperty [--batch-color-processing=light-dark(#1d4ed8, #60a5fa)] - Processing status (blue).
+ * @cssproperty [--batch-color-completed=light-dark(#15803d, #4ade80)] - Completed status (green).
+ * @cssproperty [--batch-color-failed=light-dark(#b91c1c, #f87171)] - Failed status and errors (red).
+ * @cssproperty [--batch-color-cancelled=light-dark(#4b5563, #9ca3af)] - Cancelled status (grey).
+ * @cssproperty [--batch-row-height=3.25rem] - Height of a file row (rows are windowed and need one height).
+ * @cssproperty [--batch-list-height=20rem] - Most height of the file list before it scrolls.
  */
 export class BatchUploader extends LitElement {
   static override styles = styles;
@@ -148,7 +148,7 @@ export class BatchUploader extends LitElement {
   /** Most files in one batch, checked before the upload (the server checks again). The server's limit when unset. */
   maxFiles: number | null = null;
   /** Largest file, in bytes or with a unit (`50MB`, `500KB`). The server's limit when unset. */
-  maxFileSize: number | null = null;
+  maxFileSize: number | string | null = null;
   /** Accepted types in the `<input accept>` syntax (`application/pdf,image/*`), within PDF, PNG, JPEG, TIFF and WebP. The server's when unset. */
   accept = '';
   /** Milliseconds between status polls when live events are not available. The SDK's 2000 when unset. */

@@ -188,6 +188,18 @@ describe('<batch-uploader> before the upload', () => {
     ok(messages.includes('only 2 files can be sent at once (1 file not added)'), messages);
   });
 
+  it('takes the limits set as properties in text, as a framework hands over an attribute binding', async () => {
+    const el = await mount({}, (element) => {
+      (element as { maxFiles: unknown }).maxFiles = '2';
+      element.maxFileSize = '10KB';
+    });
+    equal(text(el, 'hint'), 'PDF or images, up to 2 files, 0.01 MB each');
+    await add(el, [pdf('small.pdf'), pdf('big.pdf', 20_000), pdf('third.pdf'), pdf('fourth.pdf')]);
+    const messages = text(el, 'messages');
+    ok(messages.includes('big.pdf is larger than 0.01 MB'), messages);
+    ok(messages.includes('only 2 files can be sent at once (1 file not added)'), messages);
+  });
+
   it('replaces its texts with the strings property (i18n), keeping the others', async () => {
     const el = await mount({}, (element) => {
       element.strings = {

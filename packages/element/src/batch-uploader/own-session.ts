@@ -1,6 +1,6 @@
 import { BatchSession, type AuthToken, type BatchClient } from '@batch-uploader/sdk';
 import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
-import { acceptedTypes } from '../format.js';
+import { acceptedTypes, parseSize } from '../format.js';
 
 /** The element's settings its own session is made from. */
 export interface OwnSessionSettings {
@@ -9,9 +9,9 @@ export interface OwnSessionSettings {
   id: string;
   headers: Record<string, string>;
   getAuthToken: (() => AuthToken | Promise<AuthToken>) | null;
-  pollInterval: number | null;
-  maxFiles: number | null;
-  maxFileSize: number | null;
+  pollInterval: number | string | null;
+  maxFiles: number | string | null;
+  maxFileSize: number | string | null;
   accept: string;
 }
 
@@ -21,12 +21,13 @@ export interface OwnSessionSettings {
  */
 export function createOwnSession(el: OwnSessionSettings): BatchSession {
   const limits = attributeLimits(el);
+  const pollIntervalMs = positive(el.pollInterval);
   return new BatchSession({
     client: el.client ?? {
       endpoint: el.endpoint || '/api/gp',
       headers: el.headers,
       getAuthToken: () => el.getAuthToken?.(),
-      ...(positive(el.pollInterval) ? { pollIntervalMs: el.pollInterval! } : {}),
+      ...(pollIntervalMs ? { pollIntervalMs } : {}),
     },
     ...(limits ? { limits } : {}),
     resume: { key: `batch-uploader:${el.endpoint}${el.id ? `#${el.id}` : ''}` },
@@ -35,8 +36,10 @@ export function createOwnSession(el: OwnSessionSettings): BatchSession {
 
 /** The limits set by attributes (defaults for the rest); null leaves them to the server. */
 export function attributeLimits({ maxFiles, maxFileSize, accept }: Pick<OwnSessionSettings, 'maxFiles' | 'maxFileSize' | 'accept'>): Limits | null {
-  const files = positive(maxFiles) ? Math.floor(maxFiles!) : null;
-  const size = positive(maxFileSize) ? maxFileSize : null;
+  const count = positive(maxFiles);
+  const files = count === null ? null : Math.floor(count);
+  // A number of bytes, or text with a unit ("50MB") set as a property rather than an attribute.
+  const size = positive(typeof maxFileSize === 'string' ? parseSize(maxFileSize) : maxFileSize);
   if (files === null && size === null && !accept) return null;
   return {
     max_files: files ?? DEFAULT_LIMITS.max_files,
@@ -45,6 +48,11 @@ export function attributeLimits({ maxFiles, maxFileSize, accept }: Pick<OwnSessi
   };
 }
 
-function positive(value: number | null): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+/**
+ * A positive number, or null. Text is read as a number: a framework may hand a property
+ * the text an attribute would have had (Vue's `:maxFiles="'10'"`).
+ */
+function positive(value: number | string | null): number | null {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) && number > 0 ? number : null;
 }

@@ -20,7 +20,7 @@ export function landingPage(config: DemoConfig): string {
 <p>This server takes up to ${config.maxFiles} medical documents (PDF, PNG, JPEG, TIFF, WebP) in one upload and processes them in the background.</p>
 ${auth}
 <p><a href="/batch-upload">Open the upload widget</a>: <code>&lt;batch-uploader&gt;</code> on a plain page, with an event log and a theme.
-The same element inside apps: the <a href="/examples/react">React example</a> and the <a href="/examples/vue">Vue example</a>.</p>
+The same element inside apps: the <a href="/examples/react">React example</a>, the <a href="/examples/vue">Vue example</a> and the <a href="/examples/angular">Angular example</a>.</p>
 <h2>Try it</h2>
 <pre>curl -X POST ${base}${api}/batch-upload -F "files=@file1.pdf" -F "files=@file2.pdf"
 curl ${base}${api}/batch-status/&lt;batch_id&gt;
@@ -46,6 +46,7 @@ function escapeHtml(text: string): string {
 export const EXAMPLES = {
   react: { framework: 'React', runs: 'React 19 sets the properties and listens to the events itself' },
   vue: { framework: 'Vue', runs: "Vue 3's template compiler treats the tag as a custom element" },
+  angular: { framework: 'Angular', runs: "Angular's CUSTOM_ELEMENTS_SCHEMA lets its compiler bind the element's properties and events" },
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;

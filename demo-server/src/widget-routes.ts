@@ -16,7 +16,7 @@ function bundlePath(): string | null {
   }
 }
 
-/** The React and Vue examples' folder (`demo-server/examples`), beside both `src` and `dist`. */
+/** The React, Vue and Angular examples' folder (`demo-server/examples`), beside both `src` and `dist`. */
 const examplesDir = fileURLToPath(new URL('../examples/', import.meta.url));
 /** The pages' style sheet and the widget page's script (`demo-server/public`). */
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
@@ -24,8 +24,8 @@ const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 /**
  * The widget demo: `/batch-upload` (the original system's URL) shows `<batch-uploader>`
  * on a plain HTML page, and `/assets/batch-uploader.js` serves the element's bundle.
- * `/examples/react` and `/examples/vue` run the element inside a React and a Vue app,
- * bundled from `demo-server/examples` by `npm run build`. Built files that are missing
+ * `/examples/react`, `/examples/vue` and `/examples/angular` run the element inside a
+ * React, a Vue and an Angular app, bundled from `demo-server/examples` by `npm run build`. Built files that are missing
  * answer 503 with a clear text. The pages' style sheet and script are files under
  * `/assets/demo/`, since their Content-Security-Policy allows no inline script or style.
  * Source maps (`.map`) are served only with `serveSourceMaps`: they show the sources
@@ -107,7 +107,7 @@ Properties: <code>getAuthToken</code>, <code>headers</code>, <code>session</code
 
 <h2>In a React or Vue app</h2>
 <p>The same element, imported from <code>@batch-uploader/element</code> by an app's bundler, with properties set and typed events handled by the framework:
-the <a href="/examples/react">React example</a> and the <a href="/examples/vue">Vue example</a> (sources and how-to in <code>demo-server/examples</code>).</p>
+the <a href="/examples/react">React example</a>, the <a href="/examples/vue">Vue example</a> and the <a href="/examples/angular">Angular example</a> (sources and how-to in <code>demo-server/examples</code>).</p>
 <p><a href="/">About this server</a></p>
 
 <script type="module" src="/assets/demo/widget-page.js"></script>

@@ -1,5 +1,6 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { ApiError } from './http/api-error.js';
+import { asyncSafeRouter } from './http/async-safe-router.js';
 import { analyticsHandler } from './handlers/analytics-handler.js';
 import { appendHandler } from './handlers/append-handler.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
@@ -24,7 +25,8 @@ import { resolveRouterOptions, type BatchRouterOptions } from './router-options.
 export function createBatchRouter(options: BatchRouterOptions): Router {
   const resolved = resolveRouterOptions(options);
   const ready = prepareQuarantine(resolved.uploadDir);
-  const router = Router();
+  // Async middleware and handlers reach the error middleware on Express 4 too.
+  const router = asyncSafeRouter();
 
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

@@ -9,10 +9,11 @@ import '../../packages/server/test/support/use-express4.js';
 
 assert.match(import.meta.resolve('express'), /\/node_modules\/express4\//, 'this process loads Express 4');
 // Every route and every documented answer, bad input of every kind, authentication,
-// workspaces, live events and appends.
+// workspaces, live events, appends, and portals on other origins.
 await import('./openapi-answers.test.js');
 await import('./bad-input.test.js');
 await import('./api.test.js');
 await import('./auth.test.js');
 await import('./events.test.js');
 await import('./append.test.js');
+await import('./portals.test.js');

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import type { BatchEngine } from './engine/batch-engine.js';
-import { resolveCors, type CorsOptions, type ResolvedCors } from './http/cors.js';
+import { resolveCors, type CorsOptions, type ResolvedCors } from './http/cors-options.js';
 import type { UploadRateLimit } from './http/upload-rate-limit.js';
 import { silentLogger, type Logger } from './logger.js';
 

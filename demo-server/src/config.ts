@@ -72,6 +72,12 @@ export interface DemoConfig {
   smtpCa: string | null;
   /** Where people reach this server (no trailing slash), for the link in batch emails; null puts no link. */
   publicUrl: string | null;
+  /** Origins of portals on other origins whose pages may call the API (CORS); empty grants none. */
+  corsOrigins: string[];
+  /** Let those pages send cookies with their requests (requires `corsOrigins`). */
+  corsCredentials: boolean;
+  /** A cookie that may carry an `API_TOKENS` token instead of the Authorization header; null reads none. */
+  authCookie: string | null;
 }
 
 /** Raised for a setting that cannot work; the message names the variable and what it takes. */
@@ -107,6 +113,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     frameAncestors: frameAncestors(env.FRAME_ANCESTORS),
     serveSourceMaps: bool(env, 'SERVE_SOURCE_MAPS', false),
     ...emailSettings(env),
+    ...crossOrigin(env),
   };
 }
 
@@ -292,4 +299,40 @@ function readCa(path: string): string {
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`SMTP_CA_FILE must hold PEM certificates ("-----BEGIN CERTIFICATE-----"): "${path}".`);
   return text;
+}
+
+/**
+ * `CORS_ORIGINS` (exact origins, comma-separated), `CORS_CREDENTIALS` and `AUTH_COOKIE`.
+ * An origin is `scheme://host[:port]` as a browser sends it, never a wildcard; cookies
+ * need origins to send them from, and a token cookie needs tokens.
+ */
+function crossOrigin(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'corsOrigins' | 'corsCredentials' | 'authCookie'> {
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const origin of corsOrigins) {
+    if (!isOrigin(origin)) {
+      throw new ConfigError(
+        `CORS_ORIGINS must list exact origins (scheme://host[:port], no path, no wildcard) separated by commas, e.g. "https://portal.example,http://localhost:8080"; "${origin}" is not one.`,
+      );
+    }
+  }
+  const corsCredentials = bool(env, 'CORS_CREDENTIALS', false);
+  if (corsCredentials && corsOrigins.length === 0) throw new ConfigError('CORS_CREDENTIALS=true needs CORS_ORIGINS: the origins whose pages may send cookies.');
+  const authCookie = env.AUTH_COOKIE?.trim() || null;
+  if (authCookie !== null && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(authCookie)) {
+    throw new ConfigError(`AUTH_COOKIE must be a cookie name (letters, digits and !#$%&'*+.^_\`|~-), e.g. "batch_uploader_token".`);
+  }
+  if (authCookie !== null && !env.API_TOKENS?.trim()) {
+    throw new ConfigError('AUTH_COOKIE needs API_TOKENS: the cookie carries one of its tokens (dev mode lets everyone in anyway).');
+  }
+  return { corsOrigins, corsCredentials, authCookie };
+}
+
+/** `scheme://host[:port]` exactly as a browser sends it in `Origin`: http or https, no path, no trailing slash. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text && !text.includes('*');
+  } catch {
+    return false;
+  }
 }

@@ -78,12 +78,15 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     config.basePath,
     createBatchRouter({
       engine,
-      authenticate: tokenAuth(config.apiTokens),
+      authenticate: tokenAuth(config.apiTokens, config.authCookie),
       uploadDir,
       limits: { max_files: config.maxFiles, max_file_size: Math.round(config.maxFileSizeMb * 1024 * 1024) },
       events: { heartbeatMs: config.heartbeatMs },
       uploadRateLimit: config.uploadRateLimit > 0 ? { limit: config.uploadRateLimit, windowMs: 60_000 } : null,
       logger: logger as Logger,
+      cors: config.corsOrigins.length > 0 ? { origins: config.corsOrigins, credentials: config.corsCredentials } : null,
+      // A token in a cookie goes with requests any page makes: changes must come from this origin or a listed one.
+      checkOrigin: config.authCookie !== null || config.corsCredentials,
     }),
   );
   app.use(widgetRoutes(config));

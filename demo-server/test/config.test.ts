@@ -169,4 +169,24 @@ describe('configuration from the environment', () => {
     assert.throws(() => configFromEnv({ NOTIFY_EMAIL_TO: 'manager@clinic.example' }), /NOTIFY_EMAIL_TO is set but SMTP_URL is not/);
     assert.throws(() => configFromEnv({ NOTIFY_EMAIL_FROM: 'noreply@clinic.example' }), /SMTP_URL/);
   });
+  it('reads the portals on other origins, exact origins only, and cookies only with origins', () => {
+    const none = configFromEnv({});
+    assert.deepEqual([none.corsOrigins, none.corsCredentials, none.authCookie], [[], false, null], 'no cross-origin grants by default');
+    const config = configFromEnv({
+      CORS_ORIGINS: ' https://portal.clinic.example , http://localhost:8080,',
+      CORS_CREDENTIALS: 'true',
+      API_TOKENS: 'abcdefghijklmnop:clinic-a',
+      AUTH_COOKIE: 'batch_uploader_token',
+    });
+    assert.deepEqual(config.corsOrigins, ['https://portal.clinic.example', 'http://localhost:8080']);
+    assert.equal(config.corsCredentials, true);
+    assert.equal(config.authCookie, 'batch_uploader_token');
+    for (const origin of ['*', 'https://*.clinic.example', 'https://portal.example/', 'https://portal.example/app', 'portal.example', 'ftp://portal.example', 'https://portal.example:443', 'https://portal.example?x']) {
+      assert.throws(() => configFromEnv({ CORS_ORIGINS: `http://localhost:8080,${origin}` }), (e: unknown) => e instanceof ConfigError && /^CORS_ORIGINS/.test(e.message) && e.message.includes(`"${origin}"`), origin);
+    }
+    assert.throws(() => configFromEnv({ CORS_CREDENTIALS: 'true' }), (e: unknown) => e instanceof ConfigError && /CORS_CREDENTIALS=true needs CORS_ORIGINS/.test(e.message));
+    assert.throws(() => configFromEnv({ CORS_ORIGINS: 'http://localhost:8080', CORS_CREDENTIALS: 'yes please' }), /CORS_CREDENTIALS/);
+    assert.throws(() => configFromEnv({ AUTH_COOKIE: 'batch_uploader_token' }), (e: unknown) => e instanceof ConfigError && /AUTH_COOKIE needs API_TOKENS/.test(e.message));
+    assert.throws(() => configFromEnv({ API_TOKENS: 'abcdefghijklmnop:clinic-a', AUTH_COOKIE: 'a cookie;' }), /AUTH_COOKIE must be a cookie name/);
+  });
 });

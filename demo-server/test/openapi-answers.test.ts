@@ -24,6 +24,8 @@ let slow: Server;
 let limited: Server;
 /** A host whose store plays only the required roles: no analytics. Its bytes expire at once, for a purged answer. */
 let bare: { api: string; engine: BatchEngine; close(): Promise<void> };
+/** Takes tokens in a cookie from a portal on another origin, so checks where changes come from. */
+let cookies: Server;
 
 before(async () => {
   docs = await documents();
@@ -32,8 +34,9 @@ before(async () => {
   slow = await startTestServer({ apiTokens, maxFiles: 3, maxFileSizeMb: 1, concurrency: 1, processingDelayMs: 3_000 });
   limited = await startTestServer({ apiTokens, uploadRateLimit: 1 });
   bare = await startBareHost();
+  cookies = await startTestServer({ apiTokens, corsOrigins: ['http://127.0.0.1:8080'], corsCredentials: true, authCookie: 'batch_uploader_token' });
 });
-after(() => Promise.all([fast.close(), slow.close(), limited.close(), bare.close()]));
+after(() => Promise.all([fast.close(), slow.close(), limited.close(), bare.close(), cookies.close()]));
 
 /** The router in a host app of its own, on the SQLite store's required roles only (no outbox, no analytics). */
 async function startBareHost(): Promise<{ api: string; engine: BatchEngine; close(): Promise<void> }> {
@@ -190,6 +193,14 @@ describe('the OpenAPI document against the real server', () => {
     await expect(400, fast, 'GET', '/batch-analytics', '/batch-analytics?since=yesterday');
     await expect(401, fast, 'GET', '/batch-analytics', '/batch-analytics', anonymous);
     await expect(501, bare, 'GET', '/batch-analytics', '/batch-analytics');
+
+    // Changes from a page of another site, where cookies are taken.
+    const forged = { headers: { origin: 'https://elsewhere.test', 'sec-fetch-site': 'cross-site' } };
+    await expect(403, cookies, 'POST', '/batch-upload', '/batch-upload', { body: form([png()]), ...forged });
+    await expect(403, cookies, 'POST', files, `/batch/${open}/files`, { body: form([png()]), ...forged });
+    for (const action of ['cancel', 'pause', 'resume', 'retry', 'close']) {
+      await expect(403, cookies, 'POST', `/batch/{batch_id}/${action}`, `/batch/${open}/${action}`, forged);
+    }
 
     // 503 needs a store that cannot be reached and 507 a full disk: store-unavailable.test.ts
     // and full-disk.test.ts provoke them for real and check them against the document.

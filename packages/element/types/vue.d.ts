@@ -9,6 +9,8 @@ import type { BatchCompleteDetail, BatchCreatedDetail, BatchErrorDetail, BatchFi
 export interface BatchUploaderVueProps {
   /** Base URL of the batch API (where the server's router is mounted). */
   endpoint?: Exclude<BatchUploader['endpoint'], null>;
+  /** Whether requests carry the browser's cookies: `include` for a server on another origin that authenticates by session cookie (it must allow this page's origin with credentials), `same-origin` or `omit`. */
+  credentials?: Exclude<BatchUploader['credentials'], null>;
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
   patientId?: Exclude<BatchUploader['patientId'], null>;
   /** The Patient ID field: `hidden`, `optional` or `required`. */

@@ -12,6 +12,7 @@ export const ERRORS = {
   INVALID_QUERY: { status: 400, message: 'A query parameter is not valid.' },
   INVALID_BATCH_ID: { status: 400, message: 'That is not a valid batch id.' },
   UNAUTHORIZED: { status: 401, message: 'Sign in first: a valid access token is required.' },
+  FORBIDDEN_ORIGIN: { status: 403, message: 'This page may not make changes here: its address is not among the origins the server accepts.' },
   BATCH_NOT_FOUND: { status: 404, message: 'No batch with that id was found.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
   BATCH_NOT_OPEN: { status: 409, message: 'The batch has already finished or was cancelled.' },

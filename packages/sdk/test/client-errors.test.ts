@@ -154,7 +154,13 @@ describe('BatchClient error handling', () => {
     const error = await client.getLimits().catch((e: unknown) => e);
     assert.ok(error instanceof NetworkError && isNetworkError(error));
     assert.equal(error.code, 'NETWORK_ERROR');
-    assert.ok(isNetworkError(await client.upload([new File(['%PDF-1.4'], 'a.pdf')]).catch((e: unknown) => e)));
+    const upload = await client.upload([new File(['%PDF-1.4'], 'a.pdf')]).catch((e: unknown) => e);
+    assert.ok(isNetworkError(upload));
+    // No page, so no cross-origin request and no CORS to blame.
+    for (const failed of [error, upload]) {
+      assert.equal(failed.crossOrigin, false);
+      assert.equal(failed.message, 'The server could not be reached. Check the connection and try again.');
+    }
   });
 
   it('an aborted call rejects with an AbortError, not an SDK error', async () => {
@@ -208,6 +214,25 @@ describe('BatchClient error handling', () => {
     assert.throws(() => new BatchClient({ endpoint: 'ftp://x' }), /endpoint/);
     assert.throws(() => new BatchClient({ endpoint: ENDPOINT, pollIntervalMs: 0 }), /pollIntervalMs/);
     assert.throws(() => new BatchClient({ endpoint: ENDPOINT, retry: -1 }), /retry/);
+    assert.throws(() => new BatchClient({ endpoint: ENDPOINT, credentials: 'always' as RequestCredentials }), /credentials/);
+  });
+
+  it('asks for cookies only as told: same-origin by default, include when set', async () => {
+    // Node's fetch keeps no cookies; what it is told shows in the Request it is handed.
+    const seen: RequestCredentials[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      seen.push(input instanceof Request ? input.credentials : (init?.credentials ?? 'same-origin'));
+      return input instanceof Request || init?.method !== 'POST'
+        ? Response.json({ status: 'success', limits: { max_files: 5, max_file_size: 10, accepted_types: ['application/pdf'] } })
+        : Response.json({ status: 'success', batch_id: 'b1', total_files: 1, message: '', tracking_url: '', events_url: '' }, { status: 202 });
+    };
+    assert.equal(new BatchClient({ endpoint: ENDPOINT }).options.credentials, 'same-origin');
+    for (const credentials of [undefined, 'include', 'omit'] as const) {
+      const client = new BatchClient({ endpoint: ENDPOINT, fetch, uploadTransport: 'fetch', ...(credentials ? { credentials } : {}) });
+      await client.getLimits();
+      await client.upload([new File(['%PDF-1.4'], 'a.pdf')]);
+    }
+    assert.deepEqual(seen, ['same-origin', 'same-origin', 'include', 'include', 'omit', 'omit']);
   });
 
   it('a conditional status read answers null on 304', async () => {

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import type { BatchEngine } from './engine/batch-engine.js';
+import { resolveCors, type CorsOptions, type ResolvedCors } from './http/cors-options.js';
 import type { UploadRateLimit } from './http/upload-rate-limit.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -37,6 +38,23 @@ export interface BatchRouterOptions {
   uploadRateLimit?: UploadRateLimit | null;
   /** Where the router logs (ids and counts only). @default silent */
   logger?: Logger;
+  /**
+   * Pages on other origins that may call the API from a browser: their exact origins,
+   * and whether they may send cookies. null: no cross-origin grants (pages on the
+   * API's own origin, or behind the same proxy, need none).
+   * @default null
+   * @example { origins: ['https://portal.clinic.example'], credentials: true }
+   */
+  cors?: CorsOptions | null;
+  /**
+   * Refuse requests that change something (uploads, cancels, retries…) coming from a
+   * page that is neither on the API's origin nor listed in `cors.origins`: 403
+   * `FORBIDDEN_ORIGIN`. Needed when `authenticate` accepts cookies, which a browser
+   * sends whatever page made the request (cross-site request forgery).
+   * @default true with `cors.credentials`, else false
+   * @example true // same-origin pages, session cookies, no CORS
+   */
+  checkOrigin?: boolean;
 }
 
 /** Options with defaults filled in. */
@@ -48,6 +66,8 @@ export interface ResolvedRouterOptions {
   events: { heartbeatMs: number; pollMs: number };
   uploadRateLimit: UploadRateLimit | null;
   logger: Logger;
+  cors: ResolvedCors | null;
+  checkOrigin: boolean;
 }
 
 /** Fills defaults and rejects options that cannot work, naming the option. */
@@ -72,6 +92,10 @@ export function resolveRouterOptions(options: BatchRouterOptions): ResolvedRoute
   if (rate?.windowMs !== undefined && (!Number.isFinite(rate.windowMs) || rate.windowMs < 1_000)) {
     throw new RangeError('createBatchRouter: "uploadRateLimit.windowMs" must be at least 1000 ms.');
   }
+  const cors = options.cors ? resolveCors(options.cors) : null;
+  if (cors?.credentials && options.checkOrigin === false) {
+    throw new RangeError('createBatchRouter: "checkOrigin" cannot be false with "cors.credentials": cookies sent from other sites would be trusted.');
+  }
   return {
     engine: options.engine,
     authenticate: options.authenticate,
@@ -80,5 +104,7 @@ export function resolveRouterOptions(options: BatchRouterOptions): ResolvedRoute
     events: { heartbeatMs: 15_000, pollMs: 2_000, ...options.events },
     uploadRateLimit: rate,
     logger: options.logger ?? silentLogger,
+    cors,
+    checkOrigin: options.checkOrigin ?? cors?.credentials ?? false,
   };
 }

@@ -1,5 +1,8 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { ApiError } from './http/api-error.js';
+import { asyncSafeRouter } from './http/async-safe-router.js';
+import { corsGrants } from './http/cors.js';
+import { originCheck } from './http/origin-check.js';
 import { analyticsHandler } from './handlers/analytics-handler.js';
 import { appendHandler } from './handlers/append-handler.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
@@ -24,8 +27,12 @@ import { resolveRouterOptions, type BatchRouterOptions } from './router-options.
 export function createBatchRouter(options: BatchRouterOptions): Router {
   const resolved = resolveRouterOptions(options);
   const ready = prepareQuarantine(resolved.uploadDir);
-  const router = Router();
+  // Async middleware and handlers reach the error middleware on Express 4 too.
+  const router = asyncSafeRouter();
 
+  // Before authentication and the rate limiter: a browser's preflight carries no credentials.
+  if (resolved.cors) router.use(corsGrants(resolved.cors));
+  if (resolved.checkOrigin) router.use(originCheck(resolved.cors?.origins ?? new Set()));
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();

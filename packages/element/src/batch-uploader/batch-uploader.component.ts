@@ -25,7 +25,7 @@ import styles from './batch-uploader.styles.js';
 import { attributeLimits, createOwnSession } from './own-session.js';
 
 /** Settings the element's own session is made from; a change makes a new one. */
-const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles', 'maxFileSize', 'accept', 'headers'] as const;
+const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles', 'maxFileSize', 'accept', 'headers', 'credentials'] as const;
 
 /**
  * @summary Upload up to 50 medical documents at once and follow each one through
@@ -100,6 +100,7 @@ export class BatchUploader extends LitElement {
   // Declared here rather than with decorators: the same for Lit, and smaller in the bundle.
   static override properties: PropertyDeclarations = {
     endpoint: {},
+    credentials: {},
     patientId: { attribute: 'patient-id' },
     patientField: { attribute: 'patient-field' },
     templateId: { attribute: 'template-id' },
@@ -137,6 +138,12 @@ export class BatchUploader extends LitElement {
 
   /** Base URL of the batch API (where the server's router is mounted). */
   endpoint = '/api/gp';
+  /**
+   * Whether requests carry the browser's cookies: `include` for a server on another
+   * origin that authenticates by session cookie (it must allow this page's origin with
+   * credentials), `same-origin` or `omit`.
+   */
+  credentials: RequestCredentials = 'same-origin';
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
   patientId = '';
   /** The Patient ID field: `hidden`, `optional` or `required`. */

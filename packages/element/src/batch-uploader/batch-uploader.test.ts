@@ -200,6 +200,17 @@ describe('<batch-uploader> before the upload', () => {
     ok(messages.includes('only 2 files can be sent at once (1 file not added)'), messages);
   });
 
+  it('asks for cookies as the credentials attribute says, same-origin by default', async () => {
+    const el = await mount();
+    equal(el.session.client.options.credentials, 'same-origin');
+    el.setAttribute('credentials', 'include');
+    await settle(el);
+    equal(el.session.client.options.credentials, 'include', 'a new session, as nothing was added yet');
+    el.setAttribute('credentials', 'sometimes');
+    await settle(el);
+    equal(el.session.client.options.credentials, 'same-origin', 'a value the SDK does not know keeps the default');
+  });
+
   it('replaces its texts with the strings property (i18n), keeping the others', async () => {
     const el = await mount({}, (element) => {
       element.strings = {

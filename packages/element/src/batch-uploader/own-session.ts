@@ -6,6 +6,7 @@ import { acceptedTypes, parseSize } from '../format.js';
 export interface OwnSessionSettings {
   client: BatchClient | null;
   endpoint: string;
+  credentials: string;
   id: string;
   headers: Record<string, string>;
   getAuthToken: (() => AuthToken | Promise<AuthToken>) | null;
@@ -27,12 +28,16 @@ export function createOwnSession(el: OwnSessionSettings): BatchSession {
       endpoint: el.endpoint || '/api/gp',
       headers: el.headers,
       getAuthToken: () => el.getAuthToken?.(),
+      // An attribute may hold anything: a value the SDK does not know keeps its default.
+      ...(CREDENTIALS.includes(el.credentials) ? { credentials: el.credentials as RequestCredentials } : {}),
       ...(pollIntervalMs ? { pollIntervalMs } : {}),
     },
     ...(limits ? { limits } : {}),
     resume: { key: `batch-uploader:${el.endpoint}${el.id ? `#${el.id}` : ''}` },
   });
 }
+
+const CREDENTIALS: readonly string[] = ['omit', 'same-origin', 'include'];
 
 /** The limits set by attributes (defaults for the rest); null leaves them to the server. */
 export function attributeLimits({ maxFiles, maxFileSize, accept }: Pick<OwnSessionSettings, 'maxFiles' | 'maxFileSize' | 'accept'>): Limits | null {

@@ -49,10 +49,11 @@ export class BatchClient {
 
   constructor(options: BatchClientOptions) {
     this.options = resolveClientOptions(options);
-    const { endpoint, headers, timeout, retry, getAuthToken } = this.options;
+    const { endpoint, headers, timeout, retry, getAuthToken, credentials } = this.options;
     this.#ky = ky.create({
       prefixUrl: endpoint,
       headers,
+      credentials,
       timeout,
       retry: { limit: retry, methods: ['get'], statusCodes: [408, 429, 500, 502, 503, 504], afterStatusCodes: [429, 503], backoffLimit: 5_000 },
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
@@ -146,7 +147,7 @@ export class BatchClient {
       const body = (await response.json()) as BatchStatusResponse;
       return { batch: body.batch, etag: next };
     } catch (error) {
-      throw await toSdkError(error, this.#timeoutMs());
+      throw await toSdkError(error, this.#timeoutMs(), this.options.endpoint);
     }
   }
 
@@ -248,7 +249,7 @@ export class BatchClient {
           headers: { Accept: 'text/event-stream' },
         });
       } catch (error) {
-        throw await toSdkError(error, this.#timeoutMs());
+        throw await toSdkError(error, this.#timeoutMs(), this.options.endpoint);
       }
       if (!response.body || !(response.headers.get('Content-Type') ?? '').startsWith('text/event-stream')) {
         // Not awaited: some fetch implementations never settle a cancel; the abort below ends it anyway.
@@ -289,6 +290,7 @@ export class BatchClient {
       url: new URL(path, this.options.endpoint).href,
       headers: await this.#headers(),
       timeout: this.options.uploadTimeout,
+      credentials: this.options.credentials,
       files,
       fields,
       signal: options.signal,
@@ -312,7 +314,7 @@ export class BatchClient {
     try {
       return await this.#ky(path, options).json<T>();
     } catch (error) {
-      throw await toSdkError(error, this.#timeoutMs());
+      throw await toSdkError(error, this.#timeoutMs(), this.options.endpoint);
     }
   }
 

@@ -22,6 +22,15 @@ export interface BatchClientOptions {
    * @example async () => (await auth.session()).accessToken
    */
   getAuthToken?: () => AuthToken | Promise<AuthToken>;
+  /**
+   * Whether browsers send cookies with requests (fetch's `credentials`; XMLHttpRequest
+   * and live events follow it): `include` for a portal on another origin whose server
+   * authenticates by session cookie (the server must allow credentials for the page's
+   * origin). XMLHttpRequest cannot `omit` cookies on requests to its own origin.
+   * @default 'same-origin'
+   * @example 'include'
+   */
+  credentials?: RequestCredentials;
   /** A `fetch` to use instead of the global one (tests, SSR frameworks, proxies). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Milliseconds to wait for an answer to a JSON call (not an upload); `false` waits forever. @default 30000 */
@@ -69,6 +78,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
   liveMode: 'auto',
   pollIntervalMs: 2_000,
   sseIdleTimeoutMs: 45_000,
+  credentials: 'same-origin',
 } as const satisfies Omit<ResolvedClientOptions, 'endpoint' | 'getAuthToken' | 'fetch'>);
 
 /** Applies defaults and rejects values that cannot work, with a message that says what to pass. */
@@ -101,6 +111,7 @@ export function resolveClientOptions(options: BatchClientOptions): ResolvedClien
   count('uploadPartFiles', resolved.uploadPartFiles, 1);
   count('uploadPartBytes', resolved.uploadPartBytes, 1);
   if (!['auto', 'xhr', 'fetch'].includes(resolved.uploadTransport)) throw new TypeError("BatchClient: `uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
+  if (!['omit', 'same-origin', 'include'].includes(resolved.credentials)) throw new TypeError("BatchClient: `credentials` must be 'omit', 'same-origin' or 'include'.");
   if (!['auto', 'sse', 'polling'].includes(resolved.liveMode)) throw new TypeError("BatchClient: `liveMode` must be 'auto', 'sse' or 'polling'.");
   return resolved;
 }

@@ -1,5 +1,5 @@
 import { abortReason, isAbortError } from '../errors/abort.js';
-import { NetworkError } from '../errors/network-error.js';
+import { noAnswer } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { UploadAnswer, UploadRequest } from './upload-transport.js';
 
@@ -9,7 +9,7 @@ import type { UploadAnswer, UploadRequest } from './upload-transport.js';
  */
 export async function fetchUpload(
   fetchFn: typeof globalThis.fetch | undefined,
-  { url, headers, body, signal, timeout }: UploadRequest,
+  { url, headers, body, signal, timeout, credentials }: UploadRequest,
   init: RequestInit,
 ): Promise<UploadAnswer> {
   const timer = timeout === false ? undefined : AbortSignal.timeout(timeout);
@@ -19,6 +19,7 @@ export async function fetchUpload(
     const response = await (fetchFn ?? globalThis.fetch)(url, {
       ...init,
       method: 'POST',
+      credentials,
       headers: { ...headers, 'Content-Type': body.contentType },
       ...(combined ? { signal: combined } : {}),
     });
@@ -27,6 +28,6 @@ export async function fetchUpload(
     if (signal?.aborted) throw abortReason(signal);
     if (timer?.aborted) throw new TimeoutError(timeout === false ? undefined : timeout, { cause: error });
     if (isAbortError(error)) throw error;
-    throw new NetworkError(undefined, { cause: error });
+    throw noAnswer(url, error);
   }
 }

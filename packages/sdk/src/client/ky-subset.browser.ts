@@ -3,7 +3,7 @@
  * self-contained browser bundles only (`rollup.config.mjs` puts it in place of `ky`
  * there). ky is a quarter of the element bundle's 20 kB budget; this is a twentieth.
  * Node and bundler builds keep ky. The client's suites run on both
- * (`test/*-ky-subset.test.ts`): `prefixUrl`, `searchParams`, `headers`, a
+ * (`test/*-ky-subset.test.ts`): `prefixUrl`, `searchParams`, `headers`, `credentials`, a
  * `beforeRequest` hook on every attempt, `timeout` per attempt until the headers
  * (TimeoutError, never retried), `retry` of the listed methods after errors and the
  * listed statuses with ky's backoff (0.3 s doubling, up to `backoffLimit`) or the
@@ -29,6 +29,7 @@ export interface Options {
   timeout?: number | false;
   retry?: number | RetryOptions;
   fetch?: typeof globalThis.fetch;
+  credentials?: RequestCredentials;
   hooks?: { beforeRequest?: Array<(request: Request) => unknown> };
   signal?: AbortSignal;
   throwHttpErrors?: boolean | ((status: number) => boolean);
@@ -87,6 +88,7 @@ async function send(input: string, options: Options): Promise<Response> {
     const request = new Request(url, {
       method,
       headers: options.headers,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
       signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
     });
     let timedOut = false;

@@ -32,6 +32,8 @@ export interface SendFilesRequest {
   url: string;
   headers: Record<string, string>;
   timeout: number | false;
+  /** Whether cookies go with the request. */
+  credentials: RequestCredentials;
   files: readonly UploadFile[];
   /** Text fields sent after the files. */
   fields: Record<string, string>;
@@ -65,6 +67,7 @@ export async function sendFiles<T extends { batch_id: string }>(transport: Uploa
     body,
     signal: request.signal,
     timeout: request.timeout,
+    credentials: request.credentials,
     onProgress: report,
   });
   if (answer.status < 200 || answer.status >= 300) throw apiErrorFromBody(answer.status, answer.text);

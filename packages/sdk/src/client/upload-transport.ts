@@ -9,6 +9,8 @@ export interface UploadRequest {
   signal: AbortSignal | undefined;
   /** Give up after this many milliseconds; `false` never. */
   timeout: number | false;
+  /** Whether cookies go with the request (fetch's `credentials`). */
+  credentials: RequestCredentials;
   /** Called with the count of body bytes sent so far. */
   onProgress: (sent: number) => void;
 }

@@ -1,5 +1,5 @@
 import { abortReason } from '../errors/abort.js';
-import { NetworkError } from '../errors/network-error.js';
+import { noAnswer } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { multipartBlob } from './multipart.js';
 import type { UploadTransport } from './upload-transport.js';
@@ -9,7 +9,7 @@ import type { UploadTransport } from './upload-transport.js';
  * streamed request body needs HTTP/2 and still reports nothing over HTTP/1.1), while
  * `xhr.upload.onprogress` reports bytes as they leave, on every protocol.
  */
-export const xhrTransport: UploadTransport = ({ url, headers, body, signal, timeout, onProgress }) =>
+export const xhrTransport: UploadTransport = ({ url, headers, body, signal, timeout, credentials, onProgress }) =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortReason(signal));
@@ -19,6 +19,8 @@ export const xhrTransport: UploadTransport = ({ url, headers, body, signal, time
     const onAbort = () => xhr.abort();
     const settle = () => signal?.removeEventListener('abort', onAbort);
     xhr.open('POST', url);
+    // XMLHttpRequest has no 'omit': same-origin requests always carry cookies.
+    xhr.withCredentials = credentials === 'include';
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Content-Type', body.contentType);
     if (timeout !== false) xhr.timeout = timeout;
@@ -29,7 +31,7 @@ export const xhrTransport: UploadTransport = ({ url, headers, body, signal, time
     };
     xhr.onerror = () => {
       settle();
-      reject(new NetworkError());
+      reject(noAnswer(url));
     };
     xhr.ontimeout = () => {
       settle();

@@ -1,7 +1,7 @@
 import { ERRORS } from '@batch-uploader/protocol';
 import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
 import { ApiError } from './api-error.js';
-import { NetworkError } from './network-error.js';
+import { noAnswer } from './network-error.js';
 import { isAbortError } from './abort.js';
 import { TimeoutError } from './timeout-error.js';
 
@@ -34,10 +34,11 @@ export function apiErrorFromBody(status: number, text: string): ApiError {
 
 /**
  * Turns whatever a request threw into the SDK's typed errors: ky's HTTPError into
- * ApiError, ky's TimeoutError into TimeoutError, a failed fetch into NetworkError.
+ * ApiError, ky's TimeoutError into TimeoutError, a failed fetch into NetworkError
+ * (naming CORS as a possible cause when `url` is on another origin than the page).
  * Aborts and errors that are already the SDK's pass through untouched.
  */
-export async function toSdkError(error: unknown, timeoutMs?: number): Promise<unknown> {
+export async function toSdkError(error: unknown, timeoutMs?: number, url = ''): Promise<unknown> {
   if (error instanceof HTTPError) {
     const text = await error.response.text().catch(() => '');
     return apiErrorFromBody(error.response.status, text);
@@ -45,6 +46,6 @@ export async function toSdkError(error: unknown, timeoutMs?: number): Promise<un
   if (error instanceof KyTimeoutError) return new TimeoutError(timeoutMs, { cause: error });
   if (isAbortError(error)) return error;
   // fetch rejects with a TypeError for every transport failure (DNS, refused, reset, CORS).
-  if (error instanceof TypeError) return new NetworkError(undefined, { cause: error });
+  if (error instanceof TypeError) return noAnswer(url, error);
   return error;
 }

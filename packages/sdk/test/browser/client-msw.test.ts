@@ -102,6 +102,8 @@ describe('the client in Chromium with msw', () => {
     ok(isNetworkError(json), `a NetworkError from fetch, got ${String(json)}`);
     const upload = await client.upload([pdf()]).catch((e: unknown) => e);
     ok(isNetworkError(upload), `a NetworkError from XMLHttpRequest, got ${String(upload)}`);
+    // The server is on the page's own origin: CORS cannot be the cause.
+    for (const error of [json, upload]) ok(!error.crossOrigin && !/CORS|origin/.test(error.message), `no word of CORS: ${error.message}`);
   });
 
   it('retries a GET after 503 answers, never a POST', async () => {

@@ -1,0 +1,19 @@
+/**
+ * The router's HTTP suites again, in a host on Express 4: for this whole process
+ * `express` means the `express4` alias dev dependency, the router's own import
+ * included, as in a portal that has only Express 4 installed. On Express 5 the same
+ * suites run in their own files.
+ */
+import assert from 'node:assert/strict';
+import '../../packages/server/test/support/use-express4.js';
+
+assert.match(import.meta.resolve('express'), /\/node_modules\/express4\//, 'this process loads Express 4');
+// Every route and every documented answer, bad input of every kind, authentication,
+// workspaces, live events, appends, and portals on other origins.
+await import('./openapi-answers.test.js');
+await import('./bad-input.test.js');
+await import('./api.test.js');
+await import('./auth.test.js');
+await import('./events.test.js');
+await import('./append.test.js');
+await import('./portals.test.js');

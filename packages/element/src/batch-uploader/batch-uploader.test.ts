@@ -123,6 +123,7 @@ describe('<batch-uploader> before the upload', () => {
     await settle(el);
     equal(part(el, 'messages'), null, 'dismissed');
     equal(el.session.getState().files.length, 50, 'the files stay');
+    equal(el.session.getState().rejected.length, 4, 'and the refusals, for the outcome at the end');
   });
 
   it('names the count on the start button; remove one and clear all change the list', async () => {

@@ -28,3 +28,27 @@ export function rejections(rejected: readonly RejectedFile[], limits: Limits, st
     <button part="dismiss-button" class="link" type="button" @click=${onDismiss}>${strings.dismiss}</button>
   </div>`;
 }
+
+/**
+ * The refusals whose messages were dismissed (view-local): hidden from the messages,
+ * still in the session, so the outcome lists them among the files not sent.
+ */
+export class DismissedRefusals {
+  readonly #host: { requestUpdate(): void };
+  readonly #dismissed = new WeakSet<RejectedFile>();
+
+  constructor(host: { requestUpdate(): void }) {
+    this.#host = host;
+  }
+
+  /** The refusals of `rejected` not dismissed yet. */
+  visible(rejected: readonly RejectedFile[]): readonly RejectedFile[] {
+    return rejected.filter((r) => !this.#dismissed.has(r));
+  }
+
+  /** Hides the messages of every refusal in `rejected`. */
+  dismiss(rejected: readonly RejectedFile[]): void {
+    for (const refusal of rejected) this.#dismissed.add(refusal);
+    this.#host.requestUpdate();
+  }
+}

@@ -73,7 +73,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart progress - The overall progress bar (completed, failed and cancelled shares over the share sent).
  * @csspart paused - "Paused", with its icon, while the batch is paused.
  * @csspart status-cards - The list of status cards.
- * @csspart status-card - Each status card (also `status-card-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
+ * @csspart status-card - Each status card (also `status-card-uploading`, `-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
  * @csspart file-list - The (windowed) list of files.
  * @csspart file-row - One file.
  * @csspart file-status - A file's status icon and text.

@@ -42,6 +42,11 @@ export default css`
     width: 1em;
     height: 1em;
   }
+  /* A card's word goes under its count rather than out of a narrow card. */
+  .card {
+    flex-wrap: wrap;
+    row-gap: 0;
+  }
   .bar {
     position: relative;
     height: 0.75rem;

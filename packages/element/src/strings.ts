@@ -77,8 +77,8 @@ export interface BatchUploaderStrings {
   paused: string;
   /** A refusal, by code: "scan.tiff is larger than 50 MB". */
   rejection: Record<RejectionCode, (params: RejectionParams) => string>;
-  /** How many files a refusal stood for: "(3 files not added)". */
-  notAdded: (files: number) => string;
+  /** How many files were over the batch limit, the first few by name: "(3 files not added: a.pdf, b.pdf and 1 more)". */
+  notAdded: (files: number, names: readonly string[], more: number) => string;
   /** Refusals not listed one by one. */
   moreRejected: (files: number) => string;
   /** The closing line, e.g. "47 succeeded, 3 failed, 2 not sent"; also the `summary` of `batch-complete`. `notSent`: files refused before sending. */
@@ -209,7 +209,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
     UNSUPPORTED_TYPE: ({ name }) => `${name} is not a PDF or an image`,
     EMPTY_FILE: ({ name }) => `${name} is empty`,
   },
-  notAdded: (n) => `(${files(n)} not added)`,
+  notAdded: (n, names, more) => `(${files(n)} not added${names.length > 0 ? `: ${listed(names, more)}` : ''})`,
   moreRejected: (n) => `and ${n} more not added`,
   summary: ({ completed, failed, cancelled, notSent }) =>
     `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}${notSent ? `, ${notSent} not sent` : ''}`,

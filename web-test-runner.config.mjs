@@ -1,6 +1,7 @@
 // Browser tests in headless Chromium. A real demo server runs beside the test server,
 // and /api/gp is proxied to it, so pages talk to it same-origin (no CORS) and uploads,
-// progress and Server-Sent Events go over real HTTP.
+// progress and Server-Sent Events go over real HTTP; /api/flaky goes to a second one
+// whose processing fails files named flaky-* until they are retried.
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Transform } from 'node:stream';
@@ -11,17 +12,27 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { tsImport } from 'tsx/esm/api';
 
-const API_PREFIX = '/api/gp/';
-
 // Started when the config loads, because `middleware` must exist before the server does.
 const { startServer } = await tsImport('./demo-server/src/server.ts', import.meta.url);
+const { startProcessingService } = await tsImport('./demo-server/test/processing-service.ts', import.meta.url);
 const dataDir = await mkdtemp(join(tmpdir(), 'wtr-demo-'));
 const demo = await startServer({ port: 0, dataDir, logLevel: 'silent', processingDelayMs: 100 });
-const upstream = new URL(demo.url);
+// A second server, at /api/flaky, hands files to a processing service (PROCESSOR_URL) that
+// inspects them and is unavailable for files named flaky-*.pdf until their attempts are
+// used up: they fail with PROCESSING_FAILED, and a retry makes them succeed.
+const service = await startProcessingService({ unavailableFor: (name) => (name.startsWith('flaky-') ? 3 : 0) });
+const flakyDataDir = await mkdtemp(join(tmpdir(), 'wtr-flaky-'));
+const flaky = await startServer({ port: 0, dataDir: flakyDataDir, logLevel: 'silent', processingDelayMs: 50, basePath: '/api/flaky', processorUrl: service.url });
+const upstreams = new Map([
+  ['/api/gp/', new URL(demo.url)],
+  ['/api/flaky/', new URL(flaky.url)],
+]);
 
-/** Proxies the API to the demo server; `respond = false` lets bodies stream both ways untouched. */
+/** Proxies the APIs to the demo servers; `respond = false` lets bodies stream both ways untouched. */
 async function proxyApi(ctx, next) {
-  if (!ctx.url.startsWith(API_PREFIX)) return next();
+  const prefix = [...upstreams.keys()].find((p) => ctx.url.startsWith(p));
+  if (!prefix) return next();
+  const upstream = upstreams.get(prefix);
   ctx.respond = false;
   await new Promise((resolve) => {
     const proxied = request(
@@ -69,8 +80,9 @@ function slowly() {
 const stopDemo = {
   name: 'stop-demo-server',
   async serverStop() {
-    await demo.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await Promise.all([demo.close(), flaky.close()]);
+    await service.close();
+    await Promise.all([rm(dataDir, { recursive: true, force: true }), rm(flakyDataDir, { recursive: true, force: true })]);
   },
 };
 

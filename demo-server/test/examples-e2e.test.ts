@@ -86,7 +86,7 @@ describe('the React, Vue and Angular examples', () => {
       const batchId = match[1]!;
       // The app's status line, not the element's own live region inside its shadow root.
       assert.equal(await page.locator('#app > main > [role="status"]').textContent(), `Batch ${batchId} completed.`);
-      await page.getByText('2 réussis, 1 en échec', { exact: true }).waitFor();
+      await page.getByRole('heading', { name: 'Des fichiers demandent votre attention : 2 réussis, 1 en échec' }).waitFor();
       assert.deepEqual(pageErrors, []);
 
       // The batch went to the token's workspace, sent once.

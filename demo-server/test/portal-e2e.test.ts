@@ -140,10 +140,10 @@ async function uploadThree(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Start Batch Upload (3 files)' }).click();
   // Mid-batch first: the progress is followed live, not only found at the end.
   await page.waitForFunction(() => {
-    const text = document.querySelector('batch-uploader')?.shadowRoot?.querySelector('progress')?.getAttribute('aria-valuetext') ?? '';
-    return /^[0-2] of 3 files done$/.test(text);
+    const text = document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? '';
+    return /^Processing: [0-2] of 3 files done/.test(text);
   });
-  await page.getByText('3 succeeded, 0 failed', { exact: true }).waitFor({ timeout: 20_000 });
+  await page.getByRole('heading', { name: 'All files succeeded: 3 succeeded, 0 failed' }).waitFor({ timeout: 20_000 });
 }
 
 async function history(api: Server, token: string): Promise<BatchHistoryResponse> {

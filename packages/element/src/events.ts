@@ -1,4 +1,4 @@
-import type { BatchStatus, RejectedFile, SessionCounts, SessionFile, SessionPhase } from '@batch-uploader/sdk';
+import type { BatchOutcome, BatchStatus, RejectedFile, SessionCounts, SessionFile, SessionPhase } from '@batch-uploader/sdk';
 
 /** `detail` of `batch-files-added`: files were accepted into the batch (after validation). */
 export interface BatchFilesAddedDetail {
@@ -41,11 +41,18 @@ export interface BatchRetriedDetail {
   notRetryable: number;
 }
 
-/** `detail` of `batch-complete`. `summary` is `strings.summary(counts)` ("47 succeeded, 3 failed" in English). */
+/**
+ * `detail` of `batch-complete`. `outcome`: `succeeded` (every file), `partial` (some failed
+ * or were not sent), `failed` (none succeeded) or `cancelled`. `notSent`: files refused
+ * before sending (wrong type, too large, duplicate, over the count, empty), not in
+ * `counts`. `summary` is `strings.summary` of both ("47 succeeded, 3 failed, 2 not sent").
+ */
 export interface BatchCompleteDetail {
   batchId: string;
   status: BatchStatus;
+  outcome: BatchOutcome;
   counts: SessionCounts;
+  notSent: number;
   summary: string;
 }
 

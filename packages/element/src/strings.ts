@@ -1,4 +1,5 @@
-import type { BatchSummary, RejectionCode, SessionFileStatus } from '@batch-uploader/sdk';
+import type { FileErrorCode } from '@batch-uploader/protocol';
+import type { BatchOutcome, BatchSummary, RejectionCode, SessionFileStatus } from '@batch-uploader/sdk';
 
 /** What a refusal message may name. */
 export interface RejectionParams {
@@ -64,9 +65,9 @@ export interface BatchUploaderStrings {
   close: string;
   /** Accessible name of the overall progress bar. */
   progress: string;
-  /** Progress bar value text while uploading. */
+  /** Announced at upload milestones. */
   uploading: (percent: number) => string;
-  /** Progress bar value text while processing and after. */
+  /** Progress bar value text once the batch finished. */
   processed: (finished: number, total: number) => string;
   /** Accessible name of the status cards. */
   statusCards: string;
@@ -76,14 +77,14 @@ export interface BatchUploaderStrings {
   paused: string;
   /** A refusal, by code: "scan.tiff is larger than 50 MB". */
   rejection: Record<RejectionCode, (params: RejectionParams) => string>;
-  /** How many files a refusal stood for: "(3 files not added)". */
-  notAdded: (files: number) => string;
+  /** How many files were over the batch limit, the first few by name: "(3 files not added: a.pdf, b.pdf and 1 more)". */
+  notAdded: (files: number, names: readonly string[], more: number) => string;
   /** Refusals not listed one by one. */
   moreRejected: (files: number) => string;
-  /** The closing line, e.g. "47 succeeded, 3 failed"; also the `summary` of `batch-complete`. */
-  summary: (counts: { completed: number; failed: number; cancelled: number }) => string;
-  /** The completion notice and announcement. */
-  finished: (summary: string) => string;
+  /** The closing line, e.g. "47 succeeded, 3 failed, 2 not sent"; also the `summary` of `batch-complete`. `notSent`: files refused before sending. */
+  summary: (counts: { completed: number; failed: number; cancelled: number; notSent?: number }) => string;
+  /** The outcome heading, the completion notice and the start of the final announcement: `outcome` is one of `strings.outcome`. */
+  finished: (summary: string, outcome: string) => string;
   /** Announced after files were offered. */
   added: (added: number, refused: number) => string;
   /** Announced when listed files left the list because their content is not an accepted type (it is checked after they are listed). */
@@ -106,15 +107,59 @@ export interface BatchUploaderStrings {
   historyMore: string;
   /** One line of history. */
   historyItem: (batch: BatchSummary, date: string) => string;
+
+  // §1 Outcome first.
+  /** How a finished batch went, in words (with an icon and a colour, never colour alone): the summary heading, the notice, history entries. */
+  outcome: Record<BatchOutcome, string>;
+  /** Heading of the group of files that failed or were not sent. */
+  attention: (files: number) => string;
+  /** Heading of the failed files in that group. */
+  attentionFailed: (files: number) => string;
+  /** Heading of the files refused before sending in that group. */
+  notSent: (files: number) => string;
+  /** Why a file was not sent, after its name, by refusal code. */
+  notSentReason: Record<RejectionCode, (params: RejectionParams) => string>;
+  /** What to do about a file that failed or was not sent, by code (the protocol's `FILE_ERRORS` and the refusal codes). */
+  advice: Partial<Record<FileErrorCode | RejectionCode, string>>;
+  /** What to do about a failed file another try may fix. */
+  adviceRetry: string;
+  /** What to do about a failure with a code `advice` does not know. */
+  adviceOther: string;
+  /** Shows more of a long list of files that need attention. */
+  attentionMore: (files: number) => string;
+
+  // §3 What a screen reader hears.
+  /** The element's heading (its level: the `heading-level` attribute). */
+  heading: string;
+  /** Announced when files were removed before the upload. */
+  removedFiles: (files: number, name: string) => string;
+  /** Announced at the end: the failed files, the first few by name. */
+  failedFiles: (names: readonly string[], more: number) => string;
+  /** Announced at the end: the files refused before sending, the first few by name. */
+  notSentFiles: (names: readonly string[], more: number) => string;
+
+  // §7 One coherent progress story.
+  /** Name of the two steps of a batch (next to the progress bar): `uploading` then `uploaded` once sent, and `processing`. */
+  steps: { uploading: string; uploaded: string; processing: string };
+  /** Accessible name of the list of steps. */
+  stepsLabel: string;
+  /** Progress bar value text while uploading. */
+  sending: (sent: number, total: number, percent: number) => string;
+  /** Progress bar value text while processing. */
+  processing: (finished: number, total: number) => string;
+  /** The shares the progress bar shows, for its value text. */
+  shares: (counts: { completed: number; failed: number; cancelled: number }) => string;
 }
 
-/** Texts to replace: any of {@link BatchUploaderStrings}; `status` and `rejection` key by key. */
-export type BatchUploaderStringOverrides = Partial<Omit<BatchUploaderStrings, 'status' | 'rejection'>> & {
-  status?: Partial<BatchUploaderStrings['status']>;
-  rejection?: Partial<BatchUploaderStrings['rejection']>;
-};
+/** The records of {@link BatchUploaderStrings} that overrides replace key by key. */
+type Records = 'status' | 'rejection' | 'outcome' | 'notSentReason' | 'advice' | 'steps';
+
+/** Texts to replace: any of {@link BatchUploaderStrings}; `status`, `rejection`, `outcome`, `notSentReason`, `advice` and `steps` key by key. */
+export type BatchUploaderStringOverrides = Partial<Omit<BatchUploaderStrings, Records>> & { [K in Records]?: Partial<BatchUploaderStrings[K]> };
 
 const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
+const listed = (names: readonly string[], more: number) => `${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+const newBatch = 'then add it in a new batch.';
 
 /** The English texts. */
 export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
@@ -143,7 +188,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   dismiss: 'Dismiss',
   close: 'Close',
   progress: 'Batch progress',
-  uploading: (percent) => `Uploading: ${percent}%`,
+  uploading: (percent) => `Uploading: ${percent}%.`,
   processed: (finished, total) => `${finished} of ${files(total)} done`,
   statusCards: 'Files by status',
   status: {
@@ -164,10 +209,11 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
     UNSUPPORTED_TYPE: ({ name }) => `${name} is not a PDF or an image`,
     EMPTY_FILE: ({ name }) => `${name} is empty`,
   },
-  notAdded: (n) => `(${files(n)} not added)`,
+  notAdded: (n, names, more) => `(${files(n)} not added${names.length > 0 ? `: ${listed(names, more)}` : ''})`,
   moreRejected: (n) => `and ${n} more not added`,
-  summary: ({ completed, failed, cancelled }) => `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}`,
-  finished: (summary) => `Batch finished: ${summary}`,
+  summary: ({ completed, failed, cancelled, notSent }) =>
+    `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}${notSent ? `, ${notSent} not sent` : ''}`,
+  finished: (summary, outcome) => `${outcome}: ${summary}`,
   added: (added, refused) => `${files(added)} added${refused ? `, ${refused} not added` : ''}.`,
   removedAfterCheck: (n) => `${files(n)} removed from the list: not a PDF or an image.`,
   uploaded: (n) => `Upload complete. Processing ${files(n)}.`,
@@ -179,15 +225,65 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   refresh: 'Refresh',
   historyMore: 'Show more',
   historyItem: (batch, date) => `${date}: ${files(batch.total_files)}, ${batch.progress.completed} succeeded, ${batch.progress.failed} failed`,
+
+  // §1 Outcome first.
+  outcome: { succeeded: 'All files succeeded', partial: 'Some files need attention', failed: 'All files failed', cancelled: 'Batch cancelled' },
+  attention: (n) => `Needs attention (${n})`,
+  attentionFailed: (n) => `${files(n)} failed`,
+  notSent: (n) => `${files(n)} ${n === 1 ? 'was' : 'were'} not sent`,
+  notSentReason: {
+    FILE_TOO_LARGE: ({ maxSizeMb }) => `larger than ${maxSizeMb} MB`,
+    TOO_MANY_FILES: ({ maxFiles }) => `over the ${maxFiles} files a batch can hold`,
+    DUPLICATE_FILE: () => 'added twice',
+    UNSUPPORTED_TYPE: () => 'not a PDF or an image',
+    EMPTY_FILE: () => 'empty',
+  },
+  advice: {
+    UNSUPPORTED_TYPE: `Save it as a PDF or an image (PNG, JPEG, TIFF, WebP), ${newBatch}`,
+    CORRUPT_FILE: `Scan or export it again, ${newBatch}`,
+    EMPTY_DOCUMENT: `Export it again with its pages, ${newBatch}`,
+    ENCRYPTED_DOCUMENT: `Save a copy without a password, ${newBatch}`,
+    TOO_COMPLEX: 'Split it, or scan it at a lower resolution, then add the parts in a new batch.',
+    FILE_MISSING: 'Add it again in a new batch.',
+    CANCELLED: 'Add it again in a new batch.',
+    REJECTED_BY_PROCESSOR: 'Check it is the right document; if it is, ask your administrator.',
+    RESULT_TOO_LARGE: 'Ask your administrator: the document may be fine, its result is too large to keep.',
+    FILE_TOO_LARGE: `Make it smaller (split it, or scan at a lower resolution), ${newBatch}`,
+    TOO_MANY_FILES: 'Send it in another batch.',
+    DUPLICATE_FILE: 'Nothing to do: it is in the batch once.',
+    EMPTY_FILE: `Save or scan it again, ${newBatch}`,
+  },
+  adviceRetry: 'Another try may work: choose Retry failed.',
+  adviceOther: 'Add it again in a new batch; if it fails again, ask your administrator.',
+  attentionMore: (n) => `Show ${n} more`,
+
+  // §3 What a screen reader hears.
+  heading: 'Upload documents',
+  removedFiles: (n, name) => (n === 1 ? `${name} removed.` : `${files(n)} removed.`),
+  failedFiles: (names, more) => `Failed: ${listed(names, more)}.`,
+  notSentFiles: (names, more) => `Not sent: ${listed(names, more)}.`,
+
+  // §7 One coherent progress story.
+  steps: { uploading: 'Uploading', uploaded: 'Uploaded', processing: 'Processing' },
+  stepsLabel: 'Steps',
+  sending: (sent, total, percent) => `Uploading: ${sent} of ${files(total)} sent (${percent}%)`,
+  processing: (finished, total) => `Processing: ${finished} of ${files(total)} done`,
+  shares: ({ completed, failed, cancelled }) => `${completed} completed, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}`,
 } satisfies BatchUploaderStrings);
 
-/** The defaults with `overrides` on top (`status` and `rejection` merged key by key). */
+/** The defaults with `overrides` on top (`status`, `rejection`, `outcome`, `notSentReason`, `advice` and `steps` merged key by key). */
 export function resolveStrings(overrides: BatchUploaderStringOverrides | null | undefined): BatchUploaderStrings {
   if (!overrides) return DEFAULT_STRINGS;
+  const d = DEFAULT_STRINGS;
+  const o = overrides;
   return {
-    ...DEFAULT_STRINGS,
-    ...overrides,
-    status: { ...DEFAULT_STRINGS.status, ...overrides.status },
-    rejection: { ...DEFAULT_STRINGS.rejection, ...overrides.rejection },
+    ...d,
+    ...o,
+    status: { ...d.status, ...o.status },
+    rejection: { ...d.rejection, ...o.rejection },
+    outcome: { ...d.outcome, ...o.outcome },
+    notSentReason: { ...d.notSentReason, ...o.notSentReason },
+    advice: { ...d.advice, ...o.advice },
+    steps: { ...d.steps, ...o.steps },
   };
 }

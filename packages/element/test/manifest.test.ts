@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -124,8 +124,10 @@ describe('custom-elements.json', () => {
   });
 
   it('gives each CSS custom property the default its styles fall back to, and keeps tags out of descriptions', async () => {
-    const styles = (await load('dist/batch-uploader/batch-uploader.styles.js')).default as { cssText: string };
-    const fallbacks = [...styles.cssText.matchAll(/var\((--batch-[\w-]+), (.+?)\);/g)].map(([, name, value]) => [name, value] as const);
+    // The element's stylesheet and the style modules of its views.
+    const files = ['dist/batch-uploader/batch-uploader.styles.js', ...(await readdir(join(PACKAGE_DIR, 'dist/views'))).filter((f) => f.endsWith('.styles.js')).map((f) => `dist/views/${f}`)];
+    const sheets = await Promise.all(files.map(async (file) => ((await load(file)).default as { cssText: string }).cssText));
+    const fallbacks = sheets.flatMap((css) => [...css.matchAll(/var\((--batch-[\w-]+), (.+?)\);/g)].map(([, name, value]) => [name, value] as const));
     assert.deepEqual(new Map((element.cssProperties ?? []).map((p) => [p.name, p.default])), new Map(fallbacks));
     const described = [element, ...(element.attributes ?? []), ...(element.members ?? []), ...(element.events ?? []), ...(element.cssProperties ?? []), ...(element.cssParts ?? [])];
     for (const item of described) assert.doesNotMatch(item.description ?? '', /(^|\s)@\w+/, `a JSDoc tag inside the description of ${'name' in item ? item.name : ''}`);

@@ -29,6 +29,8 @@ export interface BatchUploaderJsxProps {
   'poll-interval'?: Exclude<BatchUploader['pollInterval'], null> | `${number}`;
   /** Shows the workspace's recent batches. */
   'show-history'?: boolean;
+  /** Level of the element's heading (1–6); its sections' headings are one below. */
+  'heading-level'?: Exclude<BatchUploader['headingLevel'], null> | `${number}`;
   /** Extra headers sent with every request (not with an SDK `client` or `session` of the host's). */
   headers?: BatchUploader['headers'] | null;
   /** Returns the bearer token to send; called before every request, so it may refresh. */
@@ -53,7 +55,7 @@ export interface BatchUploaderJsxProps {
   'onbatch-resumed'?: (event: CustomEvent<BatchResumedDetail>) => void;
   /** The server put the failed files back in the queue; the batch runs again. `detail: { batchId, retried, notRetryable }` */
   'onbatch-retried'?: (event: CustomEvent<BatchRetriedDetail>) => void;
-  /** The batch finished. `detail: { batchId, status, counts, summary }`: `summary` is the `strings.summary` of `counts` (may repeat after a reload; de-duplicate by `batchId`) */
+  /** The batch finished. `detail: { batchId, status, outcome, counts, notSent, summary }`: `outcome` is `succeeded`, `partial`, `failed` or `cancelled`; `notSent` counts the files refused before sending (not in `counts`); `summary` is the `strings.summary` of both (may repeat after a reload; de-duplicate by `batchId`) */
   'onbatch-complete'?: (event: CustomEvent<BatchCompleteDetail>) => void;
   /** The upload failed, live updates stopped, or the batch kept from before a reload is gone. `detail: { code, message, error }`: branch on `code`; `message` is `strings.error(code, …)` */
   'onbatch-error'?: (event: CustomEvent<BatchErrorDetail>) => void;

@@ -53,6 +53,8 @@ export {
   selectSummary,
 } from './session/selectors.js';
 export type { SessionCounts, SessionProgress } from './session/selectors.js';
+export { FILE_ERROR_RETRYABLE, canRetryFile, outcomeOf, selectAttention, selectOutcome } from './session/outcome.js';
+export type { BatchOutcome, SessionAttention } from './session/outcome.js';
 export { REJECTION_MESSAGES, duplicateKey, validateFiles } from './session/validate-files.js';
 export type { Candidate, Validation } from './session/validate-files.js';
 export { readHead, readHeads, sniffType, SNIFF_BYTES } from './session/sniff-type.js';

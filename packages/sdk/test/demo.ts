@@ -35,3 +35,13 @@ export async function startDemo(config: Record<string, unknown> = {}): Promise<R
     },
   };
 }
+
+const serviceModule = fileURLToPath(new URL('../../../demo-server/test/processing-service.ts', import.meta.url));
+
+/** A processing service for `processorUrl`: inspects documents, and answers 503 to the first `unavailableFor(name)` calls of a file. */
+export async function startProcessingService(unavailableFor: (filename: string) => number): Promise<{ url: string; close(): Promise<void> }> {
+  const { startProcessingService: start } = (await import(serviceModule)) as {
+    startProcessingService: (options: { unavailableFor: (filename: string) => number }) => Promise<{ url: string; close(): Promise<void> }>;
+  };
+  return start({ unavailableFor });
+}

@@ -8,8 +8,13 @@ export const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** The API base URL the msw tests pretend to talk to. */
 export const ENDPOINT = 'http://api.test/api/gp';
 
-/** A wire batch with files in the given statuses; `finished` sets `finished_at`. */
-export function fakeBatch(id: string, statuses: readonly FileStatus[], status: BatchStatus = 'processing', finished = false): Batch {
+/** A damaged file's error, as the server gives it. */
+export const CORRUPT = { code: 'CORRUPT_FILE', message: 'The file is damaged or incomplete and could not be read.' };
+/** The error of a file whose attempts an unavailable service used up: another try may pass. */
+export const ATTEMPTS_USED_UP = { code: 'PROCESSING_FAILED', message: 'The file could not be processed after several attempts.' };
+
+/** A wire batch with files in the given statuses; `finished` sets `finished_at`; failed files carry `error`. */
+export function fakeBatch(id: string, statuses: readonly FileStatus[], status: BatchStatus = 'processing', finished = false, error = CORRUPT): Batch {
   const files: BatchFile[] = statuses.map((s, i) => ({
     file_id: `${id}-f${i}`,
     filename: `doc${i}.pdf`,
@@ -18,7 +23,7 @@ export function fakeBatch(id: string, statuses: readonly FileStatus[], status: B
     detected_type: 'application/pdf',
     attempts: s === 'pending' ? 0 : 1,
     created_at: '2026-01-01T00:00:00.000Z',
-    ...(s === 'failed' ? { error: { code: 'CORRUPT_FILE', message: 'The file is damaged or incomplete and could not be read.' } } : {}),
+    ...(s === 'failed' ? { error } : {}),
   }));
   const counts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const s of statuses) counts[s] += 1;

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BatchSession, selectCanPause, selectCanResume, selectCanRetry, type SessionFileStatus } from '../src/index.js';
+import { BatchSession, canRetryFile, selectCanPause, selectCanResume, selectOutcome, selectRetryableCount, type SessionFileStatus } from '../src/index.js';
 import { makePng, truncatedPdf } from './fixtures.js';
-import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
+import { demoSkip as skip, startDemo, startProcessingService, type RunningDemo } from './demo.js';
 
 describe('BatchSession operations against the demo server', { skip }, () => {
   let demo: RunningDemo & { api: string };
@@ -20,29 +20,44 @@ describe('BatchSession operations against the demo server', { skip }, () => {
   const png = (name: string) => new File([makePng()], name, { type: 'image/png', lastModified: name.length });
 
   it('after a "reload", retryFailed reopens the same batch on the server and follows it again to its end', async () => {
-    const first = new BatchSession({ client: { endpoint: demo.api } });
-    await first.addFiles([new File([await truncatedPdf()], 'broken.pdf', { type: 'application/pdf' }), png('fine.png')]);
-    const batchId = await first.start();
-    await first.whenFinished();
-    first.dispose(); // the page goes away; only the id survives
+    // The processing service is unavailable for flaky.png until its attempts are used up.
+    const service = await startProcessingService((name) => (name === 'flaky.png' ? 3 : 0));
+    const flaky = await startDemo({ processingDelayMs: 0, concurrency: 1, processorUrl: service.url });
+    try {
+      const first = new BatchSession({ client: { endpoint: flaky.api } });
+      await first.addFiles([png('flaky.png'), new File([await truncatedPdf()], 'broken.pdf', { type: 'application/pdf' }), png('fine.png')]);
+      const batchId = await first.start();
+      await first.whenFinished();
+      first.dispose(); // the page goes away; only the id survives
 
-    const session = new BatchSession({ client: { endpoint: demo.api } });
-    await session.attach(batchId);
-    assert.equal(session.getState().phase, 'finished');
-    assert.ok(selectCanRetry(session.getState()), 'an attached batch can be retried: the server kept the bytes');
-    const steps: SessionFileStatus[] = [];
-    session.on('file-status', ({ file }) => {
-      if (file.name === 'broken.pdf') steps.push(file.status);
-    });
-    assert.equal(await session.retryFailed(), batchId);
-    const state = await session.whenFinished();
-    assert.equal(state.batchId, batchId);
-    assert.equal(steps[0], 'pending', 'the failed file went back to pending');
-    assert.equal(steps.at(-1), 'failed', 'and failed again for the same reason');
-    assert.equal(state.files[0]!.error?.code, 'CORRUPT_FILE');
-    assert.equal(state.files[1]!.status, 'completed');
-    assert.equal((await session.client.getBatch(batchId)).files[0]!.attempts, 1, 'attempts were reset by the retry');
-    session.dispose();
+      const session = new BatchSession({ client: { endpoint: flaky.api } });
+      await session.attach(batchId);
+      assert.equal(session.getState().phase, 'finished');
+      assert.deepEqual(
+        session.getState().files.map((f) => [f.name, f.status, f.error?.code ?? null, canRetryFile(f)]),
+        [
+          ['flaky.png', 'failed', 'PROCESSING_FAILED', true],
+          ['broken.pdf', 'failed', 'CORRUPT_FILE', false],
+          ['fine.png', 'completed', null, false],
+        ],
+      );
+      assert.equal(selectRetryableCount(session.getState()), 1, 'an attached batch can be retried (the server kept the bytes), the damaged file not');
+      const steps: SessionFileStatus[] = [];
+      session.on('file-status', ({ file }) => {
+        if (file.name === 'flaky.png') steps.push(file.status);
+      });
+      assert.equal(await session.retryFailed(), batchId);
+      const state = await session.whenFinished();
+      assert.equal(state.batchId, batchId);
+      assert.equal(steps[0], 'pending', 'the failed file went back to pending');
+      assert.equal(steps.at(-1), 'completed', 'and succeeded this time');
+      assert.equal((await session.client.getBatch(batchId)).files[0]!.attempts, 1, 'attempts were reset by the retry');
+      assert.equal(selectOutcome(state), 'partial', 'the damaged file still failed');
+      session.dispose();
+    } finally {
+      await flaky.close();
+      await service.close();
+    }
   });
 
   it('pauses the batch being processed (shown as paused, waiting files stay pending), resumes it, and it finishes', async () => {

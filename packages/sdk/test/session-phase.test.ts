@@ -162,20 +162,24 @@ describe('BatchSession: events of the batch', () => {
 });
 
 describe('selectRetryableCount', () => {
-  it('counts the failed files the server kept, in a finished batch that was not cancelled', () => {
+  it('counts the failed files the server kept and another try may make succeed, in a finished batch that was not cancelled', () => {
     const base = { ...new BatchSession({ client: { endpoint: ENDPOINT }, limits }).getState(), phase: 'finished' as const, batchId: 'b1', batchStatus: 'completed' as const };
-    const failed: SessionFile = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed', bytesSent: 1, fileId: 'x', error: { code: 'CORRUPT_FILE', message: '' }, result: undefined };
+    const failed: SessionFile = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed', bytesSent: 1, fileId: 'x', error: { code: 'PROCESSING_FAILED', message: '' }, result: undefined };
     const files = [
       failed,
-      { ...failed, id: 'f2' },
-      { ...failed, id: 'f3', error: { code: 'UNSUPPORTED_TYPE', message: '' } }, // refused at upload: no bytes kept
-      { ...failed, id: 'f4', fileId: null }, // never reached the server
-      { ...failed, id: 'f5', status: 'completed' as const },
+      { ...failed, id: 'f2', error: { code: 'PROCESSING_TIMEOUT', message: '' } },
+      { ...failed, id: 'f3', error: { code: 'OCR_SERVICE_DOWN', message: '' } }, // a host processor's own code: the server runs it again
+      { ...failed, id: 'f4', error: { code: 'UNSUPPORTED_TYPE', message: '' } }, // refused at upload: no bytes kept
+      { ...failed, id: 'f5', error: { code: 'CORRUPT_FILE', message: '' } }, // fails the same way every time
+      { ...failed, id: 'f6', error: { code: 'TOO_COMPLEX', message: '' } },
+      { ...failed, id: 'f7', purgedAt: '2026-01-02T00:00:00.000Z' }, // retention removed its bytes
+      { ...failed, id: 'f8', fileId: null }, // never reached the server
+      { ...failed, id: 'f9', status: 'completed' as const },
     ];
-    assert.equal(selectRetryableCount({ ...base, files }), 2);
+    assert.equal(selectRetryableCount({ ...base, files }), 3);
     assert.equal(selectCanRetry({ ...base, files }), true);
     assert.equal(selectRetryableCount({ ...base, batchStatus: 'cancelled', files }), 0);
     assert.equal(selectRetryableCount({ ...base, phase: 'processing', files }), 0);
-    assert.equal(selectCanRetry({ ...base, files: files.slice(2) }), false);
+    assert.equal(selectCanRetry({ ...base, files: files.slice(3) }), false);
   });
 });

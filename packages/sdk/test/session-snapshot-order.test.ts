@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Batch, RetryResponse } from '@batch-uploader/protocol';
 import { BatchClient, BatchSession, type WatchOptions } from '../src/index.js';
-import { ENDPOINT, fakeBatch } from './helpers.js';
+import { ATTEMPTS_USED_UP, ENDPOINT, fakeBatch } from './helpers.js';
 
 /**
  * A client whose answers the test hands out, so snapshots can reach the session in
@@ -59,7 +59,7 @@ describe('BatchSession: snapshots out of order (no network)', () => {
   });
 
   it('a finished batch reopens when its failed files are retried', async () => {
-    const failed = fakeBatch('b2', ['completed', 'failed'], 'completed', true);
+    const failed = fakeBatch('b2', ['completed', 'failed'], 'completed', true, ATTEMPTS_USED_UP);
     const reopened = fakeBatch('b2', ['completed', 'pending']);
     const client = new ScriptedClient(failed, { retry: { status: 'success', batch: reopened, retried: 1, not_retryable: 0 } });
     const session = new BatchSession({ client });

@@ -11,7 +11,7 @@ import {
   selectSummary,
   type SessionFileStatus,
 } from '../src/index.js';
-import { ENDPOINT, PDF, errorBody, fakeBatch, until } from './helpers.js';
+import { ATTEMPTS_USED_UP, ENDPOINT, PDF, errorBody, fakeBatch, until } from './helpers.js';
 
 const server = setupServer();
 before(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -146,7 +146,7 @@ describe('BatchSession: upload and follow (msw)', () => {
       http.get(`${ENDPOINT}/batch-status/:id`, () =>
         HttpResponse.json({
           status: 'success',
-          batch: retried ? fakeBatch('r1', ['completed', 'completed'], 'completed', true) : fakeBatch('r1', ['completed', 'failed'], 'completed', true),
+          batch: retried ? fakeBatch('r1', ['completed', 'completed'], 'completed', true) : fakeBatch('r1', ['completed', 'failed'], 'completed', true, ATTEMPTS_USED_UP),
         }),
       ),
     );
@@ -175,7 +175,7 @@ describe('BatchSession: upload and follow (msw)', () => {
   });
 
   it('retryFailed works for an attached batch (no bytes), and 409 NOTHING_TO_RETRY is a typed error kept in the state', async () => {
-    serveBatch([fakeBatch('b8', ['failed', 'completed'], 'completed', true)]);
+    serveBatch([fakeBatch('b8', ['failed', 'completed'], 'completed', true, ATTEMPTS_USED_UP)]);
     server.use(
       http.post(`${ENDPOINT}/batch/b8/retry`, () =>
         HttpResponse.json(errorBody('NOTHING_TO_RETRY', 'No failed file of this batch can be tried again.', { not_retryable: 1 }), { status: 409 }),
@@ -194,12 +194,14 @@ describe('BatchSession: upload and follow (msw)', () => {
     session.dispose();
   });
 
-  it('a cancelled batch or one without failed files offers no retry', () => {
+  it('a cancelled batch, one without failed files, or one whose files failed for good offers no retry', () => {
     const base = { ...offlineSession().getState(), phase: 'finished' as const, batchId: 'b1' };
-    const failed = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed' as const, bytesSent: 1, fileId: 'x', error: { code: 'CORRUPT_FILE', message: '' }, result: undefined };
+    const failed = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed' as const, bytesSent: 1, fileId: 'x', error: ATTEMPTS_USED_UP, result: undefined };
     assert.ok(selectCanRetry({ ...base, batchStatus: 'completed', files: [failed] }));
     assert.equal(selectCanRetry({ ...base, batchStatus: 'cancelled', files: [failed] }), false);
-    assert.equal(selectCanRetry({ ...base, batchStatus: 'completed', files: [{ ...failed, error: { code: 'UNSUPPORTED_TYPE', message: '' } }] }), false);
+    for (const code of ['UNSUPPORTED_TYPE', 'CORRUPT_FILE', 'TOO_COMPLEX', 'ENCRYPTED_DOCUMENT']) {
+      assert.equal(selectCanRetry({ ...base, batchStatus: 'completed', files: [{ ...failed, error: { code, message: '' } }] }), false, code);
+    }
     assert.equal(selectCanRetry({ ...base, batchStatus: 'completed', files: [{ ...failed, status: 'completed' }] }), false);
   });
 

@@ -1,9 +1,11 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { isAbortError, selectCanPause, selectCanResume, selectCanRetry, selectCanStart, selectCounts, type AuthToken, type BatchClient, type BatchSession } from '@batch-uploader/sdk';
 import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
+import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
+import { OutcomeController } from '../controllers/outcome-controller.js';
 import { PatientIdController } from '../controllers/patient-id-controller.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { SessionEventsController } from '../controllers/session-events-controller.js';
@@ -17,9 +19,12 @@ import { dropZone } from '../views/drop-zone.js';
 import { fileList } from '../views/file-list.js';
 import { historyPanel } from '../views/history-panel.js';
 import { icon } from '../views/icons.js';
+import { outcome } from '../views/outcome.js';
+import outcomeStyles from '../views/outcome.styles.js';
 import { patientField } from '../views/patient-field.js';
 import { progressArea } from '../views/progress-area.js';
-import { rejections } from '../views/rejections.js';
+import progressStyles from '../views/progress.styles.js';
+import { DismissedRefusals, rejections } from '../views/rejections.js';
 import { toast } from '../views/toast.js';
 import styles from './batch-uploader.styles.js';
 import { attributeLimits, createOwnSession } from './own-session.js';
@@ -39,10 +44,11 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @event {CustomEvent<BatchPausedDetail>} batch-paused - The batch was paused (here or elsewhere): files not started wait. `detail: { batchId }`
  * @event {CustomEvent<BatchResumedDetail>} batch-resumed - The paused batch runs again. `detail: { batchId }`
  * @event {CustomEvent<BatchRetriedDetail>} batch-retried - The server put the failed files back in the queue; the batch runs again. `detail: { batchId, retried, notRetryable }`
- * @event {CustomEvent<BatchCompleteDetail>} batch-complete - The batch finished. `detail: { batchId, status, counts, summary }`: `summary` is the `strings.summary` of `counts` (may repeat after a reload; de-duplicate by `batchId`)
+ * @event {CustomEvent<BatchCompleteDetail>} batch-complete - The batch finished. `detail: { batchId, status, outcome, counts, notSent, summary }`: `outcome` is `succeeded`, `partial`, `failed` or `cancelled`; `notSent` counts the files refused before sending (not in `counts`); `summary` is the `strings.summary` of both (may repeat after a reload; de-duplicate by `batchId`)
  * @event {CustomEvent<BatchErrorDetail>} batch-error - The upload failed, live updates stopped, or the batch kept from before a reload is gone. `detail: { code, message, error }`: branch on `code`; `message` is `strings.error(code, …)`
  *
- * @csspart base - The box around everything.
+ * @csspart base - The box around everything: a region named by the heading.
+ * @csspart heading - The element's heading ("Upload documents"; its level: `heading-level`).
  * @csspart drop-zone - The drop zone: a button that opens the file picker.
  * @csspart hint - The limits under the drop zone text.
  * @csspart folder-button - Opens the folder picker (all files of a folder and its subfolders).
@@ -53,12 +59,21 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart patient-input - The Patient ID input.
  * @csspart field-error - The Patient ID's error text.
  * @csspart error - The banner for an upload or live-update error.
- * @csspart progress-area - Progress bar, its label and the status cards.
- * @csspart progress - The overall progress bar.
+ * @csspart outcome - When a batch finished: its summary heading and, when files failed or were not sent, the "Needs attention" group (`id="outcome"`; takes focus from script).
+ * @csspart summary - The outcome heading: icon, colour and words ("Some files need attention: 47 succeeded, 3 failed").
+ * @csspart attention - The "Needs attention (N)" group: the failed files and those not sent, and Retry failed.
+ * @csspart attention-list - A list of that group (failed files; files not sent).
+ * @csspart attention-item - A file in it.
+ * @csspart attention-name - Its name.
+ * @csspart attention-reason - Why it failed or was not sent.
+ * @csspart attention-advice - What to do about it.
+ * @csspart attention-more-button - Shows the rest of a long list.
+ * @csspart progress-area - Progress bar, its label, the steps and the status cards.
+ * @csspart steps - The two steps of a batch: uploading, then processing.
+ * @csspart progress - The overall progress bar (completed, failed and cancelled shares over the share sent).
  * @csspart paused - "Paused", with its icon, while the batch is paused.
  * @csspart status-cards - The list of status cards.
- * @csspart status-card - Each status card (also `status-card-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
- * @csspart summary - The closing line ("47 succeeded, 3 failed").
+ * @csspart status-card - Each status card (also `status-card-uploading`, `-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
  * @csspart file-list - The (windowed) list of files.
  * @csspart file-row - One file.
  * @csspart file-status - A file's status icon and text.
@@ -91,11 +106,12 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @cssproperty [--batch-color-completed=light-dark(#15803d, #4ade80)] - Completed status (green).
  * @cssproperty [--batch-color-failed=light-dark(#b91c1c, #f87171)] - Failed status and errors (red).
  * @cssproperty [--batch-color-cancelled=light-dark(#4b5563, #9ca3af)] - Cancelled status (grey).
+ * @cssproperty [--batch-color-warning=light-dark(#b45309, #fbbf24)] - A batch whose files need attention, files not sent (amber).
  * @cssproperty [--batch-row-height=3.25rem] - Height of a file row (rows are windowed and need one height).
  * @cssproperty [--batch-list-height=20rem] - Most height of the file list before it scrolls.
  */
 export class BatchUploader extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, progressStyles, outcomeStyles];
 
   // Declared here rather than with decorators: the same for Lit, and smaller in the bundle.
   static override properties: PropertyDeclarations = {
@@ -110,6 +126,7 @@ export class BatchUploader extends LitElement {
     accept: {},
     pollInterval: { attribute: 'poll-interval', type: Number },
     showHistory: { attribute: 'show-history', type: Boolean },
+    headingLevel: { attribute: 'heading-level', type: Number },
     headers: { attribute: false },
     getAuthToken: { attribute: false },
     client: { attribute: false },
@@ -127,11 +144,15 @@ export class BatchUploader extends LitElement {
   readonly #window = new WindowController(this);
   readonly #focus = new FocusController(this);
   readonly #toast = new ToastController(this);
+  readonly #announcer = new AnnouncerController(this);
+  readonly #outcome = new OutcomeController(this);
+  readonly #refusals = new DismissedRefusals(this);
   readonly #history = new HistoryController(this);
   readonly #patient = new PatientIdController(this, () => this.#t);
   readonly #events = new SessionEventsController(this, {
     strings: () => this.#t,
     toast: this.#toast,
+    announcer: this.#announcer,
     history: this.#history,
     showHistory: () => this.showHistory,
   });
@@ -162,6 +183,8 @@ export class BatchUploader extends LitElement {
   pollInterval: number | null = null;
   /** Shows the workspace's recent batches. */
   showHistory = false;
+  /** Level of the element's heading (1–6); its sections' headings are one below. */
+  headingLevel = 2;
   /** Extra headers sent with every request (not with an SDK `client` or `session` of the host's). */
   headers: Record<string, string> = {};
   /** Returns the bearer token to send; called before every request, so it may refresh. */
@@ -209,7 +232,6 @@ export class BatchUploader extends LitElement {
     onPause: (): void => void this.pause(),
     onResume: (): void => void this.resume(),
     onCancel: (): void => void this.cancel(),
-    onRetry: (): void => void this.retryFailed(),
     onReset: (): void => this.reset(),
   };
 
@@ -270,20 +292,23 @@ export class BatchUploader extends LitElement {
     const state = this.#sessions.state;
     const t = this.#t;
     const idle = state.phase === 'idle';
+    const level = Math.min(6, Math.max(1, Math.round(this.headingLevel) || 2));
+    const sub = Math.min(6, level + 1);
     const limits = state.limits ?? attributeLimits(this) ?? DEFAULT_LIMITS;
     const locale = this.closest('[lang]')?.getAttribute('lang') || undefined;
     const error = state.error && !isAbortError(state.error) ? describeError(state.error) : null;
     const total = state.files.length;
-    return html`<div part="base" class="base">
+    return html`<div part="base" class="base" role="region" aria-labelledby="heading">
+      <div part="heading" id="heading" class="heading" role="heading" aria-level=${level}>${t.heading}</div>
+      ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed() })}
       ${idle
         ? dropZone({ strings: t, limits, accept: this.accept || limits.accepted_types.join(','), drop: this.#drop, checking: selectCounts(state).checking })
-        : progressArea(state, t)}
+        : progressArea(state, t, sub)}
       ${error ? html`<div part="error" class="alert" role="alert">${icon('failed')}<span>${t.error(error.code, error.message)}</span></div>` : nothing}
-      ${idle || state.phase === 'uploading' ? rejections(state.rejected, state.limits ?? DEFAULT_LIMITS, t, () => this.session.clearRejected()) : nothing}
+      ${idle || state.phase === 'uploading' ? rejections(this.#refusals.visible(state.rejected), state.limits ?? DEFAULT_LIMITS, t, () => this.#refusals.dismiss(state.rejected)) : nothing}
       ${idle && this.patientField !== 'hidden'
         ? patientField({ strings: t, required: this.patientField === 'required', value: this.patientId, error: this.#patient.error, onInput: this.#patient.onInput })
         : nothing}
-      ${state.phase === 'finished' ? html`<p part="summary" class="summary" role="status">${t.summary(selectCounts(state))}</p>` : nothing}
       ${total > 0
         ? fileList({ files: state.files, range: this.#window.range(total), context: { strings: t, locale, total, removable: idle }, label: t.fileList, onClick: this.#onListClick })
         : nothing}
@@ -295,12 +320,13 @@ export class BatchUploader extends LitElement {
             hasMore: this.#history.hasMore,
             strings: t,
             locale,
+            level: sub,
             onRefresh: () => this.#history.load(this.session.client),
             onMore: () => void this.#history.showMore(this.session.client),
           })
         : nothing}
-      ${this.#toast.text ? toast(this.#toast.text, t, this.#toast.hide) : nothing}
-      <div part="live-region" class="sr-only" aria-live="polite">${this.#events.announcement}</div>
+      ${this.#toast.text ? toast(this.#toast.text, this.#toast.outcome, t, this.#toast.hide) : nothing}
+      <div part="live-region" class="sr-only" aria-live="polite">${this.#announcer.text}</div>
     </div>`;
   }
 }

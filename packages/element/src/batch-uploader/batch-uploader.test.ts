@@ -114,7 +114,7 @@ describe('<batch-uploader> before the upload', () => {
     await add(el, [scan, first, new File(['hello'], 'letter.pdf')]);
     await add(el, [first, ...Array.from({ length: 50 }, (_, i) => pdf(`page-${i}.pdf`))]);
     const messages = text(el, 'messages');
-    for (const expected of ['scan.tiff is larger than 50 MB', 'letter.pdf is not a PDF or an image', 'report.pdf is already added', 'only 50 files can be sent at once (1 file not added)']) {
+    for (const expected of ['scan.tiff is larger than 50 MB', 'letter.pdf is not a PDF or an image', 'report.pdf is already added', 'only 50 files can be sent at once (1 file not added: page-49.pdf)']) {
       ok(messages.includes(expected), `"${expected}" in "${messages}"`);
     }
     equal(rejected.flatMap((r) => r.rejected.map((f) => f.code)), ['FILE_TOO_LARGE', 'UNSUPPORTED_TYPE', 'DUPLICATE_FILE', 'TOO_MANY_FILES']);
@@ -123,6 +123,7 @@ describe('<batch-uploader> before the upload', () => {
     await settle(el);
     equal(part(el, 'messages'), null, 'dismissed');
     equal(el.session.getState().files.length, 50, 'the files stay');
+    equal(el.session.getState().rejected.length, 4, 'and the refusals, for the outcome at the end');
   });
 
   it('names the count on the start button; remove one and clear all change the list', async () => {
@@ -185,7 +186,7 @@ describe('<batch-uploader> before the upload', () => {
     const messages = text(el, 'messages');
     ok(messages.includes('big.pdf is larger than 0.01 MB'), messages);
     ok(messages.includes('photo.png is not a PDF or an image'), messages);
-    ok(messages.includes('only 2 files can be sent at once (1 file not added)'), messages);
+    ok(messages.includes('only 2 files can be sent at once (1 file not added: fourth.pdf)'), messages);
   });
 
   it('takes the limits set as properties in text, as a framework hands over an attribute binding', async () => {
@@ -197,7 +198,7 @@ describe('<batch-uploader> before the upload', () => {
     await add(el, [pdf('small.pdf'), pdf('big.pdf', 20_000), pdf('third.pdf'), pdf('fourth.pdf')]);
     const messages = text(el, 'messages');
     ok(messages.includes('big.pdf is larger than 0.01 MB'), messages);
-    ok(messages.includes('only 2 files can be sent at once (1 file not added)'), messages);
+    ok(messages.includes('only 2 files can be sent at once (1 file not added: fourth.pdf)'), messages);
   });
 
   it('asks for cookies as the credentials attribute says, same-origin by default', async () => {

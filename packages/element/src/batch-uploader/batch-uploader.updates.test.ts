@@ -87,7 +87,11 @@ function expectShows(el: BatchUploader, batch: Batch, when: string): void {
   const cards = parts(el, 'status-card').map((card) => card.textContent!.replace(/\s+/g, ' ').trim());
   equal(cards, [`${counts.pending} Pending`, `${counts.processing} Processing`, `${counts.completed} Completed`, `${counts.failed} Failed`], `cards ${when}:`);
   const finished = counts.completed + counts.failed;
-  equal(part(el, 'progress')!.getAttribute('aria-valuetext'), `${finished} of ${FILES} files done`, `progress ${when}:`);
+  equal(
+    part(el, 'progress')!.getAttribute('aria-valuetext'),
+    `Processing: ${finished} of ${FILES} files done: ${counts.completed} completed, ${counts.failed} failed`,
+    `progress ${when}:`,
+  );
   const rows = parts(el, 'file-row');
   ok(rows.length > 0 && rows.length < 100, `a window of rows ${when} (${rows.length})`);
   for (const row of rows) {

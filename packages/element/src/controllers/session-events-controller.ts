@@ -1,10 +1,14 @@
 import type { ReactiveControllerHost } from 'lit';
-import { isAbortError, selectCounts, selectProgress, type BatchSession, type SessionPhase } from '@batch-uploader/sdk';
+import { isAbortError, selectAttention, selectCounts, selectProgress, type BatchSession, type SessionPhase } from '@batch-uploader/sdk';
 import { describeError, emit } from '../events.js';
 import { crossedMilestone } from '../milestones.js';
 import type { BatchUploaderStrings } from '../strings.js';
+import type { AnnouncerController } from './announcer-controller.js';
 import type { HistoryController } from './history-controller.js';
 import type { ToastController } from './toast-controller.js';
+
+/** Files named one by one in the final announcement; the rest are counted ("and 7 more"). */
+const NAMED = 3;
 
 /** What {@link SessionEventsController} needs from its host. */
 export interface SessionEventsOptions {
@@ -12,6 +16,8 @@ export interface SessionEventsOptions {
   strings(): BatchUploaderStrings;
   /** The completion notice. */
   toast: ToastController;
+  /** The live region. */
+  announcer: AnnouncerController;
   /** The recent batches, loaded again when a batch finished (when shown). */
   history: HistoryController;
   showHistory(): boolean;
@@ -21,8 +27,10 @@ export interface SessionEventsOptions {
  * The SDK's events as the element's: each SDK event becomes its DOM event (bubbling and
  * composed, typed in `GlobalEventHandlersEventMap`), with data in the detail — counts and
  * codes; the one text, `batch-complete`'s `summary` (and `batch-error`'s `message`), is
- * the element's `strings`. Also what is said about them: the polite live region's text
- * (view-local state) and the completion notice.
+ * the element's `strings`. Also what is said about them — through the announcer (the
+ * polite live region): files added, refused and removed, pause and resume, upload
+ * complete, progress at 25/50/75 % (throttled), retry, and at the end the outcome with
+ * the failed files and those not sent by name — and the completion notice.
  *
  * | SDK event | DOM event |
  * | --- | --- |
@@ -36,8 +44,6 @@ export interface SessionEventsOptions {
  * | `upload-failed`, `error` | `batch-error` |
  */
 export class SessionEventsController {
-  /** What the live region says now. */
-  announcement = '';
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #options: SessionEventsOptions;
   /** The last progress told, for milestone announcements. */
@@ -62,6 +68,10 @@ export class SessionEventsController {
         if (files.length > 0) emit(host, 'batch-files-added', { files });
         this.#announce(t().added(files.length, rejected.length));
       }),
+      session.on('files-removed', ({ files, rejected }) => {
+        const gone = [...files, ...rejected];
+        this.#announce(t().removedFiles(gone.length, gone[0]?.name ?? ''));
+      }),
       session.on('files-rejected', ({ rejected, afterCheck }) => {
         emit(host, 'batch-files-rejected', { rejected });
         if (afterCheck) this.#announce(t().removedAfterCheck(rejected.length));
@@ -71,7 +81,7 @@ export class SessionEventsController {
         emit(host, 'batch-progress', detail);
         const { phase, percent, counts } = detail;
         if (phase === this.#phase && crossedMilestone(this.#percent, percent)) {
-          this.#announce(phase === 'uploading' ? t().uploading(percent) : t().milestone(counts.finished, counts.total));
+          this.#options.announcer.progress(phase === 'uploading' ? t().uploading(percent) : t().milestone(counts.finished, counts.total));
         }
         this.#phase = phase;
         this.#percent = percent;
@@ -92,12 +102,15 @@ export class SessionEventsController {
         this.#options.toast.hide();
         this.#announce(t().retrying(detail.retried));
       }),
-      session.on('batch-finished', ({ batchId, status, counts }) => {
-        const summary = t().summary(counts);
-        emit(host, 'batch-complete', { batchId, status, counts, summary });
-        const text = t().finished(summary);
-        this.#options.toast.show(text);
-        this.#announce(text);
+      session.on('batch-finished', ({ batchId, status, outcome, counts, notSent }) => {
+        const summary = t().summary({ ...counts, notSent });
+        emit(host, 'batch-complete', { batchId, status, outcome, counts, notSent, summary });
+        const text = t().finished(summary, t().outcome[outcome]);
+        this.#options.toast.show(text, outcome);
+        const attention = selectAttention(session.getState());
+        const named = (list: ReadonlyArray<{ name: string }>, say: (names: string[], more: number) => string) =>
+          list.length > 0 ? ` ${say(list.slice(0, NAMED).map((f) => f.name), Math.max(0, list.length - NAMED))}` : '';
+        this.#announce(`${text}.${named(attention.failed, t().failedFiles)}${named(attention.notSent, t().notSentFiles)}`);
         if (this.#options.showHistory()) this.#options.history.load(session.client);
       }),
     ];
@@ -111,8 +124,6 @@ export class SessionEventsController {
   }
 
   #announce(text: string): void {
-    // The same words again would not be announced again: make them differ.
-    this.announcement = text === this.announcement ? `${text}\u00a0` : text;
-    this.#host.requestUpdate();
+    this.#options.announcer.say(text);
   }
 }

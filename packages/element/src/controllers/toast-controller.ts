@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { BatchOutcome } from '@batch-uploader/sdk';
 
 /**
  * A visible notice that closes itself after a while (or when closed by hand). Its timer
@@ -7,6 +8,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export class ToastController implements ReactiveController {
   /** The notice shown, or null. */
   text: string | null = null;
+  /** How the batch went, for the notice's icon and colour. */
+  outcome: BatchOutcome = 'succeeded';
   readonly #host: ReactiveControllerHost;
   readonly #durationMs: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -21,10 +24,11 @@ export class ToastController implements ReactiveController {
     this.hide();
   }
 
-  /** Shows `text` for a while. */
-  show(text: string): void {
+  /** Shows `text` for a while, with the icon and colour of `outcome`. */
+  show(text: string, outcome: BatchOutcome): void {
     clearTimeout(this.#timer);
     this.text = text;
+    this.outcome = outcome;
     this.#timer = setTimeout(() => this.hide(), this.#durationMs);
     this.#host.requestUpdate();
   }

@@ -19,6 +19,8 @@ declare global {
 
 /** The demo server's API, same-origin through the test server's proxy. */
 export const ENDPOINT = '/api/gp';
+/** A second demo server's API, whose processing service fails files named `flaky-*` until they are retried. */
+export const FLAKY_ENDPOINT = '/api/flaky';
 
 export function ok(value: unknown, message: string): asserts value {
   if (!value) throw new Error(message);
@@ -145,7 +147,7 @@ export async function brokenPdf(name = `broken-${++unique}.pdf`): Promise<File> 
 }
 
 /** What the server recorded for a batch (test code may talk HTTP; the element never does). */
-export async function serverBatch(batchId: string): Promise<{ patient_id: string | null; files: Array<{ filename: string; status: string }> }> {
-  const response = await fetch(`${ENDPOINT}/batch-status/${batchId}`);
+export async function serverBatch(batchId: string, endpoint = ENDPOINT): Promise<{ patient_id: string | null; files: Array<{ filename: string; status: string }> }> {
+  const response = await fetch(`${endpoint}/batch-status/${batchId}`);
   return ((await response.json()) as { batch: { patient_id: string | null; files: Array<{ filename: string; status: string }> } }).batch;
 }

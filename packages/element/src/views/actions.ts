@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { selectCanPause, selectCanResume, selectCounts, selectRetryableCount, type SessionState } from '@batch-uploader/sdk';
+import { selectCanPause, selectCanResume, selectCounts, type SessionState } from '@batch-uploader/sdk';
 import type { BatchUploaderStrings } from '../strings.js';
 
 /** The intents the buttons send. */
@@ -9,14 +9,13 @@ export interface ActionHandlers {
   onPause: () => void;
   onResume: () => void;
   onCancel: () => void;
-  onRetry: () => void;
   onReset: () => void;
 }
 
 /**
  * The row of buttons for what can be done now: Clear all and Start while picking files;
- * Pause or Resume, and Cancel, while the batch runs; Retry failed (when the SDK says
- * files can run again) and Upload another batch once it finished.
+ * Pause or Resume, and Cancel, while the batch runs; Upload another batch once it
+ * finished (Retry failed is in the outcome, next to the files it retries).
  */
 export function actions(state: SessionState, t: BatchUploaderStrings, on: ActionHandlers): TemplateResult | typeof nothing {
   const button = (name: string, label: string, onClick: () => void, primary = false) =>
@@ -31,8 +30,6 @@ export function actions(state: SessionState, t: BatchUploaderStrings, on: Action
     if (selectCanResume(state)) buttons.push(button('resume', t.resume, on.onResume, true));
     buttons.push(button('cancel', t.cancel, on.onCancel));
   } else if (state.phase === 'finished') {
-    const retryable = selectRetryableCount(state);
-    if (retryable > 0) buttons.push(button('retry', t.retryFailed(retryable), on.onRetry));
     buttons.push(button('reset', t.reset, on.onReset, true));
   }
   return buttons.length > 0 ? html`<div part="actions" class="actions">${buttons}</div>` : nothing;

@@ -38,7 +38,7 @@ export function dropZone({ strings: t, limits, accept, drop, checking }: DropZon
       <span part="hint" class="hint">${t.dropZoneHint(limits.max_files, toMb(limits.max_file_size))}</span>
     </button>
     <button part="folder-button" class="link folder" type="button" @click=${() => drop.openPicker(true)}>${t.chooseFolder}</button>
-    ${checking > 0 ? html`<p part="checking" class="muted" role="status">${t.checking(checking)}</p>` : nothing}
+    ${checking > 0 ? html`<p part="checking" class="muted">${t.checking(checking)}</p>` : nothing}
     <input type="file" multiple hidden accept=${accept} @change=${drop.onPicked} />
     <input type="file" webkitdirectory hidden @change=${drop.onPicked} />`;
 }

@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import type { SessionFileStatus } from '@batch-uploader/sdk';
+import type { BatchOutcome, SessionFileStatus } from '@batch-uploader/sdk';
 
 /** The icon names: every file status, and a few for the chrome. */
 export type IconName = SessionFileStatus | 'paused' | 'upload' | 'warning';
@@ -24,3 +24,6 @@ const PATHS: Record<IconName, string> = {
 export function icon(name: IconName): TemplateResult {
   return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${PATHS[name]} /></svg>`;
 }
+
+/** The icon of a batch's outcome: a check, a warning, a failure, or cancelled. */
+export const OUTCOME_ICONS: Readonly<Record<BatchOutcome, IconName>> = { succeeded: 'completed', partial: 'warning', failed: 'failed', cancelled: 'cancelled' };

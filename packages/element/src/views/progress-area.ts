@@ -5,21 +5,56 @@ import { icon } from './icons.js';
 import { statusCards } from './status-cards.js';
 
 /**
- * The overall progress bar — a native progressbar with a value text ("Uploading: 40%",
- * "12 of 50 files done") — and the status cards under it.
+ * The progress of a batch as one story in two steps: the steps ("Uploading" → "Uploaded",
+ * then "Processing"), the value in words ("Uploading: 3 of 9 files sent (45%)", then
+ * "Processing: 4 of 9 files done"), one bar and the status cards. The bar never goes back:
+ * the share of bytes sent fills it lightly while uploading and stays full, and the shares
+ * of completed, failed (striped) and cancelled files grow over it. It is a `progressbar`
+ * whose value text says the step, the count and the shares ("Processing: 4 of 9 files
+ * done: 3 completed, 1 failed"); at the end it names the shares alone.
  */
-export function progressArea(state: SessionState, t: BatchUploaderStrings): TemplateResult {
+export function progressArea(state: SessionState, t: BatchUploaderStrings, level: number): TemplateResult {
   const counts = selectCounts(state);
-  const { percent } = selectProgress(state);
+  const { percent, uploadPercent, filesSent, shares } = selectProgress(state);
   const paused = state.batchStatus === 'paused';
-  const text = state.phase === 'uploading' ? t.uploading(percent) : t.processed(counts.finished, counts.total);
-  return html`<div part="progress-area" class="progress-area">
+  const uploading = state.phase === 'uploading';
+  const finished = state.phase === 'finished';
+  const text = uploading
+    ? t.sending(filesSent, counts.total, uploadPercent)
+    : finished
+      ? t.processed(counts.finished, counts.total)
+      : t.processing(counts.finished, counts.total);
+  const value = uploading ? text : `${text}: ${t.shares(counts)}`;
+  // A share of a few files in thousands would not show: at least a sliver.
+  const width = (share: number, n: number) => (n > 0 ? Math.max(share, 0.75) : 0);
+  const bar = `--sent:${shares.sent}%;--completed:${width(shares.completed, counts.completed)}%;--failed:${width(shares.failed, counts.failed)}%;--cancelled:${width(shares.cancelled, counts.cancelled)}%`;
+  return html`<section part="progress-area" class="progress-area" aria-labelledby="progress-label">
     <div class="progress-head">
-      <span id="progress-label">${t.progress}</span>
+      <div id="progress-label" role="heading" aria-level=${level}>${t.progress}</div>
       ${paused ? html`<span part="paused" class="paused-badge">${icon('paused')}${t.paused}</span>` : nothing}
-      <span aria-hidden="true">${text}</span>
+      <span class="progress-text" aria-hidden="true">${text}</span>
     </div>
-    <progress part="progress" max="100" .value=${percent} aria-labelledby="progress-label" aria-valuetext=${paused ? `${t.paused}: ${text}` : text}></progress>
-    ${statusCards(counts, t)}
-  </div>`;
+    ${finished
+      ? nothing
+      : html`<ol part="steps" class="steps" aria-label=${t.stepsLabel}>
+          <li class=${uploading ? 'step current' : 'step done'} aria-current=${uploading ? 'step' : nothing}>
+            ${icon(uploading ? 'uploading' : 'completed')}${uploading ? t.steps.uploading : t.steps.uploaded}
+          </li>
+          <li class=${uploading ? 'step next' : 'step current'} aria-current=${uploading ? nothing : 'step'}>${icon('processing')}${t.steps.processing}</li>
+        </ol>`}
+    <div
+      part="progress"
+      class="bar"
+      role="progressbar"
+      aria-labelledby="progress-label"
+      aria-valuemin="0"
+      aria-valuemax="100"
+      aria-valuenow=${percent}
+      aria-valuetext=${paused ? `${t.paused}: ${value}` : value}
+      .style=${bar}
+    >
+      <span class="bar-sent"></span><span class="bar-done"><span class="seg completed"></span><span class="seg failed"></span><span class="seg cancelled"></span></span>
+    </div>
+    ${statusCards(state.phase, counts, t)}
+  </section>`;
 }

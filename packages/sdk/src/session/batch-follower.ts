@@ -6,6 +6,7 @@ import type { FileIntake } from './file-intake.js';
 import { FileIndex, mergeChanges } from './merge-changes.js';
 import { fromServerFile, mergeSnapshot } from './merge-snapshot.js';
 import { nextPhase } from './phase.js';
+import { outcomeOf } from './outcome.js';
 import { selectCounts, selectSummary } from './selectors.js';
 import { disposedError, type SessionCore } from './session-core.js';
 import { INITIAL_STATE, type SessionState } from './session-state.js';
@@ -140,10 +141,13 @@ export class BatchFollower {
 
   #emitFinished(batch: Batch): void {
     const state = this.#core.state;
+    const counts = selectCounts(state);
     this.#core.events.emit('batch-finished', {
       batchId: batch.id,
       status: batch.status,
-      counts: selectCounts(state),
+      outcome: outcomeOf(batch.status, counts, state.rejected.length),
+      counts,
+      notSent: state.rejected.length,
       summary: selectSummary(state) ?? '',
     });
   }

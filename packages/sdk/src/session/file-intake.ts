@@ -3,7 +3,7 @@ import { SessionError } from '../errors/session-error.js';
 import { ContentChecks, type CheckedHead } from './content-checks.js';
 import { hashSameSized } from './content-hash.js';
 import type { SessionCore } from './session-core.js';
-import type { RejectedFile, SessionFile } from './session-state.js';
+import type { RejectedFile, SessionFile, SessionState } from './session-state.js';
 import { readHeads } from './sniff-type.js';
 import { checkContent, declaresAcceptedType, validateFiles, type Candidate } from './validate-files.js';
 
@@ -105,21 +105,36 @@ export class FileIntake {
   }
 
   remove(id: string): void {
-    const idle = this.#core.state.phase === 'idle';
+    const before = this.#core.state;
+    const idle = before.phase === 'idle';
     if (idle) this.#checks.forget([id]);
     this.#core.store.set((s) => {
       const files = idle ? s.files.filter((f) => f.id !== id) : s.files;
       const rejected = s.rejected.filter((f) => f.id !== id);
       return files.length === s.files.length && rejected.length === s.rejected.length ? s : { ...s, files, rejected };
     });
+    this.#emitRemoved(before);
   }
 
   clear(): void {
-    const idle = this.#core.state.phase === 'idle';
+    const before = this.#core.state;
+    const idle = before.phase === 'idle';
     if (idle) this.#checks.forget();
     this.#core.store.set((s) =>
       s.files.length === 0 && s.rejected.length === 0 ? s : { ...s, files: idle ? [] : s.files, rejected: [], error: null },
     );
+    this.#emitRemoved(before);
+  }
+
+  /** `files-removed` for what left the state since `before` (nothing else changes the lists in between). */
+  #emitRemoved(before: SessionState): void {
+    const after = this.#core.state;
+    if (after === before) return;
+    const keptFiles = new Set(after.files);
+    const keptRejected = new Set(after.rejected);
+    const files = before.files.filter((f) => !keptFiles.has(f));
+    const rejected = before.rejected.filter((r) => !keptRejected.has(r));
+    if (files.length > 0 || rejected.length > 0) this.#core.events.emit('files-removed', { files, rejected });
   }
 
   clearRejected(): void {

@@ -8,6 +8,8 @@ export interface FileTally {
   readonly bytesTotal: number;
   /** Bytes sent: a file's bytes so far while queued or uploading, its whole size afterwards. */
   readonly bytesSent: number;
+  /** Files whose bytes have all left (uploading with every byte sent, or past uploading). */
+  readonly filesSent: number;
 }
 
 /**
@@ -24,12 +26,14 @@ export function tallyFiles(files: readonly SessionFile[]): FileTally {
     const byStatus = { checking: 0, queued: 0, uploading: 0, pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
     let bytesTotal = 0;
     let bytesSent = 0;
+    let filesSent = 0;
     for (const file of files) {
       byStatus[file.status] += 1;
       bytesTotal += file.size;
       bytesSent += sentOf(file);
+      filesSent += wholeOf(file);
     }
-    tally = { byStatus, bytesTotal, bytesSent };
+    tally = { byStatus, bytesTotal, bytesSent, filesSent };
     tallies.set(files, tally);
   }
   return tally;
@@ -44,7 +48,7 @@ export function carryTally(previous: readonly SessionFile[], next: readonly Sess
   const known = tallies.get(previous);
   if (!known || tallies.has(next)) return;
   const byStatus = { ...known.byStatus };
-  let { bytesTotal, bytesSent } = known;
+  let { bytesTotal, bytesSent, filesSent } = known;
   for (const at of replaced) {
     const before = previous[at]!;
     const after = next[at]!;
@@ -52,10 +56,16 @@ export function carryTally(previous: readonly SessionFile[], next: readonly Sess
     byStatus[after.status] += 1;
     bytesTotal += after.size - before.size;
     bytesSent += sentOf(after) - sentOf(before);
+    filesSent += wholeOf(after) - wholeOf(before);
   }
-  tallies.set(next, { byStatus, bytesTotal, bytesSent });
+  tallies.set(next, { byStatus, bytesTotal, bytesSent, filesSent });
 }
 
 function sentOf(file: SessionFile): number {
   return file.status === 'checking' || file.status === 'queued' || file.status === 'uploading' ? file.bytesSent : file.size;
+}
+
+/** 1 when every byte of the file has left. */
+function wholeOf(file: SessionFile): number {
+  return sentOf(file) >= file.size && file.status !== 'checking' && file.status !== 'queued' ? 1 : 0;
 }

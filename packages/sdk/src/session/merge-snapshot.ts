@@ -46,8 +46,17 @@ export function mergeSnapshot(state: SessionState, batch: Batch, reopen = false)
 /** A session file as the server's file shows it (matched to it by `remote.file_id`); the same object when nothing changed. */
 export function mergeFile(f: SessionFile, remote: BatchFile): SessionFile {
   const error = remote.error ?? null;
-  if (f.fileId === remote.file_id && f.status === remote.status && f.error?.code === error?.code && f.result === remote.result) return f;
-  return { ...f, fileId: remote.file_id, status: remote.status, error, result: remote.result, bytesSent: f.size };
+  if (f.fileId === remote.file_id && f.status === remote.status && f.error?.code === error?.code && f.result === remote.result && f.purgedAt === remote.purged_at) return f;
+  const { purgedAt: _kept, ...rest } = f;
+  return {
+    ...rest,
+    fileId: remote.file_id,
+    status: remote.status,
+    error,
+    result: remote.result,
+    bytesSent: f.size,
+    ...(remote.purged_at ? { purgedAt: remote.purged_at } : {}),
+  };
 }
 
 /** A session file for a file known only from the server (after `attach`): no bytes. */
@@ -64,5 +73,6 @@ export function fromServerFile(id: string, file: BatchFile): SessionFile {
     fileId: file.file_id,
     error: file.error ?? null,
     result: file.result,
+    ...(file.purged_at ? { purgedAt: file.purged_at } : {}),
   };
 }

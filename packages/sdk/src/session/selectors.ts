@@ -1,4 +1,5 @@
 import { tallyFiles } from './file-tally.js';
+import { selectAttention } from './outcome.js';
 import type { SessionFile, SessionFileStatus, SessionState } from './session-state.js';
 
 /** How many files are in each status, and in all. */
@@ -24,6 +25,14 @@ export interface SessionProgress {
    * share of finished files. @example 40
    */
   readonly percent: number;
+  /** Files whose bytes have all left: "3 of 9 files sent" while uploading; all of them afterwards. */
+  readonly filesSent: number;
+  /**
+   * Shares of all files, in percent, unrounded, for a bar in segments that never goes back:
+   * `sent` (bytes sent, 100 once the upload is done), then `completed`, `failed` and
+   * `cancelled` (they add up to the share of finished files).
+   */
+  readonly shares: { readonly sent: number; readonly completed: number; readonly failed: number; readonly cancelled: number };
 }
 
 const countsMemo = new WeakMap<readonly SessionFile[], SessionCounts>();
@@ -44,16 +53,25 @@ export function selectCounts(state: SessionState): SessionCounts {
 
 /** Bytes sent and the share of finished files, as percent. */
 export function selectProgress(state: SessionState): SessionProgress {
-  const { bytesSent, bytesTotal } = tallyFiles(state.files);
-  const { total, finished } = selectCounts(state);
+  const { bytesSent, bytesTotal, filesSent } = tallyFiles(state.files);
+  const counts = selectCounts(state);
+  const { total, finished } = counts;
   const uploadPercent = bytesTotal === 0 ? 0 : Math.floor((bytesSent * 100) / bytesTotal);
   const processingPercent = total === 0 ? 0 : Math.floor((finished * 100) / total);
+  const share = (n: number) => (total === 0 ? 0 : (n * 100) / total);
   return {
     bytesSent,
     bytesTotal,
     uploadPercent,
     processingPercent,
     percent: state.phase === 'uploading' ? uploadPercent : state.phase === 'idle' ? 0 : processingPercent,
+    filesSent,
+    shares: {
+      sent: state.phase === 'idle' ? 0 : bytesTotal === 0 ? 100 : (bytesSent * 100) / bytesTotal,
+      completed: share(counts.completed),
+      failed: share(counts.failed),
+      cancelled: share(counts.cancelled),
+    },
   };
 }
 
@@ -79,16 +97,14 @@ export function selectCanStart(state: SessionState): boolean {
 }
 
 /**
- * How many files `retryFailed()` would run again: failed files of a finished batch that
- * was not cancelled. The server keeps the bytes, so an attached batch counts too; files
- * it refused at upload never had their bytes kept, and files that never reached it have
- * none there, so they do not count. 0 when the batch is not finished.
+ * How many failed files `retryFailed()` is offered for: those of a finished batch, not
+ * cancelled, that another try may make succeed ({@link canRetryFile}: the server kept
+ * their bytes — an attached batch counts too — and they failed for a reason that can pass,
+ * not as damaged, of another type, too complex…). 0 when the batch is not finished.
  */
 export function selectRetryableCount(state: SessionState): number {
   if (state.phase !== 'finished' || state.batchId === null || state.batchStatus === 'cancelled') return 0;
-  let count = 0;
-  for (const file of state.files) if (file.status === 'failed' && file.fileId !== null && file.error?.code !== 'UNSUPPORTED_TYPE') count += 1;
-  return count;
+  return selectAttention(state).retryable;
 }
 
 /** True when `retryFailed()` may help: some file counts in {@link selectRetryableCount}. */

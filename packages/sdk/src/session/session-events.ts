@@ -1,5 +1,6 @@
 import type { BatchStatus } from '@batch-uploader/protocol';
 import type { LiveChannel } from '../client/watch-batch.js';
+import type { BatchOutcome } from './outcome.js';
 import type { SessionCounts } from './selectors.js';
 import type { RejectedFile, SessionFile, SessionFileStatus, SessionPhase } from './session-state.js';
 
@@ -16,6 +17,8 @@ export interface BatchSessionEventMap {
    * failed (`afterCheck: true`: they left `files` for `rejected`).
    */
   'files-rejected': { rejected: readonly RejectedFile[]; afterCheck: boolean };
+  /** Files left the session by `removeFile()` or `clear()` (refused ones included), before the upload. */
+  'files-removed': { files: readonly SessionFile[]; rejected: readonly RejectedFile[] };
   /** The upload began. */
   'upload-started': { files: readonly SessionFile[] };
   /** Bytes left; at most every `progressIntervalMs`. */
@@ -38,8 +41,12 @@ export interface BatchSessionEventMap {
   'batch-resumed': { batchId: string };
   /** The server put the batch's failed files back in the queue (`retryFailed()`); `notRetryable` stay failed (their bytes are gone). */
   'batch-retried': { batchId: string; retried: number; notRetryable: number };
-  /** The batch reached a final status. `summary` is English (`formatSummary`); a UI in another language formats `counts`. */
-  'batch-finished': { batchId: string; status: BatchStatus; counts: SessionCounts; summary: string };
+  /**
+   * The batch reached a final status. `outcome` says how it went at a glance; `notSent`
+   * counts the files refused before sending (`state.rejected`, not in `counts`).
+   * `summary` is English (`formatSummary`); a UI in another language formats `counts`.
+   */
+  'batch-finished': { batchId: string; status: BatchStatus; outcome: BatchOutcome; counts: SessionCounts; notSent: number; summary: string };
   /**
    * Following the batch failed for good (e.g. it was deleted, or the server stayed
    * unreachable), or the batch remembered from before a reload could not be followed again.

@@ -36,6 +36,11 @@ export interface SessionFile {
   readonly error: FileError | null;
   /** What the server's processor returned (completed files). */
   readonly result: unknown;
+  /**
+   * When the server's retention removed the file's bytes and content (its `purged_at`);
+   * absent while they are kept. A purged file cannot be run again.
+   */
+  readonly purgedAt?: string;
 }
 
 /** Why a file was refused before upload. */

@@ -1,0 +1,85 @@
+import type { BatchStatus, FileErrorCode } from '@batch-uploader/protocol';
+import { tallyFiles } from './file-tally.js';
+import type { RejectedFile, SessionFile, SessionState } from './session-state.js';
+
+/**
+ * Whether running a file again can end otherwise, by the code it failed with (the
+ * protocol's `FILE_ERRORS`). A file that is damaged, of another type, empty, locked,
+ * too large or complex for the processor, or refused by it, fails the same way every
+ * time: it must be scanned or saved again and sent in a new batch. A time-out, a worker
+ * lost or attempts used up by an unavailable service may pass next time. Codes not in
+ * this table (a host processor's own) count as retryable: the server runs them again.
+ */
+export const FILE_ERROR_RETRYABLE: Readonly<Record<FileErrorCode, boolean>> = Object.freeze({
+  UNSUPPORTED_TYPE: false,
+  CORRUPT_FILE: false,
+  EMPTY_DOCUMENT: false,
+  ENCRYPTED_DOCUMENT: false,
+  TOO_COMPLEX: false,
+  PROCESSING_TIMEOUT: true,
+  WORKER_LOST: true,
+  PROCESSING_FAILED: true,
+  FILE_MISSING: false,
+  CANCELLED: false,
+  REJECTED_BY_PROCESSOR: false,
+  RESULT_TOO_LARGE: false,
+});
+
+/**
+ * True when `retryFailed()` may make this failed file succeed: the server has its bytes
+ * (it reached the server, and retention has not removed them) and it failed for a reason
+ * that can pass on another try ({@link FILE_ERROR_RETRYABLE}).
+ */
+export function canRetryFile(file: SessionFile): boolean {
+  if (file.status !== 'failed' || file.fileId === null || file.purgedAt) return false;
+  const code = file.error?.code;
+  return code === undefined || (FILE_ERROR_RETRYABLE as Readonly<Record<string, boolean>>)[code] !== false;
+}
+
+/**
+ * How a finished batch went, for a notice a clerk reads at a glance: every file
+ * `succeeded`; `partial` — some succeeded, some failed or were not sent; `failed` — none
+ * succeeded; `cancelled` — the batch was cancelled.
+ */
+export type BatchOutcome = 'succeeded' | 'partial' | 'failed' | 'cancelled';
+
+/**
+ * The {@link BatchOutcome} of a batch from its status and counts, e.g. a history entry's
+ * `status` and `progress`; `notSent` are files refused before sending (not in the counts).
+ */
+export function outcomeOf(status: BatchStatus, counts: { readonly completed: number; readonly failed: number }, notSent = 0): BatchOutcome {
+  if (status === 'cancelled') return 'cancelled';
+  if (counts.failed === 0 && notSent === 0) return 'succeeded';
+  return counts.completed === 0 ? 'failed' : 'partial';
+}
+
+/** The files of a session that need someone to act: see {@link selectAttention}. */
+export interface SessionAttention {
+  /** Failed files, in list order (on the server, or never sent because the upload failed part way). */
+  readonly failed: readonly SessionFile[];
+  /** How many of `failed` `retryFailed()` may make succeed ({@link canRetryFile}). */
+  readonly retryable: number;
+  /** Files refused before sending (`state.rejected`): wrong type, too large, duplicate, over the count, empty. */
+  readonly notSent: readonly RejectedFile[];
+  /** `failed` and `notSent` together. */
+  readonly total: number;
+}
+
+const failedMemo = new WeakMap<readonly SessionFile[], { failed: readonly SessionFile[]; retryable: number }>();
+
+/** The failed files and the refused ones, with how many failed files can be retried; computed once per file list. */
+export function selectAttention(state: SessionState): SessionAttention {
+  let known = failedMemo.get(state.files);
+  if (!known) {
+    const failed = state.files.filter((file) => file.status === 'failed');
+    known = { failed, retryable: failed.filter(canRetryFile).length };
+    failedMemo.set(state.files, known);
+  }
+  return { ...known, notSent: state.rejected, total: known.failed.length + state.rejected.length };
+}
+
+/** The {@link BatchOutcome} of the session's batch once it finished; null before. */
+export function selectOutcome(state: SessionState): BatchOutcome | null {
+  if (state.phase !== 'finished' || state.batchStatus === null) return null;
+  return outcomeOf(state.batchStatus, tallyFiles(state.files).byStatus, state.rejected.length);
+}

@@ -161,6 +161,13 @@ describe('BatchSession: counts and progress of live changes (no network)', () =>
         uploadPercent: 100,
         processingPercent: Math.floor((finished * 100) / 500),
         percent: Math.floor((finished * 100) / 500),
+        filesSent: 500,
+        shares: {
+          sent: 100,
+          completed: (byStatus.completed * 100) / 500,
+          failed: (byStatus.failed * 100) / 500,
+          cancelled: (byStatus.cancelled * 100) / 500,
+        },
       });
     }
     assert.equal(session.getState().phase, 'processing');

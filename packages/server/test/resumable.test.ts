@@ -147,7 +147,7 @@ describe('resumable uploads (tus 1.0)', () => {
     const rest = await fetch(url, {
       method: 'PATCH',
       headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
-      body: image.subarray(offset),
+      body: new Uint8Array(image.subarray(offset)),
     });
     assert.equal(rest.status, 204);
     assert.equal(rest.headers.get('upload-offset'), String(image.length));
@@ -162,6 +162,8 @@ describe('resumable uploads (tus 1.0)', () => {
     const created = await create(1000, { batch_id: batch.batch_id, filename: 'scan.pdf' });
     const url = new URL(created.headers.get('location')!, host.api).href;
     assert.equal((await offsetOf(url, stranger)).status, 404);
+    const peek = await fetch(url, { method: 'PATCH', headers: { ...stranger, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: '' });
+    assert.equal((await errorOf(peek)).code, 'NOT_FOUND', 'the same answer as for an upload that does not exist');
     const patch = await fetch(url, {
       method: 'PATCH',
       headers: { ...stranger, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
@@ -182,6 +184,7 @@ describe('resumable uploads (tus 1.0)', () => {
     const batch = await createBatch();
     const tooBig = await create(MAX_FILE_SIZE + 1, { batch_id: batch.batch_id });
     assert.equal(tooBig.status, 413);
+    assert.deepEqual(await errorOf(tooBig), { code: 'FILE_TOO_LARGE', message: 'A file is larger than the 4 MB limit.', details: { max_file_size: MAX_FILE_SIZE } });
 
     const unnamed = await create(10, { filename: 'a.pdf' });
     assert.equal(unnamed.status, 400);

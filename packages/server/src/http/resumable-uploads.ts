@@ -4,7 +4,7 @@ import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import { FileStore } from '@tus/file-store';
-import { MemoryLocker, Server as TusServer, type Upload } from '@tus/server';
+import { MemoryLocker, Metadata, Server as TusServer, type Upload } from '@tus/server';
 import { classify } from '../handlers/file-intake.js';
 import { callerOf } from '../handlers/context.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
@@ -53,7 +53,7 @@ interface RequestContext {
   baseUrl: string;
 }
 
-/** Metadata the server adds to an upload, over anything the client sent under that name. */
+/** Metadata the server adds to an upload: the workspace it belongs to. */
 const WORKSPACE_KEY = 'workspace_id';
 
 /**
@@ -64,7 +64,8 @@ const WORKSPACE_KEY = 'workspace_id';
  * `batch_id` metadata, an open batch of the caller's workspace with room for one more
  * file, and is bound to that workspace; another workspace's upload answers 404. An
  * upload whose `Upload-Length` is over the file size limit answers 413 before a byte is
- * stored. When its last byte arrives the file joins its batch like an appended file
+ * stored. These refusals answer with the API's error envelope; the tus protocol's own
+ * (a missing `Tus-Resumable`, a wrong offset) with the tus server's plain text. When its last byte arrives the file joins its batch like an appended file
  * (type decided from its bytes, processed at once) and the upload is removed; unfinished
  * uploads expire after `expireAfterMs` with their bytes.
  */
@@ -80,31 +81,37 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     return found;
   };
 
-  /** The caller's own upload, or a 404 that does not tell whether another workspace has one by that id. */
-  async function assertOwnUpload(id: string): Promise<void> {
-    const upload = await datastore.getUpload(id).catch(() => null);
-    if (!upload || upload.metadata?.[WORKSPACE_KEY] !== contextOf().workspaceId) throw refusal(new ApiError('NOT_FOUND'));
+  /** A new upload's batch: named in its metadata, the caller's, open, with room for one more file. */
+  async function checkCreation(req: Request, workspaceId: string): Promise<void> {
+    const length = req.get('upload-length');
+    if (length !== undefined && /^\d+$/.test(length) && Number(length) > limits.max_file_size) {
+      throw new ApiError('FILE_TOO_LARGE', { values: { max_file_size_mb: Math.round((limits.max_file_size / 1048576) * 100) / 100 }, details: { max_file_size: limits.max_file_size } });
+    }
+    let metadata: Record<string, string | null>;
+    try {
+      metadata = Metadata.parse(req.get('upload-metadata'));
+    } catch {
+      throw new ApiError('BAD_REQUEST', { message: 'Upload-Metadata must be comma-separated "key base64(value)" pairs.' });
+    }
+    if (!metadata.batch_id) {
+      throw new ApiError('INVALID_FIELD', { message: 'Name the batch in the upload\'s metadata: batch_id (from POST /batches).', details: { field: 'batch_id' } });
+    }
+    const batchId = parseBatchId(metadata.batch_id);
+    const batch = await engine.getBatchSummary(workspaceId, batchId);
+    if (!batch) throw new ApiError('BATCH_NOT_FOUND');
+    if (batch.finished_at || batch.cancelled_at) throw new ApiError('BATCH_NOT_OPEN');
+    if (batch.total_files >= limits.max_files) {
+      throw new ApiError('TOO_MANY_FILES', {
+        message: `Too many files: this batch holds ${batch.total_files} of at most ${limits.max_files} files, so no more can be added.`,
+        details: { max_files: limits.max_files, total_files: batch.total_files },
+      });
+    }
   }
 
-  async function checkNewUpload(upload: Upload): Promise<Record<string, string | null>> {
-    const { workspaceId } = contextOf();
-    const named = upload.metadata?.batch_id;
-    if (!named) {
-      throw refusal(new ApiError('INVALID_FIELD', { message: 'Name the batch in the upload\'s metadata: batch_id (from POST /batches).', details: { field: 'batch_id' } }));
-    }
-    const batchId = asRefusal(() => parseBatchId(named));
-    const batch = await engine.getBatchSummary(workspaceId, batchId);
-    if (!batch) throw refusal(new ApiError('BATCH_NOT_FOUND'));
-    if (batch.finished_at || batch.cancelled_at) throw refusal(new ApiError('BATCH_NOT_OPEN'));
-    if (batch.total_files >= limits.max_files) {
-      throw refusal(
-        new ApiError('TOO_MANY_FILES', {
-          message: `Too many files: this batch holds ${batch.total_files} of at most ${limits.max_files} files, so no more can be added.`,
-          details: { max_files: limits.max_files, total_files: batch.total_files },
-        }),
-      );
-    }
-    return { ...upload.metadata, [WORKSPACE_KEY]: workspaceId };
+  /** The caller's own upload, or a 404 that does not tell whether another workspace has one by that id. */
+  async function checkOwner(uploadId: string | undefined, workspaceId: string): Promise<void> {
+    const upload = uploadId ? await datastore.getUpload(uploadId).catch(() => null) : null;
+    if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId) throw new ApiError('NOT_FOUND', { message: 'No upload of yours is at this address: it finished, expired, was ended, or never existed.' });
   }
 
   /** Hands the finished upload to its batch; the upload's bytes and record are gone afterwards, however it went. */
@@ -139,9 +146,8 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     allowedOrigins: () => false,
     disableTerminationForFinishedUploads: true,
     generateUrl: (_req, { id }) => `${contextOf().baseUrl}/uploads/${encodeURIComponent(id)}`,
-    onUploadCreate: async (_req, upload) => ({ metadata: await checkNewUpload(upload) }),
-    // Also called for a creation (POST), with the new upload's id: that one is checked in onUploadCreate.
-    onIncomingRequest: async (req, id) => (req.method === 'POST' ? undefined : assertOwnUpload(id)),
+    // Bound to the caller's workspace, over anything the client sent under that name.
+    onUploadCreate: async (_req, upload) => ({ metadata: { ...upload.metadata, [WORKSPACE_KEY]: contextOf().workspaceId } }),
     onUploadFinish: async (_req, upload) => ({ headers: { 'Upload-File-Id': await joinBatch(upload) } }),
     onResponseError: (_req, error) => (isRefusal(error) ? error : undefined),
   });
@@ -150,6 +156,10 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   let lastSweep = 0;
 
   return async (req: Request, res: Response) => {
+    const workspaceId = callerOf(res).workspace_id;
+    // Refusals of this API's own rules answer with its error envelope, before the tus server sees the request.
+    if (req.method === 'POST') await checkCreation(req, workspaceId);
+    else await checkOwner(typeof req.params.upload_id === 'string' ? req.params.upload_id : undefined, workspaceId);
     const now = Date.now();
     if (now - lastSweep >= sweepEveryMs) {
       lastSweep = now;
@@ -158,7 +168,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
         (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping expired resumable uploads failed'),
       );
     }
-    await context.run({ workspaceId: callerOf(res).workspace_id, baseUrl: req.baseUrl }, () => tus.handle(req, res));
+    await context.run({ workspaceId, baseUrl: req.baseUrl }, () => tus.handle(req, res));
   };
 }
 
@@ -170,14 +180,6 @@ interface Refusal {
 
 function refusal(error: ApiError): Refusal {
   return { status_code: error.status, body: JSON.stringify(error.toJSON()) };
-}
-
-function asRefusal<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    throw refusal(toApiError(error));
-  }
 }
 
 function isRefusal(error: unknown): error is Refusal {

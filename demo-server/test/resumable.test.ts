@@ -6,7 +6,8 @@ import * as tus from 'tus-js-client';
 import type { CreateBatchResponse, LimitsResponse } from '@batch-uploader/protocol';
 import { documents, type Documents } from './documents.js';
 import { assertConforms } from './openapi.js';
-import { asA, asB, getBatch, startTestServer, twoClinics, waitForFinished } from './helpers.js';
+import { startChild, killHard, stopChild, type Child } from './child-server.js';
+import { asA, asB, getBatch, startTestServer, tempDir, twoClinics, waitForFinished } from './helpers.js';
 
 // The demo server's resumable route as its users meet it: the official tus client in
 // Node, bearer tokens of two workspaces, the answers checked against the OpenAPI document.
@@ -69,5 +70,50 @@ describe('resumable uploads on the demo server', () => {
     );
     assert.equal(finished.patient_id, 'P-1001');
     assert.deepEqual(await readdir(join(server.dataDir, 'resumable')), [], 'finished uploads leave nothing behind');
+  });
+});
+
+describe('a resumable upload across a crash', () => {
+  it('after kill -9 mid-upload and a restart on the same data, the upload continues from the stored offset and completes its batch', async () => {
+    const dataDir = await tempDir();
+    const env = { DATA_DIR: dataDir };
+    // A document sent as two parts: the server dies after the first.
+    const big = Buffer.from(docs.pdf);
+    const first = await startChild(env);
+    let second: Child | null = null;
+    try {
+      const { batch_id } = (await (await fetch(`${first.api}/batches`, { method: 'POST' })).json()) as CreateBatchResponse;
+      const created = await fetch(`${first.api}/uploads`, {
+        method: 'POST',
+        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(big.length), 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` },
+      });
+      assert.equal(created.status, 201);
+      const location = created.headers.get('location')!;
+      const half = Math.floor(big.length / 2);
+      const part = await fetch(new URL(location, first.api), {
+        method: 'PATCH',
+        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+        body: new Uint8Array(big.subarray(0, half)),
+      });
+      assert.equal(part.status, 204);
+      await killHard(first);
+
+      second = await startChild(env);
+      const head = await fetch(new URL(location, second.api), { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('upload-offset'), String(half), 'the bytes stored before the kill are kept');
+      const rest = await fetch(new URL(location, second.api), {
+        method: 'PATCH',
+        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(half), 'Content-Type': 'application/offset+octet-stream' },
+        body: new Uint8Array(big.subarray(half)),
+      });
+      assert.equal(rest.status, 204);
+      await fetch(`${second.api}/batch/${batch_id}/close`, { method: 'POST' });
+      const batch = await waitForFinished(second.api, batch_id, {}, 30_000);
+      assert.deepEqual(batch.files.map((file) => [file.status, file.size]), [['completed', big.length]]);
+    } finally {
+      await killHard(first);
+      if (second) await stopChild(second);
+    }
   });
 });

@@ -58,6 +58,8 @@ export interface DemoConfig {
   maxConnections: number;
   /** A temporary upload no request holds any more (left by a crash) is removed once untouched this long. */
   abandonedUploadMs: number;
+  /** An unfinished resumable upload is removed, with its bytes, this long after it began. */
+  resumableExpireHours: number;
   /** Who may show the demo pages in a frame: the CSP `frame-ancestors` sources, e.g. `'self' https://portal.example`. */
   frameAncestors: string;
   /** Serve the source maps of the bundles (`.map`); they show the sources to anyone who asks. */
@@ -110,6 +112,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     ...webhook(env),
     ...timeouts(env),
     abandonedUploadMs: int(env, 'ABANDONED_UPLOAD_MS', 120_000, 1_000, 86_400_000),
+    resumableExpireHours: int(env, 'RESUMABLE_EXPIRE_HOURS', 24, 1, 30 * 24),
     frameAncestors: frameAncestors(env.FRAME_ANCESTORS),
     serveSourceMaps: bool(env, 'SERVE_SOURCE_MAPS', false),
     ...emailSettings(env),

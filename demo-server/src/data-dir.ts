@@ -8,6 +8,8 @@ export const SQLITE_FILE = 'batches.sqlite';
 export const FILES_DIR = 'files';
 /** Uploads while they stream in (the quarantine), under `DATA_DIR`. */
 export const UPLOADS_DIR = 'uploads';
+/** Resumable (tus) uploads until their last byte arrives. */
+export const RESUMABLE_DIR = 'resumable';
 
 const PRIVATE_DIR = 0o700;
 const PRIVATE_FILE = 0o600;
@@ -42,7 +44,7 @@ async function makePrivateTree(dataDir: string, options: { sqlite: boolean }): P
     await (await open(database, 'a', PRIVATE_FILE)).close();
     for (const suffix of ['', '-wal', '-shm', '-journal']) await makePrivate(database + suffix);
   }
-  for (const dir of [FILES_DIR, UPLOADS_DIR]) await makePrivate(join(dataDir, dir));
+  for (const dir of [FILES_DIR, UPLOADS_DIR, RESUMABLE_DIR]) await makePrivate(join(dataDir, dir));
 }
 
 /** Sets 0700 on a folder (and everything in it), 0600 on a file; leaves links and missing paths alone. */

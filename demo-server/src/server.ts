@@ -8,7 +8,7 @@ import { BatchEngine, createBatchRouter, createHttpProcessor, QuarantineSweeper,
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
 import { defaultConfig, type DemoConfig } from './config.js';
-import { makeDataDirPrivate, UPLOADS_DIR } from './data-dir.js';
+import { makeDataDirPrivate, RESUMABLE_DIR, UPLOADS_DIR } from './data-dir.js';
 import { landingPage } from './pages.js';
 import { widgetRoutes } from './widget-routes.js';
 import { createHttpServer } from './connection-limits.js';
@@ -87,6 +87,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
       cors: config.corsOrigins.length > 0 ? { origins: config.corsOrigins, credentials: config.corsCredentials } : null,
       // A token in a cookie goes with requests any page makes: changes must come from this origin or a listed one.
       checkOrigin: config.authCookie !== null || config.corsCredentials,
+      resumable: { dir: join(config.dataDir, RESUMABLE_DIR), expireAfterMs: config.resumableExpireHours * 3_600_000 },
     }),
   );
   app.use(widgetRoutes(config));

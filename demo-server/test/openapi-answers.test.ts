@@ -202,6 +202,53 @@ describe('the OpenAPI document against the real server', () => {
       await expect(403, cookies, 'POST', `/batch/{batch_id}/${action}`, `/batch/${open}/${action}`, forged);
     }
 
+    // Resumable uploads: an empty batch, a tus upload begun, resumed, finished; every refusal.
+    const tus = (headers: Record<string, string> = {}) => ({ 'Tus-Resumable': '1.0.0', ...headers });
+    const meta = (fields: Record<string, string>) => Object.entries(fields).map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`).join(',');
+    const json = { 'content-type': 'application/json' };
+    const made = await call(fast, 'POST', '/batches', '/batches', { headers: json, body: '{"patient_id":"P-1"}' });
+    assert.equal(made.status, 201);
+    const resumableBatch = (made.body as { batch_id: string }).batch_id;
+    await expect(400, fast, 'POST', '/batches', '/batches', { headers: json, body: '{"more_files":"true"}' });
+    await expect(401, fast, 'POST', '/batches', '/batches', anonymous);
+    await expect(403, cookies, 'POST', '/batches', '/batches', forged);
+    const begin = (server: Pick<Server, 'api'>, length: number, fields: Record<string, string>, init: { headers?: Record<string, string> } = {}) =>
+      call(server, 'POST', '/uploads', '/uploads', { headers: tus({ 'Upload-Length': String(length), 'Upload-Metadata': meta(fields), ...init.headers }) });
+    const begun = await fetch(`${fast.api}/uploads`, { method: 'POST', headers: { ...asA, ...tus({ 'Upload-Length': String(docs.png.length), 'Upload-Metadata': meta({ batch_id: resumableBatch }) }) } });
+    assert.equal(begun.status, 201);
+    await assertAnswerConforms('POST', '/uploads', begun);
+    seen.add('POST /uploads 201');
+    const uploadPath = new URL(begun.headers.get('location')!, fast.api).pathname.slice(new URL(fast.api).pathname.length);
+    await expect(400, fast, 'POST', '/uploads', '/uploads', { headers: tus({ 'Upload-Length': '10' }) });
+    await expect(401, fast, 'POST', '/uploads', '/uploads', { headers: tus({ 'Upload-Length': '10', ...anonymous.headers }) });
+    assert.equal((await begin(fast, 10, { batch_id: resumableBatch }, { headers: asB })).status, 404);
+    assert.equal((await begin(fast, 10, { batch_id: finished })).status, 409);
+    assert.equal((await begin(fast, 2 * 1024 * 1024, { batch_id: resumableBatch })).status, 413);
+    await expect(412, fast, 'POST', '/uploads', '/uploads', { headers: { 'Upload-Length': '10', 'Upload-Metadata': meta({ batch_id: resumableBatch }) } });
+    await expect(403, cookies, 'POST', '/uploads', '/uploads', { headers: tus({ 'Upload-Length': '10', ...forged.headers }) });
+    const limitedBatch = (await call(limited, 'POST', '/batches', '/batches').then((a) => a.body)) as { batch_id: string };
+    assert.equal((await begin(limited, 10, { batch_id: limitedBatch.batch_id })).status, 429);
+    const upload = '/uploads/{upload_id}';
+    const half = Math.floor(docs.png.length / 2);
+    const bytes = (from: number) => ({ 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(from) });
+    await expect(204, fast, 'PATCH', upload, uploadPath, { headers: tus(bytes(0)), body: docs.png.subarray(0, half) });
+    await expect(409, fast, 'PATCH', upload, uploadPath, { headers: tus(bytes(0)), body: docs.png.subarray(0, half) });
+    await expect(200, fast, 'HEAD', upload, uploadPath, { headers: tus() });
+    await expect(401, fast, 'HEAD', upload, uploadPath, { headers: tus(anonymous.headers) });
+    await expect(404, fast, 'HEAD', upload, uploadPath, { headers: tus(asB) });
+    await expect(401, fast, 'PATCH', upload, uploadPath, { headers: tus({ ...bytes(half), ...anonymous.headers }), body: docs.png.subarray(half) });
+    await expect(404, fast, 'PATCH', upload, uploadPath, { headers: tus({ ...bytes(half), ...asB }), body: docs.png.subarray(half) });
+    await expect(403, cookies, 'PATCH', upload, uploadPath, { headers: tus({ ...bytes(half), ...forged.headers }), body: docs.png.subarray(half) });
+    await expect(204, fast, 'PATCH', upload, uploadPath, { headers: tus(bytes(half)), body: docs.png.subarray(half) });
+    const another = await fetch(`${fast.api}/uploads`, { method: 'POST', headers: { ...asA, ...tus({ 'Upload-Length': '10', 'Upload-Metadata': meta({ batch_id: resumableBatch }) }) } });
+    const anotherPath = new URL(another.headers.get('location')!, fast.api).pathname.slice(new URL(fast.api).pathname.length);
+    await expect(401, fast, 'DELETE', upload, anotherPath, { headers: tus(anonymous.headers) });
+    await expect(404, fast, 'DELETE', upload, anotherPath, { headers: tus(asB) });
+    await expect(403, cookies, 'DELETE', upload, anotherPath, { headers: tus(forged.headers) });
+    await expect(204, fast, 'DELETE', upload, anotherPath, { headers: tus() });
+    await expect(200, fast, 'POST', close, `/batch/${resumableBatch}/close`);
+    assert.deepEqual((await waitForFinished(fast.api, resumableBatch, asA)).files.map((file) => file.status), ['completed']);
+
     // 503 needs a store that cannot be reached and 507 a full disk: store-unavailable.test.ts
     // and full-disk.test.ts provoke them for real and check them against the document.
     const elsewhere = / (503|507)$/;

@@ -156,6 +156,18 @@ export interface AppendResponse {
   events_url: string;
 }
 
+/** Answer to `POST /batches`: an empty batch held open for files sent one by one. */
+export interface CreateBatchResponse {
+  status: 'success';
+  batch_id: string;
+  /** Always true: the batch takes files until it is closed or its hold runs out. */
+  accepting_files: true;
+  /** The resumable (tus 1.0) route: create each file's upload there with `batch_id` in its metadata. */
+  upload_url: string;
+  tracking_url: string;
+  events_url: string;
+}
+
 /** Answer to `GET /batch-status/{batch_id}`, and to cancel, pause, resume and close. */
 export interface BatchStatusResponse {
   status: 'success';
@@ -191,7 +203,24 @@ export interface LimitsResponse {
     max_files: number;
     max_file_size: number;
     accepted_types: string[];
+    /** Present when the server offers resumable uploads (tus) at `{base}/uploads`. */
+    resumable?: ResumableLimits;
   };
+}
+
+/** How a server takes resumable uploads: the tus protocol at `{base}/uploads`. */
+export interface ResumableLimits {
+  protocol: 'tus';
+  /** The tus version, `1.0.0`. */
+  version: string;
+  /** The path of the tus route under the API's base. */
+  path: '/uploads';
+  /** Largest `Upload-Length`, in bytes (the file size limit). */
+  max_size: number;
+  /** The size of the parts clients are advised to send, in bytes. */
+  chunk_size: number;
+  /** How long an unfinished upload is kept after it began, in seconds. */
+  expires_after_seconds: number;
 }
 
 /** Every error answer. */

@@ -27,6 +27,8 @@ export type {
   FileStatus,
   InspectionResult,
   LimitsResponse,
+  CreateBatchResponse,
+  ResumableLimits,
   RetryResponse,
   UploadResponse,
 } from './batch.js';

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import type { BatchEngine } from './engine/batch-engine.js';
 import { resolveCors, type CorsOptions, type ResolvedCors } from './http/cors-options.js';
 import type { UploadRateLimit } from './http/upload-rate-limit.js';
+import { resolveResumable, type ResolvedResumable, type ResumableOptions } from './http/resumable-uploads.js';
 import { silentLogger, type Logger } from './logger.js';
 
 /** Who is calling: every read and write is scoped to this workspace. */
@@ -55,6 +56,14 @@ export interface BatchRouterOptions {
    * @example true // same-origin pages, session cookies, no CORS
    */
   checkOrigin?: boolean;
+  /**
+   * Resumable uploads (tus 1.0) at `{base}/uploads`, for batches made with
+   * `POST /batches`: a private folder where unfinished uploads wait, how long they are
+   * kept, and the part size clients are advised to send. null: no resumable route.
+   * @default null
+   * @example { dir: '/var/lib/batch-uploader/resumable' }
+   */
+  resumable?: ResumableOptions | null;
 }
 
 /** Options with defaults filled in. */
@@ -68,6 +77,7 @@ export interface ResolvedRouterOptions {
   logger: Logger;
   cors: ResolvedCors | null;
   checkOrigin: boolean;
+  resumable: ResolvedResumable | null;
 }
 
 /** Fills defaults and rejects options that cannot work, naming the option. */
@@ -106,5 +116,6 @@ export function resolveRouterOptions(options: BatchRouterOptions): ResolvedRoute
     logger: options.logger ?? silentLogger,
     cors,
     checkOrigin: options.checkOrigin ?? cors?.credentials ?? false,
+    resumable: options.resumable ? resolveResumable(options.resumable) : null,
   };
 }

@@ -1,9 +1,11 @@
-import type { RequestHandler, Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { ApiError } from './http/api-error.js';
 import { asyncSafeRouter } from './http/async-safe-router.js';
 import { corsGrants } from './http/cors.js';
 import { originCheck } from './http/origin-check.js';
 import { analyticsHandler } from './handlers/analytics-handler.js';
+import { batchesHandler } from './handlers/batches-handler.js';
+import { resumableUploads } from './http/resumable-uploads.js';
 import { appendHandler } from './handlers/append-handler.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
 import { prepareQuarantine } from './http/quarantine-storage.js';
@@ -63,6 +65,13 @@ export function createBatchRouter(options: BatchRouterOptions): Router {
   router.post('/batch/:batch_id/close', closeHandler(resolved));
   router.post('/batch/:batch_id/files', ...limitUploads, appendHandler(resolved));
   router.get('/batch-events/:batch_id', eventsHandler(resolved));
+  router.post('/batches', express.json({ limit: '16kb' }), batchesHandler(resolved));
+  if (resolved.resumable) {
+    // tus: POST creates an upload (counted like an append), HEAD tells its offset, PATCH sends bytes, DELETE ends it.
+    const tus = resumableUploads(resolved, resolved.resumable);
+    router.post('/uploads', ...limitUploads, tus);
+    for (const method of ['head', 'patch', 'delete'] as const) router[method]('/uploads/:upload_id', tus);
+  }
 
   router.use(notFound);
   router.use(errorMiddleware(resolved.logger));

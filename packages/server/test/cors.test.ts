@@ -88,8 +88,8 @@ describe('with cors.origins', () => {
       assert.equal(res.status, 204);
       assert.equal(res.headers.get('access-control-allow-origin'), PORTAL);
       assert.equal(res.headers.get('access-control-allow-credentials'), null, 'no cookies without cors.credentials');
-      assert.deepEqual(listOf(res, 'access-control-allow-methods'), ['get', 'head', 'post']);
-      for (const name of ['authorization', 'content-type', 'if-none-match', 'last-event-id', 'x-clinic-site']) {
+      assert.deepEqual(listOf(res, 'access-control-allow-methods'), ['get', 'head', 'post', 'patch', 'delete']);
+      for (const name of ['authorization', 'content-type', 'if-none-match', 'last-event-id', 'x-clinic-site', 'tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata']) {
         assert.ok(listOf(res, 'access-control-allow-headers').includes(name), name);
       }
       assert.equal(res.headers.get('access-control-max-age'), '600');
@@ -126,7 +126,7 @@ describe('with cors.origins', () => {
     assert.deepEqual(answers.map((res) => res.status), [200, 401, 400, 404, 429]);
     for (const res of answers) {
       assert.equal(res.headers.get('access-control-allow-origin'), PORTAL, `${res.status}`);
-      for (const name of ['etag', 'location', 'retry-after', 'ratelimit', 'ratelimit-policy']) {
+      for (const name of ['etag', 'location', 'retry-after', 'ratelimit', 'ratelimit-policy', 'upload-offset', 'upload-file-id', 'tus-resumable']) {
         assert.ok(listOf(res, 'access-control-expose-headers').includes(name), `${res.status} exposes ${name}`);
       }
       assert.ok(listOf(res, 'vary').includes('origin'));

@@ -68,7 +68,15 @@ export function createFileIntake(options: ResolvedRouterOptions): (req: Request,
   };
 }
 
-async function classify(file: ReceivedFile, position: number, accepted: readonly string[]): Promise<NewFile> {
+/**
+ * The record of one received file: its type decided from its first bytes (`head`); a
+ * type not accepted is recorded as failed (`UNSUPPORTED_TYPE`), its bytes not kept.
+ */
+export async function classify(
+  file: Pick<ReceivedFile, 'head' | 'originalname' | 'size' | 'mimetype'>,
+  position: number,
+  accepted: readonly string[],
+): Promise<NewFile> {
   const detected = await sniffType(file.head);
   const ok = detected !== null && accepted.includes(detected);
   const id = newId();

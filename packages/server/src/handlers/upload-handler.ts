@@ -46,7 +46,8 @@ export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
   };
 }
 
-function readFields(fields: Record<string, unknown>) {
+/** The batch's fields of an upload (or of `POST /batches`), checked; INVALID_FIELD names the one that is not valid. */
+export function readFields(fields: Record<string, unknown>) {
   for (const name of Object.keys(fields)) {
     if (!(UPLOAD_FIELDS as readonly string[]).includes(name)) {
       throw new ApiError('INVALID_FIELD', { message: `Unknown form field "${name}".`, details: { field: name } });

@@ -34,11 +34,41 @@ export interface ResolvedCors {
 }
 
 /** The methods of the API's routes. */
-export const CORS_METHODS = ['GET', 'HEAD', 'POST'] as const;
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'] as const;
 /** Request headers the SDK and the browser's EventSource send that need a grant. */
-export const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'If-None-Match', 'Last-Event-ID'] as const;
+export const CORS_REQUEST_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-None-Match',
+  'Last-Event-ID',
+  // The resumable route (tus 1.0).
+  'Tus-Resumable',
+  'Upload-Length',
+  'Upload-Offset',
+  'Upload-Metadata',
+  'Upload-Defer-Length',
+  'Upload-Concat',
+  'X-HTTP-Method-Override',
+] as const;
 /** Answer headers the SDK reads (beyond those every page may read). */
-export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'] as const;
+export const CORS_EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Retry-After',
+  'RateLimit',
+  'RateLimit-Policy',
+  'WWW-Authenticate',
+  // The resumable route (tus 1.0).
+  'Tus-Resumable',
+  'Tus-Version',
+  'Tus-Extension',
+  'Tus-Max-Size',
+  'Upload-Offset',
+  'Upload-Length',
+  'Upload-Metadata',
+  'Upload-Expires',
+  'Upload-File-Id',
+] as const;
 
 /** Checks CORS options, naming the one that cannot work. */
 export function resolveCors(options: CorsOptions): ResolvedCors {

@@ -36,7 +36,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toApiError(error: unknown): ApiError {
+/** The API error an exception answers with: its own, an engine refusal's, a server fault's, or INTERNAL. */
+export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   // An operation the engine refused (no such batch, not open, …) is the caller's to fix.
   if (isEngineError(error)) return answerToRefusal(error);

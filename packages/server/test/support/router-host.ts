@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { BatchEngine, LocalBlobStore, createBatchRouter, type BatchRouterOptions } from '../../src/index.js';
+import { BatchEngine, LocalBlobStore, createBatchRouter, type BatchRouterOptions, type Processor } from '../../src/index.js';
 import { SqliteStore } from '../../src/stores/sqlite/index.js';
 
 /** A host app serving the router, as `startRouterHost` started it. */
@@ -21,17 +21,20 @@ export interface RouterHost {
 /**
  * The router mounted at `/api` of an Express app (whichever `express` this process
  * resolves), listening on a free port, on a SQLite store in a temporary folder, with an
- * engine that finishes every file at once. Without an `authenticate` option, the
+ * engine that finishes every file at once (or runs `engineOptions.processor`). Without an `authenticate` option, the
  * caller's workspace comes from the `x-workspace` header (the host's own authentication,
  * reduced to its result).
  */
-export async function startRouterHost(options: Partial<Omit<BatchRouterOptions, 'engine' | 'uploadDir'>> = {}): Promise<RouterHost> {
+export async function startRouterHost(
+  options: Partial<Omit<BatchRouterOptions, 'engine' | 'uploadDir'>> = {},
+  engineOptions: { processor?: Processor } = {},
+): Promise<RouterHost> {
   const dir = await mkdtemp(join(tmpdir(), 'router-host-'));
   const store = new SqliteStore({ path: join(dir, 'batches.sqlite') });
   const blobs = new LocalBlobStore({ dir: join(dir, 'files') });
   await store.init();
   await blobs.init();
-  const engine = new BatchEngine({ store, blobs, processor: async (file) => ({ bytes: file.size }), pollIntervalMs: 20 });
+  const engine = new BatchEngine({ store, blobs, processor: engineOptions.processor ?? (async (file) => ({ bytes: file.size })), pollIntervalMs: 20 });
   await engine.start();
   const app = express();
   app.use(

@@ -1,0 +1,198 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Request, RequestHandler, Response } from 'express';
+import { FileStore } from '@tus/file-store';
+import { MemoryLocker, Metadata, Server as TusServer, type Upload } from '@tus/server';
+import { classify } from '../handlers/file-intake.js';
+import { callerOf } from '../handlers/context.js';
+import type { ResolvedRouterOptions } from '../router-options.js';
+import { SNIFF_BYTES } from '../shared/sniff-type.js';
+import { ApiError } from './api-error.js';
+import { toApiError } from './error-middleware.js';
+import { parseBatchId } from './batch-id.js';
+
+/** The tus protocol version the resumable route speaks. */
+export const TUS_VERSION = '1.0.0';
+
+/** Options of the resumable upload route (`resumable` of createBatchRouter). */
+export interface ResumableOptions {
+  /** Private folder where resumable uploads wait until their last byte arrives. Never served. */
+  dir: string;
+  /**
+   * How long an unfinished upload is kept after it began; then it and its bytes are
+   * removed and the client must start that file again.
+   * @default 86_400_000 (24 h)
+   */
+  expireAfterMs?: number;
+  /** The size of the parts clients are advised to send (`GET /limits`). @default 8 MiB */
+  chunkSize?: number;
+}
+
+/** {@link ResumableOptions} checked, with defaults filled in. */
+export interface ResolvedResumable {
+  dir: string;
+  expireAfterMs: number;
+  chunkSize: number;
+}
+
+/** Checks the resumable options, naming the one that cannot work. */
+export function resolveResumable(options: ResumableOptions): ResolvedResumable {
+  if (!options.dir) throw new TypeError('createBatchRouter: "resumable.dir" must name a private folder for unfinished uploads.');
+  const expireAfterMs = options.expireAfterMs ?? 24 * 60 * 60 * 1000;
+  if (!Number.isFinite(expireAfterMs) || expireAfterMs < 60_000) throw new RangeError('createBatchRouter: "resumable.expireAfterMs" must be at least 60000 ms.');
+  const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
+  if (!Number.isInteger(chunkSize) || chunkSize < 64 * 1024) throw new RangeError('createBatchRouter: "resumable.chunkSize" must be a whole number of bytes, at least 65536.');
+  return { dir: options.dir, expireAfterMs, chunkSize };
+}
+
+/** What a tus hook needs of the Express request it serves. */
+interface RequestContext {
+  workspaceId: string;
+  baseUrl: string;
+}
+
+/** Metadata the server adds to an upload: the workspace it belongs to. */
+const WORKSPACE_KEY = 'workspace_id';
+
+/**
+ * The tus 1.0 route (`{base}/uploads`: creation, creation-with-upload, termination,
+ * expiration), built on `@tus/server` with its file store under `resumable.dir`.
+ *
+ * Every request has passed the router's authentication: a new upload must name, in its
+ * `batch_id` metadata, an open batch of the caller's workspace with room for one more
+ * file, and is bound to that workspace; another workspace's upload answers 404. An
+ * upload whose `Upload-Length` is over the file size limit answers 413 before a byte is
+ * stored. These refusals answer with the API's error envelope; the tus protocol's own
+ * (a missing `Tus-Resumable`, a wrong offset) with the tus server's plain text. When its last byte arrives the file joins its batch like an appended file
+ * (type decided from its bytes, processed at once) and the upload is removed; unfinished
+ * uploads expire after `expireAfterMs` with their bytes.
+ */
+export function resumableUploads(options: ResolvedRouterOptions, resumable: ResolvedResumable): RequestHandler {
+  const { engine, limits, logger } = options;
+  const context = new AsyncLocalStorage<RequestContext>();
+  // Private before the first upload: names and bytes of files wait here.
+  mkdirSync(resumable.dir, { recursive: true, mode: 0o700 });
+  const datastore = new FileStore({ directory: resumable.dir, expirationPeriodInMilliseconds: resumable.expireAfterMs });
+  const contextOf = (): RequestContext => {
+    const found = context.getStore();
+    if (!found) throw new Error('resumable upload hook outside a request');
+    return found;
+  };
+
+  /** A new upload's batch: named in its metadata, the caller's, open, with room for one more file. */
+  async function checkCreation(req: Request, workspaceId: string): Promise<void> {
+    const length = req.get('upload-length');
+    if (length !== undefined && /^\d+$/.test(length) && Number(length) > limits.max_file_size) {
+      throw new ApiError('FILE_TOO_LARGE', { values: { max_file_size_mb: Math.round((limits.max_file_size / 1048576) * 100) / 100 }, details: { max_file_size: limits.max_file_size } });
+    }
+    let metadata: Record<string, string | null>;
+    try {
+      metadata = Metadata.parse(req.get('upload-metadata'));
+    } catch {
+      throw new ApiError('BAD_REQUEST', { message: 'Upload-Metadata must be comma-separated "key base64(value)" pairs.' });
+    }
+    if (!metadata.batch_id) {
+      throw new ApiError('INVALID_FIELD', { message: 'Name the batch in the upload\'s metadata: batch_id (from POST /batches).', details: { field: 'batch_id' } });
+    }
+    const batchId = parseBatchId(metadata.batch_id);
+    const batch = await engine.getBatchSummary(workspaceId, batchId);
+    if (!batch) throw new ApiError('BATCH_NOT_FOUND');
+    if (batch.finished_at || batch.cancelled_at) throw new ApiError('BATCH_NOT_OPEN');
+    if (batch.total_files >= limits.max_files) {
+      throw new ApiError('TOO_MANY_FILES', {
+        message: `Too many files: this batch holds ${batch.total_files} of at most ${limits.max_files} files, so no more can be added.`,
+        details: { max_files: limits.max_files, total_files: batch.total_files },
+      });
+    }
+  }
+
+  /** The caller's own upload, or a 404 that does not tell whether another workspace has one by that id. */
+  async function checkOwner(uploadId: string | undefined, workspaceId: string): Promise<void> {
+    const upload = uploadId ? await datastore.getUpload(uploadId).catch(() => null) : null;
+    if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId) throw new ApiError('NOT_FOUND', { message: 'No upload of yours is at this address: it finished, expired, was ended, or never existed.' });
+  }
+
+  /** Hands the finished upload to its batch; the upload's bytes and record are gone afterwards, however it went. */
+  async function joinBatch(upload: Upload): Promise<string> {
+    const { workspaceId } = contextOf();
+    const path = join(resumable.dir, upload.id);
+    const metadata = upload.metadata ?? {};
+    try {
+      const record = await classify(
+        { head: await readHead(path), originalname: metadata.filename ?? 'upload', size: upload.size ?? upload.offset, mimetype: metadata.filetype ?? '' },
+        0,
+        limits.accepted_types,
+      );
+      const files = record.blob_key ? [{ record, path }] : [{ record }];
+      await engine.appendFiles(workspaceId, metadata.batch_id!, files, { maxFiles: limits.max_files, moreFiles: true });
+      logger.info({ batch_id: metadata.batch_id, file_id: record.id, rejected: record.status === 'failed' }, 'resumable upload joined its batch');
+      return record.id;
+    } catch (error) {
+      throw refusal(toApiError(error));
+    } finally {
+      await rm(path, { force: true });
+      await datastore.configstore.delete(upload.id).catch(() => undefined);
+    }
+  }
+
+  const tus = new TusServer({
+    path: '/uploads',
+    datastore,
+    locker: new MemoryLocker(),
+    maxSize: limits.max_file_size,
+    // The router's CORS grants apply: the tus server adds no origin of its own.
+    allowedOrigins: () => false,
+    disableTerminationForFinishedUploads: true,
+    generateUrl: (_req, { id }) => `${contextOf().baseUrl}/uploads/${encodeURIComponent(id)}`,
+    // Bound to the caller's workspace, over anything the client sent under that name.
+    onUploadCreate: async (_req, upload) => ({ metadata: { ...upload.metadata, [WORKSPACE_KEY]: contextOf().workspaceId } }),
+    onUploadFinish: async (_req, upload) => ({ headers: { 'Upload-File-Id': await joinBatch(upload) } }),
+    onResponseError: (_req, error) => (isRefusal(error) ? error : undefined),
+  });
+  // Unfinished uploads are swept while the route is used, at most every quarter of their life.
+  const sweepEveryMs = Math.min(resumable.expireAfterMs / 4, 10 * 60_000);
+  let lastSweep = 0;
+
+  return async (req: Request, res: Response) => {
+    const workspaceId = callerOf(res).workspace_id;
+    // Refusals of this API's own rules answer with its error envelope, before the tus server sees the request.
+    if (req.method === 'POST') await checkCreation(req, workspaceId);
+    else await checkOwner(typeof req.params.upload_id === 'string' ? req.params.upload_id : undefined, workspaceId);
+    const now = Date.now();
+    if (now - lastSweep >= sweepEveryMs) {
+      lastSweep = now;
+      tus.cleanUpExpiredUploads().then(
+        (removed) => removed > 0 && logger.info({ removed }, 'removed expired resumable uploads'),
+        (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping expired resumable uploads failed'),
+      );
+    }
+    await context.run({ workspaceId, baseUrl: req.baseUrl }, () => tus.handle(req, res));
+  };
+}
+
+/** A refusal the tus server answers with as is: the API's error envelope and status. */
+interface Refusal {
+  status_code: number;
+  body: string;
+}
+
+function refusal(error: ApiError): Refusal {
+  return { status_code: error.status, body: JSON.stringify(error.toJSON()) };
+}
+
+function isRefusal(error: unknown): error is Refusal {
+  return typeof (error as Refusal | null)?.status_code === 'number' && typeof (error as Refusal).body === 'string' && (error as Refusal).body.startsWith('{');
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as tus from 'tus-js-client';
+import type { BatchStatusResponse, CreateBatchResponse, ErrorResponse, LimitsResponse } from '@batch-uploader/protocol';
+import { createInspectProcessor, type InspectProcessor } from '../src/processors/inspect/index.js';
+import { cutAt, makeImage, makeTextPdf } from './fixtures.js';
+import { startRouterHost, type RouterHost } from './support/router-host.js';
+
+// The resumable route (tus 1.0) against the router in a real listening host: the official
+// tus client in Node, and raw requests where a proof needs a connection cut mid-upload.
+
+const clinic = { 'x-workspace': 'clinic-a' };
+const stranger = { 'x-workspace': 'clinic-b' };
+const MAX_FILE_SIZE = 4 * 1024 * 1024;
+
+let host: RouterHost;
+let dir: string;
+let processor: InspectProcessor;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'resumable-'));
+  processor = createInspectProcessor({ maxWorkers: 2 });
+  host = await startRouterHost({ limits: { max_files: 5, max_file_size: MAX_FILE_SIZE }, resumable: { dir, chunkSize: 64 * 1024 } }, { processor });
+});
+after(async () => {
+  await host?.close();
+  await processor?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function createBatch(headers: Record<string, string> = clinic, body: unknown = { patient_id: 'P-1001' }): Promise<CreateBatchResponse> {
+  const res = await fetch(`${host.api}/batches`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 201);
+  return (await res.json()) as CreateBatchResponse;
+}
+
+/** Sends `bytes` with the official tus client; resolves with the upload's URL. */
+function tusUpload(bytes: Buffer, metadata: Record<string, string>, options: Partial<tus.UploadOptions> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const upload = new tus.Upload(bytes, {
+      endpoint: `${host.api}/uploads`,
+      headers: clinic,
+      metadata,
+      chunkSize: 64 * 1024,
+      retryDelays: [],
+      ...options,
+      onSuccess: () => resolve(upload.url!),
+      onError: reject,
+    });
+    upload.start();
+  });
+}
+
+async function waitForFinished(batchId: string): Promise<BatchStatusResponse['batch']> {
+  for (let i = 0; i < 400; i++) {
+    const res = await fetch(`${host.api}/batch-status/${batchId}`, { headers: clinic });
+    const { batch } = (await res.json()) as BatchStatusResponse;
+    if (batch.finished_at) return batch;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the batch did not finish');
+}
+
+/** A tus creation request with raw headers. */
+function create(length: number, metadata: Record<string, string>, headers: Record<string, string> = clinic): Promise<Response> {
+  const encoded = Object.entries(metadata)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',');
+  return fetch(`${host.api}/uploads`, { method: 'POST', headers: { ...headers, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(length), 'Upload-Metadata': encoded } });
+}
+
+async function offsetOf(url: string, headers: Record<string, string> = clinic): Promise<Response> {
+  return fetch(url, { method: 'HEAD', headers: { ...headers, 'Tus-Resumable': '1.0.0' } });
+}
+
+async function errorOf(res: Response): Promise<ErrorResponse['error']> {
+  const body = JSON.parse(await res.text()) as ErrorResponse;
+  assert.equal(body.status, 'error');
+  return body.error;
+}
+
+/** Files waiting in the resumable folder (bytes and their records). */
+async function waiting(): Promise<string[]> {
+  return readdir(dir);
+}
+
+describe('resumable uploads (tus 1.0)', () => {
+  it('GET /limits tells clients the server takes tus uploads, with the size limit and the part size', async () => {
+    const { limits } = (await (await fetch(`${host.api}/limits`, { headers: clinic })).json()) as LimitsResponse;
+    assert.deepEqual(limits.resumable, { protocol: 'tus', version: '1.0.0', path: '/uploads', max_size: MAX_FILE_SIZE, chunk_size: 65_536, expires_after_seconds: 86_400 });
+  });
+
+  it('the official tus client sends three files into a batch made with POST /batches; after close it reads 2 completed, 1 failed', async () => {
+    const batch = await createBatch();
+    assert.equal(batch.accepting_files, true);
+    assert.equal(batch.upload_url, '/api/uploads');
+    const pdf = await makeTextPdf(['Referral letter page 1', 'Referral letter page 2']);
+    const scan = await makeImage('png', { width: 600, height: 400 }); // about 280 KB: several 64 KiB parts
+    const broken = cutAt(await makeTextPdf(['Discharge summary']), 0.5);
+    for (const [name, bytes, type] of [['letter.pdf', pdf, 'application/pdf'], ['scan.png', scan, 'image/png'], ['broken.pdf', broken, 'application/pdf']] as const) {
+      const url = await tusUpload(bytes, { batch_id: batch.batch_id, filename: name, filetype: type });
+      assert.match(url, new RegExp(`^${host.api}/uploads/[^/]+$`));
+      assert.equal((await offsetOf(url)).status, 404, 'a finished upload is handed to its batch and removed');
+    }
+    const closed = await fetch(`${host.api}/batch/${batch.batch_id}/close`, { method: 'POST', headers: clinic });
+    assert.equal(closed.status, 200);
+    const finished = await waitForFinished(batch.batch_id);
+    assert.deepEqual(
+      finished.files.map((file) => [file.filename, file.status, file.error?.code ?? null]),
+      [
+        ['letter.pdf', 'completed', null],
+        ['scan.png', 'completed', null],
+        ['broken.pdf', 'failed', 'CORRUPT_FILE'],
+      ],
+    );
+    assert.equal(finished.files[1]!.size, scan.length);
+    assert.equal(finished.patient_id, 'P-1001');
+    assert.deepEqual(await waiting(), [], 'nothing is left in the resumable folder');
+  });
+
+  it('a connection cut mid-upload loses only what had not arrived: HEAD gives the stored offset and the rest completes the file', async () => {
+    const batch = await createBatch();
+    const image = await makeImage('png', { width: 1200, height: 900 });
+    const created = await create(image.length, { batch_id: batch.batch_id, filename: 'wound.png' });
+    assert.equal(created.status, 201);
+    assert.ok(created.headers.get('upload-expires'), 'the upload says when it expires');
+    const url = new URL(created.headers.get('location')!, host.api).href;
+
+    // Send 60% of the file, then destroy the connection without ending the request.
+    const sent = Math.floor(image.length * 0.6);
+    await new Promise<void>((resolve) => {
+      const req = request(url, { method: 'PATCH', headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' } });
+      req.on('error', () => resolve());
+      req.write(image.subarray(0, sent), () => setTimeout(() => req.destroy(), 300));
+    });
+    let offset = 0;
+    for (let i = 0; i < 100 && offset < sent; i++) {
+      offset = Number((await offsetOf(url)).headers.get('upload-offset'));
+      if (offset < sent) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(offset, sent, 'every byte that arrived before the cut is kept');
+
+    const rest = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+      body: new Uint8Array(image.subarray(offset)),
+    });
+    assert.equal(rest.status, 204);
+    assert.equal(rest.headers.get('upload-offset'), String(image.length));
+    assert.match(rest.headers.get('upload-file-id') ?? '', /^[0-9a-f-]{36}$/);
+    await fetch(`${host.api}/batch/${batch.batch_id}/close`, { method: 'POST', headers: clinic });
+    const finished = await waitForFinished(batch.batch_id);
+    assert.deepEqual(finished.files.map((file) => [file.file_id, file.status, file.size]), [[rest.headers.get('upload-file-id'), 'completed', image.length]]);
+  });
+
+  it('another workspace cannot see, continue or end an upload, nor add to a batch it does not own', async () => {
+    const batch = await createBatch();
+    const created = await create(1000, { batch_id: batch.batch_id, filename: 'scan.pdf' });
+    const url = new URL(created.headers.get('location')!, host.api).href;
+    assert.equal((await offsetOf(url, stranger)).status, 404);
+    const peek = await fetch(url, { method: 'PATCH', headers: { ...stranger, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: '' });
+    assert.equal((await errorOf(peek)).code, 'NOT_FOUND', 'the same answer as for an upload that does not exist');
+    const patch = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...stranger, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+      body: Buffer.alloc(10),
+    });
+    assert.equal(patch.status, 404);
+    assert.equal((await fetch(url, { method: 'DELETE', headers: { ...stranger, 'Tus-Resumable': '1.0.0' } })).status, 404);
+    assert.equal((await offsetOf(url)).headers.get('upload-offset'), '0', 'the owner\'s upload is untouched');
+
+    const intoTheirs = await create(1000, { batch_id: batch.batch_id }, stranger);
+    assert.equal(intoTheirs.status, 404);
+    assert.equal((await errorOf(intoTheirs)).code, 'BATCH_NOT_FOUND');
+    assert.equal((await fetch(`${host.api}/uploads`, { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '10' } })).status, 401);
+  });
+
+  it('refuses at creation, before a byte is stored: over the size limit (413), no or a malformed batch_id (400), a closed batch (409), a full batch (400)', async () => {
+    const before = await waiting();
+    const batch = await createBatch();
+    const tooBig = await create(MAX_FILE_SIZE + 1, { batch_id: batch.batch_id });
+    assert.equal(tooBig.status, 413);
+    assert.deepEqual(await errorOf(tooBig), { code: 'FILE_TOO_LARGE', message: 'A file is larger than the 4 MB limit.', details: { max_file_size: MAX_FILE_SIZE } });
+
+    const unnamed = await create(10, { filename: 'a.pdf' });
+    assert.equal(unnamed.status, 400);
+    assert.deepEqual(await errorOf(unnamed), { code: 'INVALID_FIELD', message: 'Name the batch in the upload\'s metadata: batch_id (from POST /batches).', details: { field: 'batch_id' } });
+    assert.equal((await errorOf(await create(10, { batch_id: 'not-a-batch' }))).code, 'INVALID_BATCH_ID');
+
+    const full = await createBatch();
+    const png = await makeImage('png');
+    for (let i = 0; i < 5; i++) await tusUpload(png, { batch_id: full.batch_id, filename: `p${i}.png` });
+    const sixth = await create(png.length, { batch_id: full.batch_id });
+    assert.equal(sixth.status, 400);
+    assert.equal((await errorOf(sixth)).code, 'TOO_MANY_FILES');
+
+    await fetch(`${host.api}/batch/${batch.batch_id}/close`, { method: 'POST', headers: clinic });
+    await waitForFinished(batch.batch_id);
+    const late = await create(10, { batch_id: batch.batch_id });
+    assert.equal(late.status, 409);
+    assert.equal((await errorOf(late)).code, 'BATCH_NOT_OPEN');
+    assert.deepEqual(await waiting(), before, 'no refused upload left a file');
+  });
+
+  it('a file of a type not accepted joins its batch as failed (UNSUPPORTED_TYPE) and its bytes are not kept', async () => {
+    const batch = await createBatch();
+    await tusUpload(Buffer.from('MZ this is a program, not a document'), { batch_id: batch.batch_id, filename: 'setup.pdf' });
+    await fetch(`${host.api}/batch/${batch.batch_id}/close`, { method: 'POST', headers: clinic });
+    const finished = await waitForFinished(batch.batch_id);
+    assert.deepEqual(finished.files.map((file) => [file.status, file.error?.code]), [['failed', 'UNSUPPORTED_TYPE']]);
+  });
+
+  it('an upload ended by its client (termination) is removed with its bytes', async () => {
+    const batch = await createBatch();
+    const before = await waiting();
+    const created = await create(1000, { batch_id: batch.batch_id });
+    const url = new URL(created.headers.get('location')!, host.api).href;
+    await fetch(url, {
+      method: 'PATCH',
+      headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+      body: Buffer.alloc(100, 1),
+    });
+    assert.equal((await fetch(url, { method: 'DELETE', headers: { ...clinic, 'Tus-Resumable': '1.0.0' } })).status, 204);
+    assert.equal((await offsetOf(url)).status, 404);
+    assert.deepEqual(await waiting(), before);
+  });
+
+  it('POST /batches checks its fields like an upload: unknown or malformed fields answer 400 with the envelope', async () => {
+    const unknown = await fetch(`${host.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{"patient":"x"}' });
+    assert.equal(unknown.status, 400);
+    assert.equal((await errorOf(unknown)).code, 'INVALID_FIELD');
+    const malformed = await fetch(`${host.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{"patient_id":' });
+    assert.equal(malformed.status, 400);
+    assert.equal((await errorOf(malformed)).code, 'BAD_REQUEST');
+    const empty = await fetch(`${host.api}/batches`, { method: 'POST', headers: clinic });
+    assert.equal(empty.status, 201, 'every field is optional');
+  });
+});

@@ -87,7 +87,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
       cors: config.corsOrigins.length > 0 ? { origins: config.corsOrigins, credentials: config.corsCredentials } : null,
       // A token in a cookie goes with requests any page makes: changes must come from this origin or a listed one.
       checkOrigin: config.authCookie !== null || config.corsCredentials,
-      resumable: { dir: join(config.dataDir, RESUMABLE_DIR), expireAfterMs: config.resumableExpireHours * 3_600_000 },
+      resumable: { dir: join(config.dataDir, RESUMABLE_DIR), expireAfterMs: config.resumableExpireHours * 3_600_000, store: stores.resumable },
     }),
   );
   app.use(widgetRoutes(config));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BlobStore, Logger, Store } from '@batch-uploader/server';
+import type { BlobStore, Logger, ResumableStore, Store } from '@batch-uploader/server';
 import type { DemoConfig } from './config.js';
 import { FILES_DIR, SQLITE_FILE } from './data-dir.js';
 
@@ -7,6 +7,8 @@ import { FILES_DIR, SQLITE_FILE } from './data-dir.js';
 export interface OpenedStores {
   store: Store;
   blobs: BlobStore;
+  /** Where unfinished resumable uploads wait: in the database with MongoDB (any instance continues any upload); null keeps them in `DATA_DIR/resumable`. */
+  resumable: ResumableStore | null;
   /** Closes both stores and the connection they share, if any. */
   close(): Promise<void>;
 }
@@ -18,10 +20,10 @@ export interface OpenedStores {
  * its own path, so a SQLite server never loads `mongodb` and a MongoDB one never loads SQLite.
  */
 export async function openStores(config: DemoConfig, logger: Logger): Promise<OpenedStores> {
-  return config.mongodbUri ? openMongo(config.mongodbUri) : openEmbedded(config.dataDir);
+  return config.mongodbUri ? openMongo(config.mongodbUri, config.resumableExpireHours * 3_600_000) : openEmbedded(config.dataDir);
 
-  async function openMongo(uri: string): Promise<OpenedStores> {
-    const { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoStore, dbNameInUri, DEFAULT_DB_NAME } = await import(
+  async function openMongo(uri: string, expireAfterMs: number): Promise<OpenedStores> {
+    const { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoResumableStore, MongoStore, dbNameInUri, DEFAULT_DB_NAME } = await import(
       '@batch-uploader/server/mongodb'
     );
     // One client (one connection pool) for records and bytes.
@@ -31,14 +33,18 @@ export async function openStores(config: DemoConfig, logger: Logger): Promise<Op
       await client.connect();
       const store = new MongoStore({ client, dbName });
       const blobs = new GridFsBlobStore({ client, dbName });
+      const resumable = new MongoResumableStore({ client, dbName, expireAfterMs });
       await store.init();
       await blobs.init();
+      await resumable.init();
       // Never the URI: it may carry credentials.
       logger.info({ store: 'mongodb', db: dbName }, 'stores opened');
       return {
         store,
         blobs,
+        resumable,
         async close() {
+          await resumable.close();
           await blobs.close();
           await store.close();
           await client.close();
@@ -63,6 +69,7 @@ export async function openStores(config: DemoConfig, logger: Logger): Promise<Op
     return {
       store,
       blobs,
+      resumable: null,
       async close() {
         await blobs.close();
         await store.close();

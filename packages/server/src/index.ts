@@ -2,6 +2,7 @@ export { createBatchRouter } from './router.js';
 export type { Authenticate, BatchRouterOptions, Caller } from './router-options.js';
 export type { UploadRateLimit } from './http/upload-rate-limit.js';
 export type { CorsOptions } from './http/cors-options.js';
+export type { ResumableOptions, ResumableStore } from './http/resumable-uploads.js';
 export { BatchEngine } from './engine/batch-engine.js';
 export { ENGINE_DEFAULTS } from './engine/engine-options.js';
 export type { BatchEngineOptions } from './engine/engine-options.js';

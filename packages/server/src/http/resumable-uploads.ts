@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import { FileStore } from '@tus/file-store';
-import { MemoryLocker, Metadata, Server as TusServer, type Upload } from '@tus/server';
+import { MemoryLocker, Metadata, Server as TusServer, type DataStore, type Upload } from '@tus/server';
 import { classify } from '../handlers/file-intake.js';
 import { callerOf } from '../handlers/context.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
@@ -16,10 +18,22 @@ import { parseBatchId } from './batch-id.js';
 /** The tus protocol version the resumable route speaks. */
 export const TUS_VERSION = '1.0.0';
 
+/**
+ * Where unfinished uploads wait instead of `dir`: a tus data store that can also read an
+ * upload's bytes back, e.g. `MongoResumableStore` (`@batch-uploader/server/mongodb`), so
+ * that any instance sharing the database can continue an upload another began.
+ */
+export type ResumableStore = DataStore & { read(id: string): Readable };
+
 /** Options of the resumable upload route (`resumable` of createBatchRouter). */
 export interface ResumableOptions {
-  /** Private folder where resumable uploads wait until their last byte arrives. Never served. */
+  /**
+   * Private folder where resumable uploads wait until their last byte arrives (with
+   * `store`: where a finished upload is put together before it joins its batch). Never served.
+   */
   dir: string;
+  /** Keep unfinished uploads here instead of in `dir`. @default null (files in `dir`) */
+  store?: ResumableStore | null;
   /**
    * How long an unfinished upload is kept after it began; then it and its bytes are
    * removed and the client must start that file again.
@@ -33,6 +47,7 @@ export interface ResumableOptions {
 /** {@link ResumableOptions} checked, with defaults filled in. */
 export interface ResolvedResumable {
   dir: string;
+  store: ResumableStore | null;
   expireAfterMs: number;
   chunkSize: number;
 }
@@ -44,7 +59,11 @@ export function resolveResumable(options: ResumableOptions): ResolvedResumable {
   if (!Number.isFinite(expireAfterMs) || expireAfterMs < 60_000) throw new RangeError('createBatchRouter: "resumable.expireAfterMs" must be at least 60000 ms.');
   const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
   if (!Number.isInteger(chunkSize) || chunkSize < 64 * 1024) throw new RangeError('createBatchRouter: "resumable.chunkSize" must be a whole number of bytes, at least 65536.');
-  return { dir: options.dir, expireAfterMs, chunkSize };
+  const store = options.store ?? null;
+  if (store && (typeof store.getUpload !== 'function' || typeof store.read !== 'function')) {
+    throw new TypeError('createBatchRouter: "resumable.store" must be a tus data store that can read an upload back, e.g. a MongoResumableStore.');
+  }
+  return { dir: options.dir, store, expireAfterMs, chunkSize };
 }
 
 /** What a tus hook needs of the Express request it serves. */
@@ -74,7 +93,8 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   const context = new AsyncLocalStorage<RequestContext>();
   // Private before the first upload: names and bytes of files wait here.
   mkdirSync(resumable.dir, { recursive: true, mode: 0o700 });
-  const datastore = new FileStore({ directory: resumable.dir, expirationPeriodInMilliseconds: resumable.expireAfterMs });
+  const files = resumable.store ? null : new FileStore({ directory: resumable.dir, expirationPeriodInMilliseconds: resumable.expireAfterMs });
+  const datastore: DataStore = resumable.store ?? files!;
   const contextOf = (): RequestContext => {
     const found = context.getStore();
     if (!found) throw new Error('resumable upload hook outside a request');
@@ -120,6 +140,8 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     const path = join(resumable.dir, upload.id);
     const metadata = upload.metadata ?? {};
     try {
+      // The file store keeps the bytes at `path` already; another store's are put together there.
+      if (resumable.store) await pipeline(resumable.store.read(upload.id), createWriteStream(path, { mode: 0o600 }));
       const record = await classify(
         { head: await readHead(path), originalname: metadata.filename ?? 'upload', size: upload.size ?? upload.offset, mimetype: metadata.filetype ?? '' },
         0,
@@ -133,7 +155,8 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
       throw refusal(toApiError(error));
     } finally {
       await rm(path, { force: true });
-      await datastore.configstore.delete(upload.id).catch(() => undefined);
+      // The file store's remove() would fail on the bytes moved away: only its record goes.
+      await (files ? files.configstore.delete(upload.id) : datastore.remove(upload.id)).catch(() => undefined);
     }
   }
 

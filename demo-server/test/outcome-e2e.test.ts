@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { makeRawPdf } from '../../packages/server/test/fixtures.js';
-import { chooseFiles, launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { startTestServer } from './helpers.js';
-import { startProcessingService, type ProcessingService } from './processing-service.js';
+import { makeRawPdf } from '@batch-uploader/test-support/documents';
+import { chooseFiles, launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { startProcessingService, type ProcessingService } from '@batch-uploader/test-support/processing-service';
 
 const WIDTHS = [320, 390, 768, 1280] as const;
 const SHOTS = process.env.SCREENSHOTS ?? null;

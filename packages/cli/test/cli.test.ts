@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { JsonReport } from '../src/json-report.js';
 // The SDK's test support: documents made in code, and the real demo server.
-import { fakePdf, makePdf, makePng, truncatedPdf } from '../../sdk/test/fixtures.js';
+import { fakePdf, makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { demoSkip as skip, startDemo, type RunningDemo } from '../../sdk/test/demo.js';
 
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build, type Plugin } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { chooseFiles, launchChromium } from '../../../demo-server/test/browser.js';
-import { documents, type Documents } from '../../../demo-server/test/documents.js';
-import { startTestServer } from '../../../demo-server/test/helpers.js';
+import { chooseFiles, launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 import { PACKAGE_DIR } from '../scripts/integrations.js';
 
 const ROOT = join(PACKAGE_DIR, '../..');

@@ -10,8 +10,8 @@ import { BatchEngine, PermanentError, type BatchEngineOptions, type BlobStore, t
 import { LocalBlobStore } from '../src/stores/local/index.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
 import { MongoStore } from '../src/stores/mongodb/index.js';
-import { freshDbName, mongoTarget, type MongoTarget } from './support/mongo-target.js';
-import { startSmtpServer, testCertificate, type SmtpTestServer } from './support/smtp-test-server.js';
+import { freshDbName, mongoTarget, type MongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { startSmtpServer, testCertificate, type SmtpTestServer } from '@batch-uploader/test-support/smtp-test-server';
 
 const MANAGERS = ['manager@clinic.example', 'deputy@clinic.example'];
 /** Short retries, so a refused or unreachable server is tried again within a test. */

@@ -8,7 +8,7 @@ import type { NewBatch, NewFile } from '../src/store/records.js';
 import { WEBHOOK_CHANNEL } from '../src/store/outbox.js';
 import { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
 import { runBlobStoreConformanceSuite, runStoreConformanceSuite } from '../src/testing/index.js';
-import { freshDbName, mongoTarget } from './support/mongo-target.js';
+import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
 
 // Against MONGODB_URI when set (a real mongod), else against the in-process wire test server.
 const target = await mongoTarget();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Batch, BatchStatusResponse, UploadResponse } from '@batch-uploader/protocol';
 import { startExampleApp, type ExampleApp } from '../examples/own-processor.js';
-import { documentFixtures, type DocumentFixtures } from './fixtures.js';
+import { documentFixtures, type DocumentFixtures } from '@batch-uploader/test-support/documents';
 
 let dataDir: string;
 let app: ExampleApp;

@@ -15,9 +15,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { BatchHistoryResponse, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { listFiles, startTestServer, tempDir, upload, waitForFinished } from './helpers.js';
-import { assertConforms } from './openapi.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startTestServer } from './support/test-server.js';
+import { listFiles, tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
 
 const run = promisify(execFile);
 const KB = 1024;

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpProcessorContext } from '@batch-uploader/server';
+import type { HttpProcessorContext } from '../src/index.js';
 import type { RetryResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertConforms } from './openapi.js';
-import { startTestServer, upload, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { upload, waitForFinished } from '@batch-uploader/test-support/http';
 
 /** One request the service got. */
 interface Call {

@@ -2,9 +2,11 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import type { BatchStatusResponse, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertConforms } from './openapi.js';
-import { asA, asB, getBatch, startTestServer, tempDir, twoClinics, upload, waitFor, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { asA, asB, getBatch, tempDir, twoClinics, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 let docs: Documents;
 before(async () => {

@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+/** Calls of the batch API as a client makes them, and what HTTP tests need around them. */
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Batch, BatchStatusResponse } from '@batch-uploader/protocol';
-import { startServer, type RunningServer } from '../src/server.js';
-import type { DemoConfig } from '../src/config.js';
+import { waitFor } from './wait.js';
 
 /** Tokens of two workspaces (clinic-a, clinic-b), for tests of authentication and isolation. */
 export const TOKEN_A = 'token-a-0123456789abcdef';
@@ -20,21 +20,6 @@ export function twoClinics(): Map<string, string> {
 /** A fresh, private data folder. */
 export async function tempDir(prefix = 'batch-uploader-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
-}
-
-/** Starts a real server on a free port with its own data folder; `close` removes it all. */
-export async function startTestServer(overrides: Partial<DemoConfig> = {}): Promise<RunningServer & { api: string; dataDir: string }> {
-  const dataDir = overrides.dataDir ?? (await tempDir());
-  const server = await startServer({ leaseMs: 2_000, ...overrides, dataDir });
-  return {
-    ...server,
-    api: server.url + server.config.basePath,
-    dataDir,
-    async close() {
-      await server.close();
-      if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** One file of a test upload. */
@@ -64,28 +49,12 @@ export async function getBatch(api: string, batchId: string, headers: Record<str
   return ((await res.json()) as BatchStatusResponse).batch;
 }
 
-/** Polls until `check` returns a value, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
 /** Waits until the batch has reached a final status and returns it. */
 export function waitForFinished(api: string, batchId: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Batch> {
   return waitFor(async () => {
     const batch = await getBatch(api, batchId, headers);
     return batch.finished_at ? batch : null;
-  }, timeoutMs, 100);
+  }, { timeoutMs, everyMs: 100 });
 }
 
 /** Every file below `dir`, as paths relative to it. */

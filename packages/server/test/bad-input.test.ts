@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertConforms } from './openapi.js';
-import { getBatch, listFiles, startTestServer, upload, waitFor, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { getBatch, listFiles, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let docs: Documents;

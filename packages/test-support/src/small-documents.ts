@@ -4,6 +4,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { pngChunk } from './png.js';
 
 /** A one-page PDF with a line of text; `padBytes` adds an embedded file of random bytes to make it large. */
 export async function makePdf(text = 'Test document', padBytes = 0): Promise<Uint8Array<ArrayBuffer>> {
@@ -21,14 +22,6 @@ export async function makePdf(text = 'Test document', padBytes = 0): Promise<Uin
 
 /** A valid PNG of `width` × `height` grey pixels. */
 export function makePng(width = 4, height = 3): Uint8Array<ArrayBuffer> {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -39,9 +32,9 @@ export function makePng(width = 4, height = 3): Uint8Array<ArrayBuffer> {
   return new Uint8Array(
     Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', header),
-      chunk('IDAT', deflateSync(rows)),
-      chunk('IEND', Buffer.alloc(0)),
+      pngChunk('IHDR', header),
+      pngChunk('IDAT', deflateSync(rows)),
+      pngChunk('IEND', Buffer.alloc(0)),
     ]),
   );
 }
@@ -55,13 +48,4 @@ export function fakePdf(): Uint8Array<ArrayBuffer> {
 export async function truncatedPdf(): Promise<Uint8Array<ArrayBuffer>> {
   const pdf = await makePdf('cut');
   return pdf.slice(0, Math.floor(pdf.length / 3));
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -2,10 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Batch, BatchChanges, BatchFile, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertMatchesSchema } from './openapi.js';
-import { freshDbName, mongoTarget } from '../../packages/server/test/support/mongo-target.js';
-import { getBatch, startTestServer, upload, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertMatchesSchema } from '@batch-uploader/test-support/openapi';
+import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { startTestServer } from './support/test-server.js';
+import { getBatch, upload, waitForFinished } from '@batch-uploader/test-support/http';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let docs: Documents;

@@ -6,10 +6,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import type { UploadResponse, WebhookEvent } from '@batch-uploader/protocol';
-import { verifyWebhookSignature } from '@batch-uploader/server';
-import { documents, type Documents } from './documents.js';
-import { assertMatchesSchema } from './openapi.js';
-import { startTestServer, tempDir, upload, waitFor, waitForFinished } from './helpers.js';
+import { verifyWebhookSignature } from '../src/index.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertMatchesSchema } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 const SECRET = 'webhook-secret-0123456789abcdef';
 

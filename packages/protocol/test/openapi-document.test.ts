@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ERRORS } from '@batch-uploader/protocol';
-import { openapi } from './openapi.js';
+import { openapi } from '@batch-uploader/test-support/openapi';
 
 type Json = Record<string, unknown>;
 

@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ErrorResponse, RetryResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertConforms } from './openapi.js';
-import { asA, asB, listFiles, startTestServer, twoClinics, upload, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { asA, asB, listFiles, twoClinics, upload, waitForFinished } from '@batch-uploader/test-support/http';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let docs: Documents;

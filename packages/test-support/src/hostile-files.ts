@@ -5,7 +5,7 @@
  * at one strip). Small to write and to upload; huge only once decoded.
  */
 import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
-import { makeRawPdf } from '../fixtures.js';
+import { makeRawPdf } from './documents.js';
 
 const MIB = 2 ** 20;
 

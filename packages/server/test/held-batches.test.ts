@@ -4,9 +4,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Batch, BatchStatusResponse, ErrorResponse, UploadResponse, WebhookEvent } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertConforms } from './openapi.js';
-import { getBatch, startTestServer, upload, waitFor, waitForFinished, type UploadPart } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { getBatch, upload, waitForFinished, type UploadPart } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 const SECRET = 'webhook-secret-0123456789abcdef';
 

@@ -2,9 +2,11 @@
  * Test documents, generated in code so that no binary file is committed: valid PDFs and
  * images, and the damaged, disguised and hostile files a clinic's uploads will contain.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
+import { rawPdf } from './pdf.js';
+import { pngChunk } from './png.js';
 
 /** Words written on the pages of {@link DocumentFixtures.pdf3}, one line per page. */
 export const PAGE_WORDS = ['Glucose fasting 5.4 mmol/L', 'Cholesterol total 4.9 mmol/L', 'Haemoglobin 141 g/L'] as const;
@@ -39,34 +41,8 @@ export async function makeTextPdf(pages: readonly string[], info: Partial<typeof
  * A PDF written by hand from object bodies (numbered from 1, object 1 the catalog), with
  * a correct cross-reference table; `trailer` adds entries to the trailer dictionary.
  */
-export function makeRawPdf(objects: ReadonlyArray<string | Buffer>, trailer = ''): Buffer {
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xE2\xE3\xCF\xD3\n', 'latin1')];
-  let length = parts[0]!.length;
-  const offsets: number[] = [];
-  objects.forEach((body, index) => {
-    offsets.push(length);
-    const part = Buffer.concat([
-      Buffer.from(`${index + 1} 0 obj\n`, 'latin1'),
-      typeof body === 'string' ? Buffer.from(body, 'latin1') : body,
-      Buffer.from('\nendobj\n', 'latin1'),
-    ]);
-    parts.push(part);
-    length += part.length;
-  });
-  const xref = [
-    'xref',
-    `0 ${objects.length + 1}`,
-    '0000000000 65535 f ',
-    ...offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n `),
-    'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R ${trailer} >>`,
-    'startxref',
-    String(length),
-    '%%EOF',
-    '',
-  ].join('\n');
-  parts.push(Buffer.from(xref, 'latin1'));
-  return Buffer.concat(parts);
+export function makeRawPdf(objects: ReadonlyArray<string | Uint8Array>, trailer = ''): Buffer {
+  return Buffer.from(rawPdf(objects, trailer).buffer);
 }
 
 /** A well-formed PDF whose page tree holds no page. */
@@ -255,11 +231,34 @@ async function generate(): Promise<DocumentFixtures> {
   };
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
+/** The documents the HTTP tests upload, as plain-ArrayBuffer copies (what Blob and fetch bodies want). */
+export interface Documents {
+  pdf: Uint8Array<ArrayBuffer>;
+  pdf3: Uint8Array<ArrayBuffer>;
+  png: Uint8Array<ArrayBuffer>;
+  jpeg: Uint8Array<ArrayBuffer>;
+  tiff: Uint8Array<ArrayBuffer>;
+  webp: Uint8Array<ArrayBuffer>;
+  truncatedPdf: Uint8Array<ArrayBuffer>;
+  truncatedJpeg: Uint8Array<ArrayBuffer>;
+  exe: Uint8Array<ArrayBuffer>;
+  text: Uint8Array<ArrayBuffer>;
+}
+
+/** Valid and damaged documents for uploads, made once per test process. */
+export async function documents(): Promise<Documents> {
+  const f = await documentFixtures();
+  const copy = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes);
+  return {
+    pdf: copy(f.pdf1),
+    pdf3: copy(f.pdf3),
+    png: copy(f.png),
+    jpeg: copy(f.jpeg),
+    tiff: copy(f.tiff),
+    webp: copy(f.webp),
+    truncatedPdf: copy(f.pdfHalf),
+    truncatedJpeg: copy(f.jpegCut60),
+    exe: copy(f.exe),
+    text: copy(f.text),
+  };
 }

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import express from 'express';
 import type { BatchHistoryResponse, BatchStatusResponse, UploadResponse } from '@batch-uploader/protocol';
-import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '@batch-uploader/server';
-import { SqliteStore } from '@batch-uploader/server/sqlite';
-import { documents, type Documents } from './documents.js';
-import { assertAnswerConforms, documentedAnswers } from './openapi.js';
-import { asA, asB, startTestServer, tempDir, twoClinics, waitFor, waitForFinished, type UploadPart } from './helpers.js';
+import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '../src/index.js';
+import { SqliteStore } from '../src/stores/sqlite/index.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertAnswerConforms, documentedAnswers } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { asA, asB, tempDir, twoClinics, waitForFinished, type UploadPart } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 

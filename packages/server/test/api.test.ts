@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { get, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { Batch, BatchHistoryResponse, BatchStatusResponse, LimitsResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertConforms } from './openapi.js';
-import { getBatch, startTestServer, upload, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { getBatch, upload, waitForFinished } from '@batch-uploader/test-support/http';
 
 /** A GET that leaves the body as sent (fetch would decompress it). */
 async function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
@@ -189,7 +190,7 @@ describe('the original API', () => {
   });
 
   it('keeps batches after a restart on the same data folder', async () => {
-    const { tempDir } = await import('./helpers.js');
+    const { tempDir } = await import('@batch-uploader/test-support/http');
     const dataDir = await tempDir();
     const first = await startTestServer({ dataDir });
     const res = await upload(first.api, [{ name: 'r.pdf', data: docs.pdf }]);

@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UploadResponse } from '@batch-uploader/protocol';
-import { makeImage } from '../../packages/server/test/fixtures.js';
-import { JPEG_END, makeFlateBombPdf, makeOneStripTiffBomb, truncations, withClaimedJpegSize } from '../../packages/server/test/support/hostile-files.js';
-import { startTestServer, upload, waitForFinished } from './helpers.js';
+import { makeImage } from '@batch-uploader/test-support/documents';
+import { JPEG_END, makeFlateBombPdf, makeOneStripTiffBomb, truncations, withClaimedJpegSize } from '@batch-uploader/test-support/hostile-files';
+import { startTestServer } from './support/test-server.js';
+import { upload, waitForFinished } from '@batch-uploader/test-support/http';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 

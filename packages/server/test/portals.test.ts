@@ -2,8 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { startTestServer, TOKEN_A, TOKEN_B, twoClinics, upload, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startTestServer } from './support/test-server.js';
+import { TOKEN_A, TOKEN_B, twoClinics, upload, waitForFinished } from '@batch-uploader/test-support/http';
 
 // `npm start` for a portal on another origin: CORS_ORIGINS, CORS_CREDENTIALS and
 // AUTH_COOKIE through the whole server (compression, security headers), as a browser

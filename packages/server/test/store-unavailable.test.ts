@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
-import { freshDbName } from '../../packages/server/test/support/mongo-target.js';
-import { startMongoWireServer } from '../../packages/server/test/support/mongo-wire/index.js';
-import { documents } from './documents.js';
-import { getBatch, listFiles, startTestServer, upload, waitForFinished } from './helpers.js';
-import { assertConforms } from './openapi.js';
+import { freshDbName } from '@batch-uploader/test-support/mongo-target';
+import { startMongoWireServer } from '@batch-uploader/test-support/mongo-wire';
+import { documents } from '@batch-uploader/test-support/documents';
+import { startTestServer } from './support/test-server.js';
+import { getBatch, listFiles, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
 
 async function expect503(res: Response, method: string, path: string): Promise<void> {
   const text = await res.text();

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UploadResponse } from '@batch-uploader/protocol';
-import { documents } from './documents.js';
-import { assertConforms } from './openapi.js';
-import { startTestServer, upload, waitForFinished } from './helpers.js';
+import { documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { startTestServer } from './support/test-server.js';
+import { upload, waitForFinished } from '@batch-uploader/test-support/http';
 
 describe('batch priority', () => {
   it('a high batch uploaded after a low one is processed first; the low one then finishes', async () => {

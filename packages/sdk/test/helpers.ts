@@ -1,5 +1,6 @@
 import type { Batch, BatchFile, BatchStatus, FileStatus } from '@batch-uploader/protocol';
 import { progressPercent } from '@batch-uploader/protocol';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 /** The first bytes of a PDF and of a PNG: enough for the session's content check. */
 export const PDF = '%PDF-1.7\n';
@@ -51,9 +52,5 @@ export function errorBody(code: string, message: string, details?: Record<string
 
 /** Resolves when `check()` is true, polling every few milliseconds. */
 export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(check, { timeoutMs, everyMs: 5 });
 }

@@ -15,6 +15,7 @@ import { documents } from '@batch-uploader/test-support/documents';
 import { startTestServer } from './support/test-server.js';
 import { getBatch, listFiles, upload, waitForFinished } from '@batch-uploader/test-support/http';
 import { assertConforms } from '@batch-uploader/test-support/openapi';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 async function expect503(res: Response, method: string, path: string): Promise<void> {
   const text = await res.text();
@@ -75,9 +76,5 @@ describe('a store that cannot be reached', () => {
 
 /** Waits until the batch's one file is done, so the engine does not write while the lock is held. */
 async function waitFor1(api: string, batchId: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await getBatch(api, batchId)).progress.completed === 1) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the first file did not complete');
+  await waitFor(async () => (await getBatch(api, batchId)).progress.completed === 1, { timeoutMs: 10_000, what: 'the first file to complete' });
 }

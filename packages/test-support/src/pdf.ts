@@ -23,20 +23,27 @@ export function rawPdf(objects: ReadonlyArray<string | Uint8Array>, trailer = ''
       length += part.length;
     }
   });
-  const xref = [
+  parts.push(latin1(xrefTable(offsets, length, trailer)));
+  return concat(parts);
+}
+
+/**
+ * The cross-reference table and trailer of a PDF whose objects 1… start at `offsets`,
+ * with the table itself at `startxref`.
+ */
+export function xrefTable(offsets: readonly number[], startxref: number, trailer = ''): string {
+  return [
     'xref',
-    `0 ${objects.length + 1}`,
+    `0 ${offsets.length + 1}`,
     '0000000000 65535 f ',
     ...offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n `),
     'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R ${trailer} >>`,
+    `<< /Size ${offsets.length + 1} /Root 1 0 R ${trailer} >>`,
     'startxref',
-    String(length),
+    String(startxref),
     '%%EOF',
     '',
   ].join('\n');
-  parts.push(latin1(xref));
-  return concat(parts);
 }
 
 /** The catalog, page tree and one empty 200 × 200 page: objects 1–3 of a one-page PDF. */

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { deflateSync } from 'node:zlib';
 import { rawPdf as pdfBytes, xrefTable } from '@batch-uploader/test-support/pdf';
-import { pngChunk } from '@batch-uploader/test-support/png';
+import { pngFile } from '@batch-uploader/test-support/png';
 
 /**
  * Documents for the benchmarks, generated in code so that no binary is committed. They
@@ -90,17 +90,7 @@ export function gradientPng(width: number, height: number): Buffer {
     }
     rows.push(row);
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  return pngFile({ width, height, colourType: 2 }, deflateSync(Buffer.concat(rows)));
 }
 
 function escapePdfText(text: string): string {

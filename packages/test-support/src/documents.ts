@@ -6,7 +6,7 @@ import { deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { rawPdf } from './pdf.js';
-import { pngChunk } from './png.js';
+import { pngFile } from './png.js';
 
 /** Words written on the pages of {@link DocumentFixtures.pdf3}, one line per page. */
 export const PAGE_WORDS = ['Glucose fasting 5.4 mmol/L', 'Cholesterol total 4.9 mmol/L', 'Haemoglobin 141 g/L'] as const;
@@ -116,17 +116,7 @@ export async function makeImage(
  */
 export function makeBombPng(): Buffer {
   const side = 20_000;
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header[8] = 8; // bit depth
-  header[9] = 0; // greyscale
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(Buffer.alloc((side + 1) * 4))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  return pngFile({ width: side, height: side, colourType: 0 }, deflateSync(Buffer.alloc((side + 1) * 4)));
 }
 
 /** A minimal Windows executable: DOS header pointing (e_lfanew) to a PE signature and COFF header. */

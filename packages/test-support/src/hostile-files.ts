@@ -4,8 +4,9 @@
  * bombs (a PDF page stream compressed twice, a multi-page TIFF whose pages all point
  * at one strip). Small to write and to upload; huge only once decoded.
  */
-import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
+import { constants, deflateRawSync, deflateSync } from 'node:zlib';
 import { makeRawPdf } from './documents.js';
+import { pngFile } from './png.js';
 
 const MIB = 2 ** 20;
 
@@ -180,27 +181,8 @@ export function makeGradientTiff(width: number, height: number, compression: Tif
  * size), so it needs the memory the pixels take, under every pixel budget.
  */
 export function makeInterlacedPng(side = 10_000): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header[8] = 8; // bits per sample
-  header[9] = 2; // RGB
-  header[12] = 1; // Adam7
   // Pixels, plus one filter byte per row of each of the 7 passes (at most 2 × side rows in all).
   const raw = side * side * 3 + side * 2 * 7;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', zerosZlib(Math.ceil(raw / MIB) * MIB)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  return pngFile({ width: side, height: side, colourType: 2, interlace: 1 }, zerosZlib(Math.ceil(raw / MIB) * MIB));
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}

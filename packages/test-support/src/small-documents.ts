@@ -4,7 +4,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { pngChunk } from './png.js';
+import { pngFile } from './png.js';
 
 /** A one-page PDF with a line of text; `padBytes` adds an embedded file of random bytes to make it large. */
 export async function makePdf(text = 'Test document', padBytes = 0): Promise<Uint8Array<ArrayBuffer>> {
@@ -22,21 +22,9 @@ export async function makePdf(text = 'Test document', padBytes = 0): Promise<Uin
 
 /** A valid PNG of `width` × `height` grey pixels. */
 export function makePng(width = 4, height = 3): Uint8Array<ArrayBuffer> {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 0; // greyscale
   const rows = Buffer.alloc((width + 1) * height, 0x80);
   for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // filter byte
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      pngChunk('IHDR', header),
-      pngChunk('IDAT', deflateSync(rows)),
-      pngChunk('IEND', Buffer.alloc(0)),
-    ]),
-  );
+  return new Uint8Array(pngFile({ width, height, colourType: 0 }, deflateSync(rows)));
 }
 
 /** Text dressed as a PDF by its name only. */

@@ -118,25 +118,22 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
   await once(server, 'listening');
   await engine.start();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let closing: Promise<void> | null = null;
+  let closed: Promise<void> | undefined;
+  async function shutDown(): Promise<void> {
+    // Running files end first; the event streams they feed are cut after.
+    await engine.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await processor.close();
+    await stores.close();
+    if (ownDir) await rm(options.dataDir, { recursive: true, force: true });
+  }
   return {
     url,
     api: `${url}/api/gp`,
     dataDir: options.dataDir,
     closeAllConnections: () => server.closeAllConnections(),
-    close() {
-      closing ??= (async () => {
-        const stopped = new Promise((resolve) => server.close(resolve));
-        server.closeIdleConnections();
-        await engine.close();
-        server.closeAllConnections();
-        await stopped;
-        await processor.close();
-        await stores.close();
-        if (ownDir) await rm(options.dataDir, { recursive: true, force: true });
-      })();
-      return closing;
-    },
+    close: () => (closed ??= shutDown()),
   };
 }
 

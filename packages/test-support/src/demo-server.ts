@@ -1,6 +1,9 @@
 import { rm } from 'node:fs/promises';
 import type { DemoConfig } from '../../../demo-server/src/config.js';
 import { startServer, type RunningServer } from '../../../demo-server/src/server.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser.js';
+import { documents, type Documents } from './documents.js';
 import { tempDir } from './http.js';
 
 /** A demo server started by {@link startDemoServer}: its API's base URL and data folder too. */
@@ -21,6 +24,31 @@ export async function startDemoServer(overrides: Partial<DemoConfig> = {}): Prom
     async close() {
       await server.close();
       if (!overrides.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a browser test file works with: the demo server, Chromium, and the documents to upload. */
+export interface DemoInChromium {
+  server: TestDemoServer;
+  browser: Browser;
+  docs: Documents;
+  /** Closes Chromium, then the server. */
+  close(): Promise<void>;
+}
+
+/** Starts the demo server with `overrides` and Chromium, and makes the documents. */
+export async function demoInChromium(overrides: Partial<DemoConfig> = {}): Promise<DemoInChromium> {
+  const docs = await documents();
+  const server = await startDemoServer(overrides);
+  const browser = await launchChromium();
+  return {
+    server,
+    browser,
+    docs,
+    async close() {
+      await browser.close();
+      await server.close();
     },
   };
 }

@@ -14,7 +14,7 @@ import { tsImport } from 'tsx/esm/api';
 
 // Started when the config loads, because `middleware` must exist before the server does.
 const { startServer } = await tsImport('./demo-server/src/server.ts', import.meta.url);
-const { startProcessingService } = await tsImport('./demo-server/test/processing-service.ts', import.meta.url);
+const { startProcessingService } = await tsImport('./packages/test-support/src/processing-service.ts', import.meta.url);
 const dataDir = await mkdtemp(join(tmpdir(), 'wtr-demo-'));
 const demo = await startServer({ port: 0, dataDir, logLevel: 'silent', processingDelayMs: 100 });
 // A second server, at /api/flaky, hands files to a processing service (PROCESSOR_URL) that

@@ -5,6 +5,7 @@
  * (attributes, `addFiles`, `session`, the rendered shadow DOM).
  */
 import type { BatchUploader } from '@batch-uploader/element';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 /** Timings of one hand-over of files, in ms from the `addFiles` call. */
 export interface AddTiming {
@@ -337,11 +338,7 @@ function nextTask(): Promise<void> {
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitFor(check, { timeoutMs, everyMs: 20, what });
 }
 
 window.uiProbe = { measureAdd, measureHeadReads, measureStatus };

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeFlateBombPdf, makeOneStripTiffBomb } from '../../packages/server/test/support/hostile-files.js';
+import { makeFlateBombPdf, makeOneStripTiffBomb } from '@batch-uploader/test-support/hostile-files';
 import { acceptedBatchId, waitUntilFinished } from '../lib/batch-api.js';
 import { withScope } from '../lib/cleanup.js';
 import type { BenchModule, Figure } from '../lib/figure.js';

@@ -1,7 +1,9 @@
 import { randomFillSync } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { rawPdf as pdfBytes, xrefTable } from '@batch-uploader/test-support/pdf';
+import { pngFile } from '@batch-uploader/test-support/png';
 
 /**
  * Documents for the benchmarks, generated in code so that no binary is committed. They
@@ -11,21 +13,7 @@ import { crc32, deflateSync } from 'node:zlib';
 
 /** A PDF written from object bodies (object 1 the catalog) with a correct cross-reference table. */
 export function rawPdf(objects: readonly (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xE2\xE3\xCF\xD3\n', 'latin1')];
-  let length = parts[0]!.length;
-  const offsets: number[] = [];
-  for (const [index, body] of objects.entries()) {
-    offsets.push(length);
-    const part = Buffer.concat([
-      Buffer.from(`${index + 1} 0 obj\n`, 'latin1'),
-      typeof body === 'string' ? Buffer.from(body, 'latin1') : body,
-      Buffer.from('\nendobj\n', 'latin1'),
-    ]);
-    parts.push(part);
-    length += part.length;
-  }
-  parts.push(xref(offsets, length));
-  return Buffer.concat(parts);
+  return Buffer.from(pdfBytes(objects).buffer);
 }
 
 /**
@@ -67,7 +55,7 @@ export async function writeScanPdf(path: string, maxBytes: number): Promise<numb
     await write(randomFillSync(Buffer.allocUnsafe(Math.min(1 << 20, left))));
   }
   await write('\nendstream\nendobj\n');
-  await write(xref(offsets, length));
+  await write(xrefTable(offsets, length));
   out.end();
   await once(out, 'finish');
   return length;
@@ -102,46 +90,9 @@ export function gradientPng(width: number, height: number): Buffer {
     }
     rows.push(row);
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function xref(offsets: readonly number[], startxref: number): Buffer {
-  return Buffer.from(
-    [
-      'xref',
-      `0 ${offsets.length + 1}`,
-      '0000000000 65535 f ',
-      ...offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n `),
-      'trailer',
-      `<< /Size ${offsets.length + 1} /Root 1 0 R >>`,
-      'startxref',
-      String(startxref),
-      '%%EOF',
-      '',
-    ].join('\n'),
-    'latin1',
-  );
+  return pngFile({ width, height, colourType: 2 }, deflateSync(Buffer.concat(rows)));
 }
 
 function escapePdfText(text: string): string {
   return text.replace(/[\\()]/g, (c) => `\\${c}`);
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
 }

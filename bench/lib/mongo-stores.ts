@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { withDatabase } from '../../packages/server/test/support/mongo-target.js';
+import { withDatabase } from '@batch-uploader/test-support/mongo-target';
 import { startChildServer } from './child-server.js';
 import { childEnv } from './servers.js';
 import type { Scope } from './cleanup.js';

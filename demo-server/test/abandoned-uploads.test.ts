@@ -12,9 +12,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppendResponse, UploadResponse } from '@batch-uploader/protocol';
 import { killHard, startChild, stopChild, type Child } from './child-server.js';
-import { documents } from './documents.js';
-import { listFiles, startTestServer, tempDir, upload, waitFor, waitForFinished } from './helpers.js';
-import { filePart, multipartHead, rawConnect, type Raw } from './raw-http.js';
+import { documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { listFiles, tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
+import { filePart, multipartHead, rawConnect, type Raw } from '@batch-uploader/test-support/raw-http';
 
 const MB = 1024 * 1024;
 
@@ -48,7 +50,7 @@ describe('abandoned uploads', () => {
       // Restarted at once: the files are too fresh for its start-up sweep, which cannot
       // tell them from the uploads of another process sharing the folder.
       second = await startChild(env);
-      await waitFor(async () => (await listFiles(uploads)).length === 0, 20_000, 200);
+      await waitFor(async () => (await listFiles(uploads)).length === 0, { timeoutMs: 20_000, everyMs: 200 });
       assert.match(second.output(), /removed abandoned uploads/);
     } finally {
       await killHard(first);
@@ -126,7 +128,7 @@ describe('abandoned uploads', () => {
       const raw = await uploadThatStops(server.port, `/api/gp/batch/${batch_id}/files`, 8);
       await waitFor(async () => (await listFiles(uploads)).length >= 8, 20_000);
       raw.socket.destroy();
-      await waitFor(async () => (await listFiles(uploads)).length === 0, 5_000, 100);
+      await waitFor(async () => (await listFiles(uploads)).length === 0, { timeoutMs: 5_000, everyMs: 100 });
 
       // The batch takes the next append as if nothing happened.
       const form = new FormData();

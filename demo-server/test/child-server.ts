@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './helpers.js';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 /** The built entry of `npm start`. */
 export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));

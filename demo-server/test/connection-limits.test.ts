@@ -10,9 +10,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UploadResponse } from '@batch-uploader/protocol';
-import { documents } from './documents.js';
-import { listFiles, startTestServer, upload, waitFor } from './helpers.js';
-import { closedWithin, filePart, multipartHead, rawConnect } from './raw-http.js';
+import { documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { listFiles, upload } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
+import { closedWithin, filePart, multipartHead, rawConnect } from '@batch-uploader/test-support/raw-http';
 
 describe('connection limits', () => {
   it('a body that stops arriving is cut after IDLE_TIMEOUT_MS, and its upload is removed', async () => {

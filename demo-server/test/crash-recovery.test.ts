@@ -4,8 +4,9 @@ import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UploadResponse } from '@batch-uploader/protocol';
 import { startChild, killHard, type Child } from './child-server.js';
-import { documents } from './documents.js';
-import { getBatch, listFiles, tempDir, upload, waitFor, waitForFinished } from './helpers.js';
+import { documents } from '@batch-uploader/test-support/documents';
+import { getBatch, listFiles, tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 describe('crash recovery', () => {
   it('after kill -9 mid-batch and a restart on the same data, every file completes and none is stuck', async () => {
@@ -24,7 +25,7 @@ describe('crash recovery', () => {
       await waitFor(async () => {
         const batch = await getBatch(first.api, batch_id);
         return batch.progress.completed >= 2 && batch.progress.processing > 0;
-      }, 20_000, 20);
+      }, { timeoutMs: 20_000, everyMs: 20 });
       await killHard(first);
       const killedAt = Date.now();
 

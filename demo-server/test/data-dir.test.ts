@@ -5,8 +5,9 @@ import { chmod, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { UploadResponse } from '@batch-uploader/protocol';
-import { documents } from './documents.js';
-import { startTestServer, tempDir, upload, waitForFinished } from './helpers.js';
+import { documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
 import { ConfigError } from '../src/config.js';
 
 /** Every entry below `dir` with its permission bits, e.g. `files/ab/abcd… 600`. */

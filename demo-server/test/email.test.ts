@@ -7,12 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { FILE_ERRORS, type Batch, type UploadResponse } from '@batch-uploader/protocol';
-import { PAGE_WORDS, PDF_INFO } from '../../packages/server/test/fixtures.js';
-import { startSmtpServer, testCertificate } from '../../packages/server/test/support/smtp-test-server.js';
+import { PAGE_WORDS, PDF_INFO } from '@batch-uploader/test-support/documents';
+import { startSmtpServer, testCertificate } from '@batch-uploader/test-support/smtp-test-server';
 import { emailSettings } from '../src/config.js';
 import { startChild, stopChild, type Child } from './child-server.js';
-import { documents, type Documents } from './documents.js';
-import { getBatch, startTestServer, tempDir, upload, waitFor, waitForFinished } from './helpers.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { getBatch, tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 const USER = 'uploads@clinic.example';
 const PASSWORD = 'pa55:word/with@signs';
@@ -144,7 +146,7 @@ describe('batch emails of the demo server', () => {
       assert.equal((await fetch(`${child.api}/batch-history`)).status, 200);
 
       accept = true;
-      await waitFor(() => Promise.resolve(smtp.received.length >= 1), 30_000, 200);
+      await waitFor(() => Promise.resolve(smtp.received.length >= 1), { timeoutMs: 30_000, everyMs: 200 });
       assert.ok(smtp.received[0]!.secure, 'STARTTLS with the certificate from NODE_EXTRA_CA_CERTS');
 
       const output = child.output();

@@ -10,32 +10,25 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import type { BatchHistoryResponse } from '@batch-uploader/protocol';
-import { chooseFiles, launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { startTestServer } from './helpers.js';
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+import { chooseFiles } from '@batch-uploader/test-support/browser';
+import { demoInChromium, type DemoInChromium } from '@batch-uploader/test-support/demo-server';
 
 const TOKEN = 'examples-e2e-token-clinic-a';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-let server: Server;
-let browser: Browser;
-let docs: Documents;
+let server: DemoInChromium['server'];
+let browser: DemoInChromium['browser'];
+let docs: DemoInChromium['docs'];
+let demo: DemoInChromium | undefined;
 
 before(async () => {
-  docs = await documents();
   // With tokens, an upload only gets through if the app really set the element's getAuthToken property.
-  server = await startTestServer({ apiTokens: new Map([[TOKEN, 'clinic-a']]) });
-  browser = await launchChromium();
+  demo = await demoInChromium({ apiTokens: new Map([[TOKEN, 'clinic-a']]) });
+  ({ server, browser, docs } = demo);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => demo?.close());
 
 describe('the React, Vue and Angular examples', () => {
   it('are served with their bundles and linked from the widget page', async () => {

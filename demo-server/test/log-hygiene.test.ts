@@ -5,10 +5,11 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UploadResponse } from '@batch-uploader/protocol';
-import { PAGE_WORDS } from '../../packages/server/test/fixtures.js';
+import { PAGE_WORDS } from '@batch-uploader/test-support/documents';
 import { startChild, stopChild, type Child } from './child-server.js';
-import { documents } from './documents.js';
-import { tempDir, upload, waitFor, waitForFinished } from './helpers.js';
+import { documents } from '@batch-uploader/test-support/documents';
+import { tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 const PATIENT = 'patient-log-4711';
 const NAMES = ['Jane-Doe-referral.pdf', 'John-Smith-broken.pdf', 'Mary-Major-program.pdf', 'Appended-Ann-Lee.png', 'Too-Big-Bob.pdf'];

@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { makeRawPdf } from '../../packages/server/test/fixtures.js';
-import { chooseFiles, launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { startTestServer } from './helpers.js';
-import { startProcessingService, type ProcessingService } from './processing-service.js';
+import { paddedPdf } from '@batch-uploader/test-support/pdf';
+import { chooseFiles, launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { startProcessingService, type ProcessingService } from '@batch-uploader/test-support/processing-service';
 
 const WIDTHS = [320, 390, 768, 1280] as const;
 const SHOTS = process.env.SCREENSHOTS ?? null;
@@ -36,18 +36,6 @@ let page: Page;
 let docs: Documents;
 let padded: Buffer;
 const pageErrors: string[] = [];
-
-/** A valid one-page PDF made large by an unreferenced stream of random bytes. */
-function paddedPdf(bytes: number): Buffer {
-  const pad = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes; i += 65_536) crypto.getRandomValues(pad.subarray(i, Math.min(i + 65_536, bytes)));
-  return makeRawPdf([
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
-    Buffer.concat([Buffer.from(`<< /Length ${bytes} >>\nstream\n`), pad, Buffer.from('\nendstream')]),
-  ]);
-}
 
 /** What the page records: every text of the live region, and samples of the progress display. */
 interface Recorded {
@@ -130,7 +118,7 @@ const words = async (name: string) => ((await part(name).first().textContent()) 
 
 before(async () => {
   docs = await documents();
-  padded = paddedPdf(700_000);
+  padded = Buffer.from(paddedPdf(700_000).buffer);
   service = await startProcessingService({ unavailableFor: (name) => (name === 'flaky.pdf' ? 3 : 0) });
   // One file at a time, a second each: the processing takes long enough to be followed.
   server = await startTestServer({ processingDelayMs: 1_000, concurrency: 1, maxFiles: 9, maxFileSizeMb: 1, processorUrl: service.url });

@@ -10,9 +10,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, ConsoleMessage } from 'playwright-core';
-import { chooseFiles, launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { startTestServer } from './helpers.js';
+import { chooseFiles, launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 

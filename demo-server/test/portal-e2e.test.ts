@@ -17,9 +17,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { BatchHistoryResponse } from '@batch-uploader/protocol';
 import type * as Sdk from '@batch-uploader/sdk';
-import { chooseFiles, launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { startTestServer, TOKEN_A, TOKEN_B, twoClinics } from './helpers.js';
+import { chooseFiles, launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { TOKEN_A, TOKEN_B, twoClinics } from '@batch-uploader/test-support/http';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 

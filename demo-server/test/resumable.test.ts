@@ -4,10 +4,11 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tus from 'tus-js-client';
 import type { CreateBatchResponse, LimitsResponse } from '@batch-uploader/protocol';
-import { documents, type Documents } from './documents.js';
-import { assertConforms } from './openapi.js';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { assertConforms } from '@batch-uploader/test-support/openapi';
 import { startChild, killHard, stopChild, type Child } from './child-server.js';
-import { asA, asB, getBatch, startTestServer, tempDir, twoClinics, waitForFinished } from './helpers.js';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { asA, asB, getBatch, tempDir, twoClinics, waitForFinished } from '@batch-uploader/test-support/http';
 
 // The demo server's resumable route as its users meet it: the official tus client in
 // Node, bearer tokens of two workspaces, the answers checked against the OpenAPI document.

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import type { AnalyticsResponse, Batch, UploadResponse } from '@batch-uploader/protocol';
 import { MongoClient } from '@batch-uploader/server/mongodb';
-import { freshDbName, mongoTarget } from '../../packages/server/test/support/mongo-target.js';
+import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
 import { killHard, startChild, stopChild, type Child } from './child-server.js';
-import { documents } from './documents.js';
-import { getBatch, tempDir, upload, waitFor, waitForFinished } from './helpers.js';
+import { documents } from '@batch-uploader/test-support/documents';
+import { getBatch, tempDir, upload, waitForFinished } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 // A real MongoDB when MONGODB_URI is set, else the in-process wire test server; either
 // way the two demo servers are separate processes talking to it over TCP.
@@ -90,12 +91,12 @@ void describe(`two server instances on one MongoDB (${target.kind})`, () => {
       const running = await waitFor(async () => {
         const [fromA, fromB] = await Promise.all([getBatch(a.api, batch_id), getBatch(b.api, batch_id)]);
         return fromA.status === 'processing' && fromB.status === 'processing' && fromB.progress.completed > 0 ? { fromA, fromB } : null;
-      }, 20_000, 20);
+      }, { timeoutMs: 20_000, everyMs: 20 });
       assert.equal(running.fromB.total_files, 30);
       assert.equal(running.fromA.id, running.fromB.id);
 
       // B takes its share of the queue; kill it while it holds files and many are left.
-      await waitFor(async () => finishedRuns(b.output()).length >= 3, 20_000, 10);
+      await waitFor(async () => finishedRuns(b.output()).length >= 3, { timeoutMs: 20_000, everyMs: 10 });
       await killHard(b);
       const byB = new Set(finishedRuns(b.output()));
       const leftAtKill = (await getBatch(a.api, batch_id)).progress.completed;

@@ -12,9 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import type { CreateBatchResponse } from '@batch-uploader/protocol';
-import { launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { asA, startTestServer, TOKEN_A, twoClinics, waitForFinished } from './helpers.js';
+import { launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
+import { asA, TOKEN_A, twoClinics, waitForFinished } from '@batch-uploader/test-support/http';
 
 // The portal's own script: Uppy and its Tus plugin, bundled from npm.
 const PORTAL_SCRIPT = `

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { BatchHistoryResponse } from '@batch-uploader/protocol';
-import { chooseFiles, launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { startTestServer } from './helpers.js';
+import { chooseFiles, launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 

@@ -3,47 +3,26 @@
  * server. Skips only when the demo server's source is absent.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { JsonReport } from '../src/json-report.js';
 // The SDK's test support: documents made in code, and the real demo server.
-import { fakePdf, makePdf, makePng, truncatedPdf } from '../../sdk/test/fixtures.js';
-import { demoSkip as skip, startDemo, type RunningDemo } from '../../sdk/test/demo.js';
+import { fakePdf, makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
+import { startDemoServer as startDemo, type TestDemoServer } from '@batch-uploader/test-support/demo-server';
+import { closedPort, runScript, type ScriptRun } from '@batch-uploader/test-support/processes';
 
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 
 /** Runs the CLI to its end. */
-function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-      env: { ...process.env, BATCH_UPLOAD_TOKEN: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+  return runScript(bin, args, { BATCH_UPLOAD_TOKEN: '', ...env });
 }
 
-/** A TCP port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-describe('batch-upload CLI', { skip }, () => {
-  let demo: RunningDemo & { api: string };
+describe('batch-upload CLI', () => {
+  let demo: TestDemoServer;
   let docs: string;
   before(async () => {
     demo = await startDemo({ maxFiles: 2, processingDelayMs: 20 });
@@ -116,7 +95,7 @@ describe('batch-upload CLI', { skip }, () => {
   });
 });
 
-describe('batch-upload CLI with a large batch', { skip }, () => {
+describe('batch-upload CLI with a large batch', () => {
   it('sends one batch in several requests and reports one batch', async () => {
     const demo = await startDemo();
     const docs = await mkdtemp(join(tmpdir(), 'cli-many-'));

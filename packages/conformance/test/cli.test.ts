@@ -3,40 +3,20 @@
  * its exit status. Against the small backend of faults.test.ts, so it needs no build.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CHECK_LIST, type ConformanceReport } from '../src/index.js';
 import { startToyBackend, type Toy } from './support/toy-backend.js';
+import { closedPort, runScript, type ScriptRun } from '@batch-uploader/test-support/processes';
 
 const bin = fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const TOKEN = 'cli-test-token-0123456789abcdef';
 
-function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
-      env: { ...process.env, BATCH_UPLOAD_TOKEN: '', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** Runs the CLI to its end. */
+function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+  return runScript(bin, args, { BATCH_UPLOAD_TOKEN: '', NO_COLOR: '1', ...env });
 }
 
 describe('batch-uploader-conformance', () => {

@@ -11,10 +11,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build, type Plugin } from 'esbuild';
-import type { Browser } from 'playwright-core';
-import { chooseFiles, launchChromium } from '../../../demo-server/test/browser.js';
-import { documents, type Documents } from '../../../demo-server/test/documents.js';
-import { startTestServer } from '../../../demo-server/test/helpers.js';
+import { chooseFiles } from '@batch-uploader/test-support/browser';
+import { demoInChromium, type DemoInChromium } from '@batch-uploader/test-support/demo-server';
 import { PACKAGE_DIR } from '../scripts/integrations.js';
 
 const ROOT = join(PACKAGE_DIR, '../..');
@@ -82,20 +80,18 @@ async function bundle(dir: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
-let docs: Documents;
+let server: DemoInChromium['server'];
+let browser: DemoInChromium['browser'];
+let docs: DemoInChromium['docs'];
+let demo: DemoInChromium | undefined;
 
 before(async () => {
-  docs = await documents();
-  server = await startTestServer({ apiTokens: new Map([[TOKEN, 'clinic-a']]) });
-  browser = await launchChromium();
+  // With tokens, an upload only gets through if the app really set the element's getAuthToken property.
+  demo = await demoInChromium({ apiTokens: new Map([[TOKEN, 'clinic-a']]) });
+  ({ server, browser, docs } = demo);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => demo?.close());
 
 describe('the React wrapper', () => {
   for (const [version, dir] of [

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BatchClient, isApiError, type UploadProgress } from '../src/index.js';
-import { makePng, truncatedPdf } from './fixtures.js';
+import { makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 
 describe('BatchClient batch operations against the demo server', { skip }, () => {

@@ -3,9 +3,6 @@
  * this reason, only when the demo server's source is absent.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const serverModule = fileURLToPath(new URL('../../../demo-server/src/server.ts', import.meta.url));
@@ -21,27 +18,12 @@ export interface RunningDemo {
 
 /** Starts the real demo server on a free port in a fresh data folder; `close` removes the folder. */
 export async function startDemo(config: Record<string, unknown> = {}): Promise<RunningDemo & { api: string }> {
-  const { startServer } = (await import(serverModule)) as {
-    startServer: (config: Record<string, unknown>) => Promise<RunningDemo>;
-  };
-  const dataDir = await mkdtemp(join(tmpdir(), 'sdk-it-'));
-  const running = await startServer({ port: 0, dataDir, logLevel: 'silent', processingDelayMs: 0, leaseMs: 2_000, ...config });
-  return {
-    ...running,
-    api: `${running.url}/api/gp`,
-    async close() {
-      await running.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const { startDemoServer } = await import('@batch-uploader/test-support/demo-server');
+  return startDemoServer(config as Parameters<typeof startDemoServer>[0]);
 }
-
-const serviceModule = fileURLToPath(new URL('../../../demo-server/test/processing-service.ts', import.meta.url));
 
 /** A processing service for `processorUrl`: inspects documents, and answers 503 to the first `unavailableFor(name)` calls of a file. */
 export async function startProcessingService(unavailableFor: (filename: string) => number): Promise<{ url: string; close(): Promise<void> }> {
-  const { startProcessingService: start } = (await import(serviceModule)) as {
-    startProcessingService: (options: { unavailableFor: (filename: string) => number }) => Promise<{ url: string; close(): Promise<void> }>;
-  };
+  const { startProcessingService: start } = await import('@batch-uploader/test-support/processing-service');
   return start({ unavailableFor });
 }

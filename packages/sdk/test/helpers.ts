@@ -1,5 +1,6 @@
 import type { Batch, BatchFile, BatchStatus, FileStatus } from '@batch-uploader/protocol';
-import { progressPercent } from '@batch-uploader/protocol';
+import { waitFor } from '@batch-uploader/test-support/wait';
+import { FINISHED_AT, wireBatch } from '@batch-uploader/test-support/wire-batch';
 
 /** The first bytes of a PDF and of a PNG: enough for the session's content check. */
 export const PDF = '%PDF-1.7\n';
@@ -25,23 +26,7 @@ export function fakeBatch(id: string, statuses: readonly FileStatus[], status: B
     created_at: '2026-01-01T00:00:00.000Z',
     ...(s === 'failed' ? { error } : {}),
   }));
-  const counts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
-  for (const s of statuses) counts[s] += 1;
-  return {
-    id,
-    status,
-    total_files: files.length,
-    progress: { ...counts, percent: progressPercent(counts) },
-    priority: 'normal',
-    patient_id: null,
-    template_id: null,
-    encounter_id: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    finished_at: finished ? '2026-01-01T00:01:00.000Z' : null,
-    accepting_files: !finished,
-    files,
-  };
+  return wireBatch(id, files, { status, finished_at: finished ? FINISHED_AT : null, accepting_files: !finished });
 }
 
 /** The API's error envelope. */
@@ -51,9 +36,5 @@ export function errorBody(code: string, message: string, details?: Record<string
 
 /** Resolves when `check()` is true, polling every few milliseconds. */
 export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(check, { timeoutMs, everyMs: 5 });
 }

@@ -21,7 +21,7 @@ import {
   type UploadProgress,
 } from '../src/index.js';
 import { fileFromPath } from '../src/node.js';
-import { fakePdf, makePdf, makePng, truncatedPdf } from './fixtures.js';
+import { fakePdf, makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { until } from './helpers.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 import type * as SdkSource from '../src/index.js';

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Batch } from '@batch-uploader/protocol';
 import { BatchClient, isAbortError } from '../src/index.js';
 import { fakeBatch } from './helpers.js';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 /** Open streams, and how many of them the client has closed. */
 const streams: ServerResponse[] = [];
@@ -39,13 +40,7 @@ after(() => {
   server.close();
 });
 
-const until = async (condition: () => boolean, what: string) => {
-  const deadline = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+const until = (condition: () => boolean, what: string) => waitFor(condition, { timeoutMs: 5_000, everyMs: 5, what });
 
 describe('aborting an open live stream', () => {
   it('rejects the watch with an AbortError and closes the connection', async () => {

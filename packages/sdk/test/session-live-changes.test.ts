@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Batch, BatchFile } from '@batch-uploader/protocol';
 import { progressPercent } from '@batch-uploader/protocol';
 import { BatchClient, BatchSession, selectCounts, selectProgress, type BatchEvent, type SessionState, type WatchOptions } from '../src/index.js';
-import { makePng } from './fixtures.js';
+import { makePng } from '@batch-uploader/test-support/small-documents';
 import { ENDPOINT, fakeBatch } from './helpers.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 

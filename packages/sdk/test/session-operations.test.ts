@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BatchSession, canRetryFile, selectCanPause, selectCanResume, selectOutcome, selectRetryableCount, type SessionFileStatus } from '../src/index.js';
-import { makePng, truncatedPdf } from './fixtures.js';
+import { makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { demoSkip as skip, startDemo, startProcessingService, type RunningDemo } from './demo.js';
 
 describe('BatchSession operations against the demo server', { skip }, () => {

@@ -18,7 +18,7 @@ import {
   type SessionFile,
   type SessionState,
 } from '../src/index.js';
-import { makePdf, makePng, truncatedPdf } from './fixtures.js';
+import { makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 
 const png = (name: string, lastModified = 1) => new File([makePng()], name, { type: 'image/png', lastModified });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { BatchClient, BatchSession, isApiError, selectProgress, type UploadProgress } from '../src/index.js';
 import type { Batch } from '@batch-uploader/protocol';
 import { splitIntoParts } from '../src/client/upload-in-parts.js';
-import { makePdf, makePng } from './fixtures.js';
+import { makePdf, makePng } from '@batch-uploader/test-support/small-documents';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 
 describe('splitIntoParts', () => {

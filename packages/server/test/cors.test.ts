@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
 import { createBatchRouter, type BatchRouterOptions } from '../src/index.js';
-import { makeTextPdf } from './fixtures.js';
+import { makeTextPdf } from '@batch-uploader/test-support/documents';
 import { startRouterHost, type RouterHost } from './support/router-host.js';
 
 // Portals on other origins, as a browser talks to the router: preflights, grants on

@@ -10,8 +10,9 @@ import { BatchEngine, PermanentError, type BatchEngineOptions, type BlobStore, t
 import { LocalBlobStore } from '../src/stores/local/index.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
 import { MongoStore } from '../src/stores/mongodb/index.js';
-import { freshDbName, mongoTarget, type MongoTarget } from './support/mongo-target.js';
-import { startSmtpServer, testCertificate, type SmtpTestServer } from './support/smtp-test-server.js';
+import { freshDbName, mongoTarget, type MongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { startSmtpServer, testCertificate, type SmtpTestServer } from '@batch-uploader/test-support/smtp-test-server';
+import { waitFor as until } from '@batch-uploader/test-support/wait';
 
 const MANAGERS = ['manager@clinic.example', 'deputy@clinic.example'];
 /** Short retries, so a refused or unreachable server is tried again within a test. */
@@ -62,16 +63,6 @@ async function untilFinished(store: Store, workspace: string, batchId: string, t
     const found = await store.records.getBatch(workspace, batchId);
     return found?.batch.finished_at ? found : null;
   }, timeoutMs);
-}
-
-async function until<T>(check: () => Promise<T | null | false> | T | null | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BatchStatusResponse, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
-import { makeTextPdf } from './fixtures.js';
+import { makeTextPdf } from '@batch-uploader/test-support/documents';
 
 // The router in a host app of each supported Express major, each host a process of its
 // own: an error raised in an async handler or middleware must reach the router's error

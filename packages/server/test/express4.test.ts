@@ -11,3 +11,12 @@ assert.match(import.meta.resolve('express'), /\/node_modules\/express4\//, 'this
 await import('./cors.test.js');
 await import('./status-route.test.js');
 await import('./required-roles.test.js');
+// Every route and every documented answer, bad input of every kind, authentication,
+// workspaces, live events, appends, and portals on other origins.
+await import('./openapi-answers.test.js');
+await import('./bad-input.test.js');
+await import('./api.test.js');
+await import('./auth.test.js');
+await import('./events.test.js');
+await import('./append.test.js');
+await import('./portals.test.js');

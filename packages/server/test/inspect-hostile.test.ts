@@ -6,7 +6,7 @@ import { FILE_ERRORS } from '@batch-uploader/protocol';
 import type { ProcessorContext, ProcessorFile } from '../src/processors/processor.js';
 import { isPermanentError } from '../src/processors/processor.js';
 import { createInspectProcessor, inspectDocument, type InspectProcessor } from '../src/processors/inspect/index.js';
-import { documentFixtures, makeImage, type DocumentFixtures, type ImageFormat } from './fixtures.js';
+import { documentFixtures, makeImage, type DocumentFixtures, type ImageFormat } from '@batch-uploader/test-support/documents';
 import {
   JPEG_END,
   makeFlateBombPdf,
@@ -15,7 +15,7 @@ import {
   makeOneStripTiffBomb,
   truncations,
   withClaimedJpegSize,
-} from './support/hostile-files.js';
+} from '@batch-uploader/test-support/hostile-files';
 
 function fileOf(bytes: Buffer): ProcessorFile {
   return {

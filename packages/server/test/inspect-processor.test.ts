@@ -21,7 +21,7 @@ import {
   makeSlowPdf,
   makeTextPdf,
   type DocumentFixtures,
-} from './fixtures.js';
+} from '@batch-uploader/test-support/documents';
 
 function fileOf(bytes: Buffer, filename = 'document.pdf', declared: string | null = 'application/pdf'): ProcessorFile {
   return {

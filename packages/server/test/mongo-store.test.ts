@@ -4,11 +4,12 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { NewBatch, NewFile } from '../src/store/records.js';
+import type { NewBatch } from '../src/store/records.js';
 import { WEBHOOK_CHANNEL } from '../src/store/outbox.js';
 import { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
 import { runBlobStoreConformanceSuite, runStoreConformanceSuite } from '../src/testing/index.js';
-import { freshDbName, mongoTarget } from './support/mongo-target.js';
+import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { newBatch, newFiles } from '../src/testing/store-fixtures.js';
 
 // Against MONGODB_URI when set (a real mongod), else against the in-process wire test server.
 const target = await mongoTarget();
@@ -37,21 +38,7 @@ runBlobStoreConformanceSuite(`GridFsBlobStore (${target.kind})`, async () => {
 });
 
 function batch(overrides: Partial<NewBatch> = {}): NewBatch {
-  return { id: randomUUID(), workspace_id: 'ws-mongo', priority: 'normal', patient_id: null, template_id: null, encounter_id: null, ...overrides };
-}
-
-function files(count: number): NewFile[] {
-  return Array.from({ length: count }, (_, position) => ({
-    id: randomUUID(),
-    position,
-    filename: `f${position}.pdf`,
-    size: 10,
-    declared_type: null,
-    detected_type: 'application/pdf',
-    blob_key: randomUUID().replaceAll('-', ''),
-    status: 'pending' as const,
-    error: null,
-  }));
+  return newBatch({ workspace_id: 'ws-mongo', ...overrides });
 }
 
 void describe(`MongoStore on a shared database (${target.kind})`, () => {
@@ -61,7 +48,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     try {
       await store.init();
       await store.init();
-      const created = await store.records.createBatch(batch(), files(1));
+      const created = await store.records.createBatch(batch(), newFiles(1));
       assert.equal((await store.records.getBatchSummary(created.workspace_id, created.id))?.id, created.id);
       await store.close();
       await assert.rejects(store.records.getBatch(created.workspace_id, created.id), /init\(\)/);
@@ -137,18 +124,18 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     try {
       await store.init();
       // 1. Died after finishing the last file, before settling its batch.
-      const settled = await store.records.createBatch(batch(), files(1));
+      const settled = await store.records.createBatch(batch(), newFiles(1));
       const held = await store.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
       await store.queue.finishFile(held!.file.id, held!.token, { status: 'completed', result: null });
       await batches.updateOne({ _id: settled.id }, { $set: { finished_at: null, updated_at: twoMinutesAgo } });
       // 2. Died after marking a batch cancelled, before its files learned of it.
-      const cancelled = await store.records.createBatch(batch(), files(2));
+      const cancelled = await store.records.createBatch(batch(), newFiles(2));
       await batches.updateOne(
         { _id: cancelled.id },
         { $set: { cancelled_at: twoMinutesAgo, updated_at: twoMinutesAgo, cancel_error: JSON.stringify({ code: 'CANCELLED', message: 'Cancelled.' }) } },
       );
       // 3. Died in createBatch, after storing its files, before showing it.
-      const abandoned = files(1);
+      const abandoned = newFiles(1);
       const hiddenId = randomUUID();
       await store.records.createBatch({ ...batch(), id: hiddenId }, abandoned);
       await batches.updateOne({ _id: hiddenId }, { $set: { hidden: 'creating', created_at: new Date(Date.now() - 3_600_000) } });
@@ -183,7 +170,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     const batches = client.db(dbName).collection<{ _id: string }>('batch_uploader_batches');
     try {
       await store.init();
-      const created = await store.records.createBatch(batch(), files(2));
+      const created = await store.records.createBatch(batch(), newFiles(2));
       const held = await store.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
       await store.control.pauseBatch('ws-mongo', created.id);
       const before = await store.records.getBatchVersion('ws-mongo', created.id);
@@ -208,7 +195,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     const green = new MongoStore({ client, dbName, collectionPrefix: 'green_' });
     try {
       await Promise.all([blue.init(), green.init()]);
-      const created = await blue.records.createBatch(batch(), files(2));
+      const created = await blue.records.createBatch(batch(), newFiles(2));
       assert.equal(await green.records.getBatch(created.workspace_id, created.id), null);
       assert.equal(await green.queue.claimFile({ owner: 'g', leaseMs: 1_000 }), null);
       assert.ok(await blue.queue.claimFile({ owner: 'b', leaseMs: 1_000 }));

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, MongoServerError } from 'mongodb';
 import type { Db } from 'mongodb';
-import { startMongoWireServer, type MongoWireServer } from './support/mongo-wire/index.js';
+import { startMongoWireServer, type MongoWireServer } from '@batch-uploader/test-support/mongo-wire';
 
 // The wire test server is test support: these tests drive it through the official driver,
 // so that its own bugs show up here rather than as puzzling store failures.

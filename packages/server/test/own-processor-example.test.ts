@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Batch, BatchStatusResponse, UploadResponse } from '@batch-uploader/protocol';
 import { startExampleApp, type ExampleApp } from '../examples/own-processor.js';
-import { documentFixtures, type DocumentFixtures } from './fixtures.js';
+import { documentFixtures, type DocumentFixtures } from '@batch-uploader/test-support/documents';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 let dataDir: string;
 let app: ExampleApp;
@@ -35,18 +36,7 @@ async function batch(id: string): Promise<Batch> {
   return ((await (await fetch(`${app.api}/batch-status/${id}`)).json()) as BatchStatusResponse).batch;
 }
 
-/** Polls `check` until it gives a value; fails after 20 s rather than hang. */
-async function until<T>(check: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const finished = (id: string) => until(async () => ((await batch(id)).finished_at ? batch(id) : null));
+const finished = (id: string) => waitFor(async () => ((await batch(id)).finished_at ? batch(id) : null));
 
 describe('the own-processor example (packages/server/examples/own-processor.ts)', () => {
   it('files each document with the host\'s function and stores what it returns as the result', async () => {
@@ -71,7 +61,7 @@ describe('the own-processor example (packages/server/examples/own-processor.ts)'
     app.records.available = false;
     const id = await upload({ 'later.pdf': docs.pdf1 }, { patient_id: 'P-78' });
     // The first attempt failed and the file waits for its next one.
-    await until(async () => {
+    await waitFor(async () => {
       const [file] = (await batch(id)).files;
       return file!.attempts >= 1 && file!.status === 'pending' ? true : null;
     });

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { BatchPriority } from '@batch-uploader/protocol';
-import type { NewBatch, NewFile } from '../src/store/records.js';
+import type { NewBatch } from '../src/store/records.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
+import { newBatch, newFiles } from '../src/testing/store-fixtures.js';
 
 const root = await mkdtemp(join(tmpdir(), 'priority-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -14,21 +15,7 @@ after(() => rm(root, { recursive: true, force: true }));
 const MINUTE = 60_000;
 
 function batch(priority: BatchPriority): NewBatch {
-  return { id: randomUUID(), workspace_id: 'ws-priority', priority, patient_id: null, template_id: null, encounter_id: null };
-}
-
-function files(count: number): NewFile[] {
-  return Array.from({ length: count }, (_, position) => ({
-    id: randomUUID(),
-    position,
-    filename: `f${position}.pdf`,
-    size: 10,
-    declared_type: null,
-    detected_type: 'application/pdf',
-    blob_key: randomUUID().replaceAll('-', ''),
-    status: 'pending' as const,
-    error: null,
-  }));
+  return newBatch({ workspace_id: 'ws-priority', priority });
 }
 
 /** One claim as the simulation saw it: when, of which batch, created when, at which priority. */
@@ -46,14 +33,14 @@ describe('priority under sustained load (the store\'s claim order, on a simulate
     const store = new SqliteStore({ path: join(root, `${randomUUID()}.sqlite`), now: () => now });
     await store.init();
     try {
-      const low = await store.records.createBatch(batch('low'), files(10));
+      const low = await store.records.createBatch(batch('low'), newFiles(10));
       const created = new Map<string, { at: number; priority: BatchPriority }>([[low.id, { at: now, priority: 'low' }]]);
       const claims: Claim[] = [];
       // Overload that never lets up: a high batch of 20 files every 30 s (40 files a
       // minute), while the workers finish one file every 2 s (30 a minute).
       for (let step = 0; step < 45 * 30; step++) {
         if (step % 15 === 0) {
-          const high = await store.records.createBatch(batch('high'), files(20));
+          const high = await store.records.createBatch(batch('high'), newFiles(20));
           created.set(high.id, { at: now, priority: 'high' });
         }
         now += 2_000;
@@ -90,11 +77,11 @@ describe('priority under sustained load (the store\'s claim order, on a simulate
     const store = new SqliteStore({ path: join(root, `${randomUUID()}.sqlite`), now: () => now });
     await store.init();
     try {
-      const normal = await store.records.createBatch(batch('normal'), files(5));
+      const normal = await store.records.createBatch(batch('normal'), newFiles(5));
       const createdAt = new Map<string, number>([[normal.id, now]]);
       let firstNormal: number | null = null;
       for (let step = 0; step < 20 * 30 && firstNormal === null; step++) {
-        if (step % 15 === 0) createdAt.set((await store.records.createBatch(batch('high'), files(20))).id, now);
+        if (step % 15 === 0) createdAt.set((await store.records.createBatch(batch('high'), newFiles(20))).id, now);
         now += 2_000;
         const claimed = (await store.queue.claimFile({ owner: 'w', leaseMs: MINUTE }))!;
         await store.queue.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: null });

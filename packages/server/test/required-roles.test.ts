@@ -9,7 +9,7 @@ import express from 'express';
 import type { AnalyticsResponse, BatchStatusResponse, ErrorResponse, UploadResponse } from '@batch-uploader/protocol';
 import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '../src/index.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
-import { makeTextPdf } from './fixtures.js';
+import { makeTextPdf } from '@batch-uploader/test-support/documents';
 
 // A host's own store need only play the required roles (records, control, queue,
 // retention). Here those are the SQLite store's own role objects, handed over without

@@ -9,8 +9,8 @@ import express from 'express';
 import type { BatchStatusResponse, CreateBatchResponse } from '@batch-uploader/protocol';
 import { BatchEngine, createBatchRouter } from '../src/index.js';
 import { GridFsBlobStore, MongoClient, MongoResumableStore, MongoStore } from '../src/stores/mongodb/index.js';
-import { makeImage } from './fixtures.js';
-import { freshDbName, mongoTarget, type MongoTarget } from './support/mongo-target.js';
+import { makeImage } from '@batch-uploader/test-support/documents';
+import { freshDbName, mongoTarget, type MongoTarget } from '@batch-uploader/test-support/mongo-target';
 
 // Resumable uploads on MongoDB: two server instances on one database, each with its own
 // private folder. An upload begun on one continues on the other, because its offset and

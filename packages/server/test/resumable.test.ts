@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tus from 'tus-js-client';
 import type { BatchStatusResponse, CreateBatchResponse, ErrorResponse, LimitsResponse } from '@batch-uploader/protocol';
 import { createInspectProcessor, type InspectProcessor } from '../src/processors/inspect/index.js';
-import { cutAt, makeImage, makeTextPdf } from './fixtures.js';
+import { cutAt, makeImage, makeTextPdf } from '@batch-uploader/test-support/documents';
 import { startRouterHost, type RouterHost } from './support/router-host.js';
 
 // The resumable route (tus 1.0) against the router in a real listening host: the official

@@ -12,8 +12,8 @@ import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '../s
 import { createInspectProcessor } from '../src/processors/inspect/index.js';
 import { MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
-import { PAGE_WORDS, PDF_INFO, makeTextPdf } from './fixtures.js';
-import { freshDbName, mongoTarget } from './support/mongo-target.js';
+import { PAGE_WORDS, PDF_INFO, makeTextPdf } from '@batch-uploader/test-support/documents';
+import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
 
 // What a status answer shows of a batch once retention has run: the real router, engine
 // and document inspector behind a listening server, on each store (a SQLite file, and

@@ -8,10 +8,11 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import type { NewBatch, NewFile } from '../src/store/records.js';
+import type { NewBatch } from '../src/store/records.js';
 import { WEBHOOK_CHANNEL } from '../src/store/outbox.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
 import { runStoreConformanceSuite } from '../src/testing/index.js';
+import { newBatch, newFiles } from '../src/testing/store-fixtures.js';
 
 const run = promisify(execFile);
 const root = await mkdtemp(join(tmpdir(), 'sqlite-store-'));
@@ -31,29 +32,7 @@ runStoreConformanceSuite('SqliteStore', async () => {
 });
 
 function batch(overrides: Partial<NewBatch> = {}): NewBatch {
-  return {
-    id: randomUUID(),
-    workspace_id: 'ws-sqlite',
-    priority: 'normal',
-    patient_id: null,
-    template_id: null,
-    encounter_id: null,
-    ...overrides,
-  };
-}
-
-function files(count: number): NewFile[] {
-  return Array.from({ length: count }, (_, position) => ({
-    id: randomUUID(),
-    position,
-    filename: `f${position}.pdf`,
-    size: 10,
-    declared_type: null,
-    detected_type: 'application/pdf',
-    blob_key: randomUUID().replaceAll('-', ''),
-    status: 'pending' as const,
-    error: null,
-  }));
+  return newBatch({ workspace_id: 'ws-sqlite', ...overrides });
 }
 
 async function opened(path: string): Promise<SqliteStore> {
@@ -66,7 +45,7 @@ void describe('SqliteStore on a shared file', () => {
   void it('processes sharing the file claim every file exactly once', async () => {
     const path = freshPath();
     const store = await opened(path);
-    const created = files(400);
+    const created = newFiles(400);
     for (let i = 0; i < created.length; i += 50) {
       await store.records.createBatch(batch(), created.slice(i, i + 50).map((f, position) => ({ ...f, position })));
     }
@@ -83,7 +62,7 @@ void describe('SqliteStore on a shared file', () => {
   void it('data survives closing and reopening the file', async () => {
     const path = freshPath();
     const first = await opened(path);
-    const record = await first.records.createBatch(batch({ patient_id: 'P-9' }), files(2));
+    const record = await first.records.createBatch(batch({ patient_id: 'P-9' }), newFiles(2));
     const held = await first.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
     assert.ok(held);
     await first.queue.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 2 } });
@@ -103,7 +82,7 @@ void describe('SqliteStore on a shared file', () => {
   void it('a database of the previous schema opens with every batch at version 0, and changes move it from there', async () => {
     const path = freshPath();
     const first = await opened(path);
-    const record = await first.records.createBatch(batch(), files(2));
+    const record = await first.records.createBatch(batch(), newFiles(2));
     const before = await first.records.getBatch(record.workspace_id, record.id);
     await first.close();
     // What an earlier release left on disk: schema 5, no version column.
@@ -133,9 +112,9 @@ void describe('SqliteStore on a shared file', () => {
   void it('a database of schema 7 opens with its queue taking turns and its old batches purged with their bytes', async () => {
     const path = freshPath();
     const first = await opened(path);
-    const old = await first.records.createBatch(batch({ patient_id: 'P-7', workspace_id: 'clinic-a' }), files(1));
+    const old = await first.records.createBatch(batch({ patient_id: 'P-7', workspace_id: 'clinic-a' }), newFiles(1));
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await first.records.createBatch(batch({ workspace_id: 'clinic-a' }), files(2));
+    await first.records.createBatch(batch({ workspace_id: 'clinic-a' }), newFiles(2));
     await first.close();
     const raw = new Database(path);
     toSchema7(raw);
@@ -146,7 +125,7 @@ void describe('SqliteStore on a shared file', () => {
       const held = await upgraded.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
       assert.equal(held?.batch.id, old.id);
       await upgraded.queue.finishFile(held!.file.id, held!.token, { status: 'completed', result: { pages: 1, text: 'words' } });
-      await upgraded.records.createBatch(batch({ workspace_id: 'clinic-b' }), files(1));
+      await upgraded.records.createBatch(batch({ workspace_id: 'clinic-b' }), newFiles(1));
       assert.equal((await upgraded.queue.claimFile({ owner: 'w', leaseMs: 60_000 }))?.batch.workspace_id, 'clinic-b', 'clinic-b takes its turn');
       await upgraded.retention.markBlobsPurged([held!.file.id]);
       assert.equal(await upgraded.retention.purgeContent({ olderThanMs: 0, limit: 10 }), 1);

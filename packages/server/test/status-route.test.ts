@@ -11,7 +11,7 @@ import type { BatchStatusResponse, ErrorResponse, FileError } from '@batch-uploa
 import { BatchEngine, LocalBlobStore, createBatchRouter, toWireBatch, type Store } from '../src/index.js';
 import { MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
 import { SqliteStore } from '../src/stores/sqlite/index.js';
-import { freshDbName, mongoTarget } from './support/mongo-target.js';
+import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
 
 // The status route over real HTTP, on each store: a SQLite file, and MongoDB (MONGODB_URI
 // when set, else the in-process wire test server). Each "instance" is a store of its own

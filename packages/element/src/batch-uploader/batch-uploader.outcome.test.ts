@@ -8,10 +8,11 @@
  * flaky-* until they are retried.
  */
 import { BatchClient, BatchSession, type WatchOptions } from '@batch-uploader/sdk';
-import { DEFAULT_LIMITS, progressPercent, type Batch, type BatchFile } from '@batch-uploader/protocol';
+import { DEFAULT_LIMITS, type Batch, type BatchFile } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
 import type { BatchUploader } from './batch-uploader.component.js';
 import { ENDPOINT, FLAKY_ENDPOINT, brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, settle, text, until } from '../test/helpers.js';
+import { FINISHED_AT, wireBatch } from '@batch-uploader/test-support/wire-batch';
 
 afterEach(cleanUp);
 
@@ -67,22 +68,7 @@ function damagedBatch(count: number): Batch {
     created_at: '2026-01-01T00:00:00.000Z',
     error: { code: 'CORRUPT_FILE', message: 'The file is damaged or incomplete and could not be read.' },
   }));
-  const progress = { pending: 0, processing: 0, completed: 0, failed: count, cancelled: 0 };
-  return {
-    id: 'damaged-batch',
-    status: 'failed',
-    total_files: count,
-    progress: { ...progress, percent: progressPercent(progress) },
-    priority: 'normal',
-    patient_id: null,
-    template_id: null,
-    encounter_id: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    finished_at: '2026-01-01T00:01:00.000Z',
-    accepting_files: false,
-    files,
-  };
+  return wireBatch('damaged-batch', files, { status: 'failed', finished_at: FINISHED_AT, accepting_files: false });
 }
 
 describe('<batch-uploader>: the outcome first', () => {

@@ -5,9 +5,10 @@
  * The updates come from a scripted client (no network), through a session the host made.
  */
 import { BatchClient, BatchSession, type WatchOptions } from '@batch-uploader/sdk';
-import { DEFAULT_LIMITS, progressPercent, type Batch, type BatchFile, type FileStatus } from '@batch-uploader/protocol';
+import { DEFAULT_LIMITS, type Batch, type BatchFile, type FileStatus } from '@batch-uploader/protocol';
 import type { BatchUploader } from './batch-uploader.component.js';
 import { ENDPOINT, cleanUp, equal, expectAccessible, mount, ok, part, parts, settle, until } from '../test/helpers.js';
+import { wireBatch } from '@batch-uploader/test-support/wire-batch';
 
 const FILES = 2_000;
 
@@ -29,23 +30,7 @@ class ScriptedClient extends BatchClient {
 }
 
 function batchOf(files: BatchFile[]): Batch {
-  const progress = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
-  for (const file of files) progress[file.status] += 1;
-  return {
-    id: 'long-batch',
-    status: 'processing',
-    total_files: files.length,
-    progress: { ...progress, percent: progressPercent(progress) },
-    priority: 'normal',
-    patient_id: null,
-    template_id: null,
-    encounter_id: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    finished_at: null,
-    accepting_files: false,
-    files,
-  };
+  return wireBatch('long-batch', files, { accepting_files: false });
 }
 
 /** `batch` with the files at `changes` moved to a status; the changed files as a live `changes` event lists them. */

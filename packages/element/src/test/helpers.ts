@@ -6,6 +6,8 @@ import type { AxeResults } from 'axe-core';
 import type { BatchUploader } from '../batch-uploader/batch-uploader.component.js';
 import type { BatchUploaderEventMap } from '../events.js';
 import '../batch-uploader/batch-uploader.js';
+import { paddedPdf } from '@batch-uploader/test-support/pdf';
+import { waitFor } from '@batch-uploader/test-support/wait';
 
 declare global {
   const describe: (name: string, body: () => void) => void;
@@ -76,14 +78,8 @@ export async function settle(el: BatchUploader): Promise<void> {
 }
 
 /** Polls until `check()` is truthy. */
-export async function until<T>(check: () => T, message: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function until<T>(check: () => T, message: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  return waitFor(check, { timeoutMs, everyMs: 20, what: message });
 }
 
 /** The first element of the shadow DOM with this part. */
@@ -112,32 +108,7 @@ let unique = 0;
 
 /** A valid one-page PDF, padded with an unreferenced stream of `padBytes` random bytes. */
 export function pdf(name = `doc-${++unique}.pdf`, padBytes = 0): File {
-  const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [];
-  const offsets: number[] = [];
-  let length = 0;
-  const push = (chunk: string | Uint8Array) => {
-    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    chunks.push(bytes);
-    length += bytes.length;
-  };
-  push('%PDF-1.4\n');
-  ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'].forEach(
-    (body, i) => {
-      offsets.push(length);
-      push(`${i + 1} 0 obj\n${body}\nendobj\n`);
-    },
-  );
-  offsets.push(length);
-  const pad = new Uint8Array(padBytes);
-  for (let i = 0; i < padBytes; i += 65_536) crypto.getRandomValues(pad.subarray(i, Math.min(i + 65_536, padBytes)));
-  push(`4 0 obj\n<< /Length ${padBytes} >>\nstream\n`);
-  push(pad);
-  push('\nendstream\nendobj\n');
-  const xref = length;
-  push(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
-  push(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
-  return new File(chunks as BlobPart[], name, { type: 'application/pdf', lastModified: 1_700_000_000_000 + unique });
+  return new File([paddedPdf(padBytes)], name, { type: 'application/pdf', lastModified: 1_700_000_000_000 + unique });
 }
 
 /** A PDF cut in half: it looks like a PDF, and the server fails it as damaged. */

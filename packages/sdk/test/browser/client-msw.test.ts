@@ -5,7 +5,8 @@
  */
 import { http, HttpResponse } from 'msw';
 import { setupWorker } from 'msw/browser';
-import { BatchClient, isApiError, isNetworkError, isSdkError, type Batch, type LiveChannel } from '../../src/index.js';
+import { BatchClient, isApiError, isNetworkError, isSdkError, type Batch, type BatchFile, type LiveChannel } from '../../src/index.js';
+import { FINISHED_AT, wireBatch } from '@batch-uploader/test-support/wire-batch';
 
 declare const describe: (name: string, body: () => void) => void;
 declare const it: (name: string, body: () => Promise<void> | void) => void;
@@ -29,31 +30,20 @@ function equal<T>(actual: T, expected: T, message = ''): void {
 const errorBody = (code: string, message: string, details?: Record<string, unknown>) => ({ status: 'error', error: { code, message, ...(details ? { details } : {}) } });
 
 function batch(id: string, statuses: ReadonlyArray<'pending' | 'processing' | 'completed' | 'failed'>, finished = false): Batch {
-  const counts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
-  for (const status of statuses) counts[status] += 1;
-  return {
-    id,
-    status: finished ? 'completed' : 'processing',
-    total_files: statuses.length,
-    progress: { ...counts, percent: 0 },
-    priority: 'normal',
-    patient_id: null,
-    template_id: null,
-    encounter_id: null,
+  const files: BatchFile[] = statuses.map((status, i) => ({
+    file_id: `${id}-f${i}`,
+    filename: `doc${i}.pdf`,
+    status,
+    size: 8,
+    detected_type: 'application/pdf',
+    attempts: 1,
     created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    finished_at: finished ? '2026-01-01T00:01:00.000Z' : null,
+  }));
+  return wireBatch(id, files, {
+    status: finished ? 'completed' : 'processing',
+    finished_at: finished ? FINISHED_AT : null,
     accepting_files: !finished,
-    files: statuses.map((status, i) => ({
-      file_id: `${id}-f${i}`,
-      filename: `doc${i}.pdf`,
-      status,
-      size: 8,
-      detected_type: 'application/pdf',
-      attempts: 1,
-      created_at: '2026-01-01T00:00:00.000Z',
-    })),
-  };
+  });
 }
 
 const pdf = () => new File(['%PDF-1.4'], 'a.pdf', { type: 'application/pdf' });

@@ -5,6 +5,7 @@
  * Server-Sent Events read with fetch.
  */
 import type * as Sdk from '../../src/index.js';
+import { paddedPdf } from '@batch-uploader/test-support/pdf';
 
 declare const describe: (name: string, body: () => void) => void;
 declare const it: (name: string, body: () => Promise<void> | void) => void;
@@ -22,37 +23,9 @@ function equal<T>(actual: T, expected: T, message = ''): void {
   }
 }
 
-/** A valid one-page PDF written by hand, padded with an unreferenced stream of `padBytes` random bytes. */
+/** A valid one-page PDF, padded with an unreferenced stream of `padBytes` random bytes. */
 function makePdf(padBytes = 0): File {
-  const encoder = new TextEncoder();
-  const parts: Uint8Array[] = [];
-  const offsets: number[] = [];
-  let length = 0;
-  const push = (part: string | Uint8Array) => {
-    const bytes = typeof part === 'string' ? encoder.encode(part) : part;
-    parts.push(bytes);
-    length += bytes.length;
-  };
-  push('%PDF-1.4\n');
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
-  ];
-  objects.forEach((body, i) => {
-    offsets.push(length);
-    push(`${i + 1} 0 obj\n${body}\nendobj\n`);
-  });
-  offsets.push(length);
-  const pad = new Uint8Array(padBytes);
-  for (let i = 0; i < padBytes; i += 65_536) crypto.getRandomValues(pad.subarray(i, Math.min(i + 65_536, padBytes)));
-  push(`4 0 obj\n<< /Length ${padBytes} >>\nstream\n`);
-  push(pad);
-  push('\nendstream\nendobj\n');
-  const xref = length;
-  push(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
-  push(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
-  return new File(parts as BlobPart[], `doc-${padBytes}.pdf`, { type: 'application/pdf', lastModified: Date.now() - padBytes });
+  return new File([paddedPdf(padBytes)], `doc-${padBytes}.pdf`, { type: 'application/pdf', lastModified: Date.now() - padBytes });
 }
 
 describe('the SDK bundle in Chromium', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { FileError } from '@batch-uploader/protocol';
+import { FILE_ERRORS, type FileError } from '@batch-uploader/protocol';
 import type { BatchRecord, ClaimedFile, FileRecord, NewBatch, NewFile } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
@@ -11,13 +11,13 @@ export const LONG_LEASE_MS = 10 * 60_000;
 export const SHORT_LEASE_MS = 60;
 
 /** An error a processor might report. */
-export const CORRUPT: FileError = { code: 'CORRUPT_FILE', message: 'The file is damaged or incomplete and could not be read.' };
+export const CORRUPT: FileError = { code: 'CORRUPT_FILE', message: FILE_ERRORS.CORRUPT_FILE };
 
 /** The error cancelled files carry. */
-export const CANCELLED: FileError = { code: 'CANCELLED', message: 'The batch was cancelled before this file was processed.' };
+export const CANCELLED: FileError = { code: 'CANCELLED', message: FILE_ERRORS.CANCELLED };
 
 /** The error of a file whose worker kept dying. */
-export const WORKER_LOST: FileError = { code: 'WORKER_LOST', message: 'Processing stopped unexpectedly several times.' };
+export const WORKER_LOST: FileError = { code: 'WORKER_LOST', message: FILE_ERRORS.WORKER_LOST };
 
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
@@ -61,7 +61,7 @@ export function rejectedFile(position: number): NewFile {
     detected_type: null,
     blob_key: null,
     status: 'failed',
-    error: { code: 'UNSUPPORTED_TYPE', message: 'This file is not a PDF, PNG, JPEG, TIFF or WebP document.' },
+    error: { code: 'UNSUPPORTED_TYPE', message: FILE_ERRORS.UNSUPPORTED_TYPE },
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,18 @@ import { fakePdf, makePdf, makePng, truncatedPdf } from '../../sdk/test/fixtures
 import { demoSkip as skip, startDemo, type RunningDemo } from '../../sdk/test/demo.js';
 
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+// Resolved here: a run in another working folder (a temporary one) would not find it.
+const tsx = import.meta.resolve('tsx');
 
 /** Runs the CLI to its end. */
-function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBin(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+    const child = spawn(process.execPath, ['--import', tsx, bin, ...args], {
+      ...(cwd ? { cwd } : {}),
       env: { ...process.env, BATCH_UPLOAD_TOKEN: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -56,6 +63,10 @@ describe('batch-upload CLI', { skip }, () => {
     await writeFile(join(docs, 'mixed', 'ok.pdf'), await makePdf('ok'));
     await writeFile(join(docs, 'mixed', 'broken.pdf'), await truncatedPdf());
     await writeFile(join(docs, 'mixed', 'notes.pdf'), fakePdf());
+    await mkdir(join(docs, 'scans', 'ward-a'), { recursive: true });
+    await mkdir(join(docs, 'scans', 'ward-b'));
+    await writeFile(join(docs, 'scans', 'ward-a', 'scan.pdf'), await makePdf('ward a'));
+    await writeFile(join(docs, 'scans', 'ward-b', 'scan.pdf'), fakePdf());
   });
   after(async () => {
     await demo?.close();
@@ -84,6 +95,47 @@ describe('batch-upload CLI', { skip }, () => {
     assert.match(report.refused[0]!.path, /notes\.pdf$/);
     assert.match(stderr, /refused .*notes\.pdf: This file is not a PDF/);
     assert.match(stderr, /3 files: 1 succeeded, 1 failed, 1 refused before upload\./);
+  });
+
+  it('--json names each file by its path under the argument, telling two scan.pdf in different folders apart', async () => {
+    const { code, stdout, stderr } = await runBin(['--endpoint', demo.api, '--json', './scans/'], {}, docs);
+    assert.equal(code, 1, stderr);
+    const report = JSON.parse(stdout) as JsonReport;
+    assert.equal(report.error, undefined);
+    const sent = report.batches.flatMap((b) => b.files.map((f) => [f.path, f.filename, f.status]));
+    assert.deepEqual(sent, [[join('scans', 'ward-a', 'scan.pdf'), 'scan.pdf', 'completed']]);
+    assert.deepEqual(
+      report.refused.map((r) => [r.path, r.code]),
+      [[join('scans', 'ward-b', 'scan.pdf'), 'UNSUPPORTED_TYPE']],
+    );
+    assert.match(stderr, /refused scans\/ward-b\/scan\.pdf: /);
+  });
+
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await runBin(['--version']);
+    assert.equal(code, 0);
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal(stdout, `${manifest.version}\n`);
+  });
+
+  it('--json prints a JSON error object on fatal errors', async () => {
+    const usage = await runBin(['--json', '--priority', 'urgent', '--endpoint', demo.api, join(docs, 'good')]);
+    assert.equal(usage.code, 2);
+    assert.deepEqual((JSON.parse(usage.stdout) as JsonReport).error?.code, 'USAGE');
+
+    const missing = await runBin(['--json', '--endpoint', demo.api, join(docs, 'nope')]);
+    assert.equal(missing.code, 2);
+    const bad = JSON.parse(missing.stdout) as JsonReport;
+    assert.equal(bad.error?.code, 'BAD_PATH');
+    assert.match(bad.error?.message ?? '', /no such file or folder/);
+
+    const port = await closedPort();
+    const unreachable = await runBin(['--json', '--endpoint', `http://127.0.0.1:${port}/api/gp`, join(docs, 'good')]);
+    assert.equal(unreachable.code, 2);
+    const report = JSON.parse(unreachable.stdout) as JsonReport;
+    assert.equal(report.error?.code, 'UNREACHABLE');
+    assert.match(report.error?.message ?? '', /cannot reach the batch API/);
+    assert.deepEqual(report.batches, []);
   });
 
   it('exits 2 on usage errors, naming what is wrong', async () => {

@@ -29,7 +29,9 @@ Options:
   --template-id ID      Processing template
   --encounter-id ID     Encounter (visit)
   --priority LEVEL      high, normal or low
-  --json                Print the final status of every batch as JSON on stdout
+  --json                Print the final status of every batch as JSON on stdout,
+                        each file with its path; a fatal error as {"error": …}
+  -v, --version         Print the version
   -h, --help            Show this help
 
 Exit status: 0 every file completed, 1 some file failed or was refused,
@@ -40,8 +42,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Parses and checks argv (without node and script); `help` when -h/--help was given. */
-export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliArgs | 'help' {
+/** Parses and checks argv (without node and script); `help` or `version` when -h/--help or -v/--version was given. */
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliArgs | 'help' | 'version' {
   let values;
   let positionals;
   try {
@@ -58,12 +60,14 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         priority: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
       },
     }));
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help) return 'help';
+  if (values.version) return 'version';
 
   const endpoint = values.endpoint ?? env.BATCH_UPLOAD_ENDPOINT;
   if (!endpoint) throw new UsageError('Missing --endpoint: the batch API URL, e.g. --endpoint http://localhost:3000/api/gp');

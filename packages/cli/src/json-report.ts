@@ -3,33 +3,73 @@ import type { RejectionCode } from '@batch-uploader/sdk';
 
 /** A file the CLI refused before upload. */
 export interface RefusedFile {
-  /** The path as given, relative to the working folder. */
+  /** The path as given on the command line (see {@link JsonFile.path}). */
   path: string;
   code: RejectionCode;
   message: string;
 }
 
+/** A file of a batch in `--json` output: the server's file, and where it came from. */
+export interface JsonFile extends BatchFile {
+  /**
+   * The file's path as given on the command line: the argument as typed, and, below a
+   * folder argument, its path inside that folder (`scans/a/scan.pdf`, `scans/b/scan.pdf`).
+   * `filename` is the name the server keeps, which two such files share.
+   */
+  path: string;
+}
+
+/** A batch in `--json` output. */
+export interface JsonBatch extends Omit<Batch, 'files'> {
+  files: JsonFile[];
+}
+
+/** Why the CLI stopped before it could report every batch. */
+export interface JsonError {
+  /**
+   * `USAGE` (the command line), `BAD_PATH` (a file or folder missing or unreadable),
+   * `NO_FILES`, `UNREACHABLE` (no answer from the server), `INTERRUPTED` (Ctrl-C), or the
+   * server's own error code (`UNAUTHORIZED`, `RATE_LIMITED`, …).
+   */
+  code: string;
+  message: string;
+  /** The HTTP status, when the server answered. */
+  status?: number;
+}
+
 /** What `batch-upload --json` prints. */
 export interface JsonReport {
-  /** Final status of every batch, in upload order. */
-  batches: Batch[];
+  /** Final status of every batch, in upload order (as far as they got, after an error). */
+  batches: JsonBatch[];
   /** Files refused before upload. */
   refused: RefusedFile[];
+  /** Present when the CLI stopped on a fatal error (exit status 2). */
+  error?: JsonError;
 }
 
 /**
  * The `--json` output. Patient ids are redacted, and extracted document text and
  * metadata (a PDF title can name the patient) are dropped: this output ends up in
- * terminals, CI logs and tickets.
+ * terminals, CI logs and tickets. `pathsOf` gives, per batch id, the paths of the files
+ * sent in it, in the order sent (the order of the batch's files).
  */
-export function toJsonReport(batches: readonly Batch[], refused: readonly RefusedFile[]): JsonReport {
+export function toJsonReport(
+  batches: readonly Batch[],
+  refused: readonly RefusedFile[],
+  pathsOf: ReadonlyMap<string, readonly string[]> = new Map(),
+  error?: JsonError,
+): JsonReport {
   return {
-    batches: batches.map((batch) => ({
-      ...batch,
-      patient_id: batch.patient_id === null ? null : '[redacted]',
-      files: batch.files.map(withoutText),
-    })),
+    batches: batches.map((batch) => {
+      const paths = pathsOf.get(batch.id) ?? [];
+      return {
+        ...batch,
+        patient_id: batch.patient_id === null ? null : '[redacted]',
+        files: batch.files.map((file, index) => ({ ...withoutText(file), path: paths[index] ?? file.filename })),
+      };
+    }),
     refused: [...refused],
+    ...(error ? { error } : {}),
   };
 }
 

@@ -1,11 +1,12 @@
-import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Batch, Limits } from '@batch-uploader/protocol';
 import { BatchClient, formatSummary, isAbortError, isApiError, readHead, validateFiles, type Candidate } from '@batch-uploader/sdk';
 import { expandPaths, fileFromPath } from '@batch-uploader/sdk/node';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
-import { toJsonReport, type RefusedFile } from './json-report.js';
+import { pathsAsGiven } from './file-paths.js';
+import { toJsonReport, type JsonError, type RefusedFile } from './json-report.js';
 import { createPlainReporter, createTtyReporter, type Reporter } from './reporter.js';
+import { cliVersion } from './version.js';
 
 /** Where the CLI reads its settings and writes its output; the real process, or a test's. */
 export interface CliIo {
@@ -30,10 +31,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
+    if (parsed === 'version') {
+      io.stdout.write(`${cliVersion()}\n`);
+      return EXIT.ok;
+    }
     args = parsed;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`batch-upload: ${error.message}\nRun batch-upload --help for usage.\n`);
+    // The line could not be parsed, so --json is looked for as written.
+    if (argv.includes('--json')) printJsonError(io, { code: 'USAGE', message: error.message });
     return EXIT.usage;
   }
 
@@ -41,14 +48,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const say = (text: string) => human.write(`${text}\n`);
   const { files: paths, problems } = await expandPaths(args.paths);
   if (problems.length > 0) {
-    for (const problem of problems) {
+    const lines = problems.map((problem) => {
       const why = problem.reason === 'not-found' ? 'no such file or folder' : problem.reason === 'not-a-file' ? 'not a file or folder' : 'cannot be read';
-      io.stderr.write(`batch-upload: ${problem.path}: ${why}\n`);
-    }
+      return `${problem.path}: ${why}`;
+    });
+    for (const line of lines) io.stderr.write(`batch-upload: ${line}\n`);
+    if (args.json) printJsonError(io, { code: 'BAD_PATH', message: lines.join('; ') });
     return EXIT.usage;
   }
   if (paths.length === 0) {
     io.stderr.write('batch-upload: the folders named hold no files.\n');
+    if (args.json) printJsonError(io, { code: 'NO_FILES', message: 'The folders named hold no files.' });
     return EXIT.usage;
   }
 
@@ -58,16 +68,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     limits = await client.getLimits(io.signal ? { signal: io.signal } : {});
   } catch (error) {
     io.stderr.write(`batch-upload: ${connectionMessage(error, args.endpoint)}\n`);
+    if (args.json) printJsonError(io, fatalError(error, args.endpoint));
     return EXIT.usage;
   }
 
   // Check every file before sending any, so a bad file is named up front.
+  const asGiven = pathsAsGiven(args.paths, paths);
   const shown = new Map<string, string>();
   const candidates: Candidate[] = await Promise.all(
     paths.map(async (path, index) => {
       const file = await fileFromPath(path);
-      const near = relative(process.cwd(), path);
-      shown.set(String(index), near && !near.startsWith('..') ? near : path);
+      shown.set(String(index), asGiven.get(path) ?? path);
       return { id: String(index), file, head: await readHead(file) };
     }),
   );
@@ -92,6 +103,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   io.signal?.addEventListener('abort', stopOnSignal, { once: true });
   const latest = new Map<string, Batch>();
   const order: string[] = [];
+  // Per batch, the paths of its files in the order sent, which is the order of its files.
+  const pathsOf = new Map<string, string[]>();
   const failedUploads: Array<{ files: number; message: string }> = [];
   const watchers: Array<Promise<Batch>> = [];
   const showProcessing = () => {
@@ -109,10 +122,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         signal: run.signal,
         onUpdate: (batch) => {
           latest.set(batch.id, batch);
-          for (const file of batch.files) {
+          const paths = pathsOf.get(batch.id) ?? [];
+          for (const [index, file] of batch.files.entries()) {
             if (file.status === 'failed' && !reported.has(file.file_id)) {
               reported.add(file.file_id);
-              reporter.line(`failed ${file.filename}: ${file.error?.message ?? 'no reason given'}`);
+              reporter.line(`failed ${paths[index] ?? file.filename}: ${file.error?.message ?? 'no reason given'}`);
             }
           }
           showProcessing();
@@ -124,6 +138,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     for (const [index, chunk] of chunks.entries()) {
       const label = `batch ${index + 1}/${chunks.length}`;
+      const chunkPaths = chunk.map((f) => shown.get(f.id) ?? f.name);
       let response;
       let created: string | null = null;
       let arrived = 0;
@@ -139,7 +154,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(args.priority ? { priority: args.priority } : {}),
             signal: run.signal,
             onProgress: (p) => reporter.uploadProgress(sentBefore + p.sent, totalBytes),
-            onBatchCreated: (id) => (created = id),
+            onBatchCreated: (id) => {
+              created = id;
+              pathsOf.set(id, chunkPaths);
+            },
             onPartSent: ({ filesSent }) => (arrived = filesSent),
           },
         );
@@ -160,6 +178,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       reporter.uploadProgress(sentBefore, totalBytes);
       const requests = response.parts === 1 ? '' : ` in ${response.parts} requests`;
       reporter.line(`${label}: uploaded ${chunk.length} ${chunk.length === 1 ? 'file' : 'files'}${requests} as ${response.batch_id}`);
+      if (!pathsOf.has(response.batch_id)) pathsOf.set(response.batch_id, chunkPaths);
       follow(response.batch_id);
     }
     const results = await Promise.allSettled(watchers);
@@ -175,15 +194,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 
   const batches = order.map((id) => latest.get(id)).filter((b): b is Batch => b !== undefined);
-  if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused), null, 2)}\n`);
   if (fatal !== null) {
-    io.stderr.write(
-      isAbortError(fatal) || io.signal?.aborted
-        ? 'batch-upload: interrupted. Batches already uploaded go on processing on the server.\n'
-        : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`,
-    );
+    const interrupted = isAbortError(fatal) || io.signal?.aborted === true;
+    const error: JsonError = interrupted
+      ? { code: 'INTERRUPTED', message: 'Interrupted. Batches already uploaded go on processing on the server.' }
+      : fatalError(fatal, args.endpoint);
+    if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf, error), null, 2)}\n`);
+    io.stderr.write(interrupted ? `batch-upload: interrupted. Batches already uploaded go on processing on the server.\n` : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`);
     return EXIT.usage;
   }
+  if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf), null, 2)}\n`);
 
   const counts = { completed: 0, failed: 0, cancelled: 0 };
   for (const batch of batches) {
@@ -208,4 +228,15 @@ function connectionMessage(error: unknown, endpoint: string): string {
   }
   const message = error instanceof Error ? error.message : String(error);
   return `cannot reach the batch API at ${endpoint}: ${message}`;
+}
+
+/** A fatal error as `--json` prints it: the server's code when it answered, else UNREACHABLE. */
+function fatalError(error: unknown, endpoint: string): JsonError {
+  if (isApiError(error)) return { code: error.code, message: connectionMessage(error, endpoint), status: error.status };
+  return { code: 'UNREACHABLE', message: connectionMessage(error, endpoint) };
+}
+
+/** The `--json` output of a run that stopped before any batch: the error alone. */
+function printJsonError(io: CliIo, error: JsonError): void {
+  io.stdout.write(`${JSON.stringify(toJsonReport([], [], new Map(), error), null, 2)}\n`);
 }

@@ -3,7 +3,7 @@
  * server. Skips only when the demo server's source is absent.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,8 +17,8 @@ import { closedPort, runScript, type ScriptRun } from '@batch-uploader/test-supp
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 
 /** Runs the CLI to its end. */
-function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<ScriptRun> {
-  return runScript(bin, args, { BATCH_UPLOAD_TOKEN: '', ...env });
+function runBin(args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<ScriptRun> {
+  return runScript(bin, args, { BATCH_UPLOAD_TOKEN: '', ...env }, cwd);
 }
 
 describe('batch-upload CLI', () => {
@@ -35,6 +35,10 @@ describe('batch-upload CLI', () => {
     await writeFile(join(docs, 'mixed', 'ok.pdf'), await makePdf('ok'));
     await writeFile(join(docs, 'mixed', 'broken.pdf'), await truncatedPdf());
     await writeFile(join(docs, 'mixed', 'notes.pdf'), fakePdf());
+    await mkdir(join(docs, 'scans', 'ward-a'), { recursive: true });
+    await mkdir(join(docs, 'scans', 'ward-b'));
+    await writeFile(join(docs, 'scans', 'ward-a', 'scan.pdf'), await makePdf('ward a'));
+    await writeFile(join(docs, 'scans', 'ward-b', 'scan.pdf'), fakePdf());
   });
   after(async () => {
     await demo?.close();
@@ -63,6 +67,47 @@ describe('batch-upload CLI', () => {
     assert.match(report.refused[0]!.path, /notes\.pdf$/);
     assert.match(stderr, /refused .*notes\.pdf: This file is not a PDF/);
     assert.match(stderr, /3 files: 1 succeeded, 1 failed, 1 refused before upload\./);
+  });
+
+  it('--json names each file by its path under the argument, telling two scan.pdf in different folders apart', async () => {
+    const { code, stdout, stderr } = await runBin(['--endpoint', demo.api, '--json', './scans/'], {}, docs);
+    assert.equal(code, 1, stderr);
+    const report = JSON.parse(stdout) as JsonReport;
+    assert.equal(report.error, undefined);
+    const sent = report.batches.flatMap((b) => b.files.map((f) => [f.path, f.filename, f.status]));
+    assert.deepEqual(sent, [[join('scans', 'ward-a', 'scan.pdf'), 'scan.pdf', 'completed']]);
+    assert.deepEqual(
+      report.refused.map((r) => [r.path, r.code]),
+      [[join('scans', 'ward-b', 'scan.pdf'), 'UNSUPPORTED_TYPE']],
+    );
+    assert.match(stderr, /refused scans\/ward-b\/scan\.pdf: /);
+  });
+
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await runBin(['--version']);
+    assert.equal(code, 0);
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal(stdout, `${manifest.version}\n`);
+  });
+
+  it('--json prints a JSON error object on fatal errors', async () => {
+    const usage = await runBin(['--json', '--priority', 'urgent', '--endpoint', demo.api, join(docs, 'good')]);
+    assert.equal(usage.code, 2);
+    assert.deepEqual((JSON.parse(usage.stdout) as JsonReport).error?.code, 'USAGE');
+
+    const missing = await runBin(['--json', '--endpoint', demo.api, join(docs, 'nope')]);
+    assert.equal(missing.code, 2);
+    const bad = JSON.parse(missing.stdout) as JsonReport;
+    assert.equal(bad.error?.code, 'BAD_PATH');
+    assert.match(bad.error?.message ?? '', /no such file or folder/);
+
+    const port = await closedPort();
+    const unreachable = await runBin(['--json', '--endpoint', `http://127.0.0.1:${port}/api/gp`, join(docs, 'good')]);
+    assert.equal(unreachable.code, 2);
+    const report = JSON.parse(unreachable.stdout) as JsonReport;
+    assert.equal(report.error?.code, 'UNREACHABLE');
+    assert.match(report.error?.message ?? '', /cannot reach the batch API/);
+    assert.deepEqual(report.batches, []);
   });
 
   it('exits 2 on usage errors, naming what is wrong', async () => {

@@ -1,8 +1,8 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import type { BatchEngine } from './engine/batch-engine.js';
 import { resolveCors, type CorsOptions, type ResolvedCors } from './http/cors-options.js';
-import type { UploadRateLimit } from './http/upload-rate-limit.js';
+import type { UploadRateLimit } from './http/upload-rate-limit-options.js';
 import { resolveResumable, type ResolvedResumable, type ResumableOptions } from './http/resumable-uploads.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -12,17 +12,31 @@ export interface Caller {
 }
 
 /**
+ * The request {@link Authenticate} receives: Express's own request (Express 4 or 5),
+ * described here by what a hook needs, so that the published types need no
+ * `@types/express`. What other middleware adds (`req.session`, `req.user`) is there at
+ * run time: type the hook's parameter as your Express `Request` to read it.
+ */
+export interface AuthenticateRequest extends IncomingMessage {
+  /** A request header by name, case-insensitive (`req.get('authorization')`). */
+  get(name: string): string | undefined;
+}
+
+/**
  * The host application's authentication: return the caller, or null to answer 401.
  * Receives one state object so that fields can be added later without breaking hooks.
  */
-export type Authenticate = (state: { req: Request }) => Caller | null | Promise<Caller | null>;
+export type Authenticate<Req extends AuthenticateRequest = AuthenticateRequest> = (state: { req: Req }) => Caller | null | Promise<Caller | null>;
 
-/** Options of {@link createBatchRouter}. */
-export interface BatchRouterOptions {
+/**
+ * Options of {@link createBatchRouter}. `Req` is the request type `authenticate` is
+ * written for, e.g. Express's `Request` with your session's fields.
+ */
+export interface BatchRouterOptions<Req extends AuthenticateRequest = AuthenticateRequest> {
   /** The processing engine; its store and blob store keep what is uploaded. */
   engine: BatchEngine;
   /** Who is calling. @example ({ req }) => tokens.get(req.get('authorization') ?? '') ?? null */
-  authenticate: Authenticate;
+  authenticate: Authenticate<Req>;
   /** Private folder where uploads wait while they stream in. Never served. */
   uploadDir: string;
   /** Per-request limits. @default DEFAULT_LIMITS (50 files, 50 MB each, PDF and images) */
@@ -81,7 +95,7 @@ export interface ResolvedRouterOptions {
 }
 
 /** Fills defaults and rejects options that cannot work, naming the option. */
-export function resolveRouterOptions(options: BatchRouterOptions): ResolvedRouterOptions {
+export function resolveRouterOptions<Req extends AuthenticateRequest>(options: BatchRouterOptions<Req>): ResolvedRouterOptions {
   if (!options.engine) throw new TypeError('createBatchRouter: the "engine" option is required.');
   if (typeof options.authenticate !== 'function') {
     throw new TypeError('createBatchRouter: "authenticate" must be a function returning the caller or null.');
@@ -108,7 +122,8 @@ export function resolveRouterOptions(options: BatchRouterOptions): ResolvedRoute
   }
   return {
     engine: options.engine,
-    authenticate: options.authenticate,
+    // Express hands the router its own request, which is the Req the host typed.
+    authenticate: options.authenticate as unknown as Authenticate,
     uploadDir: options.uploadDir,
     limits,
     events: { heartbeatMs: 15_000, pollMs: 2_000, ...options.events },

@@ -1,4 +1,5 @@
-import express, { type RequestHandler, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type RequestHandler } from 'express';
 import { ApiError } from './http/api-error.js';
 import { asyncSafeRouter } from './http/async-safe-router.js';
 import { corsGrants } from './http/cors.js';
@@ -8,7 +9,7 @@ import { batchesHandler } from './handlers/batches-handler.js';
 import { resumableUploads } from './http/resumable-uploads.js';
 import { appendHandler } from './handlers/append-handler.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
-import { prepareQuarantine } from './http/quarantine-storage.js';
+import { prepareQuarantine } from './http/quarantine-folder.js';
 import { uploadRateLimit } from './http/upload-rate-limit.js';
 import { cancelHandler } from './handlers/cancel-handler.js';
 import { closeHandler } from './handlers/close-handler.js';
@@ -19,14 +20,23 @@ import { pauseHandler, resumeHandler } from './handlers/pause-handler.js';
 import { retryHandler } from './handlers/retry-handler.js';
 import { statusHandler } from './handlers/status-handler.js';
 import { uploadHandler } from './handlers/upload-handler.js';
-import { resolveRouterOptions, type BatchRouterOptions } from './router-options.js';
+import { resolveRouterOptions, type AuthenticateRequest, type BatchRouterOptions } from './router-options.js';
+
+/**
+ * What {@link createBatchRouter} returns: an Express router, typed as the middleware it
+ * is to its host (`app.use(prefix, router)` on Express 4 or 5), so that the published
+ * types need no `@types/express`.
+ */
+export interface BatchRouter {
+  (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
+}
 
 /**
  * The batch API as an Express router, to mount under a prefix of the host's choosing:
  * `app.use('/api/gp', createBatchRouter({ engine, authenticate, uploadDir }))`.
  * Every route runs `authenticate` first and sees only the caller's workspace.
  */
-export function createBatchRouter(options: BatchRouterOptions): Router {
+export function createBatchRouter<Req extends AuthenticateRequest = AuthenticateRequest>(options: BatchRouterOptions<Req>): BatchRouter {
   const resolved = resolveRouterOptions(options);
   const ready = prepareQuarantine(resolved.uploadDir);
   // Async middleware and handlers reach the error middleware on Express 4 too.
@@ -75,5 +85,6 @@ export function createBatchRouter(options: BatchRouterOptions): Router {
 
   router.use(notFound);
   router.use(errorMiddleware(resolved.logger));
-  return router;
+  // Express turns the IncomingMessage it is given into its Request before the router runs.
+  return router as unknown as BatchRouter;
 }

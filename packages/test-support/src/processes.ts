@@ -8,10 +8,16 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** Runs a TypeScript entry point (through tsx) as a process of its own, to its end; `env` adds to this process's environment. */
-export function runScript(path: string, args: readonly string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+// Resolved here: a process run in another working folder (a temporary one) would not find it.
+const TSX = import.meta.resolve('tsx');
+
+/**
+ * Runs a TypeScript entry point (through tsx) as a process of its own, to its end; `env`
+ * adds to this process's environment, `cwd` is its working folder (default: this one's).
+ */
+export function runScript(path: string, args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, path, ...args], { ...(cwd ? { cwd } : {}), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

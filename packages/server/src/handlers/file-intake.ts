@@ -4,7 +4,7 @@ import type { IncomingFile } from '../engine/command-input.js';
 import { ApiError } from '../http/api-error.js';
 import { newId } from '../http/batch-id.js';
 import { sanitizeFilename } from '../http/filename.js';
-import { discard } from '../http/quarantine-storage.js';
+import { discard } from '../http/quarantine-folder.js';
 import { createUploadParser, type ReceivedFile } from '../http/upload-parser.js';
 import { SNIFF_BYTES, sniffType } from '../shared/sniff-type.js';
 import type { NewFile } from '../store/records.js';

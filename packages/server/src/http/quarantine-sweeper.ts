@@ -1,5 +1,5 @@
 import { errorFields, silentLogger, type Logger } from '../logger.js';
-import { sweepQuarantine, touchHeld } from './quarantine-storage.js';
+import { sweepQuarantine, touchHeld } from './quarantine-folder.js';
 
 /** Options of {@link QuarantineSweeper}. */
 export interface QuarantineSweeperOptions {

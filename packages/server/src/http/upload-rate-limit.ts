@@ -1,21 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
 import { ApiError } from './api-error.js';
-
-/** How many uploads each workspace may make per window. */
-export interface UploadRateLimit {
-  /** Requests that queue files (new batches, appended files, retries of failed files) per window and workspace. @example 60 */
-  limit: number;
-  /** The window, in milliseconds. @default 60000 */
-  windowMs?: number;
-  /**
-   * Where counts are kept. The default memory store counts per process: with several
-   * instances, each allows `limit`. Give a shared express-rate-limit store (Redis,
-   * Memcached…) to count across them.
-   * @default a MemoryStore of this process
-   */
-  store?: RateLimitStore;
-}
+import type { UploadRateLimit } from './upload-rate-limit-options.js';
 
 /**
  * express-rate-limit keyed by the caller's workspace (authentication has run before),
@@ -33,7 +19,8 @@ export function uploadRateLimit(options: UploadRateLimit): RequestHandler {
     standardHeaders: 'draft-8',
     identifier: 'uploads',
     legacyHeaders: false,
-    ...(options.store ? { store: options.store } : {}),
+    // The host's store is an express-rate-limit store; its type is described apart (see RateLimitStore).
+    ...(options.store ? { store: options.store as RateLimitStore } : {}),
     // The key is the workspace, never the address: the checks about proxies and IPs do not apply.
     validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
     handler: (_req, res, next) => {

@@ -1,5 +1,6 @@
 import { DeliveryFailure, OutboxSender } from '../delivery/outbox-sender.js';
 import type { Logger } from '../logger.js';
+import { assertPeersInstalled } from '../shared/peer-dependency.js';
 import type { Outbox, OutboxDelivery } from '../store/outbox.js';
 import { EMAIL_CHANNEL, type StoredEmail } from './email-notifier.js';
 import type { ResolvedEmailOptions } from './email-options.js';
@@ -27,6 +28,8 @@ interface Transporter {
  * nodemailer is loaded at the first email, so a process without email never loads it.
  */
 export function createEmailSender(outbox: Outbox, options: ResolvedEmailOptions, logger: Logger): OutboxSender {
+  // nodemailer is an optional peer, loaded with the first email: named at engine construction.
+  assertPeersInstalled('Email notifications (the engine option email)', 'nodemailer');
   let transporter: Promise<Transporter> | null = null;
   const connect = () => {
     transporter ??= createTransporter(options).catch((error: unknown) => {

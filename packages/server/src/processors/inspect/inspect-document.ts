@@ -3,6 +3,8 @@ import { ACCEPTED_TYPES, type InspectionResult } from '@batch-uploader/protocol'
 import { imageBudget, type DecodeBudget } from './budgets.js';
 import { INSPECT_DEFAULTS } from './defaults.js';
 import { fileError } from './file-error.js';
+import { INSPECT_FEATURE, INSPECT_PEERS } from './inspect-peers.js';
+import { assertPeersInstalled } from '../../shared/peer-dependency.js';
 import { SNIFF_BYTES, sniffType } from '../../shared/sniff-type.js';
 
 /** Options of {@link inspectDocument}. */
@@ -37,6 +39,7 @@ export async function inspectDocument(
     sha256: createHash('sha256').update(bytes).digest('hex'),
   };
   const budget = decodeBudget(options);
+  assertPeersInstalled(INSPECT_FEATURE, ...INSPECT_PEERS);
   // Parsers load on demand so that importing this folder (for sniffType) never pulls
   // pdfjs and sharp into the main thread.
   if (detected === 'application/pdf') {
@@ -63,5 +66,6 @@ export function decodeBudget(options: Partial<DecodeBudget>): DecodeBudget {
 
 /** Loads the parsers ahead of the first document, so a fresh process's first file is not slower. */
 export async function loadParsers(): Promise<void> {
+  assertPeersInstalled(INSPECT_FEATURE, ...INSPECT_PEERS);
   await Promise.all([import('./inspect-pdf.js'), import('./inspect-image.js')]);
 }

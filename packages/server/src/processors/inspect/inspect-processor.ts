@@ -3,6 +3,8 @@ import type { ProcessorContext, ProcessorFile } from '../processor.js';
 import type { DecodeBudget } from './budgets.js';
 import { INSPECT_DEFAULTS } from './defaults.js';
 import { InspectPool } from './inspect-pool.js';
+import { INSPECT_FEATURE, INSPECT_PEERS } from './inspect-peers.js';
+import { assertPeersInstalled } from '../../shared/peer-dependency.js';
 
 /** Options of {@link createInspectProcessor}. */
 export interface InspectProcessorOptions {
@@ -56,6 +58,8 @@ export type InspectProcessor = ((file: ProcessorFile, context: ProcessorContext)
  * @example const processor = createInspectProcessor({ timeoutMs: 10_000 });
  */
 export function createInspectProcessor(options: InspectProcessorOptions = {}): InspectProcessor {
+  // The parsers load in child processes; a missing one is named here, not as a crash there.
+  assertPeersInstalled(INSPECT_FEATURE, ...INSPECT_PEERS);
   const timeoutMs = option(options, 'timeoutMs', INSPECT_DEFAULTS.timeoutMs, 1, 2 ** 31 - 1);
   const maxTextChars = option(options, 'maxTextChars', INSPECT_DEFAULTS.maxTextChars, 0, 1_000_000);
   const maxWorkers = option(options, 'maxWorkers', INSPECT_DEFAULTS.maxWorkers, 1, 64);

@@ -2,12 +2,12 @@ import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GridFSBucket } from 'mongodb';
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Document, GridFSBucket } from 'mongodb';
 import { BlobNotFoundError } from '../../store/blob-store.js';
 import type { BlobStore } from '../../store/blob-store.js';
 import { BLOB_KEY_PATTERN } from '../local/index.js';
 import { MongoConnection, type MongoConnectionOptions } from './mongo-connection.js';
+import { mongoDriver } from './mongo-driver.js';
 
 /** Options of {@link GridFsBlobStore}. */
 export interface GridFsBlobStoreOptions extends MongoConnectionOptions {
@@ -55,7 +55,7 @@ export class GridFsBlobStore implements BlobStore {
     ]);
     this.#files = files;
     this.#chunks = chunks;
-    this.#bucket = new GridFSBucket(db, { bucketName: this.#bucketName, writeConcern });
+    this.#bucket = new mongoDriver.GridFSBucket(db, { bucketName: this.#bucketName, writeConcern });
   }
 
   async close(): Promise<void> {

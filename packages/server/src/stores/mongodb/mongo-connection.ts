@@ -1,5 +1,5 @@
-import { MongoClient } from 'mongodb';
-import type { Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
+import { mongoDriver } from './mongo-driver.js';
 
 /** How a MongoDB-backed store reaches its database. */
 export interface MongoConnectionOptions {
@@ -66,7 +66,7 @@ export class MongoConnection {
     if (this.#db) return this.#db;
     let client = this.#client;
     if (!client) {
-      this.#owned ??= new MongoClient(this.#uri!, CLIENT_DEFAULTS);
+      this.#owned ??= new mongoDriver.MongoClient(this.#uri!, CLIENT_DEFAULTS);
       client = this.#owned;
       await client.connect();
     }

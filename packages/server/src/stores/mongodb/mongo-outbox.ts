@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MongoServerError } from 'mongodb';
 import type { DeliveryOutcome, NewOutboxMessage, Outbox, OutboxDelivery } from '../../store/outbox.js';
+import { mongoDriver } from './mongo-driver.js';
 import { duration, type MongoStoreContext } from './mongo-store-context.js';
 
 const DUPLICATE_KEY = 11000;
@@ -51,7 +51,7 @@ export class MongoOutbox implements Outbox {
       return (await outbox.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true })).upsertedCount === 1;
     } catch (error) {
       // Two upserts racing on one id: the loser's insert hits the unique _id (a server may retry it itself).
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      if (error instanceof mongoDriver.MongoServerError && error.code === DUPLICATE_KEY) return false;
       throw error;
     }
   }

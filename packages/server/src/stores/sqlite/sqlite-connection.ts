@@ -46,7 +46,10 @@ export class SqliteConnection {
     return Math.trunc(this.#clock());
   }
 
-  /** A prepared statement, cached by its text. */
+  /**
+   * A prepared statement, cached by its text.
+   * @internal Kept out of the published types, which would otherwise need @types/better-sqlite3.
+   */
   sql(source: string): Database.Statement {
     let statement = this.#statements.get(source);
     if (!statement) {

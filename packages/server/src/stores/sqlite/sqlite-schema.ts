@@ -1,6 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { requirePeer } from '../../shared/peer-dependency.js';
+
+/** What needs the `better-sqlite3` package, as its missing-package error names it. */
+export const SQLITE_FEATURE = 'The SQLite store (@batch-uploader/server/sqlite)';
 
 /**
  * Schema migrations, in order: migration `n` brings `user_version` from `n` to `n + 1`.
@@ -125,8 +129,10 @@ const MIGRATIONS: readonly string[] = [
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */
 export async function openDatabase(path: string): Promise<Database.Database> {
+  // Loaded here, not on import: a host may import this module and choose another store.
+  const Driver = requirePeer<typeof Database>('better-sqlite3', SQLITE_FEATURE);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const db = new Database(path);
+  const db = new Driver(path);
   try {
     migrate(db);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { assertPeersInstalled } from '../../shared/peer-dependency.js';
 import type { Store } from '../../store/store.js';
 import { SqliteAnalytics } from './sqlite-analytics.js';
 import { SqliteBatchControl } from './sqlite-batch-control.js';
@@ -6,6 +7,7 @@ import { SqliteConnection } from './sqlite-connection.js';
 import { SqliteFileQueue } from './sqlite-file-queue.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteRetention } from './sqlite-retention.js';
+import { SQLITE_FEATURE } from './sqlite-schema.js';
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -44,6 +46,8 @@ export class SqliteStore implements Store {
     if (typeof options?.path !== 'string' || options.path.trim() === '') {
       throw new TypeError('SqliteStore: `path` must name the database file, e.g. "./data/batches.sqlite".');
     }
+    // Named now rather than at init(): better-sqlite3 is an optional peer.
+    assertPeersInstalled(SQLITE_FEATURE, 'better-sqlite3');
     this.#db = new SqliteConnection(options.path, options.now ?? Date.now);
     this.records = new SqliteBatchRecords(this.#db);
     this.control = new SqliteBatchControl(this.#db);

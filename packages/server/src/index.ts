@@ -3,7 +3,7 @@ export type { BatchRouter } from './router.js';
 export type { Authenticate, AuthenticateRequest, BatchRouterOptions, Caller } from './router-options.js';
 export type { RateLimitHits, RateLimitStore, UploadRateLimit } from './http/upload-rate-limit-options.js';
 export type { CorsOptions } from './http/cors-options.js';
-export type { ResumableOptions, ResumableStore } from './http/resumable-uploads.js';
+export type { ResumableOptions, ResumableStore } from './http/resumable-options.js';
 export { BatchEngine } from './engine/batch-engine.js';
 export { ENGINE_DEFAULTS } from './engine/engine-options.js';
 export type { BatchEngineOptions } from './engine/engine-options.js';

@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
 import type { BatchEngine } from './engine/batch-engine.js';
 import { resolveCors, type CorsOptions, type ResolvedCors } from './http/cors-options.js';
 import type { UploadRateLimit } from './http/upload-rate-limit-options.js';
-import { resolveResumable, type ResolvedResumable, type ResumableOptions } from './http/resumable-uploads.js';
+import { resolveResumable, type ResolvedResumable, type ResumableOptions } from './http/resumable-options.js';
 import { silentLogger, type Logger } from './logger.js';
 
 /** Who is calling: every read and write is scoped to this workspace. */

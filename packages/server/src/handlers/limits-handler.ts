@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { LimitsResponse } from '@batch-uploader/protocol';
-import { TUS_VERSION } from '../http/resumable-uploads.js';
+import { TUS_VERSION } from '../http/resumable-options.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 
 /** `GET /limits`: what this server accepts, so clients can check files before sending them, and whether it takes resumable uploads. */

@@ -2,11 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Metadata, Server as TusServer, type DataStore, type Upload } from '@tus/server';
+import type { ResolvedResumable } from './resumable-options.js';
 import { classify } from '../handlers/file-intake.js';
 import { callerOf } from '../handlers/context.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
@@ -15,56 +15,6 @@ import { ApiError } from './api-error.js';
 import { toApiError } from './error-middleware.js';
 import { parseBatchId } from './batch-id.js';
 
-/** The tus protocol version the resumable route speaks. */
-export const TUS_VERSION = '1.0.0';
-
-/**
- * Where unfinished uploads wait instead of `dir`: a tus data store that can also read an
- * upload's bytes back, e.g. `MongoResumableStore` (`@batch-uploader/server/mongodb`), so
- * that any instance sharing the database can continue an upload another began.
- */
-export type ResumableStore = DataStore & { read(id: string): Readable };
-
-/** Options of the resumable upload route (`resumable` of createBatchRouter). */
-export interface ResumableOptions {
-  /**
-   * Private folder where resumable uploads wait until their last byte arrives (with
-   * `store`: where a finished upload is put together before it joins its batch). Never served.
-   */
-  dir: string;
-  /** Keep unfinished uploads here instead of in `dir`. @default null (files in `dir`) */
-  store?: ResumableStore | null;
-  /**
-   * How long an unfinished upload is kept after it began; then it and its bytes are
-   * removed and the client must start that file again.
-   * @default 86_400_000 (24 h)
-   */
-  expireAfterMs?: number;
-  /** The size of the parts clients are advised to send (`GET /limits`). @default 8 MiB */
-  chunkSize?: number;
-}
-
-/** {@link ResumableOptions} checked, with defaults filled in. */
-export interface ResolvedResumable {
-  dir: string;
-  store: ResumableStore | null;
-  expireAfterMs: number;
-  chunkSize: number;
-}
-
-/** Checks the resumable options, naming the one that cannot work. */
-export function resolveResumable(options: ResumableOptions): ResolvedResumable {
-  if (!options.dir) throw new TypeError('createBatchRouter: "resumable.dir" must name a private folder for unfinished uploads.');
-  const expireAfterMs = options.expireAfterMs ?? 24 * 60 * 60 * 1000;
-  if (!Number.isFinite(expireAfterMs) || expireAfterMs < 60_000) throw new RangeError('createBatchRouter: "resumable.expireAfterMs" must be at least 60000 ms.');
-  const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
-  if (!Number.isInteger(chunkSize) || chunkSize < 64 * 1024) throw new RangeError('createBatchRouter: "resumable.chunkSize" must be a whole number of bytes, at least 65536.');
-  const store = options.store ?? null;
-  if (store && (typeof store.getUpload !== 'function' || typeof store.read !== 'function')) {
-    throw new TypeError('createBatchRouter: "resumable.store" must be a tus data store that can read an upload back, e.g. a MongoResumableStore.');
-  }
-  return { dir: options.dir, store, expireAfterMs, chunkSize };
-}
 
 /** What a tus hook needs of the Express request it serves. */
 interface RequestContext {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Binary, type Collection } from 'mongodb';
-import { DataStore, ERRORS, Upload } from '@tus/server';
+import { DataStore, ERRORS, Upload } from '@tus/utils';
 import { MongoConnection, type MongoConnectionOptions } from './mongo-connection.js';
 
 /** Options of {@link MongoResumableStore}. */

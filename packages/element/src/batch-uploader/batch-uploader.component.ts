@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
+import { GridController } from '../controllers/grid-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
 import { OutcomeController } from '../controllers/outcome-controller.js';
 import { PatientIdController } from '../controllers/patient-id-controller.js';
@@ -17,6 +18,7 @@ import { resolveStrings, type BatchUploaderStringOverrides, type BatchUploaderSt
 import { actions } from '../views/actions.js';
 import { dropZone } from '../views/drop-zone.js';
 import { fileList } from '../views/file-list.js';
+import fileListStyles from '../views/file-list.styles.js';
 import { historyPanel } from '../views/history-panel.js';
 import { icon } from '../views/icons.js';
 import { outcome } from '../views/outcome.js';
@@ -111,7 +113,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @cssproperty [--batch-list-height=20rem] - Most height of the file list before it scrolls.
  */
 export class BatchUploader extends LitElement {
-  static override styles = [styles, progressStyles, outcomeStyles];
+  static override styles = [styles, fileListStyles, progressStyles, outcomeStyles];
 
   // Declared here rather than with decorators: the same for Lit, and smaller in the bundle.
   static override properties: PropertyDeclarations = {
@@ -142,7 +144,14 @@ export class BatchUploader extends LitElement {
   });
   readonly #drop = new DropZoneController(this, (files) => void this.addFiles(files));
   readonly #window = new WindowController(this);
-  readonly #focus = new FocusController(this);
+  // Before the focus controller: focus lost in the list goes back into the list.
+  readonly #grid = new GridController(this, {
+    items: () => this.#sessions.state.files,
+    removable: () => this.#sessions.state.phase === 'idle',
+    window: this.#window,
+    remove: (id) => this.session.removeFile(id),
+  });
+  readonly #focus = new FocusController(this, () => this.#sessions.state.phase);
   readonly #toast = new ToastController(this);
   readonly #announcer = new AnnouncerController(this);
   readonly #outcome = new OutcomeController(this);
@@ -221,9 +230,7 @@ export class BatchUploader extends LitElement {
 
   readonly #onListClick = (event: Event): void => {
     const button = (event.target as Element).closest<HTMLElement>('[data-id]');
-    if (!button) return;
-    this.#focus.removing(button);
-    this.session.removeFile(button.dataset.id!);
+    if (button) this.session.removeFile(button.dataset.id!);
   };
 
   readonly #actions = {
@@ -298,6 +305,7 @@ export class BatchUploader extends LitElement {
     const locale = this.closest('[lang]')?.getAttribute('lang') || undefined;
     const error = state.error && !isAbortError(state.error) ? describeError(state.error) : null;
     const total = state.files.length;
+    const active = this.#grid.active(state.files);
     return html`<div part="base" class="base" role="region" aria-labelledby="heading">
       <div part="heading" id="heading" class="heading" role="heading" aria-level=${level}>${t.heading}</div>
       ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed() })}
@@ -310,7 +318,17 @@ export class BatchUploader extends LitElement {
         ? patientField({ strings: t, required: this.patientField === 'required', value: this.patientId, error: this.#patient.error, onInput: this.#patient.onInput })
         : nothing}
       ${total > 0
-        ? fileList({ files: state.files, range: this.#window.range(total), context: { strings: t, locale, total, removable: idle }, label: t.fileList, onClick: this.#onListClick })
+        ? fileList({
+            files: state.files,
+            layout: this.#window.layout(state.files, active),
+            active,
+            col: this.#grid.col,
+            context: { strings: t, locale, removable: idle },
+            label: t.fileList,
+            onClick: this.#onListClick,
+            onKeydown: this.#grid.onKeydown,
+            onFocusin: this.#grid.onFocusin,
+          })
         : nothing}
       ${actions(state, t, this.#actions)}
       ${this.showHistory

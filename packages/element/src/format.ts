@@ -64,7 +64,7 @@ const NAME_TAIL = 14;
 
 /**
  * A file name in two pieces for showing it shortened in the middle: the head may be cut
- * (with an ellipsis, after two lines), the tail never is — a name's end is what tells
+ * (with an ellipsis), the tail never is — a name's end is what tells
  * "…_v2.pdf" from "…_v3_signed.pdf". Splits between characters, never inside one.
  */
 export function splitName(name: string): [string, string] {

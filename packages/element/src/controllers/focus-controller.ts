@@ -25,7 +25,7 @@ const NEXT = '#outcome, .progress-area, .actions .primary, .actions button, .dro
 export class FocusController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #phase: () => SessionPhase;
-  /** The element focused before this render, and the phase then. */
+  /** The element focused before this render; the phase of the last render. */
   #had: Element | null = null;
   #was: SessionPhase = 'idle';
 
@@ -37,16 +37,17 @@ export class FocusController implements ReactiveController {
 
   hostUpdate(): void {
     this.#had = this.#host.shadowRoot?.activeElement ?? null;
-    this.#was = this.#phase();
   }
 
   hostUpdated(): void {
     const root = this.#host.shadowRoot;
     const had = this.#had;
+    const phase = this.#phase();
+    const ended = phase === 'finished' && this.#was !== 'finished';
     this.#had = null;
+    this.#was = phase;
     if (!root || !had) return;
     const focused = root.activeElement;
-    const ended = this.#phase() === 'finished' && this.#was !== 'finished';
     if (focused === null) {
       const part = had.getAttribute('part')?.split(' ').find((name) => name in REPLACED_BY);
       const target = (part && root.querySelector<HTMLElement>(REPLACED_BY[part]!)) || root.querySelector<HTMLElement>(NEXT);

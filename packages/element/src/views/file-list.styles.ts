@@ -59,25 +59,21 @@ export default css`
   .detail {
     color: var(--_text);
   }
-  /* The name on up to two lines, then shortened in the middle: the head is cut with an
-     ellipsis, the tail (the last characters and the extension) always shows. */
+  /* The name shortened in the middle when it does not fit: the head is cut with an
+     ellipsis, the tail (the last characters and the extension) always shows, right after it. */
   .file-name {
     grid-area: name;
     display: flex;
-    align-items: last baseline;
     min-width: 0;
+    white-space: nowrap;
   }
   .name-head {
-    display: -webkit-box;
-    -webkit-box-orient: vertical;
-    -webkit-line-clamp: 2;
     min-width: 0;
     overflow: hidden;
-    overflow-wrap: anywhere;
+    text-overflow: ellipsis;
   }
   .name-tail {
     flex: none;
-    white-space: nowrap;
   }
   .file-size {
     grid-area: size;

@@ -14,8 +14,7 @@ export interface FileRowContext {
 
 /**
  * One file, as a row of the grid: the file's cell — name (as text, whatever it contains;
- * on up to two lines, then shortened in the middle, its last characters and extension
- * kept), status icon and word, size, byte progress while uploading, the server's reason
+ * shortened in the middle when it does not fit, its last characters and extension kept), status icon and word, size, byte progress while uploading, the server's reason
  * in full when it failed — and, before the upload, a cell with its remove button (which
  * carries the file id; the list's owner turns the click into an intent). `tab` is the
  * cell in the Tab order (-1: none of this row's).

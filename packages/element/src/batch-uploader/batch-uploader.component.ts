@@ -70,26 +70,26 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart attention-reason - Why it failed or was not sent.
  * @csspart attention-advice - What to do about it.
  * @csspart attention-more-button - Shows the rest of a long list.
- * @csspart progress-area - Progress bar, its label, the steps and the status cards.
+ * @csspart progress-area - Progress bar, its label, the steps and the status cards (takes focus from script after Start and Retry failed).
  * @csspart steps - The two steps of a batch: uploading, then processing.
  * @csspart progress - The overall progress bar (completed, failed and cancelled shares over the share sent).
  * @csspart paused - "Paused", with its icon, while the batch is paused.
  * @csspart status-cards - The list of status cards.
  * @csspart status-card - Each status card (also `status-card-uploading`, `-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
- * @csspart file-list - The (windowed) list of files.
- * @csspart file-row - One file.
+ * @csspart file-list - The list of files: a windowed grid with one Tab stop (arrow keys, Page Up/Down, Home/End).
+ * @csspart file-row - One file (a row of the grid; as tall as its content, at least `--batch-row-height`).
  * @csspart file-status - A file's status icon and text.
- * @csspart file-name - A file's name.
+ * @csspart file-name - A file's name (shortened in the middle when it does not fit: its end and extension stay).
  * @csspart file-size - A file's size.
  * @csspart file-progress - A file's upload progress.
- * @csspart file-error - Why a file failed, as the server said.
+ * @csspart file-error - Why a file failed, as the server said (in full, wrapped).
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
  * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`).
  * @csspart history - The recent-batches panel.
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
- * @csspart toast - The completion notice.
+ * @csspart toast - The completion notice: at the end of the element, sticking to the bottom of the window while the element goes on below (never over the page around the element).
  * @csspart live-region - The visually hidden region that announces milestones.
  *
  * @cssproperty [--batch-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
@@ -109,7 +109,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @cssproperty [--batch-color-failed=light-dark(#b91c1c, #f87171)] - Failed status and errors (red).
  * @cssproperty [--batch-color-cancelled=light-dark(#4b5563, #9ca3af)] - Cancelled status (grey).
  * @cssproperty [--batch-color-warning=light-dark(#b45309, #fbbf24)] - A batch whose files need attention, files not sent (amber).
- * @cssproperty [--batch-row-height=3.25rem] - Height of a file row (rows are windowed and need one height).
+ * @cssproperty [--batch-row-height=3.25rem] - Least height of a file row (taller when its content needs it).
  * @cssproperty [--batch-list-height=20rem] - Most height of the file list before it scrolls.
  */
 export class BatchUploader extends LitElement {

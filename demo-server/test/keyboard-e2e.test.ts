@@ -171,6 +171,9 @@ before(async () => {
   context = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // A listener turns the interception of file choosers on (asynchronously): done now, it is
+  // on before Enter opens the picker (a click waits long enough for it, a key press not).
+  page.on('filechooser', () => {});
   await page.goto(`${server.url}/batch-upload`);
   await page.addScriptTag({ path: AXE });
   await page.locator('batch-uploader [part~="drop-zone"]').waitFor();

@@ -107,7 +107,7 @@ describe('<batch-uploader> by keyboard: the file list at 50 files', () => {
     equal(focusedCell(el), `file-${2 + page}.pdf`);
   });
 
-  it('Enter on a remove button and Delete on a row remove that file; focus goes to the file that takes its place', async () => {
+  it('Enter on a remove button and Delete on a row remove that file; focus goes to the file that takes its place, and after Clear all to the drop zone', async () => {
     const el = await mount();
     await add(el, Array.from({ length: 5 }, (_, i) => pdf(`file-${i + 1}.pdf`)));
     part(el, 'patient-input')!.focus();
@@ -123,6 +123,10 @@ describe('<batch-uploader> by keyboard: the file list at 50 files', () => {
     await press(el, 'Delete');
     equal(focusedCell(el), 'file-4.pdf', 'the last one removed, the one before it:');
     equal(el.session.getState().files.map((f) => f.name), ['file-1.pdf', 'file-4.pdf']);
+    await press(el, 'Tab');
+    equal(focused(el), part(el, 'clear-button'));
+    await press(el, 'Enter');
+    equal(focused(el), part(el, 'drop-zone'), 'after Clear all:');
   });
 });
 

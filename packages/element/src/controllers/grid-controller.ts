@@ -63,9 +63,16 @@ export class GridController implements ReactiveController {
 
   hostUpdated(): void {
     const root = this.#host.shadowRoot;
-    if (!root || !(this.#focusNext || (this.#hadFocus && root.activeElement === null))) return;
-    this.#focusNext = false;
-    this.#cell()?.focus();
+    if (!root) return;
+    if (this.#focusNext) {
+      this.#focusNext = false;
+      this.#cell()?.focus();
+    } else if (this.#hadFocus && root.activeElement === null) {
+      // The focused row was moved (it left or entered the window: the browser drops focus
+      // from a moved node) or its file went away. Back to it without scrolling: the list
+      // stays where the user scrolled it.
+      this.#cell()?.focus({ preventScroll: true });
+    }
   }
 
   readonly onKeydown = (event: KeyboardEvent): void => {

@@ -58,3 +58,20 @@ export function acceptedTypes(accept: string): string[] {
   }
   return [...types];
 }
+
+/** Characters of a name always shown at its end, the extension among them ("_v3_signed.pdf"). */
+const NAME_TAIL = 14;
+
+/**
+ * A file name in two pieces for showing it shortened in the middle: the head may be cut
+ * (with an ellipsis), the tail never is — a name's end is what tells
+ * "…_v2.pdf" from "…_v3_signed.pdf". Splits between characters, never inside one.
+ */
+export function splitName(name: string): [string, string] {
+  const chars = Array.from(name);
+  const dot = name.lastIndexOf('.');
+  // A long extension is kept whole up to 20 characters: the tail never wraps.
+  const keep = Math.min(20, Math.max(NAME_TAIL, dot >= 0 ? Array.from(name.slice(dot)).length : 0));
+  if (chars.length <= keep) return ['', name];
+  return [chars.slice(0, -keep).join(''), chars.slice(-keep).join('')];
+}

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
+import { GridController } from '../controllers/grid-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
 import { OutcomeController } from '../controllers/outcome-controller.js';
 import { PatientIdController } from '../controllers/patient-id-controller.js';
@@ -17,6 +18,7 @@ import { resolveStrings, type BatchUploaderStringOverrides, type BatchUploaderSt
 import { actions } from '../views/actions.js';
 import { dropZone } from '../views/drop-zone.js';
 import { fileList } from '../views/file-list.js';
+import fileListStyles from '../views/file-list.styles.js';
 import { historyPanel } from '../views/history-panel.js';
 import { icon } from '../views/icons.js';
 import { outcome } from '../views/outcome.js';
@@ -68,26 +70,26 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart attention-reason - Why it failed or was not sent.
  * @csspart attention-advice - What to do about it.
  * @csspart attention-more-button - Shows the rest of a long list.
- * @csspart progress-area - Progress bar, its label, the steps and the status cards.
+ * @csspart progress-area - Progress bar, its label, the steps and the status cards (takes focus from script after Start and Retry failed).
  * @csspart steps - The two steps of a batch: uploading, then processing.
  * @csspart progress - The overall progress bar (completed, failed and cancelled shares over the share sent).
  * @csspart paused - "Paused", with its icon, while the batch is paused.
  * @csspart status-cards - The list of status cards.
  * @csspart status-card - Each status card (also `status-card-uploading`, `-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
- * @csspart file-list - The (windowed) list of files.
- * @csspart file-row - One file.
+ * @csspart file-list - The list of files: a windowed grid with one Tab stop (arrow keys, Page Up/Down, Home/End).
+ * @csspart file-row - One file (a row of the grid; as tall as its content, at least `--batch-row-height`).
  * @csspart file-status - A file's status icon and text.
- * @csspart file-name - A file's name.
+ * @csspart file-name - A file's name (shortened in the middle when it does not fit: its end and extension stay).
  * @csspart file-size - A file's size.
  * @csspart file-progress - A file's upload progress.
- * @csspart file-error - Why a file failed, as the server said.
+ * @csspart file-error - Why a file failed, as the server said (in full, wrapped).
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
  * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`).
  * @csspart history - The recent-batches panel.
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
- * @csspart toast - The completion notice.
+ * @csspart toast - The completion notice: at the end of the element, sticking to the bottom of the window while the element goes on below (never over the page around the element).
  * @csspart live-region - The visually hidden region that announces milestones.
  *
  * @cssproperty [--batch-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
@@ -107,11 +109,11 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @cssproperty [--batch-color-failed=light-dark(#b91c1c, #f87171)] - Failed status and errors (red).
  * @cssproperty [--batch-color-cancelled=light-dark(#4b5563, #9ca3af)] - Cancelled status (grey).
  * @cssproperty [--batch-color-warning=light-dark(#b45309, #fbbf24)] - A batch whose files need attention, files not sent (amber).
- * @cssproperty [--batch-row-height=3.25rem] - Height of a file row (rows are windowed and need one height).
+ * @cssproperty [--batch-row-height=3.25rem] - Least height of a file row (taller when its content needs it).
  * @cssproperty [--batch-list-height=20rem] - Most height of the file list before it scrolls.
  */
 export class BatchUploader extends LitElement {
-  static override styles = [styles, progressStyles, outcomeStyles];
+  static override styles = [styles, fileListStyles, progressStyles, outcomeStyles];
 
   // Declared here rather than with decorators: the same for Lit, and smaller in the bundle.
   static override properties: PropertyDeclarations = {
@@ -142,7 +144,14 @@ export class BatchUploader extends LitElement {
   });
   readonly #drop = new DropZoneController(this, (files) => void this.addFiles(files));
   readonly #window = new WindowController(this);
-  readonly #focus = new FocusController(this);
+  // Before the focus controller: focus lost in the list goes back into the list.
+  readonly #grid = new GridController(this, {
+    items: () => this.#sessions.state.files,
+    removable: () => this.#sessions.state.phase === 'idle',
+    window: this.#window,
+    remove: (id) => this.session.removeFile(id),
+  });
+  readonly #focus = new FocusController(this, () => this.#sessions.state.phase);
   readonly #toast = new ToastController(this);
   readonly #announcer = new AnnouncerController(this);
   readonly #outcome = new OutcomeController(this);
@@ -221,9 +230,7 @@ export class BatchUploader extends LitElement {
 
   readonly #onListClick = (event: Event): void => {
     const button = (event.target as Element).closest<HTMLElement>('[data-id]');
-    if (!button) return;
-    this.#focus.removing(button);
-    this.session.removeFile(button.dataset.id!);
+    if (button) this.session.removeFile(button.dataset.id!);
   };
 
   readonly #actions = {
@@ -298,6 +305,7 @@ export class BatchUploader extends LitElement {
     const locale = this.closest('[lang]')?.getAttribute('lang') || undefined;
     const error = state.error && !isAbortError(state.error) ? describeError(state.error) : null;
     const total = state.files.length;
+    const active = this.#grid.active(state.files);
     return html`<div part="base" class="base" role="region" aria-labelledby="heading">
       <div part="heading" id="heading" class="heading" role="heading" aria-level=${level}>${t.heading}</div>
       ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed() })}
@@ -310,7 +318,17 @@ export class BatchUploader extends LitElement {
         ? patientField({ strings: t, required: this.patientField === 'required', value: this.patientId, error: this.#patient.error, onInput: this.#patient.onInput })
         : nothing}
       ${total > 0
-        ? fileList({ files: state.files, range: this.#window.range(total), context: { strings: t, locale, total, removable: idle }, label: t.fileList, onClick: this.#onListClick })
+        ? fileList({
+            files: state.files,
+            layout: this.#window.layout(state.files, active),
+            active,
+            col: this.#grid.col,
+            context: { strings: t, locale, removable: idle },
+            label: t.fileList,
+            onClick: this.#onListClick,
+            onKeydown: this.#grid.onKeydown,
+            onFocusin: this.#grid.onFocusin,
+          })
         : nothing}
       ${actions(state, t, this.#actions)}
       ${this.showHistory

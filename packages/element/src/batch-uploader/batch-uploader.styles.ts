@@ -262,72 +262,6 @@ export default css`
     font-size: 1.125em;
     font-weight: 700;
   }
-  .list {
-    max-height: var(--_list);
-    overflow-y: auto;
-    border: 1px solid var(--_border);
-    border-radius: calc(var(--_radius) * 0.75);
-  }
-  .row {
-    display: grid;
-    grid-template-columns: 7.5rem minmax(0, 1fr) auto auto;
-    grid-template-rows: auto auto;
-    align-items: center;
-    column-gap: 0.75rem;
-    height: var(--_row);
-    padding: 0.25rem 0.75rem;
-    border-bottom: 1px solid var(--_surface);
-    overflow: hidden;
-    /* A row's height is given and its content clipped anyway: a change in one row lays
-       out and paints that row alone, not the list around it. */
-    contain: strict;
-  }
-  .file-status {
-    display: flex;
-    align-items: center;
-    gap: 0.375rem;
-    font-size: 0.875em;
-  }
-  .file-name,
-  .file-size,
-  .detail {
-    color: var(--_text);
-  }
-  .file-name,
-  .file-error {
-    overflow: hidden;
-    white-space: nowrap;
-    text-overflow: ellipsis;
-  }
-  .file-size {
-    color: var(--_muted);
-    font-size: 0.875em;
-  }
-  .remove {
-    grid-column: 4;
-    width: 2rem;
-    height: 2rem;
-    background: none;
-    border: 1px solid transparent;
-    font-size: 1.25rem;
-    line-height: 1;
-  }
-  .remove:hover {
-    border-color: var(--_border);
-  }
-  .detail {
-    grid-column: 2 / -1;
-    display: block;
-    min-width: 0;
-    font-size: 0.875em;
-  }
-  .detail:empty {
-    display: none;
-  }
-  .file-error {
-    display: block;
-    color: var(--_failed);
-  }
   .file-progress {
     height: 0.375rem;
   }
@@ -372,15 +306,18 @@ export default css`
   .history .more {
     justify-self: start;
   }
+  /* The notice sits at the end of the element and sticks to the bottom of the window
+     while the element goes on below it: it may cover the element's own rows, never the
+     host page around the element. */
   .toast {
-    position: fixed;
+    position: sticky;
     inset-block-end: 1rem;
-    inset-inline-end: 1rem;
-    z-index: 1000;
+    z-index: 1;
+    justify-self: end;
     display: flex;
     align-items: center;
     gap: 0.75rem;
-    max-width: min(28rem, calc(100vw - 2rem));
+    max-width: min(28rem, 100%);
     padding: 0.75rem 1rem;
     color: var(--_text);
     background: var(--_bg);

@@ -61,7 +61,7 @@ async function following(first: Batch): Promise<{ el: BatchUploader; client: Scr
 async function scrollTo(el: BatchUploader, index: number): Promise<void> {
   const list = part(el, 'file-list')!;
   list.scrollTop = index * parts(el, 'file-row')[0]!.offsetHeight;
-  await until(() => parts(el, 'file-row').some((row) => row.getAttribute('aria-posinset') === String(index + 1)), `the row of file ${index + 1}`);
+  await until(() => parts(el, 'file-row').some((row) => row.getAttribute('aria-rowindex') === String(index + 1)), `the row of file ${index + 1}`);
   await settle(el);
 }
 
@@ -80,7 +80,7 @@ function expectShows(el: BatchUploader, batch: Batch, when: string): void {
   const rows = parts(el, 'file-row');
   ok(rows.length > 0 && rows.length < 100, `a window of rows ${when} (${rows.length})`);
   for (const row of rows) {
-    const file = batch.files[Number(row.getAttribute('aria-posinset')) - 1]!;
+    const file = batch.files[Number(row.getAttribute('aria-rowindex')) - 1]!;
     const shown = {
       name: row.querySelector('[part~="file-name"]')!.textContent,
       status: row.querySelector('[part~="file-status"]')!.textContent!.trim(),
@@ -88,7 +88,7 @@ function expectShows(el: BatchUploader, batch: Batch, when: string): void {
       error: row.querySelector('[part~="file-error"]') !== null,
     };
     const status = file.status[0]!.toUpperCase() + file.status.slice(1);
-    equal(shown, { name: file.filename, status, finished: true, error: file.status === 'failed' }, `row ${row.getAttribute('aria-posinset')} ${when}:`);
+    equal(shown, { name: file.filename, status, finished: true, error: file.status === 'failed' }, `row ${row.getAttribute('aria-rowindex')} ${when}:`);
   }
 }
 
@@ -148,7 +148,7 @@ describe('<batch-uploader> following a long batch live', () => {
     await settle(el);
     await scrollTo(el, 1_500);
     const view = part(el, 'file-list')!.getBoundingClientRect();
-    const rows = parts(el, 'file-row').map((row) => ({ at: Number(row.getAttribute('aria-posinset')), box: row.getBoundingClientRect() }));
+    const rows = parts(el, 'file-row').map((row) => ({ at: Number(row.getAttribute('aria-rowindex')), box: row.getBoundingClientRect() }));
     ok(rows[0]!.box.top <= view.top && rows.at(-1)!.box.bottom >= view.bottom, 'the rendered rows cover the whole view');
     const shown = rows.filter(({ box }) => box.bottom > view.top && box.top < view.bottom).map(({ at }) => at);
     ok(shown.includes(1_501) && shown.every((at) => Math.abs(at - 1_501) < 10), `file 1,501 is in view (${shown.join(', ')})`);

@@ -1,40 +1,59 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { SessionPhase } from '@batch-uploader/sdk';
+
+/** The button that takes the focus of one that went away, when it is there. */
+const REPLACED_BY: Readonly<Record<string, string>> = {
+  'pause-button': '[part~="resume-button"]',
+  'resume-button': '[part~="pause-button"]',
+};
 
 /**
- * Keeps keyboard focus on the next thing to do when a render removes the focused button
- * (Start became Cancel, a file was removed, the batch ended) instead of losing it to the
- * page: the remove button now at the removed one's place, else the primary action, any
- * action, the drop zone or the list.
+ * Otherwise the first of these that is there: the outcome (after Cancel, and when the
+ * batch ends), the progress (after Start and Retry failed), the next action, the drop zone
+ * (after Clear all, Upload another batch, removing the last file).
+ */
+const NEXT = '#outcome, .progress-area, .actions .primary, .actions button, .drop';
+
+/**
+ * Keeps keyboard focus on the next thing to do instead of losing it to the page, as the
+ * element's README documents: when a render removes the focused control (Start became
+ * the progress, Pause became Resume, the batch ended), and when a batch ends while focus
+ * is on its progress or its buttons (it goes to the outcome). Focus in the file list is
+ * the list's own (`GridController`, added before this one). Focus elsewhere on the page
+ * is never taken.
  */
 export class FocusController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
-  /** Whether focus was inside before this render. */
-  #hadFocus = false;
-  /** The index of the remove button that was clicked, until the next render. */
-  #removedAt = -1;
+  readonly #phase: () => SessionPhase;
+  /** The element focused before this render; the phase of the last render. */
+  #had: Element | null = null;
+  #was: SessionPhase = 'idle';
 
-  constructor(host: ReactiveControllerHost & HTMLElement) {
+  constructor(host: ReactiveControllerHost & HTMLElement, phase: () => SessionPhase) {
     this.#host = host;
+    this.#phase = phase;
     host.addController(this);
   }
 
-  /** A remove button is about to take its file away: focus goes to the one that takes its place. */
-  removing(button: Element): void {
-    this.#removedAt = [...(this.#host.shadowRoot?.querySelectorAll('.remove') ?? [])].indexOf(button);
-  }
-
   hostUpdate(): void {
-    this.#hadFocus = this.#host.shadowRoot?.activeElement != null;
+    this.#had = this.#host.shadowRoot?.activeElement ?? null;
   }
 
   hostUpdated(): void {
     const root = this.#host.shadowRoot;
-    if (!root || !this.#hadFocus || root.activeElement !== null) return;
-    const removes = root.querySelectorAll<HTMLElement>('.remove');
-    const target =
-      (this.#removedAt >= 0 ? removes[Math.min(this.#removedAt, removes.length - 1)] : undefined) ??
-      root.querySelector<HTMLElement>('.actions .primary, .actions button, .drop, .list');
-    this.#removedAt = -1;
-    target?.focus();
+    const had = this.#had;
+    const phase = this.#phase();
+    const ended = phase === 'finished' && this.#was !== 'finished';
+    this.#had = null;
+    this.#was = phase;
+    if (!root || !had) return;
+    const focused = root.activeElement;
+    if (focused === null) {
+      const part = had.getAttribute('part')?.split(' ').find((name) => name in REPLACED_BY);
+      const target = (part && root.querySelector<HTMLElement>(REPLACED_BY[part]!)) || root.querySelector<HTMLElement>(NEXT);
+      target?.focus();
+    } else if (ended && focused.closest('.progress-area, .actions')) {
+      root.querySelector<HTMLElement>('#outcome')?.focus();
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { selectCanPause, selectCanResume, selectCounts, type SessionState } from '@batch-uploader/sdk';
 import type { BatchUploaderStrings } from '../strings.js';
 
@@ -12,25 +13,36 @@ export interface ActionHandlers {
   onReset: () => void;
 }
 
+/** One button: its action (the key of its DOM), label, intent, and whether it is the primary one. */
+type Action = [name: string, label: string, onClick: () => void, primary?: boolean];
+
 /**
  * The row of buttons for what can be done now: Clear all and Start while picking files;
  * Pause or Resume, and Cancel, while the batch runs; Upload another batch once it
- * finished (Retry failed is in the outcome, next to the files it retries).
+ * finished (Retry failed is in the outcome, next to the files it retries). Buttons are
+ * keyed by action: a button element is one action for its whole life, so a focused Pause
+ * never turns into another action under the keyboard (it goes away, and focus moves on).
  */
 export function actions(state: SessionState, t: BatchUploaderStrings, on: ActionHandlers): TemplateResult | typeof nothing {
-  const button = (name: string, label: string, onClick: () => void, primary = false) =>
-    html`<button part="button ${name}-button" class="button ${primary ? 'primary' : ''}" type="button" @click=${onClick}>${label}</button>`;
-  const buttons: TemplateResult[] = [];
+  const buttons: Action[] = [];
   const { queued } = selectCounts(state);
   if (state.phase === 'idle' && queued > 0) {
-    buttons.push(button('clear', t.clear, on.onClear), button('start', t.start(queued), on.onStart, true));
+    buttons.push(['clear', t.clear, on.onClear], ['start', t.start(queued), on.onStart, true]);
   } else if (state.phase === 'uploading' || state.phase === 'processing') {
     // Paused, resuming is the next thing to do (and takes the focus from Pause).
-    if (selectCanPause(state)) buttons.push(button('pause', t.pause, on.onPause));
-    if (selectCanResume(state)) buttons.push(button('resume', t.resume, on.onResume, true));
-    buttons.push(button('cancel', t.cancel, on.onCancel));
+    if (selectCanPause(state)) buttons.push(['pause', t.pause, on.onPause]);
+    if (selectCanResume(state)) buttons.push(['resume', t.resume, on.onResume, true]);
+    buttons.push(['cancel', t.cancel, on.onCancel]);
   } else if (state.phase === 'finished') {
-    buttons.push(button('reset', t.reset, on.onReset, true));
+    buttons.push(['reset', t.reset, on.onReset, true]);
   }
-  return buttons.length > 0 ? html`<div part="actions" class="actions">${buttons}</div>` : nothing;
+  if (buttons.length === 0) return nothing;
+  return html`<div part="actions" class="actions">
+    ${repeat(
+      buttons,
+      ([name]) => name,
+      ([name, label, onClick, primary]) =>
+        html`<button part="button ${name}-button" class="button ${primary ? 'primary' : ''}" type="button" @click=${onClick}>${label}</button>`,
+    )}
+  </div>`;
 }

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SessionFile } from '@batch-uploader/sdk';
-import { formatBytes } from '../format.js';
+import { formatBytes, splitName } from '../format.js';
 import type { BatchUploaderStrings } from '../strings.js';
 import { icon } from './icons.js';
 
@@ -8,33 +8,38 @@ import { icon } from './icons.js';
 export interface FileRowContext {
   strings: BatchUploaderStrings;
   locale: string | undefined;
-  /** Rows in the whole list (rendered or not), for assistive technology. */
-  total: number;
   /** Shows remove buttons (before the upload). */
   removable: boolean;
 }
 
 /**
- * One file: status icon and name of the status, name (as text, whatever it contains),
- * size, byte progress while uploading, the server's reason when it failed. The remove
- * button carries the file id; the list's owner turns the click into an intent.
+ * One file, as a row of the grid: the file's cell — name (as text, whatever it contains;
+ * shortened in the middle when it does not fit, its last characters and extension kept), status icon and word, size, byte progress while uploading, the server's reason
+ * in full when it failed — and, before the upload, a cell with its remove button (which
+ * carries the file id; the list's owner turns the click into an intent). `tab` is the
+ * cell in the Tab order (-1: none of this row's).
  */
-export function fileRow(file: SessionFile, index: number, { strings, locale, total, removable }: FileRowContext): TemplateResult {
+export function fileRow(file: SessionFile, index: number, top: number, tab: number, { strings, locale, removable }: FileRowContext): TemplateResult {
   const detail =
     file.status === 'uploading'
       ? html`<progress part="file-progress" class="file-progress" max=${file.size} .value=${file.bytesSent} aria-label=${strings.fileProgress(file.name)}></progress>`
       : file.error
         ? html`<span part="file-error" class="file-error">${strings.fileError(file.error.code, file.error.message)}</span>`
         : nothing;
-  return html`<li part="file-row" class="row ${file.status}" aria-setsize=${total} aria-posinset=${index + 1}>
-    <span part="file-status" class="file-status">${icon(file.status)}<span>${strings.status[file.status]}</span></span>
-    <span part="file-name" class="file-name" title=${file.name}>${file.name}</span>
-    <span part="file-size" class="file-size">${formatBytes(file.size, locale)}</span>
+  const [head, tail] = splitName(file.name);
+  return html`<div part="file-row" class="row ${file.status}" role="row" aria-rowindex=${index + 1} data-key=${file.id} .style=${`top:${top}px`}>
+    <div class="cell" role="gridcell" data-col="0" tabindex=${tab === 0 ? 0 : -1}>
+      <span part="file-name" class="file-name" title=${file.name}><span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
+      <span part="file-status" class="file-status">${icon(file.status)}<span>${strings.status[file.status]}</span></span>
+      <span part="file-size" class="file-size">${formatBytes(file.size, locale)}</span>
+      ${detail === nothing ? nothing : html`<span class="detail">${detail}</span>`}
+    </div>
     ${removable
-      ? html`<button part="remove-button" class="remove" type="button" data-id=${file.id} aria-label=${strings.remove(file.name)}>
-          <span aria-hidden="true">×</span>
-        </button>`
+      ? html`<div class="cell remove-cell" role="gridcell">
+          <button part="remove-button" class="remove" type="button" data-col="1" tabindex=${tab === 1 ? 0 : -1} data-id=${file.id} aria-label=${strings.remove(file.name)}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>`
       : nothing}
-    <span class="detail">${detail}</span>
-  </li>`;
+  </div>`;
 }

@@ -11,7 +11,8 @@ import { statusCards } from './status-cards.js';
  * the share of bytes sent fills it lightly while uploading and stays full, and the shares
  * of completed, failed (striped) and cancelled files grow over it. It is a `progressbar`
  * whose value text says the step, the count and the shares ("Processing: 4 of 9 files
- * done: 3 completed, 1 failed"); at the end it names the shares alone.
+ * done: 3 completed, 1 failed"); at the end it names the shares alone. The section takes
+ * focus from script (after Start and Retry failed: the button that had it is gone).
  */
 export function progressArea(state: SessionState, t: BatchUploaderStrings, level: number): TemplateResult {
   const counts = selectCounts(state);
@@ -28,7 +29,7 @@ export function progressArea(state: SessionState, t: BatchUploaderStrings, level
   // A share of a few files in thousands would not show: at least a sliver.
   const width = (share: number, n: number) => (n > 0 ? Math.max(share, 0.75) : 0);
   const bar = `--sent:${shares.sent}%;--completed:${width(shares.completed, counts.completed)}%;--failed:${width(shares.failed, counts.failed)}%;--cancelled:${width(shares.cancelled, counts.cancelled)}%`;
-  return html`<section part="progress-area" class="progress-area" aria-labelledby="progress-label">
+  return html`<section part="progress-area" class="progress-area" tabindex="-1" aria-labelledby="progress-label">
     <div class="progress-head">
       <div id="progress-label" role="heading" aria-level=${level}>${t.progress}</div>
       ${paused ? html`<span part="paused" class="paused-badge">${icon('paused')}${t.paused}</span>` : nothing}

@@ -64,6 +64,7 @@ export async function watchBatch(client: BatchSource, batchId: string, options: 
   let streamFirst = mode !== 'polling';
   let etag: string | null = null;
   let failures = 0;
+  if (!streamFirst) onChannel?.('polling');
   for (;;) {
     if (streamFirst) {
       streamFirst = false;

@@ -291,7 +291,7 @@ export class BatchUploader extends LitElement {
 
   /**
    * Tries the failed files again on the server: the same batch reopens and is followed
-   * to its end. Works after a reload too (the server kept the bytes). Resolves with the
+   * to its end. Works after a reload during the batch too (the server kept the bytes). Resolves with the
    * batch id, or null when nothing could be retried (the reason is shown).
    */
   async retryFailed(): Promise<string | null> {

@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
 import { BatchSession, isApiError, type BatchIdStorage } from '../src/index.js';
-import { ENDPOINT, PDF, errorBody, fakeBatch } from './helpers.js';
+import { ENDPOINT, PDF, errorBody, fakeBatch, until } from './helpers.js';
 
 const server = setupServer();
 before(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -74,6 +74,46 @@ describe('BatchSession: resume after a reload (headless)', () => {
     await session.addFiles([new File([PDF], 'a.pdf', { type: 'application/pdf' })]);
     assert.equal(await session.restore(), null, 'files already picked: nothing replaces them');
     assert.equal(storage.entries.get('uploads'), 'other');
+    session.dispose();
+  });
+
+  it('an upload whose later requests failed while the server was away shows as interrupted; the files failed here can be sent again', async () => {
+    let appended = 0;
+    let up = false;
+    const held = () => {
+      const batch = fakeBatch('h1', appended > 0 ? ['completed', 'pending', 'pending'] : ['completed']);
+      return { ...batch, expected_files: 3, accepting_files: appended === 0 };
+    };
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () =>
+        HttpResponse.json({ status: 'success', batch_id: 'h1', total_files: 1, message: '', tracking_url: '', events_url: '' }, { status: 202 }),
+      ),
+      http.post(`${ENDPOINT}/batch/h1/files`, () => {
+        if (!up) return HttpResponse.error();
+        appended = 2;
+        return HttpResponse.json(
+          { status: 'success', batch_id: 'h1', appended_files: 2, total_files: 3, file_ids: ['h1-f1', 'h1-f2'], message: '', tracking_url: '', events_url: '' },
+          { status: 202 },
+        );
+      }),
+      http.post(`${ENDPOINT}/batch/h1/close`, () => HttpResponse.error()),
+      http.get(`${ENDPOINT}/batch-status/:id`, () => HttpResponse.json({ status: 'success', batch: held() })),
+    );
+    const session = new BatchSession({ client: { ...client, uploadPartFiles: 1, uploadRetries: 0 }, limits: DEFAULT_LIMITS });
+    const interruptions: unknown[] = [];
+    session.on('upload-interrupted', (detail) => interruptions.push(detail));
+    const files = ['a.pdf', 'b.pdf', 'c.pdf'].map((name) => new File([PDF], name, { type: 'application/pdf' }));
+    await session.addFiles(files);
+    await assert.rejects(session.start());
+    await until(() => session.getState().interrupted !== null);
+    assert.deepEqual(session.getState().interrupted, { received: 1, expected: 3, sending: false });
+    assert.deepEqual(interruptions, [{ batchId: 'h1', received: 1, expected: 3 }]);
+    assert.deepEqual(session.getState().files.map((f) => f.status), ['completed', 'failed', 'failed']);
+
+    up = true;
+    assert.deepEqual(await session.addMissingFiles(files), { sent: 2, alreadySent: 1 }, 'the failed ones go again, not the one the server has');
+    assert.deepEqual(session.getState().files.map((f) => [f.name, f.status]), [['a.pdf', 'completed'], ['b.pdf', 'pending'], ['c.pdf', 'pending']]);
+    assert.equal(session.getState().interrupted, null);
     session.dispose();
   });
 

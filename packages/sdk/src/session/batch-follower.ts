@@ -116,8 +116,7 @@ export class BatchFollower {
     const core = this.#core;
     const before = core.state;
     const merged = (changed && mergeChanges(before, batch, changed, this.#index)) || mergeSnapshot(before, batch, reopen);
-    // The batch stopped taking files (its hold ran out, or it was closed elsewhere): nothing is missing any more.
-    const state = merged.state.interrupted && !batch.accepting_files && merged.state.batchId === batch.id ? { ...merged.state, interrupted: null } : merged.state;
+    const state = merged.state === before && sameGap(before.interrupted, batch) ? before : withGap(merged.state, batch);
     const { changes } = merged;
     if (state === before) return;
     core.store.set(() => state);
@@ -125,6 +124,9 @@ export class BatchFollower {
     const paused = state.batchStatus === 'paused';
     if (state.batchId && state.batchId === before.batchId && paused !== (before.batchStatus === 'paused')) {
       core.events.emit(paused ? 'batch-paused' : 'batch-resumed', { batchId: state.batchId });
+    }
+    if (state.interrupted && !before.interrupted) {
+      core.events.emit('upload-interrupted', { batchId: batch.id, received: state.interrupted.received, expected: state.interrupted.expected });
     }
     if (state.phase === 'finished' && before.phase !== 'finished') this.#emitFinished(batch);
   }
@@ -192,4 +194,21 @@ export function interruptedUpload(batch: Batch): InterruptedUpload | null {
   const expected = batch.expected_files ?? null;
   if (!batch.accepting_files || expected === null || batch.total_files >= expected) return null;
   return { received: batch.total_files, expected, sending: false };
+}
+
+/**
+ * The state with `interrupted` as the batch now says: files still missing while it takes
+ * files (an upload that stopped half way: after a reload, or after its later requests
+ * failed while the server was away), none once it stopped taking them (its hold ran out,
+ * or it was closed). Files being sent keep their notice until the answer.
+ */
+function withGap(state: SessionState, batch: Batch): SessionState {
+  if (state.batchId !== batch.id || state.interrupted?.sending || state.phase === 'uploading') return state;
+  if (sameGap(state.interrupted, batch)) return state;
+  return { ...state, interrupted: interruptedUpload(batch) };
+}
+
+function sameGap(gap: InterruptedUpload | null, batch: Batch): boolean {
+  const next = interruptedUpload(batch);
+  return gap === next || (gap !== null && next !== null && gap.received === next.received && gap.expected === next.expected && !gap.sending);
 }

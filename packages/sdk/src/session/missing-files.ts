@@ -33,7 +33,8 @@ export class MissingFiles {
     const core = this.#core;
     const { batchId, interrupted } = this.#assertInterrupted();
     const given = Array.from(input as ArrayLike<FileInput>, (file) => ({ file, name: file.name ?? 'blob', lastModified: (file as { lastModified?: number }).lastModified ?? 0 }));
-    const known = new Set(core.state.files.map((f) => `${f.name}\u0000${f.size}`));
+    // What the server has; files of this page that never reached it (failed while it was away) may go again.
+    const known = new Set(core.state.files.filter((f) => f.fileId !== null).map((f) => `${f.name}\u0000${f.size}`));
     const fresh = given.filter(({ file, name }) => !known.has(`${name}\u0000${file.size}`));
     const room = interrupted.expected - interrupted.received;
     if (fresh.length === 0) return { sent: 0, alreadySent: given.length };
@@ -54,8 +55,15 @@ export class MissingFiles {
       result: undefined,
     }));
     const ids = new Set(rows.map((row) => row.id));
+    const resent = new Set(rows.map((row) => `${row.name}\u0000${row.size}`));
     const signal = core.restartRun(); // The watch stops while sending; it starts again below.
-    core.store.set((s) => ({ ...s, files: [...s.files, ...rows], interrupted: { ...interrupted, sending: true }, error: null }));
+    core.store.set((s) => ({
+      ...s,
+      // A file of this page that failed to arrive gives its place to the one sent again.
+      files: [...s.files.filter((f) => f.fileId !== null || !resent.has(`${f.name}\u0000${f.size}`)), ...rows],
+      interrupted: { ...interrupted, sending: true },
+      error: null,
+    }));
     core.events.emit('upload-started', { files: rows });
     try {
       const answer = await core.client.appendFiles(batchId, fresh.map((f) => f.file), {

@@ -26,7 +26,21 @@ const flaky = await startServer({ port: 0, dataDir: flakyDataDir, logLevel: 'sil
 const upstreams = new Map([
   ['/api/gp/', new URL(demo.url)],
   ['/api/flaky/', new URL(flaky.url)],
+  ['/api/outage/', new URL(demo.url)],
 ]);
+
+// /api/outage is the first demo server behind a switch: POST /test-outage/down cuts every
+// open connection through it (live streams included) and drops new ones, as a server
+// that went away; POST /test-outage/up lets them through again.
+const outage = { down: false, open: new Set() };
+
+/** The switch of /api/outage. */
+async function outageSwitch(ctx, next) {
+  if (ctx.method !== 'POST' || (ctx.path !== '/test-outage/down' && ctx.path !== '/test-outage/up')) return next();
+  outage.down = ctx.path.endsWith('/down');
+  if (outage.down) for (const socket of outage.open) socket.destroy();
+  ctx.body = { down: outage.down };
+}
 
 /** Proxies the APIs to the demo servers; `respond = false` lets bodies stream both ways untouched. */
 async function proxyApi(ctx, next) {
@@ -34,9 +48,18 @@ async function proxyApi(ctx, next) {
   if (!prefix) return next();
   const upstream = upstreams.get(prefix);
   ctx.respond = false;
+  if (prefix === '/api/outage/') {
+    if (outage.down) return void ctx.req.socket.destroy();
+    const socket = ctx.req.socket;
+    if (!outage.open.has(socket)) {
+      outage.open.add(socket);
+      socket.once('close', () => outage.open.delete(socket));
+    }
+  }
+  const path = prefix === '/api/outage/' ? ctx.url.replace('/api/outage/', '/api/gp/') : ctx.url;
   await new Promise((resolve) => {
     const proxied = request(
-      { hostname: upstream.hostname, port: upstream.port, path: ctx.url, method: ctx.method, headers: { ...ctx.req.headers, host: upstream.host } },
+      { hostname: upstream.hostname, port: upstream.port, path, method: ctx.method, headers: { ...ctx.req.headers, host: upstream.host } },
       (res) => {
         ctx.res.writeHead(res.statusCode ?? 502, res.headers);
         res.pipe(ctx.res);
@@ -49,6 +72,13 @@ async function proxyApi(ctx, next) {
       ctx.res.end();
       resolve();
     });
+    // A connection cut by the outage switch ends its request upstream too.
+    if (prefix === '/api/outage/') {
+      ctx.res.once('close', () => {
+        proxied.destroy();
+        resolve();
+      });
+    }
     // Uploads are slowed down (about 6 MB/s), or loopback finishes before the browser's
     // first progress event and per-file progress cannot be seen.
     (ctx.method === 'POST' ? ctx.req.pipe(slowly()) : ctx.req).pipe(proxied);
@@ -89,7 +119,7 @@ const stopDemo = {
 export default {
   files: ['packages/sdk/test/browser/*.test.ts', 'packages/element/src/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser'] },
-  middleware: [serveMswWorker, proxyApi],
+  middleware: [serveMswWorker, outageSwitch, proxyApi],
   // One page at a time: while the msw tests run, their service worker sees the requests of
   // every page of the origin, and other pages' uploads must not pass through it.
   concurrency: 1,

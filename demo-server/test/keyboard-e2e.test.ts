@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { launchChromium } from './browser.js';
-import { documents, type Documents } from './documents.js';
-import { startTestServer } from './helpers.js';
+import { launchChromium } from '@batch-uploader/test-support/browser';
+import { documents, type Documents } from '@batch-uploader/test-support/documents';
+import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 
 const WIDTHS = [320, 390, 768, 1280] as const;
 const SHOTS = process.env.SCREENSHOTS ?? null;

@@ -53,6 +53,24 @@ export interface BatchUploaderStrings {
   pausedNotice: string;
   /** Announced when the batch runs again. */
   resumedNotice: string;
+  /** §5 Shown (and announced once) while the server cannot be reached during a batch. */
+  reconnecting: string;
+  /** Under it: what goes on meanwhile. */
+  reconnectingDetail: string;
+  /** Tries the server at once. */
+  reconnectNow: string;
+  /** Announced once the server answers again. */
+  reconnected: string;
+  /** §6 Shown (and announced) after a reload cut an upload short: `missing` of `expected` files were not sent. */
+  interrupted: (missing: number, expected: number) => string;
+  /** Under it: how to send them. */
+  interruptedDetail: string;
+  /** Opens the file picker for the missing files. */
+  addMissing: (missing: number) => string;
+  /** Lets the batch finish with the files it has. */
+  finishWithout: string;
+  /** Shown while the missing files are sent. */
+  sendingMissing: string;
   /** Tries the failed files again (on the server, in the same batch). */
   retryFailed: (files: number) => string;
   /** Announced when the server took the failed files back. */
@@ -182,6 +200,15 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   resume: 'Resume',
   pausedNotice: 'Batch paused. Files not yet started wait.',
   resumedNotice: 'Batch resumed.',
+  reconnecting: 'Reconnecting…',
+  reconnectingDetail: 'The server cannot be reached. Your batch goes on there; this page keeps trying and shows it again as soon as it answers.',
+  reconnectNow: 'Reconnect now',
+  reconnected: 'Connection restored.',
+  interrupted: (missing, expected) => `Upload interrupted: ${missing} of ${files(expected)} ${missing === 1 ? 'was' : 'were'} not sent.`,
+  interruptedDetail: 'The page was left or reloaded while sending. Pick the files again to send the missing ones; files already sent are left out.',
+  addMissing: (missing) => `Add the missing ${missing === 1 ? 'file' : 'files'}`,
+  finishWithout: 'Finish without them',
+  sendingMissing: 'Sending the missing files…',
   retryFailed: (n) => `Retry failed (${files(n)})`,
   retrying: (n) => `Trying ${files(n)} again.`,
   reset: 'Upload another batch',

@@ -119,6 +119,13 @@ export interface BatchSummary {
    */
   accepting_files: boolean;
   /**
+   * How many files the upload said it would send (`expected_files` of the first request
+   * of a batch sent in several); null when it did not say. While `accepting_files`,
+   * `expected_files - total_files` files are still to come: an upload interrupted by a
+   * reload can be finished by appending them. Absent from servers that predate it.
+   */
+  expected_files?: number | null;
+  /**
    * When retention removed the batch's `patient_id` and `encounter_id` (now null) and its
    * files' content (see `BatchFile.purged_at`). Absent while they are kept.
    */

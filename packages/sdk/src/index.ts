@@ -23,7 +23,7 @@ export type { BatchEvent } from './client/batch-events.js';
 export { isBatchFinished } from './client/batch-finished.js';
 export { SseParser } from './client/sse-parser.js';
 export type { SseMessage } from './client/sse-parser.js';
-export type { LiveChannel, WatchOptions } from './client/watch-batch.js';
+export type { ConnectionState, LiveChannel, WatchOptions } from './client/watch-batch.js';
 
 export { SdkError, isSdkError } from './errors/sdk-error.js';
 export { ApiError, isApiError } from './errors/api-error.js';
@@ -34,13 +34,13 @@ export { SessionError, isSessionError } from './errors/session-error.js';
 export { isAbortError } from './errors/abort.js';
 
 export { BatchSession } from './session/batch-session.js';
-export type { AddFilesResult, BatchSessionOptions, FileInput } from './session/batch-session.js';
+export type { AddFilesResult, BatchSessionOptions, FileInput, MissingFilesResult } from './session/batch-session.js';
 export type { BatchSessionEventMap, SessionEventListener } from './session/session-events.js';
 export { PHASE_TRANSITIONS, nextPhase } from './session/phase.js';
 export type { PhaseEvent } from './session/phase.js';
 export type { BatchIdStorage, ResumeOptions } from './session/remembered-batch.js';
 export { INITIAL_STATE } from './session/session-state.js';
-export type { RejectedFile, RejectionCode, SessionFile, SessionFileStatus, SessionPhase, SessionState } from './session/session-state.js';
+export type { InterruptedUpload, RejectedFile, RejectionCode, SessionFile, SessionFileStatus, SessionPhase, SessionState } from './session/session-state.js';
 export {
   formatSummary,
   selectCanPause,
@@ -50,6 +50,7 @@ export {
   selectCounts,
   selectProgress,
   selectRetryableCount,
+  selectSending,
   selectSummary,
 } from './session/selectors.js';
 export type { SessionCounts, SessionProgress } from './session/selectors.js';

@@ -174,6 +174,60 @@ describe('BatchClient.watchBatch', () => {
     assert.equal(errors.length, 2);
   });
 
+  it('says reconnecting after a failed poll, retries with a capped backoff, says connected at the next answer and tries live events again', async () => {
+    let streams = 0;
+    let polls = 0;
+    server.use(
+      http.get(`${ENDPOINT}/batch-events/:id`, () => {
+        streams += 1;
+        return HttpResponse.error();
+      }),
+      http.get(`${ENDPOINT}/batch-status/:id`, () => {
+        polls += 1;
+        if (polls <= 4) return HttpResponse.error();
+        return HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['completed'], 'completed', true) });
+      }),
+    );
+    const told: string[] = [];
+    const channels: string[] = [];
+    const final = await new BatchClient({ endpoint: ENDPOINT, retry: 0, pollIntervalMs: 5 }).watchBatch('b1', {
+      maxRetryDelayMs: 5,
+      onConnection: (connection) => told.push(connection),
+      onChannel: (channel) => channels.push(channel),
+    });
+    assert.equal(final.status, 'completed');
+    assert.deepEqual(told, ['reconnecting', 'connected'], 'told once each');
+    assert.equal(polls, 5);
+    assert.equal(streams, 1, 'a finished batch needs no stream again');
+    assert.deepEqual(channels, ['polling']);
+  });
+
+  it('after an outage, live events take over from polling again', async () => {
+    let streams = 0;
+    let polls = 0;
+    server.use(
+      http.get(`${ENDPOINT}/batch-events/:id`, () => {
+        streams += 1;
+        if (streams === 1) return HttpResponse.error();
+        const batch = fakeBatch('b1', ['completed'], 'completed', true);
+        return new HttpResponse(`event: end\ndata: ${JSON.stringify(batch)}\n\n`, { headers: { 'Content-Type': 'text/event-stream' } });
+      }),
+      http.get(`${ENDPOINT}/batch-status/:id`, () => {
+        polls += 1;
+        if (polls === 1) return HttpResponse.error();
+        return HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['processing']) });
+      }),
+    );
+    const channels: string[] = [];
+    const final = await new BatchClient({ endpoint: ENDPOINT, retry: 0, pollIntervalMs: 5 }).watchBatch('b1', {
+      maxRetryDelayMs: 5,
+      onChannel: (channel) => channels.push(channel),
+    });
+    assert.equal(final.status, 'completed');
+    assert.deepEqual(channels, ['polling', 'sse']);
+    assert.equal(polls, 2);
+  });
+
   it('stops when aborted, with an AbortError', async () => {
     server.use(http.get(`${ENDPOINT}/batch-events/:id`, () => HttpResponse.error()));
     const { polls } = statusScript([fakeBatch('b1', ['processing'])]);

@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
 import { BatchSession, isApiError, type BatchIdStorage } from '../src/index.js';
-import { ENDPOINT, PDF, errorBody, fakeBatch } from './helpers.js';
+import { ENDPOINT, PDF, errorBody, fakeBatch, until } from './helpers.js';
 
 const server = setupServer();
 before(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -25,7 +25,7 @@ function memoryStorage(): BatchIdStorage & { entries: Map<string, string> } {
 const client = { endpoint: ENDPOINT, liveMode: 'polling' as const, pollIntervalMs: 10 };
 
 describe('BatchSession: resume after a reload (headless)', () => {
-  it('keeps only the batch id while there is a batch; a new session follows it again with restore(), and reset forgets it', async () => {
+  it('keeps only the batch id while the batch runs; a new session follows it again with restore(); it is forgotten once the batch finished', async () => {
     let finished = false;
     server.use(
       http.post(`${ENDPOINT}/batch-upload`, () =>
@@ -49,9 +49,8 @@ describe('BatchSession: resume after a reload (headless)', () => {
     assert.deepEqual(second.getState().files.map((f) => f.name), ['doc0.pdf'], 'the files come from the server');
     finished = true;
     await second.whenFinished();
-    assert.equal(storage.entries.get('uploads'), 'k1', 'kept until the batch is forgotten');
+    assert.equal(storage.entries.size, 0, 'a finished batch has nothing to pick up: forgotten');
     second.reset();
-    assert.equal(storage.entries.size, 0);
     assert.equal(await second.restore(), null);
     second.dispose();
   });
@@ -75,6 +74,46 @@ describe('BatchSession: resume after a reload (headless)', () => {
     await session.addFiles([new File([PDF], 'a.pdf', { type: 'application/pdf' })]);
     assert.equal(await session.restore(), null, 'files already picked: nothing replaces them');
     assert.equal(storage.entries.get('uploads'), 'other');
+    session.dispose();
+  });
+
+  it('an upload whose later requests failed while the server was away shows as interrupted; the files failed here can be sent again', async () => {
+    let appended = 0;
+    let up = false;
+    const held = () => {
+      const batch = fakeBatch('h1', appended > 0 ? ['completed', 'pending', 'pending'] : ['completed']);
+      return { ...batch, expected_files: 3, accepting_files: appended === 0 };
+    };
+    server.use(
+      http.post(`${ENDPOINT}/batch-upload`, () =>
+        HttpResponse.json({ status: 'success', batch_id: 'h1', total_files: 1, message: '', tracking_url: '', events_url: '' }, { status: 202 }),
+      ),
+      http.post(`${ENDPOINT}/batch/h1/files`, () => {
+        if (!up) return HttpResponse.error();
+        appended = 2;
+        return HttpResponse.json(
+          { status: 'success', batch_id: 'h1', appended_files: 2, total_files: 3, file_ids: ['h1-f1', 'h1-f2'], message: '', tracking_url: '', events_url: '' },
+          { status: 202 },
+        );
+      }),
+      http.post(`${ENDPOINT}/batch/h1/close`, () => HttpResponse.error()),
+      http.get(`${ENDPOINT}/batch-status/:id`, () => HttpResponse.json({ status: 'success', batch: held() })),
+    );
+    const session = new BatchSession({ client: { ...client, uploadPartFiles: 1, uploadRetries: 0 }, limits: DEFAULT_LIMITS });
+    const interruptions: unknown[] = [];
+    session.on('upload-interrupted', (detail) => interruptions.push(detail));
+    const files = ['a.pdf', 'b.pdf', 'c.pdf'].map((name) => new File([PDF], name, { type: 'application/pdf' }));
+    await session.addFiles(files);
+    await assert.rejects(session.start());
+    await until(() => session.getState().interrupted !== null);
+    assert.deepEqual(session.getState().interrupted, { received: 1, expected: 3, sending: false });
+    assert.deepEqual(interruptions, [{ batchId: 'h1', received: 1, expected: 3 }]);
+    assert.deepEqual(session.getState().files.map((f) => f.status), ['completed', 'failed', 'failed']);
+
+    up = true;
+    assert.deepEqual(await session.addMissingFiles(files), { sent: 2, alreadySent: 1 }, 'the failed ones go again, not the one the server has');
+    assert.deepEqual(session.getState().files.map((f) => [f.name, f.status]), [['a.pdf', 'completed'], ['b.pdf', 'pending'], ['c.pdf', 'pending']]);
+    assert.equal(session.getState().interrupted, null);
     session.dispose();
   });
 

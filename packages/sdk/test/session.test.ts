@@ -218,6 +218,8 @@ describe('derived state', () => {
     batchId: null,
     batchStatus: null,
     channel: null,
+    connection: 'connected',
+    interrupted: null,
     limits: null,
     error: null,
   });

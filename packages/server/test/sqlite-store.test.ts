@@ -103,7 +103,7 @@ void describe('SqliteStore on a shared file', () => {
     }
     const reopened = new Database(path, { readonly: true });
     try {
-      assert.equal(reopened.pragma('user_version', { simple: true }), 9);
+      assert.equal(reopened.pragma('user_version', { simple: true }), 10);
     } finally {
       reopened.close();
     }
@@ -166,8 +166,15 @@ void describe('SqliteStore on a shared file', () => {
 });
 
 /** Turns a current database back into what schema 6 was: an outbox table of webhook events, without channels. */
+/** Takes a database of the current schema back to schema 9 (before batches said how many files they expect). */
+function toSchema9(raw: Database.Database): void {
+  raw.exec('ALTER TABLE batches DROP COLUMN expected_files');
+  raw.pragma('user_version = 9');
+}
+
 /** Takes a database of the current schema back to schema 7 (before workspace turns and content purges). */
 function toSchema7(raw: Database.Database): void {
+  toSchema9(raw);
   raw.exec(`
     DROP INDEX batches_unpurged;
     ALTER TABLE batches DROP COLUMN content_purged_at;

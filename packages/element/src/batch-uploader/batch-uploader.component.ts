@@ -6,6 +6,7 @@ import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
 import { GridController } from '../controllers/grid-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
+import { LeaveWarningController } from '../controllers/leave-warning-controller.js';
 import { OutcomeController } from '../controllers/outcome-controller.js';
 import { PatientIdController } from '../controllers/patient-id-controller.js';
 import { SessionController } from '../controllers/session-controller.js';
@@ -16,6 +17,8 @@ import { describeError } from '../events.js';
 import { parseSize } from '../format.js';
 import { resolveStrings, type BatchUploaderStringOverrides, type BatchUploaderStrings } from '../strings.js';
 import { actions } from '../views/actions.js';
+import { interrupted, reconnecting } from '../views/connection.js';
+import connectionStyles from '../views/connection.styles.js';
 import { dropZone } from '../views/drop-zone.js';
 import { fileList } from '../views/file-list.js';
 import fileListStyles from '../views/file-list.styles.js';
@@ -61,6 +64,8 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart patient-input - The Patient ID input.
  * @csspart field-error - The Patient ID's error text.
  * @csspart error - The banner for an upload or live-update error.
+ * @csspart connection - "Reconnecting…" while the server cannot be reached during a batch, with Reconnect now (`reconnect-button`).
+ * @csspart interrupted - After a reload cut an upload short: "Upload interrupted: 2 of 9 files were not sent", with `add-missing-button` (a file picker) and `finish-without-button`.
  * @csspart outcome - When a batch finished: its summary heading and, when files failed or were not sent, the "Needs attention" group (`id="outcome"`; takes focus from script).
  * @csspart summary - The outcome heading: icon, colour and words ("Some files need attention: 47 succeeded, 3 failed").
  * @csspart attention - The "Needs attention (N)" group: the failed files and those not sent, and Retry failed.
@@ -85,7 +90,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart file-error - Why a file failed, as the server said (in full, wrapped).
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
- * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`).
+ * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
  * @csspart history - The recent-batches panel.
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
@@ -113,7 +118,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @cssproperty [--batch-list-height=20rem] - Most height of the file list before it scrolls.
  */
 export class BatchUploader extends LitElement {
-  static override styles = [styles, fileListStyles, progressStyles, outcomeStyles];
+  static override styles = [styles, fileListStyles, progressStyles, outcomeStyles, connectionStyles];
 
   // Declared here rather than with decorators: the same for Lit, and smaller in the bundle.
   static override properties: PropertyDeclarations = {
@@ -155,6 +160,7 @@ export class BatchUploader extends LitElement {
   readonly #toast = new ToastController(this);
   readonly #announcer = new AnnouncerController(this);
   readonly #outcome = new OutcomeController(this);
+  readonly #leaveWarning = new LeaveWarningController(this, () => this.#sessions.state);
   readonly #refusals = new DismissedRefusals(this);
   readonly #history = new HistoryController(this);
   readonly #patient = new PatientIdController(this, () => this.#t);
@@ -260,24 +266,39 @@ export class BatchUploader extends LitElement {
     return this.session.start(fields).catch(() => null);
   }
 
-  /** Cancels: stops the upload, or asks the server to cancel the files not yet processed. */
+  /** Cancels: stops the upload, or asks the server to cancel the files not yet processed (not while reconnecting). */
   async cancel(): Promise<void> {
+    if (this.#reconnecting()) return;
     await this.session.cancel().catch((error: unknown) => this.#events.fail(error));
   }
 
   /** Pauses the batch on the server: files not started wait (running ones finish) until {@link BatchUploader.resume}. */
   async pause(): Promise<void> {
-    if (selectCanPause(this.session.getState())) await this.session.pauseBatch().catch((error: unknown) => this.#events.fail(error));
+    if (selectCanPause(this.session.getState()) && !this.#reconnecting()) await this.session.pauseBatch().catch((error: unknown) => this.#events.fail(error));
   }
 
   /** Lets a paused batch run again. */
   async resume(): Promise<void> {
-    if (selectCanResume(this.session.getState())) await this.session.resumeBatch().catch((error: unknown) => this.#events.fail(error));
+    if (selectCanResume(this.session.getState()) && !this.#reconnecting()) await this.session.resumeBatch().catch((error: unknown) => this.#events.fail(error));
+  }
+
+  /** While the server cannot be reached ("Reconnecting…"): tries it now rather than after the wait. */
+  reconnectNow(): void {
+    this.session.reconnectNow();
+  }
+
+  /** After a reload cut an upload short: sends the files picked again that the batch is missing. */
+  async addMissingFiles(files: Iterable<File> | ArrayLike<File>): Promise<void> {
+    await this.session.addMissingFiles(Array.from(files as ArrayLike<File>)).catch((error: unknown) => this.#events.fail(error));
+  }
+
+  #reconnecting(): boolean {
+    return this.session.getState().connection === 'reconnecting';
   }
 
   /**
    * Tries the failed files again on the server: the same batch reopens and is followed
-   * to its end. Works after a reload too (the server kept the bytes). Resolves with the
+   * to its end. Works after a reload during the batch too (the server kept the bytes). Resolves with the
    * batch id, or null when nothing could be retried (the reason is shown).
    */
   async retryFailed(): Promise<string | null> {
@@ -309,6 +330,11 @@ export class BatchUploader extends LitElement {
     return html`<div part="base" class="base" role="region" aria-labelledby="heading">
       <div part="heading" id="heading" class="heading" role="heading" aria-level=${level}>${t.heading}</div>
       ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed() })}
+      ${reconnecting(state, t, () => this.reconnectNow())}
+      ${interrupted(state, t, this.accept || limits.accepted_types.join(','), {
+        onFiles: (files) => void this.addMissingFiles(files),
+        onFinishWithout: () => void this.session.finishWithoutMissing().catch((error: unknown) => this.#events.fail(error)),
+      })}
       ${idle
         ? dropZone({ strings: t, limits, accept: this.accept || limits.accepted_types.join(','), drop: this.#drop, checking: selectCounts(state).checking })
         : progressArea(state, t, sub)}

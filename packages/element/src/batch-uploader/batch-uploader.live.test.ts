@@ -110,19 +110,18 @@ describe('<batch-uploader> following a batch', () => {
     ok(text(el, 'history').includes('3 files, 2 succeeded, 1 failed'), text(el, 'history'));
   });
 
-  it('retry failed, after a reload, tries the failed file again in the same batch on the server; reset starts over', async () => {
+  it('retry failed, after a reload during the batch, tries the failed file again in the same batch on the server; reset starts over', async () => {
     // At /api/flaky the processing service is unavailable for flaky-* files until their attempts are used up.
     const first = await mount({ endpoint: FLAKY_ENDPOINT });
-    const complete = record(first, 'batch-complete');
     const batchId = await startBatch(first, [pdf('fine.pdf'), pdf('flaky-1.pdf'), await brokenPdf('bad.pdf')]);
-    await until(() => complete.length === 1, 'first run done', 20_000);
+    await until(() => first.session.getState().phase === 'processing', 'every file sent');
 
-    // A reload: only the batch id is left on the page; the server still has the bytes.
+    // A reload while it runs: only the batch id is left on the page; the server still has the bytes.
     first.remove();
     const el = await mount({ endpoint: FLAKY_ENDPOINT });
     const finished = record(el, 'batch-complete');
     const retried = record(el, 'batch-retried');
-    await until(() => finished.length === 1, 'attached to the finished batch');
+    await until(() => finished.length === 1, 'the first run done, after the reload', 20_000);
     await settle(el);
     equal(text(el, 'retry-button'), 'Retry failed (1 file)', 'the damaged file is not counted:');
     part(el, 'retry-button')!.click();

@@ -29,7 +29,8 @@ export interface SessionEventsOptions {
  * codes; the one text, `batch-complete`'s `summary` (and `batch-error`'s `message`), is
  * the element's `strings`. Also what is said about them — through the announcer (the
  * polite live region): files added, refused and removed, pause and resume, upload
- * complete, progress at 25/50/75 % (throttled), retry, and at the end the outcome with
+ * complete, progress at 25/50/75 % (throttled), retry, reconnecting and reconnected, an
+ * upload a reload interrupted, and at the end the outcome with
  * the failed files and those not sent by name — and the completion notice.
  *
  * | SDK event | DOM event |
@@ -95,6 +96,8 @@ export class SessionEventsController {
         this.#announce(t().resumedNotice);
       }),
       session.on('upload-completed', () => this.#announce(t().uploaded(selectCounts(session.getState()).total))),
+      session.on('connection', ({ connection }) => this.#announce(connection === 'reconnecting' ? t().reconnecting : t().reconnected)),
+      session.on('upload-interrupted', ({ received, expected }) => this.#announce(t().interrupted(expected - received, expected))),
       session.on('upload-failed', ({ error }) => this.fail(error)),
       session.on('error', ({ error }) => this.fail(error)),
       session.on('batch-retried', (detail) => {

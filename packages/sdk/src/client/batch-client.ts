@@ -84,7 +84,7 @@ export class BatchClient {
    */
   async upload(files: readonly UploadFile[], options: UploadOptions = {}): Promise<UploadResponse> {
     const fields = Object.fromEntries(
-      Object.entries({ priority: options.priority, ...options.fields, ...moreFilesField(options) }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
+      Object.entries({ priority: options.priority, ...options.fields, ...moreFilesField(options), ...expectedFilesField(options) }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
     );
     return this.#sendFiles<UploadResponse>('batch-upload', files, fields, options);
   }
@@ -290,6 +290,7 @@ export class BatchClient {
       url: new URL(path, this.options.endpoint).href,
       headers: await this.#headers(),
       timeout: this.options.uploadTimeout,
+      stallTimeoutMs: this.options.stallTimeoutMs,
       credentials: this.options.credentials,
       files,
       fields,
@@ -325,6 +326,11 @@ export class BatchClient {
 
 function signalOf(options: RequestOptions): { signal?: AbortSignal } {
   return options.signal ? { signal: options.signal } : {};
+}
+
+/** The wire field that says how many files the whole upload sends, when given. */
+function expectedFilesField(options: Pick<UploadOptions, 'expectedFiles'>): Record<string, string> {
+  return options.expectedFiles ? { expected_files: String(options.expectedFiles) } : {};
 }
 
 /** The wire field that holds a batch open for later requests, when asked for. */

@@ -46,7 +46,13 @@ export interface BatchClientOptions {
   uploadPartFiles?: number;
   /** Most bytes in one request of `uploadBatch`; a larger file goes alone. @default 16777216 (16 MiB) */
   uploadPartBytes?: number;
-  /** Retries of one request of `uploadBatch` after a transient failure (network, 429, 5xx), with backoff. @default 3 */
+  /**
+   * Milliseconds an upload request may go without a byte leaving before it counts as
+   * stalled: it is aborted and, as a transient failure, sent again (see `uploadRetries`).
+   * `false` never gives up on a silent request. @default 30000
+   */
+  stallTimeoutMs?: number | false;
+  /** Retries of one request of `uploadBatch` after a transient failure (network, stall, 429, 5xx), with backoff. @default 3 */
   uploadRetries?: number;
   /** Upload transport: `auto` picks XMLHttpRequest where it exists (browsers) and streaming fetch elsewhere. @default 'auto' */
   uploadTransport?: UploadTransportKind;
@@ -73,6 +79,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
   uploadTimeout: false,
   uploadPartFiles: 10,
   uploadPartBytes: 16 * 1024 * 1024,
+  stallTimeoutMs: 30_000,
   uploadRetries: 3,
   uploadTransport: 'auto',
   liveMode: 'auto',
@@ -104,6 +111,7 @@ export function resolveClientOptions(options: BatchClientOptions): ResolvedClien
   };
   positive('timeout', resolved.timeout);
   positive('uploadTimeout', resolved.uploadTimeout);
+  positive('stallTimeoutMs', resolved.stallTimeoutMs);
   positive('pollIntervalMs', resolved.pollIntervalMs);
   positive('sseIdleTimeoutMs', resolved.sseIdleTimeoutMs);
   count('retry', resolved.retry, 0);
@@ -116,9 +124,11 @@ export function resolveClientOptions(options: BatchClientOptions): ResolvedClien
   return resolved;
 }
 
+const MAY_BE_FALSE = ['timeout', 'uploadTimeout', 'stallTimeoutMs'];
+
 function positive(name: string, value: number | false): void {
   if (value !== false && (!Number.isFinite(value) || value <= 0)) {
-    throw new TypeError(`BatchClient: \`${name}\` must be a number of milliseconds > 0${name.endsWith('imeout') ? ' or false' : ''}.`);
+    throw new TypeError(`BatchClient: \`${name}\` must be a number of milliseconds > 0${MAY_BE_FALSE.includes(name) ? ' or false' : ''}.`);
   }
 }
 

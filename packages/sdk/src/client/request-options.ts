@@ -31,6 +31,12 @@ export interface UploadOptions {
    * @default false
    */
   moreFiles?: boolean;
+  /**
+   * How many files the whole upload (this request and the appends after it) means to
+   * send; the server shows it as the batch's `expected_files`, so that an upload cut
+   * short (a page reload) can be told and finished. `uploadBatch` sets it.
+   */
+  expectedFiles?: number;
   /** Aborts the upload. */
   signal?: AbortSignal;
   /** Called as bytes leave, at most every few tens of milliseconds. */

@@ -1,3 +1,5 @@
+import { abortReason } from '../errors/abort.js';
+import { NetworkError } from '../errors/network-error.js';
 import { apiErrorFromBody } from '../errors/to-sdk-error.js';
 import { buildMultipart, bytesPerFile } from './multipart.js';
 import type { UploadTransport } from './upload-transport.js';
@@ -32,6 +34,8 @@ export interface SendFilesRequest {
   url: string;
   headers: Record<string, string>;
   timeout: number | false;
+  /** Milliseconds without a byte leaving after which the request is given up as stalled; `false` never. */
+  stallTimeoutMs: number | false;
   /** Whether cookies go with the request. */
   credentials: RequestCredentials;
   files: readonly UploadFile[];
@@ -61,15 +65,26 @@ export async function sendFiles<T extends { batch_id: string }>(transport: Uploa
     reported = progress.sent;
     onProgress?.(progress);
   };
-  const answer = await transport({
-    url: request.url,
-    headers: request.headers,
-    body,
-    signal: request.signal,
-    timeout: request.timeout,
-    credentials: request.credentials,
-    onProgress: report,
-  });
+  const stall = new StallWatch(request.stallTimeoutMs, body.size, request.signal);
+  let answer: Awaited<ReturnType<UploadTransport>>;
+  try {
+    answer = await transport({
+      url: request.url,
+      headers: request.headers,
+      body,
+      signal: stall.signal,
+      timeout: request.timeout,
+      credentials: request.credentials,
+      onProgress: (sent) => {
+        stall.moved(sent);
+        report(sent);
+      },
+    });
+  } catch (error) {
+    throw stall.explain(error);
+  } finally {
+    stall.stop();
+  }
   if (answer.status < 200 || answer.status >= 300) throw apiErrorFromBody(answer.status, answer.text);
   const response = parseJson(answer.text) as T | null;
   if (typeof response?.batch_id !== 'string') throw apiErrorFromBody(502, answer.text);
@@ -99,4 +114,56 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * Gives an upload up when no byte of its body left for `timeoutMs`: a connection that
+ * hangs, or a proxy that stopped reading, would otherwise keep it waiting for ever.
+ * Once the whole body left, waiting for the answer is the upload timeout's business.
+ */
+class StallWatch {
+  readonly #controller = new AbortController();
+  readonly #timeoutMs: number | false;
+  readonly #size: number;
+  readonly #outer: AbortSignal | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stalled = false;
+
+  constructor(timeoutMs: number | false, size: number, outer: AbortSignal | undefined) {
+    this.#timeoutMs = timeoutMs;
+    this.#size = size;
+    this.#outer = outer;
+    if (outer?.aborted) this.#controller.abort(abortReason(outer));
+    outer?.addEventListener('abort', this.#onOuterAbort, { once: true });
+    this.moved(0);
+  }
+
+  /** The signal the transport gets: the caller's, and the stall's. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Bytes moved (or the request began): the wait starts again, unless all left. */
+  moved(sent: number): void {
+    clearTimeout(this.#timer);
+    if (this.#timeoutMs === false || sent >= this.#size) return;
+    this.#timer = setTimeout(() => {
+      this.#stalled = true;
+      this.#controller.abort();
+    }, this.#timeoutMs);
+  }
+
+  /** The error to throw for a failed request: a stall is a NetworkError that says so. */
+  explain(error: unknown): unknown {
+    if (!this.#stalled || this.#outer?.aborted) return error;
+    const seconds = Math.round((this.#timeoutMs as number) / 1000);
+    return new NetworkError(`The upload stalled: nothing was sent for ${seconds} s.`, { cause: error, stalled: true });
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
+  }
+
+  readonly #onOuterAbort = (): void => this.#controller.abort(abortReason(this.#outer!));
 }

@@ -106,7 +106,7 @@ export async function uploadInParts(client: PartsClient, files: readonly UploadF
   // finishes, and would refuse the parts still to come.
   const first = parts[0]!;
   const created: UploadResponse = await retrying(
-    () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options), moreFiles: parts.length > 1 }),
+    () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options), ...(parts.length > 1 ? { moreFiles: true, expectedFiles: files.length } : {}) }),
     first,
   );
   const batchId = created.batch_id;
@@ -148,10 +148,13 @@ export async function uploadInParts(client: PartsClient, files: readonly UploadF
 /**
  * True for failures where sending again may succeed. `checkable`: a lost answer can be
  * told from a refusal (appends, by reading the batch). Other requests go again only when
- * the server said it did nothing: sending a new batch twice would process it twice.
+ * the server said it did nothing, or could not have kept anything (a stalled request):
+ * sending a new batch twice would process it twice.
  */
 function isTransient(error: unknown, checkable: boolean): boolean {
   if (isApiError(error)) return (checkable ? TRANSIENT_STATUS : REFUSED_STATUS).includes(error.status);
+  // A stalled request never sent its whole body: the server kept nothing of it.
+  if (isNetworkError(error) && error.stalled) return true;
   return checkable && (isNetworkError(error) || isTimeoutError(error));
 }
 

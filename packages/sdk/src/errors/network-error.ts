@@ -11,10 +11,17 @@ export class NetworkError extends SdkError {
    * reached it by nothing at all, so the message then names CORS as a possible cause.
    */
   readonly crossOrigin: boolean;
+  /**
+   * An upload request was given up because no byte of it left for `stallTimeoutMs`
+   * (a connection that hangs, a proxy that stopped reading). Its body was not all sent,
+   * so the server cannot have kept it, and sending it again is safe.
+   */
+  readonly stalled: boolean;
 
-  constructor(message = 'The server could not be reached. Check the connection and try again.', options?: { cause?: unknown; crossOrigin?: boolean }) {
+  constructor(message = 'The server could not be reached. Check the connection and try again.', options?: { cause?: unknown; crossOrigin?: boolean; stalled?: boolean }) {
     super(message, options);
     this.crossOrigin = options?.crossOrigin ?? false;
+    this.stalled = options?.stalled ?? false;
   }
 }
 

@@ -9,7 +9,8 @@ import { nextPhase } from './phase.js';
 import { outcomeOf } from './outcome.js';
 import { selectCounts, selectSummary } from './selectors.js';
 import { disposedError, type SessionCore } from './session-core.js';
-import { INITIAL_STATE, type SessionState } from './session-state.js';
+import type { ConnectionState } from '../client/watch-batch.js';
+import { INITIAL_STATE, type InterruptedUpload, type SessionState } from './session-state.js';
 
 /**
  * Follows the session's batch on the server: live updates (the client's `watchBatch`)
@@ -44,17 +45,43 @@ export class BatchFollower {
         core.store.set((s) => ({ ...s, channel }));
         core.events.emit('channel', { channel });
       },
+      onConnection: (connection) => {
+        if (!signal.aborted) this.#setConnection(connection);
+      },
+      // A session keeps trying while the page is open: an outage ends, and the batch goes
+      // on on the server meanwhile. Only answers that will not change (401, 404) stop it.
+      maxConsecutiveErrors: Infinity,
     });
     watching.then(
       () => {
-        if (!signal.aborted) core.store.set((s) => ({ ...s, channel: null }));
+        if (signal.aborted) return;
+        core.store.set((s) => ({ ...s, channel: null }));
+        this.#setConnection('connected');
       },
       (error: unknown) => {
         if (signal.aborted || isAbortError(error)) return;
         core.store.set((s) => ({ ...s, channel: null, error }));
+        this.#setConnection('connected');
         core.events.emit('error', { error });
       },
     );
+  }
+
+  /**
+   * While reconnecting: tries the server now rather than after the backoff (the watch
+   * starts again, live events first). Does nothing otherwise.
+   */
+  reconnectNow(): void {
+    const { phase, batchId, connection, interrupted } = this.#core.state;
+    if (connection !== 'reconnecting' || phase !== 'processing' || !batchId || this.#suspended || interrupted?.sending) return;
+    this.follow(batchId, this.#core.restartRun());
+  }
+
+  #setConnection(connection: ConnectionState): void {
+    const core = this.#core;
+    if (core.state.connection === connection) return;
+    core.store.set((s) => ({ ...s, connection }));
+    core.events.emit('connection', { connection });
   }
 
   /** Replaces the session's files with those of an existing batch, and follows it while it runs. */
@@ -65,6 +92,7 @@ export class BatchFollower {
     if (!core.isCurrent(signal)) return;
     this.#intake.forget(); // The batch's files replace the queued ones.
     const finished = isBatchFinished(batch);
+    const interrupted = interruptedUpload(batch);
     core.store.set((s) => ({
       ...INITIAL_STATE,
       limits: s.limits,
@@ -72,7 +100,9 @@ export class BatchFollower {
       batchId: batch.id,
       batchStatus: batch.status,
       files: batch.files.map((file) => fromServerFile(`s${++this.#nextId}`, file)),
+      interrupted,
     }));
+    if (interrupted) core.events.emit('upload-interrupted', { batchId: batch.id, received: interrupted.received, expected: interrupted.expected });
     if (finished) this.#emitFinished(batch);
     else this.follow(batch.id, signal);
   }
@@ -85,13 +115,18 @@ export class BatchFollower {
   apply(batch: Batch, reopen = false, changed?: readonly BatchFile[]): void {
     const core = this.#core;
     const before = core.state;
-    const { state, changes } = (changed && mergeChanges(before, batch, changed, this.#index)) || mergeSnapshot(before, batch, reopen);
+    const merged = (changed && mergeChanges(before, batch, changed, this.#index)) || mergeSnapshot(before, batch, reopen);
+    const state = merged.state === before && sameGap(before.interrupted, batch) ? before : withGap(merged.state, batch);
+    const { changes } = merged;
     if (state === before) return;
     core.store.set(() => state);
     core.emitStatusChanges(changes);
     const paused = state.batchStatus === 'paused';
     if (state.batchId && state.batchId === before.batchId && paused !== (before.batchStatus === 'paused')) {
       core.events.emit(paused ? 'batch-paused' : 'batch-resumed', { batchId: state.batchId });
+    }
+    if (state.interrupted && !before.interrupted) {
+      core.events.emit('upload-interrupted', { batchId: batch.id, received: state.interrupted.received, expected: state.interrupted.expected });
     }
     if (state.phase === 'finished' && before.phase !== 'finished') this.#emitFinished(batch);
   }
@@ -102,6 +137,7 @@ export class BatchFollower {
     if (this.#core.state.phase !== 'processing') return;
     this.#core.restartRun();
     this.#core.store.set((s) => (s.channel === null ? s : { ...s, channel: null }));
+    this.#setConnection('connected'); // Not following: nothing to tell of the server until resume().
   }
 
   resume(): void {
@@ -151,4 +187,28 @@ export class BatchFollower {
       summary: selectSummary(state) ?? '',
     });
   }
+}
+
+/** The batch's upload stopped before all its files were sent, and the batch still takes files: what is missing. */
+export function interruptedUpload(batch: Batch): InterruptedUpload | null {
+  const expected = batch.expected_files ?? null;
+  if (!batch.accepting_files || expected === null || batch.total_files >= expected) return null;
+  return { received: batch.total_files, expected, sending: false };
+}
+
+/**
+ * The state with `interrupted` as the batch now says: files still missing while it takes
+ * files (an upload that stopped half way: after a reload, or after its later requests
+ * failed while the server was away), none once it stopped taking them (its hold ran out,
+ * or it was closed). Files being sent keep their notice until the answer.
+ */
+function withGap(state: SessionState, batch: Batch): SessionState {
+  if (state.batchId !== batch.id || state.interrupted?.sending || state.phase === 'uploading') return state;
+  if (sameGap(state.interrupted, batch)) return state;
+  return { ...state, interrupted: interruptedUpload(batch) };
+}
+
+function sameGap(gap: InterruptedUpload | null, batch: Batch): boolean {
+  const next = interruptedUpload(batch);
+  return gap === next || (gap !== null && next !== null && gap.received === next.received && gap.expected === next.expected && !gap.sending);
 }

@@ -4,6 +4,7 @@ import type { UploadFields } from '../client/request-options.js';
 import { BatchCommands } from './batch-commands.js';
 import { BatchFollower } from './batch-follower.js';
 import { FileIntake, type AddFilesResult, type FileInput } from './file-intake.js';
+import { MissingFiles, type MissingFilesResult } from './missing-files.js';
 import { RememberedBatch } from './remembered-batch.js';
 import { SessionCore } from './session-core.js';
 import type { BatchSessionEventMap, SessionEventListener } from './session-events.js';
@@ -13,6 +14,7 @@ import type { Listener } from './store.js';
 import { runUpload } from './upload-run.js';
 
 export type { AddFilesResult, FileInput } from './file-intake.js';
+export type { MissingFilesResult } from './missing-files.js';
 export type { BatchSessionOptions } from './session-options.js';
 
 /**
@@ -35,6 +37,7 @@ export class BatchSession {
   readonly #intake: FileIntake;
   readonly #follower: BatchFollower;
   readonly #commands: BatchCommands;
+  readonly #missing: MissingFiles;
   readonly #remembered: RememberedBatch | null;
   readonly #priority: BatchPriority | undefined;
   readonly #progressIntervalMs: number;
@@ -46,6 +49,7 @@ export class BatchSession {
     this.#intake = new FileIntake(this.#core, options);
     this.#follower = new BatchFollower(this.#core, this.#intake);
     this.#commands = new BatchCommands(this.#core, this.#follower);
+    this.#missing = new MissingFiles(this.#core, this.#follower);
     this.#remembered = options.resume ? new RememberedBatch(this.#core, options.resume) : null;
     this.#fields = { ...options.fields };
     this.#priority = options.priority;
@@ -154,6 +158,33 @@ export class BatchSession {
   retryFailed(): Promise<string> {
     this.#core.assertUsable();
     return this.#commands.retryFailed();
+  }
+
+  /**
+   * While `state.connection` is `reconnecting`: tries the server now instead of after the
+   * backoff (the session retries by itself meanwhile, every 2 s at most). Does nothing
+   * otherwise.
+   */
+  reconnectNow(): void {
+    this.#core.assertUsable();
+    this.#follower.reconnectNow();
+  }
+
+  /**
+   * Sends the files an interrupted upload did not send (`state.interrupted`, e.g. after a
+   * reload while sending) to its batch: pick them again. Files the batch already has
+   * (same name and size) are left out. Rejects with SessionError `TOO_MANY_FILES` when
+   * more files are given than are missing, `BATCH_NOT_OPEN` when no upload waits for files,
+   * `UNAVAILABLE` while reconnecting; with the upload's error when it failed (the batch
+   * waits for the files as before).
+   */
+  addMissingFiles(input: Iterable<FileInput> | ArrayLike<FileInput>): Promise<MissingFilesResult> {
+    return this.#missing.add(input);
+  }
+
+  /** Lets an interrupted upload's batch (`state.interrupted`) finish with the files it has. */
+  finishWithoutMissing(): Promise<void> {
+    return this.#missing.finishWithout();
   }
 
   /** Stops live updates (stream, polling, timers) but keeps the state; an upload goes on. */

@@ -15,7 +15,7 @@ export interface ResumeOptions {
 
 /**
  * Keeps the id of the session's batch — and nothing else: no file names, bytes or
- * patient data — in storage while there is one, and follows that batch again on
+ * patient data — in storage while it runs (forgotten once it finished or was cancelled), and follows that batch again on
  * `restore()`. A storage that cannot be used (disabled, sandboxed, Node) costs the
  * resume only.
  */
@@ -29,7 +29,9 @@ export class RememberedBatch {
     this.#key = key;
     this.#storage = storage ?? (globalThis as { sessionStorage?: BatchIdStorage }).sessionStorage;
     core.store.subscribe((state, previous) => {
-      if (state.batchId !== previous.batchId) this.#write(state.batchId);
+      // A finished (or cancelled) batch has nothing left to pick up after a reload.
+      const kept = state.phase === 'finished' ? null : state.batchId;
+      if (kept !== (previous.phase === 'finished' ? null : previous.batchId)) this.#write(kept);
     });
   }
 

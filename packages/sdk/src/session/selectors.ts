@@ -121,3 +121,8 @@ export function selectCanPause(state: SessionState): boolean {
 export function selectCanResume(state: SessionState): boolean {
   return state.phase === 'processing' && state.batchId !== null && state.batchStatus === 'paused';
 }
+
+/** True while bytes are leaving for the server (an upload, or missing files sent): leaving the page now loses them. */
+export function selectSending(state: SessionState): boolean {
+  return state.phase === 'uploading' || state.interrupted?.sending === true;
+}

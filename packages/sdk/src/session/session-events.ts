@@ -1,5 +1,5 @@
 import type { BatchStatus } from '@batch-uploader/protocol';
-import type { LiveChannel } from '../client/watch-batch.js';
+import type { ConnectionState, LiveChannel } from '../client/watch-batch.js';
 import type { BatchOutcome } from './outcome.js';
 import type { SessionCounts } from './selectors.js';
 import type { RejectedFile, SessionFile, SessionFileStatus, SessionPhase } from './session-state.js';
@@ -35,6 +35,16 @@ export interface BatchSessionEventMap {
   'file-status': { file: SessionFile; previous: SessionFileStatus };
   /** Live updates now arrive by this channel (`sse`, or `polling` after a fallback). */
   'channel': { channel: LiveChannel };
+  /**
+   * The server could not be reached while following the batch (`reconnecting`: the session
+   * keeps trying), or answers again (`connected`; the state shows the batch as it now is).
+   */
+  'connection': { connection: ConnectionState };
+  /**
+   * The followed batch is an upload that stopped before all its files were sent (after a
+   * reload): `received` of `expected` files arrived; see `SessionState.interrupted`.
+   */
+  'upload-interrupted': { batchId: string; received: number; expected: number };
   /** The batch was paused (by this session or elsewhere): its files not yet started wait. */
   'batch-paused': { batchId: string };
   /** The paused batch runs again. */

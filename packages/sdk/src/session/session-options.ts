@@ -28,7 +28,8 @@ export interface BatchSessionOptions {
   progressIntervalMs?: number;
   /**
    * Survive a page reload: the batch id (only) is kept in `sessionStorage` under `key` while
-   * the session has a batch, and `restore()` follows it again.
+   * the session's batch runs (until it finished or was cancelled), and `restore()` follows
+   * it again; an upload that the reload cut short shows as `state.interrupted`.
    * @example { key: 'batch-uploader:/api/gp' }
    */
   resume?: ResumeOptions;

@@ -1,5 +1,5 @@
 import type { BatchStatus, FileError, FileStatus, Limits } from '@batch-uploader/protocol';
-import type { LiveChannel } from '../client/watch-batch.js';
+import type { ConnectionState, LiveChannel } from '../client/watch-batch.js';
 
 /**
  * Where a file of a session is: `checking` (just added; the session is deciding on it:
@@ -77,10 +77,33 @@ export interface SessionState {
   readonly batchStatus: BatchStatus | null;
   /** How live updates arrive right now; null when not watching. */
   readonly channel: LiveChannel | null;
+  /**
+   * `reconnecting` while the batch is followed and the server cannot be reached (the live
+   * stream is gone and a poll failed): the session keeps trying, with backoff, and
+   * `reconnectNow()` tries at once. Requests that need the server wait for `connected`.
+   */
+  readonly connection: ConnectionState;
+  /**
+   * The upload of the followed batch stopped before every file was sent (the page was
+   * reloaded or left while sending): `received` of the `expected` files are on the
+   * server, which holds the batch open for the rest. `addMissingFiles()` sends them;
+   * `finishWithoutMissing()` lets the batch finish without them. Null otherwise.
+   */
+  readonly interrupted: InterruptedUpload | null;
   /** What the server accepts; null until known. */
   readonly limits: Limits | null;
   /** The last error that stopped an upload or a watch (an `ApiError`, `NetworkError`, …); null when none. */
   readonly error: unknown;
+}
+
+/** An upload that stopped before all its files were sent (see `SessionState.interrupted`). */
+export interface InterruptedUpload {
+  /** Files the server received. */
+  readonly received: number;
+  /** Files the upload meant to send (the server's `expected_files`). */
+  readonly expected: number;
+  /** True while `addMissingFiles()` sends files. */
+  readonly sending: boolean;
 }
 
 /** The state of a new session. */
@@ -91,6 +114,8 @@ export const INITIAL_STATE: SessionState = Object.freeze({
   batchId: null,
   batchStatus: null,
   channel: null,
+  connection: 'connected',
+  interrupted: null,
   limits: null,
   error: null,
 });

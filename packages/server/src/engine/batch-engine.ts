@@ -100,8 +100,9 @@ export class BatchEngine {
   async createBatch(request: BatchRequest, files: IncomingFile[]): Promise<BatchRecord> {
     const { workspace_id, priority, patient_id, template_id, encounter_id, more_files } = request;
     const hold_ms = more_files ? this.#options.appendHoldMs : null;
+    const expected_files = request.expected_files ?? null;
     const batch = await this.#withBytes(files, (records) =>
-      this.#options.store.records.createBatch({ id: randomUUID(), workspace_id, priority, patient_id, template_id, encounter_id, hold_ms }, records),
+      this.#options.store.records.createBatch({ id: randomUUID(), workspace_id, priority, patient_id, template_id, encounter_id, hold_ms, expected_files }, records),
     );
     this.#queued(batch, files);
     return batch;

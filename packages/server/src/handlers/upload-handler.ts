@@ -5,7 +5,7 @@ import { UPLOAD_FIELDS } from '../http/upload-parser.js';
 import type { ResolvedRouterOptions } from '../router-options.js';
 import { callerOf } from './context.js';
 import { createFileIntake } from './file-intake.js';
-import { readMoreFiles } from './more-files.js';
+import { readExpectedFiles, readMoreFiles } from './more-files.js';
 
 const PRIORITIES: readonly BatchPriority[] = ['high', 'normal', 'low'];
 
@@ -25,8 +25,9 @@ export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
     await using upload = await receive(req, res);
     const input = readFields(upload.fields);
     const more_files = readMoreFiles(upload.fields);
+    const expected_files = readExpectedFiles(upload.fields);
     const files = await upload.files();
-    const batch = await engine.createBatch({ workspace_id: callerOf(res).workspace_id, ...input, more_files }, files);
+    const batch = await engine.createBatch({ workspace_id: callerOf(res).workspace_id, ...input, more_files, expected_files }, files);
     return { batch, rejected: files.filter((file) => file.record.status === 'failed').length };
   }
 

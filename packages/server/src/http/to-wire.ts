@@ -9,7 +9,7 @@ export { batchStatus };
  * hashing each body, so a change to what these functions answer must move it: a poller
  * holding an ETag from before gets the new form, not a 304.
  */
-export const WIRE_FORM = 2;
+export const WIRE_FORM = 3;
 
 /** The wire form of a batch without files. */
 export function toWireSummary(batch: BatchRecord): BatchSummary {
@@ -26,6 +26,7 @@ export function toWireSummary(batch: BatchRecord): BatchSummary {
     updated_at: batch.updated_at.toISOString(),
     finished_at: batch.finished_at?.toISOString() ?? null,
     accepting_files: acceptsFiles(batch),
+    expected_files: batch.expected_files,
   };
   if (batch.content_purged_at) summary.purged_at = batch.content_purged_at.toISOString();
   return summary;

@@ -8,7 +8,7 @@ import { discardAll, QuarantineStorage, QuarantineWriteError, quarantineWriteFai
 export type ReceivedFile = Express.Multer.File & QuarantinedFile;
 
 /** Text fields a batch upload may carry. */
-export const UPLOAD_FIELDS = ['patient_id', 'template_id', 'encounter_id', 'priority', 'more_files'] as const;
+export const UPLOAD_FIELDS = ['patient_id', 'template_id', 'encounter_id', 'priority', 'more_files', 'expected_files'] as const;
 
 /**
  * Parses a multipart batch upload into the quarantine with every limit enforced while

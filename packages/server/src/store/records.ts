@@ -23,6 +23,12 @@ export interface NewBatch {
    * out. Absent or null: not held.
    */
   hold_ms?: number | null;
+  /**
+   * How many files the whole upload means to send, when it said so (a batch sent in
+   * several requests): with `total_files`, what an interrupted upload still owes.
+   * Absent or null: not said.
+   */
+  expected_files?: number | null;
 }
 
 /** What the router hands a store for each file of a new batch. */
@@ -73,6 +79,8 @@ export interface BatchRecord {
    * does not finish, even with every file done.
    */
   held_until: Date | null;
+  /** How many files the upload meant to send, when it said so (see `NewBatch.expected_files`). */
+  expected_files: number | null;
   /** Set when no file of the batch can change any more. */
   finished_at: Date | null;
   /**

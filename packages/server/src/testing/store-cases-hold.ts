@@ -41,6 +41,16 @@ export function holdCases(test: StoreTest): void {
     assert.equal((await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS })).outcome, 'appended');
   });
 
+  test('a batch keeps how many files its upload means to send, through appends; one that did not say has null', async (store) => {
+    const { batch } = await seed(store, 2, { hold_ms: HOLD_MS, expected_files: 5 });
+    assert.equal((await summaryOf(store, batch)).expected_files, 5);
+    await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), { ...ROOMY, holdMs: HOLD_MS });
+    const appended = await summaryOf(store, batch);
+    assert.deepEqual([appended.total_files, appended.expected_files], [3, 5]);
+    const { batch: plain } = await seed(store, 1);
+    assert.equal((await summaryOf(store, plain)).expected_files, null);
+  });
+
   test('close releases the hold: the batch finishes at once when its files are done, once', async (store) => {
     const batch = await heldAndDone(store);
     assert.deepEqual(await store.control.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: true });

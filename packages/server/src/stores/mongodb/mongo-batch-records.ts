@@ -34,6 +34,7 @@ export class MongoBatchRecords implements BatchRecords {
       cancel_error: null,
       paused_at: null,
       held_until: batch.hold_ms == null ? null : new Date(now.getTime() + duration('hold_ms', batch.hold_ms)),
+      expected_files: batch.expected_files ?? null,
       state_seq: 0,
       finished_at: null,
       blobs_purged_at: null,

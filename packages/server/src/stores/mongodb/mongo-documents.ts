@@ -40,6 +40,8 @@ export interface BatchDoc {
    * batches stored before holds existed). A held batch does not finish.
    */
   held_until?: Date | null;
+  /** How many files the upload means to send, when it said so (absent on batches stored before). */
+  expected_files?: number | null;
   finished_at: Date | null;
   /** Position the next appended file takes (absent until the first append: total_files then). */
   next_position?: number;
@@ -139,6 +141,7 @@ export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
     cancelled_at: doc.cancelled_at ?? null,
     paused_at: doc.paused_at ?? null,
     held_until: doc.held_until ?? null,
+    expected_files: doc.expected_files ?? null,
     finished_at: doc.finished_at ?? null,
     content_purged_at: doc.content_purged_at ?? null,
   };

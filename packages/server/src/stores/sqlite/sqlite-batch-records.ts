@@ -15,9 +15,9 @@ export class SqliteBatchRecords implements BatchRecords {
       const now = db.now();
       db.sql(
         `INSERT INTO batches (id, workspace_id, priority, patient_id, template_id, encounter_id,
-           total_files, claim_key, created_at, updated_at, held_until)
+           total_files, claim_key, created_at, updated_at, held_until, expected_files)
          VALUES (@id, @workspace_id, @priority, @patient_id, @template_id, @encounter_id,
-           @total_files, @claim_key, @now, @now, @held_until)`,
+           @total_files, @claim_key, @now, @now, @held_until, @expected_files)`,
       ).run({
         id: batch.id,
         workspace_id: batch.workspace_id,
@@ -29,6 +29,7 @@ export class SqliteBatchRecords implements BatchRecords {
         claim_key: now + PRIORITY_OFFSET_MS[batch.priority],
         now,
         held_until: batch.hold_ms == null ? null : now + duration('hold_ms', batch.hold_ms),
+        expected_files: batch.expected_files ?? null,
       });
       db.insertFiles(batch, files, now, null);
       db.settle(batch.id, now);

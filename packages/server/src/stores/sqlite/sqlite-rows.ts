@@ -17,6 +17,7 @@ export interface BatchRow {
   cancel_error: string | null;
   paused_at: number | null;
   held_until: number | null;
+  expected_files: number | null;
   finished_at: number | null;
   content_purged_at: number | null;
   n_pending: number;
@@ -55,7 +56,7 @@ export interface FileRow {
 /** Columns of a batch with counts derived from its files, so they can never drift. */
 export const BATCH_SELECT = `
   b.id, b.workspace_id, b.priority, b.patient_id, b.template_id, b.encounter_id, b.total_files,
-  b.created_at, b.updated_at, b.version, b.cancelled_at, b.cancel_error, b.paused_at, b.held_until, b.finished_at,
+  b.created_at, b.updated_at, b.version, b.cancelled_at, b.cancel_error, b.paused_at, b.held_until, b.expected_files, b.finished_at,
   b.content_purged_at,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'pending') AS n_pending,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'processing') AS n_processing,
@@ -99,6 +100,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     cancelled_at: toDate(row.cancelled_at),
     paused_at: toDate(row.paused_at),
     held_until: toDate(row.held_until),
+    expected_files: row.expected_files ?? null,
     finished_at: toDate(row.finished_at),
     content_purged_at: toDate(row.content_purged_at),
   };

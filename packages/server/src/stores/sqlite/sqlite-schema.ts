@@ -125,6 +125,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS batches_unpurged ON batches (finished_at)
     WHERE finished_at IS NOT NULL AND content_purged_at IS NULL;
   `,
+  // 9 → 10: how many files an upload in several requests means to send, so an interrupted
+  // one can be told from a finished one.
+  `
+  ALTER TABLE batches ADD COLUMN expected_files INTEGER;
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

@@ -1,0 +1,230 @@
+/**
+ * End to end, issue 14 §5 and §6: the demo page in real Chromium (playwright-core) against
+ * the demo server running as its own process (`npm start`'s entry).
+ *
+ * - Outage: the server is killed (SIGKILL) in the middle of a batch's processing and kept
+ *   down for a while; the page says "Reconnecting…" within 5 s, with the actions that need
+ *   the server inactive. Started again on the same port and data folder, the server
+ *   finishes the batch, and the page shows its true state within 5 s, without a reload.
+ * - Reload while sending: a batch of 25 files goes in three requests with the upload
+ *   throttled (DevTools network emulation); after the first request arrived the page is
+ *   reloaded (the leave-page warning is answered). The page then says how many files
+ *   were not sent, taken from the server, and adding them (the whole set picked again)
+ *   completes the batch with every file once.
+ *
+ * axe-core finds nothing in either state. With SCREENSHOTS=<folder> (e.g.
+ * docs/screenshots) each state is saved at 320, 390, 768 and 1280 px wide.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { makeRawPdf } from '@batch-uploader/test-support/documents';
+import { chooseFiles, launchChromium, type ChosenFile } from '@batch-uploader/test-support/browser';
+import { killHard, startChild, stopChild, type Child } from './child-server.js';
+import { getBatch, tempDir } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
+
+const WIDTHS = [320, 390, 768, 1280] as const;
+const SHOTS = process.env.SCREENSHOTS ?? null;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** How long the server stays down: longer than the client's own retries of one request. */
+const DOWN_MS = Number(process.env.OUTAGE_DOWN_MS ?? 15_000);
+
+let browser: Browser;
+const pageErrors: string[] = [];
+
+/** A valid one-page PDF of about `bytes` (an unreferenced stream of random bytes). */
+function pdfOf(bytes: number): Buffer {
+  const pad = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i += 65_536) crypto.getRandomValues(pad.subarray(i, Math.min(i + 65_536, bytes)));
+  return makeRawPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+    Buffer.concat([Buffer.from(`<< /Length ${bytes} >>\nstream\n`), pad, Buffer.from('\nendstream')]),
+  ]);
+}
+
+function filesOf(count: number, bytes: number, prefix: string): ChosenFile[] {
+  return Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${String(i + 1).padStart(2, '0')}.pdf`, mimeType: 'application/pdf', buffer: pdfOf(bytes) }));
+}
+
+/** A page of its own on the demo page of `origin`, with axe-core added (the page's CSP runs only its own scripts). */
+async function openPage(origin: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${origin}/batch-upload`);
+  await page.addScriptTag({ path: AXE });
+  await part(page, 'drop-zone').waitFor();
+  return { context, page };
+}
+
+const part = (page: Page, name: string) => page.locator(`batch-uploader [part~="${name}"]`);
+const words = async (page: Page, name: string) => ((await part(page, name).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+/** What the element's session says, read in the page. */
+function sessionOf(page: Page): Promise<{ phase: string; connection: string; completed: number; batchId: string | null; statuses: string[] }> {
+  return page.evaluate(`(() => {
+    const state = document.querySelector('batch-uploader').session.getState();
+    return {
+      phase: state.phase,
+      connection: state.connection,
+      batchId: state.batchId,
+      completed: state.files.filter((f) => f.status === 'completed').length,
+      statuses: state.files.map((f) => f.status),
+    };
+  })()`);
+}
+
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  const violations = await page.evaluate(async () => {
+    const { violations } = await (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run(
+      document.querySelector('batch-uploader')!,
+      { resultTypes: ['violations'] },
+    );
+    return violations.map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
+}
+
+/** Saves the element at every width, when SCREENSHOTS is set. */
+async function shoot(page: Page, state: string): Promise<void> {
+  if (!SHOTS) return;
+  await mkdir(SHOTS, { recursive: true });
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const png = await page.locator('batch-uploader').screenshot({ animations: 'disabled' });
+    await writeFile(join(SHOTS, `${state}-${width}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
+});
+
+describe('an outage in the middle of a batch, on the demo page', () => {
+  let dataDir: string | undefined;
+  let server: Child | null = null;
+  after(async () => {
+    if (server) await stopChild(server);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('says Reconnecting… within 5 s with the actions inactive, and shows the true state within 5 s of the server being back', async () => {
+    dataDir = await tempDir();
+    const env = { DATA_DIR: dataDir, PROCESSING_DELAY_MS: '400', CONCURRENCY: '2', LEASE_MS: '1500' };
+    server = await startChild(env);
+    const first = server;
+    const { origin, port } = new URL(first.api);
+    const { context, page } = await openPage(origin);
+    await chooseFiles(part(page, 'drop-zone'), filesOf(20, 20_000, 'referral'));
+    await page.getByRole('button', { name: 'Start Batch Upload (20 files)' }).click();
+    await waitFor(async () => {
+      const state = await sessionOf(page);
+      return state.phase === 'processing' && state.completed >= 2 ? state : null;
+    }, 20_000);
+    const { batchId } = await sessionOf(page);
+
+    await killHard(first);
+    server = null;
+    // "Reconnecting…" within 5 s of the server going away (its live stream drops, a poll fails).
+    await part(page, 'connection').waitFor({ timeout: 5_000 });
+    assert.ok((await words(page, 'connection')).startsWith('Reconnecting…'));
+    assert.equal(await part(page, 'cancel-button').getAttribute('aria-disabled'), 'true');
+    const pause = part(page, 'pause-button');
+    if ((await pause.count()) > 0) assert.equal(await pause.getAttribute('aria-disabled'), 'true');
+    await part(page, 'cancel-button').click({ force: true }); // Inactive: nothing happens.
+    await expectAccessible(page, 'reconnecting');
+    await shoot(page, 'outage-reconnecting');
+    await part(page, 'reconnect-button').click(); // Still down.
+
+    await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
+    assert.equal(await part(page, 'error').count(), 0, 'no final-looking error however long it is down');
+    assert.equal((await sessionOf(page)).connection, 'reconnecting');
+
+    server = await startChild({ ...env, PORT: port });
+    const atRestart = await getBatch(server.api, batchId!);
+    // Within 5 s of the server answering again: the notice is gone and the page shows at least what the server had then.
+    await part(page, 'connection').waitFor({ state: 'detached', timeout: 5_000 });
+    await waitFor(async () => ((await sessionOf(page)).completed >= atRestart.progress.completed ? true : null), 5_000);
+    assert.equal(await part(page, 'cancel-button').getAttribute('aria-disabled'), 'false', 'cancel works again');
+
+    const final = await waitFor(async () => {
+      const batch = await getBatch(server!.api, batchId!);
+      return batch.finished_at ? batch : null;
+    }, 60_000);
+    await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 5_000);
+    assert.deepEqual((await sessionOf(page)).statuses, final.files.map((f) => f.status), 'the page shows the batch as the server has it');
+    assert.ok((await words(page, 'summary')).includes('20 succeeded'));
+    await context.close();
+  });
+});
+
+describe('a reload while sending, on the demo page', () => {
+  let dataDir: string | undefined;
+  let server: Child | undefined;
+  after(async () => {
+    if (server) await stopChild(server);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('warns before leaving, then says how many files were not sent; adding them completes the batch', async () => {
+    dataDir = await tempDir();
+    server = await startChild({ DATA_DIR: dataDir, PROCESSING_DELAY_MS: '50' });
+    const { origin } = new URL(server.api);
+    const { context, page } = await openPage(origin);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept();
+    });
+    const files = filesOf(25, 150_000, 'scan');
+    await chooseFiles(part(page, 'drop-zone'), files);
+    // Slow uploads, so that the reload comes while bytes are being sent.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1_000_000 });
+    await page.getByRole('button', { name: 'Start Batch Upload (25 files)' }).click();
+    const { batchId } = await waitFor(async () => {
+      const state = await sessionOf(page);
+      return state.batchId && state.statuses.includes('pending') && state.statuses.includes('uploading') ? state : null;
+    }, 30_000);
+
+    await page.reload();
+    assert.deepEqual(dialogs, ['beforeunload'], 'the page asked before leaving while sending');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.addScriptTag({ path: AXE });
+    const held = await getBatch(server.api, batchId!);
+    assert.equal(held.expected_files, 25);
+    assert.ok(held.accepting_files && held.total_files < 25, `the server holds ${held.total_files} of 25`);
+    await part(page, 'interrupted').waitFor();
+    const missing = 25 - held.total_files;
+    assert.ok((await words(page, 'interrupted')).startsWith(`Upload interrupted: ${missing} of 25 files were not sent.`), await words(page, 'interrupted'));
+    const stored = await page.evaluate(() => Object.entries(sessionStorage));
+    assert.deepEqual(stored, [['batch-uploader:/api/gp#uploader', batchId]], 'only the batch id is kept in the browser');
+    await expectAccessible(page, 'interrupted');
+    await shoot(page, 'reload-interrupted');
+
+    // The whole set picked again: the files the batch has are left out.
+    await chooseFiles(part(page, 'add-missing-button'), files);
+    await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 30_000);
+    const final = await getBatch(server.api, batchId!);
+    assert.deepEqual(final.files.map((f) => f.filename), files.map((f) => f.name), 'every file once, in order');
+    assert.equal(final.progress.completed, 25);
+    assert.equal(await part(page, 'interrupted').count(), 0);
+    assert.ok((await words(page, 'summary')).includes('25 succeeded'));
+    assert.deepEqual(await page.evaluate(() => Object.entries(sessionStorage)), [], 'a finished batch is not kept');
+    await context.close();
+  });
+});

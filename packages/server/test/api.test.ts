@@ -152,6 +152,8 @@ describe('the original API', () => {
       max_files: 50,
       max_file_size: 50 * 1024 * 1024,
       accepted_types: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp'],
+      // The harness offers resumable uploads, as the demo server does.
+      resumable: { protocol: 'tus', version: '1.0.0', path: '/uploads', max_size: 50 * 1024 * 1024, chunk_size: 8 * 1024 * 1024, expires_after_seconds: 86_400 },
     });
   });
 

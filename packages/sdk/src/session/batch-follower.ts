@@ -200,9 +200,12 @@ export function interruptedUpload(batch: Batch): InterruptedUpload | null {
  * The state with `interrupted` as the batch now says: files still missing while it takes
  * files (an upload that stopped half way: after a reload, or after its later requests
  * failed while the server was away), none once it stopped taking them (its hold ran out,
- * or it was closed). Files being sent keep their notice until the answer.
+ * or it was closed), nor once it finished. Files being sent keep their notice until the answer.
  */
 function withGap(state: SessionState, batch: Batch): SessionState {
+  // A finished batch misses nothing: a snapshot older than its end (sent before a close,
+  // received after it) must not bring the notice back.
+  if (state.phase === 'finished') return state.interrupted ? { ...state, interrupted: null } : state;
   if (state.batchId !== batch.id || state.interrupted?.sending || state.phase === 'uploading') return state;
   if (sameGap(state.interrupted, batch)) return state;
   return { ...state, interrupted: interruptedUpload(batch) };

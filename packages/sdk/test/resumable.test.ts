@@ -1,0 +1,89 @@
+/**
+ * Resumable uploads (tus) against the real demo server, through a proxy that records the
+ * requests and can cut a connection: a file over the threshold goes through tus into a
+ * batch made with POST /batches, small files go multipart into the same batch, and an
+ * upload whose connection is destroyed mid-way goes on from the server's offset.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startCuttingProxy, type CutRule, type CuttingProxy } from '@batch-uploader/test-support/cutting-proxy';
+import { makePdf, makePng } from '@batch-uploader/test-support/small-documents';
+import { BatchClient, type BatchClientOptions, type UploadProgress } from '../src/index.js';
+import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
+
+const TOKEN = 'resumable-token-0123456789';
+const CHUNK = 256 * 1024;
+
+describe('resumable uploads (tus) against the demo server', { skip }, () => {
+  let demo: RunningDemo & { api: string };
+  const proxies: CuttingProxy[] = [];
+  before(async () => {
+    demo = await startDemo({ apiTokens: new Map([[TOKEN, 'clinic-a']]) });
+  });
+  after(async () => {
+    await Promise.all(proxies.map((p) => p.close()));
+    await demo?.close();
+  });
+
+  /** A client that talks to the demo server through a new proxy. */
+  async function clientThroughProxy(cut?: CutRule, options: Partial<BatchClientOptions> = {}): Promise<{ client: BatchClient; proxy: CuttingProxy }> {
+    const proxy = await startCuttingProxy(demo.url, cut);
+    proxies.push(proxy);
+    const endpoint = proxy.url + demo.api.slice(demo.url.length);
+    const client = new BatchClient({ endpoint, getAuthToken: () => TOKEN, resumableThreshold: 100_000, resumableChunkSize: CHUNK, resumableRetryDelays: [50, 100, 200], ...options });
+    return { client, proxy };
+  }
+
+  const named = (bytes: Uint8Array<ArrayBuffer>, name: string, type: string) => new File([bytes], name, { type });
+
+  it('sends a file over the threshold through tus and the small one multipart, into one batch made with POST /batches', async () => {
+    const { client, proxy } = await clientThroughProxy();
+    const big = named(await makePdf('scan', 700_000), 'scan.pdf', 'application/pdf');
+    const small = named(makePng(), 'photo.png', 'image/png');
+    const progress: UploadProgress[] = [];
+    const result = await client.uploadBatch([big, small], { onProgress: (p) => progress.push(p) });
+    assert.equal(result.total_files, 2);
+
+    const paths = proxy.requests.map((r) => `${r.method} ${r.path.slice(demo.api.length - demo.url.length)}`);
+    assert.ok(paths.includes('POST /batches'), paths.join(', '));
+    assert.ok(!paths.includes('POST /batch-upload'), 'no multipart batch was made');
+    assert.ok(paths.includes(`POST /batch/${result.batch_id}/files`), 'the small file was appended multipart');
+    assert.ok(paths.includes('POST /uploads'), 'the large file was created on the tus route');
+    assert.ok(paths.filter((p) => p.startsWith('PATCH /uploads/')).length >= 3, 'the large file went in chunks');
+    assert.ok(paths.includes(`POST /batch/${result.batch_id}/close`), 'the batch was closed');
+    const patched = proxy.requests.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bodyBytes, 0);
+    assert.equal(patched, big.size);
+    assert.deepEqual(progress.at(-1)?.files.map((f) => f.sent), [big.size, small.size]);
+
+    const batch = await client.watchBatch(result.batch_id);
+    assert.equal(batch.status, 'completed');
+    assert.deepEqual(batch.files.map((f) => [f.filename, f.status, f.size]).sort(), [['photo.png', 'completed', small.size], ['scan.pdf', 'completed', big.size]]);
+  });
+
+  it('takes a cut upload up again from the server offset, sending at most one chunk again', async () => {
+    // The third PATCH loses its connection half-way through its chunk.
+    const { client, proxy } = await clientThroughProxy({ method: 'PATCH', nth: 3, afterBytes: CHUNK / 2 });
+    const big = named(await makePdf('scan', 1_200_000), 'scan.pdf', 'application/pdf');
+    const sentAfterCut: number[] = [];
+    let resumed = 0;
+    const result = await client.uploadBatch([big], {
+      onResuming: () => resumed++,
+      onProgress: (p) => {
+        if (resumed > 0) sentAfterCut.push(p.files[0]!.sent);
+      },
+    });
+    assert.equal(resumed, 1, 'the upload resumed once');
+    // Two whole chunks were stored before the cut: progress goes on from there, not from 0.
+    assert.ok(sentAfterCut.length > 0 && Math.min(...sentAfterCut) >= 2 * CHUNK, `progress after the cut: ${sentAfterCut.join(', ')}`);
+
+    const patches = proxy.requests.filter((r) => r.method === 'PATCH');
+    assert.ok(patches.some((r) => r.cut), 'a PATCH was cut');
+    const total = patches.reduce((sum, r) => sum + r.bodyBytes, 0);
+    assert.ok(total > big.size, `bytes were sent again (${total} for ${big.size})`);
+    assert.ok(total <= big.size + CHUNK, `at most one chunk again: ${total} bytes sent for a file of ${big.size}`);
+    assert.ok(proxy.requests.some((r) => r.method === 'HEAD'), 'the client asked the server for its offset');
+
+    const batch = await client.watchBatch(result.batch_id);
+    assert.deepEqual(batch.files.map((f) => [f.status, f.size]), [['completed', big.size]]);
+  });
+});

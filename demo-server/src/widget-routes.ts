@@ -42,6 +42,16 @@ export function widgetRoutes(config: DemoConfig): Router {
     const file = bundle && (req.path.endsWith('.map') ? `${bundle}.map` : bundle);
     await sendBuilt(res, file, 'The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
   });
+  // What the bundle loads on demand (the tus client, for the first large file): beside it under chunks/.
+  router.get('/assets/chunks/:name', async (req, res) => {
+    const name = req.params.name ?? '';
+    const wanted = /^[\w-]+\.js(\.map)?$/.test(name) && (config.serveSourceMaps || !name.endsWith('.map'));
+    if (!wanted) {
+      res.status(404).type('text').send('Not found');
+      return;
+    }
+    await sendBuilt(res, bundle && join(dirname(bundle), 'chunks', name), 'The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
+  });
 
   router.get('/batch-upload', (_req, res) => {
     res.type('html').send(widgetPage(config));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCuttingProxy, type CutRule, type CuttingProxy } from '@batch-uploader/test-support/cutting-proxy';
 import { makePdf, makePng } from '@batch-uploader/test-support/small-documents';
-import { BatchClient, type BatchClientOptions, type UploadProgress } from '../src/index.js';
+import { BatchClient, BatchSession, type BatchClientOptions, type UploadProgress } from '../src/index.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 
 const TOKEN = 'resumable-token-0123456789';
@@ -85,5 +85,26 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
 
     const batch = await client.watchBatch(result.batch_id);
     assert.deepEqual(batch.files.map((f) => [f.status, f.size]), [['completed', big.size]]);
+  });
+
+  it('a session marks a file whose cut upload takes up again as resuming, until it arrived', async () => {
+    const { client } = await clientThroughProxy({ method: 'PATCH', nth: 2, afterBytes: CHUNK / 4 });
+    const session = new BatchSession({ client });
+    await session.addFiles([
+      new File([await makePdf('scan', 800_000)], 'scan.pdf', { type: 'application/pdf' }),
+      new File([makePng()], 'photo.png', { type: 'image/png' }),
+    ]);
+    await session.whenChecked();
+    const resuming = new Set<string>();
+    const unsubscribe = session.subscribe((state) => {
+      for (const file of state.files) if (file.resuming) resuming.add(`${file.name} ${file.status}`);
+    });
+    await session.start();
+    const state = await session.whenFinished();
+    unsubscribe();
+    assert.deepEqual([...resuming], ['scan.pdf uploading']);
+    assert.equal(state.batchStatus, 'completed');
+    assert.deepEqual(state.files.map((f) => [f.name, f.status, f.resuming ?? false]), [['scan.pdf', 'completed', false], ['photo.png', 'completed', false]]);
+    session.dispose();
   });
 });

@@ -46,11 +46,13 @@ export function widgetRoutes(config: DemoConfig): Router {
   router.get('/assets/chunks/:name', async (req, res) => {
     const name = req.params.name ?? '';
     const wanted = /^[\w-]+\.js(\.map)?$/.test(name) && (config.serveSourceMaps || !name.endsWith('.map'));
-    if (!wanted) {
+    const file = wanted && bundle ? join(dirname(bundle), 'chunks', name) : null;
+    // A chunk the built bundle does not name is not there: 404, not "build first".
+    if (!file || !(await stat(file).then((s) => s.isFile(), () => false))) {
       res.status(404).type('text').send('Not found');
       return;
     }
-    await sendBuilt(res, bundle && join(dirname(bundle), 'chunks', name), 'The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
+    await sendBuilt(res, file, 'The <batch-uploader> bundle has not been built yet.');
   });
 
   router.get('/batch-upload', (_req, res) => {

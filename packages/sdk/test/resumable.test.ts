@@ -107,4 +107,47 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
     assert.deepEqual(state.files.map((f) => [f.name, f.status, f.resuming ?? false]), [['scan.pdf', 'completed', false], ['photo.png', 'completed', false]]);
     session.dispose();
   });
+
+  describe('which way a batch goes', () => {
+    /** The client's fetch: records `METHOD path` and passes on to the demo server, without the tus advertisement when `hideTus`. */
+    function recordingFetch(seen: string[], hideTus = false): typeof fetch {
+      return async (input, init) => {
+        const request = new Request(input, init);
+        seen.push(`${request.method} ${new URL(request.url).pathname.slice(new URL(demo.api).pathname.length)}`);
+        const response = await fetch(request);
+        if (!hideTus || !request.url.endsWith('/limits')) return response;
+        const body = (await response.json()) as { limits: Record<string, unknown> };
+        delete body.limits.resumable;
+        return Response.json(body, { status: response.status });
+      };
+    }
+    const large = async () => named(await makePdf('scan', 300_000), 'scan.pdf', 'application/pdf');
+
+    it("'never' sends every file multipart without asking the server about tus", async () => {
+      const seen: string[] = [];
+      const client = new BatchClient({ endpoint: demo.api, getAuthToken: () => TOKEN, fetch: recordingFetch(seen), resumable: 'never', resumableThreshold: 100_000 });
+      await client.uploadBatch([await large()]);
+      assert.deepEqual(seen, ['POST /batch-upload']);
+    });
+
+    it('a server that does not offer tus gets the multipart path, asked once per client', async () => {
+      const seen: string[] = [];
+      const client = new BatchClient({ endpoint: demo.api, getAuthToken: () => TOKEN, fetch: recordingFetch(seen, true), resumableThreshold: 100_000 });
+      await client.uploadBatch([await large()]);
+      await client.uploadBatch([await large()]);
+      assert.deepEqual(seen, ['GET /limits', 'POST /batch-upload', 'POST /batch-upload']);
+    });
+
+    it("small files only never ask about tus; 'always' sends even a small file through it", async () => {
+      const seen: string[] = [];
+      const auto = new BatchClient({ endpoint: demo.api, getAuthToken: () => TOKEN, fetch: recordingFetch(seen) });
+      await auto.uploadBatch([named(makePng(), 'photo.png', 'image/png')]);
+      assert.deepEqual(seen, ['POST /batch-upload']);
+
+      const { client, proxy } = await clientThroughProxy(undefined, { resumable: 'always' });
+      const result = await client.uploadBatch([named(makePng(), 'photo.png', 'image/png')]);
+      const methods = proxy.requests.map((r) => r.method + ' ' + r.path.slice(new URL(demo.api).pathname.length).replace(/\/uploads\/.+/, '/uploads/:id'));
+      assert.deepEqual(methods, ['GET /limits', 'POST /batches', 'POST /uploads', 'PATCH /uploads/:id', `POST /batch/${result.batch_id}/close`]);
+    });
+  });
 });

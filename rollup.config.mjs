@@ -1,7 +1,8 @@
 // Browser bundles. TypeScript is compiled by `tsc --build` for Node; rollup only makes
 // the self-contained ES modules a page loads with one <script type="module">.
+import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import terser from '@rollup/plugin-terser';
 import { transform } from 'esbuild';
 import esbuild from 'rollup-plugin-esbuild';
@@ -105,16 +106,22 @@ function lineBreaks(text) {
   return text.split('\n').length - 1;
 }
 
-/** One minified browser ES module with its dependencies (for the element: lit and the SDK) inside. */
+/**
+ * One minified browser ES module with its dependencies (for the element: lit and the SDK)
+ * inside. What the code loads on demand with `import()` (the tus client, for large files
+ * only) becomes a chunk beside it under `chunks/`, fetched by the page when first needed.
+ */
 function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
   return {
     input,
-    output: { file, format: 'es', sourcemap: true },
+    output: { dir: dirname(file), entryFileNames: basename(file), chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
     plugins: [
       browserOnly(),
       browserSubstitutes(),
       // Lit's production build is its `default` export condition; `development` is never asked for.
       nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
+      // The tus client's own dependencies (url-parse, js-base64's helpers) are CommonJS.
+      commonjs(),
       minifyTemplates(),
       esbuild({ target: 'es2022', tsconfig }),
       terser({ format: { comments: false }, ecma: 2022, module: true, compress: { passes: 2 } }),

@@ -79,9 +79,9 @@ async function proxyApi(ctx, next) {
         resolve();
       });
     }
-    // Uploads are slowed down (about 6 MB/s), or loopback finishes before the browser's
-    // first progress event and per-file progress cannot be seen.
-    (ctx.method === 'POST' ? ctx.req.pipe(slowly()) : ctx.req).pipe(proxied);
+    // Uploads (multipart POSTs and tus PATCHes) are slowed down (about 6 MB/s), or loopback
+    // finishes before the browser's first progress event and per-file progress cannot be seen.
+    (ctx.method === 'POST' || ctx.method === 'PATCH' ? ctx.req.pipe(slowly()) : ctx.req).pipe(proxied);
   });
 }
 

@@ -42,6 +42,18 @@ export function widgetRoutes(config: DemoConfig): Router {
     const file = bundle && (req.path.endsWith('.map') ? `${bundle}.map` : bundle);
     await sendBuilt(res, file, 'The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
   });
+  // What the bundle loads on demand (the tus client, for the first large file): beside it under chunks/.
+  router.get('/assets/chunks/:name', async (req, res) => {
+    const name = req.params.name ?? '';
+    const wanted = /^[\w-]+\.js(\.map)?$/.test(name) && (config.serveSourceMaps || !name.endsWith('.map'));
+    const file = wanted && bundle ? join(dirname(bundle), 'chunks', name) : null;
+    // A chunk the built bundle does not name is not there: 404, not "build first".
+    if (!file || !(await stat(file).then((s) => s.isFile(), () => false))) {
+      res.status(404).type('text').send('Not found');
+      return;
+    }
+    await sendBuilt(res, file, 'The <batch-uploader> bundle has not been built yet.');
+  });
 
   router.get('/batch-upload', (_req, res) => {
     res.type('html').send(widgetPage(config));

@@ -185,6 +185,19 @@ describe('source maps', () => {
     }
   });
 
+  it('the chunk the bundle loads on demand (the tus client) is served beside it, its map not, other names 404', async () => {
+    const bundle = await (await fetch(`${server.url}/assets/batch-uploader.js`)).text();
+    const chunk = /import\("\.\/(chunks\/[\w-]+\.js)"\)/.exec(bundle)?.[1];
+    assert.ok(chunk, 'the bundle imports a chunk on demand');
+    const res = await fetch(`${server.url}/assets/${chunk}`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /javascript/);
+    assert.match(await res.text(), /Tus-Resumable/);
+    assert.equal((await fetch(`${server.url}/assets/${chunk}.map`)).status, 404);
+    assert.equal((await fetch(`${server.url}/assets/chunks/..%2Fbatch-uploader.js`)).status, 404);
+    assert.equal((await fetch(`${server.url}/assets/chunks/missing.js`)).status, 404);
+  });
+
   it('are served with SERVE_SOURCE_MAPS', async () => {
     const withMaps = await startTestServer({ serveSourceMaps: true });
     try {

@@ -91,6 +91,8 @@ export interface BatchUploaderStrings {
   statusCards: string;
   /** Name of each file status (shown next to its icon, never colour alone); `checking` while the session decides on a just-added file. */
   status: Record<SessionFileStatus, string>;
+  /** Status word of a file whose upload takes up again after its connection was cut (resumable uploads). */
+  resumingFile: string;
   /** A batch paused on the server (next to the progress bar, and in the history). */
   paused: string;
   /** A refusal, by code: "scan.tiff is larger than 50 MB". */
@@ -201,6 +203,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   pausedNotice: 'Batch paused. Files not yet started wait.',
   resumedNotice: 'Batch resumed.',
   reconnecting: 'Reconnecting…',
+  resumingFile: 'Resuming…',
   reconnectingDetail: 'The server cannot be reached. Your batch goes on there; this page keeps trying and shows it again as soon as it answers.',
   reconnectNow: 'Reconnect now',
   reconnected: 'Connection restored.',

@@ -30,7 +30,7 @@ export function fileRow(file: SessionFile, index: number, top: number, tab: numb
   return html`<div part="file-row" class="row ${file.status}" role="row" aria-rowindex=${index + 1} data-key=${file.id} .style=${`top:${top}px`}>
     <div class="cell" role="gridcell" data-col="0" tabindex=${tab === 0 ? 0 : -1}>
       <span part="file-name" class="file-name" title=${file.name}><span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
-      <span part="file-status" class="file-status">${icon(file.status)}<span>${strings.status[file.status]}</span></span>
+      <span part="file-status" class="file-status">${icon(file.status)}<span>${file.status === 'uploading' && file.resuming ? strings.resumingFile : strings.status[file.status]}</span></span>
       <span part="file-size" class="file-size">${formatBytes(file.size, locale)}</span>
       ${detail === nothing ? nothing : html`<span class="detail">${detail}</span>`}
     </div>

@@ -8,11 +8,13 @@ import type {
   BatchHistoryResponse,
   BatchStatusResponse,
   BatchSummary,
+  CreateBatchResponse,
   Limits,
   LimitsResponse,
   RetryResponse,
   UploadResponse,
 } from '@batch-uploader/protocol';
+import { abortReason } from '../errors/abort.js';
 import { NetworkError } from '../errors/network-error.js';
 import { toSdkError } from '../errors/to-sdk-error.js';
 import { readBatchEvents, type BatchEvent } from './batch-events.js';
@@ -21,6 +23,8 @@ import { createFetchTransport } from './fetch-transport.js';
 import type { AnalyticsOptions, ConditionalBatch, EventsOptions, HistoryOptions, RequestOptions, UploadOptions } from './request-options.js';
 import { sendFiles, type UploadFile } from './send-files.js';
 import { uploadInParts, type BatchUploadOptions, type BatchUploadResult } from './upload-in-parts.js';
+import { sendResumable, type ResumableRequest } from './resumable-upload.js';
+import { resumableFiles, uploadResumably } from './upload-resumable.js';
 import type { UploadTransport } from './upload-transport.js';
 import { watchBatch, type WatchOptions } from './watch-batch.js';
 import { xhrTransport } from './xhr-transport.js';
@@ -46,6 +50,8 @@ export class BatchClient {
   readonly options: Readonly<ResolvedClientOptions>;
   readonly #ky: KyInstance;
   readonly #transport: UploadTransport;
+  /** The server's resumable route, asked once (`GET /limits`) the first time a batch could use it. */
+  #resumable: Promise<LimitsResponse['limits']['resumable']> | null = null;
 
   constructor(options: BatchClientOptions) {
     this.options = resolveClientOptions(options);
@@ -72,9 +78,42 @@ export class BatchClient {
   }
 
   /** What the server accepts: most files per batch, largest file, accepted types. */
-  async getLimits(options: RequestOptions = {}): Promise<Limits> {
+  async getLimits(options: RequestOptions = {}): Promise<Limits & Pick<LimitsResponse['limits'], 'resumable'>> {
     const body = await this.#json<LimitsResponse>('limits', { method: 'get', ...signalOf(options) });
     return body.limits;
+  }
+
+  /**
+   * Makes an empty batch held open for files (`POST /batches`): send them with
+   * {@link BatchClient.uploadResumable} or {@link BatchClient.appendFiles}, then
+   * {@link BatchClient.closeBatch}. Never retried, as a new batch cannot be told from a second.
+   */
+  async createBatch(options: Pick<UploadOptions, 'fields' | 'priority' | 'signal'> = {}): Promise<CreateBatchResponse> {
+    const json = Object.fromEntries(Object.entries({ priority: options.priority, ...options.fields }).filter(([, v]) => typeof v === 'string' && v !== ''));
+    return this.#json<CreateBatchResponse>('batches', { method: 'post', json, ...signalOf(options) });
+  }
+
+  /**
+   * Sends one file into a batch made with {@link BatchClient.createBatch} through the
+   * server's resumable route (tus 1.0, with the official `tus-js-client`, loaded on first
+   * use) in chunks of `resumableChunkSize` (else the server's advice); a dropped
+   * connection goes on from the server's offset after `resumableRetryDelays`. Resolves
+   * with the file's id on the server when it says (`Upload-File-Id`). File names are
+   * never put in browser storage: uploads resume within the page's life, not after a reload.
+   */
+  async uploadResumable(batchId: string, file: UploadFile, options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming'> = {}): Promise<string | null> {
+    const offered = await this.#resumableRoute(options.signal);
+    return sendResumable(file, {
+      endpoint: new URL('uploads', this.options.endpoint).href,
+      batchId,
+      headers: () => this.#headers(),
+      chunkSize: this.options.resumableChunkSize ?? offered?.chunk_size ?? 8 * 1024 * 1024,
+      retryDelays: this.options.resumableRetryDelays,
+      credentials: this.options.credentials,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      onResuming: options.onResuming,
+    });
   }
 
   /**
@@ -105,7 +144,25 @@ export class BatchClient {
    */
   async uploadBatch(files: readonly UploadFile[], options: BatchUploadOptions = {}): Promise<BatchUploadResult> {
     if (files.length === 0) throw new TypeError('uploadBatch: pass at least one file.');
+    // The server is asked whether it offers tus only when a file would go that way.
+    const viaTus = resumableFiles(files, this.options);
+    if (viaTus.some(Boolean) && (await this.#resumableRoute(options.signal))?.protocol === 'tus') return uploadResumably(this, files, viaTus, options);
     return uploadInParts(this, files, options);
+  }
+
+  /** The server's resumable route as `GET /limits` advertises it, asked once; undefined when it offers none or could not say. */
+  async #resumableRoute(signal?: AbortSignal): Promise<LimitsResponse['limits']['resumable']> {
+    this.#resumable ??= this.getLimits().then(
+      (limits) => limits.resumable,
+      () => {
+        // Asked again next time: the server may be back; the multipart path works meanwhile.
+        this.#resumable = null;
+        return undefined;
+      },
+    );
+    const offered = await this.#resumable;
+    if (signal?.aborted) throw abortReason(signal);
+    return offered;
   }
 
   /**

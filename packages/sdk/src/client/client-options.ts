@@ -7,6 +7,9 @@ export type LiveMode = 'auto' | 'sse' | 'polling';
 /** How uploads are sent. `xhr` reports upload progress in browsers; `fetch` streams in Node. */
 export type UploadTransportKind = 'auto' | 'xhr' | 'fetch';
 
+/** When files go through the server's resumable (tus) route: see `BatchClientOptions.resumable`. */
+export type ResumableMode = 'auto' | 'always' | 'never';
+
 /** Options of {@link BatchClient}; only `endpoint` is required. */
 export interface BatchClientOptions {
   /**
@@ -56,6 +59,23 @@ export interface BatchClientOptions {
   uploadRetries?: number;
   /** Upload transport: `auto` picks XMLHttpRequest where it exists (browsers) and streaming fetch elsewhere. @default 'auto' */
   uploadTransport?: UploadTransportKind;
+  /**
+   * Resumable uploads (tus 1.0) in `uploadBatch` and sessions, when the server offers them
+   * (`GET /limits` has `resumable`): `auto` sends files of `resumableThreshold` bytes or
+   * more through tus, so that a cut connection costs at most one chunk again; `always`
+   * sends every file that way, `never` none. Other files, and every file on a server
+   * without tus, go in multipart requests. @default 'auto'
+   */
+  resumable?: ResumableMode;
+  /** Smallest file, in bytes, that `resumable: 'auto'` sends through tus. @default 8388608 (8 MiB) */
+  resumableThreshold?: number;
+  /** Bytes per tus PATCH request; the server's advice (`limits.resumable.chunk_size`) when omitted. */
+  resumableChunkSize?: number;
+  /**
+   * Milliseconds to wait before each new try of a tus request that failed (network, 5xx);
+   * the upload then goes on from the offset the server holds. @default [500, 1000, 2000, 4000, 8000, 15000]
+   */
+  resumableRetryDelays?: readonly number[];
   /** Live updates: `auto` tries Server-Sent Events and falls back to polling. @default 'auto' */
   liveMode?: LiveMode;
   /** Milliseconds between status polls when Server-Sent Events are unavailable. @default 2000 */
@@ -65,8 +85,9 @@ export interface BatchClientOptions {
 }
 
 /** Options after defaults were applied and values checked. */
-export interface ResolvedClientOptions extends Required<Omit<BatchClientOptions, 'getAuthToken' | 'fetch' | 'endpoint'>> {
+export interface ResolvedClientOptions extends Required<Omit<BatchClientOptions, 'getAuthToken' | 'fetch' | 'endpoint' | 'resumableChunkSize'>> {
   endpoint: string;
+  resumableChunkSize: number | undefined;
   getAuthToken: (() => AuthToken | Promise<AuthToken>) | undefined;
   fetch: typeof globalThis.fetch | undefined;
 }
@@ -86,7 +107,10 @@ export const CLIENT_DEFAULTS = Object.freeze({
   pollIntervalMs: 2_000,
   sseIdleTimeoutMs: 45_000,
   credentials: 'same-origin',
-} as const satisfies Omit<ResolvedClientOptions, 'endpoint' | 'getAuthToken' | 'fetch'>);
+  resumable: 'auto',
+  resumableThreshold: 8 * 1024 * 1024,
+  resumableRetryDelays: [500, 1_000, 2_000, 4_000, 8_000, 15_000],
+} as const satisfies Omit<ResolvedClientOptions, 'endpoint' | 'getAuthToken' | 'fetch' | 'resumableChunkSize'>);
 
 /** Applies defaults and rejects values that cannot work, with a message that says what to pass. */
 export function resolveClientOptions(options: BatchClientOptions): ResolvedClientOptions {
@@ -108,6 +132,7 @@ export function resolveClientOptions(options: BatchClientOptions): ResolvedClien
     headers: { ...(options.headers ?? {}) },
     getAuthToken: options.getAuthToken,
     fetch: options.fetch,
+    resumableChunkSize: options.resumableChunkSize,
   };
   positive('timeout', resolved.timeout);
   positive('uploadTimeout', resolved.uploadTimeout);
@@ -120,6 +145,12 @@ export function resolveClientOptions(options: BatchClientOptions): ResolvedClien
   count('uploadPartBytes', resolved.uploadPartBytes, 1);
   if (!['auto', 'xhr', 'fetch'].includes(resolved.uploadTransport)) throw new TypeError("BatchClient: `uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
   if (!['omit', 'same-origin', 'include'].includes(resolved.credentials)) throw new TypeError("BatchClient: `credentials` must be 'omit', 'same-origin' or 'include'.");
+  count('resumableThreshold', resolved.resumableThreshold, 0);
+  if (resolved.resumableChunkSize !== undefined) count('resumableChunkSize', resolved.resumableChunkSize, 1);
+  if (!['auto', 'always', 'never'].includes(resolved.resumable)) throw new TypeError("BatchClient: `resumable` must be 'auto', 'always' or 'never'.");
+  if (!Array.isArray(resolved.resumableRetryDelays) || !resolved.resumableRetryDelays.every((ms) => Number.isFinite(ms) && ms >= 0)) {
+    throw new TypeError('BatchClient: `resumableRetryDelays` must be a list of milliseconds ≥ 0, e.g. [500, 1000, 2000].');
+  }
   if (!['auto', 'sse', 'polling'].includes(resolved.liveMode)) throw new TypeError("BatchClient: `liveMode` must be 'auto', 'sse' or 'polling'.");
   return resolved;
 }

@@ -27,6 +27,11 @@ export interface BatchUploadOptions extends UploadOptions {
    * the count of files (from the first) the batch now holds.
    */
   onPartSent?: (part: { batchId: string; files: readonly UploadFile[]; filesSent: number }) => void;
+  /**
+   * Called when the connection of a file sent through tus (see `BatchClientOptions.resumable`)
+   * failed and its upload goes on, after a wait, from the offset the server holds.
+   */
+  onResuming?: (file: UploadFile) => void;
 }
 
 /** What `BatchClient.uploadBatch` resolves with. */
@@ -67,8 +72,17 @@ const TRANSIENT_STATUS = [408, 429, 500, 502, 503, 504, 507];
 // was full, and it kept none of the files).
 const REFUSED_STATUS = [408, 429, 503, 507];
 
-/** Uploads one batch in several requests; see `BatchClient.uploadBatch`. */
-export async function uploadInParts(client: PartsClient, files: readonly UploadFile[], options: BatchUploadOptions): Promise<BatchUploadResult> {
+/**
+ * Uploads one batch in several requests; see `BatchClient.uploadBatch`. With `into`, every
+ * part is appended to that batch (made beforehand with `POST /batches`) and the batch is
+ * left held open and untouched on failure: its caller closes or cancels it.
+ */
+export async function uploadInParts(
+  client: PartsClient,
+  files: readonly UploadFile[],
+  options: BatchUploadOptions,
+  into?: { batchId: string; totalFiles: number },
+): Promise<BatchUploadResult> {
   const { signal, onProgress, onBatchCreated, onPartSent } = options;
   const { uploadPartFiles, uploadPartBytes, uploadRetries } = client.options;
   const parts = splitIntoParts(files.map((f) => f.size), uploadPartFiles, uploadPartBytes);
@@ -104,21 +118,29 @@ export async function uploadInParts(client: PartsClient, files: readonly UploadF
 
   // Every request but the last holds the batch open: a batch whose files are all done
   // finishes, and would refuse the parts still to come.
-  const first = parts[0]!;
-  const created: UploadResponse = await retrying(
-    () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options), ...(parts.length > 1 ? { moreFiles: true, expectedFiles: files.length } : {}) }),
-    first,
-  );
-  const batchId = created.batch_id;
-  let totalFiles = created.total_files;
-  onBatchCreated?.(batchId);
-  onPartSent?.({ batchId, files: files.slice(first.start, first.end), filesSent: first.end });
-  if (parts.length === 1) return { batch_id: batchId, total_files: totalFiles, parts: 1 };
+  let batchId: string;
+  let totalFiles: number;
+  let rest = parts;
+  if (into) {
+    ({ batchId, totalFiles } = into);
+  } else {
+    const first = parts[0]!;
+    const created: UploadResponse = await retrying(
+      () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options), ...(parts.length > 1 ? { moreFiles: true, expectedFiles: files.length } : {}) }),
+      first,
+    );
+    batchId = created.batch_id;
+    totalFiles = created.total_files;
+    onBatchCreated?.(batchId);
+    onPartSent?.({ batchId, files: files.slice(first.start, first.end), filesSent: first.end });
+    if (parts.length === 1) return { batch_id: batchId, total_files: totalFiles, parts: 1 };
+    rest = parts.slice(1);
+  }
 
   try {
-    for (const part of parts.slice(1)) {
+    for (const part of rest) {
       const expected = totalFiles + part.end - part.start;
-      const moreFiles = part !== parts.at(-1);
+      const moreFiles = into !== undefined || part !== parts.at(-1);
       const answer = await retrying<{ total_files: number }>(
         () => client.appendFiles(batchId, files.slice(part.start, part.end), { ...partOptions(part), moreFiles }),
         part,
@@ -139,6 +161,7 @@ export async function uploadInParts(client: PartsClient, files: readonly UploadF
   } catch (error) {
     // Aborted: nothing more of this batch should run, as when a single upload is aborted.
     // Failed for good: the batch takes no more files and finishes with those that arrived.
+    if (into) throw error;
     await (isAbortError(error) ? client.cancelBatch(batchId) : client.closeBatch(batchId)).catch(() => {});
     throw error;
   }

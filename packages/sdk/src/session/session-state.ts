@@ -41,6 +41,11 @@ export interface SessionFile {
    * absent while they are kept. A purged file cannot be run again.
    */
   readonly purgedAt?: string;
+  /**
+   * While `uploading`: the file goes through the server's resumable route (tus) and its
+   * connection was cut; the upload goes on from the bytes the server holds. Absent otherwise.
+   */
+  readonly resuming?: true;
 }
 
 /** Why a file was refused before upload. */

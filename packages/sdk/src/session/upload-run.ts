@@ -76,7 +76,12 @@ export async function runUpload(core: SessionCore, intake: FileIntake, follower:
           if (!live()) return;
           const partIds = part.map((file) => idOf.get(file)!);
           for (const id of partIds) arrived.add(id);
-          core.updateFiles(partIds, (f) => ({ ...f, status: 'pending', bytesSent: f.size }));
+          core.updateFiles(partIds, ({ resuming: _, ...f }) => ({ ...f, status: 'pending', bytesSent: f.size }));
+        },
+        onResuming: (file) => {
+          const id = idOf.get(file);
+          if (!live() || id === undefined) return;
+          core.store.set((s) => ({ ...s, files: s.files.map((f) => (f.id === id && f.status === 'uploading' ? { ...f, resuming: true } : f)) }));
         },
       },
     );
@@ -91,12 +96,12 @@ export async function runUpload(core: SessionCore, intake: FileIntake, follower:
       // Part of the batch is on the server: follow it; the files that did not arrive failed.
       const { code, message } = asSdkError(error);
       const missing = ids.filter((id) => !arrived.has(id));
-      core.updateFiles(missing, (f) => ({ ...f, status: 'failed', error: { code, message } }), 'sent', { batchStatus: 'pending', error });
+      core.updateFiles(missing, ({ resuming: _, ...f }) => ({ ...f, status: 'failed', error: { code, message } }), 'sent', { batchStatus: 'pending', error });
       follower.follow(batchId, signal);
     } else {
       // Nothing to follow (an aborted upload's batch is cancelled): back to picking files.
       const cancelled = isAbortError(error);
-      core.updateFiles(ids, (f) => ({ ...f, status: 'queued', bytesSent: 0 }), 'stopped', { batchId: null, error: cancelled ? null : error });
+      core.updateFiles(ids, ({ resuming: _, ...f }) => ({ ...f, status: 'queued', bytesSent: 0 }), 'stopped', { batchId: null, error: cancelled ? null : error });
       if (cancelled) throw error;
     }
     core.events.emit('upload-failed', { error });

@@ -88,4 +88,23 @@ describe('the SDK bundle in Chromium', () => {
     equal(error.code, 'BATCH_NOT_FOUND');
     equal(error.status, 404);
   });
+
+  it('sends a large file through tus, with the tus client loaded only then, and keeps nothing in browser storage', async () => {
+    const chunks = () => performance.getEntriesByType('resource').filter((e) => /\/dist\/chunks\/[^/]+\.js$/.test(e.name)).length;
+    equal(chunks(), 0, 'the tus client is not loaded before a large file goes:');
+    const client = new sdk.BatchClient({ endpoint: ENDPOINT, resumableThreshold: 200_000, resumableChunkSize: 128 * 1024 });
+    const files = [makePdf(600_000), makePdf(20)];
+    const progress: Sdk.UploadProgress[] = [];
+    const result = await client.uploadBatch(files, { onProgress: (p) => progress.push(p) });
+    equal(chunks(), 1, 'the tus client was loaded on demand:');
+    const urls = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    ok(urls.includes('/api/gp/batches'), 'the batch was made with POST /batches');
+    ok(urls.filter((u) => u.startsWith('/api/gp/uploads/')).length >= 5, 'the large file went through tus in chunks');
+    ok(progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size), 'partial progress of the large file');
+    equal(progress.at(-1)!.files.map((f) => f.sent), files.map((f) => f.size), 'all bytes at the end:');
+    equal(Object.keys(localStorage).concat(Object.keys(sessionStorage)).filter((k) => k.startsWith('tus')), [], 'no tus entries in browser storage:');
+
+    const final = await client.watchBatch(result.batch_id);
+    equal(final.files.map((f) => f.status), ['completed', 'completed']);
+  });
 });

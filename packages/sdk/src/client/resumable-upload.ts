@@ -1,0 +1,121 @@
+import type { DetailedError, HttpRequest, UploadOptions as TusOptions } from 'tus-js-client';
+import { abortReason } from '../errors/abort.js';
+import { NetworkError } from '../errors/network-error.js';
+import { apiErrorFromBody } from '../errors/to-sdk-error.js';
+import type { UploadFile } from './send-files.js';
+
+/** One file sent through the server's tus 1.0 route into a batch made with `POST /batches`. */
+export interface ResumableRequest {
+  /** The tus creation URL, `{endpoint}uploads`. */
+  endpoint: string;
+  batchId: string;
+  /** Headers of every request; called again before each, so a refreshed token goes along. */
+  headers: () => Promise<Record<string, string>>;
+  /** Bytes per PATCH request: what a cut connection may cost again at most. */
+  chunkSize: number;
+  /** Milliseconds to wait before each new try after a failed request (the tus client's `retryDelays`). */
+  retryDelays: readonly number[];
+  /** Whether browsers send cookies (`include` sets XMLHttpRequest's `withCredentials`). */
+  credentials: RequestCredentials;
+  signal?: AbortSignal | undefined;
+  /** Bytes of the file the server holds or that left, continuing from the server's offset after a cut. */
+  onProgress?: ((sent: number) => void) | undefined;
+  /** A request failed and the upload goes on from the server's offset after the next delay. */
+  onResuming?: (() => void) | undefined;
+}
+
+/**
+ * Sends one file with the official tus client (`tus-js-client`), loaded on first use so
+ * that browser pages that never send a large file do not load it. A dropped connection is
+ * taken up again from the offset the server reports (HEAD), after `retryDelays`.
+ *
+ * No health data in browser storage: the tus client's fingerprints (which by default hold
+ * the file name) are never stored (`storeFingerprintForResuming: false`), and the
+ * fingerprint it computes holds no name. Uploads resume within a page's life, not across
+ * reloads. Resolves with the server's id of the file (`Upload-File-Id`), or null.
+ */
+export async function sendResumable(file: UploadFile, request: ResumableRequest): Promise<string | null> {
+  const { signal } = request;
+  if (signal?.aborted) throw abortReason(signal);
+  const tus = await import('tus-js-client');
+  if (signal?.aborted) throw abortReason(signal);
+  return new Promise<string | null>((resolve, reject) => {
+    let fileId: string | null = null;
+    const options: TusOptions = {
+      endpoint: request.endpoint,
+      chunkSize: request.chunkSize,
+      retryDelays: [...request.retryDelays],
+      metadata: { batch_id: request.batchId, filename: nameOf(file), filetype: file.type || 'application/octet-stream' },
+      storeFingerprintForResuming: false,
+      removeFingerprintOnSuccess: true,
+      fingerprint: async (input) => `batch-uploader-${request.batchId}-${(input as Blob).size}`,
+      onBeforeRequest: async (req: HttpRequest) => {
+        const xhr: unknown = req.getUnderlyingObject();
+        if (request.credentials === 'include' && typeof XMLHttpRequest !== 'undefined' && xhr instanceof XMLHttpRequest) xhr.withCredentials = true;
+        for (const [name, value] of Object.entries(await request.headers())) req.setHeader(name, value);
+      },
+      onAfterResponse: (_req, res) => {
+        fileId = res.getHeader('Upload-File-Id') ?? fileId;
+      },
+      onProgress: (sent) => request.onProgress?.(sent),
+      onShouldRetry: (error, attempt) => {
+        if (!shouldRetry(error, attempt, request.retryDelays.length)) return false;
+        request.onResuming?.();
+        return true;
+      },
+      onSuccess: () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(fileId);
+      },
+      onError: (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(toSdkError(error));
+      },
+      // Node's tus client reads Buffers and streams only: a Blob (a Node File) is read in chunks.
+      ...(typeof XMLHttpRequest === 'undefined' ? { fileReader: blobReader } : {}),
+    };
+    const upload = new tus.Upload(file as File, options);
+    const onAbort = () => {
+      // Removes the unfinished upload from the server too; the batch itself is the caller's.
+      upload.abort(true).catch(() => {});
+      reject(abortReason(signal!));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    upload.start();
+  });
+}
+
+/** As the tus client decides by default: network errors and 5xx, 409 and 423 go again; other 4xx do not. */
+function shouldRetry(error: DetailedError | Error, attempt: number, tries: number): boolean {
+  if (attempt >= tries) return false;
+  const status = 'originalResponse' in error ? (error.originalResponse?.getStatus() ?? 0) : 0;
+  return status < 400 || status >= 500 || status === 409 || status === 423;
+}
+
+/** The SDK's error for a failed tus upload: the server's error envelope, or no answer at all. */
+function toSdkError(error: Error): Error {
+  const response = 'originalResponse' in error ? (error as DetailedError).originalResponse : null;
+  const status = response?.getStatus() ?? 0;
+  if (status >= 400) return apiErrorFromBody(status, response?.getBody() ?? '');
+  return new NetworkError(undefined, { cause: error });
+}
+
+function nameOf(file: UploadFile): string {
+  return typeof file.name === 'string' && file.name !== '' ? file.name : 'blob';
+}
+
+/** A tus `fileReader` for Node that reads a Blob one chunk at a time (the tus client's Node build takes Buffers and streams only). */
+const blobReader: NonNullable<TusOptions['fileReader']> = {
+  openFile: async (input) => {
+    const blob = input as unknown as Blob;
+    return {
+      size: blob.size,
+      slice: async (start: number, end: number) => {
+        const bytes = new Uint8Array(await blob.slice(start, end).arrayBuffer());
+        const value = Object.assign(bytes, { size: bytes.length });
+        return { value, done: end >= blob.size };
+      },
+      close: () => {},
+    } as unknown as Awaited<ReturnType<NonNullable<TusOptions['fileReader']>['openFile']>>;
+  },
+};

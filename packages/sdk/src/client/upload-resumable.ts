@@ -1,0 +1,95 @@
+import type { CreateBatchResponse } from '@batch-uploader/protocol';
+import { abortReason, isAbortError } from '../errors/abort.js';
+import type { ResolvedClientOptions } from './client-options.js';
+import type { UploadOptions } from './request-options.js';
+import type { ResumableRequest } from './resumable-upload.js';
+import { toUploadProgress, type UploadFile } from './send-files.js';
+import { uploadInParts, type BatchUploadOptions, type BatchUploadResult, type PartsClient } from './upload-in-parts.js';
+
+/** What a resumable batch upload needs of a client (`BatchClient` has it). */
+export interface ResumableClient extends PartsClient {
+  readonly options: PartsClient['options'] & Pick<ResolvedClientOptions, 'resumable' | 'resumableThreshold'>;
+  createBatch(options: Pick<UploadOptions, 'fields' | 'priority' | 'signal'>): Promise<CreateBatchResponse>;
+  uploadResumable(batchId: string, file: UploadFile, options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming'>): Promise<string | null>;
+}
+
+/**
+ * Which files go through tus when the server offers it: none with `never`, every file
+ * with `always`, else the files of `resumableThreshold` bytes or more. None marked: the
+ * batch goes the multipart way only.
+ */
+export function resumableFiles(files: readonly UploadFile[], options: Pick<ResolvedClientOptions, 'resumable' | 'resumableThreshold'>): boolean[] {
+  return files.map((file) => options.resumable === 'always' || (options.resumable === 'auto' && file.size >= options.resumableThreshold));
+}
+
+/**
+ * Uploads one batch partly through tus: the batch is made empty with `POST /batches`, the
+ * small files are appended to it in multipart parts (`POST /batch/{id}/files`), each file
+ * marked in `viaTus` is sent alone through the tus route (resuming after cuts), and the
+ * batch is closed once all arrived. On an abort the batch is cancelled; when a file fails
+ * for good the batch is closed and finishes with the files that arrived.
+ */
+export async function uploadResumably(
+  client: ResumableClient,
+  files: readonly UploadFile[],
+  viaTus: readonly boolean[],
+  options: BatchUploadOptions,
+): Promise<BatchUploadResult> {
+  const { signal, onProgress, onBatchCreated, onPartSent } = options;
+  const sent = files.map(() => 0);
+  const report = () => onProgress?.(toUploadProgress(sent, files));
+  const created = await client.createBatch({ ...(options.fields ? { fields: options.fields } : {}), ...(options.priority ? { priority: options.priority } : {}), ...(signal ? { signal } : {}) });
+  const batchId = created.batch_id;
+  onBatchCreated?.(batchId);
+
+  const small = files.flatMap((_, i) => (viaTus[i] ? [] : [i]));
+  const large = files.flatMap((_, i) => (viaTus[i] ? [i] : []));
+  let filesSent = 0;
+  let requests = 0;
+  try {
+    if (small.length > 0) {
+      const parts = await uploadInParts(
+        client,
+        small.map((i) => files[i]!),
+        {
+          ...(signal ? { signal } : {}),
+          onProgress: (p) => {
+            p.files.forEach((file, k) => (sent[small[k]!] = file.sent));
+            report();
+          },
+          onPartSent: ({ files: part }) => {
+            filesSent += part.length;
+            onPartSent?.({ batchId, files: part, filesSent });
+          },
+        },
+        { batchId, totalFiles: 0 },
+      );
+      requests += parts.parts;
+    }
+    // One file at a time: a cut costs one file's chunk, and the files arrive in order.
+    for (const i of large) {
+      const file = files[i]!;
+      await client.uploadResumable(batchId, file, {
+        signal,
+        onProgress: (bytes) => {
+          sent[i] = bytes;
+          report();
+        },
+        onResuming: () => options.onResuming?.(file),
+      });
+      sent[i] = file.size;
+      report();
+      filesSent += 1;
+      requests += 1;
+      onPartSent?.({ batchId, files: [file], filesSent });
+    }
+    if (signal?.aborted) throw abortReason(signal);
+  } catch (error) {
+    await (isAbortError(error) ? client.cancelBatch(batchId) : client.closeBatch(batchId)).catch(() => {});
+    throw error;
+  }
+  // Every file arrived: the batch takes no more and finishes when they are processed. A
+  // close that fails leaves the same outcome once the server's hold for appends runs out.
+  await client.closeBatch(batchId).catch(() => {});
+  return { batch_id: batchId, total_files: filesSent, parts: requests };
+}

@@ -74,9 +74,7 @@ function minifyTemplates() {
 
 /** Replacements of a template's literal parts (without their delimiters). */
 function templateEdits(tag, template) {
-  const spans = ts.isNoSubstitutionTemplateLiteral(template)
-    ? [template]
-    : [template.head, ...template.templateSpans.map((span) => span.literal)];
+  const spans = ts.isNoSubstitutionTemplateLiteral(template) ? [template] : [template.head, ...template.templateSpans.map((span) => span.literal)];
   if (tag === 'css') {
     if (spans.length !== 1) return []; // Interpolated CSS is left as written.
     const { start, end, raw } = literalText(template);
@@ -132,9 +130,5 @@ function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
 export default [
   browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
   // <script type="module" src="batch-uploader.js"> registers <batch-uploader>: lit, the SDK and the styles inside.
-  browserBundle(
-    'packages/element/src/batch-uploader/batch-uploader.ts',
-    'packages/element/dist/batch-uploader.js',
-    'packages/element/tsconfig.json',
-  ),
+  browserBundle('packages/element/src/batch-uploader/batch-uploader.ts', 'packages/element/dist/batch-uploader.js', 'packages/element/tsconfig.json'),
 ];

@@ -22,7 +22,14 @@ const demo = await startServer({ port: 0, dataDir, logLevel: 'silent', processin
 // used up: they fail with PROCESSING_FAILED, and a retry makes them succeed.
 const service = await startProcessingService({ unavailableFor: (name) => (name.startsWith('flaky-') ? 3 : 0) });
 const flakyDataDir = await mkdtemp(join(tmpdir(), 'wtr-flaky-'));
-const flaky = await startServer({ port: 0, dataDir: flakyDataDir, logLevel: 'silent', processingDelayMs: 50, basePath: '/api/flaky', processorUrl: service.url });
+const flaky = await startServer({
+  port: 0,
+  dataDir: flakyDataDir,
+  logLevel: 'silent',
+  processingDelayMs: 50,
+  basePath: '/api/flaky',
+  processorUrl: service.url,
+});
 const upstreams = new Map([
   ['/api/gp/', new URL(demo.url)],
   ['/api/flaky/', new URL(flaky.url)],

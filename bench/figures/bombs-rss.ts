@@ -45,7 +45,9 @@ export const bombsRss: BenchModule = {
       const runs: BombRun[] = [];
       for (let i = 0; i < RUNS; i++) {
         const run = await runBombs(work, files);
-        progress(`  run ${i + 1}: peak ${run.peakRssMb.toFixed(0)} MB (idle ${run.idleRssMb.toFixed(0)}), ${(run.ms / 1000).toFixed(1)} s, ${run.outcomes.join(' ')}`);
+        progress(
+          `  run ${i + 1}: peak ${run.peakRssMb.toFixed(0)} MB (idle ${run.idleRssMb.toFixed(0)}), ${(run.ms / 1000).toFixed(1)} s, ${run.outcomes.join(' ')}`,
+        );
         if (run.outcomes.some((outcome) => outcome !== 'TOO_COMPLEX')) throw new Error(`a bomb was not refused as too complex: ${run.outcomes.join(', ')}`);
         runs.push(run);
       }

@@ -33,8 +33,18 @@ export const bundleSize: BenchModule = {
       const times = (total / element.gzipBytes).toFixed(2);
       figures.push(
         { key: `bundle_${competitor.key}_gzip_bytes`, value: total, unit: 'B', detail: `${competitor.name}: JS + CSS, gzip -9 each (${times}× ours)` },
-        { key: `bundle_${competitor.key}_js_gzip_bytes`, value: js.gzipBytes, unit: 'B', detail: `${competitor.name} JS (${js.bytes.toLocaleString('en-US')} B minified)` },
-        { key: `bundle_${competitor.key}_css_gzip_bytes`, value: css.gzipBytes, unit: 'B', detail: `${competitor.name} CSS: ${competitor.css.join(' + ')} (${css.bytes.toLocaleString('en-US')} B minified)` },
+        {
+          key: `bundle_${competitor.key}_js_gzip_bytes`,
+          value: js.gzipBytes,
+          unit: 'B',
+          detail: `${competitor.name} JS (${js.bytes.toLocaleString('en-US')} B minified)`,
+        },
+        {
+          key: `bundle_${competitor.key}_css_gzip_bytes`,
+          value: css.gzipBytes,
+          unit: 'B',
+          detail: `${competitor.name} CSS: ${competitor.css.join(' + ')} (${css.bytes.toLocaleString('en-US')} B minified)`,
+        },
       );
     }
     return figures;

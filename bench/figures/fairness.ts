@@ -112,10 +112,15 @@ export const fairness: BenchModule = {
       };
       progress(`fairness: ${settings.runs} fresh demo servers (CONCURRENCY=4): A's 6 bombs, then B's 1-page PDF`);
       const bombs = await measure('bombs', scenes.bombs, settings.runs);
-      progress(`fairness: a service taking ${SLOW_MS / 1000} s per file of A; A's 10 files in 1 batch, then in 10 batches, then B's 1 file (${SLOW_ROUNDS} servers each)`);
+      progress(
+        `fairness: a service taking ${SLOW_MS / 1000} s per file of A; A's 10 files in 1 batch, then in 10 batches, then B's 1 file (${SLOW_ROUNDS} servers each)`,
+      );
       const oneBatch = await measure('slow, one batch', scenes.slowOneBatch, SLOW_ROUNDS);
       const tenBatches = await measure('slow, ten batches', scenes.slowTenBatches, SLOW_ROUNDS);
-      const spread = (values: number[]) => range(values).map((v) => Math.round(v)).join('–');
+      const spread = (values: number[]) =>
+        range(values)
+          .map((v) => Math.round(v))
+          .join('–');
       return [
         {
           key: 'fairness_other_workspace_ms',

@@ -80,10 +80,16 @@ export const ingest: BenchModule = {
 
       // demo[i] and bare[i] belong to the same round.
       const throughputRatio = ratios(samples.demo, samples.bare);
-      const cpuRatio = ratios(bare.map((r) => r.cpuMsPerMb), demo.map((r) => r.cpuMsPerMb));
+      const cpuRatio = ratios(
+        bare.map((r) => r.cpuMsPerMb),
+        demo.map((r) => r.cpuMsPerMb),
+      );
       const peak = (runs: IngestRun[]) => Math.max(...runs.map((r) => r.peakRssMb));
       const med = (runs: IngestRun[], pick: (run: IngestRun) => number) => median(runs.map(pick)).toFixed(0);
-      const spread = (values: number[]) => range(values).map((v) => v.toFixed(2)).join('–');
+      const spread = (values: number[]) =>
+        range(values)
+          .map((v) => v.toFixed(2))
+          .join('–');
       return [
         {
           key: 'ingest_ratio_vs_bare_multer',

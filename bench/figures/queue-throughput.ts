@@ -60,7 +60,10 @@ async function measureVariant({ settings, progress }: BenchContext, variant: Que
   const samples = await alternate(runs, { c3: measure(3), c8: measure(8) }, (name, roundIndex, value) =>
     progress(`  round ${roundIndex + 1} ${name}: ${value.toFixed(0)} files/s`),
   );
-  const spread = (values: number[]) => range(values).map((v) => v.toFixed(0)).join('–');
+  const spread = (values: number[]) =>
+    range(values)
+      .map((v) => v.toFixed(0))
+      .join('–');
   const workload = `${files} files in ${batches} batches`;
   return [
     {

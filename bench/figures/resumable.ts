@@ -41,7 +41,11 @@ export const resumable: BenchModule = {
       const resent: number[] = [];
       for (let i = 0; i < settings.ingestRuns; i++) resent.push(await cutUpload(context, work, document, bytes));
 
-      const files: UploadFile[] = Array.from({ length: settings.ingestFiles }, (_, i) => ({ path: document, name: `scan-${i + 1}.pdf`, type: 'application/pdf' }));
+      const files: UploadFile[] = Array.from({ length: settings.ingestFiles }, (_, i) => ({
+        path: document,
+        name: `scan-${i + 1}.pdf`,
+        type: 'application/pdf',
+      }));
       progress(`resumable: ${settings.ingestRuns} rounds of ${files.length} × ${fileMb} MB through tus and multipart`);
       const samples = await alternate(
         settings.ingestRuns,
@@ -62,9 +66,16 @@ export const resumable: BenchModule = {
           value: round(median(ratio), 3),
           unit: '×',
           target: { goal: 0.9, floor: 0.7, better: 'higher' },
-          detail: `throughput tus ÷ multipart, ${files.length} × ${fileMb} MB, median of ${ratio.length} A/B rounds (range ${range(ratio).map((v) => v.toFixed(2)).join('–')})`,
+          detail: `throughput tus ÷ multipart, ${files.length} × ${fileMb} MB, median of ${ratio.length} A/B rounds (range ${range(ratio)
+            .map((v) => v.toFixed(2))
+            .join('–')})`,
         },
-        { key: 'tus_ingest_mb_per_s', value: round(median(samples.tus), 1), unit: 'MB/s', detail: `tus, one file after another, median of ${samples.tus.length}` },
+        {
+          key: 'tus_ingest_mb_per_s',
+          value: round(median(samples.tus), 1),
+          unit: 'MB/s',
+          detail: `tus, one file after another, median of ${samples.tus.length}`,
+        },
       ];
       return figures;
     }),
@@ -128,7 +139,10 @@ async function createBatch(api: string): Promise<string> {
 
 async function createUpload(api: string, batchId: string, size: number, name: string): Promise<string> {
   const metadata = `batch_id ${Buffer.from(batchId).toString('base64')},filename ${Buffer.from(name).toString('base64')}`;
-  const res = await fetch(`${api}/uploads`, { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(size), 'Upload-Metadata': metadata } });
+  const res = await fetch(`${api}/uploads`, {
+    method: 'POST',
+    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(size), 'Upload-Metadata': metadata },
+  });
   if (res.status !== 201) throw new Error(`tus creation answered ${res.status}`);
   return new URL(res.headers.get('location')!, api).href;
 }

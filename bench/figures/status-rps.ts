@@ -63,7 +63,10 @@ export const statusRps: BenchModule = {
       const ratio304 = ratios(samples.demo304, samples.bare);
       const cpuRatio = ratios(cpuUs.bare, cpuUs.demo);
       const n = settings.runs;
-      const spread = (values: number[]) => range(values).map((v) => v.toFixed(2)).join('–');
+      const spread = (values: number[]) =>
+        range(values)
+          .map((v) => v.toFixed(2))
+          .join('–');
       const us = (values: number[]) => median(values).toFixed(0);
       return [
         {

@@ -74,7 +74,9 @@ export const ui: BenchModule = {
       };
 
       const n = settings.runs;
-      progress(`ui: ${n} A/B rounds of adding ${FILES.toLocaleString('en-US')} files (element, bare reads of their first bytes), then ${n} runs of ${UPDATES} updates of ${CHANGED} files, fresh pages`);
+      progress(
+        `ui: ${n} A/B rounds of adding ${FILES.toLocaleString('en-US')} files (element, bare reads of their first bytes), then ${n} runs of ${UPDATES} updates of ${CHANGED} files, fresh pages`,
+      );
       const adds: AddTiming[] = [];
       const samples = await alternate(
         n,
@@ -84,7 +86,8 @@ export const ui: BenchModule = {
             adds.push(add);
             return add.addedMs;
           },
-          bare: async () => (await inPage({ origin, path: '/bench/ui', html }, (page) => page.evaluate((count) => window.uiProbe!.measureHeadReads(count), FILES))).readMs,
+          bare: async () =>
+            (await inPage({ origin, path: '/bench/ui', html }, (page) => page.evaluate((count) => window.uiProbe!.measureHeadReads(count), FILES))).readMs,
         },
         (variant, roundIndex, value) =>
           progress(
@@ -102,12 +105,17 @@ export const ui: BenchModule = {
         });
         statuses.push(status);
         const p95 = (values: number[]) => percentile(values, 95).toFixed(1);
-        progress(`  run ${run + 1}: update p95 ${p95(status.updateMs)} ms (render ${p95(status.renderMs)}, wall ${p95(status.wallMs)}, transport alone ${p95(status.transportMs)}, parse alone ${p95(status.parseMs)})`);
+        progress(
+          `  run ${run + 1}: update p95 ${p95(status.updateMs)} ms (render ${p95(status.renderMs)}, wall ${p95(status.wallMs)}, transport alone ${p95(status.transportMs)}, parse alone ${p95(status.parseMs)})`,
+        );
       }
 
       const p95s = (pick: (s: StatusTimings) => number[]) => statuses.map((s) => percentile(pick(s), 95));
       const updates = p95s((s) => s.updateMs);
-      const spread = (values: number[], digits = 0) => range(values).map((v) => v.toFixed(digits)).join('–');
+      const spread = (values: number[], digits = 0) =>
+        range(values)
+          .map((v) => v.toFixed(digits))
+          .join('–');
       const addMs = samples.element;
       const checkMs = adds.map((a) => a.checkedMs);
       const checkRatio = ratios(checkMs, samples.bare);

@@ -43,7 +43,9 @@ export const workerSpeedup: BenchModule = {
         value: round(median(speedups), 3),
         unit: '×',
         target: { goal: 3.7, floor: 3.2, better: 'higher' },
-        detail: `${files} files × ${delayMs} ms wait; median of ${settings.speedupRuns} rounds (range ${range(speedups).map((v) => v.toFixed(2)).join('–')}; ${(median(samples.one) / 1000).toFixed(2)} s vs ${(median(samples.four) / 1000).toFixed(2)} s)`,
+        detail: `${files} files × ${delayMs} ms wait; median of ${settings.speedupRuns} rounds (range ${range(speedups)
+          .map((v) => v.toFixed(2))
+          .join('–')}; ${(median(samples.one) / 1000).toFixed(2)} s vs ${(median(samples.four) / 1000).toFixed(2)} s)`,
       },
     ];
   },

@@ -30,7 +30,12 @@ export async function pageScript(name: string): Promise<string> {
  * `html`, that one document is given by the bench and everything else the page loads
  * comes from the server at `origin`. Page errors are collected for the caller to fail on.
  */
-export async function openPage(browser: Browser, origin: string, path: string, html?: string): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+export async function openPage(
+  browser: Browser,
+  origin: string,
+  path: string,
+  html?: string,
+): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];

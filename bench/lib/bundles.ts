@@ -94,7 +94,10 @@ export async function measureCompetitor(competitor: Competitor): Promise<Competi
   const { plugins } = await buildElementBundle();
   const input = fileURLToPath(new URL(`../competitors/${competitor.entry}`, import.meta.url));
   const code = await bundle(
-    { input, plugins: [replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }), json(), ...plugins, commonjs()] },
+    {
+      input,
+      plugins: [replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }), json(), ...plugins, commonjs()],
+    },
     { format: 'es' },
   );
   const require = createRequire(import.meta.url);

@@ -49,7 +49,9 @@ export async function writeScanPdf(path: string, maxBytes: number): Promise<numb
   await object('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>');
   await object(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
   offsets.push(length);
-  await write(`5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length ${pixels} >>\nstream\n`);
+  await write(
+    `5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length ${pixels} >>\nstream\n`,
+  );
   // A fresh buffer per chunk: the stream may still hold the previous one.
   for (let left = pixels; left > 0; left -= 1 << 20) {
     await write(randomFillSync(Buffer.allocUnsafe(Math.min(1 << 20, left))));

@@ -22,10 +22,7 @@ const MONGO_SOURCE = fileURLToPath(new URL('../../packages/server/src/stores/mon
  * the files/s figure says more about the test server than about the store; the bench's
  * own CPU time per file (engine, store, driver) is the store's part.
  */
-export async function mongoStores(
-  scope: Scope,
-  testServerWorkload: { files: number; batches: number; maxRounds: number },
-): Promise<QueueStoreVariant | null> {
+export async function mongoStores(scope: Scope, testServerWorkload: { files: number; batches: number; maxRounds: number }): Promise<QueueStoreVariant | null> {
   if (!existsSync(MONGO_SOURCE)) return null;
   const { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoStore } = await import('@batch-uploader/server/mongodb');
   const external = process.env.MONGODB_URI?.trim();

@@ -23,10 +23,7 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  * no simulated processing delay; `env` adds settings (e.g. `CONCURRENCY`), `main` runs
  * another build of it.
  */
-export function startDemoServer(
-  scope: Scope,
-  options: { dataDir: string; logDir: string; env?: Record<string, string>; main?: string },
-): Promise<ChildServer> {
+export function startDemoServer(scope: Scope, options: { dataDir: string; logDir: string; env?: Record<string, string>; main?: string }): Promise<ChildServer> {
   return startChildServer(scope, {
     name: 'demo-server',
     args: [options.main ?? DEMO_MAIN],

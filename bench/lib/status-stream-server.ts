@@ -3,7 +3,15 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHANGES_PARAM, progressPercent, type Batch, type BatchChanges, type BatchFile, type BatchStatusResponse, type FileError } from '@batch-uploader/protocol';
+import {
+  CHANGES_PARAM,
+  progressPercent,
+  type Batch,
+  type BatchChanges,
+  type BatchFile,
+  type BatchStatusResponse,
+  type FileError,
+} from '@batch-uploader/protocol';
 import type { Scope } from './cleanup.js';
 
 /** What the stream server plays: a batch of `files` files built from a real server's answer. */
@@ -56,7 +64,8 @@ export async function startStatusStreamServer(scope: Scope, options: StatusStrea
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const send = (status: number, type: string, body: string | Buffer) => res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body);
+    const send = (status: number, type: string, body: string | Buffer) =>
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body);
     if (req.method === 'GET' && path === '/bench/status') return send(200, 'text/html; charset=utf-8', options.html);
     if (req.method === 'GET' && path === '/assets/batch-uploader.js') return send(200, 'text/javascript', bundle);
     if (req.method === 'GET' && path === `/api/gp/batch-status/${batch.id}`) {
@@ -127,7 +136,9 @@ function applyUpdate(batch: Batch, { changed, template, failure }: StatusStreamO
   for (let i = first; i < first + changed; i++) {
     const done = { ...batch.files[i]!, attempts: 1, started_at: now, completed_at: now };
     const failed = i % 10 === 9;
-    batch.files[i] = failed ? { ...done, status: 'failed', error: failure } : { ...done, status: 'completed', result: template.files[i % template.files.length]!.result };
+    batch.files[i] = failed
+      ? { ...done, status: 'failed', error: failure }
+      : { ...done, status: 'completed', result: template.files[i % template.files.length]!.result };
     progress.pending--;
     if (failed) progress.failed++;
     else progress.completed++;

@@ -25,12 +25,7 @@ export interface UploadTiming {
  * client streams them and holds none in memory. The same function uploads to the real
  * server and to the baseline; `headers` adds e.g. a bearer token.
  */
-export async function uploadFiles(
-  url: string,
-  files: readonly UploadFile[],
-  timeoutMs: number,
-  headers: Record<string, string> = {},
-): Promise<UploadTiming> {
+export async function uploadFiles(url: string, files: readonly UploadFile[], timeoutMs: number, headers: Record<string, string> = {}): Promise<UploadTiming> {
   const form = new FormData();
   let bytes = 0;
   for (const file of files) {

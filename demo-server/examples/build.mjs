@@ -75,7 +75,14 @@ const angularLinking = {
     build.onLoad({ filter: /[\\/]node_modules[\\/]@angular[\\/].*\.mjs$/ }, async ({ path }) => {
       const code = await readFile(path, 'utf8');
       if (!needsLinking(path, code)) return undefined;
-      const linked = await transformAsync(code, { filename: path, plugins: [angularLinker], compact: false, sourceMaps: 'inline', babelrc: false, configFile: false });
+      const linked = await transformAsync(code, {
+        filename: path,
+        plugins: [angularLinker],
+        compact: false,
+        sourceMaps: 'inline',
+        babelrc: false,
+        configFile: false,
+      });
       return { contents: linked.code, loader: 'js' };
     });
   },

@@ -259,10 +259,18 @@ export function emailSettings(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'smtpUrl
     return { smtpUrl: null, notifyEmailFrom: null, notifyEmailTo: [], smtpCa: null, publicUrl };
   }
   checkSmtpUrl(smtpUrl);
-  if (from === null) throw new ConfigError('NOTIFY_EMAIL_FROM must be set with SMTP_URL: the sender of batch emails, e.g. "Batch uploads <noreply@clinic.example>".');
+  if (from === null)
+    throw new ConfigError('NOTIFY_EMAIL_FROM must be set with SMTP_URL: the sender of batch emails, e.g. "Batch uploads <noreply@clinic.example>".');
   if (!parseMailbox(from)) throw new ConfigError(`NOTIFY_EMAIL_FROM must be an email address or "Name <address>", got "${from}".`);
   if (to === null) throw new ConfigError('NOTIFY_EMAIL_TO must be set with SMTP_URL: comma-separated addresses that get an email when a batch finishes.');
-  const recipients = [...new Set(to.split(',').map((address) => address.trim()).filter((address) => address !== ''))];
+  const recipients = [
+    ...new Set(
+      to
+        .split(',')
+        .map((address) => address.trim())
+        .filter((address) => address !== ''),
+    ),
+  ];
   const bad = recipients.find((address) => !isEmailAddress(address));
   if (bad !== undefined) throw new ConfigError(`NOTIFY_EMAIL_TO must be comma-separated email addresses; "${bad}" is not one.`);
   if (recipients.length === 0) throw new ConfigError('NOTIFY_EMAIL_TO names no address.');
@@ -300,7 +308,8 @@ function readCa(path: string): string {
   } catch {
     throw new ConfigError(`SMTP_CA_FILE cannot be read: "${path}".`);
   }
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`SMTP_CA_FILE must hold PEM certificates ("-----BEGIN CERTIFICATE-----"): "${path}".`);
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError(`SMTP_CA_FILE must hold PEM certificates ("-----BEGIN CERTIFICATE-----"): "${path}".`);
   return text;
 }
 
@@ -310,7 +319,10 @@ function readCa(path: string): string {
  * need origins to send them from, and a token cookie needs tokens.
  */
 function crossOrigin(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'corsOrigins' | 'corsCredentials' | 'authCookie'> {
-  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const origin of corsOrigins) {
     if (!isOrigin(origin)) {
       throw new ConfigError(

@@ -23,10 +23,7 @@ export type ConnectionLimits = Pick<DemoConfig, 'requestTimeoutMs' | 'headersTim
  * they hold to about a second.
  */
 export function createHttpServer(app: RequestListener, limits: ConnectionLimits, logger: Logger): Server {
-  const server = createServer(
-    { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
-    app,
-  );
+  const server = createServer({ requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1_000 }, app);
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxConnections = limits.maxConnections;
 

@@ -10,7 +10,16 @@ try {
     logger.warn('DEV MODE: API_TOKENS is not set, so anyone who can reach this server shares one workspace. Set API_TOKENS="token:workspace" before real use.');
   }
   const server = await startServer(config, logger);
-  logger.info({ url: server.url, port: server.port, api: server.url + config.basePath, data_dir: config.dataDir, ...(config.corsOrigins.length > 0 ? { cors_origins: config.corsOrigins } : {}) }, 'listening');
+  logger.info(
+    {
+      url: server.url,
+      port: server.port,
+      api: server.url + config.basePath,
+      data_dir: config.dataDir,
+      ...(config.corsOrigins.length > 0 ? { cors_origins: config.corsOrigins } : {}),
+    },
+    'listening',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -41,9 +41,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
   const { store, blobs } = stores;
   const uploadDir = join(config.dataDir, UPLOADS_DIR);
   // PROCESSOR_URL hands every file to an HTTP service; else the built-in document inspector.
-  const processor = config.processorUrl
-    ? createHttpProcessor({ url: config.processorUrl, timeoutMs: config.processorTimeoutMs })
-    : createInspectProcessor();
+  const processor = config.processorUrl ? createHttpProcessor({ url: config.processorUrl, timeoutMs: config.processorTimeoutMs }) : createInspectProcessor();
   const engine = new BatchEngine({
     store,
     blobs,
@@ -70,7 +68,10 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     const started = performance.now();
     // Method, route template and status only: URLs of this API carry no patient data, but query strings might.
     res.on('finish', () => {
-      logger.info({ method: req.method, route: req.route?.path ?? req.baseUrl, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info(
+        { method: req.method, route: req.route?.path ?? req.baseUrl, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     });
     next();
   });

@@ -23,9 +23,8 @@ export async function openStores(config: DemoConfig, logger: Logger): Promise<Op
   return config.mongodbUri ? openMongo(config.mongodbUri, config.resumableExpireHours * 3_600_000) : openEmbedded(config.dataDir);
 
   async function openMongo(uri: string, expireAfterMs: number): Promise<OpenedStores> {
-    const { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoResumableStore, MongoStore, dbNameInUri, DEFAULT_DB_NAME } = await import(
-      '@batch-uploader/server/mongodb'
-    );
+    const { CLIENT_DEFAULTS, GridFsBlobStore, MongoClient, MongoResumableStore, MongoStore, dbNameInUri, DEFAULT_DB_NAME } =
+      await import('@batch-uploader/server/mongodb');
     // One client (one connection pool) for records and bytes.
     const client = new MongoClient(uri, { ...CLIENT_DEFAULTS, serverSelectionTimeoutMS: 15_000 });
     const dbName = dbNameInUri(uri) ?? DEFAULT_DB_NAME;
@@ -57,10 +56,7 @@ export async function openStores(config: DemoConfig, logger: Logger): Promise<Op
   }
 
   async function openEmbedded(dataDir: string): Promise<OpenedStores> {
-    const [{ LocalBlobStore }, { SqliteStore }] = await Promise.all([
-      import('@batch-uploader/server'),
-      import('@batch-uploader/server/sqlite'),
-    ]);
+    const [{ LocalBlobStore }, { SqliteStore }] = await Promise.all([import('@batch-uploader/server'), import('@batch-uploader/server/sqlite')]);
     const store = new SqliteStore({ path: join(dataDir, SQLITE_FILE) });
     await store.init();
     const blobs = new LocalBlobStore({ dir: join(dataDir, FILES_DIR) });

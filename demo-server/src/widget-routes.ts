@@ -48,7 +48,13 @@ export function widgetRoutes(config: DemoConfig): Router {
     const wanted = /^[\w-]+\.js(\.map)?$/.test(name) && (config.serveSourceMaps || !name.endsWith('.map'));
     const file = wanted && bundle ? join(dirname(bundle), 'chunks', name) : null;
     // A chunk the built bundle does not name is not there: 404, not "build first".
-    if (!file || !(await stat(file).then((s) => s.isFile(), () => false))) {
+    if (
+      !file ||
+      !(await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       res.status(404).type('text').send('Not found');
       return;
     }
@@ -65,7 +71,11 @@ export function widgetRoutes(config: DemoConfig): Router {
     });
     router.get(withMaps(`/examples/${name}/main.js`), async (req, res) => {
       const file = join(examplesDir, name, 'dist', req.path.endsWith('.map') ? 'main.js.map' : 'main.js');
-      await sendBuilt(res, file, `The ${EXAMPLES[name].framework} example has not been built yet. Run \`npm run build\` (it bundles demo-server/examples) and reload.`);
+      await sendBuilt(
+        res,
+        file,
+        `The ${EXAMPLES[name].framework} example has not been built yet. Run \`npm run build\` (it bundles demo-server/examples) and reload.`,
+      );
     });
   }
 
@@ -74,7 +84,12 @@ export function widgetRoutes(config: DemoConfig): Router {
 
 /** Sends a build output (a script or its source map), or 503 with `missing` while it has not been built. */
 async function sendBuilt(res: Response, file: string | null, missing: string): Promise<void> {
-  const built = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
+  const built = file
+    ? await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    : false;
   if (!file || !built) {
     res.status(503).type('text').send(missing);
     return;

@@ -30,7 +30,13 @@ describe('configuration from the environment', () => {
     });
     assert.equal(config.port, 8080);
     assert.equal(config.dataDir, '/tmp/x');
-    assert.deepEqual([...config.apiTokens!], [['abcdefghijklmnop', 'clinic-a'], ['qrstuvwxyz012345', 'clinic-b']]);
+    assert.deepEqual(
+      [...config.apiTokens!],
+      [
+        ['abcdefghijklmnop', 'clinic-a'],
+        ['qrstuvwxyz012345', 'clinic-b'],
+      ],
+    );
     assert.equal(config.concurrency, 5);
     assert.equal(config.maxFiles, 10);
     assert.equal(config.maxFileSizeMb, 2.5);
@@ -38,7 +44,10 @@ describe('configuration from the environment', () => {
   });
 
   it('refuses values that cannot work, naming the variable', () => {
-    assert.throws(() => configFromEnv({ CONCURRENCY: '0' }), (e: unknown) => e instanceof ConfigError && /CONCURRENCY/.test(e.message));
+    assert.throws(
+      () => configFromEnv({ CONCURRENCY: '0' }),
+      (e: unknown) => e instanceof ConfigError && /CONCURRENCY/.test(e.message),
+    );
     assert.throws(() => configFromEnv({ PORT: 'eighty' }), /PORT/);
     assert.throws(() => configFromEnv({ MAX_FILES: '2.5' }), /MAX_FILES/);
     assert.throws(() => parseTokens('no-workspace'), /API_TOKENS/);
@@ -53,7 +62,11 @@ describe('configuration from the environment', () => {
       "'self' https://portal.example https://*.ehr.example:8443",
     );
     for (const bad of ['*', 'https://x; script-src *', 'javascript:alert(1)', "'none' https://portal.example", 'portal.example"']) {
-      assert.throws(() => configFromEnv({ FRAME_ANCESTORS: bad }), (e: unknown) => e instanceof ConfigError && /FRAME_ANCESTORS/.test(e.message), bad);
+      assert.throws(
+        () => configFromEnv({ FRAME_ANCESTORS: bad }),
+        (e: unknown) => e instanceof ConfigError && /FRAME_ANCESTORS/.test(e.message),
+        bad,
+      );
     }
   });
 
@@ -64,7 +77,13 @@ describe('configuration from the environment', () => {
     assert.equal(defaults.idleTimeoutMs, 60_000);
     assert.equal(defaults.keepAliveTimeoutMs, 5_000);
     assert.equal(defaults.maxConnections, 1_000);
-    const set = configFromEnv({ REQUEST_TIMEOUT_MS: '600000', HEADERS_TIMEOUT_MS: '10000', IDLE_TIMEOUT_MS: '30000', KEEP_ALIVE_TIMEOUT_MS: '65000', MAX_CONNECTIONS: '200' });
+    const set = configFromEnv({
+      REQUEST_TIMEOUT_MS: '600000',
+      HEADERS_TIMEOUT_MS: '10000',
+      IDLE_TIMEOUT_MS: '30000',
+      KEEP_ALIVE_TIMEOUT_MS: '65000',
+      MAX_CONNECTIONS: '200',
+    });
     assert.deepEqual(
       [set.requestTimeoutMs, set.headersTimeoutMs, set.idleTimeoutMs, set.keepAliveTimeoutMs, set.maxConnections],
       [600_000, 10_000, 30_000, 65_000, 200],
@@ -113,7 +132,10 @@ describe('configuration from the environment', () => {
     assert.equal(configFromEnv({ HISTORY_RETENTION_DAYS: '365' }).historyRetentionDays, 365);
     assert.equal(configFromEnv({ HISTORY_RETENTION_DAYS: 'off' }).historyRetentionDays, null);
     assert.equal(configFromEnv({ HISTORY_RETENTION_DAYS: 'OFF' }).historyRetentionDays, null);
-    assert.throws(() => configFromEnv({ HISTORY_RETENTION_DAYS: '0' }), (e: unknown) => e instanceof ConfigError && /HISTORY_RETENTION_DAYS.*"off"/.test(e.message));
+    assert.throws(
+      () => configFromEnv({ HISTORY_RETENTION_DAYS: '0' }),
+      (e: unknown) => e instanceof ConfigError && /HISTORY_RETENTION_DAYS.*"off"/.test(e.message),
+    );
     assert.throws(() => configFromEnv({ HISTORY_RETENTION_DAYS: 'forever' }), /HISTORY_RETENTION_DAYS/);
   });
 
@@ -181,12 +203,31 @@ describe('configuration from the environment', () => {
     assert.deepEqual(config.corsOrigins, ['https://portal.clinic.example', 'http://localhost:8080']);
     assert.equal(config.corsCredentials, true);
     assert.equal(config.authCookie, 'batch_uploader_token');
-    for (const origin of ['*', 'https://*.clinic.example', 'https://portal.example/', 'https://portal.example/app', 'portal.example', 'ftp://portal.example', 'https://portal.example:443', 'https://portal.example?x']) {
-      assert.throws(() => configFromEnv({ CORS_ORIGINS: `http://localhost:8080,${origin}` }), (e: unknown) => e instanceof ConfigError && /^CORS_ORIGINS/.test(e.message) && e.message.includes(`"${origin}"`), origin);
+    for (const origin of [
+      '*',
+      'https://*.clinic.example',
+      'https://portal.example/',
+      'https://portal.example/app',
+      'portal.example',
+      'ftp://portal.example',
+      'https://portal.example:443',
+      'https://portal.example?x',
+    ]) {
+      assert.throws(
+        () => configFromEnv({ CORS_ORIGINS: `http://localhost:8080,${origin}` }),
+        (e: unknown) => e instanceof ConfigError && /^CORS_ORIGINS/.test(e.message) && e.message.includes(`"${origin}"`),
+        origin,
+      );
     }
-    assert.throws(() => configFromEnv({ CORS_CREDENTIALS: 'true' }), (e: unknown) => e instanceof ConfigError && /CORS_CREDENTIALS=true needs CORS_ORIGINS/.test(e.message));
+    assert.throws(
+      () => configFromEnv({ CORS_CREDENTIALS: 'true' }),
+      (e: unknown) => e instanceof ConfigError && /CORS_CREDENTIALS=true needs CORS_ORIGINS/.test(e.message),
+    );
     assert.throws(() => configFromEnv({ CORS_ORIGINS: 'http://localhost:8080', CORS_CREDENTIALS: 'yes please' }), /CORS_CREDENTIALS/);
-    assert.throws(() => configFromEnv({ AUTH_COOKIE: 'batch_uploader_token' }), (e: unknown) => e instanceof ConfigError && /AUTH_COOKIE needs API_TOKENS/.test(e.message));
+    assert.throws(
+      () => configFromEnv({ AUTH_COOKIE: 'batch_uploader_token' }),
+      (e: unknown) => e instanceof ConfigError && /AUTH_COOKIE needs API_TOKENS/.test(e.message),
+    );
     assert.throws(() => configFromEnv({ API_TOKENS: 'abcdefghijklmnop:clinic-a', AUTH_COOKIE: 'a cookie;' }), /AUTH_COOKIE must be a cookie name/);
   });
 });

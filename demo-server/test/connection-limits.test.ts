@@ -109,7 +109,10 @@ describe('connection limits', () => {
     // Heartbeats every 10 s and files that take 1.5 s each: the stream is silent for far longer than 300 ms.
     const server = await startTestServer({ idleTimeoutMs: 300, heartbeatMs: 10_000, processingDelayMs: 1_500, concurrency: 1 });
     try {
-      const res = await upload(server.api, [{ name: 'a.pdf', data: docs.pdf }, { name: 'b.pdf', data: docs.pdf }]);
+      const res = await upload(server.api, [
+        { name: 'a.pdf', data: docs.pdf },
+        { name: 'b.pdf', data: docs.pdf },
+      ]);
       const { batch_id } = (await res.json()) as UploadResponse;
       const stream = await fetch(`${server.api}/batch-events/${batch_id}`);
       assert.equal(stream.status, 200);

@@ -22,19 +22,20 @@ describe('crash recovery', () => {
       const { batch_id } = (await res.json()) as UploadResponse;
 
       // Kill it while some files are done and others are being processed.
-      await waitFor(async () => {
-        const batch = await getBatch(first.api, batch_id);
-        return batch.progress.completed >= 2 && batch.progress.processing > 0;
-      }, { timeoutMs: 20_000, everyMs: 20 });
+      await waitFor(
+        async () => {
+          const batch = await getBatch(first.api, batch_id);
+          return batch.progress.completed >= 2 && batch.progress.processing > 0;
+        },
+        { timeoutMs: 20_000, everyMs: 20 },
+      );
       await killHard(first);
       const killedAt = Date.now();
 
       second = await startChild(env);
       // Files the dead process held: still `processing`, started before the kill (the new
       // process may already have claimed fresh pending files of its own).
-      const interrupted = (await getBatch(second.api, batch_id)).files.filter(
-        (f) => f.status === 'processing' && Date.parse(f.started_at!) < killedAt,
-      );
+      const interrupted = (await getBatch(second.api, batch_id)).files.filter((f) => f.status === 'processing' && Date.parse(f.started_at!) < killedAt);
       assert.ok(interrupted.length > 0, 'the killed process left files in processing');
 
       const batch = await waitForFinished(second.api, batch_id, {}, 40_000);
@@ -71,7 +72,7 @@ describe('crash recovery', () => {
 
     const child = await startChild({ DATA_DIR: dataDir });
     const exited = new Promise<number | null>((resolve) => child.process.once('exit', resolve));
-    assert.deepEqual((await listFiles(join(dataDir, 'uploads'))), ['still-arriving.upload']);
+    assert.deepEqual(await listFiles(join(dataDir, 'uploads')), ['still-arriving.upload']);
     child.process.kill('SIGTERM');
     assert.equal(await exited, 0);
     await rm(dataDir, { recursive: true, force: true });

@@ -40,7 +40,10 @@ describe('DATA_DIR is private to the server user', () => {
       // A first run on the pre-made folder: the SQLite file and its journals, while it runs.
       const first = await startTestServer({ dataDir, retentionHours: 1000 });
       servers.push(first);
-      let res = await upload(first.api, [{ name: 'a.pdf', data: docs.pdf }, { name: 'b.png', data: docs.png }]);
+      let res = await upload(first.api, [
+        { name: 'a.pdf', data: docs.pdf },
+        { name: 'b.png', data: docs.png },
+      ]);
       assert.equal(res.status, 202);
       await waitForFinished(first.api, ((await res.json()) as UploadResponse).batch_id);
       const running = await modes(dataDir);

@@ -167,13 +167,20 @@ describe('batch emails of the demo server', () => {
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
     const port = (silent.address() as AddressInfo).port;
-    const server = await startTestServer(emailSettings({ SMTP_URL: `smtp://127.0.0.1:${port}`, NOTIFY_EMAIL_FROM: 'noreply@clinic.example', NOTIFY_EMAIL_TO: TO[0] }));
+    const server = await startTestServer(
+      emailSettings({ SMTP_URL: `smtp://127.0.0.1:${port}`, NOTIFY_EMAIL_FROM: 'noreply@clinic.example', NOTIFY_EMAIL_TO: TO[0] }),
+    );
     try {
       const first = (await (await upload(server.api, [{ name: 'a.png', data: docs.png }])).json()) as UploadResponse;
       await waitForFinished(server.api, first.batch_id);
       await waitFor(() => Promise.resolve(sockets.size >= 1), 10_000);
       // The sender now waits for a greeting; the next batch runs all the same.
-      const second = (await (await upload(server.api, [{ name: 'b.png', data: docs.png }, { name: 'c.pdf', data: docs.pdf }])).json()) as UploadResponse;
+      const second = (await (
+        await upload(server.api, [
+          { name: 'b.png', data: docs.png },
+          { name: 'c.pdf', data: docs.pdf },
+        ])
+      ).json()) as UploadResponse;
       const batch = await waitForFinished(server.api, second.batch_id);
       assert.equal(batch.progress.completed, 2);
     } finally {

@@ -92,4 +92,3 @@ describe('the React, Vue and Angular examples', () => {
     });
   }
 });
-

@@ -78,10 +78,9 @@ async function tabTo(wanted: (at: string) => boolean): Promise<string[]> {
 
 async function expectAccessible(state: string): Promise<void> {
   const violations = await page.evaluate(async () => {
-    const { violations } = await (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run(
-      document.querySelector('batch-uploader')!,
-      { resultTypes: ['violations'] },
-    );
+    const { violations } = await (
+      window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
+    ).axe.run(document.querySelector('batch-uploader')!, { resultTypes: ['violations'] });
     return violations.map((v) => `${v.id} (${v.nodes.length})`);
   });
   assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
@@ -114,7 +113,8 @@ function overflow(): Promise<string[]> {
       const box = el.getBoundingClientRect();
       if (box.width === 0) continue;
       const name = `${el.tagName.toLowerCase()}.${el.className || el.getAttribute('part')}`;
-      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') found.push(`${name} clips (${el.scrollWidth} > ${el.clientWidth})`);
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+        found.push(`${name} clips (${el.scrollWidth} > ${el.clientWidth})`);
       if (box.right > hostBox.right + 0.5 || box.left < hostBox.left - 0.5) found.push(`${name} sticks out of the element`);
     }
     return found;
@@ -186,7 +186,7 @@ after(async () => {
 });
 
 describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
-  it('opens the picker from the drop zone with Enter, then walks every row in order to row 50\'s remove button', async () => {
+  it("opens the picker from the drop zone with Enter, then walks every row in order to row 50's remove button", async () => {
     await tabTo((at) => at === 'drop-zone');
     const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
@@ -224,7 +224,7 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
     }
   });
 
-  it('starts by keyboard: focus goes to the progress, then to the outcome; the damaged file\'s reason shows in full, the notice stays within the element', async () => {
+  it("starts by keyboard: focus goes to the progress, then to the outcome; the damaged file's reason shows in full, the notice stays within the element", async () => {
     assert.equal((await tabTo((at) => at.includes('start-button'))).at(-1), 'button start-button');
     assert.equal(await press('Enter'), 'progress-area', 'after Start');
     await page.locator('batch-uploader [part~="outcome"]').waitFor({ timeout: 60_000 });
@@ -234,7 +234,10 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
       const host = document.querySelector('batch-uploader')!;
       const box = host.shadowRoot!.querySelector('[part~="toast"]')!.getBoundingClientRect();
       const hostBox = host.getBoundingClientRect();
-      return { inside: box.top >= hostBox.top && box.bottom <= hostBox.bottom && box.left >= hostBox.left && box.right <= hostBox.right, shown: box.height > 0 };
+      return {
+        inside: box.top >= hostBox.top && box.bottom <= hostBox.bottom && box.left >= hostBox.left && box.right <= hostBox.right,
+        shown: box.height > 0,
+      };
     });
     assert.deepEqual(toast, { inside: true, shown: true }, 'the finish notice never covers the page around the element');
     await shoot('phone-finish-notice', 390, true);

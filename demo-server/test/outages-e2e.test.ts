@@ -50,7 +50,11 @@ function pdfOf(bytes: number): Buffer {
 }
 
 function filesOf(count: number, bytes: number, prefix: string): ChosenFile[] {
-  return Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${String(i + 1).padStart(2, '0')}.pdf`, mimeType: 'application/pdf', buffer: pdfOf(bytes) }));
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${String(i + 1).padStart(2, '0')}.pdf`,
+    mimeType: 'application/pdf',
+    buffer: pdfOf(bytes),
+  }));
 }
 
 /** A page of its own on the demo page of `origin`, with axe-core added (the page's CSP runs only its own scripts). */
@@ -83,10 +87,9 @@ function sessionOf(page: Page): Promise<{ phase: string; connection: string; com
 
 async function expectAccessible(page: Page, state: string): Promise<void> {
   const violations = await page.evaluate(async () => {
-    const { violations } = await (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run(
-      document.querySelector('batch-uploader')!,
-      { resultTypes: ['violations'] },
-    );
+    const { violations } = await (
+      window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
+    ).axe.run(document.querySelector('batch-uploader')!, { resultTypes: ['violations'] });
     return violations.map((v) => `${v.id} (${v.nodes.length})`);
   });
   assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
@@ -166,7 +169,11 @@ describe('an outage in the middle of a batch, on the demo page', () => {
       return batch.finished_at ? batch : null;
     }, 60_000);
     await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 5_000);
-    assert.deepEqual((await sessionOf(page)).statuses, final.files.map((f) => f.status), 'the page shows the batch as the server has it');
+    assert.deepEqual(
+      (await sessionOf(page)).statuses,
+      final.files.map((f) => f.status),
+      'the page shows the batch as the server has it',
+    );
     assert.ok((await words(page, 'summary')).includes('20 succeeded'));
     await context.close();
   });
@@ -220,7 +227,11 @@ describe('a reload while sending, on the demo page', () => {
     await chooseFiles(part(page, 'add-missing-button'), files);
     await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 30_000);
     const final = await getBatch(server.api, batchId!);
-    assert.deepEqual(final.files.map((f) => f.filename), files.map((f) => f.name), 'every file once, in order');
+    assert.deepEqual(
+      final.files.map((f) => f.filename),
+      files.map((f) => f.name),
+      'every file once, in order',
+    );
     assert.equal(final.progress.completed, 25);
     assert.equal(await part(page, 'interrupted').count(), 0);
     assert.ok((await words(page, 'summary')).includes('25 succeeded'));

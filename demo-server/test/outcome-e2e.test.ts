@@ -89,10 +89,9 @@ function recorded(): Promise<Recorded> {
 /** axe-core on the element, shadow DOM included: no violation. */
 async function expectAccessible(state: string): Promise<void> {
   const violations = await page.evaluate(async () => {
-    const { violations } = await (window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run(
-      document.querySelector('batch-uploader')!,
-      { resultTypes: ['violations'] },
-    );
+    const { violations } = await (
+      window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
+    ).axe.run(document.querySelector('batch-uploader')!, { resultTypes: ['violations'] });
     return violations.map((v) => `${v.id} (${v.nodes.length})`);
   });
   assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
@@ -184,7 +183,12 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     })()`);
     await page.getByRole('button', { name: 'Start Batch Upload (9 files)' }).waitFor();
     const messages = await words('messages');
-    for (const expected of ['setup.exe is not a PDF or an image', 'big-scan.pdf is larger than 1 MB', 'referral.pdf is already added', 'only 9 files can be sent at once']) {
+    for (const expected of [
+      'setup.exe is not a PDF or an image',
+      'big-scan.pdf is larger than 1 MB',
+      'referral.pdf is already added',
+      'only 9 files can be sent at once',
+    ]) {
       assert.ok(messages.includes(expected), `"${expected}" in "${messages}"`);
     }
     await expectAccessible('files added');
@@ -202,13 +206,28 @@ describe('the outcome, the progress story and what a screen reader hears, on the
       const text = document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? '';
       return /^Uploading: \d of 9 files sent \((\d+)%\)$/.test(text) && Number(/\((\d+)%\)/.exec(text)![1]) >= 10;
     });
-    assert.deepEqual(await part('status-card').allTextContents().then((cards) => cards.map((c) => c.replace(/\s+/g, ' ').trim())), ['9 Uploading']);
-    assert.equal(await page.locator('batch-uploader [aria-current="step"]').textContent().then((t) => t?.trim()), 'Uploading');
+    assert.deepEqual(
+      await part('status-card')
+        .allTextContents()
+        .then((cards) => cards.map((c) => c.replace(/\s+/g, ' ').trim())),
+      ['9 Uploading'],
+    );
+    assert.equal(
+      await page
+        .locator('batch-uploader [aria-current="step"]')
+        .textContent()
+        .then((t) => t?.trim()),
+      'Uploading',
+    );
     await expectAccessible('uploading');
     await shoot('progress-uploading');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
-    await page.waitForFunction(() => /^Processing: [1-4] of 9 files done/.test(document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? ''));
+    await page.waitForFunction(() =>
+      /^Processing: [1-4] of 9 files done/.test(
+        document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? '',
+      ),
+    );
     assert.match((await bar.getAttribute('aria-valuetext')) ?? '', /^Processing: \d of 9 files done: \d completed, \d failed$/);
     assert.deepEqual(
       (await page.locator('batch-uploader [part~="steps"] li').allTextContents()).map((t) => t.trim()),
@@ -222,7 +241,10 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     await part('outcome').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(300); // The bar's segments grow with a short transition.
     assert.equal(await words('summary'), 'Some files need attention: 7 succeeded, 2 failed, 4 not sent');
-    const summaryStyle = await part('summary').evaluate((el) => ({ border: getComputedStyle(el).borderInlineStartColor, icon: el.querySelector('path')?.getAttribute('d') }));
+    const summaryStyle = await part('summary').evaluate((el) => ({
+      border: getComputedStyle(el).borderInlineStartColor,
+      icon: el.querySelector('path')?.getAttribute('d'),
+    }));
     assert.equal(summaryStyle.border, 'rgb(180, 83, 9)', 'amber');
     assert.match(summaryStyle.icon ?? '', /^M12 9v4/, 'the warning icon');
     assert.equal(await page.getByRole('heading', { name: 'Needs attention (6)', level: 4 }).count(), 1);
@@ -243,7 +265,11 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     const tree = await page.locator('batch-uploader').ariaSnapshot();
     for (const name of ['damaged.pdf', 'flaky.pdf', 'setup.exe', 'extra.pdf']) assert.ok(tree.includes(name), `${name} in the accessibility tree`);
 
-    assert.deepEqual((await part('status-card').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim()), ['7 Completed', '2 Failed'], 'zero cards hidden');
+    assert.deepEqual(
+      (await part('status-card').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim()),
+      ['7 Completed', '2 Failed'],
+      'zero cards hidden',
+    );
     const bar = page.getByRole('progressbar', { name: 'Batch progress' });
     assert.equal(await bar.getAttribute('aria-valuetext'), '9 of 9 files done: 7 completed, 2 failed');
     const shares = await part('progress').evaluate((el) => ({
@@ -255,7 +281,13 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     assert.match(shares.stripes, /repeating-linear-gradient/, 'the failed share is striped, not only red');
 
     const toast = part('toast');
-    assert.equal(((await toast.textContent()) ?? '').replace(/\s+/g, ' ').trim().replace(/ Close$/, ''), 'Some files need attention: 7 succeeded, 2 failed, 4 not sent');
+    assert.equal(
+      ((await toast.textContent()) ?? '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/ Close$/, ''),
+      'Some files need attention: 7 succeeded, 2 failed, 4 not sent',
+    );
     assert.match((await toast.getAttribute('class')) ?? '', /outcome-partial/);
     const { complete } = await recorded();
     assert.deepEqual(complete, [{ outcome: 'partial', notSent: 4, summary: '7 succeeded, 2 failed, 4 not sent', status: 'completed' }]);
@@ -273,8 +305,13 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     const { said, samples } = await recorded();
     const texts = said.map((s) => s.text);
     assert.equal(new Set(texts).size, texts.length, `each message once: ${texts.join(' | ')}`);
-    const order = ['9 files added, 2 not added.', 'discharge.pdf removed.', '1 file added, 2 not added.', 'Upload complete. Processing 9 files.'].map((t) => texts.indexOf(t));
-    assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), `in order: ${texts.join(' | ')}`);
+    const order = ['9 files added, 2 not added.', 'discharge.pdf removed.', '1 file added, 2 not added.', 'Upload complete. Processing 9 files.'].map((t) =>
+      texts.indexOf(t),
+    );
+    assert.ok(
+      order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)),
+      `in order: ${texts.join(' | ')}`,
+    );
     assert.equal(
       texts.at(-1),
       'Some files need attention: 7 succeeded, 2 failed, 4 not sent. Failed: damaged.pdf, flaky.pdf. Not sent: setup.exe, big-scan.pdf, referral.pdf and 1 more.',
@@ -300,7 +337,11 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     for (let i = 1; i < samples.length; i++) {
       const [a, b] = [samples[i - 1]!, samples[i]!];
       assert.ok(b.sent >= a.sent, 'the sent share never goes back');
-      if (b.now < a.now) assert.ok(a.text.startsWith('Uploading: ') && b.text.startsWith('Processing: '), `the bar went back only at the step change: "${a.text}" → "${b.text}"`);
+      if (b.now < a.now)
+        assert.ok(
+          a.text.startsWith('Uploading: ') && b.text.startsWith('Processing: '),
+          `the bar went back only at the step change: "${a.text}" → "${b.text}"`,
+        );
     }
   });
 
@@ -313,8 +354,14 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     assert.equal(await part('retry-button').count(), 0, 'nothing left that a retry may fix');
     await page.waitForFunction(() => (window as unknown as { recorded: Recorded }).recorded.said.at(-1)?.text.includes('8 succeeded'));
     const { said } = await recorded();
-    assert.ok(said.some((s) => s.text === 'Trying 2 files again.'), 'the retry is announced (the server runs the damaged file again too)');
-    assert.equal(said.at(-1)!.text, 'Some files need attention: 8 succeeded, 1 failed, 4 not sent. Failed: damaged.pdf. Not sent: setup.exe, big-scan.pdf, referral.pdf and 1 more.');
+    assert.ok(
+      said.some((s) => s.text === 'Trying 2 files again.'),
+      'the retry is announced (the server runs the damaged file again too)',
+    );
+    assert.equal(
+      said.at(-1)!.text,
+      'Some files need attention: 8 succeeded, 1 failed, 4 not sent. Failed: damaged.pdf. Not sent: setup.exe, big-scan.pdf, referral.pdf and 1 more.',
+    );
   });
 
   it('a cancelled batch says so in grey with its icon, in the heading, the notice and the history', async () => {
@@ -325,7 +372,9 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     );
     await page.getByRole('button', { name: 'Start Batch Upload (9 files)' }).click();
     await page.getByRole('button', { name: 'Cancel' }).waitFor();
-    await page.waitForFunction(() => /^Processing: /.test(document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? ''));
+    await page.waitForFunction(() =>
+      /^Processing: /.test(document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? ''),
+    );
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => (window as unknown as { recorded: Recorded }).recorded.complete.length === 3, undefined, { timeout: 30_000 });
     await part('outcome').waitFor();
@@ -333,7 +382,9 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     assert.equal(await part('summary').evaluate((el) => getComputedStyle(el).borderInlineStartColor), 'rgb(75, 85, 99)', 'grey');
     assert.match((await part('toast').getAttribute('class')) ?? '', /outcome-cancelled/);
     const history = page.locator('batch-uploader [part~="history"] li');
-    await page.waitForFunction(() => (document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="history"] li')?.textContent ?? '').includes('Batch cancelled'));
+    await page.waitForFunction(() =>
+      (document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="history"] li')?.textContent ?? '').includes('Batch cancelled'),
+    );
     const entries = (await history.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.match(entries[0]!, /^Batch cancelled · /);
     assert.match(entries[1]!, /^Some files need attention · .*9 files, 8 succeeded, 1 failed$/);

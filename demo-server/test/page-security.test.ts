@@ -140,7 +140,10 @@ describe('the demo pages under a Content-Security-Policy', () => {
       const frame = page.frames().find((f) => f !== page.mainFrame());
       assert.ok(frame);
       assert.equal(await frame.locator('batch-uploader').count(), 0, 'the framed page is blocked');
-      assert.ok(consoleCsp.some((text) => /frame-ancestors/.test(text)), consoleCsp.join('\n'));
+      assert.ok(
+        consoleCsp.some((text) => /frame-ancestors/.test(text)),
+        consoleCsp.join('\n'),
+      );
     } finally {
       await context.close();
       await other.close();

@@ -51,7 +51,8 @@ function startPortal(): Promise<HttpServer> {
       if (url.pathname === '/js/batch-uploader.js') return send('text/javascript', await readFile(ELEMENT_BUNDLE));
       if (url.pathname === '/js/batch-uploader-sdk.js') return send('text/javascript', await readFile(SDK_BUNDLE));
       // The portal's own sign-in knows the clerk's token; the page asks for it when the element does.
-      if (url.pathname === '/js/token.js') return send('text/javascript', `document.querySelector('batch-uploader').getAuthToken = async () => ${JSON.stringify(TOKEN_A)};\n`);
+      if (url.pathname === '/js/token.js')
+        return send('text/javascript', `document.querySelector('batch-uploader').getAuthToken = async () => ${JSON.stringify(TOKEN_A)};\n`);
       if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
       if (url.pathname !== '/') return res.writeHead(404).end();
       const api = url.searchParams.get('api') ?? '';
@@ -157,10 +158,16 @@ describe('a portal on another origin embeds the widget', () => {
     await uploadThree(page);
 
     assert.deepEqual(errors, [], 'no page or console errors (no CORS or CSP refusal)');
-    assert.ok(streams.some((s) => s.status === 200 && s.type.startsWith('text/event-stream')), `the live event stream was read cross-origin: ${JSON.stringify(streams)}`);
+    assert.ok(
+      streams.some((s) => s.status === 200 && s.type.startsWith('text/event-stream')),
+      `the live event stream was read cross-origin: ${JSON.stringify(streams)}`,
+    );
     const upload = apiRequests.find((r) => r.method === 'POST' && r.url.endsWith('/batch-upload'));
     assert.equal(upload?.authorization, `Bearer ${TOKEN_A}`);
-    assert.ok(apiRequests.every((r) => r.cookie === undefined), 'no cookies without credentials');
+    assert.ok(
+      apiRequests.every((r) => r.cookie === undefined),
+      'no cookies without credentials',
+    );
     const batches = (await history(tokenApi, TOKEN_A)).batches;
     assert.equal(batches.length, 1);
     assert.equal(batches[0]!.progress.completed, 3);
@@ -172,7 +179,10 @@ describe('a portal on another origin embeds the widget', () => {
     await uploadThree(page);
 
     assert.deepEqual(errors, []);
-    assert.ok(streams.some((s) => s.status === 200 && s.type.startsWith('text/event-stream')), `the live event stream was read with the cookie: ${JSON.stringify(streams)}`);
+    assert.ok(
+      streams.some((s) => s.status === 200 && s.type.startsWith('text/event-stream')),
+      `the live event stream was read with the cookie: ${JSON.stringify(streams)}`,
+    );
     assert.ok(apiRequests.length > 0 && apiRequests.every((r) => r.authorization === undefined), 'no token anywhere: the cookie alone');
     const upload = apiRequests.find((r) => r.method === 'POST' && r.url.endsWith('/batch-upload'));
     assert.match(upload?.cookie ?? '', new RegExp(`${COOKIE}=${TOKEN_A}`), 'the upload carried the cookie');

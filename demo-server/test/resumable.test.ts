@@ -45,7 +45,11 @@ describe('resumable uploads on the demo server', () => {
     assert.equal(limitsBody.limits.resumable?.max_size, 2 * 1024 * 1024);
     assert.equal(limitsBody.limits.resumable?.expires_after_seconds, 24 * 3600, 'RESUMABLE_EXPIRE_HOURS defaults to 24');
 
-    const created = await fetch(`${server.api}/batches`, { method: 'POST', headers: { ...asA, 'content-type': 'application/json' }, body: '{"patient_id":"P-1001","priority":"high"}' });
+    const created = await fetch(`${server.api}/batches`, {
+      method: 'POST',
+      headers: { ...asA, 'content-type': 'application/json' },
+      body: '{"patient_id":"P-1001","priority":"high"}',
+    });
     assert.equal(created.status, 201);
     const batch = (await created.json()) as CreateBatchResponse;
     assertConforms('POST', '/batches', 201, batch);
@@ -55,7 +59,11 @@ describe('resumable uploads on the demo server', () => {
     assert.equal(empty.total_files, 0);
     assert.equal(empty.accepting_files, true);
 
-    for (const [name, bytes] of [['letter.pdf', docs.pdf], ['photo.png', docs.png], ['broken.pdf', docs.truncatedPdf]] as const) {
+    for (const [name, bytes] of [
+      ['letter.pdf', docs.pdf],
+      ['photo.png', docs.png],
+      ['broken.pdf', docs.truncatedPdf],
+    ] as const) {
       await send(bytes, { batch_id: batch.batch_id, filename: name });
     }
     await assert.rejects(send(docs.png, { batch_id: batch.batch_id }, asB), /response code: 404/, 'another workspace cannot add to it');
@@ -111,7 +119,10 @@ describe('a resumable upload across a crash', () => {
       assert.equal(rest.status, 204);
       await fetch(`${second.api}/batch/${batch_id}/close`, { method: 'POST' });
       const batch = await waitForFinished(second.api, batch_id, {}, 30_000);
-      assert.deepEqual(batch.files.map((file) => [file.status, file.size]), [['completed', big.length]]);
+      assert.deepEqual(
+        batch.files.map((file) => [file.status, file.size]),
+        [['completed', big.length]],
+      );
     } finally {
       await killHard(first);
       if (second) await stopChild(second);

@@ -52,7 +52,11 @@ async function collectSnapshots(url: string): Promise<Batch[]> {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trimStart())
+        .join('\n');
       if (!data) continue;
       snapshots.push(JSON.parse(data) as Batch);
       if (event === 'end') {
@@ -88,10 +92,13 @@ void describe(`two server instances on one MongoDB (${target.kind})`, () => {
       const live = collectSnapshots(new URL(a.api).origin + events_url);
 
       // Both instances answer status for the batch while it runs, from the one store.
-      const running = await waitFor(async () => {
-        const [fromA, fromB] = await Promise.all([getBatch(a.api, batch_id), getBatch(b.api, batch_id)]);
-        return fromA.status === 'processing' && fromB.status === 'processing' && fromB.progress.completed > 0 ? { fromA, fromB } : null;
-      }, { timeoutMs: 20_000, everyMs: 20 });
+      const running = await waitFor(
+        async () => {
+          const [fromA, fromB] = await Promise.all([getBatch(a.api, batch_id), getBatch(b.api, batch_id)]);
+          return fromA.status === 'processing' && fromB.status === 'processing' && fromB.progress.completed > 0 ? { fromA, fromB } : null;
+        },
+        { timeoutMs: 20_000, everyMs: 20 },
+      );
       assert.equal(running.fromB.total_files, 30);
       assert.equal(running.fromA.id, running.fromB.id);
 
@@ -105,30 +112,38 @@ void describe(`two server instances on one MongoDB (${target.kind})`, () => {
       const batch = await waitForFinished(a.api, batch_id, {}, 60_000);
       assert.equal(batch.status, 'completed');
       assert.deepEqual(batch.progress, { pending: 0, processing: 0, completed: 30, failed: 0, cancelled: 0, percent: 100 });
-      assert.ok(batch.files.every((f) => f.status === 'completed' && f.result), 'every file ends completed with a result');
+      assert.ok(
+        batch.files.every((f) => f.status === 'completed' && f.result),
+        'every file ends completed with a result',
+      );
 
       // No file was completed twice: per file, at most one processor run reached its end.
       // (At most CONCURRENCY runs of B may have recorded their outcome and died before logging.)
       const runs = [...finishedRuns(a.output()), ...byB];
       const perFile = new Map<string, number>();
       for (const id of runs) perFile.set(id, (perFile.get(id) ?? 0) + 1);
-      assert.deepEqual([...perFile.values()].filter((n) => n > 1), [], 'no file completed twice');
+      assert.deepEqual(
+        [...perFile.values()].filter((n) => n > 1),
+        [],
+        'no file completed twice',
+      );
       assert.ok(runs.length >= 28 && runs.length <= 30, `finished runs: ${runs.length}`);
       assert.ok(byB.size >= 3, 'B processed files of a batch uploaded to A');
       for (const file of batch.files) {
         assert.ok(file.attempts >= 1 && file.attempts <= 2, 'a file ran once, or twice when B died holding it');
       }
       // Files B held when it died ran again on A once their lease expired.
-      assert.ok(batch.files.some((f) => f.attempts === 2), 'B died holding files');
+      assert.ok(
+        batch.files.some((f) => f.attempts === 2),
+        'B died holding files',
+      );
       assert.match(a.output(), /reclaimed files whose worker stopped/);
 
       // A's live view showed progress made by B before the batch ended.
       const snapshots = await live;
       const last = snapshots.at(-1)!;
       assert.equal(last.status, 'completed');
-      const sawB = snapshots
-        .slice(0, -1)
-        .some((s) => s.files.some((f) => f.status === 'completed' && byB.has(f.file_id)));
+      const sawB = snapshots.slice(0, -1).some((s) => s.files.some((f) => f.status === 'completed' && byB.has(f.file_id)));
       assert.ok(sawB, 'a client of A saw files completed by B while the batch ran');
 
       // Health data stays out of both processes' logs.
@@ -139,7 +154,10 @@ void describe(`two server instances on one MongoDB (${target.kind})`, () => {
       await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
       if (target.kind === 'mongod') {
         const client = new MongoClient(target.uriFor(dbName));
-        await client.db(dbName).dropDatabase().finally(() => client.close());
+        await client
+          .db(dbName)
+          .dropDatabase()
+          .finally(() => client.close());
       }
     }
   });
@@ -188,7 +206,10 @@ void describe(`two server instances on one MongoDB (${target.kind})`, () => {
       await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
       if (target.kind === 'mongod') {
         const client = new MongoClient(target.uriFor(dbName));
-        await client.db(dbName).dropDatabase().finally(() => client.close());
+        await client
+          .db(dbName)
+          .dropDatabase()
+          .finally(() => client.close());
       }
     }
   });

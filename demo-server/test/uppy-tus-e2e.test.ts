@@ -43,7 +43,9 @@ async function startPortal(script: string): Promise<HttpServer> {
     if (req.url === '/') {
       return res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Portal</title></head><body><h1>Scans</h1><script src="/js/portal.js"></script></body></html>');
+        .end(
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Portal</title></head><body><h1>Scans</h1><script src="/js/portal.js"></script></body></html>',
+        );
     }
     res.writeHead(404).end();
   });
@@ -54,7 +56,13 @@ async function startPortal(script: string): Promise<HttpServer> {
 
 before(async () => {
   docs = await documents();
-  const bundle = await build({ stdin: { contents: PORTAL_SCRIPT, resolveDir: import.meta.dirname, loader: 'js' }, bundle: true, format: 'iife', write: false, logLevel: 'silent' });
+  const bundle = await build({
+    stdin: { contents: PORTAL_SCRIPT, resolveDir: import.meta.dirname, loader: 'js' },
+    bundle: true,
+    format: 'iife',
+    write: false,
+    logLevel: 'silent',
+  });
   portal = await startPortal(bundle.outputFiles[0]!.text);
   const portalOrigin = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
   server = await startTestServer({ apiTokens: twoClinics(), corsOrigins: [portalOrigin] });
@@ -93,13 +101,10 @@ describe('Uppy with its Tus plugin, in Chromium, from a portal on another origin
     }
     assert.equal((await fetch(`${server.api}/batch/${batch_id}/close`, { method: 'POST', headers: asA })).status, 200);
     const batch = await waitForFinished(server.api, batch_id, asA);
-    assert.deepEqual(
-      batch.files.map((file) => [file.filename, file.status, file.error?.code ?? null]).sort(),
-      [
-        ['discharge.pdf', 'failed', 'CORRUPT_FILE'],
-        ['referral.pdf', 'completed', null],
-        ['wound.png', 'completed', null],
-      ],
-    );
+    assert.deepEqual(batch.files.map((file) => [file.filename, file.status, file.error?.code ?? null]).sort(), [
+      ['discharge.pdf', 'failed', 'CORRUPT_FILE'],
+      ['referral.pdf', 'completed', null],
+      ['wound.png', 'completed', null],
+    ]);
   });
 });

@@ -93,7 +93,11 @@ describe('the widget page in Chromium', () => {
     assert.ok(afterReload >= before && afterReload < 6, `still mid-batch after the reload (${afterReload} of 6)`);
     await page.waitForFunction(
       (seen) =>
-        Number(/(\d+) of/.exec(document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? '')?.[1] ?? -1) > seen,
+        Number(
+          /(\d+) of/.exec(
+            document.querySelector('batch-uploader')?.shadowRoot?.querySelector('[part~="progress"]')?.getAttribute('aria-valuetext') ?? '',
+          )?.[1] ?? -1,
+        ) > seen,
       afterReload,
     );
 
@@ -102,7 +106,11 @@ describe('the widget page in Chromium', () => {
     const toast = page.locator('batch-uploader [part~="toast"]');
     await toast.waitFor();
     assert.match((await toast.textContent()) ?? '', /Some files need attention: 5 succeeded, 1 failed/, 'a visible notice');
-    assert.deepEqual(await page.locator('batch-uploader [part~="attention-name"]').allTextContents(), ['damaged.pdf'], 'the failed file is named first, under Needs attention');
+    assert.deepEqual(
+      await page.locator('batch-uploader [part~="attention-name"]').allTextContents(),
+      ['damaged.pdf'],
+      'the failed file is named first, under Needs attention',
+    );
     assert.match((await page.locator('batch-uploader').locator('[part~="file-error"]').first().textContent()) ?? '', /\w/, "with the server's reason");
     assert.match((await log.textContent()) ?? '', /batch-complete\s+batch [0-9a-f-]+ completed: 5 succeeded, 1 failed/);
     assert.deepEqual(pageErrors, []);

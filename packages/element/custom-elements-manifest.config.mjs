@@ -10,12 +10,7 @@
 import { relative } from 'node:path/posix';
 
 /** The sources of the modules the manifest lists. */
-const PUBLIC_MODULES = [
-  'src/index.ts',
-  'src/strings.ts',
-  'src/batch-uploader/batch-uploader.ts',
-  'src/batch-uploader/batch-uploader.component.ts',
-];
+const PUBLIC_MODULES = ['src/index.ts', 'src/strings.ts', 'src/batch-uploader/batch-uploader.ts', 'src/batch-uploader/batch-uploader.component.ts'];
 
 /** Removes the names of `export type { … }` (and `export { type … }`) from each module's exports. */
 function typeOnlyExports() {

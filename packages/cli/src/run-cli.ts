@@ -200,7 +200,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ? { code: 'INTERRUPTED', message: 'Interrupted. Batches already uploaded go on processing on the server.' }
       : fatalError(fatal, args.endpoint);
     if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf, error), null, 2)}\n`);
-    io.stderr.write(interrupted ? `batch-upload: interrupted. Batches already uploaded go on processing on the server.\n` : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`);
+    io.stderr.write(
+      interrupted
+        ? `batch-upload: interrupted. Batches already uploaded go on processing on the server.\n`
+        : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`,
+    );
     return EXIT.usage;
   }
   if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf), null, 2)}\n`);
@@ -213,11 +217,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   counts.failed += failedUploads.reduce((sum, f) => sum + f.files, 0);
   const total = accepted.length + refused.length;
-  say(
-    `${total} ${total === 1 ? 'file' : 'files'}: ${formatSummary(counts)}` +
-      (refused.length > 0 ? `, ${refused.length} refused before upload` : '') +
-      '.',
-  );
+  say(`${total} ${total === 1 ? 'file' : 'files'}: ${formatSummary(counts)}` + (refused.length > 0 ? `, ${refused.length} refused before upload` : '') + '.');
   return counts.failed === 0 && counts.cancelled === 0 && refused.length === 0 ? EXIT.ok : EXIT.failed;
 }
 

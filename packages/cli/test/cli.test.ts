@@ -62,8 +62,14 @@ describe('batch-upload CLI', () => {
     const batch = report.batches[0]!;
     assert.equal(batch.patient_id, '[redacted]');
     assert.ok(batch.finished_at);
-    assert.deepEqual(batch.files.map((f) => [f.filename, f.status]).sort(), [['broken.pdf', 'failed'], ['ok.pdf', 'completed']]);
-    assert.deepEqual(report.refused.map((r) => r.code), ['UNSUPPORTED_TYPE']);
+    assert.deepEqual(batch.files.map((f) => [f.filename, f.status]).sort(), [
+      ['broken.pdf', 'failed'],
+      ['ok.pdf', 'completed'],
+    ]);
+    assert.deepEqual(
+      report.refused.map((r) => r.code),
+      ['UNSUPPORTED_TYPE'],
+    );
     assert.match(report.refused[0]!.path, /notes\.pdf$/);
     assert.match(stderr, /refused .*notes\.pdf: This file is not a PDF/);
     assert.match(stderr, /3 files: 1 succeeded, 1 failed, 1 refused before upload\./);

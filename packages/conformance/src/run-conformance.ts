@@ -100,7 +100,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         if (ended.stops) stopped = reason;
       }
     }
-    const result: CheckResult = { id: check.id, title: check.title, required: check.required, outcome, reason: redact(reason), duration_ms: Date.now() - started };
+    const result: CheckResult = {
+      id: check.id,
+      title: check.title,
+      required: check.required,
+      outcome,
+      reason: redact(reason),
+      duration_ms: Date.now() - started,
+    };
     results.push(result);
     options.onResult?.(result);
   }
@@ -174,7 +181,8 @@ function resolveOptions(options: ConformanceOptions): typeof DEFAULT_OPTIONS {
   for (const name of Object.keys(DEFAULT_OPTIONS) as (keyof typeof DEFAULT_OPTIONS)[]) {
     const value = options[name];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`runConformance: \`${name}\` must be a number of milliseconds > 0.`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new TypeError(`runConformance: \`${name}\` must be a number of milliseconds > 0.`);
     settings[name] = value;
   }
   return settings;

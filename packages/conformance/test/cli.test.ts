@@ -37,7 +37,8 @@ describe('batch-uploader-conformance', () => {
     assert.deepEqual([shown.code, shown.stdout], [0, `${version}\n`]);
     const list = await runBin(['--list']);
     assert.equal(list.code, 0);
-    for (const check of CHECK_LIST) assert.match(list.stdout, new RegExp(`^${check.id.replace('.', '\\.')} +${check.required ? 'required' : 'optional'}  `, 'm'));
+    for (const check of CHECK_LIST)
+      assert.match(list.stdout, new RegExp(`^${check.id.replace('.', '\\.')} +${check.required ? 'required' : 'optional'}  `, 'm'));
   });
 
   it('a wrong command line exits 2 with what to fix', async () => {
@@ -66,7 +67,10 @@ describe('batch-uploader-conformance', () => {
   it('with the token from BATCH_UPLOAD_TOKEN, prints a table of every check and exits 0; the token is never printed', async () => {
     const run = await runBin([secured.api], { BATCH_UPLOAD_TOKEN: TOKEN });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, new RegExp(`^batch-uploader conformance ${version.replace(/\./g, '\\.')}: ${secured.api.replace(/\./g, '\\.')} \\(protocol \\d+\\.\\d+\\.\\d+\\)`));
+    assert.match(
+      run.stdout,
+      new RegExp(`^batch-uploader conformance ${version.replace(/\./g, '\\.')}: ${secured.api.replace(/\./g, '\\.')} \\(protocol \\d+\\.\\d+\\.\\d+\\)`),
+    );
     assert.match(run.stdout, /^PASS {2}auth {21}required {2}the bearer token is taken/m);
     assert.match(run.stdout, /^N\/A {3}pause {20}optional {2}not supported: POST \/batch\/\{batch_id\}\/pause answered 404 NOT_FOUND$/m);
     assert.equal(run.stdout.match(/^(PASS|FAIL|SKIP|N\/A) /gm)?.length, CHECK_LIST.length);
@@ -89,7 +93,10 @@ describe('batch-uploader-conformance', () => {
     const report = JSON.parse(run.stdout) as ConformanceReport;
     assert.equal(report.passed, false);
     assert.equal(report.base_url, noEtag.api);
-    assert.deepEqual(report.checks.map((c) => c.id), CHECK_LIST.map((c) => c.id));
+    assert.deepEqual(
+      report.checks.map((c) => c.id),
+      CHECK_LIST.map((c) => c.id),
+    );
     const etag = report.checks.find((c) => c.id === 'status.etag')!;
     assert.deepEqual([etag.required, etag.outcome], [true, 'fail']);
     assert.match(etag.reason, /no ETag header/);
@@ -101,6 +108,9 @@ describe('the README', () => {
   it('lists every check with its kind, in the order they run', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const rows = [...readme.matchAll(/^\| `([a-z.-]+)` \| (required|optional) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
-    assert.deepEqual(rows, CHECK_LIST.map((c) => `${c.id} ${c.required ? 'required' : 'optional'}`));
+    assert.deepEqual(
+      rows,
+      CHECK_LIST.map((c) => `${c.id} ${c.required ? 'required' : 'optional'}`),
+    );
   });
 });

@@ -25,8 +25,18 @@ describe('the conformance kit against a backend of its own', () => {
   it('a backend with the required behaviours passes every required check; pause, append, close, retry and analytics are reported as not supported', async () => {
     const report = await runAgainst({});
     const required = report.checks.filter((c) => c.required);
-    assert.ok(required.every((c) => c.outcome === 'pass'), outcomes(report));
-    assertOutcomes(report, { 'errors.unknown-route': 'pass', pause: 'unsupported', append: 'unsupported', close: 'unsupported', retry: 'unsupported', analytics: 'unsupported' });
+    assert.ok(
+      required.every((c) => c.outcome === 'pass'),
+      outcomes(report),
+    );
+    assertOutcomes(report, {
+      'errors.unknown-route': 'pass',
+      pause: 'unsupported',
+      append: 'unsupported',
+      close: 'unsupported',
+      retry: 'unsupported',
+      analytics: 'unsupported',
+    });
     assert.match(result(report, 'pause').reason, /^not supported: POST \/batch\/\{batch_id\}\/pause answered 404 NOT_FOUND$/);
     assert.match(result(report, 'events.changes').reason, /snapshots only/);
     assert.equal(report.summary.optional.unsupported, 5);
@@ -36,7 +46,10 @@ describe('the conformance kit against a backend of its own', () => {
   it('a status answer without progress fails the status check, naming the missing field', async () => {
     const report = await runAgainst({ faults: { statusWithoutProgress: true } });
     assertOutcomes(report, { status: 'fail', upload: 'pass', events: 'pass' });
-    assert.match(result(report, 'status').reason, /GET \/batch-status\/\{batch_id\} 200 does not match the document: \/batch must have required property 'progress'/);
+    assert.match(
+      result(report, 'status').reason,
+      /GET \/batch-status\/\{batch_id\} 200 does not match the document: \/batch must have required property 'progress'/,
+    );
     assert.equal(exitCodeOf(report), 1);
   });
 
@@ -82,14 +95,23 @@ describe('the conformance kit against a backend of its own', () => {
   });
 
   it('options that cannot work are refused before anything is sent, saying what to pass', async () => {
-    await assert.rejects(runConformance({ baseUrl: 'localhost:3000/api/gp' }), { name: 'TypeError', message: /`baseUrl` must be an http:\/\/ or https:\/\/ URL/ });
-    await assert.rejects(runConformance({ baseUrl: 'http://127.0.0.1:1/api', timeoutMs: 0 }), { name: 'TypeError', message: /`timeoutMs` must be a number of milliseconds > 0/ });
+    await assert.rejects(runConformance({ baseUrl: 'localhost:3000/api/gp' }), {
+      name: 'TypeError',
+      message: /`baseUrl` must be an http:\/\/ or https:\/\/ URL/,
+    });
+    await assert.rejects(runConformance({ baseUrl: 'http://127.0.0.1:1/api', timeoutMs: 0 }), {
+      name: 'TypeError',
+      message: /`timeoutMs` must be a number of milliseconds > 0/,
+    });
   });
 
   it('sends the token as a bearer token: a backend that requires it passes with it, and stops the run without it', async () => {
     const token = 'toy-backend-token-abcdef0123';
     const withToken = await runAgainst({ token }, { token });
-    assert.ok(withToken.checks.filter((c) => c.required).every((c) => c.outcome === 'pass'), outcomes(withToken));
+    assert.ok(
+      withToken.checks.filter((c) => c.required).every((c) => c.outcome === 'pass'),
+      outcomes(withToken),
+    );
     const without = await runAgainst({ token });
     assert.match(without.stopped ?? '', /requires a token/);
     assert.equal(exitCodeOf(without), 2);

@@ -30,7 +30,11 @@ describe('the reference server against the conformance kit', { skip }, () => {
 
   it('in dev mode (no API_TOKENS), every required and optional check passes', async () => {
     const report = await runConformance({ baseUrl: devMode.api, ...RUN });
-    assert.deepEqual(report.checks.map((c) => c.id), CHECK_LIST.map((c) => c.id), 'every check ran, in order');
+    assert.deepEqual(
+      report.checks.map((c) => c.id),
+      CHECK_LIST.map((c) => c.id),
+      'every check ran, in order',
+    );
     assertAllPassed(report);
     assert.match(result(report, 'auth').reason, /requires none/);
     assert.equal(exitCodeOf(report), 0);
@@ -49,7 +53,10 @@ describe('the reference server against the conformance kit', { skip }, () => {
     assert.equal(auth.outcome, 'fail');
     assert.match(auth.reason, /requires a token: without one it answers 401 UNAUTHORIZED with the error envelope\. Run again with --token/);
     assert.equal(report.stopped, auth.reason);
-    assert.ok(report.checks.slice(1).every((c) => c.outcome === 'skip'), 'every other check is not run');
+    assert.ok(
+      report.checks.slice(1).every((c) => c.outcome === 'skip'),
+      'every other check is not run',
+    );
     assert.equal(exitCodeOf(report), 2);
   });
 
@@ -60,7 +67,7 @@ describe('the reference server against the conformance kit', { skip }, () => {
     assert.equal(exitCodeOf(report), 2);
   });
 
-  it('pointed at the server but not at the API\'s base path, the run stops and names what to give', async () => {
+  it("pointed at the server but not at the API's base path, the run stops and names what to give", async () => {
     const report = await runConformance({ baseUrl: devMode.api.replace(/\/api\/gp$/, ''), ...RUN });
     assert.match(report.stopped ?? '', /GET \/limits answered 404: is .* the base URL of the batch API/);
     assert.equal(exitCodeOf(report), 2);

@@ -160,7 +160,9 @@ export interface ${el.name}JsxProps {
 ${(el.attributes ?? []).map((a) => `${doc(a.description)}  '${a.name}'?: ${attributeType(el, a)};\n`).join('')}${properties(el)}${listeners(el, (name) => `'on${name}'`)}}
 `,
   );
-  const intrinsic = elements.map((el) => `${doc(el.summary, '      ')}      '${el.tagName}': HTMLAttributes<${el.name}> & RefAttributes<${el.name}> & ${el.name}JsxProps;\n`);
+  const intrinsic = elements.map(
+    (el) => `${doc(el.summary, '      ')}      '${el.tagName}': HTMLAttributes<${el.name}> & RefAttributes<${el.name}> & ${el.name}JsxProps;\n`,
+  );
   return `// ${NOTICE}
 // Declares the package's custom elements in React's JSX (\`React.JSX.IntrinsicElements\`), for
 // React 19, which sets properties and listens to custom events itself. Include it once:
@@ -185,7 +187,9 @@ ${intrinsic.join('')}    }
  */
 function vueComponents(elements: Element[]): string {
   const props = elements.map(
-    (el) => `/** The props of \`<${el.tagName}>\` in a Vue template: attributes (\`max-files="10"\`), properties (\`.getAuthToken\`) and \`@event\` listeners. */
+    (
+      el,
+    ) => `/** The props of \`<${el.tagName}>\` in a Vue template: attributes (\`max-files="10"\`), properties (\`.getAuthToken\`) and \`@event\` listeners. */
 export interface ${el.name}VueProps {
 ${(el.attributes ?? []).map((a) => `${doc(a.description)}  ${camel(a.name)}?: ${attributeType(el, a)};\n`).join('')}${properties(el)}${listeners(el, (name) => `on${pascal(name)}`)}}
 `,

@@ -51,7 +51,10 @@ const EXTENSIONS: Record<string, string> = {
  */
 export function acceptedTypes(accept: string): string[] {
   const types = new Set<string>();
-  for (const token of accept.toLowerCase().split(',').map((t) => t.trim())) {
+  for (const token of accept
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim())) {
     for (const type of ACCEPTED_TYPES) {
       if (token === type || EXTENSIONS[token] === type || (token.endsWith('/*') && type.startsWith(token.slice(0, -1)))) types.add(type);
     }

@@ -44,7 +44,10 @@ after(async () => {
 
 /** Drags these paths from outside the browser and drops them on the element's drop zone. */
 async function dropPaths(page: Page, paths: string[]): Promise<void> {
-  const box = (await page.locator('batch-uploader').getByRole('button', { name: /Drop documents/ }).boundingBox())!;
+  const box = (await page
+    .locator('batch-uploader')
+    .getByRole('button', { name: /Drop documents/ })
+    .boundingBox())!;
   const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   const cdp = await page.context().newCDPSession(page);
   const data = { items: [], files: paths, dragOperationsMask: 1 };
@@ -60,7 +63,10 @@ describe('dropping a folder on <batch-uploader>', () => {
   it('adds the files inside it and its subfolders, without hidden files, beside a file dropped with it', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/batch-upload`);
-    await page.locator('batch-uploader').getByRole('button', { name: /Drop documents/ }).waitFor();
+    await page
+      .locator('batch-uploader')
+      .getByRole('button', { name: /Drop documents/ })
+      .waitFor();
     await dropPaths(page, [join(dir, 'records'), join(dir, 'loose.pdf')]);
     await page.locator('batch-uploader').getByRole('button', { name: 'Start Batch Upload (4 files)' }).waitFor();
     assert.deepEqual((await listed(page)).sort(), ['a.pdf', 'b.pdf', 'c.pdf', 'loose.pdf']);

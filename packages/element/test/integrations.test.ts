@@ -35,16 +35,26 @@ describe('the files made from the manifest', () => {
   });
 
   it("VS Code's custom data has the tag with each attribute the element observes, its values, and the CSS custom properties", async () => {
-    interface Attribute { name: string; values?: { name: string }[]; valueSet?: string }
+    interface Attribute {
+      name: string;
+      values?: { name: string }[];
+      valueSet?: string;
+    }
     const html = JSON.parse(await read('vscode.html-custom-data.json')) as { tags: { name: string; description: string; attributes: Attribute[] }[] };
     const tag = html.tags.find((t) => t.name === 'batch-uploader');
     assert.ok(tag);
     assert.deepEqual(tag.attributes.map((a) => a.name).sort(), observed);
-    assert.deepEqual(tag.attributes.find((a) => a.name === 'patient-field')?.values?.map((v) => v.name), ['hidden', 'optional', 'required']);
+    assert.deepEqual(
+      tag.attributes.find((a) => a.name === 'patient-field')?.values?.map((v) => v.name),
+      ['hidden', 'optional', 'required'],
+    );
     assert.equal(tag.attributes.find((a) => a.name === 'show-history')?.valueSet, 'v');
     for (const event of element.events ?? []) assert.ok(tag.description.includes(event.name), `the description names ${event.name}`);
     const css = JSON.parse(await read('vscode.css-custom-data.json')) as { properties: { name: string }[] };
-    assert.deepEqual(css.properties.map((p) => p.name), (element.cssProperties ?? []).map((p) => p.name));
+    assert.deepEqual(
+      css.properties.map((p) => p.name),
+      (element.cssProperties ?? []).map((p) => p.name),
+    );
   });
 
   it("JetBrains' web-types has the element with its attributes, events and properties, named after the package", async () => {
@@ -52,15 +62,24 @@ describe('the files made from the manifest', () => {
     const webTypes = JSON.parse(await read(pkg['web-types'])) as {
       name: string;
       version: string;
-      contributions: { html: { elements: { name: string; attributes: { name: string }[]; events: { name: string }[]; js: { properties: { name: string }[] } }[] } };
+      contributions: {
+        html: { elements: { name: string; attributes: { name: string }[]; events: { name: string }[]; js: { properties: { name: string }[] } }[] };
+      };
     };
     assert.equal(webTypes.name, pkg.name);
     assert.equal(webTypes.version, pkg.version);
     const el = webTypes.contributions.html.elements.find((e) => e.name === 'batch-uploader');
     assert.ok(el);
     assert.deepEqual(el.attributes.map((a) => a.name).sort(), observed);
-    assert.deepEqual(el.events.map((e) => e.name), (element.events ?? []).map((e) => e.name));
-    for (const name of ['getAuthToken', 'strings', 'session', 'maxFileSize']) assert.ok(el.js.properties.some((p) => p.name === name), name);
+    assert.deepEqual(
+      el.events.map((e) => e.name),
+      (element.events ?? []).map((e) => e.name),
+    );
+    for (const name of ['getAuthToken', 'strings', 'session', 'maxFileSize'])
+      assert.ok(
+        el.js.properties.some((p) => p.name === name),
+        name,
+      );
   });
 
   it('the React and Vue typings and the React wrapper name every attribute and event', async () => {

@@ -66,7 +66,9 @@ describe('custom-elements.json', () => {
     const pkg = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as Record<string, unknown>;
     assert.ok(packed.has(pkg.customElements as string));
     assert.ok(packed.has((pkg['web-types'] as string).replace(/^\.\//, '')));
-    const targets = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
+    const targets = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((target) =>
+      typeof target === 'string' ? [target] : Object.values(target),
+    );
     for (const target of targets) assert.ok(packed.has(target.replace(/^\.\//, '')), `the export ${target} is in the package`);
   });
 
@@ -77,7 +79,8 @@ describe('custom-elements.json', () => {
       assert.deepEqual(listed.sort(), Object.keys(loaded).sort(), `the exports of ${mod.path}`);
       for (const entry of mod.exports ?? []) {
         const declared = await load(entry.declaration.module ?? mod.path);
-        if (entry.kind === 'js') assert.equal(loaded[entry.name], declared[entry.declaration.name], `${mod.path} exports ${entry.name} from ${entry.declaration.module}`);
+        if (entry.kind === 'js')
+          assert.equal(loaded[entry.name], declared[entry.declaration.name], `${mod.path} exports ${entry.name} from ${entry.declaration.module}`);
         else assert.equal(globalThis.customElements.get(entry.name), declared[entry.declaration.name], `${mod.path} defines <${entry.name}>`);
       }
     }
@@ -125,11 +128,22 @@ describe('custom-elements.json', () => {
 
   it('gives each CSS custom property the default its styles fall back to, and keeps tags out of descriptions', async () => {
     // The element's stylesheet and the style modules of its views.
-    const files = ['dist/batch-uploader/batch-uploader.styles.js', ...(await readdir(join(PACKAGE_DIR, 'dist/views'))).filter((f) => f.endsWith('.styles.js')).map((f) => `dist/views/${f}`)];
+    const files = [
+      'dist/batch-uploader/batch-uploader.styles.js',
+      ...(await readdir(join(PACKAGE_DIR, 'dist/views'))).filter((f) => f.endsWith('.styles.js')).map((f) => `dist/views/${f}`),
+    ];
     const sheets = await Promise.all(files.map(async (file) => ((await load(file)).default as { cssText: string }).cssText));
     const fallbacks = sheets.flatMap((css) => [...css.matchAll(/var\((--batch-[\w-]+), (.+?)\);/g)].map(([, name, value]) => [name, value] as const));
     assert.deepEqual(new Map((element.cssProperties ?? []).map((p) => [p.name, p.default])), new Map(fallbacks));
-    const described = [element, ...(element.attributes ?? []), ...(element.members ?? []), ...(element.events ?? []), ...(element.cssProperties ?? []), ...(element.cssParts ?? [])];
-    for (const item of described) assert.doesNotMatch(item.description ?? '', /(^|\s)@\w+/, `a JSDoc tag inside the description of ${'name' in item ? item.name : ''}`);
+    const described = [
+      element,
+      ...(element.attributes ?? []),
+      ...(element.members ?? []),
+      ...(element.events ?? []),
+      ...(element.cssProperties ?? []),
+      ...(element.cssParts ?? []),
+    ];
+    for (const item of described)
+      assert.doesNotMatch(item.description ?? '', /(^|\s)@\w+/, `a JSDoc tag inside the description of ${'name' in item ? item.name : ''}`);
   });
 });

@@ -108,7 +108,10 @@ describe('the React wrapper', () => {
       await page.route(`${server.url}/react-wrapper/**`, (route) =>
         route.request().url().endsWith('.js')
           ? route.fulfill({ contentType: 'text/javascript', body: script })
-          : route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Wrapper</title><div id="app"></div><script type="module" src="app.js"></script>' }),
+          : route.fulfill({
+              contentType: 'text/html',
+              body: '<!doctype html><title>Wrapper</title><div id="app"></div><script type="module" src="app.js"></script>',
+            }),
       );
       await page.goto(`${server.url}/react-wrapper/`);
       await page.getByRole('heading', { name: new RegExp(`^React ${version}\\.`) }).waitFor();

@@ -21,10 +21,14 @@ const VUE_TSC = join(PACKAGE_DIR, '../../node_modules/.bin/vue-tsc');
 
 /** The errors TypeScript finds in the project of `tsconfig`, one per line. */
 function typeErrors(tsconfig: string): string {
-  const config = ts.getParsedCommandLineOfConfigFile(join(FIXTURES, tsconfig), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => assert.fail(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
-  })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(FIXTURES, tsconfig),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => assert.fail(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
+    },
+  )!;
   assert.equal(config.options.skipLibCheck, false);
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
   const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: () => FIXTURES, getNewLine: () => '\n' };

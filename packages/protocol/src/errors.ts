@@ -54,7 +54,5 @@ export type FileErrorCode = keyof typeof FILE_ERRORS;
 
 /** Fills `{name}` placeholders of a message template. */
 export function formatMessage(template: string, values: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }

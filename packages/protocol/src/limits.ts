@@ -1,11 +1,5 @@
 /** MIME types accepted by default, decided from the file's bytes. */
-export const ACCEPTED_TYPES = [
-  'application/pdf',
-  'image/png',
-  'image/jpeg',
-  'image/tiff',
-  'image/webp',
-] as const;
+export const ACCEPTED_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp'] as const;
 
 /** One of the accepted document types. */
 export type AcceptedType = (typeof ACCEPTED_TYPES)[number];

@@ -6,7 +6,7 @@ import { openapi } from '@batch-uploader/test-support/openapi';
 type Json = Record<string, unknown>;
 
 describe('the OpenAPI document', () => {
-  it('lists every error code of the protocol\'s ERRORS table, and no other', () => {
+  it("lists every error code of the protocol's ERRORS table, and no other", () => {
     const schemas = (openapi.components as Json).schemas as Json;
     const error = ((schemas.ErrorResponse as Json).properties as Json).error as Json;
     const codes = ((error.properties as Json).code as Json).enum as string[];

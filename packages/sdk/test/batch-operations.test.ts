@@ -65,7 +65,7 @@ describe('BatchClient batch operations against the demo server', { skip }, () =>
     assert.deepEqual(nothing.details, { not_retryable: 0 });
   });
 
-  it('sends a batch in several requests with appendFiles, reporting progress, within the batch\'s file limit', async () => {
+  it("sends a batch in several requests with appendFiles, reporting progress, within the batch's file limit", async () => {
     const api = client();
     const { batch_id } = await api.upload([png('part1-a.png'), png('part1-b.png')]);
     await api.pauseBatch(batch_id);
@@ -82,7 +82,10 @@ describe('BatchClient batch operations against the demo server', { skip }, () =>
 
     await api.resumeBatch(batch_id);
     const final = await api.watchBatch(batch_id);
-    assert.deepEqual(final.files.map((f) => f.filename), ['part1-a.png', 'part1-b.png', 'part2-a.png', 'part2-b.png']);
+    assert.deepEqual(
+      final.files.map((f) => f.filename),
+      ['part1-a.png', 'part1-b.png', 'part2-a.png', 'part2-b.png'],
+    );
     assert.equal(final.progress.completed, 4);
 
     const closed = await api.appendFiles(batch_id, [png('late.png')]).catch((e: unknown) => e);

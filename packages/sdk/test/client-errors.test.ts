@@ -2,17 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  ApiError,
-  BatchClient,
-  NetworkError,
-  TimeoutError,
-  isAbortError,
-  isApiError,
-  isNetworkError,
-  isSdkError,
-  isTimeoutError,
-} from '../src/index.js';
+import { ApiError, BatchClient, NetworkError, TimeoutError, isAbortError, isApiError, isNetworkError, isSdkError, isTimeoutError } from '../src/index.js';
 import { ENDPOINT, errorBody, fakeBatch } from './helpers.js';
 
 const server = setupServer();
@@ -26,9 +16,7 @@ const fast = { endpoint: ENDPOINT, retry: 2, timeout: 2_000 } as const;
 describe('BatchClient error handling', () => {
   it('turns the error envelope into an ApiError with code, message, status and details', async () => {
     server.use(
-      http.get(`${ENDPOINT}/batch-status/:id`, () =>
-        HttpResponse.json(errorBody('BATCH_NOT_FOUND', 'No batch with that id was found.'), { status: 404 }),
-      ),
+      http.get(`${ENDPOINT}/batch-status/:id`, () => HttpResponse.json(errorBody('BATCH_NOT_FOUND', 'No batch with that id was found.'), { status: 404 })),
       http.post(`${ENDPOINT}/batch-upload`, () =>
         HttpResponse.json(errorBody('TOO_MANY_FILES', 'Too many files: a batch holds at most 50 files.', { max_files: 50 }), { status: 400 }),
       ),
@@ -70,13 +58,16 @@ describe('BatchClient error handling', () => {
     assert.equal(calls, 3);
   });
 
-  it('waits as long as a 429 answer\'s Retry-After says before retrying a GET', async () => {
+  it("waits as long as a 429 answer's Retry-After says before retrying a GET", async () => {
     const calls: number[] = [];
     server.use(
       http.get(`${ENDPOINT}/batch-status/:id`, ({ params }) => {
         calls.push(performance.now());
         if (calls.length === 1) {
-          return HttpResponse.json(errorBody('RATE_LIMITED', 'Too many uploads: wait a moment and try again.'), { status: 429, headers: { 'Retry-After': '1' } });
+          return HttpResponse.json(errorBody('RATE_LIMITED', 'Too many uploads: wait a moment and try again.'), {
+            status: 429,
+            headers: { 'Retry-After': '1' },
+          });
         }
         return HttpResponse.json({ status: 'success', batch: fakeBatch(String(params.id), ['pending']) });
       }),
@@ -124,9 +115,7 @@ describe('BatchClient error handling', () => {
 
   it('409 BATCH_NOT_OPEN from cancel is a typed error', async () => {
     server.use(
-      http.post(`${ENDPOINT}/batch/:id/cancel`, () =>
-        HttpResponse.json(errorBody('BATCH_NOT_OPEN', 'The batch has already finished.'), { status: 409 }),
-      ),
+      http.post(`${ENDPOINT}/batch/:id/cancel`, () => HttpResponse.json(errorBody('BATCH_NOT_OPEN', 'The batch has already finished.'), { status: 409 })),
     );
     const error = await new BatchClient(fast).cancelBatch('b1').catch((e: unknown) => e);
     assert.ok(isApiError(error) && error.code === 'BATCH_NOT_OPEN' && error.status === 409);

@@ -11,15 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  BatchClient,
-  BatchSession,
-  isApiError,
-  selectSummary,
-  type LiveChannel,
-  type SessionFileStatus,
-  type UploadProgress,
-} from '../src/index.js';
+import { BatchClient, BatchSession, isApiError, selectSummary, type LiveChannel, type SessionFileStatus, type UploadProgress } from '../src/index.js';
 import { fileFromPath } from '../src/node.js';
 import { fakePdf, makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { until } from './helpers.js';
@@ -61,15 +53,24 @@ describe('SDK against the demo server', { skip }, () => {
       assert.ok(progress.length >= 3, `several progress reports (${progress.length})`);
       const last = progress.at(-1)!;
       assert.equal(last.percent, 100);
-      assert.deepEqual(last.files.map((f) => f.sent), files.map((f) => f.size));
-      assert.ok(progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size), 'the big file reports partial progress');
+      assert.deepEqual(
+        last.files.map((f) => f.sent),
+        files.map((f) => f.size),
+      );
+      assert.ok(
+        progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size),
+        'the big file reports partial progress',
+      );
       for (let i = 1; i < progress.length; i++) assert.ok(progress[i]!.sent >= progress[i - 1]!.sent, 'progress never goes back');
 
       const channels: LiveChannel[] = [];
       const final = await api.watchBatch(response.batch_id, { onChannel: (c) => channels.push(c) });
       assert.deepEqual(channels, ['sse']);
       assert.equal(final.status, 'completed');
-      assert.deepEqual(final.files.map((f) => f.status), ['completed', 'completed', 'failed']);
+      assert.deepEqual(
+        final.files.map((f) => f.status),
+        ['completed', 'completed', 'failed'],
+      );
       assert.ok(final.files[2]!.error?.message, 'the failed file carries the server reason');
       assert.equal(final.template_id, 'T1');
     } finally {
@@ -85,7 +86,11 @@ describe('SDK against the demo server', { skip }, () => {
       new File([fakePdf()], 'three.pdf', { type: 'application/pdf' }),
     ]);
     await session.whenChecked();
-    assert.deepEqual(session.getState().rejected.map((r) => [r.name, r.code]), [['three.pdf', 'UNSUPPORTED_TYPE']], 'refused by content before upload');
+    assert.deepEqual(
+      session.getState().rejected.map((r) => [r.name, r.code]),
+      [['three.pdf', 'UNSUPPORTED_TYPE']],
+      'refused by content before upload',
+    );
     const steps = new Map<string, SessionFileStatus[]>();
     session.on('file-status', ({ file }) => steps.set(file.name, [...(steps.get(file.name) ?? []), file.status]));
     let progressEvents = 0;
@@ -147,22 +152,29 @@ describe('SDK against the demo server', { skip }, () => {
     for await (const batch of api.history({ limit: 1 })) all.push(batch.id);
     assert.ok(all.length >= 3);
     const page = await api.getHistory({ limit: 2 });
-    assert.deepEqual(page.batches.map((b) => b.id), all.slice(0, 2));
+    assert.deepEqual(
+      page.batches.map((b) => b.id),
+      all.slice(0, 2),
+    );
     assert.ok(page.next_cursor);
     const notFound = await api.getBatch('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
     assert.ok(isApiError(notFound) && notFound.code === 'BATCH_NOT_FOUND');
   });
 
   const bundle = fileURLToPath(new URL('../dist/batch-uploader-sdk.js', import.meta.url));
-  it('the browser bundle runs unchanged in Node', { skip: existsSync(bundle) ? false : 'run `rollup -c` first to build dist/batch-uploader-sdk.js' }, async () => {
-    const sdk = (await import(bundle)) as typeof SdkSource;
-    const session = new sdk.BatchSession({ client: { endpoint: demo.api, getAuthToken: () => TOKEN } });
-    await session.addFiles([new File([await makePdf('bundle')], 'bundle.pdf')]);
-    await session.start();
-    const state = await session.whenFinished();
-    assert.equal(sdk.selectSummary(state), '1 succeeded, 0 failed');
-    const error = await session.client.getBatch('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
-    assert.ok(sdk.isApiError(error) && error.code === 'BATCH_NOT_FOUND');
-    session.dispose();
-  });
+  it(
+    'the browser bundle runs unchanged in Node',
+    { skip: existsSync(bundle) ? false : 'run `rollup -c` first to build dist/batch-uploader-sdk.js' },
+    async () => {
+      const sdk = (await import(bundle)) as typeof SdkSource;
+      const session = new sdk.BatchSession({ client: { endpoint: demo.api, getAuthToken: () => TOKEN } });
+      await session.addFiles([new File([await makePdf('bundle')], 'bundle.pdf')]);
+      await session.start();
+      const state = await session.whenFinished();
+      assert.equal(sdk.selectSummary(state), '1 succeeded, 0 failed');
+      const error = await session.client.getBatch('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
+      assert.ok(sdk.isApiError(error) && error.code === 'BATCH_NOT_FOUND');
+      session.dispose();
+    },
+  );
 });

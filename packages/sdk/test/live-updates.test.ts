@@ -42,7 +42,10 @@ describe('SseParser', () => {
   it('parses events split at any byte, with CRLF, comments and multi-line data', () => {
     const messages: SseMessage[] = [];
     const comments: string[] = [];
-    const parser = new SseParser((m) => messages.push(m), (c) => comments.push(c));
+    const parser = new SseParser(
+      (m) => messages.push(m),
+      (c) => comments.push(c),
+    );
     const text = ': heartbeat\r\nevent: snapshot\r\ndata: {"a":\r\ndata: 1}\r\nid: 7\r\n\r\ndata: plain\n\nevent: end\ndata:x\r\r\n';
     for (const char of text) parser.feed(char);
     assert.deepEqual(comments, ['heartbeat']);

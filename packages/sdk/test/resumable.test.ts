@@ -30,7 +30,14 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
     const proxy = await startCuttingProxy(demo.url, cut);
     proxies.push(proxy);
     const endpoint = proxy.url + demo.api.slice(demo.url.length);
-    const client = new BatchClient({ endpoint, getAuthToken: () => TOKEN, resumableThreshold: 100_000, resumableChunkSize: CHUNK, resumableRetryDelays: [50, 100, 200], ...options });
+    const client = new BatchClient({
+      endpoint,
+      getAuthToken: () => TOKEN,
+      resumableThreshold: 100_000,
+      resumableChunkSize: CHUNK,
+      resumableRetryDelays: [50, 100, 200],
+      ...options,
+    });
     return { client, proxy };
   }
 
@@ -53,11 +60,17 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
     assert.ok(paths.includes(`POST /batch/${result.batch_id}/close`), 'the batch was closed');
     const patched = proxy.requests.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bodyBytes, 0);
     assert.equal(patched, big.size);
-    assert.deepEqual(progress.at(-1)?.files.map((f) => f.sent), [big.size, small.size]);
+    assert.deepEqual(
+      progress.at(-1)?.files.map((f) => f.sent),
+      [big.size, small.size],
+    );
 
     const batch = await client.watchBatch(result.batch_id);
     assert.equal(batch.status, 'completed');
-    assert.deepEqual(batch.files.map((f) => [f.filename, f.status, f.size]).sort(), [['photo.png', 'completed', small.size], ['scan.pdf', 'completed', big.size]]);
+    assert.deepEqual(batch.files.map((f) => [f.filename, f.status, f.size]).sort(), [
+      ['photo.png', 'completed', small.size],
+      ['scan.pdf', 'completed', big.size],
+    ]);
   });
 
   it('takes a cut upload up again from the server offset, sending at most one chunk again', async () => {
@@ -77,14 +90,23 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
     assert.ok(sentAfterCut.length > 0 && Math.min(...sentAfterCut) >= 2 * CHUNK, `progress after the cut: ${sentAfterCut.join(', ')}`);
 
     const patches = proxy.requests.filter((r) => r.method === 'PATCH');
-    assert.ok(patches.some((r) => r.cut), 'a PATCH was cut');
+    assert.ok(
+      patches.some((r) => r.cut),
+      'a PATCH was cut',
+    );
     const total = patches.reduce((sum, r) => sum + r.bodyBytes, 0);
     assert.ok(total > big.size, `bytes were sent again (${total} for ${big.size})`);
     assert.ok(total <= big.size + CHUNK, `at most one chunk again: ${total} bytes sent for a file of ${big.size}`);
-    assert.ok(proxy.requests.some((r) => r.method === 'HEAD'), 'the client asked the server for its offset');
+    assert.ok(
+      proxy.requests.some((r) => r.method === 'HEAD'),
+      'the client asked the server for its offset',
+    );
 
     const batch = await client.watchBatch(result.batch_id);
-    assert.deepEqual(batch.files.map((f) => [f.status, f.size]), [['completed', big.size]]);
+    assert.deepEqual(
+      batch.files.map((f) => [f.status, f.size]),
+      [['completed', big.size]],
+    );
   });
 
   it('a session marks a file whose cut upload takes up again as resuming, until it arrived', async () => {
@@ -104,7 +126,13 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
     unsubscribe();
     assert.deepEqual([...resuming], ['scan.pdf uploading']);
     assert.equal(state.batchStatus, 'completed');
-    assert.deepEqual(state.files.map((f) => [f.name, f.status, f.resuming ?? false]), [['scan.pdf', 'completed', false], ['photo.png', 'completed', false]]);
+    assert.deepEqual(
+      state.files.map((f) => [f.name, f.status, f.resuming ?? false]),
+      [
+        ['scan.pdf', 'completed', false],
+        ['photo.png', 'completed', false],
+      ],
+    );
     session.dispose();
   });
 
@@ -125,7 +153,13 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
 
     it("'never' sends every file multipart without asking the server about tus", async () => {
       const seen: string[] = [];
-      const client = new BatchClient({ endpoint: demo.api, getAuthToken: () => TOKEN, fetch: recordingFetch(seen), resumable: 'never', resumableThreshold: 100_000 });
+      const client = new BatchClient({
+        endpoint: demo.api,
+        getAuthToken: () => TOKEN,
+        fetch: recordingFetch(seen),
+        resumable: 'never',
+        resumableThreshold: 100_000,
+      });
       await client.uploadBatch([await large()]);
       assert.deepEqual(seen, ['POST /batch-upload']);
     });

@@ -93,20 +93,33 @@ describe('BatchSession: files queued by their declared type, checked by content 
       new File(['just some text'], 'notes.pdf', { type: 'application/pdf' }),
       new File([PNG], 'photo.pdf'), // No MIME type: the extension declares PDF.
     ]);
-    assert.deepEqual(files.map((f) => [f.name, f.status]), [
-      ['good.pdf', 'queued'],
-      ['notes.pdf', 'queued'],
-      ['photo.pdf', 'queued'],
-    ]);
+    assert.deepEqual(
+      files.map((f) => [f.name, f.status]),
+      [
+        ['good.pdf', 'queued'],
+        ['notes.pdf', 'queued'],
+        ['photo.pdf', 'queued'],
+      ],
+    );
 
     await session.whenChecked();
     const state = session.getState();
-    assert.deepEqual(state.files.map((f) => f.name), ['good.pdf']);
-    assert.deepEqual(state.rejected.map((r) => [r.name, r.code, r.message]), [
-      ['notes.pdf', 'UNSUPPORTED_TYPE', UNSUPPORTED],
-      ['photo.pdf', 'UNSUPPORTED_TYPE', UNSUPPORTED],
-    ]);
-    assert.deepEqual(refusals.map((r) => r.map((f) => f.name)), [['notes.pdf', 'photo.pdf']], 'one event for the round');
+    assert.deepEqual(
+      state.files.map((f) => f.name),
+      ['good.pdf'],
+    );
+    assert.deepEqual(
+      state.rejected.map((r) => [r.name, r.code, r.message]),
+      [
+        ['notes.pdf', 'UNSUPPORTED_TYPE', UNSUPPORTED],
+        ['photo.pdf', 'UNSUPPORTED_TYPE', UNSUPPORTED],
+      ],
+    );
+    assert.deepEqual(
+      refusals.map((r) => r.map((f) => f.name)),
+      [['notes.pdf', 'photo.pdf']],
+      'one event for the round',
+    );
     session.dispose();
   });
 
@@ -115,7 +128,10 @@ describe('BatchSession: files queued by their declared type, checked by content 
     await session.addFiles([new File([PNG], 'photo.pdf', { type: 'application/pdf' })]);
     assert.equal(session.getState().files[0]!.type, 'application/pdf', 'the declared type until the check');
     await session.whenChecked();
-    assert.deepEqual(session.getState().files.map((f) => [f.name, f.type]), [['photo.pdf', 'image/png']]);
+    assert.deepEqual(
+      session.getState().files.map((f) => [f.name, f.type]),
+      [['photo.pdf', 'image/png']],
+    );
     assert.equal(session.getState().rejected.length, 0);
     session.dispose();
   });
@@ -127,11 +143,17 @@ describe('BatchSession: files queued by their declared type, checked by content 
       new File([PDF], 'letter.txt', { type: 'text/plain' }), // A PDF after all.
       new File(['plain text'], 'readme'),
     ]);
-    assert.deepEqual(files.map((f) => [f.name, f.type]), [
-      ['scan', 'image/png'],
-      ['letter.txt', 'application/pdf'],
-    ]);
-    assert.deepEqual(rejected.map((r) => [r.name, r.code]), [['readme', 'UNSUPPORTED_TYPE']]);
+    assert.deepEqual(
+      files.map((f) => [f.name, f.type]),
+      [
+        ['scan', 'image/png'],
+        ['letter.txt', 'application/pdf'],
+      ],
+    );
+    assert.deepEqual(
+      rejected.map((r) => [r.name, r.code]),
+      [['readme', 'UNSUPPORTED_TYPE']],
+    );
     session.dispose();
   });
 
@@ -155,8 +177,14 @@ describe('BatchSession: files queued by their declared type, checked by content 
     assert.deepEqual(sent, [['good.pdf', 'other.pdf']]);
     assert.deepEqual(started, [['good.pdf', 'other.pdf']]);
     const state = session.getState();
-    assert.deepEqual(state.files.map((f) => f.name), ['good.pdf', 'other.pdf']);
-    assert.deepEqual(state.rejected.map((r) => [r.name, r.code]), [['bad.pdf', 'UNSUPPORTED_TYPE']]);
+    assert.deepEqual(
+      state.files.map((f) => f.name),
+      ['good.pdf', 'other.pdf'],
+    );
+    assert.deepEqual(
+      state.rejected.map((r) => [r.name, r.code]),
+      [['bad.pdf', 'UNSUPPORTED_TYPE']],
+    );
     session.dispose();
   });
 
@@ -170,7 +198,10 @@ describe('BatchSession: files queued by their declared type, checked by content 
     open();
     await assert.rejects(starting, /no file passed the check/);
     assert.equal(session.getState().phase, 'idle');
-    assert.deepEqual(session.getState().rejected.map((r) => r.name), ['a.pdf']);
+    assert.deepEqual(
+      session.getState().rejected.map((r) => r.name),
+      ['a.pdf'],
+    );
     assert.deepEqual(sent, []);
     session.dispose();
   });
@@ -185,14 +216,23 @@ describe('BatchSession: files queued by their declared type, checked by content 
     await session.cancel();
     await assert.rejects(starting, { name: 'AbortError' });
     assert.equal(session.getState().phase, 'idle');
-    assert.deepEqual(session.getState().files.map((f) => [f.name, f.status]), [
-      ['good.pdf', 'queued'],
-      ['bad.pdf', 'queued'],
-    ]);
+    assert.deepEqual(
+      session.getState().files.map((f) => [f.name, f.status]),
+      [
+        ['good.pdf', 'queued'],
+        ['bad.pdf', 'queued'],
+      ],
+    );
     open();
     await session.whenChecked();
-    assert.deepEqual(session.getState().files.map((f) => f.name), ['good.pdf']);
-    assert.deepEqual(session.getState().rejected.map((r) => r.name), ['bad.pdf']);
+    assert.deepEqual(
+      session.getState().files.map((f) => f.name),
+      ['good.pdf'],
+    );
+    assert.deepEqual(
+      session.getState().rejected.map((r) => r.name),
+      ['bad.pdf'],
+    );
     assert.deepEqual(sent, []);
     session.dispose();
   });
@@ -213,7 +253,11 @@ describe('BatchSession: files queued by their declared type, checked by content 
       // A round of reads may end after whenChecked: give it time to (wrongly) show itself.
       await new Promise((resolve) => setTimeout(resolve, 20));
       const state = session.getState();
-      assert.deepEqual(state.files.map((f) => f.name), drop === 'removeFile' ? ['keep.pdf'] : [], drop);
+      assert.deepEqual(
+        state.files.map((f) => f.name),
+        drop === 'removeFile' ? ['keep.pdf'] : [],
+        drop,
+      );
       assert.deepEqual(state.rejected, [], drop);
       assert.deepEqual(refusals, [], drop);
       session.dispose();

@@ -69,12 +69,21 @@ async function attached(first: Batch): Promise<{ session: BatchSession; client: 
 
 describe('BatchSession: live changes (no network)', () => {
   it('applying only the changed files gives the same state and events as applying the whole snapshots', async () => {
-    const first = fakeBatch('b1', Array.from({ length: 40 }, () => 'pending'));
+    const first = fakeBatch(
+      'b1',
+      Array.from({ length: 40 }, () => 'pending'),
+    );
     const whole = await attached(first);
     const delta = await attached(first);
     const script: Array<Array<[number, BatchFile['status']]>> = [
-      [[0, 'processing'], [1, 'processing']],
-      [[0, 'completed'], [2, 'processing']],
+      [
+        [0, 'processing'],
+        [1, 'processing'],
+      ],
+      [
+        [0, 'completed'],
+        [2, 'processing'],
+      ],
       [[1, 'failed']],
       [], // only the batch fields changed
       Array.from({ length: 37 }, (_, i): [number, BatchFile['status']] => [i + 3, 'completed']),
@@ -96,13 +105,19 @@ describe('BatchSession: live changes (no network)', () => {
     delta.session.dispose();
   });
 
-  it('merges a change of 100 files in a 10,000-file batch without reading the batch\'s file list', async () => {
-    const first = fakeBatch('b2', Array.from({ length: 10_000 }, () => 'pending'));
+  it("merges a change of 100 files in a 10,000-file batch without reading the batch's file list", async () => {
+    const first = fakeBatch(
+      'b2',
+      Array.from({ length: 10_000 }, () => 'pending'),
+    );
     const { session, client } = await attached(first);
     // The first change builds the session's index from its own files; later ones use it.
     let previous = first;
     for (let round = 0; round < 3; round++) {
-      const { batch, changed } = step(previous, Array.from({ length: 100 }, (_, i): [number, BatchFile['status']] => [round * 100 + i, 'completed']));
+      const { batch, changed } = step(
+        previous,
+        Array.from({ length: 100 }, (_, i): [number, BatchFile['status']] => [round * 100 + i, 'completed']),
+      );
       previous = { ...batch, files: batch.files };
       let reads = 0;
       const files = batch.files;
@@ -129,7 +144,10 @@ describe('BatchSession: counts and progress of live changes (no network)', () =>
     let seed = 7;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const statuses = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
-    const base = fakeBatch('b3', Array.from({ length: 500 }, () => 'pending'));
+    const base = fakeBatch(
+      'b3',
+      Array.from({ length: 500 }, () => 'pending'),
+    );
     const first: Batch = { ...base, files: base.files.map((file, i) => ({ ...file, size: 1 + ((i * 7_919) % 5_000) })) };
     const { session, client } = await attached(first);
     let batch = first;
@@ -195,7 +213,10 @@ describe('live changes from the demo server', { skip }, () => {
     assert.equal(events.at(-1)!.type, 'end');
     const changes = events.filter((e) => e.type === 'changes');
     assert.ok(changes.length >= 4, `changes events while the files ran, got ${changes.length}`);
-    assert.ok(changes.every((e) => e.changed!.every((file) => e.batch.files.includes(file))), 'the changed files are in the batch');
+    assert.ok(
+      changes.every((e) => e.changed!.every((file) => e.batch.files.includes(file))),
+      'the changed files are in the batch',
+    );
     assert.deepEqual(events.at(-2)!.batch, events.at(-1)!.batch, 'the changes applied make the final batch');
     assert.deepEqual(events.at(-1)!.batch, await client.getBatch(batch_id));
   });
@@ -213,7 +234,10 @@ describe('live changes from the demo server', { skip }, () => {
     const later = new BatchSession({ client });
     await later.attach(batch_id);
     assert.deepEqual({ ...state, channel: null }, later.getState());
-    assert.deepEqual(state.files.map((f) => f.status), ['completed', 'completed', 'completed', 'completed', 'completed']);
+    assert.deepEqual(
+      state.files.map((f) => f.status),
+      ['completed', 'completed', 'completed', 'completed', 'completed'],
+    );
     live.dispose();
     later.dispose();
   });

@@ -72,7 +72,11 @@ describe('BatchSession: the server goes away mid-batch and comes back', { skip }
     const state = await session.whenFinished();
     assert.deepEqual(told, ['reconnecting', 'connected']);
     assert.equal(state.connection, 'connected');
-    assert.deepEqual(state.files.map((f) => f.status), ['completed', 'completed', 'completed', 'completed'], 'the true end, without a reload');
+    assert.deepEqual(
+      state.files.map((f) => f.status),
+      ['completed', 'completed', 'completed', 'completed'],
+      'the true end, without a reload',
+    );
     assert.deepEqual(errors, []);
     session.dispose();
     await server.close();
@@ -138,7 +142,10 @@ describe('BatchClient: an upload that stalls', { skip }, () => {
     const result = await client.uploadBatch([await pdfFile('big.pdf', 8_000_000), await pdfFile('small.pdf')]);
     assert.equal(proxy.connections() >= 2, true, 'a second connection carried it');
     const batch = await new BatchClient({ endpoint: `${server.url}/api/gp` }).getBatch(result.batch_id);
-    assert.deepEqual(batch.files.map((f) => f.filename), ['big.pdf', 'small.pdf']);
+    assert.deepEqual(
+      batch.files.map((f) => f.filename),
+      ['big.pdf', 'small.pdf'],
+    );
     await proxy.close();
   });
 
@@ -186,7 +193,14 @@ describe('BatchSession: an upload cut short by a reload', { skip }, () => {
     assert.deepEqual(result, { sent: 2, alreadySent: 1 }, 'the file the batch has is left out');
     assert.equal(session.getState().interrupted, null);
     const state = await session.whenFinished();
-    assert.deepEqual(state.files.map((f) => [f.name, f.status]), [['first.pdf', 'completed'], ['second.pdf', 'completed'], ['third.pdf', 'completed']]);
+    assert.deepEqual(
+      state.files.map((f) => [f.name, f.status]),
+      [
+        ['first.pdf', 'completed'],
+        ['second.pdf', 'completed'],
+        ['third.pdf', 'completed'],
+      ],
+    );
     assert.equal(storage.entries.size, 0, 'finished: nothing to pick up any more');
     session.dispose();
   });
@@ -200,7 +214,10 @@ describe('BatchSession: an upload cut short by a reload', { skip }, () => {
     await session.finishWithoutMissing();
     const state = await session.whenFinished();
     assert.equal(state.interrupted, null);
-    assert.deepEqual(state.files.map((f) => f.status), ['completed', 'completed']);
+    assert.deepEqual(
+      state.files.map((f) => f.status),
+      ['completed', 'completed'],
+    );
     session.dispose();
   });
 

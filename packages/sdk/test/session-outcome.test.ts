@@ -47,7 +47,14 @@ describe('the outcome of a batch against the demo server', { skip }, () => {
     // The session checks against 3 files of at most 100 KB; the server takes more.
     const session = new BatchSession({ client: { endpoint: demo.api }, limits: { ...DEFAULT_LIMITS, max_files: 3, max_file_size: 100_000 } });
     const big = new File([await makePdf('big', 200_000)], 'big.pdf', { type: 'application/pdf' });
-    await session.addFiles([png('a.png'), new File([await truncatedPdf()], 'damaged.pdf', { type: 'application/pdf' }), big, png('a.png'), png('b.png', 2), png('c.png', 3)]);
+    await session.addFiles([
+      png('a.png'),
+      new File([await truncatedPdf()], 'damaged.pdf', { type: 'application/pdf' }),
+      big,
+      png('a.png'),
+      png('b.png', 2),
+      png('c.png', 3),
+    ]);
     const attention = selectAttention(session.getState());
     assert.deepEqual(
       attention.notSent.map((r) => [r.name, r.code]),
@@ -70,7 +77,10 @@ describe('the outcome of a batch against the demo server', { skip }, () => {
     );
     assert.equal(selectOutcome(state), 'partial');
     const end = selectAttention(state);
-    assert.deepEqual(end.failed.map((f) => [f.name, f.error?.code]), [['damaged.pdf', 'CORRUPT_FILE']]);
+    assert.deepEqual(
+      end.failed.map((f) => [f.name, f.error?.code]),
+      [['damaged.pdf', 'CORRUPT_FILE']],
+    );
     assert.equal(end.retryable, 0, 'a damaged file fails the same way every time');
     assert.equal(end.notSent.length, 3, 'the refused files stay known to the end');
     assert.equal(end.total, 4);
@@ -95,7 +105,11 @@ describe('the outcome of a batch against the demo server', { skip }, () => {
 
   it('progress in two phases: files and bytes sent while uploading, then shares of completed and failed files that add up', async () => {
     const session = new BatchSession({ client: { endpoint: demo.api }, progressIntervalMs: 0 });
-    const docs = [new File([await makePdf('a', 300_000)], 'a.pdf', { type: 'application/pdf' }), png('b.png'), new File([await truncatedPdf()], 'c.pdf', { type: 'application/pdf' })];
+    const docs = [
+      new File([await makePdf('a', 300_000)], 'a.pdf', { type: 'application/pdf' }),
+      png('b.png'),
+      new File([await truncatedPdf()], 'c.pdf', { type: 'application/pdf' }),
+    ];
     await session.addFiles(docs);
     const seen: SessionState[] = [];
     session.subscribe((state) => seen.push(state));

@@ -53,14 +53,34 @@ describe('BatchSession: files being decided are in the state as checking', () =>
     session.subscribe(() => (updates += 1));
     const adding = session.addFiles([pdf('a.pdf'), new File([PNG], 'scan'), new File([], 'empty.pdf')]);
     const listed = session.getState();
-    assert.deepEqual(listed.files.map((f) => [f.name, f.status]), [['a.pdf', 'checking'], ['scan', 'checking'], ['empty.pdf', 'checking']]);
+    assert.deepEqual(
+      listed.files.map((f) => [f.name, f.status]),
+      [
+        ['a.pdf', 'checking'],
+        ['scan', 'checking'],
+        ['empty.pdf', 'checking'],
+      ],
+    );
     assert.equal(selectCounts(listed).checking, 3);
     assert.equal(selectCanStart(listed), false, 'nothing to send while checking');
     const { files, rejected } = await adding;
-    assert.deepEqual(files.map((f) => [f.name, f.status, f.type]), [['a.pdf', 'queued', 'application/pdf'], ['scan', 'queued', 'image/png']]);
-    assert.deepEqual(rejected.map((r) => r.code), ['EMPTY_FILE']);
+    assert.deepEqual(
+      files.map((f) => [f.name, f.status, f.type]),
+      [
+        ['a.pdf', 'queued', 'application/pdf'],
+        ['scan', 'queued', 'image/png'],
+      ],
+    );
+    assert.deepEqual(
+      rejected.map((r) => r.code),
+      ['EMPTY_FILE'],
+    );
     const state = session.getState();
-    assert.deepEqual(state.files.map((f) => [f.id, f.status]), files.map((f) => [f.id, 'queued']), 'the same ids, in place');
+    assert.deepEqual(
+      state.files.map((f) => [f.id, f.status]),
+      files.map((f) => [f.id, 'queued']),
+      'the same ids, in place',
+    );
     assert.equal(updates, 3, 'the limits, then the verdicts');
     session.dispose();
   });
@@ -78,10 +98,16 @@ describe('BatchSession: files being decided are in the state as checking', () =>
     const adding = session.addFiles([pdf('keep.pdf'), new File([], 'gone.pdf')]);
     session.removeFile(session.getState().files[1]!.id);
     const { files, rejected } = await adding;
-    assert.deepEqual(files.map((f) => f.name), ['keep.pdf']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['keep.pdf'],
+    );
     assert.deepEqual(rejected, []);
     assert.deepEqual(refused, []);
-    assert.deepEqual(session.getState().files.map((f) => f.name), ['keep.pdf']);
+    assert.deepEqual(
+      session.getState().files.map((f) => f.name),
+      ['keep.pdf'],
+    );
     session.dispose();
   });
 
@@ -90,7 +116,10 @@ describe('BatchSession: files being decided are in the state as checking', () =>
     const refused: Array<BatchSessionEventMap['files-rejected']> = [];
     session.on('files-rejected', (detail) => refused.push(detail));
     await session.addFiles([pdf('a.pdf'), new File([], 'empty.pdf')]);
-    assert.deepEqual(refused.map((r) => [r.afterCheck, r.rejected.map((f) => f.code)]), [[false, ['EMPTY_FILE']]]);
+    assert.deepEqual(
+      refused.map((r) => [r.afterCheck, r.rejected.map((f) => f.code)]),
+      [[false, ['EMPTY_FILE']]],
+    );
     session.dispose();
   });
 });
@@ -151,9 +180,15 @@ describe('BatchSession: events of the batch', () => {
     await until(() => seen.at(-1) === 'finished 2');
     const created = seen.indexOf('created e1 2');
     assert.ok(created >= 0, seen.join('\n'));
-    assert.ok(seen.slice(0, created).every((line) => line.startsWith('progress - ')), 'no progress names the batch before batch-created');
+    assert.ok(
+      seen.slice(0, created).every((line) => line.startsWith('progress - ')),
+      'no progress names the batch before batch-created',
+    );
     const after = seen.slice(created + 1);
-    assert.deepEqual(after.filter((line) => !line.startsWith('progress')), ['paused e1', 'resumed e1', 'finished 2']);
+    assert.deepEqual(
+      after.filter((line) => !line.startsWith('progress')),
+      ['paused e1', 'resumed e1', 'finished 2'],
+    );
     assert.ok(after.includes('progress e1 processing 50 (1 pending, 0 processing)'), after.join('\n'));
     assert.ok(after.includes('progress e1 finished 100 (0 pending, 0 processing)'), after.join('\n'));
     assert.equal(new Set(after).size, after.length, 'each change told once');
@@ -163,8 +198,25 @@ describe('BatchSession: events of the batch', () => {
 
 describe('selectRetryableCount', () => {
   it('counts the failed files the server kept and another try may make succeed, in a finished batch that was not cancelled', () => {
-    const base = { ...new BatchSession({ client: { endpoint: ENDPOINT }, limits }).getState(), phase: 'finished' as const, batchId: 'b1', batchStatus: 'completed' as const };
-    const failed: SessionFile = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed', bytesSent: 1, fileId: 'x', error: { code: 'PROCESSING_FAILED', message: '' }, result: undefined };
+    const base = {
+      ...new BatchSession({ client: { endpoint: ENDPOINT }, limits }).getState(),
+      phase: 'finished' as const,
+      batchId: 'b1',
+      batchStatus: 'completed' as const,
+    };
+    const failed: SessionFile = {
+      id: 'f1',
+      name: 'a.pdf',
+      size: 1,
+      type: '',
+      lastModified: 0,
+      file: null,
+      status: 'failed',
+      bytesSent: 1,
+      fileId: 'x',
+      error: { code: 'PROCESSING_FAILED', message: '' },
+      result: undefined,
+    };
     const files = [
       failed,
       { ...failed, id: 'f2', error: { code: 'PROCESSING_TIMEOUT', message: '' } },

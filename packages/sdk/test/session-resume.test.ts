@@ -46,7 +46,11 @@ describe('BatchSession: resume after a reload (headless)', () => {
     const second = new BatchSession({ client, limits: DEFAULT_LIMITS, resume });
     assert.equal(await second.restore(), 'k1');
     assert.equal(second.getState().phase, 'processing');
-    assert.deepEqual(second.getState().files.map((f) => f.name), ['doc0.pdf'], 'the files come from the server');
+    assert.deepEqual(
+      second.getState().files.map((f) => f.name),
+      ['doc0.pdf'],
+      'the files come from the server',
+    );
     finished = true;
     await second.whenFinished();
     assert.equal(storage.entries.size, 0, 'a finished batch has nothing to pick up: forgotten');
@@ -108,11 +112,21 @@ describe('BatchSession: resume after a reload (headless)', () => {
     await until(() => session.getState().interrupted !== null);
     assert.deepEqual(session.getState().interrupted, { received: 1, expected: 3, sending: false });
     assert.deepEqual(interruptions, [{ batchId: 'h1', received: 1, expected: 3 }]);
-    assert.deepEqual(session.getState().files.map((f) => f.status), ['completed', 'failed', 'failed']);
+    assert.deepEqual(
+      session.getState().files.map((f) => f.status),
+      ['completed', 'failed', 'failed'],
+    );
 
     up = true;
     assert.deepEqual(await session.addMissingFiles(files), { sent: 2, alreadySent: 1 }, 'the failed ones go again, not the one the server has');
-    assert.deepEqual(session.getState().files.map((f) => [f.name, f.status]), [['a.pdf', 'completed'], ['b.pdf', 'pending'], ['c.pdf', 'pending']]);
+    assert.deepEqual(
+      session.getState().files.map((f) => [f.name, f.status]),
+      [
+        ['a.pdf', 'completed'],
+        ['b.pdf', 'pending'],
+        ['c.pdf', 'pending'],
+      ],
+    );
     assert.equal(session.getState().interrupted, null);
     session.dispose();
   });

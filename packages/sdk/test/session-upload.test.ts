@@ -3,14 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import { DEFAULT_LIMITS, type Limits } from '@batch-uploader/protocol';
-import {
-  BatchSession,
-  isApiError,
-  selectCanRetry,
-  selectCanStart,
-  selectSummary,
-  type SessionFileStatus,
-} from '../src/index.js';
+import { BatchSession, isApiError, selectCanRetry, selectCanStart, selectSummary, type SessionFileStatus } from '../src/index.js';
 import { ATTEMPTS_USED_UP, ENDPOINT, PDF, errorBody, fakeBatch, until } from './helpers.js';
 
 const server = setupServer();
@@ -44,7 +37,10 @@ describe('BatchSession: upload and follow (msw)', () => {
       http.post(`${ENDPOINT}/batch-upload`, async ({ request }) => {
         const form = await request.formData();
         fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string') as Array<[string, string]>);
-        assert.deepEqual(form.getAll('files').map((f) => (f as File).name), ['a.pdf', 'b.pdf']);
+        assert.deepEqual(
+          form.getAll('files').map((f) => (f as File).name),
+          ['a.pdf', 'b.pdf'],
+        );
         return HttpResponse.json({ status: 'success', batch_id: 'b1', total_files: 2, message: '', tracking_url: '', events_url: '' }, { status: 202 });
       }),
     );
@@ -127,7 +123,10 @@ describe('BatchSession: upload and follow (msw)', () => {
     await session.cancel();
     const state = await session.whenFinished();
     assert.equal(state.batchStatus, 'cancelled');
-    assert.deepEqual(state.files.map((f) => f.status), ['completed', 'cancelled']);
+    assert.deepEqual(
+      state.files.map((f) => f.status),
+      ['completed', 'cancelled'],
+    );
     session.dispose();
   });
 
@@ -146,7 +145,9 @@ describe('BatchSession: upload and follow (msw)', () => {
       http.get(`${ENDPOINT}/batch-status/:id`, () =>
         HttpResponse.json({
           status: 'success',
-          batch: retried ? fakeBatch('r1', ['completed', 'completed'], 'completed', true) : fakeBatch('r1', ['completed', 'failed'], 'completed', true, ATTEMPTS_USED_UP),
+          batch: retried
+            ? fakeBatch('r1', ['completed', 'completed'], 'completed', true)
+            : fakeBatch('r1', ['completed', 'failed'], 'completed', true, ATTEMPTS_USED_UP),
         }),
       ),
     );
@@ -169,7 +170,13 @@ describe('BatchSession: upload and follow (msw)', () => {
     const state = await session.whenFinished();
     assert.deepEqual(statuses, ['pending', 'completed']);
     assert.equal(state.batchId, 'r1');
-    assert.deepEqual(state.files.map((f) => [f.name, f.status]), [['a.pdf', 'completed'], ['b.pdf', 'completed']]);
+    assert.deepEqual(
+      state.files.map((f) => [f.name, f.status]),
+      [
+        ['a.pdf', 'completed'],
+        ['b.pdf', 'completed'],
+      ],
+    );
     assert.equal(selectCanRetry(state), false);
     session.dispose();
   });
@@ -196,7 +203,19 @@ describe('BatchSession: upload and follow (msw)', () => {
 
   it('a cancelled batch, one without failed files, or one whose files failed for good offers no retry', () => {
     const base = { ...offlineSession().getState(), phase: 'finished' as const, batchId: 'b1' };
-    const failed = { id: 'f1', name: 'a.pdf', size: 1, type: '', lastModified: 0, file: null, status: 'failed' as const, bytesSent: 1, fileId: 'x', error: ATTEMPTS_USED_UP, result: undefined };
+    const failed = {
+      id: 'f1',
+      name: 'a.pdf',
+      size: 1,
+      type: '',
+      lastModified: 0,
+      file: null,
+      status: 'failed' as const,
+      bytesSent: 1,
+      fileId: 'x',
+      error: ATTEMPTS_USED_UP,
+      result: undefined,
+    };
     assert.ok(selectCanRetry({ ...base, batchStatus: 'completed', files: [failed] }));
     assert.equal(selectCanRetry({ ...base, batchStatus: 'cancelled', files: [failed] }), false);
     for (const code of ['UNSUPPORTED_TYPE', 'CORRUPT_FILE', 'TOO_COMPLEX', 'ENCRYPTED_DOCUMENT']) {

@@ -41,24 +41,36 @@ describe('BatchSession: adding files (no network)', () => {
       new File([PDF + 'x'.repeat(2_000)], 'big.pdf'),
       new File([], 'empty.pdf'),
     ]);
-    assert.deepEqual(files.map((f) => [f.name, f.type, f.status]), [
-      ['a.pdf', 'application/pdf', 'queued'],
-      ['scan', 'image/png', 'queued'],
-      ['fake.pdf', 'application/pdf', 'queued'],
-    ]);
-    assert.deepEqual(rejected.map((r) => [r.name, r.code]), [
-      ['big.pdf', 'FILE_TOO_LARGE'],
-      ['empty.pdf', 'EMPTY_FILE'],
-    ]);
+    assert.deepEqual(
+      files.map((f) => [f.name, f.type, f.status]),
+      [
+        ['a.pdf', 'application/pdf', 'queued'],
+        ['scan', 'image/png', 'queued'],
+        ['fake.pdf', 'application/pdf', 'queued'],
+      ],
+    );
+    assert.deepEqual(
+      rejected.map((r) => [r.name, r.code]),
+      [
+        ['big.pdf', 'FILE_TOO_LARGE'],
+        ['empty.pdf', 'EMPTY_FILE'],
+      ],
+    );
     assert.match(rejected[0]!.message, /^A file is larger than the [\d.]+ MB limit\.$/);
     await session.whenChecked();
     const state = session.getState();
-    assert.deepEqual(state.files.map((f) => f.name), ['a.pdf', 'scan']);
-    assert.deepEqual(state.rejected.map((r) => [r.name, r.code]), [
-      ['big.pdf', 'FILE_TOO_LARGE'],
-      ['empty.pdf', 'EMPTY_FILE'],
-      ['fake.pdf', 'UNSUPPORTED_TYPE'],
-    ]);
+    assert.deepEqual(
+      state.files.map((f) => f.name),
+      ['a.pdf', 'scan'],
+    );
+    assert.deepEqual(
+      state.rejected.map((r) => [r.name, r.code]),
+      [
+        ['big.pdf', 'FILE_TOO_LARGE'],
+        ['empty.pdf', 'EMPTY_FILE'],
+        ['fake.pdf', 'UNSUPPORTED_TYPE'],
+      ],
+    );
     assert.equal(state.rejected[2]!.message, 'This file is not a PDF, PNG, JPEG, TIFF or WebP document.');
   });
 
@@ -67,7 +79,10 @@ describe('BatchSession: adding files (no network)', () => {
     await session.addFiles([pdf('a.pdf')]);
     const { files, rejected } = await session.addFiles([pdf('a.pdf'), pdf('a.pdf', 'longer'), pdf('a.pdf', '', 2)]);
     assert.equal(files.length, 2);
-    assert.deepEqual(rejected.map((r) => [r.code, r.message]), [['DUPLICATE_FILE', 'This file is already in the batch.']]);
+    assert.deepEqual(
+      rejected.map((r) => [r.code, r.message]),
+      [['DUPLICATE_FILE', 'This file is already in the batch.']],
+    );
   });
 
   it('with detectDuplicateContent, refuses the same content under another name, reading only files of equal size', async () => {
@@ -79,12 +94,16 @@ describe('BatchSession: adding files (no network)', () => {
     };
     await session.addFiles([watched(pdf('scan.pdf', 'same')), watched(pdf('other.pdf', 'different length'))]);
     assert.deepEqual(read, [], 'no two files of one size yet: nothing hashed');
-    const { files, rejected } = await session.addFiles([
-      watched(pdf('scan copy.pdf', 'same', 99)),
-      watched(pdf('look-alike.pdf', 'samf', 99)),
-    ]);
-    assert.deepEqual(rejected.map((r) => [r.name, r.code]), [['scan copy.pdf', 'DUPLICATE_FILE']]);
-    assert.deepEqual(files.map((f) => f.name), ['look-alike.pdf'], 'same size, other bytes: accepted');
+    const { files, rejected } = await session.addFiles([watched(pdf('scan copy.pdf', 'same', 99)), watched(pdf('look-alike.pdf', 'samf', 99))]);
+    assert.deepEqual(
+      rejected.map((r) => [r.name, r.code]),
+      [['scan copy.pdf', 'DUPLICATE_FILE']],
+    );
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['look-alike.pdf'],
+      'same size, other bytes: accepted',
+    );
     assert.deepEqual(read.sort(), ['look-alike.pdf', 'scan copy.pdf', 'scan.pdf']);
 
     const plain = offlineSession();
@@ -139,7 +158,10 @@ describe('BatchSession: adding files (no network)', () => {
     const { files, rejected } = await session.addFiles([pdf('a.pdf'), pdf('b.pdf'), new File(['x'], 'c.txt')]);
     session.removeFile(files[0]!.id);
     session.removeFile(rejected[0]!.id);
-    assert.deepEqual(session.getState().files.map((f) => f.name), ['b.pdf']);
+    assert.deepEqual(
+      session.getState().files.map((f) => f.name),
+      ['b.pdf'],
+    );
     assert.equal(session.getState().rejected.length, 0);
     session.clear();
     assert.equal(session.getState().files.length, 0);
@@ -154,7 +176,10 @@ describe('BatchSession: adding files (no network)', () => {
     session.subscribe(() => (updates += 1));
     session.clearRejected();
     assert.deepEqual(session.getState().rejected, []);
-    assert.deepEqual(session.getState().files.map((f) => f.name), ['a.pdf']);
+    assert.deepEqual(
+      session.getState().files.map((f) => f.name),
+      ['a.pdf'],
+    );
     session.clearRejected();
     assert.equal(updates, 1, 'nothing to forget: no update');
   });

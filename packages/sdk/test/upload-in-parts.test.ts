@@ -93,10 +93,17 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     assert.ok(percents.every((p) => p <= 100));
     const state = await session.whenFinished();
     assert.equal(state.batchId, batchId);
-    assert.deepEqual(state.files.map((f) => [f.name, f.status]), names.map((n) => [n, 'completed']));
+    assert.deepEqual(
+      state.files.map((f) => [f.name, f.status]),
+      names.map((n) => [n, 'completed']),
+    );
     assert.ok(state.files.every((f) => f.bytesSent === f.size));
     const batch = await session.client.getBatch(batchId);
-    assert.deepEqual(batch.files.map((f) => f.filename), names, 'one batch, in the order the files were added, none twice');
+    assert.deepEqual(
+      batch.files.map((f) => f.filename),
+      names,
+      'one batch, in the order the files were added, none twice',
+    );
     session.dispose();
   });
 
@@ -115,7 +122,10 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     assert.equal(state.phase, 'idle');
     assert.equal(state.batchId, null);
     assert.equal(state.error, null);
-    assert.deepEqual(state.files.map((f) => f.status), ['queued', 'queued', 'queued']);
+    assert.deepEqual(
+      state.files.map((f) => f.status),
+      ['queued', 'queued', 'queued'],
+    );
     assert.ok(created, 'the first request had created the batch');
     const batch = await session.client.getBatch(created);
     assert.equal(batch.status, 'cancelled');
@@ -134,10 +144,16 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     assert.equal(result.total_files, 4);
     assert.deepEqual(created, [result.batch_id]);
     assert.deepEqual(seen, ['batch-upload', 'batch/:id/files']);
-    assert.deepEqual(progress.at(-1)!.files.map((f) => f.sent), files.map((f) => f.size));
+    assert.deepEqual(
+      progress.at(-1)!.files.map((f) => f.sent),
+      files.map((f) => f.size),
+    );
     assert.equal(progress.at(-1)!.percent, 100);
     const final = await client.watchBatch(result.batch_id);
-    assert.deepEqual(final.files.map((f) => f.filename), ['a.png', 'b.png', 'c.png', 'd.png']);
+    assert.deepEqual(
+      final.files.map((f) => f.filename),
+      ['a.png', 'b.png', 'c.png', 'd.png'],
+    );
     assert.equal(final.progress.completed, 4);
   });
 
@@ -167,7 +183,10 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     const final = await client.watchBatch(result.batch_id);
     assert.equal(final.status, 'completed');
     assert.equal(final.accepting_files, false);
-    assert.deepEqual(final.files.map((f) => f.filename), files.map((f) => f.name));
+    assert.deepEqual(
+      final.files.map((f) => f.filename),
+      files.map((f) => f.name),
+    );
   });
 
   it('a later part that fails for good closes the batch, which finishes with the files that arrived', async () => {

@@ -26,11 +26,24 @@ async function finishedBatch(files: UploadPart[], headers: Record<string, string
 }
 
 describe('workspace analytics', () => {
-  it('counts the caller\'s batches and files per day, with success rate, processing percentiles and top failures', async () => {
-    await finishedBatch([{ name: 'a.png', data: docs.png }, { name: 'b.pdf', data: docs.truncatedPdf }, { name: 'c.pdf', data: docs.exe }], asA);
+  it("counts the caller's batches and files per day, with success rate, processing percentiles and top failures", async () => {
+    await finishedBatch(
+      [
+        { name: 'a.png', data: docs.png },
+        { name: 'b.pdf', data: docs.truncatedPdf },
+        { name: 'c.pdf', data: docs.exe },
+      ],
+      asA,
+    );
     await finishedBatch([{ name: 'd.pdf', data: docs.pdf }], asA);
     // Another workspace's batch, with a failure of the same kind: none of it may count for A.
-    await finishedBatch([{ name: 'e.png', data: docs.png }, { name: 'f.pdf', data: docs.truncatedPdf }], asB);
+    await finishedBatch(
+      [
+        { name: 'e.png', data: docs.png },
+        { name: 'f.pdf', data: docs.truncatedPdf },
+      ],
+      asB,
+    );
 
     const answer = await analytics('', asA);
     assert.equal(answer.status, 200);
@@ -51,7 +64,11 @@ describe('workspace analytics', () => {
     assert.doesNotMatch(JSON.stringify(answer.body), /patient-stats-1|a\.png/);
 
     const other = (await analytics('', asB)).body as AnalyticsResponse;
-    assert.deepEqual(other.analytics.totals, { batches: 1, files: 2, pending: 0, processing: 0, completed: 1, failed: 1, cancelled: 0 }, 'each workspace sees its own figures');
+    assert.deepEqual(
+      other.analytics.totals,
+      { batches: 1, files: 2, pending: 0, processing: 0, completed: 1, failed: 1, cancelled: 0 },
+      'each workspace sees its own figures',
+    );
     assert.deepEqual(other.analytics.top_failures, [{ code: 'CORRUPT_FILE', count: 1 }]);
 
     const sinceToday = (await analytics(`?since=${today.date}`, asA)).body as AnalyticsResponse;
@@ -67,7 +84,16 @@ describe('workspace analytics', () => {
   it('answers 400 for a since that is not a date, does not exist, is in the future or too long ago', async () => {
     const inAYear = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
     const longAgo = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10);
-    for (const query of ['?since=yesterday', '?since=2026-02-31', '?since=2026-1-5', `?since=${inAYear}`, `?since=${longAgo}`, '?since=', '?from=2026-01-01', '?since=a&since=b']) {
+    for (const query of [
+      '?since=yesterday',
+      '?since=2026-02-31',
+      '?since=2026-1-5',
+      `?since=${inAYear}`,
+      `?since=${longAgo}`,
+      '?since=',
+      '?from=2026-01-01',
+      '?since=a&since=b',
+    ]) {
       const answer = await analytics(query, asA);
       assert.equal(answer.status, 400, query);
       assertConforms('GET', '/batch-analytics', 400, answer.body);

@@ -52,7 +52,10 @@ describe('the original API', () => {
     const { batch } = statusBody;
     assert.equal(batch.id, body.batch_id);
     assert.equal(batch.total_files, 3);
-    assert.deepEqual(batch.files.map((f) => f.filename), ['file1.pdf', 'file2.pdf', 'file3.pdf']);
+    assert.deepEqual(
+      batch.files.map((f) => f.filename),
+      ['file1.pdf', 'file2.pdf', 'file3.pdf'],
+    );
     for (const key of ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const) {
       assert.equal(typeof batch.progress[key], 'number');
     }
@@ -119,7 +122,10 @@ describe('the original API', () => {
   it('cancels pending files, lets the batch end cancelled, and refuses a second cancel', async () => {
     const slow = await startTestServer({ processingDelayMs: 300, concurrency: 1 });
     try {
-      const res = await upload(slow.api, Array.from({ length: 6 }, (_, i) => ({ name: `c${i}.png`, data: docs.png })));
+      const res = await upload(
+        slow.api,
+        Array.from({ length: 6 }, (_, i) => ({ name: `c${i}.png`, data: docs.png })),
+      );
       const { batch_id } = (await res.json()) as UploadResponse;
       const cancel = await fetch(`${slow.api}/batch/${batch_id}/cancel`, { method: 'POST' });
       assert.equal(cancel.status, 200);
@@ -153,7 +159,14 @@ describe('the original API', () => {
       max_file_size: 50 * 1024 * 1024,
       accepted_types: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp'],
       // The harness offers resumable uploads, as the demo server does.
-      resumable: { protocol: 'tus', version: '1.0.0', path: '/uploads', max_size: 50 * 1024 * 1024, chunk_size: 8 * 1024 * 1024, expires_after_seconds: 86_400 },
+      resumable: {
+        protocol: 'tus',
+        version: '1.0.0',
+        path: '/uploads',
+        max_size: 50 * 1024 * 1024,
+        chunk_size: 8 * 1024 * 1024,
+        expires_after_seconds: 86_400,
+      },
     });
   });
 
@@ -170,7 +183,10 @@ describe('the original API', () => {
   });
 
   it('compresses status answers for clients that accept gzip, with the same ETag, and answers their If-None-Match with 304', async () => {
-    const res = await upload(server.api, [docs.pdf, docs.pdf3, docs.png].map((data, i) => ({ name: `z${i}.pdf`, data })));
+    const res = await upload(
+      server.api,
+      [docs.pdf, docs.pdf3, docs.png].map((data, i) => ({ name: `z${i}.pdf`, data })),
+    );
     const { batch_id } = (await res.json()) as UploadResponse;
     await waitForFinished(server.api, batch_id);
     const url = `${server.api}/batch-status/${batch_id}`;

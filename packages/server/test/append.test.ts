@@ -27,7 +27,12 @@ async function append(batchId: string, files: UploadPart[], headers: Record<stri
 
 /** A batch of `count` (at least 2) PNGs, paused at once so that it stays open for the test. */
 async function pausedBatch(count: number): Promise<string> {
-  const res = await upload(server.api, Array.from({ length: count }, (_, i) => ({ name: `first-${i}.png`, data: docs.png })), {}, asA);
+  const res = await upload(
+    server.api,
+    Array.from({ length: count }, (_, i) => ({ name: `first-${i}.png`, data: docs.png })),
+    {},
+    asA,
+  );
   const { batch_id } = (await res.json()) as UploadResponse;
   await fetch(`${server.api}/batch/${batch_id}/pause`, { method: 'POST', headers: asA });
   return batch_id;
@@ -38,7 +43,7 @@ async function resume(batchId: string): Promise<void> {
 }
 
 describe('appending files to an open batch', () => {
-  it('adds files after the batch\'s own, with the same type checks, and processes them', async () => {
+  it("adds files after the batch's own, with the same type checks, and processes them", async () => {
     const batchId = await pausedBatch(2);
     const answer = await append(batchId, [
       { name: 'second-0.pdf', data: docs.pdf },
@@ -54,19 +59,31 @@ describe('appending files to an open batch', () => {
 
     const batch = await getBatch(server.api, batchId, asA);
     assert.equal(batch.total_files, 5);
-    assert.deepEqual(batch.files.map((f) => f.filename), ['first-0.png', 'first-1.png', 'second-0.pdf', 'not-a-pdf.pdf', 'second-2.jpg']);
-    assert.deepEqual(batch.files.slice(2).map((f) => f.file_id), body.file_ids);
+    assert.deepEqual(
+      batch.files.map((f) => f.filename),
+      ['first-0.png', 'first-1.png', 'second-0.pdf', 'not-a-pdf.pdf', 'second-2.jpg'],
+    );
+    assert.deepEqual(
+      batch.files.slice(2).map((f) => f.file_id),
+      body.file_ids,
+    );
 
     await resume(batchId);
     const finished = await waitForFinished(server.api, batchId, asA);
-    assert.deepEqual(finished.files.map((f) => f.error?.code ?? f.status), ['completed', 'completed', 'completed', 'UNSUPPORTED_TYPE', 'completed']);
+    assert.deepEqual(
+      finished.files.map((f) => f.error?.code ?? f.status),
+      ['completed', 'completed', 'completed', 'UNSUPPORTED_TYPE', 'completed'],
+    );
     assert.deepEqual(finished.progress, { pending: 0, processing: 0, completed: 4, failed: 1, cancelled: 0, percent: 100 });
   });
 
   it('counts every file of the batch against its limit, says how many more fit, and keeps nothing of a refused request', async () => {
     const batchId = await pausedBatch(4);
     const blobsBefore = (await listFiles(join(server.dataDir, 'files'))).length;
-    const refused = await append(batchId, Array.from({ length: 3 }, (_, i) => ({ name: `x${i}.png`, data: docs.png })));
+    const refused = await append(
+      batchId,
+      Array.from({ length: 3 }, (_, i) => ({ name: `x${i}.png`, data: docs.png })),
+    );
     assert.equal(refused.status, 400);
     assertConforms('POST', '/batch/{batch_id}/files', 400, refused.body);
     const error = (refused.body as ErrorResponse).error;
@@ -77,14 +94,22 @@ describe('appending files to an open batch', () => {
     assert.equal((await listFiles(join(server.dataDir, 'files'))).length, blobsBefore, 'no bytes were kept');
     assert.deepEqual(await listFiles(join(server.dataDir, 'uploads')), []);
 
-    assert.equal((await append(batchId, [{ name: 'y.png', data: docs.png }, { name: 'z.png', data: docs.png }])).status, 202);
+    assert.equal(
+      (
+        await append(batchId, [
+          { name: 'y.png', data: docs.png },
+          { name: 'z.png', data: docs.png },
+        ])
+      ).status,
+      202,
+    );
     const full = await append(batchId, [{ name: 'w.png', data: docs.png }]);
     assert.match((full.body as ErrorResponse).error.message, /no more can be added/);
     await resume(batchId);
     await waitForFinished(server.api, batchId, asA);
   });
 
-  it('answers 409 for a finished or cancelled batch, 404 for another workspace\'s, and the upload errors for bad forms', async () => {
+  it("answers 409 for a finished or cancelled batch, 404 for another workspace's, and the upload errors for bad forms", async () => {
     const done = (await (await upload(server.api, [{ name: 'd.png', data: docs.png }], {}, asA)).json()) as UploadResponse;
     await waitForFinished(server.api, done.batch_id, asA);
     const finished = await append(done.batch_id, [{ name: 'late.png', data: docs.png }]);

@@ -31,7 +31,12 @@ describe('authentication and workspaces', () => {
       [`/batch-events/${id}`, 'GET', {}],
       ['/limits', 'GET', {}],
     ];
-    const headerSets: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: TOKEN_A }, { authorization: 'Basic abc' }];
+    const headerSets: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token-0123456789' },
+      { authorization: TOKEN_A },
+      { authorization: 'Basic abc' },
+    ];
     for (const headers of headerSets) {
       for (const [path, , init] of requests) {
         const res = await fetch(server.api + path, { ...init, headers });

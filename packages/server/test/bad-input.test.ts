@@ -61,7 +61,10 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
     const before = await storedFiles();
     const big = new Uint8Array(1024 * 1024 + 10);
     big.set(docs.png.subarray(0, 8));
-    const res = await upload(server.api, [{ name: 'ok.png', data: docs.png }, { name: 'big.png', data: big }]);
+    const res = await upload(server.api, [
+      { name: 'ok.png', data: docs.png },
+      { name: 'big.png', data: big },
+    ]);
     const body = await expectError(res, 413, 'FILE_TOO_LARGE', '/batch-upload');
     assert.match(body.error.message, /1 MB/);
     await assertNothingKept(before);
@@ -74,12 +77,7 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
   });
 
   it('an executable renamed .pdf and sent as application/pdf: 415 when alone', async () => {
-    await expectError(
-      await upload(server.api, [{ name: 'invoice.pdf', data: docs.exe, type: 'application/pdf' }]),
-      415,
-      'UNSUPPORTED_TYPE',
-      '/batch-upload',
-    );
+    await expectError(await upload(server.api, [{ name: 'invoice.pdf', data: docs.exe, type: 'application/pdf' }]), 415, 'UNSUPPORTED_TYPE', '/batch-upload');
   });
 
   it('an empty file alone: 415 UNSUPPORTED_TYPE', async () => {
@@ -144,7 +142,10 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
       `${'😀'.repeat(400)}.pdf`,
       'invoice\u202Efdp\u200B.exe',
     ];
-    const res = await upload(server.api, names.map((name) => ({ name, data: docs.pdf })));
+    const res = await upload(
+      server.api,
+      names.map((name) => ({ name, data: docs.pdf })),
+    );
     assert.equal(res.status, 202);
     const { batch_id } = (await res.json()) as UploadResponse;
     const batch = await getBatch(server.api, batch_id);
@@ -168,7 +169,10 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
 
   it('raw control characters in a part header are malformed multipart: 400, nothing kept', async () => {
     const before = await storedFiles();
-    const res = await upload(server.api, [{ name: 'ok.pdf', data: docs.pdf }, { name: 'nul\u0000.pdf', data: docs.pdf }]);
+    const res = await upload(server.api, [
+      { name: 'ok.pdf', data: docs.pdf },
+      { name: 'nul\u0000.pdf', data: docs.pdf },
+    ]);
     await expectError(res, 400, 'MALFORMED_UPLOAD', '/batch-upload');
     await assertNothingKept(before);
   });

@@ -40,7 +40,10 @@ function preflight(api: string, path: string, origin: string, method = 'POST', h
 }
 
 function listOf(res: Response, name: string): string[] {
-  return (res.headers.get(name) ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+  return (res.headers.get(name) ?? '')
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** The answer carries no grant of any kind. */
@@ -89,7 +92,17 @@ describe('with cors.origins', () => {
       assert.equal(res.headers.get('access-control-allow-origin'), PORTAL);
       assert.equal(res.headers.get('access-control-allow-credentials'), null, 'no cookies without cors.credentials');
       assert.deepEqual(listOf(res, 'access-control-allow-methods'), ['get', 'head', 'post', 'patch', 'delete']);
-      for (const name of ['authorization', 'content-type', 'if-none-match', 'last-event-id', 'x-clinic-site', 'tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata']) {
+      for (const name of [
+        'authorization',
+        'content-type',
+        'if-none-match',
+        'last-event-id',
+        'x-clinic-site',
+        'tus-resumable',
+        'upload-length',
+        'upload-offset',
+        'upload-metadata',
+      ]) {
         assert.ok(listOf(res, 'access-control-allow-headers').includes(name), name);
       }
       assert.equal(res.headers.get('access-control-max-age'), '600');
@@ -123,7 +136,10 @@ describe('with cors.origins', () => {
       // The test above made the one upload of this minute.
       await fetch(`${api}/batch-upload`, { method: 'POST', headers: { ...clinic, origin: PORTAL }, body: form() }),
     ];
-    assert.deepEqual(answers.map((res) => res.status), [200, 401, 400, 404, 429]);
+    assert.deepEqual(
+      answers.map((res) => res.status),
+      [200, 401, 400, 404, 429],
+    );
     for (const res of answers) {
       assert.equal(res.headers.get('access-control-allow-origin'), PORTAL, `${res.status}`);
       for (const name of ['etag', 'location', 'retry-after', 'ratelimit', 'ratelimit-policy', 'upload-offset', 'upload-file-id', 'tus-resumable']) {
@@ -237,7 +253,11 @@ describe('checkOrigin without cors', () => {
     assert.equal(own.status, 202);
     assertNoGrant(own);
     await own.body?.cancel();
-    const forged = await fetch(`${api}/batch-upload`, { method: 'POST', headers: { cookie: 's=1', origin: OTHER, 'sec-fetch-site': 'cross-site' }, body: form() });
+    const forged = await fetch(`${api}/batch-upload`, {
+      method: 'POST',
+      headers: { cookie: 's=1', origin: OTHER, 'sec-fetch-site': 'cross-site' },
+      body: form(),
+    });
     assert.equal(forged.status, 403);
     assert.equal(await codeOf(forged), 'FORBIDDEN_ORIGIN');
   });
@@ -246,7 +266,15 @@ describe('checkOrigin without cors', () => {
 describe('cors options that cannot work', () => {
   const base = { engine: {} as BatchRouterOptions['engine'], authenticate: () => null, uploadDir: '/tmp/never-used' };
   it('refuse wildcards, paths and other schemes, naming the option', () => {
-    for (const origin of ['*', 'https://*.clinic.example', 'https://portal.example/', 'https://portal.example/app', 'portal.example', 'ftp://portal.example', 'https://portal.example:443']) {
+    for (const origin of [
+      '*',
+      'https://*.clinic.example',
+      'https://portal.example/',
+      'https://portal.example/app',
+      'portal.example',
+      'ftp://portal.example',
+      'https://portal.example:443',
+    ]) {
       assert.throws(() => createBatchRouter({ ...base, cors: { origins: [origin] } }), /cors\.origins/, origin);
     }
     assert.throws(() => createBatchRouter({ ...base, cors: { origins: [PORTAL], maxAgeSeconds: -1 } }), /cors\.maxAgeSeconds/);

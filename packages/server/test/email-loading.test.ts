@@ -49,7 +49,10 @@ describe('loading nodemailer', () => {
     const dir = await mkdtemp(join(tmpdir(), 'email-loading-'));
     const log = join(dir, 'loaded.log');
     try {
-      await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, LOADED_LOG: log, WORK_DIR: dir }, timeout: 30_000 });
+      await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, LOADED_LOG: log, WORK_DIR: dir },
+        timeout: 30_000,
+      });
       const result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as { before: boolean; after: boolean };
       assert.deepEqual(result, { before: false, after: true }, 'not loaded by import, construction or start; loaded to send the first email');
       assert.match(await readFile(log, 'utf8'), /\/nodemailer\/dist\/esm\/nodemailer\.js/);

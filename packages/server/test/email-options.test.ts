@@ -24,7 +24,10 @@ describe('email options', () => {
 
   it('refuses what cannot work, naming the option and never echoing the password', () => {
     const refused = (email: Record<string, unknown>, pattern: RegExp) => {
-      assert.throws(() => engineWith(email), (error: unknown) => error instanceof Error && pattern.test(error.message) && !error.message.includes('s3cret'));
+      assert.throws(
+        () => engineWith(email),
+        (error: unknown) => error instanceof Error && pattern.test(error.message) && !error.message.includes('s3cret'),
+      );
     };
     refused({ smtpUrl: 'https://user:s3cret@smtp.clinic.example' }, /email\.smtpUrl.*smtp:\/\/ or smtps:\/\//);
     refused({ smtpUrl: 'smtp.clinic.example' }, /email\.smtpUrl/);
@@ -44,13 +47,32 @@ describe('email options', () => {
   });
 
   it('needs a store with an outbox', () => {
-    const withoutOutbox = { records: store.records, control: store.control, queue: store.queue, retention: store.retention, init: () => store.init(), close: () => store.close() } as Store;
+    const withoutOutbox = {
+      records: store.records,
+      control: store.control,
+      queue: store.queue,
+      retention: store.retention,
+      init: () => store.init(),
+      close: () => store.close(),
+    } as Store;
     assert.throws(() => engineWith({}, withoutOutbox), /"email" needs a store with an outbox/);
   });
 
   it('takes plain mailbox addresses only', () => {
     for (const address of ['a@b.example', 'first.last+tag@sub.clinic.example', "o'brien@clinic.example"]) assert.ok(isEmailAddress(address), address);
-    for (const address of ['', 'a@b', '@b.example', 'a@', 'a b@c.example', 'a@b.example\r\n', '.a@b.example', 'a..b@c.example', 'a.@b.example', '<a@b.example>', 'a@-b.example']) {
+    for (const address of [
+      '',
+      'a@b',
+      '@b.example',
+      'a@',
+      'a b@c.example',
+      'a@b.example\r\n',
+      '.a@b.example',
+      'a..b@c.example',
+      'a.@b.example',
+      '<a@b.example>',
+      'a@-b.example',
+    ]) {
       assert.ok(!isEmailAddress(address), JSON.stringify(address));
     }
   });

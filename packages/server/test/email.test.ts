@@ -49,10 +49,27 @@ async function makeBatch(
     const temp = join(dir, `${id}.tmp`);
     await writeFile(temp, `content of ${filename}`);
     await stores.blobs.putFile(id, temp);
-    files.push({ id, position, filename, size: 10, declared_type: null, detected_type: 'application/pdf', blob_key: id, status: 'pending' as const, error: null });
+    files.push({
+      id,
+      position,
+      filename,
+      size: 10,
+      declared_type: null,
+      detected_type: 'application/pdf',
+      blob_key: id,
+      status: 'pending' as const,
+      error: null,
+    });
   }
   await stores.store.records.createBatch(
-    { id: batchId, workspace_id: workspace, priority: 'normal', patient_id: ids.patient_id ?? null, template_id: ids.template_id ?? null, encounter_id: ids.encounter_id ?? null },
+    {
+      id: batchId,
+      workspace_id: workspace,
+      priority: 'normal',
+      patient_id: ids.patient_id ?? null,
+      template_id: ids.template_id ?? null,
+      encounter_id: ids.encounter_id ?? null,
+    },
     files,
   );
   return { workspace, batchId };
@@ -74,7 +91,10 @@ const processor: Processor = async (file) => {
   return { pages: 1, text: `text read from ${file.filename}` };
 };
 
-async function withEngine<T>(options: Partial<BatchEngineOptions> & { store: Store; blobs: BlobStore; email: EmailOptions }, work: (engine: BatchEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  options: Partial<BatchEngineOptions> & { store: Store; blobs: BlobStore; email: EmailOptions },
+  work: (engine: BatchEngine) => Promise<T>,
+): Promise<T> {
   const engine = new BatchEngine({ processor, leaseMs: 1_000, pollIntervalMs: 20, ...options });
   await engine.start();
   try {
@@ -85,7 +105,7 @@ async function withEngine<T>(options: Partial<BatchEngineOptions> & { store: Sto
 }
 
 describe('batch emails over SMTP', () => {
-  it('emails a finished batch once, over STARTTLS with a login, to the workspace\'s recipients: outcome, counts and reasons, and no patient data', async () => {
+  it("emails a finished batch once, over STARTTLS with a login, to the workspace's recipients: outcome, counts and reasons, and no patient data", async () => {
     const smtp = await startSmtpServer({ tls: certificate, auth: { user: 'mailer@clinic.example', pass: 's3cret/pass:word' } });
     const stores = await openSqlite();
     try {
@@ -121,7 +141,7 @@ describe('batch emails over SMTP', () => {
       assert.deepEqual(asked.sort(), [workspace, other.workspace].sort(), 'recipients are asked once per finished batch');
       const [received] = smtp.received;
       assert.ok(received!.secure, 'sent after STARTTLS');
-      assert.equal(received!.user, 'mailer@clinic.example', 'logged in with the URL\'s user and (decoded) password');
+      assert.equal(received!.user, 'mailer@clinic.example', "logged in with the URL's user and (decoded) password");
       assert.deepEqual(smtp.logins, [{ user: 'mailer@clinic.example', ok: true, secure: true }]);
       assert.equal(received!.from, 'noreply@clinic.example');
       assert.deepEqual(received!.to, MANAGERS, 'each recipient once');
@@ -216,7 +236,10 @@ describe('batch emails over SMTP', () => {
         await pause(600);
         return found.batch.finished_at!.getTime();
       });
-      assert.deepEqual(smtp.offered.map((o) => o.answer), [451, 451, 250]);
+      assert.deepEqual(
+        smtp.offered.map((o) => o.answer),
+        [451, 451, 250],
+      );
       assert.equal(smtp.received.length, 1);
       const ids = await Promise.all(smtp.offered.map(async (o) => (await simpleParser(o.raw)).messageId));
       assert.deepEqual(new Set(ids), new Set([`<batch-${batchId}.${finishedAt}@clinic.example>`]), 'every attempt is the same message');
@@ -328,7 +351,9 @@ describe('batch emails with two engines on one MongoDB', () => {
       await Promise.all(stores.map((s) => s.init()));
       await blobs.init();
       const email: EmailOptions = { ...FAST, smtpUrl: smtp.url(), from: 'noreply@clinic.example', recipients: MANAGERS };
-      const engines = stores.map((store, i) => new BatchEngine({ store, blobs, processor, email, leaseMs: 1_000, pollIntervalMs: 20, concurrency: 2, instanceId: `engine-${i}` }));
+      const engines = stores.map(
+        (store, i) => new BatchEngine({ store, blobs, processor, email, leaseMs: 1_000, pollIntervalMs: 20, concurrency: 2, instanceId: `engine-${i}` }),
+      );
       await Promise.all(engines.map((e) => e.start()));
       try {
         const batches: { workspace: string; batchId: string }[] = [];

@@ -98,7 +98,17 @@ async function incoming(text: string, position = 0): Promise<IncomingFile> {
   const path = join(scratch, `${id}.upload`);
   await writeFile(path, text);
   return {
-    record: { id, position, filename: `scan-${position}.pdf`, size: text.length, declared_type: null, detected_type: 'application/pdf', blob_key: id, status: 'pending', error: null },
+    record: {
+      id,
+      position,
+      filename: `scan-${position}.pdf`,
+      size: text.length,
+      declared_type: null,
+      detected_type: 'application/pdf',
+      blob_key: id,
+      status: 'pending',
+      error: null,
+    },
     path,
   };
 }
@@ -107,7 +117,19 @@ async function incoming(text: string, position = 0): Promise<IncomingFile> {
 function refused(position: number): IncomingFile {
   const id = randomUUID();
   const error = { code: 'UNSUPPORTED_TYPE', message: 'This file is not a PDF, PNG, JPEG, TIFF or WebP document.' };
-  return { record: { id, position, filename: `notes-${position}.txt`, size: 5, declared_type: 'text/plain', detected_type: null, blob_key: null, status: 'failed', error } };
+  return {
+    record: {
+      id,
+      position,
+      filename: `notes-${position}.txt`,
+      size: 5,
+      declared_type: 'text/plain',
+      detected_type: null,
+      blob_key: null,
+      status: 'failed',
+      error,
+    },
+  };
 }
 
 const newBatch = (workspace_id: string, more_files = false) =>
@@ -168,7 +190,10 @@ describe('BatchEngine commands', () => {
 
       const found = await untilFinished(workspace, batch.id);
       assert.ok(Date.now() - asked < WOKEN_WITHIN_MS, 'idle workers are woken, not left to their next poll');
-      assert.deepEqual(found.files.map((f) => f.status), ['completed', 'failed']);
+      assert.deepEqual(
+        found.files.map((f) => f.status),
+        ['completed', 'failed'],
+      );
       const events = await webhooksOf(batch.id, 2);
       const failed = events.find((event) => event.type === 'file.failed');
       assert.deepEqual(failed?.data, { ...failed?.data, file_id: found.files[1]!.id, error_code: 'UNSUPPORTED_TYPE', attempts: 0 });
@@ -190,7 +215,7 @@ describe('BatchEngine commands', () => {
     assert.equal(await exists(second.path!), false);
   });
 
-  it('appendFiles refuses before any byte moves: another workspace\'s batch, a batch it would overfill, a finished batch', async () => {
+  it("appendFiles refuses before any byte moves: another workspace's batch, a batch it would overfill, a finished batch", async () => {
     const { workspace, batchId } = await makeBatch(2);
     await harness.store.control.pauseBatch(workspace, batchId);
     const file = await incoming('late page', 2);
@@ -207,7 +232,10 @@ describe('BatchEngine commands', () => {
       assert.deepEqual(changesOf(changes, batchId), [false]);
       await engine.resumeBatch(workspace, batchId);
       const found = await untilFinished(workspace, batchId);
-      assert.deepEqual(found.files.map((f) => f.status), ['completed', 'completed', 'completed']);
+      assert.deepEqual(
+        found.files.map((f) => f.status),
+        ['completed', 'completed', 'completed'],
+      );
 
       const after = await incoming('too late', 3);
       await assertRefused(engine.appendFiles(workspace, batchId, [after], { maxFiles: 10 }), { code: 'BATCH_NOT_OPEN' });
@@ -223,11 +251,15 @@ describe('BatchEngine commands', () => {
         assert.deepEqual(changesOf(changes, batchId), [false, false]);
         // The workers looked for files when the engine started, and found the paused batch's none.
         const paused = await engine.getBatchSummary(workspace, batchId);
-        assert.equal(paused?.counts.pending, 2, 'a paused batch\'s files wait');
+        assert.equal(paused?.counts.pending, 2, "a paused batch's files wait");
 
         const asked = Date.now();
         const resumed = await engine.resumeBatch(workspace, batchId);
-        assert.deepEqual(resumed.files.map((f) => f.status), ['pending', 'pending'], 'the batch as the resume left it, before a worker claimed a file');
+        assert.deepEqual(
+          resumed.files.map((f) => f.status),
+          ['pending', 'pending'],
+          'the batch as the resume left it, before a worker claimed a file',
+        );
         assert.equal(resumed.batch.paused_at, null);
         assert.deepEqual(changesOf(changes, batchId).slice(2, 3), [false]);
         const found = await untilFinished(workspace, batchId);
@@ -250,7 +282,10 @@ describe('BatchEngine commands', () => {
     await withEngine({}, async (engine, changes) => {
       await assertRefused(engine.cancelBatch(`ws-${randomUUID()}`, batchId), { code: 'BATCH_NOT_FOUND' });
       const cancelled = await engine.cancelBatch(workspace, batchId);
-      assert.deepEqual(cancelled.files.map((f) => f.status), ['cancelled', 'cancelled', 'cancelled']);
+      assert.deepEqual(
+        cancelled.files.map((f) => f.status),
+        ['cancelled', 'cancelled', 'cancelled'],
+      );
       assert.deepEqual(changesOf(changes, batchId), [true]);
       const [completed] = await webhooksOf(batchId, 1);
       assert.equal(completed?.type, 'batch.completed');
@@ -278,7 +313,10 @@ describe('BatchEngine commands', () => {
       await engine.closeBatch(workspace, batch.id);
       assert.equal(changesOf(changes, batch.id).filter(Boolean).length, 1, 'closing a finished batch finishes nothing');
       const events = await webhooksOf(batch.id, 1);
-      assert.deepEqual(events.map((event) => event.type), ['batch.completed']);
+      assert.deepEqual(
+        events.map((event) => event.type),
+        ['batch.completed'],
+      );
     });
   });
 

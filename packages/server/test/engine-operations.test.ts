@@ -27,7 +27,11 @@ describe('BatchEngine with batch operations', () => {
         const asked = Date.now();
         const retry = await engine.retryFailedFiles(workspace, batchId);
         assert.equal(retry.retried, 2);
-        assert.deepEqual(retry.batch.files.map((f) => f.status), ['completed', 'pending', 'pending'], 'the batch as the retry left it, before a worker claimed a file');
+        assert.deepEqual(
+          retry.batch.files.map((f) => f.status),
+          ['completed', 'pending', 'pending'],
+          'the batch as the retry left it, before a worker claimed a file',
+        );
         const second = await untilFinished(workspace, batchId);
         assert.ok(Date.now() - asked < 900, 'idle workers are woken, not left to their next poll');
         return second;

@@ -23,7 +23,10 @@ describe('BatchEngine', () => {
     assert.equal(new Set(seen).size, 7);
     assert.equal(seen.length, 7);
     assert.deepEqual(found.batch.counts, { pending: 0, processing: 0, completed: 7, failed: 0, cancelled: 0 });
-    assert.deepEqual(found.files.map((f) => f.result), [0, 1, 2, 3, 4, 5, 6].map((i) => ({ text: `file ${i}` })));
+    assert.deepEqual(
+      found.files.map((f) => f.result),
+      [0, 1, 2, 3, 4, 5, 6].map((i) => ({ text: `file ${i}` })),
+    );
   });
 
   it('fails a file with a permanent error at once, with its reason, and the batch goes on', async () => {
@@ -255,9 +258,12 @@ describe('BatchEngine', () => {
       assert.ok(swept.blobs >= 2);
     });
     for (const key of fileIds) {
-      await assert.rejects(async () => {
-        for await (const _ of harness.blobs.open(key)) void _;
-      }, { name: 'BlobNotFoundError' });
+      await assert.rejects(
+        async () => {
+          for await (const _ of harness.blobs.open(key)) void _;
+        },
+        { name: 'BlobNotFoundError' },
+      );
     }
     const found = await harness.store.records.getBatch(workspace, batchId);
     assert.equal(found?.batch.counts.completed, 2);

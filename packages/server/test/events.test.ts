@@ -70,7 +70,10 @@ function readEvents(
 
 describe('live batch events', () => {
   it('streams snapshots as files progress, through compression, and ends with the final batch', async () => {
-    const res = await upload(server.api, Array.from({ length: 4 }, (_, i) => ({ name: `p${i}.png`, data: docs.png })));
+    const res = await upload(
+      server.api,
+      Array.from({ length: 4 }, (_, i) => ({ name: `p${i}.png`, data: docs.png })),
+    );
     const { events_url } = (await res.json()) as UploadResponse;
     const { events, headers } = await readEvents(server.url + events_url);
 
@@ -80,8 +83,15 @@ describe('live batch events', () => {
     assert.ok(snapshots.length >= 4, `one snapshot per change, got ${snapshots.length}`);
     for (const snapshot of snapshots) assertMatchesSchema('Batch', snapshot);
     const completedCounts = snapshots.map((s) => s.progress.completed);
-    assert.deepEqual(completedCounts, [...completedCounts].sort((a, b) => a - b), 'progress never goes backwards');
-    assert.ok(snapshots.some((s) => s.status === 'processing'), 'a snapshot arrived while the batch was running');
+    assert.deepEqual(
+      completedCounts,
+      [...completedCounts].sort((a, b) => a - b),
+      'progress never goes backwards',
+    );
+    assert.ok(
+      snapshots.some((s) => s.status === 'processing'),
+      'a snapshot arrived while the batch was running',
+    );
     const last = events.at(-1)!;
     assert.equal(last.event, 'end');
     const final = JSON.parse(last.data) as Batch;
@@ -96,7 +106,10 @@ describe('live batch events', () => {
     const { events_url } = (await res.json()) as UploadResponse;
     await new Promise((resolve) => setTimeout(resolve, 600));
     const { events } = await readEvents(server.url + events_url);
-    assert.deepEqual(events.map((e) => e.event), ['snapshot', 'end']);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['snapshot', 'end'],
+    );
   });
 
   it('sends heartbeats while nothing changes', async () => {
@@ -140,7 +153,10 @@ describe('live batch events with ?changes=1', () => {
   }
 
   it('sends one snapshot, then only the files that changed with the batch fields, through compression, and ends with the final batch', async () => {
-    const res = await upload(server.api, Array.from({ length: 4 }, (_, i) => ({ name: `c${i}.png`, data: docs.png })));
+    const res = await upload(
+      server.api,
+      Array.from({ length: 4 }, (_, i) => ({ name: `c${i}.png`, data: docs.png })),
+    );
     const { batch_id, events_url } = (await res.json()) as UploadResponse;
     const { events, headers } = await readEvents(`${server.url}${events_url}?changes=1`);
 
@@ -150,7 +166,10 @@ describe('live batch events with ?changes=1', () => {
     assert.equal((JSON.parse(events[0]!.data) as Batch).files.length, 4);
     const middle = events.slice(1, -1);
     assert.ok(middle.length >= 4, `one changes event per change, got ${middle.length}`);
-    assert.ok(middle.every((e) => e.event === 'changes'), `only changes after the first snapshot: ${middle.map((e) => e.event).join()}`);
+    assert.ok(
+      middle.every((e) => e.event === 'changes'),
+      `only changes after the first snapshot: ${middle.map((e) => e.event).join()}`,
+    );
     for (const e of middle) assertMatchesSchema('BatchChanges', JSON.parse(e.data));
     assert.equal(events.at(-1)!.event, 'end');
 
@@ -175,7 +194,10 @@ describe('live batch events with ?changes=1', () => {
     const target = await mongoTarget();
     const mongo = await startTestServer({ processingDelayMs: 100, concurrency: 1, mongodbUri: target.uriFor(freshDbName('events')) });
     try {
-      const res = await upload(mongo.api, Array.from({ length: 3 }, (_, i) => ({ name: `m${i}.png`, data: docs.png })));
+      const res = await upload(
+        mongo.api,
+        Array.from({ length: 3 }, (_, i) => ({ name: `m${i}.png`, data: docs.png })),
+      );
       const { batch_id, events_url } = (await res.json()) as UploadResponse;
       const { events } = await readEvents(`${mongo.url}${events_url}?changes=1`);
       assert.equal(events[0]!.event, 'snapshot');
@@ -195,17 +217,26 @@ describe('live batch events with ?changes=1', () => {
   it('a reconnect starts again with a full snapshot', async () => {
     const slow = await startTestServer({ processingDelayMs: 400, concurrency: 1 });
     try {
-      const res = await upload(slow.api, Array.from({ length: 3 }, (_, i) => ({ name: `r${i}.png`, data: docs.png })));
+      const res = await upload(
+        slow.api,
+        Array.from({ length: 3 }, (_, i) => ({ name: `r${i}.png`, data: docs.png })),
+      );
       const { batch_id, events_url } = (await res.json()) as UploadResponse;
       const first = (await readEvents(`${slow.url}${events_url}?changes=1`, (e) => e.event === 'changes')).events;
-      assert.deepEqual(first.map((e) => e.event), ['snapshot', 'changes']);
+      assert.deepEqual(
+        first.map((e) => e.event),
+        ['snapshot', 'changes'],
+      );
 
       const again = (await readEvents(`${slow.url}${events_url}?changes=1`, () => true)).events;
       assert.equal(again[0]!.event, 'snapshot');
       const snapshot = JSON.parse(again[0]!.data) as Batch;
       assertMatchesSchema('Batch', snapshot);
       assert.equal(snapshot.id, batch_id);
-      assert.deepEqual(snapshot.files.map((f) => f.filename), ['r0.png', 'r1.png', 'r2.png']);
+      assert.deepEqual(
+        snapshot.files.map((f) => f.filename),
+        ['r0.png', 'r1.png', 'r2.png'],
+      );
       await waitForFinished(slow.api, batch_id);
     } finally {
       await slow.close();

@@ -96,7 +96,13 @@ describe('a full disk', () => {
     const server = await startTestServer({ dataDir });
     try {
       // A small file that fits, then one that cannot: the whole request is refused.
-      await expect507(await upload(server.api, [{ name: 'a.pdf', data: docs.pdf }, { name: 'big.pdf', data: pdfOf(6 * MB) }]), '/batch-upload');
+      await expect507(
+        await upload(server.api, [
+          { name: 'a.pdf', data: docs.pdf },
+          { name: 'big.pdf', data: pdfOf(6 * MB) },
+        ]),
+        '/batch-upload',
+      );
       assert.deepEqual(await kept(dataDir), [], 'no temporary file and no stored bytes');
       assert.deepEqual(await history(server.api), [], 'no batch');
 
@@ -114,7 +120,13 @@ describe('a full disk', () => {
       const appended = await fetch(`${server.api}/batch/${batch_id}/files`, { method: 'POST', body: small });
       assert.equal(appended.status, 202, await appended.clone().text());
       const batch = await waitForFinished(server.api, batch_id);
-      assert.deepEqual(batch.files.map((f) => [f.filename, f.status]), [['first.pdf', 'completed'], ['second.png', 'completed']]);
+      assert.deepEqual(
+        batch.files.map((f) => [f.filename, f.status]),
+        [
+          ['first.pdf', 'completed'],
+          ['second.png', 'completed'],
+        ],
+      );
     } finally {
       await server.close();
     }

@@ -68,13 +68,20 @@ after(async () => {
 });
 
 describe('the HTTP processor (PROCESSOR_URL)', () => {
-  it('POSTs each file\'s bytes with its context, and stores the JSON the service answers', async () => {
+  it("POSTs each file's bytes with its context, and stores the JSON the service answers", async () => {
     service.calls.length = 0;
     service.reply = (call) => ({ status: 200, body: JSON.stringify({ pages: 1, bytes: call.body.length, kind: 'referral' }) });
-    const res = await upload(server.api, [{ name: 'Überweisung 1.pdf', data: docs.pdf }, { name: 'scan.png', data: docs.png }], {
-      patient_id: 'P-77',
-      template_id: 'referral',
-    });
+    const res = await upload(
+      server.api,
+      [
+        { name: 'Überweisung 1.pdf', data: docs.pdf },
+        { name: 'scan.png', data: docs.png },
+      ],
+      {
+        patient_id: 'P-77',
+        template_id: 'referral',
+      },
+    );
     const { batch_id } = (await res.json()) as UploadResponse;
     const batch = await waitForFinished(server.api, batch_id);
     assert.equal(batch.status, 'completed');
@@ -99,7 +106,7 @@ describe('the HTTP processor (PROCESSOR_URL)', () => {
     assert.match(first.headers['x-batch-uploader-context'] as string, /^[\x20-\x7e]+$/, 'the header is plain ASCII');
   });
 
-  it('a 4xx fails the file at once with a clerk-readable reason, never the service\'s text; a retry after the fix completes it', async () => {
+  it("a 4xx fails the file at once with a clerk-readable reason, never the service's text; a retry after the fix completes it", async () => {
     service.calls.length = 0;
     let fixed = false;
     service.reply = () =>
@@ -130,14 +137,20 @@ describe('the HTTP processor (PROCESSOR_URL)', () => {
       if (call.context.filename === 'slow.png') return { status: 200, body: '{}', delayMs: 3_000 };
       return previous < 2 ? { status: 503, body: '{"error":"overloaded"}' } : { status: 200, body: '{"third":"time"}' };
     };
-    const res = await upload(server.api, [{ name: 'flaky.png', data: docs.png }, { name: 'slow.png', data: docs.png }]);
+    const res = await upload(server.api, [
+      { name: 'flaky.png', data: docs.png },
+      { name: 'slow.png', data: docs.png },
+    ]);
     const { batch_id } = (await res.json()) as UploadResponse;
     const batch = await waitForFinished(server.api, batch_id, {}, 40_000);
     const [flaky, slow] = batch.files;
     assert.equal(flaky!.status, 'completed');
     assert.equal(flaky!.attempts, 3);
     assert.deepEqual(flaky!.result, { third: 'time' });
-    assert.deepEqual(service.calls.filter((c) => c.context.filename === 'flaky.png').map((c) => c.context.attempt), [1, 2, 3]);
+    assert.deepEqual(
+      service.calls.filter((c) => c.context.filename === 'flaky.png').map((c) => c.context.attempt),
+      [1, 2, 3],
+    );
     assert.equal(slow!.status, 'failed');
     assert.equal(slow!.error?.code, 'PROCESSING_FAILED');
     assert.equal(slow!.attempts, 3);

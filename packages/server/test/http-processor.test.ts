@@ -81,7 +81,7 @@ describe('createHttpProcessor', () => {
     assert.ok(isPermanentError(large) && large.code === 'RESULT_TOO_LARGE');
   });
 
-  it('no answer in time, or no service at all, is transient; the engine\'s own abort passes through', async () => {
+  it("no answer in time, or no service at all, is transient; the engine's own abort passes through", async () => {
     const slow = await outcome((res) => setTimeout(() => res.end('{}'), 1_000), { timeoutMs: 100 });
     assert.ok(isTransientError(slow) && /in time/.test(slow.message));
     const nobody = await createHttpProcessor({ url: 'http://127.0.0.1:9/none' })(file, context()).catch((e: unknown) => e);

@@ -92,19 +92,11 @@ async function damaged(format: ImageFormat): Promise<Buffer[]> {
     case 'jpeg':
       // Cut short, cut short behind an end marker (so it looks finished), and a header
       // claiming 9999 × 10000 pixels around a few bytes of data.
-      return [
-        ...truncations(whole, 120),
-        ...truncations(whole, 100, JPEG_END),
-        withClaimedJpegSize(await makeImage('jpeg'), 9999, 10_000),
-      ];
+      return [...truncations(whole, 120), ...truncations(whole, 100, JPEG_END), withClaimedJpegSize(await makeImage('jpeg'), 9999, 10_000)];
     case 'tiff':
       // sharp writes the directory after the strips; scanners often write it first, so
       // that a cut lands in pixel data while the header stays whole.
-      return [
-        ...truncations(whole, 70),
-        ...truncations(makeGradientTiff(300, 200, 'deflate'), 70),
-        ...truncations(makeGradientTiff(300, 200, 'none'), 70),
-      ];
+      return [...truncations(whole, 70), ...truncations(makeGradientTiff(300, 200, 'deflate'), 70), ...truncations(makeGradientTiff(300, 200, 'none'), 70)];
     default:
       return truncations(whole, 200);
   }
@@ -140,11 +132,7 @@ describe('verdicts under concurrency', () => {
     const wholes = await Promise.all(FORMATS.map((format) => makeImage(format, { width: 300, height: 200 })));
     const files = Array.from({ length: 200 }, (_, i) => wholes[i % wholes.length]!);
     const widths: number[] = [];
-    const counts = await verdicts(
-      async (bytes) => widths.push((await processor(fileOf(bytes), contextOf())).width ?? 0),
-      files,
-      8,
-    );
+    const counts = await verdicts(async (bytes) => widths.push((await processor(fileOf(bytes), contextOf())).width ?? 0), files, 8);
     assert.deepEqual(counts, { completed: 200 });
     assert.ok(widths.every((width) => width === 300));
   });

@@ -5,13 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { FILE_ERRORS, type FileErrorCode, type InspectionResult } from '@batch-uploader/protocol';
 import type { ProcessorContext, ProcessorFile } from '../src/processors/processor.js';
 import { isPermanentError } from '../src/processors/processor.js';
-import {
-  SNIFF_BYTES,
-  createInspectProcessor,
-  inspectDocument,
-  sniffType,
-  type InspectProcessor,
-} from '../src/processors/inspect/index.js';
+import { SNIFF_BYTES, createInspectProcessor, inspectDocument, sniffType, type InspectProcessor } from '../src/processors/inspect/index.js';
 import {
   IMAGE_SIZE,
   PAGE_WORDS,
@@ -151,18 +145,15 @@ describe('inspect processor', () => {
     test(`a ${name.toUpperCase()} image yields its type, size in pixels and checksum`, async () => {
       const bytes = docs[name];
       const result = await processor(fileOf(bytes, `scan.${name}`, mime), contextOf());
-      assert.deepEqual(
-        { ...result, metadata: undefined },
-        {
-          detected_type: mime,
-          bytes: bytes.length,
-          sha256: sha256(bytes),
-          pages: 1,
-          width: IMAGE_SIZE.width,
-          height: IMAGE_SIZE.height,
-          metadata: undefined,
-        } satisfies InspectionResult,
-      );
+      assert.deepEqual({ ...result, metadata: undefined }, {
+        detected_type: mime,
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+        pages: 1,
+        width: IMAGE_SIZE.width,
+        height: IMAGE_SIZE.height,
+        metadata: undefined,
+      } satisfies InspectionResult);
       assert.equal(result.metadata?.color_space, 'srgb');
     });
   }
@@ -274,8 +265,7 @@ describe('inspect processor limits', () => {
     const processor = createInspectProcessor({ maxWorkers: 1 });
     try {
       const order: string[] = [];
-      const run = (name: string, workspace: string) =>
-        processor(fileOf(docs.pdf3), contextOf(undefined, workspace)).then(() => order.push(name));
+      const run = (name: string, workspace: string) => processor(fileOf(docs.pdf3), contextOf(undefined, workspace)).then(() => order.push(name));
       // A's three files are queued first; B's one after them, all while the one parser is busy.
       await Promise.all([run('a1', 'clinic-a'), run('a2', 'clinic-a'), run('a3', 'clinic-a'), run('b1', 'clinic-b'), run('a4', 'clinic-a')]);
       assert.deepEqual(order, ['a1', 'b1', 'a2', 'a3', 'a4']);

@@ -11,9 +11,7 @@ after(() => rm(root, { recursive: true, force: true }));
 
 // A tmpfs on another device than the temp folder makes rename fail with EXDEV.
 const shm = '/dev/shm';
-const crossDevice = await Promise.all([stat(shm).catch(() => null), stat(tmpdir())]).then(
-  ([a, b]) => a !== null && a.isDirectory() && a.dev !== b.dev,
-);
+const crossDevice = await Promise.all([stat(shm).catch(() => null), stat(tmpdir())]).then(([a, b]) => a !== null && a.isDirectory() && a.dev !== b.dev);
 
 runBlobStoreConformanceSuite('LocalBlobStore', async () => {
   const dir = await mkdtemp(join(root, 'suite-'));

@@ -76,8 +76,7 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       await store.init();
       await store.close();
       await store.init(); // a second process start: same indexes, no error
-      const names = async (collection: string) =>
-        (await client.db(dbName).collection(collection).listIndexes().toArray()).map((i) => i.name as string).sort();
+      const names = async (collection: string) => (await client.db(dbName).collection(collection).listIndexes().toArray()).map((i) => i.name as string).sort();
       assert.deepEqual(await names('batch_uploader_files'), ['_id_', 'analytics', 'batch_status', 'claim_by_workspace', 'leases', 'processing']);
       assert.deepEqual(await names('batch_uploader_batches'), ['_id_', 'content', 'finished', 'held', 'history', 'retention']);
       assert.deepEqual(await names('batch_uploader_webhooks'), ['_id_', 'due']);
@@ -93,17 +92,20 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
     try {
       // What the previous release left: an event without a channel.
       const id = randomUUID();
-      await client.db(dbName).collection<{ _id: string }>('batch_uploader_webhooks').insertOne({
-        _id: id,
-        type: 'batch.completed',
-        body: '{"id":"…"}',
-        status: 'pending',
-        attempts: 0,
-        created_at: new Date(),
-        next_attempt_at: new Date(),
-        lease_token: null,
-        last_error: null,
-      } as never);
+      await client
+        .db(dbName)
+        .collection<{ _id: string }>('batch_uploader_webhooks')
+        .insertOne({
+          _id: id,
+          type: 'batch.completed',
+          body: '{"id":"…"}',
+          status: 'pending',
+          attempts: 0,
+          created_at: new Date(),
+          next_attempt_at: new Date(),
+          lease_token: null,
+          last_error: null,
+        } as never);
       await store.init();
       const held = await store.outbox.claim({ channel: WEBHOOK_CHANNEL, leaseMs: 60_000 });
       assert.deepEqual(held && [held.id, held.channel, held.type, held.body, held.attempts], [id, WEBHOOK_CHANNEL, 'batch.completed', '{"id":"…"}', 1]);
@@ -142,15 +144,14 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       await fileDocs.updateMany({ batch_id: hiddenId } as never, { $set: { batch_state: 'creating' } });
 
       const transitions = await store.queue.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } });
-      assert.deepEqual(
-        transitions.map((t) => t.batch_id).sort(),
-        [settled.id, cancelled.id].sort(),
-        'both visible batches end, and say so',
-      );
+      assert.deepEqual(transitions.map((t) => t.batch_id).sort(), [settled.id, cancelled.id].sort(), 'both visible batches end, and say so');
       assert.ok(transitions.every((t) => t.batch_finished));
       assert.ok((await store.records.getBatchSummary('ws-mongo', settled.id))?.finished_at instanceof Date);
       const repaired = await store.records.getBatch('ws-mongo', cancelled.id);
-      assert.deepEqual(repaired?.files.map((f) => f.status), ['cancelled', 'cancelled']);
+      assert.deepEqual(
+        repaired?.files.map((f) => f.status),
+        ['cancelled', 'cancelled'],
+      );
       assert.deepEqual(repaired?.files[0]?.error, { code: 'CANCELLED', message: 'Cancelled.' });
       assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: 60_000 }), null, 'nothing of the three is claimable');
       assert.equal(await store.records.getBatch('ws-mongo', hiddenId), null, 'a half-created batch is never shown');
@@ -179,7 +180,11 @@ void describe(`MongoStore on a shared database (${target.kind})`, () => {
       await store.queue.finishFile(held!.file.id, held!.token, { status: 'completed', result: null });
       await batches.updateOne({ _id: created.id }, { $set: { version: before, updated_at: new Date(Date.now() - 120_000) } });
 
-      assert.deepEqual(await store.queue.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } }), [], 'paused with a file left: not finished');
+      assert.deepEqual(
+        await store.queue.reclaimExpired({ maxAttempts: 3, error: { code: 'WORKER_LOST', message: 'Lost.' } }),
+        [],
+        'paused with a file left: not finished',
+      );
       const after = await store.records.getBatchVersion('ws-mongo', created.id);
       assert.ok(after !== null && after > before, `the version moved on (${before} → ${after})`);
       assert.equal((await store.records.getBatch('ws-mongo', created.id))?.files[0]?.status, 'completed');
@@ -230,7 +235,13 @@ void describe(`GridFsBlobStore on a shared database (${target.kind})`, () => {
       const missing = join(temp, 'never-written');
       await assert.rejects(a.putFile('brokenkey1', missing));
       assert.equal(await client.db(dbName).collection('batch_uploader_blobs.chunks').countDocuments({ files_id: 'brokenkey1' }), 0);
-      assert.equal(await client.db(dbName).collection('batch_uploader_blobs.files').countDocuments({ _id: 'brokenkey1' as never }), 0);
+      assert.equal(
+        await client
+          .db(dbName)
+          .collection('batch_uploader_blobs.files')
+          .countDocuments({ _id: 'brokenkey1' as never }),
+        0,
+      );
       await assert.rejects(access(missing));
     } finally {
       await a.close();

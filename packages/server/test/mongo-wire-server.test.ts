@@ -65,7 +65,10 @@ void describe('mongo-wire test server', () => {
     const won = claims.filter((c) => c !== null);
     assert.equal(won.length, 30);
     assert.equal(new Set(won.map((c) => c._id)).size, 30);
-    assert.ok(won.every((c) => c.at instanceof Date), '$$NOW is the server clock');
+    assert.ok(
+      won.every((c) => c.at instanceof Date),
+      '$$NOW is the server clock',
+    );
   });
 
   void it('enforces unique indexes with E11000, also when the index is built, and createIndexes is idempotent', async () => {
@@ -75,11 +78,7 @@ void describe('mongo-wire test server', () => {
     await people.insertOne({ email: 'a@example.org', kind: 'user' });
     await people.insertOne({ email: 'a@example.org', kind: 'guest' }); // outside the partial index
     await assert.rejects(people.insertOne({ email: 'a@example.org', kind: 'user' }), { code: 11000 });
-    await assert.rejects(
-      people.updateOne({ kind: 'guest' }, { $set: { kind: 'user' } }),
-      { code: 11000 },
-      'an update that would clash is refused',
-    );
+    await assert.rejects(people.updateOne({ kind: 'guest' }, { $set: { kind: 'user' } }), { code: 11000 }, 'an update that would clash is refused');
     await assert.rejects(people.createIndex({ email: 1 }, { unique: true, name: 'email_any' }), { code: 11000 }, 'existing duplicates');
     await assert.rejects(people.insertOne({ _id: (await people.findOne({}))!._id, email: 'b' }), { code: 11000 });
     const names = (await people.listIndexes().toArray()).map((i) => i.name);
@@ -89,14 +88,24 @@ void describe('mongo-wire test server', () => {
   void it('updates: operators, pipelines, multi, upsert with $setOnInsert, arrayFilters, replacement, delete', async () => {
     const things = freshDb().collection<{ _id: string; n?: number; tags?: { k: string; v: number }[]; made?: Date; note?: string }>('things');
     await things.insertMany([
-      { _id: 'a', n: 1, tags: [{ k: 'x', v: 1 }, { k: 'y', v: 2 }] },
+      {
+        _id: 'a',
+        n: 1,
+        tags: [
+          { k: 'x', v: 1 },
+          { k: 'y', v: 2 },
+        ],
+      },
       { _id: 'b', n: 2 },
       { _id: 'c', n: 3 },
     ]);
     assert.equal((await things.updateMany({ n: { $gte: 2 } }, { $inc: { n: 10 } })).modifiedCount, 2);
     assert.equal((await things.updateOne({ _id: 'a' }, { $set: { n: 1 } })).modifiedCount, 0, 'no change, not modified');
     await things.updateOne({ _id: 'a' }, { $set: { 'tags.$[t].v': 9 } }, { arrayFilters: [{ 't.k': 'y' }] });
-    assert.deepEqual((await things.findOne({ _id: 'a' }))?.tags, [{ k: 'x', v: 1 }, { k: 'y', v: 9 }]);
+    assert.deepEqual((await things.findOne({ _id: 'a' }))?.tags, [
+      { k: 'x', v: 1 },
+      { k: 'y', v: 9 },
+    ]);
     const upsert = await things.updateOne({ _id: 'd' }, { $set: { n: 4 }, $setOnInsert: { note: 'new' } }, { upsert: true });
     assert.equal(upsert.upsertedId, 'd');
     await things.updateOne({ _id: 'd' }, { $set: { n: 5 }, $setOnInsert: { note: 'ignored' } }, { upsert: true });
@@ -116,16 +125,17 @@ void describe('mongo-wire test server', () => {
     const db = freshDb();
     const files = db.collection<{ _id: number; batch: string; status: string }>('files');
     await files.insertMany(Array.from({ length: 9 }, (_, i) => ({ _id: i, batch: i < 5 ? 'a' : 'b', status: i % 3 === 0 ? 'done' : 'pending' })));
-    const groups = await files
-      .aggregate([{ $match: { batch: 'a' } }, { $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
-      .toArray();
-    assert.deepEqual(groups, [{ _id: 'done', n: 2 }, { _id: 'pending', n: 3 }]);
+    const groups = await files.aggregate([{ $match: { batch: 'a' } }, { $group: { _id: '$status', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray();
+    assert.deepEqual(groups, [
+      { _id: 'done', n: 2 },
+      { _id: 'pending', n: 3 },
+    ]);
     assert.deepEqual((await files.distinct('batch', { status: 'pending' })).sort(), ['a', 'b']);
     assert.deepEqual(await files.distinct('batch', { status: 'gone' }), []);
     await db.collection('other').insertOne({ x: 1 });
     assert.deepEqual((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort(), ['files', 'other']);
     assert.equal(await db.collection('other').drop(), true);
-    assert.deepEqual((await db.listCollections({ name: 'other' }).toArray()), []);
+    assert.deepEqual(await db.listCollections({ name: 'other' }).toArray(), []);
     await db.dropDatabase();
     assert.equal(await files.countDocuments(), 0);
   });

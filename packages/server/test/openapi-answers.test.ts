@@ -44,7 +44,14 @@ after(() => Promise.all([fast.close(), slow.close(), limited.close(), bare.close
 async function startBareHost(): Promise<{ api: string; engine: BatchEngine; close(): Promise<void> }> {
   const dir = await tempDir();
   const sqlite = new SqliteStore({ path: join(dir, 'batches.sqlite') });
-  const store: Store = { init: () => sqlite.init(), close: () => sqlite.close(), records: sqlite.records, control: sqlite.control, queue: sqlite.queue, retention: sqlite.retention };
+  const store: Store = {
+    init: () => sqlite.init(),
+    close: () => sqlite.close(),
+    records: sqlite.records,
+    control: sqlite.control,
+    queue: sqlite.queue,
+    retention: sqlite.retention,
+  };
   const blobs = new LocalBlobStore({ dir: join(dir, 'files') });
   await store.init();
   await blobs.init();
@@ -72,7 +79,13 @@ async function startBareHost(): Promise<{ api: string; engine: BatchEngine; clos
 const seen = new Set<string>();
 
 /** Sends a request and checks the answer against the operation `method path` of the document. */
-async function call(server: Pick<Server, 'api'>, method: string, path: string, url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+async function call(
+  server: Pick<Server, 'api'>,
+  method: string,
+  path: string,
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(server.api + url, { method, ...init, headers: { ...asA, ...(init.headers as Record<string, string>) } });
   const body = await assertAnswerConforms(method, path, res);
   seen.add(`${method} ${path} ${res.status}`);
@@ -158,7 +171,9 @@ describe('the OpenAPI document against the real server', () => {
     await expect(409, slow, 'POST', close, `/batch/${open}/close`);
 
     // A batch held open for more files: processing while held, then closed.
-    const held = (await call(fast, 'POST', '/batch-upload', '/batch-upload', { body: form([png()], { more_files: 'true' }) }).then((a) => a.body)) as UploadResponse;
+    const held = (await call(fast, 'POST', '/batch-upload', '/batch-upload', { body: form([png()], { more_files: 'true' }) }).then(
+      (a) => a.body,
+    )) as UploadResponse;
     const heldStatus = await waitFor(async () => {
       const answer = await call(fast, 'GET', '/batch-status/{batch_id}', `/batch-status/${held.batch_id}`);
       const batch = (answer.body as BatchStatusResponse).batch;
@@ -206,7 +221,10 @@ describe('the OpenAPI document against the real server', () => {
 
     // Resumable uploads: an empty batch, a tus upload begun, resumed, finished; every refusal.
     const tus = (headers: Record<string, string> = {}) => ({ 'Tus-Resumable': '1.0.0', ...headers });
-    const meta = (fields: Record<string, string>) => Object.entries(fields).map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`).join(',');
+    const meta = (fields: Record<string, string>) =>
+      Object.entries(fields)
+        .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+        .join(',');
     const json = { 'content-type': 'application/json' };
     const made = await call(fast, 'POST', '/batches', '/batches', { headers: json, body: '{"patient_id":"P-1"}' });
     assert.equal(made.status, 201);
@@ -216,7 +234,10 @@ describe('the OpenAPI document against the real server', () => {
     await expect(403, cookies, 'POST', '/batches', '/batches', forged);
     const begin = (server: Pick<Server, 'api'>, length: number, fields: Record<string, string>, init: { headers?: Record<string, string> } = {}) =>
       call(server, 'POST', '/uploads', '/uploads', { headers: tus({ 'Upload-Length': String(length), 'Upload-Metadata': meta(fields), ...init.headers }) });
-    const begun = await fetch(`${fast.api}/uploads`, { method: 'POST', headers: { ...asA, ...tus({ 'Upload-Length': String(docs.png.length), 'Upload-Metadata': meta({ batch_id: resumableBatch }) }) } });
+    const begun = await fetch(`${fast.api}/uploads`, {
+      method: 'POST',
+      headers: { ...asA, ...tus({ 'Upload-Length': String(docs.png.length), 'Upload-Metadata': meta({ batch_id: resumableBatch }) }) },
+    });
     assert.equal(begun.status, 201);
     await assertAnswerConforms('POST', '/uploads', begun);
     seen.add('POST /uploads 201');
@@ -242,18 +263,28 @@ describe('the OpenAPI document against the real server', () => {
     await expect(404, fast, 'PATCH', upload, uploadPath, { headers: tus({ ...bytes(half), ...asB }), body: docs.png.subarray(half) });
     await expect(403, cookies, 'PATCH', upload, uploadPath, { headers: tus({ ...bytes(half), ...forged.headers }), body: docs.png.subarray(half) });
     await expect(204, fast, 'PATCH', upload, uploadPath, { headers: tus(bytes(half)), body: docs.png.subarray(half) });
-    const another = await fetch(`${fast.api}/uploads`, { method: 'POST', headers: { ...asA, ...tus({ 'Upload-Length': '10', 'Upload-Metadata': meta({ batch_id: resumableBatch }) }) } });
+    const another = await fetch(`${fast.api}/uploads`, {
+      method: 'POST',
+      headers: { ...asA, ...tus({ 'Upload-Length': '10', 'Upload-Metadata': meta({ batch_id: resumableBatch }) }) },
+    });
     const anotherPath = new URL(another.headers.get('location')!, fast.api).pathname.slice(new URL(fast.api).pathname.length);
     await expect(401, fast, 'DELETE', upload, anotherPath, { headers: tus(anonymous.headers) });
     await expect(404, fast, 'DELETE', upload, anotherPath, { headers: tus(asB) });
     await expect(403, cookies, 'DELETE', upload, anotherPath, { headers: tus(forged.headers) });
     await expect(204, fast, 'DELETE', upload, anotherPath, { headers: tus() });
     await expect(200, fast, 'POST', close, `/batch/${resumableBatch}/close`);
-    assert.deepEqual((await waitForFinished(fast.api, resumableBatch, asA)).files.map((file) => file.status), ['completed']);
+    assert.deepEqual(
+      (await waitForFinished(fast.api, resumableBatch, asA)).files.map((file) => file.status),
+      ['completed'],
+    );
 
     // 503 needs a store that cannot be reached and 507 a full disk: store-unavailable.test.ts
     // and full-disk.test.ts provoke them for real and check them against the document.
     const elsewhere = / (503|507)$/;
-    assert.deepEqual([...seen].sort(), documentedAnswers().filter((answer) => !elsewhere.test(answer)), 'every documented answer was seen, and no undocumented one');
+    assert.deepEqual(
+      [...seen].sort(),
+      documentedAnswers().filter((answer) => !elsewhere.test(answer)),
+      'every documented answer was seen, and no undocumented one',
+    );
   });
 });

@@ -39,14 +39,17 @@ async function batch(id: string): Promise<Batch> {
 const finished = (id: string) => waitFor(async () => ((await batch(id)).finished_at ? batch(id) : null));
 
 describe('the own-processor example (packages/server/examples/own-processor.ts)', () => {
-  it('files each document with the host\'s function and stores what it returns as the result', async () => {
+  it("files each document with the host's function and stores what it returns as the result", async () => {
     const id = await upload({ 'referral.pdf': docs.pdf1, 'scan.png': docs.png }, { patient_id: 'P-77' });
     const done = await finished(id);
     assert.equal(done.status, 'completed');
-    for (const [file, bytes] of [[done.files[0]!, docs.pdf1], [done.files[1]!, docs.png]] as const) {
+    for (const [file, bytes] of [
+      [done.files[0]!, docs.pdf1],
+      [done.files[1]!, docs.png],
+    ] as const) {
       const result = file.result as { record_id: string; sha256: string; bytes: number };
       assert.equal(result.sha256, createHash('sha256').update(bytes).digest('hex'));
-      assert.equal(app.records.documents.get(result.record_id)?.patient_id, 'P-77', 'filed for the batch\'s patient');
+      assert.equal(app.records.documents.get(result.record_id)?.patient_id, 'P-77', "filed for the batch's patient");
     }
   });
 
@@ -57,7 +60,7 @@ describe('the own-processor example (packages/server/examples/own-processor.ts)'
     assert.deepEqual(done.files[0]!.error, { code: 'NO_PATIENT', message: 'Choose the patient, then upload this document again.' });
   });
 
-  it('a TransientError is tried again until the host\'s system answers', async () => {
+  it("a TransientError is tried again until the host's system answers", async () => {
     app.records.available = false;
     const id = await upload({ 'later.pdf': docs.pdf1 }, { patient_id: 'P-78' });
     // The first attempt failed and the file waits for its next one.

@@ -149,7 +149,9 @@ describe('the packed packages installed into an empty app', () => {
     const lock = JSON.parse(await readFile(join(app, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { hasInstallScript?: boolean }>;
     };
-    const building = Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript).map(([path]) => path);
+    const building = Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([path]) => path);
     assert.deepEqual(building, []);
   });
 

@@ -24,7 +24,10 @@ describe('pause and resume', () => {
     const config = { dataDir, processingDelayMs: 250, concurrency: 1 };
     let server = await startTestServer(config);
     try {
-      const res = await upload(server.api, Array.from({ length: 5 }, (_, i) => ({ name: `p${i}.png`, data: docs.png })));
+      const res = await upload(
+        server.api,
+        Array.from({ length: 5 }, (_, i) => ({ name: `p${i}.png`, data: docs.png })),
+      );
       const { batch_id } = (await res.json()) as UploadResponse;
 
       const paused = await post(server.api, `/batch/${batch_id}/pause`);
@@ -65,7 +68,7 @@ describe('pause and resume', () => {
     }
   });
 
-  it('answers 409 for a finished or cancelled batch, 404 for another workspace\'s, 400 for a malformed id', async () => {
+  it("answers 409 for a finished or cancelled batch, 404 for another workspace's, 400 for a malformed id", async () => {
     const server = await startTestServer({ apiTokens: twoClinics(), processingDelayMs: 200, concurrency: 1 });
     try {
       const done = (await (await upload(server.api, [{ name: 'd.png', data: docs.png }], {}, asA)).json()) as UploadResponse;
@@ -77,7 +80,14 @@ describe('pause and resume', () => {
         assert.equal((answer.body as ErrorResponse).error.code, 'BATCH_NOT_OPEN');
       }
 
-      const open = (await (await upload(server.api, Array.from({ length: 4 }, () => ({ name: 'o.png', data: docs.png })), {}, asA)).json()) as UploadResponse;
+      const open = (await (
+        await upload(
+          server.api,
+          Array.from({ length: 4 }, () => ({ name: 'o.png', data: docs.png })),
+          {},
+          asA,
+        )
+      ).json()) as UploadResponse;
       const stranger = await post(server.api, `/batch/${open.batch_id}/pause`, asB);
       assert.equal(stranger.status, 404);
       assertConforms('POST', '/batch/{batch_id}/pause', 404, stranger.body);

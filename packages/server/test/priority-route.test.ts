@@ -12,7 +12,11 @@ describe('batch priority', () => {
     const server = await startTestServer({ processingDelayMs: 150, concurrency: 1 });
     try {
       const send = async (priority: string) => {
-        const res = await upload(server.api, Array.from({ length: 3 }, (_, i) => ({ name: `${priority}-${i}.png`, data: docs.png })), { priority });
+        const res = await upload(
+          server.api,
+          Array.from({ length: 3 }, (_, i) => ({ name: `${priority}-${i}.png`, data: docs.png })),
+          { priority },
+        );
         assert.equal(res.status, 202);
         return ((await res.json()) as UploadResponse).batch_id;
       };
@@ -25,7 +29,10 @@ describe('batch priority', () => {
       const lastHigh = Math.max(...high.files.map((f) => Date.parse(f.completed_at!)));
       // The low batch's first file may have started before the high batch arrived.
       const laterLow = low.files.slice(1).map((f) => Date.parse(f.started_at!));
-      assert.ok(laterLow.every((t) => t >= lastHigh), 'the rest of the low batch waited for the high batch');
+      assert.ok(
+        laterLow.every((t) => t >= lastHigh),
+        'the rest of the low batch waited for the high batch',
+      );
       assert.equal(low.status, 'completed');
     } finally {
       await server.close();

@@ -26,7 +26,7 @@ interface Claim {
   priority: BatchPriority;
 }
 
-describe('priority under sustained load (the store\'s claim order, on a simulated clock)', () => {
+describe("priority under sustained load (the store's claim order, on a simulated clock)", () => {
   it('a low batch still advances under sustained high load: it waits only for high batches uploaded in the 20 minutes after it', async () => {
     const start = Date.UTC(2026, 0, 5, 8, 0, 0);
     let now = start;
@@ -56,7 +56,10 @@ describe('priority under sustained load (the store\'s claim order, on a simulate
       const firstLow = claims.indexOf(lowClaims[0]!);
       const lastLow = claims.indexOf(lowClaims.at(-1)!);
       assert.ok(lowClaims[0]!.at - start >= 20 * MINUTE, 'high batches uploaded soon after it went first');
-      assert.ok(lowClaims.at(-1)!.at - start <= 30 * MINUTE, `the low batch finished within 30 simulated minutes (at ${(lowClaims.at(-1)!.at - start) / MINUTE} min)`);
+      assert.ok(
+        lowClaims.at(-1)!.at - start <= 30 * MINUTE,
+        `the low batch finished within 30 simulated minutes (at ${(lowClaims.at(-1)!.at - start) / MINUTE} min)`,
+      );
       assert.ok(
         claims.slice(0, firstLow).every((c) => c.createdAt - start <= 20 * MINUTE),
         'before the low batch started, only high batches uploaded within 20 minutes after it ran',

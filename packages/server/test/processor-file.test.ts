@@ -53,7 +53,7 @@ function claimed(size: number): ClaimedFile {
   };
 }
 
-describe('a processor file\'s read()', () => {
+describe("a processor file's read()", () => {
   it('gives the stored bytes in one buffer of their own, ready to move to a worker thread', async () => {
     const read = await toProcessorFile(claimed(bytes.length), blobs).read();
     assert.ok(read.equals(bytes));

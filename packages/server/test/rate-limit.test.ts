@@ -17,7 +17,15 @@ after(() => server.close());
 
 describe('upload rate limit per workspace (UPLOAD_RATE_LIMIT)', () => {
   it('answers 429 RATE_LIMITED with Retry-After past the limit, counting appends, for that workspace only', async () => {
-    const first = await upload(server.api, [{ name: 'a.png', data: docs.png }, { name: 'b.png', data: docs.png }], {}, asA);
+    const first = await upload(
+      server.api,
+      [
+        { name: 'a.png', data: docs.png },
+        { name: 'b.png', data: docs.png },
+      ],
+      {},
+      asA,
+    );
     assert.equal(first.status, 202);
     assert.match(first.headers.get('ratelimit-policy') ?? '', /^"uploads"; q=3; w=60/);
     const { batch_id } = (await first.json()) as UploadResponse;

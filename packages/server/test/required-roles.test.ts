@@ -76,7 +76,10 @@ describe('a store with only the required roles', () => {
         if (status.status === 'completed') break;
       }
       assert.equal(status?.status, 'completed');
-      assert.deepEqual(status?.files.map((f) => f.status), ['completed', 'completed']);
+      assert.deepEqual(
+        status?.files.map((f) => f.status),
+        ['completed', 'completed'],
+      );
 
       const analytics = await fetch(`${api}/batch-analytics`);
       assert.equal(analytics.status, 501);
@@ -85,7 +88,7 @@ describe('a store with only the required roles', () => {
       assert.equal(body.error.code, 'NOT_SUPPORTED');
       assert.match(body.error.message, /analytics/);
       const bad = await fetch(`${api}/batch-analytics?since=yesterday`);
-      assert.equal(bad.status, 400, 'a bad query is still the caller\'s error');
+      assert.equal(bad.status, 400, "a bad query is still the caller's error");
     });
   });
 
@@ -114,7 +117,10 @@ describe('a store with only the required roles', () => {
     });
     // A store written for the single interface of earlier releases: every method, no role.
     const flat = { init: async () => {}, close: async () => {}, createBatch: async () => null, claimFile: async () => null };
-    assert.throws(() => new BatchEngine({ store: flat as unknown as Store, blobs, processor: async () => ({}) }), /lacks the "records", "control", "queue", "retention" roles/);
+    assert.throws(
+      () => new BatchEngine({ store: flat as unknown as Store, blobs, processor: async () => ({}) }),
+      /lacks the "records", "control", "queue", "retention" roles/,
+    );
   });
 
   it('a store whose retention cannot purge content is refused at construction, saying what it lacks', () => {

@@ -88,22 +88,37 @@ describe(`resumable uploads on MongoDB (${process.env.MONGODB_URI ? 'mongod' : '
     const { batch_id } = (await made.json()) as CreateBatchResponse;
     const created = await fetch(`${a.api}/uploads`, {
       method: 'POST',
-      headers: tus({ 'Upload-Length': String(image.length), 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('wound.png').toString('base64')}` }),
+      headers: tus({
+        'Upload-Length': String(image.length),
+        'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('wound.png').toString('base64')}`,
+      }),
     });
     assert.equal(created.status, 201);
     const path = new URL(created.headers.get('location')!, a.api).pathname.replace(/^\/api/, '');
 
     // Two thirds through A (several parts of 255 KiB and a partial one), the rest through B.
     const cut = Math.floor((image.length * 2) / 3);
-    const first = await fetch(a.api + path, { method: 'PATCH', headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }), body: new Uint8Array(image.subarray(0, cut)) });
+    const first = await fetch(a.api + path, {
+      method: 'PATCH',
+      headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }),
+      body: new Uint8Array(image.subarray(0, cut)),
+    });
     assert.equal(first.status, 204);
     const head = await fetch(b.api + path, { method: 'HEAD', headers: tus() });
     assert.equal(head.status, 200);
     assert.equal(head.headers.get('upload-offset'), String(cut), 'the other instance knows the offset');
     assert.equal((await fetch(b.api + path, { method: 'HEAD', headers: tus({ 'x-workspace': 'clinic-b' }) })).status, 404, 'another workspace does not');
-    const stale = await fetch(b.api + path, { method: 'PATCH', headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }), body: new Uint8Array(image.subarray(0, 10)) });
-    assert.equal(stale.status, 409, 'bytes at an offset that is not the upload\'s are refused');
-    const rest = await fetch(b.api + path, { method: 'PATCH', headers: tus({ 'Upload-Offset': String(cut), 'Content-Type': 'application/offset+octet-stream' }), body: new Uint8Array(image.subarray(cut)) });
+    const stale = await fetch(b.api + path, {
+      method: 'PATCH',
+      headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }),
+      body: new Uint8Array(image.subarray(0, 10)),
+    });
+    assert.equal(stale.status, 409, "bytes at an offset that is not the upload's are refused");
+    const rest = await fetch(b.api + path, {
+      method: 'PATCH',
+      headers: tus({ 'Upload-Offset': String(cut), 'Content-Type': 'application/offset+octet-stream' }),
+      body: new Uint8Array(image.subarray(cut)),
+    });
     assert.equal(rest.status, 204);
     const fileId = rest.headers.get('upload-file-id');
 
@@ -113,7 +128,10 @@ describe(`resumable uploads on MongoDB (${process.env.MONGODB_URI ? 'mongod' : '
       batch = ((await (await fetch(`${a.api}/batch-status/${batch_id}`, { headers: clinic })).json()) as BatchStatusResponse).batch;
       if (!batch.finished_at) await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    assert.deepEqual(batch?.files.map((file) => [file.file_id, file.status, file.size, file.result]), [[fileId, 'completed', image.length, { bytes: image.length }]]);
+    assert.deepEqual(
+      batch?.files.map((file) => [file.file_id, file.status, file.size, file.result]),
+      [[fileId, 'completed', image.length, { bytes: image.length }]],
+    );
     assert.equal((await fetch(a.api + path, { method: 'HEAD', headers: tus() })).status, 404, 'the finished upload is gone from the database');
     await assert.rejects(parts.getUpload(path.split('/').pop()!));
     assert.deepEqual([...(await readdir(a.dir)), ...(await readdir(b.dir))], [], 'nothing is left in either folder');
@@ -122,15 +140,32 @@ describe(`resumable uploads on MongoDB (${process.env.MONGODB_URI ? 'mongod' : '
   it('an ended upload loses its bytes in the database; an expired one is swept', async () => {
     const made = await fetch(`${a.api}/batches`, { method: 'POST', headers: clinic });
     const { batch_id } = (await made.json()) as CreateBatchResponse;
-    const created = await fetch(`${a.api}/uploads`, { method: 'POST', headers: tus({ 'Upload-Length': '1000', 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }) });
+    const created = await fetch(`${a.api}/uploads`, {
+      method: 'POST',
+      headers: tus({ 'Upload-Length': '1000', 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }),
+    });
     const id = created.headers.get('location')!.split('/').pop()!;
-    await fetch(`${a.api}/uploads/${id}`, { method: 'PATCH', headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }), body: new Uint8Array(300) });
+    await fetch(`${a.api}/uploads/${id}`, {
+      method: 'PATCH',
+      headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }),
+      body: new Uint8Array(300),
+    });
     assert.equal((await parts.getUpload(id)).offset, 300);
     assert.equal((await fetch(`${b.api}/uploads/${id}`, { method: 'DELETE', headers: tus() })).status, 204);
     await assert.rejects(parts.getUpload(id));
-    assert.equal(await parts.read(id).toArray().then((chunks) => chunks.length), 0, 'its parts are gone');
+    assert.equal(
+      await parts
+        .read(id)
+        .toArray()
+        .then((chunks) => chunks.length),
+      0,
+      'its parts are gone',
+    );
 
-    const old = await fetch(`${a.api}/uploads`, { method: 'POST', headers: tus({ 'Upload-Length': '1000', 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }) });
+    const old = await fetch(`${a.api}/uploads`, {
+      method: 'POST',
+      headers: tus({ 'Upload-Length': '1000', 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }),
+    });
     const oldId = old.headers.get('location')!.split('/').pop()!;
     // A store whose uploads expire after 1 ms sweeps it, as the route does every so often.
     const sweeper = new MongoResumableStore({ client, dbName, expireAfterMs: 1 });

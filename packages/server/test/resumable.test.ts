@@ -70,7 +70,10 @@ function create(length: number, metadata: Record<string, string>, headers: Recor
   const encoded = Object.entries(metadata)
     .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
     .join(',');
-  return fetch(`${host.api}/uploads`, { method: 'POST', headers: { ...headers, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(length), 'Upload-Metadata': encoded } });
+  return fetch(`${host.api}/uploads`, {
+    method: 'POST',
+    headers: { ...headers, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(length), 'Upload-Metadata': encoded },
+  });
 }
 
 async function offsetOf(url: string, headers: Record<string, string> = clinic): Promise<Response> {
@@ -91,7 +94,14 @@ async function waiting(): Promise<string[]> {
 describe('resumable uploads (tus 1.0)', () => {
   it('GET /limits tells clients the server takes tus uploads, with the size limit and the part size', async () => {
     const { limits } = (await (await fetch(`${host.api}/limits`, { headers: clinic })).json()) as LimitsResponse;
-    assert.deepEqual(limits.resumable, { protocol: 'tus', version: '1.0.0', path: '/uploads', max_size: MAX_FILE_SIZE, chunk_size: 65_536, expires_after_seconds: 86_400 });
+    assert.deepEqual(limits.resumable, {
+      protocol: 'tus',
+      version: '1.0.0',
+      path: '/uploads',
+      max_size: MAX_FILE_SIZE,
+      chunk_size: 65_536,
+      expires_after_seconds: 86_400,
+    });
   });
 
   it('the official tus client sends three files into a batch made with POST /batches; after close it reads 2 completed, 1 failed', async () => {
@@ -101,7 +111,11 @@ describe('resumable uploads (tus 1.0)', () => {
     const pdf = await makeTextPdf(['Referral letter page 1', 'Referral letter page 2']);
     const scan = await makeImage('png', { width: 600, height: 400 }); // about 280 KB: several 64 KiB parts
     const broken = cutAt(await makeTextPdf(['Discharge summary']), 0.5);
-    for (const [name, bytes, type] of [['letter.pdf', pdf, 'application/pdf'], ['scan.png', scan, 'image/png'], ['broken.pdf', broken, 'application/pdf']] as const) {
+    for (const [name, bytes, type] of [
+      ['letter.pdf', pdf, 'application/pdf'],
+      ['scan.png', scan, 'image/png'],
+      ['broken.pdf', broken, 'application/pdf'],
+    ] as const) {
       const url = await tusUpload(bytes, { batch_id: batch.batch_id, filename: name, filetype: type });
       assert.match(url, new RegExp(`^${host.api}/uploads/[^/]+$`));
       assert.equal((await offsetOf(url)).status, 404, 'a finished upload is handed to its batch and removed');
@@ -133,7 +147,10 @@ describe('resumable uploads (tus 1.0)', () => {
     // Send 60% of the file, then destroy the connection without ending the request.
     const sent = Math.floor(image.length * 0.6);
     await new Promise<void>((resolve) => {
-      const req = request(url, { method: 'PATCH', headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' } });
+      const req = request(url, {
+        method: 'PATCH',
+        headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+      });
       req.on('error', () => resolve());
       req.write(image.subarray(0, sent), () => setTimeout(() => req.destroy(), 300));
     });
@@ -154,7 +171,10 @@ describe('resumable uploads (tus 1.0)', () => {
     assert.match(rest.headers.get('upload-file-id') ?? '', /^[0-9a-f-]{36}$/);
     await fetch(`${host.api}/batch/${batch.batch_id}/close`, { method: 'POST', headers: clinic });
     const finished = await waitForFinished(batch.batch_id);
-    assert.deepEqual(finished.files.map((file) => [file.file_id, file.status, file.size]), [[rest.headers.get('upload-file-id'), 'completed', image.length]]);
+    assert.deepEqual(
+      finished.files.map((file) => [file.file_id, file.status, file.size]),
+      [[rest.headers.get('upload-file-id'), 'completed', image.length]],
+    );
   });
 
   it('another workspace cannot see, continue or end an upload, nor add to a batch it does not own', async () => {
@@ -162,7 +182,11 @@ describe('resumable uploads (tus 1.0)', () => {
     const created = await create(1000, { batch_id: batch.batch_id, filename: 'scan.pdf' });
     const url = new URL(created.headers.get('location')!, host.api).href;
     assert.equal((await offsetOf(url, stranger)).status, 404);
-    const peek = await fetch(url, { method: 'PATCH', headers: { ...stranger, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: '' });
+    const peek = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...stranger, 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+      body: '',
+    });
     assert.equal((await errorOf(peek)).code, 'NOT_FOUND', 'the same answer as for an upload that does not exist');
     const patch = await fetch(url, {
       method: 'PATCH',
@@ -171,7 +195,7 @@ describe('resumable uploads (tus 1.0)', () => {
     });
     assert.equal(patch.status, 404);
     assert.equal((await fetch(url, { method: 'DELETE', headers: { ...stranger, 'Tus-Resumable': '1.0.0' } })).status, 404);
-    assert.equal((await offsetOf(url)).headers.get('upload-offset'), '0', 'the owner\'s upload is untouched');
+    assert.equal((await offsetOf(url)).headers.get('upload-offset'), '0', "the owner's upload is untouched");
 
     const intoTheirs = await create(1000, { batch_id: batch.batch_id }, stranger);
     assert.equal(intoTheirs.status, 404);
@@ -184,11 +208,19 @@ describe('resumable uploads (tus 1.0)', () => {
     const batch = await createBatch();
     const tooBig = await create(MAX_FILE_SIZE + 1, { batch_id: batch.batch_id });
     assert.equal(tooBig.status, 413);
-    assert.deepEqual(await errorOf(tooBig), { code: 'FILE_TOO_LARGE', message: 'A file is larger than the 4 MB limit.', details: { max_file_size: MAX_FILE_SIZE } });
+    assert.deepEqual(await errorOf(tooBig), {
+      code: 'FILE_TOO_LARGE',
+      message: 'A file is larger than the 4 MB limit.',
+      details: { max_file_size: MAX_FILE_SIZE },
+    });
 
     const unnamed = await create(10, { filename: 'a.pdf' });
     assert.equal(unnamed.status, 400);
-    assert.deepEqual(await errorOf(unnamed), { code: 'INVALID_FIELD', message: 'Name the batch in the upload\'s metadata: batch_id (from POST /batches).', details: { field: 'batch_id' } });
+    assert.deepEqual(await errorOf(unnamed), {
+      code: 'INVALID_FIELD',
+      message: "Name the batch in the upload's metadata: batch_id (from POST /batches).",
+      details: { field: 'batch_id' },
+    });
     assert.equal((await errorOf(await create(10, { batch_id: 'not-a-batch' }))).code, 'INVALID_BATCH_ID');
 
     const full = await createBatch();
@@ -211,7 +243,10 @@ describe('resumable uploads (tus 1.0)', () => {
     await tusUpload(Buffer.from('MZ this is a program, not a document'), { batch_id: batch.batch_id, filename: 'setup.pdf' });
     await fetch(`${host.api}/batch/${batch.batch_id}/close`, { method: 'POST', headers: clinic });
     const finished = await waitForFinished(batch.batch_id);
-    assert.deepEqual(finished.files.map((file) => [file.status, file.error?.code]), [['failed', 'UNSUPPORTED_TYPE']]);
+    assert.deepEqual(
+      finished.files.map((file) => [file.status, file.error?.code]),
+      [['failed', 'UNSUPPORTED_TYPE']],
+    );
   });
 
   it('an upload ended by its client (termination) is removed with its bytes', async () => {
@@ -233,7 +268,11 @@ describe('resumable uploads (tus 1.0)', () => {
     const unknown = await fetch(`${host.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{"patient":"x"}' });
     assert.equal(unknown.status, 400);
     assert.equal((await errorOf(unknown)).code, 'INVALID_FIELD');
-    const malformed = await fetch(`${host.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{"patient_id":' });
+    const malformed = await fetch(`${host.api}/batches`, {
+      method: 'POST',
+      headers: { ...clinic, 'content-type': 'application/json' },
+      body: '{"patient_id":',
+    });
     assert.equal(malformed.status, 400);
     assert.equal((await errorOf(malformed)).code, 'BAD_REQUEST');
     const empty = await fetch(`${host.api}/batches`, { method: 'POST', headers: clinic });

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
-import { PURGED_FILENAME, type Batch, type BatchHistoryResponse, type BatchStatusResponse, type InspectionResult, type UploadResponse } from '@batch-uploader/protocol';
+import {
+  PURGED_FILENAME,
+  type Batch,
+  type BatchHistoryResponse,
+  type BatchStatusResponse,
+  type InspectionResult,
+  type UploadResponse,
+} from '@batch-uploader/protocol';
 import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '../src/index.js';
 import { createInspectProcessor } from '../src/processors/inspect/index.js';
 import { MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
@@ -97,7 +104,10 @@ const backends: { name: string; open: () => { store: Store; cleanup: () => Promi
         store: new MongoStore({ uri }),
         async cleanup() {
           const client = new MongoClient(uri);
-          await client.db(dbName).dropDatabase().finally(() => client.close());
+          await client
+            .db(dbName)
+            .dropDatabase()
+            .finally(() => client.close());
         },
       };
     },

@@ -34,7 +34,10 @@ describe('retrying failed files', () => {
       { name: 'fine.png', data: docs.png },
     ]);
     const first = await waitForFinished(server.api, batchId);
-    assert.deepEqual(first.files.map((f) => f.error?.code ?? f.status), ['CORRUPT_FILE', 'UNSUPPORTED_TYPE', 'completed']);
+    assert.deepEqual(
+      first.files.map((f) => f.error?.code ?? f.status),
+      ['CORRUPT_FILE', 'UNSUPPORTED_TYPE', 'completed'],
+    );
 
     const answer = await retry(batchId);
     assert.equal(answer.status, 200);
@@ -64,7 +67,10 @@ describe('retrying failed files', () => {
     assert.equal((none.body as ErrorResponse).error.code, 'NOTHING_TO_RETRY');
     assert.deepEqual((none.body as ErrorResponse).error.details, { not_retryable: 0 });
 
-    const refusedOnly = await uploaded([{ name: 'x.pdf', data: docs.exe }, { name: 'ok.png', data: docs.png }]);
+    const refusedOnly = await uploaded([
+      { name: 'x.pdf', data: docs.exe },
+      { name: 'ok.png', data: docs.png },
+    ]);
     await waitForFinished(server.api, refusedOnly);
     const refused = await retry(refusedOnly);
     assert.equal(refused.status, 409);
@@ -77,7 +83,11 @@ describe('retrying failed files', () => {
   it('answers 409 BATCH_CANCELLED for a cancelled batch, 404 for an unknown one', async () => {
     const slow = await startTestServer({ processingDelayMs: 300, concurrency: 1 });
     try {
-      const res = await upload(slow.api, [{ name: 'a.pdf', data: docs.truncatedPdf }, { name: 'b.png', data: docs.png }, { name: 'c.png', data: docs.png }]);
+      const res = await upload(slow.api, [
+        { name: 'a.pdf', data: docs.truncatedPdf },
+        { name: 'b.png', data: docs.png },
+        { name: 'c.png', data: docs.png },
+      ]);
       const { batch_id } = (await res.json()) as UploadResponse;
       await fetch(`${slow.api}/batch/${batch_id}/cancel`, { method: 'POST' });
       await waitForFinished(slow.api, batch_id);

@@ -47,7 +47,10 @@ void describe('SqliteStore on a shared file', () => {
     const store = await opened(path);
     const created = newFiles(400);
     for (let i = 0; i < created.length; i += 50) {
-      await store.records.createBatch(batch(), created.slice(i, i + 50).map((f, position) => ({ ...f, position })));
+      await store.records.createBatch(
+        batch(),
+        created.slice(i, i + 50).map((f, position) => ({ ...f, position })),
+      );
     }
     await store.close();
 
@@ -219,10 +222,8 @@ const CLAIM_LOOP = `
 
 /** Claims in a child process until the queue is empty; returns the file ids it got. */
 async function claimInProcess(path: string, startAt: number): Promise<string[]> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '--eval', CLAIM_LOOP, storeEntry, path, String(startAt)],
-    { cwd: fileURLToPath(new URL('..', import.meta.url)) },
-  );
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', CLAIM_LOOP, storeEntry, path, String(startAt)], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  });
   return JSON.parse(stdout) as string[];
 }

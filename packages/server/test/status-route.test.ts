@@ -131,7 +131,10 @@ const backends: { name: string; open: () => { store: () => Store; cleanup: () =>
         store: () => new MongoStore({ uri }),
         async cleanup() {
           const client = new MongoClient(uri);
-          await client.db(dbName).dropDatabase().finally(() => client.close());
+          await client
+            .db(dbName)
+            .dropDatabase()
+            .finally(() => client.close());
         },
       };
     },
@@ -158,26 +161,29 @@ for (const backend of backends) {
         }
       });
 
-    void itOnTwoInstances('gives a new ETag as a file goes pending, processing, completed, and answers 304 with no body to a matching If-None-Match', async (a, b) => {
-      const batchId = await createBatch(a.store, 2);
-      const pending = await changed(a, batchId);
-      assert.equal(pending.batch.files[0]!.status, 'pending');
-      const unchanged = await poll(a, batchId, { etag: pending.etag });
-      assert.deepEqual(unchanged, { status: 304, etag: pending.etag, text: '' });
+    void itOnTwoInstances(
+      'gives a new ETag as a file goes pending, processing, completed, and answers 304 with no body to a matching If-None-Match',
+      async (a, b) => {
+        const batchId = await createBatch(a.store, 2);
+        const pending = await changed(a, batchId);
+        assert.equal(pending.batch.files[0]!.status, 'pending');
+        const unchanged = await poll(a, batchId, { etag: pending.etag });
+        assert.deepEqual(unchanged, { status: 304, etag: pending.etag, text: '' });
 
-      const held = await a.store.queue.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
-      assert.ok(held);
-      const processing = await changed(a, batchId, pending.etag);
-      assert.equal(processing.batch.files[0]!.status, 'processing');
+        const held = await a.store.queue.claimFile({ owner: 'worker', leaseMs: LONG_LEASE_MS });
+        assert.ok(held);
+        const processing = await changed(a, batchId, pending.etag);
+        assert.equal(processing.batch.files[0]!.status, 'processing');
 
-      await a.store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 2 } });
-      const completed = await changed(a, batchId, processing.etag);
-      assert.equal(completed.batch.files[0]!.status, 'completed');
-      assert.deepEqual(completed.batch.files[0]!.result, { pages: 2 });
-      // Any of several ETags may match, as HTTP allows.
-      assert.equal((await poll(a, batchId, { etag: `W/"elsewhere", ${completed.etag}` })).status, 304);
-      assert.equal((await poll(a, batchId, { etag: pending.etag })).status, 200, 'an old ETag gets the batch as it is now');
-    });
+        await a.store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: { pages: 2 } });
+        const completed = await changed(a, batchId, processing.etag);
+        assert.equal(completed.batch.files[0]!.status, 'completed');
+        assert.deepEqual(completed.batch.files[0]!.result, { pages: 2 });
+        // Any of several ETags may match, as HTTP allows.
+        assert.equal((await poll(a, batchId, { etag: `W/"elsewhere", ${completed.etag}` })).status, 304);
+        assert.equal((await poll(a, batchId, { etag: pending.etag })).status, 200, 'an old ETag gets the batch as it is now');
+      },
+    );
 
     void itOnTwoInstances('gives a new ETag when a file is claimed again after its lease ran out, though the counts are as before', async (a, b) => {
       const batchId = await createBatch(a.store, 1);
@@ -215,38 +221,41 @@ for (const backend of backends) {
       assert.equal(retried.batch.finished_at, null);
     });
 
-    void itOnTwoInstances('answers another workspace\'s caller 404, even with the batch\'s current ETag', async (a, b) => {
+    void itOnTwoInstances("answers another workspace's caller 404, even with the batch's current ETag", async (a, b) => {
       const batchId = await createBatch(a.store, 1);
       const { etag } = await changed(a, batchId);
       for (const given of [etag, undefined]) {
         const answer = await poll(a, batchId, { workspace: STRANGER, ...(given ? { etag: given } : {}) });
         assert.equal(answer.status, 404);
-        assert.notEqual(answer.etag, etag, 'the batch\'s ETag does not leak');
+        assert.notEqual(answer.etag, etag, "the batch's ETag does not leak");
         assert.equal((JSON.parse(answer.text) as ErrorResponse).error.code, 'BATCH_NOT_FOUND');
       }
       const unknown = await poll(a, randomUUID(), { etag });
       assert.equal(unknown.status, 404, 'an unknown batch is not found whatever ETag is sent');
     });
 
-    void itOnTwoInstances('two instances on one database agree on ETags, and neither serves its cached answer after the other changed the batch', async (a, b) => {
-      const batchId = await createBatch(a.store, 2);
-      const fromA = await changed(a, batchId);
-      const fromB = await changed(b, batchId);
-      assert.equal(fromB.etag, fromA.etag, 'the ETag comes from the shared store, not the process');
-      assert.equal((await poll(b, batchId, { etag: fromA.etag })).status, 304);
+    void itOnTwoInstances(
+      'two instances on one database agree on ETags, and neither serves its cached answer after the other changed the batch',
+      async (a, b) => {
+        const batchId = await createBatch(a.store, 2);
+        const fromA = await changed(a, batchId);
+        const fromB = await changed(b, batchId);
+        assert.equal(fromB.etag, fromA.etag, 'the ETag comes from the shared store, not the process');
+        assert.equal((await poll(b, batchId, { etag: fromA.etag })).status, 304);
 
-      // Each instance now holds the answer in its cache; a change made through B must reach A's pollers.
-      assert.equal(await post(b, `/batch/${batchId}/pause`), 200);
-      const pausedOnA = await changed(a, batchId);
-      assert.equal(pausedOnA.batch.status, 'paused');
-      assert.notEqual(pausedOnA.etag, fromA.etag);
+        // Each instance now holds the answer in its cache; a change made through B must reach A's pollers.
+        assert.equal(await post(b, `/batch/${batchId}/pause`), 200);
+        const pausedOnA = await changed(a, batchId);
+        assert.equal(pausedOnA.batch.status, 'paused');
+        assert.notEqual(pausedOnA.etag, fromA.etag);
 
-      // And a worker of A changing a file must reach B's.
-      assert.equal(await post(a, `/batch/${batchId}/resume`), 200);
-      assert.ok(await a.store.queue.claimFile({ owner: 'worker-of-a', leaseMs: LONG_LEASE_MS }));
-      const onB = await changed(b, batchId, pausedOnA.etag);
-      assert.equal(onB.batch.files[0]!.status, 'processing');
-      assert.equal((await changed(a, batchId)).etag, onB.etag);
-    });
+        // And a worker of A changing a file must reach B's.
+        assert.equal(await post(a, `/batch/${batchId}/resume`), 200);
+        assert.ok(await a.store.queue.claimFile({ owner: 'worker-of-a', leaseMs: LONG_LEASE_MS }));
+        const onB = await changed(b, batchId, pausedOnA.etag);
+        assert.equal(onB.batch.files[0]!.status, 'processing');
+        assert.equal((await changed(a, batchId)).etag, onB.etag);
+      },
+    );
   });
 }

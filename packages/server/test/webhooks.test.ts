@@ -88,13 +88,23 @@ describe('webhooks', () => {
     const server = await startTestServer({ webhookUrl: receiver.url, webhookSecret: SECRET });
     try {
       const uploadedAt = Math.floor(Date.now() / 1000);
-      const res = await upload(server.api, [{ name: 'hook-secret-name.png', data: docs.png }, { name: 'other.pdf', data: docs.pdf }], { patient_id: 'patient-hook-7' });
+      const res = await upload(
+        server.api,
+        [
+          { name: 'hook-secret-name.png', data: docs.png },
+          { name: 'other.pdf', data: docs.pdf },
+        ],
+        { patient_id: 'patient-hook-7' },
+      );
       const { batch_id } = (await res.json()) as UploadResponse;
       const batch = await waitForFinished(server.api, batch_id);
       await waitFor(() => Promise.resolve(receiver.received.some((r) => r.answered === 200)), 15_000);
 
       assert.equal(receiver.received.length, 3, 'two failed attempts, then one delivery');
-      assert.deepEqual(receiver.received.map((r) => r.answered), [503, 503, 200]);
+      assert.deepEqual(
+        receiver.received.map((r) => r.answered),
+        [503, 503, 200],
+      );
       const ids = new Set(receiver.received.map((r) => r.headers['x-batch-uploader-delivery']));
       assert.equal(ids.size, 1, 'every attempt carries the same event id');
       assert.ok(receiver.received[1]!.at - receiver.received[0]!.at >= 400, 'retried after a backoff, not at once');
@@ -171,11 +181,19 @@ describe('webhooks', () => {
       await waitFor(() => Promise.resolve(receiver.received.length >= 1), 10_000);
 
       // The dispatcher now waits on a request that gets no answer; the next batch runs all the same.
-      const second = (await (await upload(server.api, [{ name: 'b.png', data: docs.png }, { name: 'c.pdf', data: docs.pdf }])).json()) as UploadResponse;
+      const second = (await (
+        await upload(server.api, [
+          { name: 'b.png', data: docs.png },
+          { name: 'c.pdf', data: docs.pdf },
+        ])
+      ).json()) as UploadResponse;
       const batch = await waitForFinished(server.api, second.batch_id);
       assert.equal(batch.status, 'completed');
       assert.equal(batch.progress.completed, 2);
-      assert.ok(receiver.received.every((r) => r.answered === 0), 'no delivery attempt was ever answered');
+      assert.ok(
+        receiver.received.every((r) => r.answered === 0),
+        'no delivery attempt was ever answered',
+      );
       assert.ok(receiver.received[0]!.waiting(), 'the batch finished while the first delivery was still waiting for its answer');
     } finally {
       await server.close();

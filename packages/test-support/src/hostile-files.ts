@@ -37,7 +37,7 @@ export const JPEG_END = Buffer.from([0xff, 0xd9]);
  */
 export function withClaimedJpegSize(jpeg: Buffer, width: number, height: number): Buffer {
   const bytes = Buffer.from(jpeg);
-  for (let at = 2; at + 9 < bytes.length; ) {
+  for (let at = 2; at + 9 < bytes.length;) {
     if (bytes[at] !== 0xff) throw new Error('Not a JPEG marker sequence.');
     const marker = bytes[at + 1]!;
     // SOF0–SOF3: baseline, extended, progressive, lossless frame headers.
@@ -185,4 +185,3 @@ export function makeInterlacedPng(side = 10_000): Buffer {
   const raw = side * side * 3 + side * 2 * 7;
   return pngFile({ width: side, height: side, colourType: 2, interlace: 1 }, zerosZlib(Math.ceil(raw / MIB) * MIB));
 }
-

@@ -14,7 +14,10 @@ export const asB = { authorization: `Bearer ${TOKEN_B}` };
 
 /** The server's `apiTokens` for those two workspaces. */
 export function twoClinics(): Map<string, string> {
-  return new Map([[TOKEN_A, 'clinic-a'], [TOKEN_B, 'clinic-b']]);
+  return new Map([
+    [TOKEN_A, 'clinic-a'],
+    [TOKEN_B, 'clinic-b'],
+  ]);
 }
 
 /** A fresh, private data folder. */
@@ -30,12 +33,7 @@ export interface UploadPart {
 }
 
 /** Posts a multipart batch upload the way a browser form or curl -F does. */
-export async function upload(
-  api: string,
-  files: UploadPart[],
-  fields: Record<string, string> = {},
-  headers: Record<string, string> = {},
-): Promise<Response> {
+export async function upload(api: string, files: UploadPart[], fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
   const form = new FormData();
   for (const file of files) form.append('files', new Blob([file.data], { type: file.type ?? 'application/octet-stream' }), file.name);
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
@@ -51,14 +49,20 @@ export async function getBatch(api: string, batchId: string, headers: Record<str
 
 /** Waits until the batch has reached a final status and returns it. */
 export function waitForFinished(api: string, batchId: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Batch> {
-  return waitFor(async () => {
-    const batch = await getBatch(api, batchId, headers);
-    return batch.finished_at ? batch : null;
-  }, { timeoutMs, everyMs: 100 });
+  return waitFor(
+    async () => {
+      const batch = await getBatch(api, batchId, headers);
+      return batch.finished_at ? batch : null;
+    },
+    { timeoutMs, everyMs: 100 },
+  );
 }
 
 /** Every file below `dir`, as paths relative to it. */
 export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1))
+    .sort();
 }

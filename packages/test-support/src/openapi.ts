@@ -26,7 +26,9 @@ export function assertConforms(method: string, path: string, status: number, bod
   const validate = ref ? ajv.getSchema(ref) : ajv.compile(schema);
   if (!validate) throw new Error(`cannot resolve ${String(schema.$ref)}`);
   if (!validate(body)) {
-    throw new Error(`${method} ${path} ${status} does not match the document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 2000)}`);
+    throw new Error(
+      `${method} ${path} ${status} does not match the document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 2000)}`,
+    );
   }
 }
 

@@ -17,7 +17,11 @@ const TSX = import.meta.resolve('tsx');
  */
 export function runScript(path: string, args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, path, ...args], { ...(cwd ? { cwd } : {}), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, path, ...args], {
+      ...(cwd ? { cwd } : {}),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -36,10 +36,7 @@ export const BOUNDARY = 'raw-upload-boundary';
 
 /** The request line and headers of a multipart POST to `path` of `length` bytes. */
 export function multipartHead(path: string, length: number): string {
-  return (
-    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
-    `Content-Length: ${length}\r\n\r\n`
-  );
+  return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` + `Content-Length: ${length}\r\n\r\n`;
 }
 
 /** One file part in the `files` field: its head and `bytes`, and with `last` the closing boundary. */

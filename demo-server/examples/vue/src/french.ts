@@ -24,7 +24,12 @@ export const FRENCH: BatchUploaderStringOverrides = {
   summary: ({ completed, failed, notSent }) => `${completed} réussis, ${failed} en échec${notSent ? `, ${notSent} non envoyés` : ''}`,
   finished: (summary, outcome) => `${outcome} : ${summary}`,
   heading: 'Envoi de documents',
-  outcome: { succeeded: 'Tous les fichiers ont réussi', partial: 'Des fichiers demandent votre attention', failed: 'Tous les fichiers ont échoué', cancelled: 'Lot annulé' },
+  outcome: {
+    succeeded: 'Tous les fichiers ont réussi',
+    partial: 'Des fichiers demandent votre attention',
+    failed: 'Tous les fichiers ont échoué',
+    cancelled: 'Lot annulé',
+  },
   attention: (n) => `À traiter (${n})`,
   attentionFailed: (n) => `${fichiers(n)} en échec`,
   notSent: (n) => `${fichiers(n)} non envoyé${n > 1 ? 's' : ''}`,

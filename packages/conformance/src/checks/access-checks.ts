@@ -43,7 +43,8 @@ function expectProbe(probe: Probe, label: string, status: number, code?: string)
 
 const auth: Check = {
   id: 'auth',
-  title: 'With --token, requests carry it as a bearer token and the server takes it; without a valid token, a server that requires one answers 401 UNAUTHORIZED with the error envelope',
+  title:
+    'With --token, requests carry it as a bearer token and the server takes it; without a valid token, a server that requires one answers 401 UNAUTHORIZED with the error envelope',
   required: true,
   async run(context) {
     const anonymous = await limitsAs(context, 'anonymous');

@@ -4,7 +4,8 @@ import { expectStatus, mainBatch, readStatus, waitForFinal } from './support.js'
 
 const cancel: Check = {
   id: 'cancel',
-  title: 'POST /batch/{batch_id}/cancel of a running batch answers 200 with the batch cancelled; its pending files become cancelled and it finishes as cancelled',
+  title:
+    'POST /batch/{batch_id}/cancel of a running batch answers 200 with the batch cancelled; its pending files become cancelled and it finishes as cancelled',
   required: true,
   needs: ['limits'],
   async run(context) {

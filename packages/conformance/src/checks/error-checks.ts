@@ -66,7 +66,8 @@ async function refusedOrFailed(context: CheckContext, answer: Answer, files: num
     expectStatus(answer, label, 415, 'UNSUPPORTED_TYPE');
     return { refused: true, batch: null };
   }
-  if (answer.status < 200 || answer.status > 202) throw new CheckFailure(`${label} answered ${answer.status}${codeOf(answer) ? ` ${codeOf(answer)}` : ''}, expected 415 UNSUPPORTED_TYPE or 202`);
+  if (answer.status < 200 || answer.status > 202)
+    throw new CheckFailure(`${label} answered ${answer.status}${codeOf(answer) ? ` ${codeOf(answer)}` : ''}, expected 415 UNSUPPORTED_TYPE or 202`);
   const { id } = acceptedUpload(context, answer, files);
   const batch = await waitForFinal(context, id);
   const text = batch.files.find((f) => f.filename.startsWith('conformance-not-a-document'));
@@ -79,7 +80,8 @@ async function refusedOrFailed(context: CheckContext, answer: Answer, files: num
 
 const unsupportedType: Check = {
   id: 'errors.unsupported-type',
-  title: 'A file that is not an accepted type (text named .pdf) is refused with 415 UNSUPPORTED_TYPE, or fails with UNSUPPORTED_TYPE while the rest of its batch goes on',
+  title:
+    'A file that is not an accepted type (text named .pdf) is refused with 415 UNSUPPORTED_TYPE, or fails with UNSUPPORTED_TYPE while the rest of its batch goes on',
   required: true,
   needs: ['limits'],
   async run(context) {

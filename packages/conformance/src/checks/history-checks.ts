@@ -31,13 +31,15 @@ function expectNewestFirst(batches: readonly BatchSummary[], created: readonly s
 function expectCounts(summary: BatchSummary): void {
   const { pending, processing, completed, failed, cancelled } = summary.progress;
   if (pending + processing + completed + failed + cancelled !== summary.total_files) {
-    throw new CheckFailure(`a history entry's progress counts add up to ${pending + processing + completed + failed + cancelled}, its total_files is ${summary.total_files}`);
+    throw new CheckFailure(
+      `a history entry's progress counts add up to ${pending + processing + completed + failed + cancelled}, its total_files is ${summary.total_files}`,
+    );
   }
 }
 
 const history: Check = {
   id: 'history',
-  title: 'GET /batch-history lists the workspace\'s batches newest first, the latest upload on the first page, each with counts that add up',
+  title: "GET /batch-history lists the workspace's batches newest first, the latest upload on the first page, each with counts that add up",
   required: true,
   needs: ['upload'],
   async run(context) {
@@ -49,7 +51,9 @@ const history: Check = {
     batches.forEach(expectCounts);
     const main = batches.find((b) => b.id === mainFinal?.id);
     if (main && mainFinal && (main.status !== mainFinal.status || main.progress.completed !== mainFinal.progress.completed)) {
-      throw new CheckFailure(`history shows the first batch as ${main.status} with ${main.progress.completed} completed; its status says ${mainFinal.status} with ${mainFinal.progress.completed}`);
+      throw new CheckFailure(
+        `history shows the first batch as ${main.status} with ${main.progress.completed} completed; its status says ${mainFinal.status} with ${mainFinal.progress.completed}`,
+      );
     }
     return `${batches.length} batches on the first page, newest first, the latest upload among them`;
   },

@@ -64,7 +64,9 @@ async function expectSnapshotStream(context: CheckContext, batchId: string): Pro
   const read = await readStream(context, batchId);
   const known = read.events.filter((e) => e.event === 'snapshot' || e.event === 'end' || e.event === 'changes');
   if (known[0]?.event !== 'snapshot') {
-    throw new CheckFailure(`the first event is ${known[0] ? `"${known[0].event}"` : read.events[0] ? `"${read.events[0].event}"` : 'missing'}; the SDK needs a snapshot first`);
+    throw new CheckFailure(
+      `the first event is ${known[0] ? `"${known[0].event}"` : read.events[0] ? `"${read.events[0].event}"` : 'missing'}; the SDK needs a snapshot first`,
+    );
   }
   for (const event of known) {
     if (event.event === 'changes') throw new CheckFailure('a changes event came on a stream that did not ask for them');
@@ -72,7 +74,8 @@ async function expectSnapshotStream(context: CheckContext, batchId: string): Pro
   }
   await expectEnded(context, read, batchId);
   const final = eventData<Batch>(context, read.last!, 'Batch', batchId);
-  if (!isFinished(final)) throw new CheckFailure(`the end event's batch is ${final.status} with finished_at ${final.finished_at === null ? 'null' : 'set'}: not final`);
+  if (!isFinished(final))
+    throw new CheckFailure(`the end event's batch is ${final.status} with finished_at ${final.finished_at === null ? 'null' : 'set'}: not final`);
   return { events: known.length, final };
 }
 
@@ -93,28 +96,32 @@ function expectAddsUp(applied: readonly BatchFile[], final: readonly BatchFile[]
 
 const events: Check = {
   id: 'events',
-  title: 'GET /batch-events/{batch_id} is a text/event-stream: a snapshot of the batch first, then snapshots, then end with the final batch, and the server closes it; a finished batch\'s stream gives snapshot and end at once',
+  title:
+    "GET /batch-events/{batch_id} is a text/event-stream: a snapshot of the batch first, then snapshots, then end with the final batch, and the server closes it; a finished batch's stream gives snapshot and end at once",
   required: true,
   needs: ['limits'],
   async run(context) {
     const live = await uploadBatch(context, validFiles(context));
     const first = await expectSnapshotStream(context, live.id);
     const again = await expectSnapshotStream(context, live.id);
-    if (again.final.status !== first.final.status) throw new CheckFailure(`the finished batch's stream ended ${again.final.status}, the first one ${first.final.status}`);
+    if (again.final.status !== first.final.status)
+      throw new CheckFailure(`the finished batch's stream ended ${again.final.status}, the first one ${first.final.status}`);
     return `${first.events} events, the last an end with the ${first.final.status} batch, then closed; again for the finished batch: ${again.events} events`;
   },
 };
 
 const eventsChanges: Check = {
   id: 'events.changes',
-  title: 'The stream the SDK opens (?changes=1): a snapshot, then changes events (or snapshots: a server may ignore the parameter), then end; the changes applied give the final batch',
+  title:
+    'The stream the SDK opens (?changes=1): a snapshot, then changes events (or snapshots: a server may ignore the parameter), then end; the changes applied give the final batch',
   required: true,
   needs: ['limits'],
   async run(context) {
     const live = await uploadBatch(context, validFiles(context));
     const read = await readStream(context, live.id, '?changes=1');
     const known = read.events.filter((e) => e.event === 'snapshot' || e.event === 'end' || e.event === 'changes');
-    if (known[0]?.event !== 'snapshot') throw new CheckFailure(`the first event is ${known[0] ? `"${known[0].event}"` : 'missing'}; the SDK needs a snapshot first`);
+    if (known[0]?.event !== 'snapshot')
+      throw new CheckFailure(`the first event is ${known[0] ? `"${known[0].event}"` : 'missing'}; the SDK needs a snapshot first`);
     let files = new Map<string, BatchFile>();
     let changes = 0;
     for (const event of known) {
@@ -129,7 +136,9 @@ const eventsChanges: Check = {
       else expectAddsUp([...files.values()], batch.files);
     }
     await expectEnded(context, read, live.id);
-    return changes > 0 ? `snapshot, ${changes} changes events that add up to the end event's batch, end` : `snapshots only (the parameter is ignored, which the SDK takes), then end`;
+    return changes > 0
+      ? `snapshot, ${changes} changes events that add up to the end event's batch, end`
+      : `snapshots only (the parameter is ignored, which the SDK takes), then end`;
   },
 };
 

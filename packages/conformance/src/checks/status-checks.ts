@@ -16,7 +16,9 @@ const upload: Check = {
     const tracked = await context.api.request('GET', context.api.resolve(main.trackingUrl));
     const body = (await tracked.json().catch(() => null)) as Partial<BatchStatusResponse> | null;
     if (tracked.status !== 200 || body?.batch?.id !== main.id) {
-      throw new CheckFailure(`GET tracking_url (${main.trackingUrl.replace(main.id, '{batch_id}')}) answered ${tracked.status}${body?.batch?.id ? ' with another batch' : ''}, not the batch`);
+      throw new CheckFailure(
+        `GET tracking_url (${main.trackingUrl.replace(main.id, '{batch_id}')}) answered ${tracked.status}${body?.batch?.id ? ' with another batch' : ''}, not the batch`,
+      );
     }
     const status = answer.status === 202 ? '202' : `${answer.status} (the document gives 202; the SDK takes any 2xx)`;
     return `${status} for ${files.map((f) => f.name.split('.').pop()).join(' + ')}; tracking_url answers the batch`;
@@ -34,7 +36,8 @@ const status: Check = {
     if (batch.total_files !== main.files) throw new CheckFailure(`total_files is ${batch.total_files} for ${main.files} files uploaded`);
     const names = batch.files.map((f) => f.filename);
     for (let i = 1; i <= main.files; i++) {
-      if (!names.some((name) => name.startsWith(`conformance-${i}.`))) throw new CheckFailure(`the file sent as conformance-${i}.* is not in the batch under its name`);
+      if (!names.some((name) => name.startsWith(`conformance-${i}.`)))
+        throw new CheckFailure(`the file sent as conformance-${i}.* is not in the batch under its name`);
     }
     const final = batch.progress.completed + batch.progress.failed + batch.progress.cancelled;
     return `status ${batch.status}, ${final} of ${batch.total_files} files final, counts agree`;

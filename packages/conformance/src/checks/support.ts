@@ -1,10 +1,4 @@
-import {
-  TERMINAL_BATCH_STATUSES,
-  progressPercent,
-  type Batch,
-  type BatchStatusResponse,
-  type UploadResponse,
-} from '@batch-uploader/protocol';
+import { TERMINAL_BATCH_STATUSES, progressPercent, type Batch, type BatchStatusResponse, type UploadResponse } from '@batch-uploader/protocol';
 import { CheckFailure, CheckSkipped, type CheckContext, type UploadedBatch } from '../check.js';
 import { errorCode, type Answer } from '../contract/contract.js';
 import type { UploadPart } from '../http/api-client.js';

@@ -79,7 +79,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   let timeoutMs = 120_000;
   if (values.timeout !== undefined) {
     const seconds = Number(values.timeout);
-    if (!/^\d+(\.\d+)?$/.test(values.timeout.trim()) || !(seconds >= 1 && seconds <= 3600)) throw new UsageError('--timeout must be a number of seconds from 1 to 3600.');
+    if (!/^\d+(\.\d+)?$/.test(values.timeout.trim()) || !(seconds >= 1 && seconds <= 3600))
+      throw new UsageError('--timeout must be a number of seconds from 1 to 3600.');
     timeoutMs = Math.round(seconds * 1000);
   }
   const token = values.token ?? (env.BATCH_UPLOAD_TOKEN || undefined);

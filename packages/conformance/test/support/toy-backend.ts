@@ -131,10 +131,28 @@ export async function startToyBackend(options: ToyOptions = {}): Promise<Toy> {
   };
   const summary = (b: ToyBatch) => {
     const p = counts(b);
-    const status = b.cancelled ? 'cancelled' : b.finished_at ? (p.failed === b.files.length ? 'failed' : 'completed') : p.pending === b.files.length ? 'pending' : 'processing';
+    const status = b.cancelled
+      ? 'cancelled'
+      : b.finished_at
+        ? p.failed === b.files.length
+          ? 'failed'
+          : 'completed'
+        : p.pending === b.files.length
+          ? 'pending'
+          : 'processing';
     return {
-      id: b.id, status, total_files: b.files.length, progress: p, priority: 'normal', patient_id: null, template_id: null, encounter_id: null,
-      created_at: b.created_at, updated_at: b.updated_at, finished_at: b.finished_at, accepting_files: b.finished_at === null && !b.cancelled,
+      id: b.id,
+      status,
+      total_files: b.files.length,
+      progress: p,
+      priority: 'normal',
+      patient_id: null,
+      template_id: null,
+      encounter_id: null,
+      created_at: b.created_at,
+      updated_at: b.updated_at,
+      finished_at: b.finished_at,
+      accepting_files: b.finished_at === null && !b.cancelled,
     };
   };
   const wire = (b: ToyBatch) => ({ ...summary(b), files: b.files.map(({ bytes: _bytes, ...file }) => file) });
@@ -153,7 +171,12 @@ export async function startToyBackend(options: ToyOptions = {}): Promise<Toy> {
     let form: FormData;
     try {
       const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
-      form = await new Request('http://toy/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body, duplex: 'half' } as RequestInit).formData();
+      form = await new Request('http://toy/', {
+        method: 'POST',
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        body,
+        duplex: 'half',
+      } as RequestInit).formData();
     } catch {
       return fail(res, 400, 'MALFORMED_UPLOAD');
     }
@@ -166,9 +189,23 @@ export async function startToyBackend(options: ToyOptions = {}): Promise<Toy> {
       files.map(async (f) => {
         const bytes = new Uint8Array(await f.arrayBuffer());
         const head = Buffer.from(bytes.subarray(0, 8));
-        const type = head.toString('latin1').startsWith('%PDF-') ? 'application/pdf' : head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ? 'image/png' : null;
-        const file: ToyFile = { file_id: randomUUID(), filename: f.name, status: 'pending', size: f.size, detected_type: type, attempts: 0, created_at: created, bytes };
-        if (!type) Object.assign(file, { status: 'failed', bytes: null, completed_at: created, error: { code: 'UNSUPPORTED_TYPE', message: 'Not a PDF or PNG.' } });
+        const type = head.toString('latin1').startsWith('%PDF-')
+          ? 'application/pdf'
+          : head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+            ? 'image/png'
+            : null;
+        const file: ToyFile = {
+          file_id: randomUUID(),
+          filename: f.name,
+          status: 'pending',
+          size: f.size,
+          detected_type: type,
+          attempts: 0,
+          created_at: created,
+          bytes,
+        };
+        if (!type)
+          Object.assign(file, { status: 'failed', bytes: null, completed_at: created, error: { code: 'UNSUPPORTED_TYPE', message: 'Not a PDF or PNG.' } });
         return file;
       }),
     );
@@ -178,7 +215,14 @@ export async function startToyBackend(options: ToyOptions = {}): Promise<Toy> {
     for (const file of records) if (file.status === 'pending') queue.push({ batch, file });
     work();
     const tracking = `${BASE}/batch-status/${batch.id}`;
-    send(res, 202, { status: 'success', batch_id: batch.id, total_files: records.length, message: 'Accepted.', tracking_url: tracking, events_url: `${BASE}/batch-events/${batch.id}` });
+    send(res, 202, {
+      status: 'success',
+      batch_id: batch.id,
+      total_files: records.length,
+      message: 'Accepted.',
+      tracking_url: tracking,
+      events_url: `${BASE}/batch-events/${batch.id}`,
+    });
   };
 
   const status = (req: IncomingMessage, res: ServerResponse, batch: ToyBatch) => {
@@ -222,7 +266,8 @@ export async function startToyBackend(options: ToyOptions = {}): Promise<Toy> {
     if (batch.finished_at && !faults.cancelAnything) return fail(res, 409, 'BATCH_NOT_OPEN');
     if (!batch.finished_at) {
       batch.cancelled = true;
-      for (const f of batch.files) if (f.status === 'pending') Object.assign(f, { status: 'cancelled', bytes: null, error: { code: 'CANCELLED', message: 'Cancelled.' } });
+      for (const f of batch.files)
+        if (f.status === 'pending') Object.assign(f, { status: 'cancelled', bytes: null, error: { code: 'CANCELLED', message: 'Cancelled.' } });
       touch(batch);
     }
     send(res, 200, { status: 'success', batch: wire(batch) });
@@ -236,13 +281,20 @@ export async function startToyBackend(options: ToyOptions = {}): Promise<Toy> {
     const route = `${req.method} /${first}${action ? '/:id/' + action : ''}`;
     switch (route) {
       case 'GET /limits':
-        return send(res, 200, { status: 'success', limits: { max_files: maxFiles, max_file_size: maxFileSize, accepted_types: ['application/pdf', 'image/png'] } });
+        return send(res, 200, {
+          status: 'success',
+          limits: { max_files: maxFiles, max_file_size: maxFileSize, accepted_types: ['application/pdf', 'image/png'] },
+        });
       case 'POST /batch-upload':
         return void upload(req, res);
       case 'GET /batch-history':
         return history(url, res);
     }
-    const handler = { 'GET /batch-status': status, 'GET /batch-events': events, 'POST /batch/:id/cancel': (_q: IncomingMessage, s: ServerResponse, b: ToyBatch) => cancel(s, b) }[route];
+    const handler = {
+      'GET /batch-status': status,
+      'GET /batch-events': events,
+      'POST /batch/:id/cancel': (_q: IncomingMessage, s: ServerResponse, b: ToyBatch) => cancel(s, b),
+    }[route];
     if (!handler) return fail(res, 404, 'NOT_FOUND');
     const batch = find(res, id);
     if (batch) handler(req, res, batch);

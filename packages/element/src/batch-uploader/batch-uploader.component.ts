@@ -1,5 +1,15 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { isAbortError, selectCanPause, selectCanResume, selectCanRetry, selectCanStart, selectCounts, type AuthToken, type BatchClient, type BatchSession } from '@batch-uploader/sdk';
+import {
+  isAbortError,
+  selectCanPause,
+  selectCanResume,
+  selectCanRetry,
+  selectCanStart,
+  selectCounts,
+  type AuthToken,
+  type BatchClient,
+  type BatchSession,
+} from '@batch-uploader/sdk';
 import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
@@ -335,40 +345,54 @@ export class BatchUploader extends LitElement {
         onFiles: (files) => void this.addMissingFiles(files),
         onFinishWithout: () => void this.session.finishWithoutMissing().catch((error: unknown) => this.#events.fail(error)),
       })}
-      ${idle
-        ? dropZone({ strings: t, limits, accept: this.accept || limits.accepted_types.join(','), drop: this.#drop, checking: selectCounts(state).checking })
-        : progressArea(state, t, sub)}
+      ${
+        idle
+          ? dropZone({ strings: t, limits, accept: this.accept || limits.accepted_types.join(','), drop: this.#drop, checking: selectCounts(state).checking })
+          : progressArea(state, t, sub)
+      }
       ${error ? html`<div part="error" class="alert" role="alert">${icon('failed')}<span>${t.error(error.code, error.message)}</span></div>` : nothing}
       ${idle || state.phase === 'uploading' ? rejections(this.#refusals.visible(state.rejected), state.limits ?? DEFAULT_LIMITS, t, () => this.#refusals.dismiss(state.rejected)) : nothing}
-      ${idle && this.patientField !== 'hidden'
-        ? patientField({ strings: t, required: this.patientField === 'required', value: this.patientId, error: this.#patient.error, onInput: this.#patient.onInput })
-        : nothing}
-      ${total > 0
-        ? fileList({
-            files: state.files,
-            layout: this.#window.layout(state.files, active),
-            active,
-            col: this.#grid.col,
-            context: { strings: t, locale, removable: idle },
-            label: t.fileList,
-            onClick: this.#onListClick,
-            onKeydown: this.#grid.onKeydown,
-            onFocusin: this.#grid.onFocusin,
-          })
-        : nothing}
+      ${
+        idle && this.patientField !== 'hidden'
+          ? patientField({
+              strings: t,
+              required: this.patientField === 'required',
+              value: this.patientId,
+              error: this.#patient.error,
+              onInput: this.#patient.onInput,
+            })
+          : nothing
+      }
+      ${
+        total > 0
+          ? fileList({
+              files: state.files,
+              layout: this.#window.layout(state.files, active),
+              active,
+              col: this.#grid.col,
+              context: { strings: t, locale, removable: idle },
+              label: t.fileList,
+              onClick: this.#onListClick,
+              onKeydown: this.#grid.onKeydown,
+              onFocusin: this.#grid.onFocusin,
+            })
+          : nothing
+      }
       ${actions(state, t, this.#actions)}
-      ${this.showHistory
-        ? historyPanel({
-            batches: this.#history.batches,
-            error: this.#history.error,
-            hasMore: this.#history.hasMore,
-            strings: t,
-            locale,
-            level: sub,
-            onRefresh: () => this.#history.load(this.session.client),
-            onMore: () => void this.#history.showMore(this.session.client),
-          })
-        : nothing}
+      ${
+        this.showHistory
+          ? historyPanel({
+              batches: this.#history.batches,
+              error: this.#history.error,
+              hasMore: this.#history.hasMore,
+              strings: t,
+              locale,
+              level: sub,
+              onRefresh: () => this.#history.load(this.session.client),
+              onMore: () => void this.#history.showMore(this.session.client),
+            })
+          : nothing
+      }
       ${this.#toast.text ? toast(this.#toast.text, this.#toast.outcome, t, this.#toast.hide) : nothing}
       <div part="live-region" class="sr-only" aria-live="polite">${this.#announcer.text}</div>
     </div>`;

@@ -51,9 +51,12 @@ function focusInView(el: BatchUploader): boolean {
 describe('<batch-uploader> by keyboard: the file list at 50 files', () => {
   afterEach(cleanUp);
 
-  it('is one Tab stop; Down walks every row in order, Right reaches row 50\'s remove button, Tab leaves to the buttons', async () => {
+  it("is one Tab stop; Down walks every row in order, Right reaches row 50's remove button, Tab leaves to the buttons", async () => {
     const el = await mount();
-    await add(el, Array.from({ length: 50 }, (_, i) => pdf(`file-${i + 1}.pdf`)));
+    await add(
+      el,
+      Array.from({ length: 50 }, (_, i) => pdf(`file-${i + 1}.pdf`)),
+    );
     const list = part(el, 'file-list')!;
     equal([list.getAttribute('role'), list.getAttribute('aria-rowcount')], ['grid', '50']);
     ok(parts(el, 'file-row').length < 50, `the list is windowed (${parts(el, 'file-row').length} rows)`);
@@ -68,7 +71,11 @@ describe('<batch-uploader> by keyboard: the file list at 50 files', () => {
       seen.push(focusedCell(el));
       ok(focusInView(el), `row ${i + 1} scrolled into view`);
     }
-    equal(seen, Array.from({ length: 50 }, (_, i) => `file-${i + 1}.pdf`), 'every row once, in order:');
+    equal(
+      seen,
+      Array.from({ length: 50 }, (_, i) => `file-${i + 1}.pdf`),
+      'every row once, in order:',
+    );
     await press(el, 'ArrowDown');
     equal(focusedCell(el), 'file-50.pdf', 'Down on the last row stays:');
     await press(el, 'ArrowRight');
@@ -83,7 +90,10 @@ describe('<batch-uploader> by keyboard: the file list at 50 files', () => {
 
   it('Home, End, Page Up and Page Down; Left and Right between the file and its remove button', async () => {
     const el = await mount();
-    await add(el, Array.from({ length: 50 }, (_, i) => pdf(`file-${i + 1}.pdf`)));
+    await add(
+      el,
+      Array.from({ length: 50 }, (_, i) => pdf(`file-${i + 1}.pdf`)),
+    );
     part(el, 'patient-input')!.focus();
     await press(el, 'Tab');
     await press(el, 'End');
@@ -109,7 +119,10 @@ describe('<batch-uploader> by keyboard: the file list at 50 files', () => {
 
   it('Enter on a remove button and Delete on a row remove that file; focus goes to the file that takes its place, and after Clear all to the drop zone', async () => {
     const el = await mount();
-    await add(el, Array.from({ length: 5 }, (_, i) => pdf(`file-${i + 1}.pdf`)));
+    await add(
+      el,
+      Array.from({ length: 5 }, (_, i) => pdf(`file-${i + 1}.pdf`)),
+    );
     part(el, 'patient-input')!.focus();
     await press(el, 'Tab');
     await press(el, 'ArrowDown');
@@ -122,7 +135,10 @@ describe('<batch-uploader> by keyboard: the file list at 50 files', () => {
     await press(el, 'End');
     await press(el, 'Delete');
     equal(focusedCell(el), 'file-4.pdf', 'the last one removed, the one before it:');
-    equal(el.session.getState().files.map((f) => f.name), ['file-1.pdf', 'file-4.pdf']);
+    equal(
+      el.session.getState().files.map((f) => f.name),
+      ['file-1.pdf', 'file-4.pdf'],
+    );
     await press(el, 'Tab');
     equal(focused(el), part(el, 'clear-button'));
     await press(el, 'Enter');
@@ -138,7 +154,10 @@ describe('<batch-uploader> by keyboard: the file list at 10,000 files', () => {
     cleanUp();
     el = await mount({ 'max-files': '10000' });
     const head = new TextEncoder().encode('%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n');
-    await add(el, Array.from({ length: 10_000 }, (_, i) => new File([head], `scan-${i + 1}.pdf`, { type: 'application/pdf', lastModified: i })));
+    await add(
+      el,
+      Array.from({ length: 10_000 }, (_, i) => new File([head], `scan-${i + 1}.pdf`, { type: 'application/pdf', lastModified: i })),
+    );
   });
 
   it('reaches the last row by End and every row between by the arrows, the window following; axe finds nothing', async () => {
@@ -149,14 +168,18 @@ describe('<batch-uploader> by keyboard: the file list at 10,000 files', () => {
     equal(focusedCell(el), 'scan-10000.pdf');
     ok(focusInView(el), 'the last row in view');
     await press(el, 'ArrowRight');
-    equal(focused(el)!.getAttribute('aria-label'), 'Remove scan-10000.pdf', 'the last row\'s action:');
+    equal(focused(el)!.getAttribute('aria-label'), 'Remove scan-10000.pdf', "the last row's action:");
     await expectAccessible(el);
     const seen: string[] = [];
     for (let i = 0; i < 30; i++) {
       await press(el, 'ArrowUp');
       seen.push(focusedCell(el));
     }
-    equal(seen, Array.from({ length: 30 }, (_, i) => `scan-${9_999 - i}.pdf:remove`), 'Up, row by row:');
+    equal(
+      seen,
+      Array.from({ length: 30 }, (_, i) => `scan-${9_999 - i}.pdf:remove`),
+      'Up, row by row:',
+    );
     ok(parts(el, 'file-row').length < 100, 'still windowed');
     await press(el, 'Home');
     equal(focusedCell(el), 'scan-1.pdf:remove');
@@ -168,7 +191,11 @@ describe('<batch-uploader> by keyboard: the file list at 10,000 files', () => {
     }
     const page = rows[0]! - 1;
     ok(page > 1, `Page Down moves by a view (${page} rows)`);
-    equal(rows, [1, 2, 3, 4, 5].map((n) => 1 + n * page), 'page by page:');
+    equal(
+      rows,
+      [1, 2, 3, 4, 5].map((n) => 1 + n * page),
+      'page by page:',
+    );
   });
 
   it('keeps focus on the same file when the list is scrolled away from it and back, and when files before it are removed', async () => {
@@ -244,7 +271,10 @@ describe('<batch-uploader> by keyboard: where focus goes', () => {
 
   it('after Cancel to the outcome', async () => {
     const el = await mount();
-    await add(el, Array.from({ length: 30 }, (_, i) => pdf(`letter-${i + 1}.pdf`)));
+    await add(
+      el,
+      Array.from({ length: 30 }, (_, i) => pdf(`letter-${i + 1}.pdf`)),
+    );
     part(el, 'start-button')!.focus();
     await press(el, 'Enter');
     const cancel = await until(() => (el.session.getState().phase === 'processing' ? part(el, 'cancel-button') : null), 'processing');

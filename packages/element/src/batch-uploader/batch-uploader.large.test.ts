@@ -55,7 +55,9 @@ before(async function () {
   const checked = performance.now() - started;
   await new Promise((resolve) => setTimeout(resolve, 100)); // Let the observer report.
   observer.disconnect();
-  console.log(`10,000 files: listed as queued in ${Math.round(listed)} ms, content checked in ${Math.round(checked)} ms; longest task ${Math.round(longest)} ms`);
+  console.log(
+    `10,000 files: listed as queued in ${Math.round(listed)} ms, content checked in ${Math.round(checked)} ms; longest task ${Math.round(longest)} ms`,
+  );
 });
 
 describe('<batch-uploader> with 10,000 files', () => {
@@ -76,7 +78,10 @@ describe('<batch-uploader> with 10,000 files', () => {
     equal(files.length, MANY - 1);
     ok(!files.some((f) => f.name === `scan-${MISLABELLED}.pdf`), 'the mislabelled file left the list');
     ok(text(el, 'messages').includes(`scan-${MISLABELLED}.pdf is not a PDF or an image`), text(el, 'messages'));
-    equal(refused.flatMap((r) => r.rejected.map((f) => [f.name, f.code])), [[`scan-${MISLABELLED}.pdf`, 'UNSUPPORTED_TYPE']]);
+    equal(
+      refused.flatMap((r) => r.rejected.map((f) => [f.name, f.code])),
+      [[`scan-${MISLABELLED}.pdf`, 'UNSUPPORTED_TYPE']],
+    );
     equal(part(el, 'checking'), null, 'nothing is said to be checking');
     equal(text(el, 'start-button'), `Start Batch Upload (${MANY - 1} files)`);
   });

@@ -4,7 +4,24 @@
  * live progress, events, reload, leaving and rejoining the page, retry, history.
  */
 import type { BatchUploader } from './batch-uploader.component.js';
-import { ENDPOINT, FLAKY_ENDPOINT, brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, serverBatch, settle, text, until } from '../test/helpers.js';
+import {
+  ENDPOINT,
+  FLAKY_ENDPOINT,
+  brokenPdf,
+  cleanUp,
+  equal,
+  expectAccessible,
+  mount,
+  ok,
+  part,
+  parts,
+  pdf,
+  record,
+  serverBatch,
+  settle,
+  text,
+  until,
+} from '../test/helpers.js';
 
 afterEach(cleanUp);
 
@@ -55,7 +72,14 @@ describe('<batch-uploader> following a batch', () => {
     el.addEventListener('batch-created', () => (progressOfBatchBeforeCreated = progress.filter((p) => p.batchId !== null).length));
     await el.addFiles([pdf('big.pdf', 8 * 1024 * 1024), pdf('small.pdf'), await brokenPdf('broken.pdf')]);
     await settle(el);
-    equal(added[0]!.files.map((f) => [f.name, f.status]), [['big.pdf', 'queued'], ['small.pdf', 'queued'], ['broken.pdf', 'queued']]);
+    equal(
+      added[0]!.files.map((f) => [f.name, f.status]),
+      [
+        ['big.pdf', 'queued'],
+        ['small.pdf', 'queued'],
+        ['broken.pdf', 'queued'],
+      ],
+    );
     part(el, 'start-button')!.click();
 
     // While uploading: one bar overall (with value text), one per file; the cards count what the rows say.
@@ -64,7 +88,11 @@ describe('<batch-uploader> following a batch', () => {
     const bar = part(el, 'progress')!;
     ok(/^Uploading: [0-3] of 3 files sent \(\d+%\)$/.test(bar.getAttribute('aria-valuetext')!), bar.getAttribute('aria-valuetext')!);
     equal(bar.getAttribute('role'), 'progressbar');
-    equal(parts(el, 'status-card').map((c) => c.textContent!.replace(/\s+/g, ' ').trim()), ['3 Uploading'], 'while uploading:');
+    equal(
+      parts(el, 'status-card').map((c) => c.textContent!.replace(/\s+/g, ' ').trim()),
+      ['3 Uploading'],
+      'while uploading:',
+    );
     let partial = false;
     await until(() => {
       partial ||= parts<HTMLProgressElement>(el, 'file-progress').some((p) => p.value > 0 && p.value < p.max);
@@ -80,7 +108,11 @@ describe('<batch-uploader> following a batch', () => {
     await until(() => el.session.getState().phase === 'processing', 'processing');
     await settle(el);
     const cards = parts(el, 'status-card').map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
-    equal(cards.map((c) => c.replace(/\d+ /, '')), ['Pending', 'Processing', 'Completed', 'Failed'], 'four cards while processing, each with its text:');
+    equal(
+      cards.map((c) => c.replace(/\d+ /, '')),
+      ['Pending', 'Processing', 'Completed', 'Failed'],
+      'four cards while processing, each with its text:',
+    );
 
     const done = await until(() => complete[0], 'batch-complete', 20_000);
     equal(done.batchId, batchId);
@@ -89,12 +121,21 @@ describe('<batch-uploader> following a batch', () => {
     equal(done.counts.completed, 2);
     await settle(el);
     equal(text(el, 'summary'), 'Some files need attention: 2 succeeded, 1 failed');
-    equal(text(el, 'toast').replace(/Close$/, '').trim(), 'Some files need attention: 2 succeeded, 1 failed');
+    equal(
+      text(el, 'toast')
+        .replace(/Close$/, '')
+        .trim(),
+      'Some files need attention: 2 succeeded, 1 failed',
+    );
     await until(() => text(el, 'live-region').startsWith('Some files need attention'), 'the end announced');
     equal(text(el, 'live-region'), 'Some files need attention: 2 succeeded, 1 failed. Failed: broken.pdf.');
     equal(part(el, 'progress')!.getAttribute('aria-valuenow'), '100');
     equal(part(el, 'progress')!.getAttribute('aria-valuetext'), '3 of 3 files done: 2 completed, 1 failed');
-    equal(parts(el, 'status-card').map((c) => c.textContent!.replace(/\s+/g, ' ').trim()), ['2 Completed', '1 Failed'], 'only the cards that count something:');
+    equal(
+      parts(el, 'status-card').map((c) => c.textContent!.replace(/\s+/g, ' ').trim()),
+      ['2 Completed', '1 Failed'],
+      'only the cards that count something:',
+    );
 
     const rows = parts(el, 'file-row');
     const broken = rows.find((r) => r.textContent!.includes('broken.pdf'))!;
@@ -130,7 +171,14 @@ describe('<batch-uploader> following a batch', () => {
     const done = await until(() => finished[1], 'the retried batch finishes again', 20_000);
     equal([done.batchId, done.summary], [batchId, '2 succeeded, 1 failed'], 'the same batch:');
     const onServer = await serverBatch(batchId, FLAKY_ENDPOINT);
-    equal(onServer.files.map((f) => [f.filename, f.status]), [['fine.pdf', 'completed'], ['flaky-1.pdf', 'completed'], ['bad.pdf', 'failed']]);
+    equal(
+      onServer.files.map((f) => [f.filename, f.status]),
+      [
+        ['fine.pdf', 'completed'],
+        ['flaky-1.pdf', 'completed'],
+        ['bad.pdf', 'failed'],
+      ],
+    );
     await settle(el);
     equal(text(el, 'summary'), 'Some files need attention: 2 succeeded, 1 failed');
     equal(part(el, 'retry-button'), null, 'nothing left that a retry may fix');
@@ -158,7 +206,11 @@ describe('<batch-uploader> following a batch', () => {
     const batchId = await startBatch(first, files);
     await until(() => first.session.getState().phase === 'processing', 'every file sent'); // A reload during the upload would lose the rest.
     const stored = Object.entries({ ...sessionStorage });
-    equal(stored.map(([, value]) => value), [batchId], 'only the batch id is stored:');
+    equal(
+      stored.map(([, value]) => value),
+      [batchId],
+      'only the batch id is stored:',
+    );
     ok(!stored.flat().join(' ').includes('record-'), 'no file name in storage');
     equal(localStorage.length, 0, 'nothing in localStorage');
 
@@ -170,7 +222,10 @@ describe('<batch-uploader> following a batch', () => {
     await settle(second);
     ok(part(second, 'progress'), 'live progress shown again');
     equal(parts(second, 'file-name').length, 12);
-    ok(parts(second, 'file-name').every((n) => n.textContent!.startsWith('record-')), 'the names come from the server');
+    ok(
+      parts(second, 'file-name').every((n) => n.textContent!.startsWith('record-')),
+      'the names come from the server',
+    );
     const done = await until(() => complete[0], 'the batch finishes after the reload', 20_000);
     equal(done.summary, '12 succeeded, 0 failed');
     await settle(second);
@@ -193,7 +248,10 @@ describe('<batch-uploader> following a batch', () => {
     const el = await mount();
     const progress = record(el, 'batch-progress');
     const complete = record(el, 'batch-complete');
-    await startBatch(el, Array.from({ length: 45 }, () => pdf()));
+    await startBatch(
+      el,
+      Array.from({ length: 45 }, () => pdf()),
+    );
     await until(() => el.session.getState().channel === 'sse', 'live updates by Server-Sent Events');
     const parent = el.parentElement!;
     el.remove();
@@ -216,7 +274,10 @@ describe('<batch-uploader> following a batch', () => {
     const paused = record(el, 'batch-paused');
     const resumed = record(el, 'batch-resumed');
     const complete = record(el, 'batch-complete');
-    const batchId = await startBatch(el, Array.from({ length: 50 }, () => pdf()));
+    const batchId = await startBatch(
+      el,
+      Array.from({ length: 50 }, () => pdf()),
+    );
     await until(() => el.session.getState().phase === 'processing', 'processing');
     await settle(el);
     equal(part(el, 'resume-button'), null, 'no Resume while running');
@@ -233,7 +294,10 @@ describe('<batch-uploader> following a batch', () => {
     equal(el.shadowRoot!.activeElement, part(el, 'resume-button'), 'which has the focus');
     const onServer = (await serverBatch(batchId)) as unknown as { status: string; files: Array<{ status: string }> };
     equal(onServer.status, 'paused');
-    ok(onServer.files.some((f) => f.status === 'pending'), 'files wait on the server');
+    ok(
+      onServer.files.some((f) => f.status === 'pending'),
+      'files wait on the server',
+    );
     await expectAccessible(el);
 
     part(el, 'resume-button')!.click();
@@ -274,7 +338,10 @@ describe('<batch-uploader> following a batch', () => {
   it('cancel while processing ends the batch with the files not started cancelled', async () => {
     const el = await mount();
     const complete = record(el, 'batch-complete');
-    await startBatch(el, Array.from({ length: 30 }, () => pdf()));
+    await startBatch(
+      el,
+      Array.from({ length: 30 }, () => pdf()),
+    );
     await until(() => el.session.getState().phase === 'processing', 'processing');
     await settle(el);
     part(el, 'cancel-button')!.click();

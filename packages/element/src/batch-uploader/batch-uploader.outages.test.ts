@@ -92,7 +92,11 @@ describe('<batch-uploader> after a reload cut an upload short', () => {
     await until(() => el.session.getState().phase === 'finished', 'the batch finished with the files added', 20_000);
     await settle(el);
     ok(!part(el, 'interrupted'), 'nothing is missing any more');
-    equal(el.session.getState().files.map((f) => f.name), ['first.pdf', 'second.pdf', 'third.pdf'], 'first.pdf was not sent twice');
+    equal(
+      el.session.getState().files.map((f) => f.name),
+      ['first.pdf', 'second.pdf', 'third.pdf'],
+      'first.pdf was not sent twice',
+    );
     equal(sessionStorage.getItem(`batch-uploader:${OUTAGE}`), null, 'a finished batch is not kept');
   });
 

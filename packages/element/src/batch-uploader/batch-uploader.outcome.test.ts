@@ -11,7 +11,23 @@ import { BatchClient, BatchSession, type WatchOptions } from '@batch-uploader/sd
 import { DEFAULT_LIMITS, type Batch, type BatchFile } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
 import type { BatchUploader } from './batch-uploader.component.js';
-import { ENDPOINT, FLAKY_ENDPOINT, brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, settle, text, until } from '../test/helpers.js';
+import {
+  ENDPOINT,
+  FLAKY_ENDPOINT,
+  brokenPdf,
+  cleanUp,
+  equal,
+  expectAccessible,
+  mount,
+  ok,
+  part,
+  parts,
+  pdf,
+  record,
+  settle,
+  text,
+  until,
+} from '../test/helpers.js';
 import { FINISHED_AT, wireBatch } from '@batch-uploader/test-support/wire-batch';
 
 afterEach(cleanUp);
@@ -76,7 +92,15 @@ describe('<batch-uploader>: the outcome first', () => {
     const el = await mount({ endpoint: FLAKY_ENDPOINT, 'max-file-size': '100KB' });
     const complete = record(el, 'batch-complete');
     const fine = pdf('fine.pdf');
-    await runBatch(el, [fine, pdf('note.pdf'), pdf('flaky-a.pdf'), await brokenPdf('bad.pdf'), pdf('big.pdf', 200_000), new File(['hello'], 'letter.pdf'), fine]);
+    await runBatch(el, [
+      fine,
+      pdf('note.pdf'),
+      pdf('flaky-a.pdf'),
+      await brokenPdf('bad.pdf'),
+      pdf('big.pdf', 200_000),
+      new File(['hello'], 'letter.pdf'),
+      fine,
+    ]);
 
     // The batch-complete event counts what was not sent.
     equal(
@@ -160,12 +184,18 @@ describe('<batch-uploader>: the outcome first', () => {
     ok(/^Batch cancelled: \d+ succeeded, 0 failed, \d+ cancelled$/.test(words(part(el, 'summary'))), words(part(el, 'summary')));
     equal(getComputedStyle(part(el, 'summary')!).borderInlineStartColor, 'rgb(75, 85, 99)', 'grey');
     ok(part(el, 'toast')!.classList.contains('outcome-cancelled'), 'the notice too');
-    ok(parts(el, 'status-card').every((card) => !words(card).startsWith('0 ')), parts(el, 'status-card').map(words).join(', '));
+    ok(
+      parts(el, 'status-card').every((card) => !words(card).startsWith('0 ')),
+      parts(el, 'status-card').map(words).join(', '),
+    );
     const history = () => [...el.shadowRoot!.querySelectorAll('.history li')];
     await until(() => words(history()[0]).startsWith('Batch cancelled · '), 'the cancelled batch in the history');
     ok(words(history()[1]).startsWith('All files succeeded · '), words(history()[1]));
     ok(history()[0]!.classList.contains('outcome-cancelled') && history()[1]!.classList.contains('outcome-succeeded'), 'each with its colour');
-    ok(history().every((item) => item.querySelector('svg')), 'and icon');
+    ok(
+      history().every((item) => item.querySelector('svg')),
+      'and icon',
+    );
     await expectAccessible(el);
   });
 
@@ -243,7 +273,10 @@ describe('<batch-uploader>: one progress story', () => {
       const [before, after] = [seen[i - 1]!, seen[i]!];
       ok(after.sent >= before.sent, `the sent share never goes back (${before.sent} → ${after.sent})`);
       if (after.now < before.now) {
-        ok(before.text.startsWith('Uploading: ') && after.text.startsWith('Processing: '), `the value goes back only when the step changes: "${before.text}" → "${after.text}"`);
+        ok(
+          before.text.startsWith('Uploading: ') && after.text.startsWith('Processing: '),
+          `the value goes back only when the step changes: "${before.text}" → "${after.text}"`,
+        );
       }
     }
     equal(seen.at(-1)!.text, '3 of 3 files done: 3 completed, 0 failed');
@@ -293,13 +326,23 @@ describe('<batch-uploader>: what a screen reader hears', () => {
     ok(texts.includes('Upload complete. Processing 41 files.'), texts.join(' | '));
     equal(texts.at(-1), 'Some files need attention: 40 succeeded, 1 failed. Failed: damaged.pdf.');
     equal(new Set(texts).size, texts.length, `each message once: ${texts.join(' | ')}`);
-    const at = ['42 files added.', 'discharge.pdf removed.', 'Upload complete. Processing 41 files.', 'Some files need attention'].map((start) => texts.findIndex((t) => t.startsWith(start)));
-    ok(at.every((index, i) => index >= 0 && (i === 0 || index > at[i - 1]!)), `in order: ${texts.join(' | ')}`);
-    for (let i = 1; i < said.length; i++) ok(said[i]!.at - said[i - 1]!.at >= 1_400, `each message stays long enough to be heard: ${texts[i - 1]} → ${texts[i]}`);
+    const at = ['42 files added.', 'discharge.pdf removed.', 'Upload complete. Processing 41 files.', 'Some files need attention'].map((start) =>
+      texts.findIndex((t) => t.startsWith(start)),
+    );
+    ok(
+      at.every((index, i) => index >= 0 && (i === 0 || index > at[i - 1]!)),
+      `in order: ${texts.join(' | ')}`,
+    );
+    for (let i = 1; i < said.length; i++)
+      ok(said[i]!.at - said[i - 1]!.at >= 1_400, `each message stays long enough to be heard: ${texts[i - 1]} → ${texts[i]}`);
     const progress = said.filter((s) => / processed\.$|^Uploading: \d+%\.$/.test(s.text));
     for (let i = 1; i < progress.length; i++) ok(progress[i]!.at - progress[i - 1]!.at >= 4_900, 'progress at most every 5 seconds');
     const regions = el.shadowRoot!.querySelectorAll('[aria-live], [role="status"], [role="log"]');
-    equal([...regions].map((r) => r.getAttribute('part')), ['live-region'], 'one live region:');
+    equal(
+      [...regions].map((r) => r.getAttribute('part')),
+      ['live-region'],
+      'one live region:',
+    );
   });
 
   it('the announcer queues, keeps each message long enough, says duplicates once and drops stale progress', async () => {

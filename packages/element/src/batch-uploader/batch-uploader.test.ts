@@ -6,21 +6,7 @@
 import { sendKeys } from '@web/test-runner-commands';
 import { BatchSession } from '@batch-uploader/sdk';
 import type { BatchUploader } from './batch-uploader.component.js';
-import {
-  ENDPOINT,
-  cleanUp,
-  equal,
-  expectAccessible,
-  mount,
-  ok,
-  part,
-  parts,
-  pdf,
-  record,
-  settle,
-  text,
-  until,
-} from '../test/helpers.js';
+import { ENDPOINT, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, settle, text, until } from '../test/helpers.js';
 
 afterEach(cleanUp);
 
@@ -100,9 +86,15 @@ describe('<batch-uploader> before the upload', () => {
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     await until(() => added.length === 1, 'batch-files-added');
     await settle(el);
-    equal(added[0]!.files.map((f) => f.name), ['dropped.pdf']);
+    equal(
+      added[0]!.files.map((f) => f.name),
+      ['dropped.pdf'],
+    );
     ok(!part(el, 'drop-zone')!.classList.contains('active'), 'no feedback after the drop');
-    equal(parts(el, 'file-name').map((n) => n.textContent), ['dropped.pdf']);
+    equal(
+      parts(el, 'file-name').map((n) => n.textContent),
+      ['dropped.pdf'],
+    );
   });
 
   it('says why files were refused: too large, too many, already added, not a document', async () => {
@@ -114,10 +106,18 @@ describe('<batch-uploader> before the upload', () => {
     await add(el, [scan, first, new File(['hello'], 'letter.pdf')]);
     await add(el, [first, ...Array.from({ length: 50 }, (_, i) => pdf(`page-${i}.pdf`))]);
     const messages = text(el, 'messages');
-    for (const expected of ['scan.tiff is larger than 50 MB', 'letter.pdf is not a PDF or an image', 'report.pdf is already added', 'only 50 files can be sent at once (1 file not added: page-49.pdf)']) {
+    for (const expected of [
+      'scan.tiff is larger than 50 MB',
+      'letter.pdf is not a PDF or an image',
+      'report.pdf is already added',
+      'only 50 files can be sent at once (1 file not added: page-49.pdf)',
+    ]) {
       ok(messages.includes(expected), `"${expected}" in "${messages}"`);
     }
-    equal(rejected.flatMap((r) => r.rejected.map((f) => f.code)), ['FILE_TOO_LARGE', 'UNSUPPORTED_TYPE', 'DUPLICATE_FILE', 'TOO_MANY_FILES']);
+    equal(
+      rejected.flatMap((r) => r.rejected.map((f) => f.code)),
+      ['FILE_TOO_LARGE', 'UNSUPPORTED_TYPE', 'DUPLICATE_FILE', 'TOO_MANY_FILES'],
+    );
     equal(text(el, 'start-button'), 'Start Batch Upload (50 files)');
     part(el, 'dismiss-button')!.click();
     await settle(el);
@@ -131,10 +131,16 @@ describe('<batch-uploader> before the upload', () => {
     await add(el, [pdf('one.pdf'), pdf('two.pdf'), pdf('three.pdf')]);
     equal(text(el, 'start-button'), 'Start Batch Upload (3 files)');
     const remove = parts<HTMLButtonElement>(el, 'remove-button');
-    equal(remove.map((b) => b.getAttribute('aria-label')), ['Remove one.pdf', 'Remove two.pdf', 'Remove three.pdf']);
+    equal(
+      remove.map((b) => b.getAttribute('aria-label')),
+      ['Remove one.pdf', 'Remove two.pdf', 'Remove three.pdf'],
+    );
     remove[1]!.click();
     await settle(el);
-    equal(parts(el, 'file-name').map((n) => n.textContent), ['one.pdf', 'three.pdf']);
+    equal(
+      parts(el, 'file-name').map((n) => n.textContent),
+      ['one.pdf', 'three.pdf'],
+    );
     equal(text(el, 'start-button'), 'Start Batch Upload (2 files)');
     part(el, 'clear-button')!.click();
     await settle(el);
@@ -241,7 +247,10 @@ describe('<batch-uploader> before the upload', () => {
     });
     await settle(el);
     equal(el.session, session);
-    equal(parts(el, 'file-name').map((n) => n.textContent), ['from-host.pdf']);
+    equal(
+      parts(el, 'file-name').map((n) => n.textContent),
+      ['from-host.pdf'],
+    );
     el.remove();
     await Promise.resolve();
     await session.addFiles([pdf('later.pdf')]);

@@ -57,9 +57,7 @@ export class DropZoneController implements ReactiveController {
     event.preventDefault(); // The browser would open the file instead.
     this.#end();
     const transfer = event.dataTransfer!;
-    const items = [...transfer.items]
-      .filter((item) => item.kind === 'file')
-      .map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
+    const items = [...transfer.items].filter((item) => item.kind === 'file').map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
     if (!items.some(({ entry }) => entry?.isDirectory)) this.#onFiles([...transfer.files]);
     else void filesOfDrop(items).then(this.#onFiles);
   };

@@ -49,7 +49,10 @@ export class FocusController implements ReactiveController {
     if (!root || !had) return;
     const focused = root.activeElement;
     if (focused === null) {
-      const part = had.getAttribute('part')?.split(' ').find((name) => name in REPLACED_BY);
+      const part = had
+        .getAttribute('part')
+        ?.split(' ')
+        .find((name) => name in REPLACED_BY);
       const target = (part && root.querySelector<HTMLElement>(REPLACED_BY[part]!)) || root.querySelector<HTMLElement>(NEXT);
       target?.focus();
     } else if (ended && focused.closest('.progress-area, .actions')) {

@@ -112,7 +112,12 @@ export class SessionEventsController {
         this.#options.toast.show(text, outcome);
         const attention = selectAttention(session.getState());
         const named = (list: ReadonlyArray<{ name: string }>, say: (names: string[], more: number) => string) =>
-          list.length > 0 ? ` ${say(list.slice(0, NAMED).map((f) => f.name), Math.max(0, list.length - NAMED))}` : '';
+          list.length > 0
+            ? ` ${say(
+                list.slice(0, NAMED).map((f) => f.name),
+                Math.max(0, list.length - NAMED),
+              )}`
+            : '';
         this.#announce(`${text}.${named(attention.failed, t().failedFiles)}${named(attention.notSent, t().notSentFiles)}`);
         if (this.#options.showHistory()) this.#options.history.load(session.client);
       }),

@@ -118,7 +118,10 @@ export async function brokenPdf(name = `broken-${++unique}.pdf`): Promise<File> 
 }
 
 /** What the server recorded for a batch (test code may talk HTTP; the element never does). */
-export async function serverBatch(batchId: string, endpoint = ENDPOINT): Promise<{ patient_id: string | null; files: Array<{ filename: string; status: string }> }> {
+export async function serverBatch(
+  batchId: string,
+  endpoint = ENDPOINT,
+): Promise<{ patient_id: string | null; files: Array<{ filename: string; status: string }> }> {
   const response = await fetch(`${endpoint}/batch-status/${batchId}`);
   return ((await response.json()) as { batch: { patient_id: string | null; files: Array<{ filename: string; status: string }> } }).batch;
 }

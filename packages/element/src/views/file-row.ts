@@ -34,12 +34,14 @@ export function fileRow(file: SessionFile, index: number, top: number, tab: numb
       <span part="file-size" class="file-size">${formatBytes(file.size, locale)}</span>
       ${detail === nothing ? nothing : html`<span class="detail">${detail}</span>`}
     </div>
-    ${removable
-      ? html`<div class="cell remove-cell" role="gridcell">
+    ${
+      removable
+        ? html`<div class="cell remove-cell" role="gridcell">
           <button part="remove-button" class="remove" type="button" data-col="1" tabindex=${tab === 1 ? 0 : -1} data-id=${file.id} aria-label=${strings.remove(file.name)}>
             <span aria-hidden="true">×</span>
           </button>
         </div>`
-      : nothing}
+        : nothing
+    }
   </div>`;
 }

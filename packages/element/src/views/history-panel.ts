@@ -42,11 +42,13 @@ export function historyPanel({ batches, error, hasMore, strings: t, locale, leve
       <button part="refresh-button" class="link" type="button" @click=${onRefresh}>${t.refresh}</button>
     </div>
     ${batches?.length === 0 ? html`<p class="muted">${t.historyEmpty}</p>` : nothing}
-    ${batches?.length
-      ? html`<ul>
+    ${
+      batches?.length
+        ? html`<ul>
           ${batches.map(item)}
         </ul>`
-      : nothing}
+        : nothing
+    }
     ${problem ? html`<p class="error-text">${t.error(problem.code, problem.message)}</p>` : nothing}
     ${hasMore ? html`<button part="more-button" class="link more" type="button" @click=${onMore}>${t.historyMore}</button>` : nothing}
   </section>`;

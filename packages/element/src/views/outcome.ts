@@ -59,7 +59,7 @@ export function outcome({ state, strings: t, level, lists, onRetry }: OutcomeVie
       id: f.id,
       name: f.name,
       reason: t.fileError(code, f.error?.message ?? ''),
-      advice: open && canRetryFile(f) ? t.adviceRetry : (t.advice as Record<string, string | undefined>)[code] ?? t.adviceOther,
+      advice: open && canRetryFile(f) ? t.adviceRetry : ((t.advice as Record<string, string | undefined>)[code] ?? t.adviceOther),
     };
   };
   const notSent = (r: RejectedFile): Item => ({
@@ -68,7 +68,7 @@ export function outcome({ state, strings: t, level, lists, onRetry }: OutcomeVie
     reason: t.notSentReason[r.code]({ name: r.name, maxFiles: limits.max_files, maxSizeMb: toMb(limits.max_file_size) }),
     advice: t.advice[r.code] ?? t.adviceOther,
   });
-  const list = <F,>(name: AttentionList, heading: string, files: readonly F[], toItem: (f: F) => Item, sign: 'failed' | 'warning') => {
+  const list = <F>(name: AttentionList, heading: string, files: readonly F[], toItem: (f: F) => Item, sign: 'failed' | 'warning') => {
     if (files.length === 0) return nothing;
     const count = Math.min(files.length, shown(name));
     const items: TemplateResult[] = [];
@@ -89,26 +89,32 @@ export function outcome({ state, strings: t, level, lists, onRetry }: OutcomeVie
       <ul part="attention-list" class="attention-list" data-list=${name} aria-labelledby="attention-${name}">
         ${items}
       </ul>
-      ${count < files.length
-        ? html`<button part="attention-more-button" class="link" type="button" @click=${() => void lists.showAll(name)}>${t.attentionMore(files.length - count)}</button>`
-        : nothing}`;
+      ${
+        count < files.length
+          ? html`<button part="attention-more-button" class="link" type="button" @click=${() => void lists.showAll(name)}>${t.attentionMore(files.length - count)}</button>`
+          : nothing
+      }`;
   };
   const long = shown('failed') === Infinity || shown('not-sent') === Infinity;
   return html`<section part="outcome" id="outcome" class="outcome" tabindex="-1" aria-labelledby="outcome-summary">
     <div part="summary" id="outcome-summary" class="summary outcome-${kind}" role="heading" aria-level=${level}>
       ${icon(OUTCOME_ICONS[kind])}<span>${t.finished(summary, t.outcome[kind])}</span>
     </div>
-    ${attention.total > 0
-      ? html`<div part="attention" class="attention">
+    ${
+      attention.total > 0
+        ? html`<div part="attention" class="attention">
           <div class="attention-head" role="heading" aria-level=${level + 1} id="attention-title">${t.attention(attention.total)}</div>
           <div class="attention-lists ${long ? 'long' : ''}" role="group" aria-labelledby="attention-title" tabindex=${long ? '0' : nothing}>
             ${list('failed', t.attentionFailed(attention.failed.length), attention.failed, failed, 'failed')}
             ${list('not-sent', t.notSent(attention.notSent.length), attention.notSent, notSent, 'warning')}
           </div>
-          ${retryable > 0
-            ? html`<button part="button retry-button" class="button" type="button" @click=${onRetry}>${t.retryFailed(retryable)}</button>`
-            : nothing}
+          ${
+            retryable > 0
+              ? html`<button part="button retry-button" class="button" type="button" @click=${onRetry}>${t.retryFailed(retryable)}</button>`
+              : nothing
+          }
         </div>`
-      : nothing}
+        : nothing
+    }
   </section>`;
 }

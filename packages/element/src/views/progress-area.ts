@@ -35,14 +35,16 @@ export function progressArea(state: SessionState, t: BatchUploaderStrings, level
       ${paused ? html`<span part="paused" class="paused-badge">${icon('paused')}${t.paused}</span>` : nothing}
       <span class="progress-text" aria-hidden="true">${text}</span>
     </div>
-    ${finished
-      ? nothing
-      : html`<ol part="steps" class="steps" aria-label=${t.stepsLabel}>
+    ${
+      finished
+        ? nothing
+        : html`<ol part="steps" class="steps" aria-label=${t.stepsLabel}>
           <li class=${uploading ? 'step current' : 'step done'} aria-current=${uploading ? 'step' : nothing}>
             ${icon(uploading ? 'uploading' : 'completed')}${uploading ? t.steps.uploading : t.steps.uploaded}
           </li>
           <li class=${uploading ? 'step next' : 'step current'} aria-current=${uploading ? nothing : 'step'}>${icon('processing')}${t.steps.processing}</li>
-        </ol>`}
+        </ol>`
+    }
     <div
       part="progress"
       class="bar"

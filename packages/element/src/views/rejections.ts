@@ -15,7 +15,12 @@ const NAMED = 3;
  * 50 files can be sent at once (9950 files not added: a.pdf, b.pdf, c.pdf and 9947
  * more)"), however many there were. Every one is named in the outcome at the end.
  */
-export function rejections(rejected: readonly RejectedFile[], limits: Limits, strings: BatchUploaderStrings, onDismiss: () => void): TemplateResult | typeof nothing {
+export function rejections(
+  rejected: readonly RejectedFile[],
+  limits: Limits,
+  strings: BatchUploaderStrings,
+  onDismiss: () => void,
+): TemplateResult | typeof nothing {
   if (rejected.length === 0) return nothing;
   const params = (name: string) => ({ name, maxFiles: limits.max_files, maxSizeMb: toMb(limits.max_file_size) });
   const overLimit = rejected.filter((r) => r.code === 'TOO_MANY_FILES');

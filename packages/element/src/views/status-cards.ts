@@ -13,10 +13,18 @@ import { icon } from './icons.js';
 export function statusCards(phase: SessionPhase, counts: SessionCounts, strings: BatchUploaderStrings): TemplateResult {
   const cards: Array<[SessionFileStatus, number, boolean]> =
     phase === 'uploading'
-      ? [['uploading', counts.queued + counts.uploading, true], ['pending', counts.pending, false]]
+      ? [
+          ['uploading', counts.queued + counts.uploading, true],
+          ['pending', counts.pending, false],
+        ]
       : [['pending', counts.queued + counts.uploading + counts.pending, phase !== 'finished']];
   const always = phase === 'processing';
-  cards.push(['processing', counts.processing, always], ['completed', counts.completed, always], ['failed', counts.failed, always], ['cancelled', counts.cancelled, false]);
+  cards.push(
+    ['processing', counts.processing, always],
+    ['completed', counts.completed, always],
+    ['failed', counts.failed, always],
+    ['cancelled', counts.cancelled, false],
+  );
   return html`<ul part="status-cards" class="cards" aria-label=${strings.statusCards}>
     ${cards
       .filter(([, count, shown]) => shown || count > 0)

@@ -72,8 +72,7 @@ export class BatchClient {
         ],
       },
     });
-    const useXhr =
-      this.options.uploadTransport === 'xhr' || (this.options.uploadTransport === 'auto' && typeof XMLHttpRequest !== 'undefined');
+    const useXhr = this.options.uploadTransport === 'xhr' || (this.options.uploadTransport === 'auto' && typeof XMLHttpRequest !== 'undefined');
     this.#transport = useXhr ? xhrTransport : createFetchTransport(this.options.fetch);
   }
 
@@ -101,7 +100,11 @@ export class BatchClient {
    * with the file's id on the server when it says (`Upload-File-Id`). File names are
    * never put in browser storage: uploads resume within the page's life, not after a reload.
    */
-  async uploadResumable(batchId: string, file: UploadFile, options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming'> = {}): Promise<string | null> {
+  async uploadResumable(
+    batchId: string,
+    file: UploadFile,
+    options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming'> = {},
+  ): Promise<string | null> {
     const offered = await this.#resumableRoute(options.signal);
     return sendResumable(file, {
       endpoint: new URL('uploads', this.options.endpoint).href,
@@ -123,7 +126,9 @@ export class BatchClient {
    */
   async upload(files: readonly UploadFile[], options: UploadOptions = {}): Promise<UploadResponse> {
     const fields = Object.fromEntries(
-      Object.entries({ priority: options.priority, ...options.fields, ...moreFilesField(options), ...expectedFilesField(options) }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
+      Object.entries({ priority: options.priority, ...options.fields, ...moreFilesField(options), ...expectedFilesField(options) }).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+      ),
     );
     return this.#sendFiles<UploadResponse>('batch-upload', files, fields, options);
   }

@@ -22,11 +22,7 @@ export interface BatchEvent {
  * throws NetworkError when nothing (not even a heartbeat) arrived for `idleTimeoutMs`
  * — a proxy may hold a dead connection open forever, and the caller should poll instead.
  */
-export async function* readBatchEvents(
-  body: ReadableStream<Uint8Array>,
-  controller: AbortController,
-  idleTimeoutMs: number,
-): AsyncGenerator<BatchEvent> {
+export async function* readBatchEvents(body: ReadableStream<Uint8Array>, controller: AbortController, idleTimeoutMs: number): AsyncGenerator<BatchEvent> {
   const queue: BatchEvent[] = [];
   const live = new LiveBatch();
   const parser = new SseParser((message) => {

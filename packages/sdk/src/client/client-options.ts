@@ -144,7 +144,8 @@ export function resolveClientOptions(options: BatchClientOptions): ResolvedClien
   count('uploadPartFiles', resolved.uploadPartFiles, 1);
   count('uploadPartBytes', resolved.uploadPartBytes, 1);
   if (!['auto', 'xhr', 'fetch'].includes(resolved.uploadTransport)) throw new TypeError("BatchClient: `uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
-  if (!['omit', 'same-origin', 'include'].includes(resolved.credentials)) throw new TypeError("BatchClient: `credentials` must be 'omit', 'same-origin' or 'include'.");
+  if (!['omit', 'same-origin', 'include'].includes(resolved.credentials))
+    throw new TypeError("BatchClient: `credentials` must be 'omit', 'same-origin' or 'include'.");
   count('resumableThreshold', resolved.resumableThreshold, 0);
   if (resolved.resumableChunkSize !== undefined) count('resumableChunkSize', resolved.resumableChunkSize, 1);
   if (!['auto', 'always', 'never'].includes(resolved.resumable)) throw new TypeError("BatchClient: `resumable` must be 'auto', 'always' or 'never'.");

@@ -85,7 +85,11 @@ export async function uploadInParts(
 ): Promise<BatchUploadResult> {
   const { signal, onProgress, onBatchCreated, onPartSent } = options;
   const { uploadPartFiles, uploadPartBytes, uploadRetries } = client.options;
-  const parts = splitIntoParts(files.map((f) => f.size), uploadPartFiles, uploadPartBytes);
+  const parts = splitIntoParts(
+    files.map((f) => f.size),
+    uploadPartFiles,
+    uploadPartBytes,
+  );
   const sent = files.map(() => 0);
   const report = () => onProgress?.(toUploadProgress(sent, files));
   const partOptions = ({ start, end }: PartRange) => ({
@@ -126,7 +130,12 @@ export async function uploadInParts(
   } else {
     const first = parts[0]!;
     const created: UploadResponse = await retrying(
-      () => client.upload(files.slice(first.start, first.end), { ...partOptions(first), ...pick(options), ...(parts.length > 1 ? { moreFiles: true, expectedFiles: files.length } : {}) }),
+      () =>
+        client.upload(files.slice(first.start, first.end), {
+          ...partOptions(first),
+          ...pick(options),
+          ...(parts.length > 1 ? { moreFiles: true, expectedFiles: files.length } : {}),
+        }),
       first,
     );
     batchId = created.batch_id;

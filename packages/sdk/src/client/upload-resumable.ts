@@ -38,7 +38,11 @@ export async function uploadResumably(
   const { signal, onProgress, onBatchCreated, onPartSent } = options;
   const sent = files.map(() => 0);
   const report = () => onProgress?.(toUploadProgress(sent, files));
-  const created = await client.createBatch({ ...(options.fields ? { fields: options.fields } : {}), ...(options.priority ? { priority: options.priority } : {}), ...(signal ? { signal } : {}) });
+  const created = await client.createBatch({
+    ...(options.fields ? { fields: options.fields } : {}),
+    ...(options.priority ? { priority: options.priority } : {}),
+    ...(signal ? { signal } : {}),
+  });
   const batchId = created.batch_id;
   onBatchCreated?.(batchId);
 

@@ -18,7 +18,10 @@ export class NetworkError extends SdkError {
    */
   readonly stalled: boolean;
 
-  constructor(message = 'The server could not be reached. Check the connection and try again.', options?: { cause?: unknown; crossOrigin?: boolean; stalled?: boolean }) {
+  constructor(
+    message = 'The server could not be reached. Check the connection and try again.',
+    options?: { cause?: unknown; crossOrigin?: boolean; stalled?: boolean },
+  ) {
     super(message, options);
     this.crossOrigin = options?.crossOrigin ?? false;
     this.stalled = options?.stalled ?? false;

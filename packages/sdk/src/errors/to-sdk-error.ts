@@ -22,7 +22,11 @@ export function apiErrorFromBody(status: number, text: string): ApiError {
   }
   const { code, message, details } = typeof error === 'object' && error !== null ? error : {};
   if (typeof code !== 'string' || code === '') {
-    return new ApiError({ code: 'UNEXPECTED_RESPONSE', status, message: status >= 500 ? generic : `The server answered with an unexpected response (HTTP ${status}).` });
+    return new ApiError({
+      code: 'UNEXPECTED_RESPONSE',
+      status,
+      message: status >= 500 ? generic : `The server answered with an unexpected response (HTTP ${status}).`,
+    });
   }
   return new ApiError({
     code,

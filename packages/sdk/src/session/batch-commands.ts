@@ -42,7 +42,8 @@ export class BatchCommands {
     if (this.#retrying) return this.#retrying;
     const core = this.#core;
     const { batchId } = core.state;
-    if (!selectCanRetry(core.state) || !batchId) return Promise.reject(new SessionError('NOTHING_TO_RETRY', 'Nothing to retry: no failed file in a finished batch.'));
+    if (!selectCanRetry(core.state) || !batchId)
+      return Promise.reject(new SessionError('NOTHING_TO_RETRY', 'Nothing to retry: no failed file in a finished batch.'));
     const signal = core.restartRun();
     const retrying = core.client.retryFailedFiles(batchId, { signal }).then(
       (answer) => {

@@ -120,7 +120,11 @@ export class BatchSession {
   async start(fields?: UploadFields): Promise<string> {
     this.#core.assertUsable();
     if (fields) this.#fields = { ...fields };
-    return runUpload(this.#core, this.#intake, this.#follower, { fields: this.#fields, priority: this.#priority, progressIntervalMs: this.#progressIntervalMs });
+    return runUpload(this.#core, this.#intake, this.#follower, {
+      fields: this.#fields,
+      priority: this.#priority,
+      progressIntervalMs: this.#progressIntervalMs,
+    });
   }
 
   /** Follows an existing batch, e.g. after a reload; its files replace the session's (without bytes). Resolves once it is shown. */

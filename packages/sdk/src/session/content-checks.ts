@@ -100,7 +100,10 @@ export class ContentChecks<C extends PendingCheck> {
           this.#emptyQueue();
           break;
         }
-        const heads = await readHeads(round.map((check) => check.file), CONCURRENCY);
+        const heads = await readHeads(
+          round.map((check) => check.file),
+          CONCURRENCY,
+        );
         const decided = round.flatMap((check, i) => (this.#pending.get(check.id) === check ? [{ check, head: heads[i] ?? null }] : []));
         for (const { check } of decided) this.#pending.delete(check.id);
         if (decided.length > 0 && !this.#stopped) this.#decide(decided);

@@ -21,12 +21,7 @@ export async function contentHash(file: Blob): Promise<string | null> {
  * One file at a time, so memory holds one file's bytes at most. `cache` keeps hashes
  * across calls, by Blob. Files over `maxSize` are refused anyway and never read.
  */
-export async function hashSameSized(
-  files: readonly Blob[],
-  others: readonly Blob[],
-  maxSize: number,
-  cache: WeakMap<Blob, string | null>,
-): Promise<void> {
+export async function hashSameSized(files: readonly Blob[], others: readonly Blob[], maxSize: number, cache: WeakMap<Blob, string | null>): Promise<void> {
   const sizes = new Map<number, number>();
   for (const file of [...files, ...others]) sizes.set(file.size, (sizes.get(file.size) ?? 0) + 1);
   for (const file of [...others, ...files]) {

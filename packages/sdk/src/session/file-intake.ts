@@ -61,7 +61,8 @@ export class FileIntake {
   add(input: Iterable<FileInput> | ArrayLike<FileInput>): Promise<AddFilesResult> {
     const core = this.#core;
     core.assertUsable();
-    if (core.state.phase !== 'idle') throw new SessionError('BATCH_NOT_OPEN', 'Files can only be added before the upload starts; call reset() for a new batch.');
+    if (core.state.phase !== 'idle')
+      throw new SessionError('BATCH_NOT_OPEN', 'Files can only be added before the upload starts; call reset() for a new batch.');
     const candidates: Candidate[] = Array.from(input as ArrayLike<FileInput>, (file) => ({ id: `f${++this.#nextId}`, file, head: null }));
     const known = core.state.limits;
     if (known && !this.#hashes && candidates.every(({ file }) => declaresAcceptedType(file, known))) {
@@ -120,9 +121,7 @@ export class FileIntake {
     const before = this.#core.state;
     const idle = before.phase === 'idle';
     if (idle) this.#checks.forget();
-    this.#core.store.set((s) =>
-      s.files.length === 0 && s.rejected.length === 0 ? s : { ...s, files: idle ? [] : s.files, rejected: [], error: null },
-    );
+    this.#core.store.set((s) => (s.files.length === 0 && s.rejected.length === 0 ? s : { ...s, files: idle ? [] : s.files, rejected: [], error: null }));
     this.#emitRemoved(before);
   }
 
@@ -159,7 +158,12 @@ export class FileIntake {
     const hashes = this.#hashes;
     if (hashes) {
       const present = this.#core.state.files.flatMap((f) => (f.file && f.status !== 'checking' ? [f.file] : []));
-      await hashSameSized(candidates.map(({ file }) => file), present, limits.max_file_size, hashes);
+      await hashSameSized(
+        candidates.map(({ file }) => file),
+        present,
+        limits.max_file_size,
+        hashes,
+      );
     }
     return this.#decide(candidates, limits, true, new Set(unread.map(({ id }) => id)));
   }

@@ -46,7 +46,14 @@ export function mergeSnapshot(state: SessionState, batch: Batch, reopen = false)
 /** A session file as the server's file shows it (matched to it by `remote.file_id`); the same object when nothing changed. */
 export function mergeFile(f: SessionFile, remote: BatchFile): SessionFile {
   const error = remote.error ?? null;
-  if (f.fileId === remote.file_id && f.status === remote.status && f.error?.code === error?.code && f.result === remote.result && f.purgedAt === remote.purged_at) return f;
+  if (
+    f.fileId === remote.file_id &&
+    f.status === remote.status &&
+    f.error?.code === error?.code &&
+    f.result === remote.result &&
+    f.purgedAt === remote.purged_at
+  )
+    return f;
   const { purgedAt: _kept, ...rest } = f;
   return {
     ...rest,

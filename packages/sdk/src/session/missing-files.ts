@@ -32,7 +32,11 @@ export class MissingFiles {
   async add(input: Iterable<FileInput> | ArrayLike<FileInput>): Promise<MissingFilesResult> {
     const core = this.#core;
     const { batchId, interrupted } = this.#assertInterrupted();
-    const given = Array.from(input as ArrayLike<FileInput>, (file) => ({ file, name: file.name ?? 'blob', lastModified: (file as { lastModified?: number }).lastModified ?? 0 }));
+    const given = Array.from(input as ArrayLike<FileInput>, (file) => ({
+      file,
+      name: file.name ?? 'blob',
+      lastModified: (file as { lastModified?: number }).lastModified ?? 0,
+    }));
     // What the server has; files of this page that never reached it (failed while it was away) may go again.
     const known = new Set(core.state.files.filter((f) => f.fileId !== null).map((f) => `${f.name}\u0000${f.size}`));
     const fresh = given.filter(({ file, name }) => !known.has(`${name}\u0000${file.size}`));
@@ -66,15 +70,19 @@ export class MissingFiles {
     }));
     core.events.emit('upload-started', { files: rows });
     try {
-      const answer = await core.client.appendFiles(batchId, fresh.map((f) => f.file), {
-        signal,
-        moreFiles: fresh.length < room,
-        onProgress: (progress) => {
-          if (!core.isCurrent(signal)) return;
-          const sent = new Map(progress.files.map((p, i) => [rows[i]!.id, p.sent]));
-          core.store.set((s) => ({ ...s, files: s.files.map((f) => (sent.has(f.id) ? { ...f, bytesSent: sent.get(f.id)! } : f)) }));
+      const answer = await core.client.appendFiles(
+        batchId,
+        fresh.map((f) => f.file),
+        {
+          signal,
+          moreFiles: fresh.length < room,
+          onProgress: (progress) => {
+            if (!core.isCurrent(signal)) return;
+            const sent = new Map(progress.files.map((p, i) => [rows[i]!.id, p.sent]));
+            core.store.set((s) => ({ ...s, files: s.files.map((f) => (sent.has(f.id) ? { ...f, bytesSent: sent.get(f.id)! } : f)) }));
+          },
         },
-      });
+      );
       if (!core.isCurrent(signal)) return { sent: fresh.length, alreadySent: given.length - fresh.length };
       const fileIds = new Map(rows.map((row, i) => [row.id, answer.file_ids[i] ?? null]));
       const received = answer.total_files;

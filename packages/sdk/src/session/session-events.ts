@@ -30,16 +30,16 @@ export interface BatchSessionEventMap {
   /** The upload failed; files are `queued` again and `start()` may be called again (unless part of the batch arrived: see `start()`). */
   'upload-failed': { error: unknown };
   /** Percent, counts or phase changed while a batch is sent or followed (never per byte, never while idle). */
-  'progress': { batchId: string | null; phase: SessionPhase; percent: number; counts: SessionCounts };
+  progress: { batchId: string | null; phase: SessionPhase; percent: number; counts: SessionCounts };
   /** One file moved to another status (on the server, or by the session). */
   'file-status': { file: SessionFile; previous: SessionFileStatus };
   /** Live updates now arrive by this channel (`sse`, or `polling` after a fallback). */
-  'channel': { channel: LiveChannel };
+  channel: { channel: LiveChannel };
   /**
    * The server could not be reached while following the batch (`reconnecting`: the session
    * keeps trying), or answers again (`connected`; the state shows the batch as it now is).
    */
-  'connection': { connection: ConnectionState };
+  connection: { connection: ConnectionState };
   /**
    * The followed batch is an upload that stopped before all its files were sent (after a
    * reload): `received` of `expected` files arrived; see `SessionState.interrupted`.
@@ -61,7 +61,7 @@ export interface BatchSessionEventMap {
    * Following the batch failed for good (e.g. it was deleted, or the server stayed
    * unreachable), or the batch remembered from before a reload could not be followed again.
    */
-  'error': { error: unknown };
+  error: { error: unknown };
 }
 
 /** A listener of one event. */

@@ -101,7 +101,10 @@ export async function runUpload(core: SessionCore, intake: FileIntake, follower:
     } else {
       // Nothing to follow (an aborted upload's batch is cancelled): back to picking files.
       const cancelled = isAbortError(error);
-      core.updateFiles(ids, ({ resuming: _, ...f }) => ({ ...f, status: 'queued', bytesSent: 0 }), 'stopped', { batchId: null, error: cancelled ? null : error });
+      core.updateFiles(ids, ({ resuming: _, ...f }) => ({ ...f, status: 'queued', bytesSent: 0 }), 'stopped', {
+        batchId: null,
+        error: cancelled ? null : error,
+      });
       if (cancelled) throw error;
     }
     core.events.emit('upload-failed', { error });

@@ -27,7 +27,10 @@ function equal<T>(actual: T, expected: T, message = ''): void {
   }
 }
 
-const errorBody = (code: string, message: string, details?: Record<string, unknown>) => ({ status: 'error', error: { code, message, ...(details ? { details } : {}) } });
+const errorBody = (code: string, message: string, details?: Record<string, unknown>) => ({
+  status: 'error',
+  error: { code, message, ...(details ? { details } : {}) },
+});
 
 function batch(id: string, statuses: ReadonlyArray<'pending' | 'processing' | 'completed' | 'failed'>, finished = false): Batch {
   const files: BatchFile[] = statuses.map((status, i) => ({
@@ -121,7 +124,9 @@ describe('the client in Chromium with msw', () => {
   it('falls back to polling when live events fail, and stops when the batch is final', async () => {
     let polls = 0;
     worker.use(
-      http.get(`${ENDPOINT}/batch-events/:id`, () => HttpResponse.json(errorBody('INTERNAL', 'Something went wrong on the server. Try again.'), { status: 500 })),
+      http.get(`${ENDPOINT}/batch-events/:id`, () =>
+        HttpResponse.json(errorBody('INTERNAL', 'Something went wrong on the server. Try again.'), { status: 500 }),
+      ),
       http.get(`${ENDPOINT}/batch-status/:id`, () => {
         polls += 1;
         const script = [batch('b2', ['processing', 'pending']), batch('b2', ['completed', 'processing']), batch('b2', ['completed', 'failed'], true)];

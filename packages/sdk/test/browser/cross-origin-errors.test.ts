@@ -44,5 +44,4 @@ describe('a server on another origin that does not answer', () => {
       ok(error.message.includes('http://127.0.0.1:3') && error.message.includes(location.origin), `the message names both origins: ${error.message}`);
     }
   });
-
 });

@@ -40,13 +40,23 @@ describe('the SDK bundle in Chromium', () => {
     const response = await client.upload(files, { onProgress: (p) => progress.push(p) });
     equal(response.total_files, 2);
     ok(progress.length >= 2, `several progress events (${progress.length})`);
-    ok(progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size), 'partial progress of the big file');
-    equal(progress.at(-1)!.files.map((f) => f.sent), files.map((f) => f.size), 'all bytes at the end:');
+    ok(
+      progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size),
+      'partial progress of the big file',
+    );
+    equal(
+      progress.at(-1)!.files.map((f) => f.sent),
+      files.map((f) => f.size),
+      'all bytes at the end:',
+    );
 
     const channels: string[] = [];
     const final = await client.watchBatch(response.batch_id, { onChannel: (c) => channels.push(c) });
     equal(channels, ['sse']);
-    equal(final.files.map((f) => f.status), ['completed', 'completed']);
+    equal(
+      final.files.map((f) => f.status),
+      ['completed', 'completed'],
+    );
   });
 
   it('a session refuses a disguised file by its bytes, uploads the rest and ends with the summary', async () => {
@@ -57,11 +67,20 @@ describe('the SDK bundle in Chromium', () => {
     equal(files.length, 3, 'queued at once by their declared type:');
     // Started at once: the upload waits for the check of the content, which refuses fake.pdf.
     await session.start();
-    equal(session.getState().rejected.map((r) => [r.name, r.code]), [['fake.pdf', 'UNSUPPORTED_TYPE']]);
+    equal(
+      session.getState().rejected.map((r) => [r.name, r.code]),
+      [['fake.pdf', 'UNSUPPORTED_TYPE']],
+    );
     const state = await session.whenFinished();
     equal(sdk.selectSummary(state), '2 succeeded, 0 failed');
-    ok(states.some((s) => s.phase === 'uploading'), 'went through uploading');
-    ok(states.some((s) => s.files.some((f) => f.status === 'processing' || f.status === 'pending')), 'saw the server states');
+    ok(
+      states.some((s) => s.phase === 'uploading'),
+      'went through uploading',
+    );
+    ok(
+      states.some((s) => s.files.some((f) => f.status === 'processing' || f.status === 'pending')),
+      'saw the server states',
+    );
 
     // A "reload": a new session attaches by id alone and shows the finished batch.
     const again = new sdk.BatchSession({ client: { endpoint: ENDPOINT } });
@@ -77,8 +96,14 @@ describe('the SDK bundle in Chromium', () => {
     const original = makePdf(64);
     const copy = new File([original], 'copy of scan.pdf', { type: 'application/pdf', lastModified: 1 });
     const { files, rejected } = await session.addFiles([original, copy, makePdf(65)]);
-    equal(files.map((f) => f.name), [original.name, 'doc-65.pdf']);
-    equal(rejected.map((r) => [r.name, r.code]), [['copy of scan.pdf', 'DUPLICATE_FILE']]);
+    equal(
+      files.map((f) => f.name),
+      [original.name, 'doc-65.pdf'],
+    );
+    equal(
+      rejected.map((r) => [r.name, r.code]),
+      [['copy of scan.pdf', 'DUPLICATE_FILE']],
+    );
     session.dispose();
   });
 
@@ -100,11 +125,27 @@ describe('the SDK bundle in Chromium', () => {
     const urls = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
     ok(urls.includes('/api/gp/batches'), 'the batch was made with POST /batches');
     ok(urls.filter((u) => u.startsWith('/api/gp/uploads/')).length >= 5, 'the large file went through tus in chunks');
-    ok(progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size), 'partial progress of the large file');
-    equal(progress.at(-1)!.files.map((f) => f.sent), files.map((f) => f.size), 'all bytes at the end:');
-    equal(Object.keys(localStorage).concat(Object.keys(sessionStorage)).filter((k) => k.startsWith('tus')), [], 'no tus entries in browser storage:');
+    ok(
+      progress.some((p) => p.files[0]!.sent > 0 && p.files[0]!.sent < files[0]!.size),
+      'partial progress of the large file',
+    );
+    equal(
+      progress.at(-1)!.files.map((f) => f.sent),
+      files.map((f) => f.size),
+      'all bytes at the end:',
+    );
+    equal(
+      Object.keys(localStorage)
+        .concat(Object.keys(sessionStorage))
+        .filter((k) => k.startsWith('tus')),
+      [],
+      'no tus entries in browser storage:',
+    );
 
     const final = await client.watchBatch(result.batch_id);
-    equal(final.files.map((f) => f.status), ['completed', 'completed']);
+    equal(
+      final.files.map((f) => f.status),
+      ['completed', 'completed'],
+    );
   });
 });

@@ -135,7 +135,8 @@ export class OutboxSender {
     const fields = { event_id: delivery.id, event: delivery.type, attempt: delivery.attempts };
     if (outcome.status === 'delivered') this.logger.debug(fields, `${label} delivered`);
     else if (outcome.status === 'dead') this.logger.error({ ...fields, error: failure }, `${label} given up after its last attempt`);
-    else if (failure !== 'shutdown') this.logger.warn({ ...fields, error: failure, retry_in_ms: outcome.delayMs }, `${label} delivery failed; it will be retried`);
+    else if (failure !== 'shutdown')
+      this.logger.warn({ ...fields, error: failure, retry_in_ms: outcome.delayMs }, `${label} delivery failed; it will be retried`);
     try {
       await this.outbox.settle(delivery.id, delivery.token, outcome);
     } catch (error) {

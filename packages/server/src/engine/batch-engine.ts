@@ -102,7 +102,10 @@ export class BatchEngine {
     const hold_ms = more_files ? this.#options.appendHoldMs : null;
     const expected_files = request.expected_files ?? null;
     const batch = await this.#withBytes(files, (records) =>
-      this.#options.store.records.createBatch({ id: randomUUID(), workspace_id, priority, patient_id, template_id, encounter_id, hold_ms, expected_files }, records),
+      this.#options.store.records.createBatch(
+        { id: randomUUID(), workspace_id, priority, patient_id, template_id, encounter_id, hold_ms, expected_files },
+        records,
+      ),
     );
     this.#queued(batch, files);
     return batch;
@@ -333,7 +336,13 @@ export class BatchEngine {
           this.#publishChange(transition);
           if (transition.file?.status === 'failed') {
             const { batch_id, workspace_id } = transition;
-            this.#publisher.publishFailed({ batch_id, workspace_id, file_id: transition.file.id, error_code: 'WORKER_LOST', attempts: transition.file.attempts });
+            this.#publisher.publishFailed({
+              batch_id,
+              workspace_id,
+              file_id: transition.file.id,
+              error_code: 'WORKER_LOST',
+              attempts: transition.file.attempts,
+            });
           }
         }
         this.#wakeWorkers();

@@ -80,12 +80,15 @@ export class FileWorkers {
     this.#running.set(file.id, controller);
     this.publisher.publishChange({ batch_id: batch.id, workspace_id: batch.workspace_id, batch_finished: false });
 
-    const renewal = setInterval(() => {
-      store.queue.renewLease(file.id, token, leaseMs).then(
-        (held) => held || controller.abort(new Interrupted('lease_lost')),
-        (error: unknown) => logger.warn({ file_id: file.id, ...errorFields(error) }, 'renewing a lease failed'),
-      );
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        store.queue.renewLease(file.id, token, leaseMs).then(
+          (held) => held || controller.abort(new Interrupted('lease_lost')),
+          (error: unknown) => logger.warn({ file_id: file.id, ...errorFields(error) }, 'renewing a lease failed'),
+        );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     const deadline = setTimeout(() => controller.abort(new Interrupted('timeout')), processingTimeoutMs);
 
     let verdict;
@@ -106,7 +109,10 @@ export class FileWorkers {
     } catch (error) {
       verdict = judgeError(controller.signal.aborted ? controller.signal.reason : error, file.attempts, maxAttempts);
       if (verdict.kind !== 'finish' || verdict.outcome.status === 'failed') {
-        logger.info({ file_id: file.id, batch_id: batch.id, attempt: file.attempts, verdict: verdict.kind, ...errorFields(error) }, 'file processing did not complete');
+        logger.info(
+          { file_id: file.id, batch_id: batch.id, attempt: file.attempts, verdict: verdict.kind, ...errorFields(error) },
+          'file processing did not complete',
+        );
       }
     } finally {
       clearInterval(renewal);

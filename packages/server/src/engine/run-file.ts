@@ -19,10 +19,7 @@ export class Interrupted extends Error {
 
 /** What the engine does with a file after its processor returned or threw. */
 export type RunVerdict =
-  | { kind: 'finish'; outcome: FileOutcome }
-  | { kind: 'retry'; error: FileError; retryAfterMs?: number }
-  | { kind: 'release' }
-  | { kind: 'drop' };
+  { kind: 'finish'; outcome: FileOutcome } | { kind: 'retry'; error: FileError; retryAfterMs?: number } | { kind: 'release' } | { kind: 'drop' };
 
 /** The processor's view of a claimed file, reading bytes from the blob store. */
 export function toProcessorFile(claimed: ClaimedFile, blobs: BlobStore): ProcessorFile {

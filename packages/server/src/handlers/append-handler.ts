@@ -44,7 +44,10 @@ export function appendHandler(options: ResolvedRouterOptions): RequestHandler {
       appended_files: records.length,
       total_files: batch.total_files,
       file_ids: records.map((record) => record.id),
-      message: records.length === 1 ? 'Added 1 file to the batch. Processing it in background.' : `Added ${records.length} files to the batch. Processing them in background.`,
+      message:
+        records.length === 1
+          ? 'Added 1 file to the batch. Processing it in background.'
+          : `Added ${records.length} files to the batch. Processing them in background.`,
       tracking_url: `${req.baseUrl}/batch-status/${batchId}`,
       events_url: `${req.baseUrl}/batch-events/${batchId}`,
     };

@@ -20,7 +20,10 @@ export function batchesHandler(options: ResolvedRouterOptions): RequestHandler {
       throw new ApiError('BAD_REQUEST', { message: 'Send the batch\'s fields as a JSON object, e.g. {"patient_id":"P-1001"}, or no body.' });
     }
     if ('more_files' in fields) {
-      throw new ApiError('INVALID_FIELD', { message: 'A batch made with POST /batches is always held open for files: leave out more_files.', details: { field: 'more_files' } });
+      throw new ApiError('INVALID_FIELD', {
+        message: 'A batch made with POST /batches is always held open for files: leave out more_files.',
+        details: { field: 'more_files' },
+      });
     }
     const input = readFields(fields as Record<string, unknown>);
     const batch = await engine.createBatch({ workspace_id: callerOf(res).workspace_id, ...input, more_files: true }, []);

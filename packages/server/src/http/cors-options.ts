@@ -78,11 +78,14 @@ export function resolveCors(options: CorsOptions): ResolvedCors {
       throw new RangeError('createBatchRouter: "cors.origins" takes exact origins, never a wildcard: list every portal, e.g. "https://portal.example".');
     }
     if (!isOrigin(origin)) {
-      throw new RangeError(`createBatchRouter: "cors.origins": "${origin}" is not an origin; give scheme://host[:port] with no path, e.g. "https://portal.example".`);
+      throw new RangeError(
+        `createBatchRouter: "cors.origins": "${origin}" is not an origin; give scheme://host[:port] with no path, e.g. "https://portal.example".`,
+      );
     }
   }
   const maxAgeSeconds = options.maxAgeSeconds ?? 600;
-  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0) throw new RangeError('createBatchRouter: "cors.maxAgeSeconds" must be a whole number of seconds ≥ 0.');
+  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0)
+    throw new RangeError('createBatchRouter: "cors.maxAgeSeconds" must be a whole number of seconds ≥ 0.');
   const allowHeaders = options.allowHeaders ?? [];
   if (allowHeaders.some((name) => !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) {
     throw new RangeError('createBatchRouter: "cors.allowHeaders" must be header names, e.g. ["X-Clinic-Site"].');

@@ -15,7 +15,9 @@ export function answerToRefusal({ refusal }: EngineError): ApiError {
       const { not_retryable } = refusal;
       return new ApiError('NOTHING_TO_RETRY', {
         ...(not_retryable > 0
-          ? { message: `No failed file of this batch can be tried again: the ${not_retryable === 1 ? 'file that failed has' : `${not_retryable} files that failed have`} no stored copy (refused at upload, or removed after the retention period).` }
+          ? {
+              message: `No failed file of this batch can be tried again: the ${not_retryable === 1 ? 'file that failed has' : `${not_retryable} files that failed have`} no stored copy (refused at upload, or removed after the retention period).`,
+            }
           : {}),
         details: { not_retryable },
       });

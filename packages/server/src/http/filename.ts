@@ -70,11 +70,12 @@ function shorten(name: string): string {
     const size = bytes(segment);
     if (size > room) {
       // One absurd cluster (a letter under hundreds of marks): keep its start, still a letter with marks.
-      if (stem === '') for (const char of segment) {
-        if (bytes(char) > room) break;
-        stem += char;
-        room -= bytes(char);
-      }
+      if (stem === '')
+        for (const char of segment) {
+          if (bytes(char) > room) break;
+          stem += char;
+          room -= bytes(char);
+        }
       break;
     }
     stem += segment;

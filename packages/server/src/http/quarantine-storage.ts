@@ -8,7 +8,6 @@ import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { SUFFIX, discard, held } from './quarantine-folder.js';
 
-
 /** What the quarantine knows of one received file. */
 export interface QuarantinedFile {
   /** Where the bytes wait until they are moved into the blob store. */
@@ -106,9 +105,6 @@ export class QuarantineStorage implements StorageEngine {
     );
   }
 }
-
-
-
 
 /** Deletes every file `req` put in the quarantine: for a request refused before its files were stored. */
 export async function discardAll(req: Request): Promise<void> {

@@ -38,7 +38,7 @@ export class QuarantineSweeper {
   #running: Promise<void> | null = null;
 
   constructor(options: QuarantineSweeperOptions) {
-    if (!options?.dir) throw new TypeError('QuarantineSweeper: `dir` must name the router\'s uploadDir.');
+    if (!options?.dir) throw new TypeError("QuarantineSweeper: `dir` must name the router's uploadDir.");
     const abandonedAfterMs = options.abandonedAfterMs ?? 120_000;
     if (!Number.isFinite(abandonedAfterMs) || abandonedAfterMs < 1_000) {
       throw new RangeError('QuarantineSweeper: `abandonedAfterMs` must be at least 1000 ms.');

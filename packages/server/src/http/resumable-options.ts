@@ -44,9 +44,11 @@ export interface ResolvedResumable {
 export function resolveResumable(options: ResumableOptions): ResolvedResumable {
   if (!options.dir) throw new TypeError('createBatchRouter: "resumable.dir" must name a private folder for unfinished uploads.');
   const expireAfterMs = options.expireAfterMs ?? 24 * 60 * 60 * 1000;
-  if (!Number.isFinite(expireAfterMs) || expireAfterMs < 60_000) throw new RangeError('createBatchRouter: "resumable.expireAfterMs" must be at least 60000 ms.');
+  if (!Number.isFinite(expireAfterMs) || expireAfterMs < 60_000)
+    throw new RangeError('createBatchRouter: "resumable.expireAfterMs" must be at least 60000 ms.');
   const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
-  if (!Number.isInteger(chunkSize) || chunkSize < 64 * 1024) throw new RangeError('createBatchRouter: "resumable.chunkSize" must be a whole number of bytes, at least 65536.');
+  if (!Number.isInteger(chunkSize) || chunkSize < 64 * 1024)
+    throw new RangeError('createBatchRouter: "resumable.chunkSize" must be a whole number of bytes, at least 65536.');
   const store = options.store ?? null;
   if (store && (typeof store.getUpload !== 'function' || typeof store.read !== 'function')) {
     throw new TypeError('createBatchRouter: "resumable.store" must be a tus data store that can read an upload back, e.g. a MongoResumableStore.');

@@ -15,7 +15,6 @@ import { ApiError } from './api-error.js';
 import { toApiError } from './error-middleware.js';
 import { parseBatchId } from './batch-id.js';
 
-
 /** What a tus hook needs of the Express request it serves. */
 interface RequestContext {
   workspaceId: string;
@@ -55,7 +54,10 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   async function checkCreation(req: Request, workspaceId: string): Promise<void> {
     const length = req.get('upload-length');
     if (length !== undefined && /^\d+$/.test(length) && Number(length) > limits.max_file_size) {
-      throw new ApiError('FILE_TOO_LARGE', { values: { max_file_size_mb: Math.round((limits.max_file_size / 1048576) * 100) / 100 }, details: { max_file_size: limits.max_file_size } });
+      throw new ApiError('FILE_TOO_LARGE', {
+        values: { max_file_size_mb: Math.round((limits.max_file_size / 1048576) * 100) / 100 },
+        details: { max_file_size: limits.max_file_size },
+      });
     }
     let metadata: Record<string, string | null>;
     try {
@@ -64,7 +66,10 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
       throw new ApiError('BAD_REQUEST', { message: 'Upload-Metadata must be comma-separated "key base64(value)" pairs.' });
     }
     if (!metadata.batch_id) {
-      throw new ApiError('INVALID_FIELD', { message: 'Name the batch in the upload\'s metadata: batch_id (from POST /batches).', details: { field: 'batch_id' } });
+      throw new ApiError('INVALID_FIELD', {
+        message: "Name the batch in the upload's metadata: batch_id (from POST /batches).",
+        details: { field: 'batch_id' },
+      });
     }
     const batchId = parseBatchId(metadata.batch_id);
     const batch = await engine.getBatchSummary(workspaceId, batchId);
@@ -81,7 +86,8 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   /** The caller's own upload, or a 404 that does not tell whether another workspace has one by that id. */
   async function checkOwner(uploadId: string | undefined, workspaceId: string): Promise<void> {
     const upload = uploadId ? await datastore.getUpload(uploadId).catch(() => null) : null;
-    if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId) throw new ApiError('NOT_FOUND', { message: 'No upload of yours is at this address: it finished, expired, was ended, or never existed.' });
+    if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId)
+      throw new ApiError('NOT_FOUND', { message: 'No upload of yours is at this address: it finished, expired, was ended, or never existed.' });
   }
 
   /** Hands the finished upload to its batch; the upload's bytes and record are gone afterwards, however it went. */

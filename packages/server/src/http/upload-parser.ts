@@ -35,9 +35,7 @@ export function createUploadParser(options: { dir: string; limits: Limits; headB
 
   return function parseUpload(req: Request, res: Response): Promise<{ files: ReceivedFile[]; fields: Record<string, unknown> }> {
     if (!req.is('multipart/form-data')) {
-      return Promise.reject(
-        new ApiError('MALFORMED_UPLOAD', { message: 'Send the files as multipart/form-data in a field named "files".' }),
-      );
+      return Promise.reject(new ApiError('MALFORMED_UPLOAD', { message: 'Send the files as multipart/form-data in a field named "files".' }));
     }
     return new Promise((resolve, reject) => {
       middleware(req, res, (error?: unknown) => {

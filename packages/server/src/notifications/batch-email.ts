@@ -85,12 +85,7 @@ export function batchEmail(batch: BatchRecord, files: readonly Pick<FileRecord, 
     for (const reason of reasons) lines.push(`  ${reason.count} × ${reason.code}: ${reason.message}`);
   }
   if (link) lines.push('', `Open the batch: ${link}`);
-  lines.push(
-    '',
-    '--',
-    'This message carries no patient details, file names or document content:',
-    'open the batch to see its files.',
-  );
+  lines.push('', '--', 'This message carries no patient details, file names or document content:', 'open the batch to see its files.');
   return { subject, text: `${lines.join('\n')}\n` };
 }
 

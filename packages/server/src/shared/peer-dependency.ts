@@ -17,8 +17,7 @@ export class MissingPeerDependencyError extends Error {
 
   constructor(packageName: string, feature: string, options?: { cause?: unknown }) {
     super(
-      `${feature} needs the package "${packageName}", which is not installed. ` +
-        `Install it beside @batch-uploader/server: npm install ${packageName}`,
+      `${feature} needs the package "${packageName}", which is not installed. ` + `Install it beside @batch-uploader/server: npm install ${packageName}`,
       options,
     );
     this.packageName = packageName;

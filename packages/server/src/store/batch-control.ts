@@ -15,11 +15,7 @@ export interface BatchControl {
    * processing run to their end; a hold for appends is released. `not_open` when the
    * batch had already finished or been cancelled.
    */
-  cancelBatch(
-    workspaceId: string,
-    batchId: string,
-    error: FileError,
-  ): Promise<{ outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean }>;
+  cancelBatch(workspaceId: string, batchId: string, error: FileError): Promise<{ outcome: 'cancelled' | 'not_found' | 'not_open'; batch_finished: boolean }>;
 
   /**
    * Pauses a batch: its pending files (and files that become pending again) are not
@@ -42,12 +38,7 @@ export interface BatchControl {
    * `holdMs` holds the batch open for more appends until that long from now; without it
    * the append releases any hold, and the batch finishes once its files are done.
    */
-  appendFiles(
-    workspaceId: string,
-    batchId: string,
-    files: NewFile[],
-    options: { maxFiles: number; holdMs?: number | null },
-  ): Promise<AppendOutcome>;
+  appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number; holdMs?: number | null }): Promise<AppendOutcome>;
 
   /**
    * Releases the hold of a batch held open for appends: it finishes as soon as its files

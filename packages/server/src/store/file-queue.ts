@@ -30,11 +30,7 @@ export interface FileQueue {
    * the last error seen. `refundAttempt` undoes the claim's attempt (used on shutdown,
    * when the work was interrupted through no fault of the file). Null when not held.
    */
-  releaseFile(
-    fileId: string,
-    token: string,
-    input: { delayMs: number; error: FileError | null; refundAttempt: boolean },
-  ): Promise<FileTransition | null>;
+  releaseFile(fileId: string, token: string, input: { delayMs: number; error: FileError | null; refundAttempt: boolean }): Promise<FileTransition | null>;
   /**
    * Handles files whose lease expired (their worker died): a file with `attempts` below
    * `maxAttempts` goes back to `pending` at once; one that reached it fails with `error`.

@@ -49,5 +49,9 @@ export function keptError(error: FileError | null): FileError | null {
  * `Retention.purgeContent` writes these, so that stores purge alike.
  */
 export function purgedFile(file: { result: unknown; error: FileError | null }): { filename: string; result: unknown; error: FileError | null } {
-  return { filename: PURGED_FILENAME, result: file.result === null || file.result === undefined ? null : keptResult(file.result), error: keptError(file.error) };
+  return {
+    filename: PURGED_FILENAME,
+    result: file.result === null || file.result === undefined ? null : keptResult(file.result),
+    error: keptError(file.error),
+  };
 }

@@ -137,9 +137,7 @@ export interface ClaimedFile {
 }
 
 /** How a worker ends its hold on a file. */
-export type FileOutcome =
-  | { status: 'completed'; result: unknown }
-  | { status: 'failed'; error: FileError };
+export type FileOutcome = { status: 'completed'; result: unknown } | { status: 'failed'; error: FileError };
 
 /** What changed when a file was finished, released or reclaimed. */
 export interface FileTransition {

@@ -69,7 +69,11 @@ export function analyticsCases(test: StoreTest): void {
     assert.deepEqual(today, { date: today?.date, batches: 2, files: 7, completed: 3, failed: 4, cancelled: 0 });
     const sum = analytics.days.reduce((n, d) => n + d.files, 0);
     assert.equal(sum, 7, 'every file is in exactly one day');
-    assert.deepEqual(analytics.days.map((d) => d.date), [...analytics.days.map((d) => d.date)].sort(), 'oldest day first');
+    assert.deepEqual(
+      analytics.days.map((d) => d.date),
+      [...analytics.days.map((d) => d.date)].sort(),
+      'oldest day first',
+    );
   });
 
   test('only batches and files created in the range count', async (store) => {

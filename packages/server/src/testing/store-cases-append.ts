@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import {
-  CANCELLED,
-  LONG_LEASE_MS,
-  assertCountsAddUp,
-  mustClaim,
-  newFiles,
-  rejectedFile,
-  seed,
-  summaryOf,
-} from './store-fixtures.js';
+import { CANCELLED, LONG_LEASE_MS, assertCountsAddUp, mustClaim, newFiles, rejectedFile, seed, summaryOf } from './store-fixtures.js';
 import type { StoreTest } from './store-test.js';
 
 const ROOMY = { maxFiles: 50 };
 
 /** Registers the cases about adding files to a batch that is still open. */
 export function appendCases(test: StoreTest): void {
-  test('appended files take the next positions and are claimed after the batch\'s own', async (store) => {
+  test("appended files take the next positions and are claimed after the batch's own", async (store) => {
     const { batch, files } = await seed(store, 2);
     const added = [...newFiles(2), rejectedFile(7)];
     const result = await store.control.appendFiles(batch.workspace_id, batch.id, added, ROOMY);
@@ -26,12 +17,22 @@ export function appendCases(test: StoreTest): void {
     assert.deepEqual(result.batch.counts, { pending: 4, processing: 0, completed: 0, failed: 1, cancelled: 0 });
 
     const found = await store.records.getBatch(batch.workspace_id, batch.id);
-    assert.deepEqual(found?.files.map((f) => f.id), [...files, ...added].map((f) => f.id));
-    assert.deepEqual(found?.files.map((f) => f.position), [0, 1, 2, 3, 4], 'given positions are ignored');
+    assert.deepEqual(
+      found?.files.map((f) => f.id),
+      [...files, ...added].map((f) => f.id),
+    );
+    assert.deepEqual(
+      found?.files.map((f) => f.position),
+      [0, 1, 2, 3, 4],
+      'given positions are ignored',
+    );
     assert.equal(found?.files[4]?.error?.code, 'UNSUPPORTED_TYPE');
     const order: string[] = [];
     for (let i = 0; i < 4; i++) order.push((await mustClaim(store)).file.id);
-    assert.deepEqual(order, [...files, ...added.slice(0, 2)].map((f) => f.id));
+    assert.deepEqual(
+      order,
+      [...files, ...added.slice(0, 2)].map((f) => f.id),
+    );
     await assertCountsAddUp(store, batch);
   });
 
@@ -74,7 +75,7 @@ export function appendCases(test: StoreTest): void {
     for (let i = 0; i < 3; i++) await mustClaim(store);
   });
 
-  test('a finished or cancelled batch takes no files; a stranger\'s batch is not found', async (store) => {
+  test("a finished or cancelled batch takes no files; a stranger's batch is not found", async (store) => {
     const done = await seed(store, 1);
     const held = await mustClaim(store);
     await store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: null });

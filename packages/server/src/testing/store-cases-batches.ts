@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { BatchRecord } from '../store/records.js';
-import {
-  CANCELLED,
-  CORRUPT,
-  assertCountsAddUp,
-  fileOf,
-  mustClaim,
-  newBatch,
-  newFiles,
-  rejectedFile,
-  seed,
-  sleep,
-  summaryOf,
-} from './store-fixtures.js';
+import { CANCELLED, CORRUPT, assertCountsAddUp, fileOf, mustClaim, newBatch, newFiles, rejectedFile, seed, sleep, summaryOf } from './store-fixtures.js';
 import type { StoreTest } from './store-test.js';
 
 /** Registers the cases about recording batches, reading them back, and history. */
@@ -85,14 +73,14 @@ export function batchCases(test: StoreTest): void {
     assert.equal(kept?.files.length, 2);
   });
 
-  test('another workspace\'s batch is not found', async (store) => {
+  test("another workspace's batch is not found", async (store) => {
     const { batch } = await seed(store, 2);
     const stranger = `ws-${randomUUID()}`;
     assert.equal(await store.records.getBatch(stranger, batch.id), null);
     assert.equal(await store.records.getBatchSummary(stranger, batch.id), null);
     assert.deepEqual(await store.records.listBatches(stranger, { limit: 10 }), []);
     assert.deepEqual(await store.control.cancelBatch(stranger, batch.id, CANCELLED), { outcome: 'not_found', batch_finished: false });
-    assert.equal((await summaryOf(store, batch)).cancelled_at, null, 'the owner\'s batch is untouched');
+    assert.equal((await summaryOf(store, batch)).cancelled_at, null, "the owner's batch is untouched");
   });
 
   test('an unknown batch is not found', async (store) => {
@@ -125,7 +113,10 @@ export function batchCases(test: StoreTest): void {
       page = await store.records.listBatches(ws, { limit: 3, cursor: { created_at: last.created_at, id: last.id } });
     }
     assert.deepEqual(sizes, [3, 3, 1]);
-    assert.deepEqual(paged, all.map((b) => b.id));
+    assert.deepEqual(
+      paged,
+      all.map((b) => b.id),
+    );
   });
 
   test('finishing the last file finishes the batch (batch_finished true exactly once)', async (store) => {
@@ -156,7 +147,10 @@ export function batchCases(test: StoreTest): void {
     assert.ok(created.finished_at instanceof Date);
     assert.deepEqual(created.counts, { pending: 0, processing: 0, completed: 0, failed: 2, cancelled: 0 });
     const found = await store.records.getBatch(created.workspace_id, created.id);
-    assert.deepEqual(found?.files.map((f) => f.error?.code), ['UNSUPPORTED_TYPE', 'UNSUPPORTED_TYPE']);
+    assert.deepEqual(
+      found?.files.map((f) => f.error?.code),
+      ['UNSUPPORTED_TYPE', 'UNSUPPORTED_TYPE'],
+    );
     assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: 1_000 }), null);
     assert.equal((await store.control.cancelBatch(created.workspace_id, created.id, CANCELLED)).outcome, 'not_open');
   });

@@ -17,7 +17,10 @@ export function cancelCases(test: StoreTest): void {
     assert.ok(after);
     assert.ok(after.batch.cancelled_at instanceof Date);
     assert.equal(after.batch.finished_at, null, 'a file is still processing');
-    assert.deepEqual(after.files.map((f) => f.status), ['processing', 'cancelled', 'cancelled']);
+    assert.deepEqual(
+      after.files.map((f) => f.status),
+      ['processing', 'cancelled', 'cancelled'],
+    );
     assert.deepEqual(after.files[1]!.error, CANCELLED);
     assert.deepEqual(after.files[2]!.error, CANCELLED);
 

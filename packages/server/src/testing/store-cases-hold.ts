@@ -29,7 +29,7 @@ async function heldAndDone(store: Store, holdMs = HOLD_MS): Promise<BatchRecord>
 
 /** Registers the cases about batches held open for appends (large uploads in several parts). */
 export function holdCases(test: StoreTest): void {
-  test('a held batch\'s files run at once, but with all of them done it is not finished', async (store) => {
+  test("a held batch's files run at once, but with all of them done it is not finished", async (store) => {
     const batch = await heldAndDone(store);
     assert.equal(batch.finished_at, null);
     assert.ok(batch.held_until, 'the hold is recorded');
@@ -59,7 +59,11 @@ export function holdCases(test: StoreTest): void {
     assert.equal(closed.held_until, null);
     assert.equal(batchStatus(closed), 'completed');
     assert.equal(acceptsFiles(closed), false);
-    assert.deepEqual(await store.control.closeBatch(batch.workspace_id, batch.id), { outcome: 'closed', batch_finished: false }, 'closing again changes nothing');
+    assert.deepEqual(
+      await store.control.closeBatch(batch.workspace_id, batch.id),
+      { outcome: 'closed', batch_finished: false },
+      'closing again changes nothing',
+    );
     assert.deepEqual(await store.control.appendFiles(batch.workspace_id, batch.id, newFiles(1), ROOMY), { outcome: 'not_open' });
   });
 
@@ -123,7 +127,7 @@ export function holdCases(test: StoreTest): void {
     assert.equal((await summaryOf(store, batch)).finished_at, null);
   });
 
-  test('cancel releases the hold; a cancelled batch cannot be closed; a stranger\'s batch is not found', async (store) => {
+  test("cancel releases the hold; a cancelled batch cannot be closed; a stranger's batch is not found", async (store) => {
     const { batch } = await seed(store, 1, { hold_ms: HOLD_MS });
     const held = await mustClaim(store);
     await store.control.cancelBatch(batch.workspace_id, batch.id, CANCELLED);

@@ -83,7 +83,10 @@ export function outboxCases(test: StoreTest): void {
       await outboxOf(store).enqueue(sent.at(-1)!);
       await sleep(3);
     }
-    assert.deepEqual([(await mustClaimWebhook(store)).id, (await mustClaimWebhook(store)).id, (await mustClaimWebhook(store)).id], sent.map((e) => e.id));
+    assert.deepEqual(
+      [(await mustClaimWebhook(store)).id, (await mustClaimWebhook(store)).id, (await mustClaimWebhook(store)).id],
+      sent.map((e) => e.id),
+    );
 
     const many = Array.from({ length: 12 }, () => event());
     for (const e of many) await outboxOf(store).enqueue(e);

@@ -17,7 +17,7 @@ import type { StoreTest } from './store-test.js';
 
 /** Registers the cases about pausing and resuming a batch. */
 export function pauseCases(test: StoreTest): void {
-  test('a paused batch\'s pending files are not claimed, and the files already processing finish', async (store) => {
+  test("a paused batch's pending files are not claimed, and the files already processing finish", async (store) => {
     const paused = await seed(store, 3);
     const held = await mustClaim(store);
     assert.equal(held.batch.id, paused.batch.id);
@@ -56,7 +56,7 @@ export function pauseCases(test: StoreTest): void {
     const pausedAt = (await summaryOf(store, batch)).paused_at;
     await sleep(5);
     assert.deepEqual(await store.control.pauseBatch(batch.workspace_id, batch.id), { outcome: 'paused' });
-    assert.deepEqual((await summaryOf(store, batch)).paused_at, pausedAt, 'the first pause\'s time stays');
+    assert.deepEqual((await summaryOf(store, batch)).paused_at, pausedAt, "the first pause's time stays");
 
     assert.deepEqual(await store.control.resumeBatch(batch.workspace_id, batch.id), { outcome: 'resumed' });
     assert.deepEqual(await store.control.resumeBatch(batch.workspace_id, batch.id), { outcome: 'resumed' });
@@ -74,7 +74,7 @@ export function pauseCases(test: StoreTest): void {
     for (let i = 0; i < 4; i++) await mustClaim(store);
   });
 
-  test('a finished or cancelled batch cannot be paused or resumed; a stranger\'s batch is not found', async (store) => {
+  test("a finished or cancelled batch cannot be paused or resumed; a stranger's batch is not found", async (store) => {
     const done = await seed(store, 1);
     const held = await mustClaim(store);
     await store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: null });

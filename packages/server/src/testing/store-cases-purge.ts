@@ -30,10 +30,18 @@ const HOST_ERROR = { code: 'NO_MATCHING_CHART', message: 'No chart found for Jan
  * PDF, a host processor's result, a damaged file, a host processor's failure, and a file
  * refused at upload (no bytes kept). Every byte kept is marked purged unless `keepBytes`.
  */
-async function finishedClinicBatch(store: Store, options: { keepBytes?: boolean; workspace_id?: string } = {}): Promise<{ batch: BatchRecord; files: NewFile[] }> {
+async function finishedClinicBatch(
+  store: Store,
+  options: { keepBytes?: boolean; workspace_id?: string } = {},
+): Promise<{ batch: BatchRecord; files: NewFile[] }> {
   const files = [...newFiles(4, { filename: 'Jane Doe lab results.pdf' }), rejectedFile(4)];
   const batch = await store.records.createBatch(
-    newBatch({ patient_id: 'patient-123', template_id: 'lab-report', encounter_id: 'enc-9', ...(options.workspace_id ? { workspace_id: options.workspace_id } : {}) }),
+    newBatch({
+      patient_id: 'patient-123',
+      template_id: 'lab-report',
+      encounter_id: 'enc-9',
+      ...(options.workspace_id ? { workspace_id: options.workspace_id } : {}),
+    }),
     files,
   );
   const outcomes = [
@@ -121,10 +129,7 @@ export function purgeCases(test: StoreTest): void {
     }
     await sleep(40);
     assert.equal(await store.retention.purgeContent({ olderThanMs: 10, limit: 2 }), 2);
-    assert.deepEqual(
-      await Promise.all(refused.map(async (b) => (await summaryOf(store, b)).patient_id)),
-      [null, null, 'patient-2'],
-    );
+    assert.deepEqual(await Promise.all(refused.map(async (b) => (await summaryOf(store, b)).patient_id)), [null, null, 'patient-2']);
     assert.equal(await store.retention.purgeContent({ olderThanMs: 10, limit: 0 }), 0);
     assert.equal(await store.retention.purgeContent({ olderThanMs: 10, limit: 2 }), 1);
     assert.equal((await filesOf(store, refused[2]!))[0]!.filename, PURGED_FILENAME);

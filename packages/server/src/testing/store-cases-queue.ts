@@ -57,7 +57,10 @@ export function queueCases(test: StoreTest): void {
 
     const claimed: string[] = [];
     for (let i = 0; i < 4; i++) claimed.push((await mustClaim(store)).file.id);
-    assert.deepEqual(claimed, [high, olderNormal, newerNormal, low].map((f) => f.id));
+    assert.deepEqual(
+      claimed,
+      [high, olderNormal, newerNormal, low].map((f) => f.id),
+    );
     assert.equal(await store.queue.claimFile({ owner: 'w', leaseMs: LONG_LEASE_MS }), null);
   });
 
@@ -66,7 +69,10 @@ export function queueCases(test: StoreTest): void {
     await store.records.createBatch(newBatch(), [...files].reverse());
     const claimed: string[] = [];
     for (let i = 0; i < 3; i++) claimed.push((await mustClaim(store)).file.id);
-    assert.deepEqual(claimed, files.map((f) => f.id));
+    assert.deepEqual(
+      claimed,
+      files.map((f) => f.id),
+    );
   });
 
   test('a long batch lets a batch uploaded just after it in, instead of blocking it to the end', async (store) => {
@@ -90,9 +96,7 @@ export function queueCases(test: StoreTest): void {
 
   test('two concurrent claimers never get the same file', async (store) => {
     const { files } = await seed(store, 30);
-    const claims = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => store.queue.claimFile({ owner: `worker-${i}`, leaseMs: LONG_LEASE_MS })),
-    );
+    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => store.queue.claimFile({ owner: `worker-${i}`, leaseMs: LONG_LEASE_MS })));
     const won = claims.filter((c) => c !== null);
     assert.equal(won.length, 30);
     assert.equal(claims.length - won.length, 20);
@@ -104,9 +108,7 @@ export function queueCases(test: StoreTest): void {
   test('when the last files of a batch finish at once, exactly one finish reports the batch finished', async (store) => {
     const { batch } = await seed(store, 8);
     const held = await Promise.all(Array.from({ length: 8 }, () => mustClaim(store)));
-    const transitions = await Promise.all(
-      held.map((h) => store.queue.finishFile(h.file.id, h.token, { status: 'completed', result: null })),
-    );
+    const transitions = await Promise.all(held.map((h) => store.queue.finishFile(h.file.id, h.token, { status: 'completed', result: null })));
     assert.equal(transitions.filter((t) => t?.batch_finished).length, 1);
     const finished = await summaryOf(store, batch);
     assert.ok(finished.finished_at instanceof Date);
@@ -122,7 +124,10 @@ export function queueCases(test: StoreTest): void {
     assert.ok(sweeps.flat().every((t) => t.batch_id === batch.id));
     assert.equal((await summaryOf(store, batch)).counts.pending, 6);
     const again = await Promise.all(Array.from({ length: 6 }, () => mustClaim(store)));
-    assert.ok(again.every((c) => c.file.attempts === 2), 'each expired claim counted once');
+    assert.ok(
+      again.every((c) => c.file.attempts === 2),
+      'each expired claim counted once',
+    );
   });
 
   test('a wrong token changes nothing', async (store) => {
@@ -133,10 +138,7 @@ export function queueCases(test: StoreTest): void {
 
     assert.equal(await store.queue.renewLease(held.file.id, 'not-the-token', LONG_LEASE_MS * 2), false);
     assert.equal(await store.queue.finishFile(held.file.id, 'not-the-token', { status: 'completed', result: 1 }), null);
-    assert.equal(
-      await store.queue.releaseFile(held.file.id, 'not-the-token', { delayMs: 0, error: CORRUPT, refundAttempt: true }),
-      null,
-    );
+    assert.equal(await store.queue.releaseFile(held.file.id, 'not-the-token', { delayMs: 0, error: CORRUPT, refundAttempt: true }), null);
     assert.equal(await store.queue.renewLease('no-such-file', held.token, LONG_LEASE_MS), false);
     assert.deepEqual(await store.records.getBatch(batch.workspace_id, batch.id), before);
   });
@@ -284,14 +286,12 @@ export function queueCases(test: StoreTest): void {
     const b = await handles.open();
     const created = newFiles(40);
     const batch = await a.records.createBatch(newBatch(), created);
-    const claims = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).queue.claimFile({ owner: `w${i}`, leaseMs: 60_000 })),
-    );
+    const claims = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).queue.claimFile({ owner: `w${i}`, leaseMs: 60_000 })));
     const won = claims.filter((c) => c !== null).map((c) => c.file.id);
     assert.equal(won.length, 40);
     assert.deepEqual(new Set(won), new Set(created.map((f) => f.id)));
     const seen = await b.records.getBatchSummary(batch.workspace_id, batch.id);
-    assert.deepEqual(seen?.counts, { pending: 0, processing: 40, completed: 0, failed: 0, cancelled: 0 }, 'b sees a\'s claims');
+    assert.deepEqual(seen?.counts, { pending: 0, processing: 40, completed: 0, failed: 0, cancelled: 0 }, "b sees a's claims");
   });
 
   test('a high priority batch does not starve an old low one forever', async (_store, handles) => {

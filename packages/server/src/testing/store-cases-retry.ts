@@ -64,7 +64,10 @@ export function retryCases(test: StoreTest): void {
 
     assert.deepEqual(await store.control.retryFailedFiles(created.workspace_id, created.id), { outcome: 'retried', retried: 1, not_retryable: 2 });
     const found = await store.records.getBatch(created.workspace_id, created.id);
-    assert.deepEqual(found?.files.map((f) => f.status), ['failed', 'pending', 'failed']);
+    assert.deepEqual(
+      found?.files.map((f) => f.status),
+      ['failed', 'pending', 'failed'],
+    );
     assert.equal(found?.files[0]?.error?.code, 'UNSUPPORTED_TYPE', 'a refused file keeps its reason');
   });
 
@@ -84,7 +87,7 @@ export function retryCases(test: StoreTest): void {
     assert.ok((await summaryOf(store, refused)).finished_at instanceof Date);
   });
 
-  test('a cancelled batch is not retried; a stranger\'s batch is not found', async (store) => {
+  test("a cancelled batch is not retried; a stranger's batch is not found", async (store) => {
     const { batch } = await seed(store, 2);
     const held = await mustClaim(store);
     await store.queue.finishFile(held.file.id, held.token, { status: 'failed', error: CORRUPT });
@@ -105,7 +108,11 @@ export function retryCases(test: StoreTest): void {
     assert.equal((await summaryOf(store, batch)).finished_at, null);
     const order: string[] = [];
     for (let i = 0; i < 3; i++) order.push((await mustClaim(store)).file.id);
-    assert.deepEqual(order, files.map((f) => f.id), 'files of one batch still go by position');
+    assert.deepEqual(
+      order,
+      files.map((f) => f.id),
+      'files of one batch still go by position',
+    );
   });
 
   test('a retried batch queues like a new upload: behind batches uploaded before the retry', async (store) => {

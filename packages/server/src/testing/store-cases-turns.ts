@@ -77,7 +77,10 @@ export function turnCases(test: StoreTest): void {
 
     const claimed: string[] = [];
     for (let i = 0; i < 4; i++) claimed.push((await mustClaim(store)).file.id);
-    assert.deepEqual(claimed, [high, olderNormal, newerNormal, low].map((f) => f.id));
+    assert.deepEqual(
+      claimed,
+      [high, olderNormal, newerNormal, low].map((f) => f.id),
+    );
   });
 
   test("a workspace's batches keep sharing its turns as before: a long batch lets a newer one in", async (store) => {

@@ -27,11 +27,11 @@ async function assertMoves<T>(store: Store, batch: BatchRecord, what: string, ch
 
 /** Registers the cases about a batch's version: the number a status answer can be reused by until it moves. */
 export function versionCases(test: StoreTest): void {
-  test('a batch\'s version is read alone, and only by its own workspace', async (store) => {
+  test("a batch's version is read alone, and only by its own workspace", async (store) => {
     const { batch } = await seed(store, 2);
     assert.equal(batch.version, await versionOf(store, batch));
     assert.equal((await summaryOf(store, batch)).version, batch.version);
-    assert.equal(await store.records.getBatchVersion(`ws-${randomUUID()}`, batch.id), null, 'another workspace\'s batch is no batch');
+    assert.equal(await store.records.getBatchVersion(`ws-${randomUUID()}`, batch.id), null, "another workspace's batch is no batch");
     assert.equal(await store.records.getBatchVersion(batch.workspace_id, randomUUID()), null);
   });
 
@@ -59,7 +59,9 @@ export function versionCases(test: StoreTest): void {
     const { batch } = await seed(store, 3);
     const { workspace_id: ws, id } = batch;
     const released = await mustClaim(store);
-    await assertMoves(store, batch, 'a release', () => store.queue.releaseFile(released.file.id, released.token, { delayMs: 0, error: CORRUPT, refundAttempt: false }));
+    await assertMoves(store, batch, 'a release', () =>
+      store.queue.releaseFile(released.file.id, released.token, { delayMs: 0, error: CORRUPT, refundAttempt: false }),
+    );
     const failed = await mustClaim(store);
     await assertMoves(store, batch, 'failing a file', () => store.queue.finishFile(failed.file.id, failed.token, { status: 'failed', error: CORRUPT }));
     await assertMoves(store, batch, 'a retry', async () => assert.equal((await store.control.retryFailedFiles(ws, id)).outcome, 'retried'));
@@ -79,7 +81,7 @@ export function versionCases(test: StoreTest): void {
     await assertMoves(store, lapsed, 'the end of a hold', () => store.control.releaseExpiredHolds());
   });
 
-  test('a batch finishing moves the version, and a finished batch\'s version then stays', async (store) => {
+  test("a batch finishing moves the version, and a finished batch's version then stays", async (store) => {
     const { batch } = await seed(store, 1);
     const held = await mustClaim(store, LONG_LEASE_MS);
     await assertMoves(store, batch, 'the last file completing', () => store.queue.finishFile(held.file.id, held.token, { status: 'completed', result: null }));

@@ -66,11 +66,7 @@ export function rejectedFile(position: number): NewFile {
 }
 
 /** Creates a batch of `count` pending files and returns it with its files. */
-export async function seed(
-  store: Store,
-  count: number,
-  batch: Partial<NewBatch> = {},
-): Promise<{ batch: BatchRecord; files: NewFile[] }> {
+export async function seed(store: Store, count: number, batch: Partial<NewBatch> = {}): Promise<{ batch: BatchRecord; files: NewFile[] }> {
   const files = newFiles(count);
   const record = await store.records.createBatch(newBatch(batch), files);
   return { batch: record, files };

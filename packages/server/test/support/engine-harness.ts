@@ -73,7 +73,10 @@ export function engineHarness(prefix: string, engineDefaults: Partial<BatchEngin
           error: null,
         });
       }
-      await harness.store.records.createBatch({ id: batchId, workspace_id: workspace, priority, patient_id: null, template_id: 't1', encounter_id: null }, files);
+      await harness.store.records.createBatch(
+        { id: batchId, workspace_id: workspace, priority, patient_id: null, template_id: 't1', encounter_id: null },
+        files,
+      );
       return { workspace, batchId, fileIds: files.map((f) => f.id) };
     },
     async untilFinished(workspace, batchId, timeoutMs = 10_000) {
@@ -86,7 +89,14 @@ export function engineHarness(prefix: string, engineDefaults: Partial<BatchEngin
       }
     },
     async withEngine(options, work) {
-      const engine = new BatchEngine({ store: harness.store, blobs: harness.blobs, leaseMs: 500, backoff: { baseMs: 10, maxMs: 50 }, ...engineDefaults, ...options });
+      const engine = new BatchEngine({
+        store: harness.store,
+        blobs: harness.blobs,
+        leaseMs: 500,
+        backoff: { baseMs: 10, maxMs: 50 },
+        ...engineDefaults,
+        ...options,
+      });
       await engine.start();
       try {
         return await work(engine);

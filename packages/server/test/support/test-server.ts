@@ -5,15 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import compression from 'compression';
 import express from 'express';
-import {
-  BatchEngine,
-  LocalBlobStore,
-  createBatchRouter,
-  createHttpProcessor,
-  type Authenticate,
-  type BlobStore,
-  type Store,
-} from '../../src/index.js';
+import { BatchEngine, LocalBlobStore, createBatchRouter, createHttpProcessor, type Authenticate, type BlobStore, type Store } from '../../src/index.js';
 import { createInspectProcessor } from '../../src/processors/inspect/index.js';
 import { SqliteStore } from '../../src/stores/sqlite/index.js';
 
@@ -89,9 +81,7 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
   const ownDir = overrides.dataDir === undefined;
   const options: TestServerOptions = { ...DEFAULTS, dataDir: overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'router-test-'))), ...overrides };
   const stores = await openStores(options);
-  const processor = options.processorUrl
-    ? createHttpProcessor({ url: options.processorUrl, timeoutMs: options.processorTimeoutMs })
-    : createInspectProcessor();
+  const processor = options.processorUrl ? createHttpProcessor({ url: options.processorUrl, timeoutMs: options.processorTimeoutMs }) : createInspectProcessor();
   const engine = new BatchEngine({
     ...stores,
     processor,
@@ -104,18 +94,21 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
   });
   const app = express();
   app.use(compression());
-  app.use('/api/gp', createBatchRouter({
-    engine,
-    authenticate: bearerTokens(options.apiTokens, options.authCookie),
-    uploadDir: join(options.dataDir, 'uploads'),
-    limits: { max_files: options.maxFiles, max_file_size: Math.round(options.maxFileSizeMb * 1024 * 1024) },
-    events: { heartbeatMs: options.heartbeatMs },
-    uploadRateLimit: options.uploadRateLimit > 0 ? { limit: options.uploadRateLimit, windowMs: 60_000 } : null,
-    cors: options.corsOrigins.length > 0 ? { origins: options.corsOrigins, credentials: options.corsCredentials } : null,
-    checkOrigin: options.authCookie !== null || options.corsCredentials,
-    // Resumable uploads (tus) as the demo server offers them: unfinished uploads under the data folder.
-    resumable: { dir: join(options.dataDir, 'resumable') },
-  }));
+  app.use(
+    '/api/gp',
+    createBatchRouter({
+      engine,
+      authenticate: bearerTokens(options.apiTokens, options.authCookie),
+      uploadDir: join(options.dataDir, 'uploads'),
+      limits: { max_files: options.maxFiles, max_file_size: Math.round(options.maxFileSizeMb * 1024 * 1024) },
+      events: { heartbeatMs: options.heartbeatMs },
+      uploadRateLimit: options.uploadRateLimit > 0 ? { limit: options.uploadRateLimit, windowMs: 60_000 } : null,
+      cors: options.corsOrigins.length > 0 ? { origins: options.corsOrigins, credentials: options.corsCredentials } : null,
+      checkOrigin: options.authCookie !== null || options.corsCredentials,
+      // Resumable uploads (tus) as the demo server offers them: unfinished uploads under the data folder.
+      resumable: { dir: join(options.dataDir, 'resumable') },
+    }),
+  );
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   await engine.start();

@@ -9,8 +9,21 @@ const PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$r
 
 /** Update operators answered here: mingo's, plus $setOnInsert handled on upsert. */
 const OPERATORS = new Set([
-  '$addToSet', '$bit', '$currentDate', '$inc', '$max', '$min', '$mul', '$pop', '$pull', '$pullAll',
-  '$push', '$rename', '$set', '$unset', '$setOnInsert',
+  '$addToSet',
+  '$bit',
+  '$currentDate',
+  '$inc',
+  '$max',
+  '$min',
+  '$mul',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$push',
+  '$rename',
+  '$set',
+  '$unset',
+  '$setOnInsert',
 ]);
 
 /** How one update statement changes documents: operators, a replacement, or a pipeline. */
@@ -94,12 +107,7 @@ function isOperatorUpdate(u: Document): boolean {
 }
 
 function isOperatorObject(value: unknown): value is Document {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    Object.getPrototypeOf(value) === Object.prototype &&
-    Object.keys(value).some((k) => k.startsWith('$'))
-  );
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.keys(value).some((k) => k.startsWith('$'));
 }
 
 function setPath(target: Document, path: string, value: unknown): void {

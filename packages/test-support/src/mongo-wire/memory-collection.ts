@@ -104,11 +104,10 @@ export class MemoryCollection {
     for (const other of others) {
       if (this.#keyOf(index, other) === key) {
         const keyValue = Object.fromEntries(Object.keys(index.key).map((f) => [f, resolve(candidate, f) ?? null]));
-        throw new CommandError(
-          'DuplicateKey',
-          `E11000 duplicate key error collection: ${this.ns} index: ${index.name} dup key: ${JSON.stringify(keyValue)}`,
-          { keyPattern: index.key, keyValue },
-        );
+        throw new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.ns} index: ${index.name} dup key: ${JSON.stringify(keyValue)}`, {
+          keyPattern: index.key,
+          keyValue,
+        });
       }
     }
   }

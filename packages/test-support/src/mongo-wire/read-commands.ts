@@ -13,10 +13,7 @@ export interface CommandContext {
 }
 
 /** The documents of `collection` matching `filter`, sorted, skipped and limited, then projected. */
-export function select(
-  docs: Document[],
-  options: { filter?: Document; sort?: Document; skip?: number; limit?: number; projection?: Document },
-): Document[] {
+export function select(docs: Document[], options: { filter?: Document; sort?: Document; skip?: number; limit?: number; projection?: Document }): Document[] {
   const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
   let cursor = new Query(options.filter ?? {}).find<Document>(docs, projection);
   if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
@@ -111,7 +108,11 @@ export function listIndexes({ state, command, db }: CommandContext): Document {
   const name = collectionName(command);
   const collection = state.collection(db, name);
   if (!collection) throw new CommandError('NamespaceNotFound', `ns does not exist: ${db}.${name}`);
-  return state.openCursor(`${db}.${name}`, collection.indexes.map((i) => ({ ...i })), (command.cursor as Document | undefined)?.batchSize);
+  return state.openCursor(
+    `${db}.${name}`,
+    collection.indexes.map((i) => ({ ...i })),
+    (command.cursor as Document | undefined)?.batchSize,
+  );
 }
 
 /** `listCollections`, with an optional filter on the descriptions. */

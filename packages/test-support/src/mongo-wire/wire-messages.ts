@@ -70,7 +70,7 @@ function decodeOpMsg(message: Buffer, requestId: number): WireRequest {
       const nameEnd = message.indexOf(0, offset + 4);
       const identifier = message.toString('utf8', offset + 4, nameEnd);
       const documents: Document[] = [];
-      for (let at = nameEnd + 1; at < sectionEnd; ) {
+      for (let at = nameEnd + 1; at < sectionEnd;) {
         const docSize = message.readInt32LE(at);
         documents.push(deserialize(message.subarray(at, at + docSize)));
         at += docSize;

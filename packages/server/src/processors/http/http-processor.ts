@@ -94,8 +94,6 @@ export function createHttpProcessor(options: HttpProcessorOptions): HttpProcesso
   return Object.assign(process, { close: async () => {} });
 }
 
-
-
 /** JSON with every character outside printable ASCII escaped, so it is a valid header value. */
 function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

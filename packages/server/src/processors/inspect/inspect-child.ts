@@ -180,10 +180,7 @@ export class InspectChild {
     this.#alive = false;
     const { signalCode, exitCode } = this.#child;
     this.#failStart(new Error(`The document parser process did not start (${signalCode ?? `exit code ${exitCode}`}).`));
-    const error =
-      signalCode === 'SIGKILL'
-        ? new Error('The document parser process was killed from outside.')
-        : fileError('TOO_COMPLEX');
+    const error = signalCode === 'SIGKILL' ? new Error('The document parser process was killed from outside.') : fileError('TOO_COMPLEX');
     this.#settle((p) => p.reject(error));
     this.#onGone(this);
   }
@@ -208,8 +205,7 @@ function startChild({ memoryLimitMb }: InspectChildOptions): ChildProcess {
       : []),
     MAIN,
   ];
-  const [command, ...args] =
-    process.platform === 'linux' ? ['/bin/sh', '-c', 'ulimit -d "$0" && exec "$@"', String(memoryLimitMb * 1024), ...node] : node;
+  const [command, ...args] = process.platform === 'linux' ? ['/bin/sh', '-c', 'ulimit -d "$0" && exec "$@"', String(memoryLimitMb * 1024), ...node] : node;
   // Third-party parsers may print what they parse: their output is dropped.
   return spawn(command!, args, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' });
 }

@@ -24,10 +24,7 @@ export interface InspectDocumentOptions extends Partial<DecodeBudget> {
  * This runs in the calling thread, with no memory limit but the budgets: the inspect
  * processor runs it in parser processes whose memory the OS caps.
  */
-export async function inspectDocument(
-  bytes: Uint8Array,
-  options: InspectDocumentOptions = {},
-): Promise<InspectionResult> {
+export async function inspectDocument(bytes: Uint8Array, options: InspectDocumentOptions = {}): Promise<InspectionResult> {
   if (bytes.length === 0) throw fileError('EMPTY_DOCUMENT');
   const detected = await sniffType(bytes.subarray(0, SNIFF_BYTES));
   if (detected === null || !(ACCEPTED_TYPES as readonly string[]).includes(detected)) {

@@ -78,13 +78,7 @@ export function createInspectProcessor(options: InspectProcessorOptions = {}): I
   return Object.assign(inspect, { close: () => pool.close() });
 }
 
-function option(
-  options: InspectProcessorOptions,
-  name: keyof InspectProcessorOptions,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
+function option(options: InspectProcessorOptions, name: keyof InspectProcessorOptions, fallback: number, min: number, max: number): number {
   const value = options[name] ?? fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`createInspectProcessor: ${name} must be a whole number from ${min} to ${max}; got ${String(value)}.`);

@@ -10,10 +10,7 @@ export interface InspectRequest {
 }
 
 /** What a parser process sends back: once `ready`, then one `done` or `failed` per request. */
-export type InspectReply =
-  | { type: 'ready' }
-  | { type: 'done'; result: InspectionResult }
-  | { type: 'failed'; error: SerializedError };
+export type InspectReply = { type: 'ready' } | { type: 'done'; result: InspectionResult } | { type: 'failed'; error: SerializedError };
 
 /**
  * An error as it crosses the process boundary. Only codes and names travel: library

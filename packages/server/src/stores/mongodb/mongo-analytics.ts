@@ -51,7 +51,13 @@ export class MongoAnalytics implements Analytics {
     const at = async (offset: number): Promise<number> => {
       const [row] = await files
         .aggregate<{ ms: number }>(
-          [{ $match: timed }, { $project: { _id: 0, ms: { $subtract: ['$completed_at', '$started_at'] } } }, { $sort: { ms: 1 } }, { $skip: offset }, { $limit: 1 }],
+          [
+            { $match: timed },
+            { $project: { _id: 0, ms: { $subtract: ['$completed_at', '$started_at'] } } },
+            { $sort: { ms: 1 } },
+            { $skip: offset },
+            { $limit: 1 },
+          ],
           { allowDiskUse: true },
         )
         .toArray();

@@ -25,11 +25,9 @@ export class MongoBatchControl implements BatchControl {
     const { collections, upkeep } = this.context;
     const cancelError = toJson(error);
     // This one conditional write decides: of two cancels, one wins and the other is not_open.
-    const cancelled = await collections.batches.findOneAndUpdate(
-      this.#open(workspaceId, batchId),
-      pipelines.cancelBatch(this.context.nowExpr(), cancelError),
-      { projection: { _id: 1 } },
-    );
+    const cancelled = await collections.batches.findOneAndUpdate(this.#open(workspaceId, batchId), pipelines.cancelBatch(this.context.nowExpr(), cancelError), {
+      projection: { _id: 1 },
+    });
     if (!cancelled) return { outcome: await this.#whyNotOpen(workspaceId, batchId), batch_finished: false };
     // A claim that slips in before the files learn of the cancel is one made just before
     // it: that file runs to its end, like any file already processing.
@@ -48,10 +46,7 @@ export class MongoBatchControl implements BatchControl {
   async retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome> {
     const { collections, upkeep } = this.context;
     const { batches, files } = collections;
-    const batch = await batches.findOne(
-      { _id: batchId, workspace_id: workspaceId, ...VISIBLE },
-      { projection: { priority: 1, cancelled_at: 1 } },
-    );
+    const batch = await batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE }, { projection: { priority: 1, cancelled_at: 1 } });
     if (!batch) return { outcome: 'not_found', retried: 0, not_retryable: 0 };
     if (batch.cancelled_at) return { outcome: 'cancelled', retried: 0, not_retryable: 0 };
     const claimAt = new Date((await this.context.now()).getTime() + PRIORITY_OFFSET_MS[batch.priority]);
@@ -74,12 +69,7 @@ export class MongoBatchControl implements BatchControl {
    * the files, then ends the append: while it is in flight the batch cannot finish, and
    * a cancel or pause that came meanwhile reaches the new files when it ends.
    */
-  async appendFiles(
-    workspaceId: string,
-    batchId: string,
-    files: NewFile[],
-    options: { maxFiles: number; holdMs?: number | null },
-  ): Promise<AppendOutcome> {
+  async appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number; holdMs?: number | null }): Promise<AppendOutcome> {
     const holdMs = options.holdMs == null ? null : duration('holdMs', options.holdMs);
     const { maxFiles } = options;
     const { collections, upkeep } = this.context;
@@ -139,10 +129,7 @@ export class MongoBatchControl implements BatchControl {
     );
     if (released) return { outcome: 'closed', batch_finished: await upkeep.settle(batchId) };
     // Not held, or finished: closing changes nothing. Only a cancelled batch refuses.
-    const found = await collections.batches.findOne(
-      { _id: batchId, workspace_id: workspaceId, ...VISIBLE },
-      { projection: { cancelled_at: 1 } },
-    );
+    const found = await collections.batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE }, { projection: { cancelled_at: 1 } });
     if (!found) return { outcome: 'not_found', batch_finished: false };
     return { outcome: found.cancelled_at ? 'not_open' : 'closed', batch_finished: false };
   }
@@ -167,10 +154,14 @@ export class MongoBatchControl implements BatchControl {
 
   /** Null when the batch was open and now has the asked pause state, with its files. */
   async #setPaused(workspaceId: string, batchId: string, paused: boolean): Promise<{ outcome: 'not_found' | 'not_open' } | null> {
-    const batch = await this.context.collections.batches.findOneAndUpdate(this.#open(workspaceId, batchId), pipelines.setPaused(this.context.nowExpr(), paused), {
-      returnDocument: 'after',
-      projection: { state_seq: 1 },
-    });
+    const batch = await this.context.collections.batches.findOneAndUpdate(
+      this.#open(workspaceId, batchId),
+      pipelines.setPaused(this.context.nowExpr(), paused),
+      {
+        returnDocument: 'after',
+        projection: { state_seq: 1 },
+      },
+    );
     if (!batch) return { outcome: await this.#whyNotOpen(workspaceId, batchId) };
     // A claim that slips in before the files learn of a pause runs to its end, like any
     // file already processing.

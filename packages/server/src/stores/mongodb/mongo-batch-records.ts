@@ -76,10 +76,7 @@ export class MongoBatchRecords implements BatchRecords {
   }
 
   async getBatchVersion(workspaceId: string, batchId: string): Promise<number | null> {
-    const batch = await this.context.collections.batches.findOne(
-      { _id: batchId, workspace_id: workspaceId, ...VISIBLE },
-      { projection: { version: 1 } },
-    );
+    const batch = await this.context.collections.batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE }, { projection: { version: 1 } });
     return batch ? (batch.version ?? 0) : null;
   }
 

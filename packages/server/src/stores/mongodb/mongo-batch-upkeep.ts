@@ -149,10 +149,7 @@ export class BatchUpkeep {
   }
 
   async #hasActiveFile(batchId: string): Promise<boolean> {
-    const active = await this.collections.files.findOne(
-      { batch_id: batchId, status: { $in: ACTIVE_STATUSES } },
-      { projection: { _id: 1 } },
-    );
+    const active = await this.collections.files.findOne({ batch_id: batchId, status: { $in: ACTIVE_STATUSES } }, { projection: { _id: 1 } });
     return active !== null;
   }
 }

@@ -72,9 +72,7 @@ export class MongoFileQueue implements FileQueue {
     const held = new Map(processing.map((p) => [p._id, p.n]));
     const last = new Map(seen.map((t) => [t._id, t.last_claim_at.getTime()]));
     const keyOf = (workspace: string): string => `${held.get(workspace) ?? 0}:${last.get(workspace) ?? 0}`;
-    const sorted = [...waiting].sort(
-      (a, b) => (held.get(a) ?? 0) - (held.get(b) ?? 0) || (last.get(a) ?? 0) - (last.get(b) ?? 0),
-    );
+    const sorted = [...waiting].sort((a, b) => (held.get(a) ?? 0) - (held.get(b) ?? 0) || (last.get(a) ?? 0) - (last.get(b) ?? 0));
     const tiers: string[][] = [];
     for (const [index, workspace] of sorted.entries()) {
       const tied = index > 0 && keyOf(sorted[index - 1]!) === keyOf(workspace);

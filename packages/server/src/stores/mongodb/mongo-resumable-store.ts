@@ -84,7 +84,13 @@ export class MongoResumableStore extends DataStore {
   override async create(upload: Upload): Promise<Upload> {
     const { uploads } = this.#ready();
     upload.creation_date ??= new Date().toISOString();
-    await uploads.insertOne({ _id: upload.id, size: upload.size ?? null, offset: upload.offset ?? 0, metadata: upload.metadata ?? {}, creation_date: upload.creation_date });
+    await uploads.insertOne({
+      _id: upload.id,
+      size: upload.size ?? null,
+      offset: upload.offset ?? 0,
+      metadata: upload.metadata ?? {},
+      creation_date: upload.creation_date,
+    });
     return upload;
   }
 

@@ -113,9 +113,7 @@ export class MongoRetention implements Retention {
     const olderThanMs = duration('olderThanMs', input.olderThanMs);
     const { batches, files } = this.context.collections;
     const cutoff = await this.context.cutoff(olderThanMs);
-    const candidates = await batches
-      .find({ finished_at: { $ne: null, $lte: cutoff } }, { sort: { finished_at: 1, _id: 1 }, projection: { _id: 1 } })
-      .toArray();
+    const candidates = await batches.find({ finished_at: { $ne: null, $lte: cutoff } }, { sort: { finished_at: 1, _id: 1 }, projection: { _id: 1 } }).toArray();
     let deleted = 0;
     for (const { _id } of candidates) {
       if (await files.findOne({ batch_id: _id, ...KEPT }, { projection: { _id: 1 } })) continue;

@@ -36,13 +36,20 @@ export class SqliteAnalytics implements Analytics {
       const { samples } = db.sql(`SELECT count(*) AS samples FROM files WHERE ${TIMED}`).get(params) as { samples: number };
       const offsets = percentileOffsets(samples);
       const at = (offset: number) =>
-        (db.sql(`SELECT completed_at - started_at AS ms FROM files WHERE ${TIMED} ORDER BY ms LIMIT 1 OFFSET @offset`).get({ ...params, offset }) as { ms: number })
-          .ms;
-      return assembleAnalytics(range, { batchesPerDay, filesPerDay, failures }, {
-        p50: offsets ? at(offsets.p50) : null,
-        p95: offsets ? at(offsets.p95) : null,
-        samples,
-      });
+        (
+          db.sql(`SELECT completed_at - started_at AS ms FROM files WHERE ${TIMED} ORDER BY ms LIMIT 1 OFFSET @offset`).get({ ...params, offset }) as {
+            ms: number;
+          }
+        ).ms;
+      return assembleAnalytics(
+        range,
+        { batchesPerDay, filesPerDay, failures },
+        {
+          p50: offsets ? at(offsets.p50) : null,
+          p95: offsets ? at(offsets.p95) : null,
+          samples,
+        },
+      );
     });
   }
 }

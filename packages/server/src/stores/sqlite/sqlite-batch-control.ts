@@ -62,8 +62,7 @@ export class SqliteBatchControl implements BatchControl {
     const { db } = this;
     return db.write(() => {
       const batch = db.sql('SELECT priority, cancelled_at FROM batches WHERE id = ? AND workspace_id = ?').get(batchId, workspaceId) as
-        | { priority: BatchPriority; cancelled_at: number | null }
-        | undefined;
+        { priority: BatchPriority; cancelled_at: number | null } | undefined;
       if (!batch) return { outcome: 'not_found', retried: 0, not_retryable: 0 };
       if (batch.cancelled_at !== null) return { outcome: 'cancelled', retried: 0, not_retryable: 0 };
       const now = db.now();
@@ -85,12 +84,7 @@ export class SqliteBatchControl implements BatchControl {
     });
   }
 
-  async appendFiles(
-    workspaceId: string,
-    batchId: string,
-    files: NewFile[],
-    options: { maxFiles: number; holdMs?: number | null },
-  ): Promise<AppendOutcome> {
+  async appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number; holdMs?: number | null }): Promise<AppendOutcome> {
     const holdMs = options.holdMs == null ? null : duration('holdMs', options.holdMs);
     const { maxFiles } = options;
     const { db } = this;
@@ -134,9 +128,10 @@ export class SqliteBatchControl implements BatchControl {
     const { db } = this;
     return db.write(() => {
       const now = db.now();
-      const expired = db
-        .sql('UPDATE batches SET held_until = NULL WHERE held_until <= ? AND finished_at IS NULL RETURNING id, workspace_id')
-        .all(now) as { id: string; workspace_id: string }[];
+      const expired = db.sql('UPDATE batches SET held_until = NULL WHERE held_until <= ? AND finished_at IS NULL RETURNING id, workspace_id').all(now) as {
+        id: string;
+        workspace_id: string;
+      }[];
       return expired.map(({ id, workspace_id }) => ({ batch_id: id, workspace_id, batch_finished: db.settle(id, now) }));
     });
   }

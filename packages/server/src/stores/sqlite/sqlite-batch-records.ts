@@ -40,9 +40,7 @@ export class SqliteBatchRecords implements BatchRecords {
   async getBatch(workspaceId: string, batchId: string): Promise<BatchWithFiles | null> {
     const { db } = this;
     return db.read(() => {
-      const row = db.sql(`SELECT ${BATCH_SELECT} FROM batches b WHERE b.id = ? AND b.workspace_id = ?`).get(batchId, workspaceId) as
-        | BatchRow
-        | undefined;
+      const row = db.sql(`SELECT ${BATCH_SELECT} FROM batches b WHERE b.id = ? AND b.workspace_id = ?`).get(batchId, workspaceId) as BatchRow | undefined;
       if (!row) return null;
       const files = db.sql('SELECT * FROM files WHERE batch_id = ? ORDER BY position, id').all(batchId) as FileRow[];
       return { batch: toBatchRecord(row), files: files.map(toFileRecord) };
@@ -50,16 +48,12 @@ export class SqliteBatchRecords implements BatchRecords {
   }
 
   async getBatchSummary(workspaceId: string, batchId: string): Promise<BatchRecord | null> {
-    const row = this.db.sql(`SELECT ${BATCH_SELECT} FROM batches b WHERE b.id = ? AND b.workspace_id = ?`).get(batchId, workspaceId) as
-      | BatchRow
-      | undefined;
+    const row = this.db.sql(`SELECT ${BATCH_SELECT} FROM batches b WHERE b.id = ? AND b.workspace_id = ?`).get(batchId, workspaceId) as BatchRow | undefined;
     return row ? toBatchRecord(row) : null;
   }
 
   async getBatchVersion(workspaceId: string, batchId: string): Promise<number | null> {
-    const row = this.db.sql('SELECT version FROM batches WHERE id = ? AND workspace_id = ?').get(batchId, workspaceId) as
-      | { version: number }
-      | undefined;
+    const row = this.db.sql('SELECT version FROM batches WHERE id = ? AND workspace_id = ?').get(batchId, workspaceId) as { version: number } | undefined;
     return row ? row.version : null;
   }
 

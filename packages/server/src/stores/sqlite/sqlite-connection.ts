@@ -129,10 +129,8 @@ export class SqliteConnection {
 
   /** Whether a workspace's batch exists and is still open (neither finished nor cancelled). */
   openState(workspaceId: string, batchId: string): 'open' | 'not_found' | 'not_open' {
-    const batch = this.sql('SELECT finished_at, cancelled_at FROM batches WHERE id = ? AND workspace_id = ?').get(
-      batchId,
-      workspaceId,
-    ) as Pick<BatchRow, 'finished_at' | 'cancelled_at'> | undefined;
+    const batch = this.sql('SELECT finished_at, cancelled_at FROM batches WHERE id = ? AND workspace_id = ?').get(batchId, workspaceId) as
+      Pick<BatchRow, 'finished_at' | 'cancelled_at'> | undefined;
     if (!batch) return 'not_found';
     return batch.finished_at !== null || batch.cancelled_at !== null ? 'not_open' : 'open';
   }

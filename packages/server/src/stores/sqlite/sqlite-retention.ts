@@ -54,9 +54,7 @@ export class SqliteRetention implements Retention {
            ORDER BY b.finished_at, b.id LIMIT @limit`,
         )
         .all({ cutoff: now - olderThanMs, limit: input.limit }) as { id: string }[];
-      const purge = db.sql(
-        'UPDATE files SET filename = @filename, result = @result, error = @error, content_purged_at = @now WHERE id = @id',
-      );
+      const purge = db.sql('UPDATE files SET filename = @filename, result = @result, error = @error, content_purged_at = @now WHERE id = @id');
       for (const { id } of batches) {
         const files = db.sql('SELECT id, result, error FROM files WHERE batch_id = ?').all(id) as { id: string; result: string | null; error: string | null }[];
         for (const file of files) {

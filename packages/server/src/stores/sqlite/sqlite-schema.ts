@@ -158,9 +158,7 @@ function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
-      throw new Error(
-        `SQLite store: the database schema (version ${version}) is newer than this server supports (${MIGRATIONS.length}); upgrade the server.`,
-      );
+      throw new Error(`SQLite store: the database schema (version ${version}) is newer than this server supports (${MIGRATIONS.length}); upgrade the server.`);
     }
     for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
     db.pragma(`user_version = ${MIGRATIONS.length}`);

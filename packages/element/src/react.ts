@@ -2,17 +2,7 @@
 import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import { BatchUploader as BatchUploaderElement } from './batch-uploader/batch-uploader.js';
-import type {
-  BatchCompleteDetail,
-  BatchCreatedDetail,
-  BatchErrorDetail,
-  BatchFilesAddedDetail,
-  BatchFilesRejectedDetail,
-  BatchPausedDetail,
-  BatchProgressDetail,
-  BatchResumedDetail,
-  BatchRetriedDetail,
-} from './events.js';
+import type { BatchCompleteDetail, BatchCreatedDetail, BatchErrorDetail, BatchFilesAddedDetail, BatchFilesRejectedDetail, BatchPausedDetail, BatchProgressDetail, BatchResumedDetail, BatchRetriedDetail } from './events.js';
 
 /**
  * `<batch-uploader>` as a React component, for React 18 and 19: a prop the element has as a

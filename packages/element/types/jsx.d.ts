@@ -3,25 +3,14 @@
 // React 19, which sets properties and listens to custom events itself. Include it once:
 // `import type {} from '@batch-uploader/element/jsx';` (or "types" in tsconfig.json).
 import type { HTMLAttributes, RefAttributes } from 'react';
-import type {
-  BatchCompleteDetail,
-  BatchCreatedDetail,
-  BatchErrorDetail,
-  BatchFilesAddedDetail,
-  BatchFilesRejectedDetail,
-  BatchPausedDetail,
-  BatchProgressDetail,
-  BatchResumedDetail,
-  BatchRetriedDetail,
-  BatchUploader,
-} from '../dist/index.js';
+import type { BatchCompleteDetail, BatchCreatedDetail, BatchErrorDetail, BatchFilesAddedDetail, BatchFilesRejectedDetail, BatchPausedDetail, BatchProgressDetail, BatchResumedDetail, BatchRetriedDetail, BatchUploader } from '../dist/index.js';
 
 /** The props of `<batch-uploader>` in JSX: attributes as in HTML, properties, and `on<event>` listeners. */
 export interface BatchUploaderJsxProps {
   /** Base URL of the batch API (where the server's router is mounted). */
-  endpoint?: Exclude<BatchUploader['endpoint'], null>;
+  'endpoint'?: Exclude<BatchUploader['endpoint'], null>;
   /** Whether requests carry the browser's cookies: `include` for a server on another origin that authenticates by session cookie (it must allow this page's origin with credentials), `same-origin` or `omit`. */
-  credentials?: Exclude<BatchUploader['credentials'], null>;
+  'credentials'?: Exclude<BatchUploader['credentials'], null>;
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
   'patient-id'?: Exclude<BatchUploader['patientId'], null>;
   /** The Patient ID field: `hidden`, `optional` or `required`. */
@@ -35,7 +24,7 @@ export interface BatchUploaderJsxProps {
   /** Largest file, in bytes or with a unit (`50MB`, `500KB`). The server's limit when unset. */
   'max-file-size'?: Exclude<BatchUploader['maxFileSize'], null> | `${number}`;
   /** Accepted types in the `<input accept>` syntax (`application/pdf,image/*`), within PDF, PNG, JPEG, TIFF and WebP. The server's when unset. */
-  accept?: Exclude<BatchUploader['accept'], null>;
+  'accept'?: Exclude<BatchUploader['accept'], null>;
   /** Milliseconds between status polls when live events are not available. The SDK's 2000 when unset. */
   'poll-interval'?: Exclude<BatchUploader['pollInterval'], null> | `${number}`;
   /** Shows the workspace's recent batches. */

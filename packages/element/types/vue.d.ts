@@ -3,18 +3,7 @@
 // Vue editor extension check and complete them in templates. Include it once:
 // `import type {} from '@batch-uploader/element/vue';` (or "types" in tsconfig.json).
 import type { DefineComponent } from 'vue';
-import type {
-  BatchCompleteDetail,
-  BatchCreatedDetail,
-  BatchErrorDetail,
-  BatchFilesAddedDetail,
-  BatchFilesRejectedDetail,
-  BatchPausedDetail,
-  BatchProgressDetail,
-  BatchResumedDetail,
-  BatchRetriedDetail,
-  BatchUploader,
-} from '../dist/index.js';
+import type { BatchCompleteDetail, BatchCreatedDetail, BatchErrorDetail, BatchFilesAddedDetail, BatchFilesRejectedDetail, BatchPausedDetail, BatchProgressDetail, BatchResumedDetail, BatchRetriedDetail, BatchUploader } from '../dist/index.js';
 
 /** The props of `<batch-uploader>` in a Vue template: attributes (`max-files="10"`), properties (`.getAuthToken`) and `@event` listeners. */
 export interface BatchUploaderVueProps {

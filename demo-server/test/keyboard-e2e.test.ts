@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { launchChromium } from '@batch-uploader/test-support/browser';
+import { launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
 import { documents, type Documents } from '@batch-uploader/test-support/documents';
 import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 
@@ -74,16 +74,6 @@ async function tabTo(wanted: (at: string) => boolean): Promise<string[]> {
     if (wanted(at)) return path;
   }
   assert.fail(`Tab never reached it: ${path.join(' → ')}`);
-}
-
-async function expectAccessible(state: string): Promise<void> {
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (
-      window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
-    ).axe.run(document.querySelector('batch-uploader')!, { resultTypes: ['violations'] });
-    return violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
 }
 
 /** Saves the element (or, with `viewport`, the window) at every width, when SCREENSHOTS is set; back to `width` after. */
@@ -196,7 +186,7 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
     await page.getByRole('button', { name: 'Start Batch Upload (50 files)' }).waitFor();
     const path = await tabTo((at) => NAMES.includes(at));
     assert.equal(path.at(-1), NAMES[0], 'Tab enters the list at its first row');
-    await expectAccessible('files added, focus in the list');
+    await expectAccessible(page, 'files added, focus in the list');
     const seen = [path.at(-1)!];
     for (let i = 1; i < NAMES.length; i++) seen.push(await press('ArrowDown'));
     assert.deepEqual(seen, NAMES, 'each row once, in order');
@@ -241,7 +231,7 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
     });
     assert.deepEqual(toast, { inside: true, shown: true }, 'the finish notice never covers the page around the element');
     await shoot('phone-finish-notice', 390, true);
-    await expectAccessible('finished with a failure, focus on the outcome');
+    await expectAccessible(page, 'finished with a failure, focus on the outcome');
     // Back into the list (it kept its place: row 1), to the damaged file's row.
     assert.equal((await tabTo((at) => NAMES.includes(at))).at(-1), NAMES[0]);
     assert.equal(await press('ArrowDown'), NAMES[1]);
@@ -259,7 +249,7 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
     await page.locator('batch-uploader [part~="toast"]').waitFor({ state: 'detached', timeout: 15_000 });
     await shoot('phone-finished-rows', 390);
     assert.equal(await press('End'), NAMES[49], 'End: row 50 after the batch too');
-    await expectAccessible('finished, focus on row 50');
+    await expectAccessible(page, 'finished, focus on row 50');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -23,7 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { makeRawPdf } from '@batch-uploader/test-support/documents';
-import { chooseFiles, launchChromium, type ChosenFile } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, type ChosenFile, expectAccessible } from '@batch-uploader/test-support/browser';
 import { killHard, startChild, stopChild, type Child } from './child-server.js';
 import { getBatch, tempDir } from '@batch-uploader/test-support/http';
 import { waitFor } from '@batch-uploader/test-support/wait';
@@ -83,16 +83,6 @@ function sessionOf(page: Page): Promise<{ phase: string; connection: string; com
       statuses: state.files.map((f) => f.status),
     };
   })()`);
-}
-
-async function expectAccessible(page: Page, state: string): Promise<void> {
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (
-      window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
-    ).axe.run(document.querySelector('batch-uploader')!, { resultTypes: ['violations'] });
-    return violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
 }
 
 /** Saves the element at every width, when SCREENSHOTS is set. */

@@ -19,7 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { paddedPdf } from '@batch-uploader/test-support/pdf';
-import { chooseFiles, launchChromium } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
 import { documents, type Documents } from '@batch-uploader/test-support/documents';
 import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 import { startProcessingService, type ProcessingService } from '@batch-uploader/test-support/processing-service';
@@ -87,16 +87,6 @@ function recorded(): Promise<Recorded> {
 }
 
 /** axe-core on the element, shadow DOM included: no violation. */
-async function expectAccessible(state: string): Promise<void> {
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (
-      window as unknown as { axe: { run(el: Element, o: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
-    ).axe.run(document.querySelector('batch-uploader')!, { resultTypes: ['violations'] });
-    return violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
-}
-
 /** Saves the element (or, with `viewport`, the window: the notice is fixed to it) at every width, when SCREENSHOTS is set. */
 async function shoot(state: string, viewport = false): Promise<void> {
   if (!SHOTS) return;
@@ -144,7 +134,7 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     assert.equal(await page.getByRole('region', { name: 'Upload documents' }).count(), 1);
     assert.equal(await page.getByRole('heading', { name: 'Upload documents', level: 2 }).count(), 1);
     assert.equal(await page.getByRole('heading', { name: 'Recent batches', level: 3 }).count(), 1);
-    await expectAccessible('empty');
+    await expectAccessible(page, 'empty');
     await shoot('start-empty');
   });
 
@@ -191,7 +181,7 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     ]) {
       assert.ok(messages.includes(expected), `"${expected}" in "${messages}"`);
     }
-    await expectAccessible('files added');
+    await expectAccessible(page, 'files added');
     await shoot('start-files-added');
   });
 
@@ -219,7 +209,7 @@ describe('the outcome, the progress story and what a screen reader hears, on the
         .then((t) => t?.trim()),
       'Uploading',
     );
-    await expectAccessible('uploading');
+    await expectAccessible(page, 'uploading');
     await shoot('progress-uploading');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
@@ -233,7 +223,7 @@ describe('the outcome, the progress story and what a screen reader hears, on the
       (await page.locator('batch-uploader [part~="steps"] li').allTextContents()).map((t) => t.trim()),
       ['Uploaded', 'Processing'],
     );
-    await expectAccessible('processing');
+    await expectAccessible(page, 'processing');
     await shoot('progress-processing');
   });
 
@@ -292,7 +282,7 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     const { complete } = await recorded();
     assert.deepEqual(complete, [{ outcome: 'partial', notSent: 4, summary: '7 succeeded, 2 failed, 4 not sent', status: 'completed' }]);
     assert.match((await page.locator('#log').textContent()) ?? '', /batch-complete\s+batch [0-9a-f-]+ completed: 7 succeeded, 2 failed, 4 not sent/);
-    await expectAccessible('finished with failures');
+    await expectAccessible(page, 'finished with failures');
     await shoot('outcome-finished-with-failures');
     await shoot('outcome-finish-notice', true);
   });
@@ -390,7 +380,7 @@ describe('the outcome, the progress story and what a screen reader hears, on the
     assert.match(entries[1]!, /^Some files need attention · .*9 files, 8 succeeded, 1 failed$/);
     const classes = await history.evaluateAll((items) => items.slice(0, 2).map((i) => i.className));
     assert.deepEqual(classes, ['outcome-cancelled', 'outcome-partial']);
-    await expectAccessible('cancelled, history open');
+    await expectAccessible(page, 'cancelled, history open');
     await shoot('outcome-cancelled-history');
     assert.deepEqual(pageErrors, []);
   });

@@ -2,8 +2,20 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isEmailAddress, parseMailbox } from '@batch-uploader/server';
 
+/**
+ * What a process does: `all` serves the API and processes files; `api` serves the API and
+ * processes none (engine concurrency 0); `worker` processes files and serves only
+ * `GET /health`. See docs/scaling.md for which background duty runs where.
+ */
+export type ServerRole = 'all' | 'api' | 'worker';
+
+/** The values `ROLE` takes. */
+export const SERVER_ROLES: readonly ServerRole[] = Object.freeze(['all', 'api', 'worker']);
+
 /** Everything the demo server can be told, parsed once from the environment. */
 export interface DemoConfig {
+  /** What this process does: serve the API, process files, or both. */
+  role: ServerRole;
   /** TCP port; 0 picks a free one. */
   port: number;
   /** Interface to listen on. */
@@ -90,6 +102,7 @@ export class ConfigError extends Error {
 /** Reads the configuration from environment variables (see the README's table). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   return {
+    role: role(env.ROLE),
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
@@ -143,6 +156,15 @@ export function parseTokens(text: string | undefined): Map<string, string> | nul
   }
   if (tokens.size === 0) throw new ConfigError('API_TOKENS is set but names no token.');
   return tokens;
+}
+
+/** `ROLE`: `all` unless set. */
+function role(text: string | undefined): ServerRole {
+  const value = text?.trim().toLowerCase() || 'all';
+  if (!(SERVER_ROLES as readonly string[]).includes(value)) {
+    throw new ConfigError(`ROLE must be "all" (serve the API and process files), "api" (serve only) or "worker" (process only), got "${text?.trim()}".`);
+  }
+  return value as ServerRole;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

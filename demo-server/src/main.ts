@@ -12,9 +12,11 @@ try {
   const server = await startServer(config, logger);
   logger.info(
     {
+      role: config.role,
       url: server.url,
       port: server.port,
-      api: server.url + config.basePath,
+      // A worker serves only its health endpoint.
+      ...(config.role === 'worker' ? { health: server.url + '/health' } : { api: server.url + config.basePath }),
       data_dir: config.dataDir,
       ...(config.corsOrigins.length > 0 ? { cors_origins: config.corsOrigins } : {}),
     },

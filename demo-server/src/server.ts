@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type Express } from 'express';
 import compression from 'compression';
 import { pino } from 'pino';
-import { BatchEngine, createBatchRouter, createHttpProcessor, QuarantineSweeper, type Logger } from '@batch-uploader/server';
+import { BatchEngine, createBatchRouter, createHttpProcessor, QuarantineSweeper, type Logger, type ResumableStore } from '@batch-uploader/server';
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
 import { defaultConfig, type DemoConfig } from './config.js';
@@ -15,10 +15,11 @@ import { createHttpServer } from './connection-limits.js';
 import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
 import { emailOptions } from './notifications.js';
+import { healthRoute, workerApp } from './health.js';
 
 /** A running demo server. */
 export interface RunningServer {
-  /** Base URL, e.g. `http://127.0.0.1:3000`; the API is under `url + config.basePath`. */
+  /** Base URL, e.g. `http://127.0.0.1:3000`; the API is under `url + config.basePath` (a `worker` serves only `url + '/health'`). */
   url: string;
   port: number;
   config: DemoConfig;
@@ -29,7 +30,9 @@ export interface RunningServer {
 /**
  * Starts the reference server: records and file bytes in SQLite and a folder under
  * `dataDir` (or MongoDB and GridFS when `mongodbUri` is set),
- * the default document inspector, and the batch API under `basePath`.
+ * the default document inspector, and the batch API under `basePath`. `config.role`
+ * picks what this process does: `all` both, `api` the API without processing (engine
+ * concurrency 0), `worker` processing with only `GET /health` served.
  */
 export async function startServer(overrides: Partial<DemoConfig> & { dataDir: string }, log?: pino.Logger): Promise<RunningServer> {
   const config: DemoConfig = { ...defaultConfig(overrides.dataDir), ...overrides };
@@ -46,7 +49,8 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     store,
     blobs,
     processor,
-    concurrency: config.concurrency,
+    // An API instance takes no file from the queue; the processing tier does.
+    concurrency: config.role === 'api' ? 0 : config.concurrency,
     leaseMs: config.leaseMs,
     processingDelayMs: config.processingDelayMs,
     appendHoldMs: config.appendHoldSeconds * 1_000,
@@ -59,6 +63,44 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     logger: logger as Logger,
   });
 
+  const app = config.role === 'worker' ? workerApp(engine, config) : apiApp(engine, config, stores.resumable, logger);
+
+  // Uploads left by a process that died mid-request go now, and later ones while it runs.
+  // A worker takes no uploads: the API instances sharing its DATA_DIR sweep them.
+  const sweeper =
+    config.role === 'worker' ? null : new QuarantineSweeper({ dir: uploadDir, abandonedAfterMs: config.abandonedUploadMs, logger: logger as Logger });
+  await sweeper?.start();
+  const server = createHttpServer(app, config, logger as Logger);
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  await engine.start();
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    config,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise((resolve) => server.close(resolve));
+        server.closeIdleConnections();
+        await engine.close();
+        server.closeAllConnections();
+        await stopped;
+        await sweeper?.close();
+        await processor.close();
+        await stores.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The HTTP surface of an `all` or `api` process: the batch API, the demo pages, and `GET /health`. */
+function apiApp(engine: BatchEngine, config: DemoConfig, resumable: ResumableStore | null, logger: pino.Logger): Express {
+  const uploadDir = join(config.dataDir, UPLOADS_DIR);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -88,10 +130,11 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
       cors: config.corsOrigins.length > 0 ? { origins: config.corsOrigins, credentials: config.corsCredentials } : null,
       // A token in a cookie goes with requests any page makes: changes must come from this origin or a listed one.
       checkOrigin: config.authCookie !== null || config.corsCredentials,
-      resumable: { dir: join(config.dataDir, RESUMABLE_DIR), expireAfterMs: config.resumableExpireHours * 3_600_000, store: stores.resumable },
+      resumable: { dir: join(config.dataDir, RESUMABLE_DIR), expireAfterMs: config.resumableExpireHours * 3_600_000, store: resumable },
     }),
   );
   app.use(widgetRoutes(config));
+  app.get('/health', healthRoute(engine, config.role));
   app.get('/', (_req, res) => {
     res.type('html').send(landingPage(config));
   });
@@ -99,35 +142,7 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     res.status(404).type('text').send('Not found');
   });
 
-  // Uploads left by a process that died mid-request go now, and later ones while it runs.
-  const sweeper = new QuarantineSweeper({ dir: uploadDir, abandonedAfterMs: config.abandonedUploadMs, logger: logger as Logger });
-  await sweeper.start();
-  const server = createHttpServer(app, config, logger as Logger);
-  server.listen(config.port, config.host);
-  await once(server, 'listening');
-  await engine.start();
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-
-  let closing: Promise<void> | null = null;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    config,
-    close() {
-      closing ??= (async () => {
-        const stopped = new Promise((resolve) => server.close(resolve));
-        server.closeIdleConnections();
-        await engine.close();
-        server.closeAllConnections();
-        await stopped;
-        await sweeper.close();
-        await processor.close();
-        await stores.close();
-      })();
-      return closing;
-    },
-  };
+  return app;
 }
 
 /** Structured logs with a safety net: fields that could hold patient data are redacted. */

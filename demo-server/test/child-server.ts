@@ -8,7 +8,10 @@ export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 /** A demo server running as a separate process. */
 export interface Child {
   process: ChildProcess;
+  /** The API's base URL; empty for a `ROLE=worker` process, which serves none. */
   api: string;
+  /** The process's base URL (`/health` is under it). */
+  url: string;
   /** Everything the process logged. */
   output: () => string;
 }
@@ -26,12 +29,12 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const api = await waitFor(async () => {
+  const listening = await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
     const line = output.split('\n').find((l) => l.includes('"msg":"listening"'));
-    return line ? (JSON.parse(line) as { api: string }).api : null;
+    return line ? (JSON.parse(line) as { api?: string; url: string }) : null;
   }, 20_000);
-  return { process: child, api, output: () => output };
+  return { process: child, api: listening.api ?? '', url: listening.url, output: () => output };
 }
 
 /** SIGKILLs a child (no shutdown code runs) and waits until it is gone. */

@@ -117,6 +117,17 @@ describe('configuration from the environment', () => {
     assert.throws(() => configFromEnv({ WEBHOOK_SECRET: 'a-long-shared-secret-0123' }), /WEBHOOK_URL/);
   });
 
+  it('reads the role: all unless set; api or worker; anything else refused, naming the variable', () => {
+    assert.equal(configFromEnv({}).role, 'all');
+    assert.equal(configFromEnv({ ROLE: 'api' }).role, 'api');
+    assert.equal(configFromEnv({ ROLE: ' Worker ' }).role, 'worker');
+    assert.equal(configFromEnv({ ROLE: 'all' }).role, 'all');
+    assert.throws(
+      () => configFromEnv({ ROLE: 'processor' }),
+      (error: unknown) => error instanceof ConfigError && /ROLE must be "all".*"processor"/.test(error.message),
+    );
+  });
+
   it('reads the processing service settings', () => {
     const config = configFromEnv({ PROCESSOR_URL: 'http://ocr.internal:8080/process', PROCESSOR_TIMEOUT_MS: '30000' });
     assert.equal(config.processorUrl, 'http://ocr.internal:8080/process');

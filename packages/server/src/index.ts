@@ -4,7 +4,7 @@ export type { Authenticate, AuthenticateRequest, BatchRouterOptions, Caller } fr
 export type { RateLimitHits, RateLimitStore, UploadRateLimit } from './http/upload-rate-limit-options.js';
 export type { CorsOptions } from './http/cors-options.js';
 export type { ResumableOptions, ResumableStore } from './http/resumable-options.js';
-export { BatchEngine } from './engine/batch-engine.js';
+export { BatchEngine, type EngineActivity } from './engine/batch-engine.js';
 export { ENGINE_DEFAULTS } from './engine/engine-options.js';
 export type { BatchEngineOptions } from './engine/engine-options.js';
 export type { AppendOptions, BatchRequest, IncomingFile, RetryResult } from './engine/command-input.js';

@@ -116,6 +116,30 @@ describe('BatchEngine', () => {
     assert.equal(await harness.store.queue.finishFile(fileIds[0]!, dead!.token, { status: 'completed', result: 'late' }), null, 'the dead worker cannot write');
   });
 
+  it('with concurrency 0 takes no file and leaves expired leases to the engines that process', async () => {
+    const { workspace, batchId, fileIds } = await makeBatch(4);
+    const dead = await harness.store.queue.claimFile({ owner: 'dead-process', leaseMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const processor = async () => {
+      throw new Error('an engine with concurrency 0 ran a file');
+    };
+    await withEngine({ concurrency: 0, processor }, async (api) => {
+      // A processing engine reclaims expired leases before start() resolves; this one did not.
+      const held = await harness.store.records.getBatch(workspace, batchId);
+      const deadFile = held?.files.find((f) => f.id === dead?.file.id);
+      assert.equal(deadFile?.status, 'processing');
+      assert.equal(deadFile?.lease_owner, 'dead-process');
+      const found = await withEngine({ leaseMs: 300, processor: async () => ({ ok: true }) }, async (worker) => {
+        const finished = await untilFinished(workspace, batchId);
+        assert.equal(worker.activity.runs_ended, 4);
+        return finished;
+      });
+      assert.deepEqual(found.batch.counts, { pending: 0, processing: 0, completed: 4, failed: 0, cancelled: 0 });
+      assert.deepEqual(new Set(found.files.map((f) => f.id)), new Set(fileIds));
+      assert.deepEqual(api.activity, { concurrency: 0, in_flight: 0, runs_ended: 0 });
+    });
+  });
+
   it('fails a file that killed its worker on every attempt', async () => {
     const { workspace, batchId } = await makeBatch(1);
     for (let i = 0; i < 2; i++) {
@@ -270,7 +294,8 @@ describe('BatchEngine', () => {
   });
 
   it('rejects options that cannot work, naming them', () => {
-    assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), concurrency: 0 }), /concurrency/);
+    assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), concurrency: -1 }), /concurrency/);
+    assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), concurrency: 1.5 }), /concurrency/);
     assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), leaseMs: 10 }), /leaseMs/);
   });
 });

@@ -16,6 +16,16 @@ import { createEmailSender } from '../notifications/email-sender.js';
 import { EmailNotifier } from '../notifications/email-notifier.js';
 import type { OutboxSender } from '../delivery/outbox-sender.js';
 
+/** What an engine's workers are doing; see {@link BatchEngine.activity}. */
+export interface EngineActivity {
+  /** Files this process runs at once; 0 on an API-only instance. */
+  concurrency: number;
+  /** Files running in this process now. */
+  in_flight: number;
+  /** Processor runs that ended in this process since it started, whatever their outcome. */
+  runs_ended: number;
+}
+
 /**
  * Owns every operation on batches and runs the processing queue. Each command (upload,
  * append, cancel, pause, resume, close, retry) writes to the store, wakes the workers
@@ -76,20 +86,39 @@ export class BatchEngine {
     return this.#options.instanceId;
   }
 
-  /** Starts the workers and the periodic sweeps; files left by a previous run are picked up. */
+  /**
+   * What this process's workers are doing: `concurrency` (0 on an API-only instance),
+   * `in_flight` files running now, and `runs_ended`, processor runs that ended here
+   * since start (whatever their outcome). For health checks and metrics.
+   */
+  get activity(): EngineActivity {
+    return { concurrency: this.#options.concurrency, in_flight: this.#workers.inFlight, runs_ended: this.#workers.runsEnded };
+  }
+
+  /**
+   * Starts the workers and the periodic sweeps; files left by a previous run are picked up.
+   * With `concurrency` 0 no worker starts and expired leases are left to processing instances.
+   */
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new Error('BatchEngine: start() can be called once.');
     this.#state = 'running';
-    await this.#reclaimExpired();
     const { leaseMs, retention, concurrency, logger } = this.#options;
-    this.#every(Math.max(250, Math.floor(leaseMs / 2)), () => this.#reclaimExpired());
+    // Lease recovery belongs with the instances that take leases: with no worker anywhere
+    // nothing would run a reclaimed file anyway, and an API-only instance stays off the queue.
+    if (concurrency > 0) {
+      await this.#reclaimExpired();
+      this.#every(Math.max(250, Math.floor(leaseMs / 2)), () => this.#reclaimExpired());
+    }
     this.#every(retention.sweepIntervalMs, () => this.#retention.sweep());
     // An expired hold is released within about half the hold (at most a minute) after it ran out.
     this.#every(Math.min(60_000, Math.max(250, Math.floor(this.#options.appendHoldMs / 2))), () => this.#releaseExpiredHolds());
     this.#workers.start();
     this.#dispatcher?.start();
     this.#emailSender?.start();
-    logger.info({ instance: this.instanceId, concurrency, lease_ms: leaseMs }, 'processing engine started');
+    logger.info(
+      { instance: this.instanceId, concurrency, lease_ms: leaseMs },
+      concurrency > 0 ? 'processing engine started' : 'engine started without processing',
+    );
   }
 
   /**

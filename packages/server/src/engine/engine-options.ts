@@ -17,7 +17,13 @@ export interface BatchEngineOptions {
   blobs: BlobStore;
   /** What is done with each file. */
   processor: Processor;
-  /** Files processed at once by this process. @default 3 */
+  /**
+   * Files processed at once by this process. `0` processes none: an API-only instance
+   * (a separate processing tier shares the store) starts no workers and leaves expired
+   * leases to the instances that process; it still records commands, publishes changes
+   * and runs retention, hold release and webhook/email delivery.
+   * @default 3
+   */
   concurrency?: number;
   /**
    * How long a claim holds a file before another worker may take it over. Renewed
@@ -138,7 +144,6 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
     logger: options.logger ?? silentLogger,
   };
   const positive: [string, number][] = [
-    ['concurrency', resolved.concurrency],
     ['leaseMs', resolved.leaseMs],
     ['maxAttempts', resolved.maxAttempts],
     ['processingTimeoutMs', resolved.processingTimeoutMs],
@@ -152,7 +157,9 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
       throw new RangeError(`BatchEngine: "${name}" must be a positive number, got ${String(value)}.`);
     }
   }
-  if (!Number.isInteger(resolved.concurrency)) throw new RangeError('BatchEngine: "concurrency" must be a whole number.');
+  if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 0) {
+    throw new RangeError(`BatchEngine: "concurrency" must be a whole number ≥ 0 (0 processes no files), got ${String(resolved.concurrency)}.`);
+  }
   if (resolved.leaseMs < 100) throw new RangeError('BatchEngine: "leaseMs" must be at least 100 ms.');
   if (resolved.processingDelayMs < 0) throw new RangeError('BatchEngine: "processingDelayMs" cannot be negative.');
   if (resolved.retention.blobsAfterMs < 0) throw new RangeError('BatchEngine: "retention.blobsAfterMs" cannot be negative.');

@@ -16,11 +16,22 @@ export class FileWorkers {
   readonly #loops: Promise<void>[] = [];
   #waiting: (() => void)[] = [];
   #stopping = false;
+  #runsEnded = 0;
 
   constructor(
     private readonly options: ResolvedEngineOptions,
     private readonly publisher: Publisher,
   ) {}
+
+  /** Files running now. */
+  get inFlight(): number {
+    return this.#running.size;
+  }
+
+  /** Processor runs that ended since start, whatever their outcome. */
+  get runsEnded(): number {
+    return this.#runsEnded;
+  }
 
   /** Starts the workers. */
   start(): void {
@@ -118,6 +129,7 @@ export class FileWorkers {
       clearInterval(renewal);
       clearTimeout(deadline);
       this.#running.delete(file.id);
+      this.#runsEnded++;
     }
 
     let transition: FileTransition | null = null;

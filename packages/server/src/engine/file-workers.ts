@@ -129,7 +129,6 @@ export class FileWorkers {
       clearInterval(renewal);
       clearTimeout(deadline);
       this.#running.delete(file.id);
-      this.#runsEnded++;
     }
 
     let transition: FileTransition | null = null;
@@ -153,6 +152,8 @@ export class FileWorkers {
       // The lease runs out and the file is claimed again: nothing is lost.
       logger.error({ file_id: file.id, ...errorFields(error) }, 'recording a file outcome failed');
     }
+    // Counted once its outcome is written (or writing it failed), like the log line.
+    this.#runsEnded++;
     logger.debug({ file_id: file.id, verdict: verdict.kind, ms: Math.round(performance.now() - started) }, 'file run ended');
     if (transition && verdict.kind === 'finish' && verdict.outcome.status === 'failed') {
       const failed = { batch_id: batch.id, workspace_id: batch.workspace_id, file_id: file.id, attempts: file.attempts };

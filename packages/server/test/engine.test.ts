@@ -116,7 +116,7 @@ describe('BatchEngine', () => {
     assert.equal(await harness.store.queue.finishFile(fileIds[0]!, dead!.token, { status: 'completed', result: 'late' }), null, 'the dead worker cannot write');
   });
 
-  it('with concurrency 0 takes no file and leaves expired leases to the engines that process', async () => {
+  it('with concurrency 0 runs no file, yet puts files of expired leases back in the queue for the engines that process', async () => {
     const { workspace, batchId, fileIds } = await makeBatch(4);
     const dead = await harness.store.queue.claimFile({ owner: 'dead-process', leaseMs: 1 });
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -124,18 +124,19 @@ describe('BatchEngine', () => {
       throw new Error('an engine with concurrency 0 ran a file');
     };
     await withEngine({ concurrency: 0, processor }, async (api) => {
-      // A processing engine reclaims expired leases before start() resolves; this one did not.
+      // Expired leases are reclaimed before start() resolves, and nothing claims the files again here.
       const held = await harness.store.records.getBatch(workspace, batchId);
-      const deadFile = held?.files.find((f) => f.id === dead?.file.id);
-      assert.equal(deadFile?.status, 'processing');
-      assert.equal(deadFile?.lease_owner, 'dead-process');
+      assert.deepEqual(
+        held?.files.map((f) => [f.status, f.lease_owner]),
+        fileIds.map(() => ['pending', null]),
+      );
+      assert.equal(held?.files.find((f) => f.id === dead?.file.id)?.attempts, 1);
       const found = await withEngine({ leaseMs: 300, processor: async () => ({ ok: true }) }, async (worker) => {
         const finished = await untilFinished(workspace, batchId);
         assert.equal(worker.activity.runs_ended, 4);
         return finished;
       });
       assert.deepEqual(found.batch.counts, { pending: 0, processing: 0, completed: 4, failed: 0, cancelled: 0 });
-      assert.deepEqual(new Set(found.files.map((f) => f.id)), new Set(fileIds));
       assert.deepEqual(api.activity, { concurrency: 0, in_flight: 0, runs_ended: 0 });
     });
   });

@@ -97,18 +97,17 @@ export class BatchEngine {
 
   /**
    * Starts the workers and the periodic sweeps; files left by a previous run are picked up.
-   * With `concurrency` 0 no worker starts and expired leases are left to processing instances.
+   * With `concurrency` 0 no worker starts; every sweep runs as usual.
    */
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new Error('BatchEngine: start() can be called once.');
     this.#state = 'running';
     const { leaseMs, retention, concurrency, logger } = this.#options;
-    // Lease recovery belongs with the instances that take leases: with no worker anywhere
-    // nothing would run a reclaimed file anyway, and an API-only instance stays off the queue.
-    if (concurrency > 0) {
-      await this.#reclaimExpired();
-      this.#every(Math.max(250, Math.floor(leaseMs / 2)), () => this.#reclaimExpired());
-    }
+    // Every instance recovers expired leases, API-only ones too: the same sweep repairs
+    // what a process killed between two writes left half done (a cancel, a settle), which
+    // must not wait for a processing instance; it never runs a file itself.
+    await this.#reclaimExpired();
+    this.#every(Math.max(250, Math.floor(leaseMs / 2)), () => this.#reclaimExpired());
     this.#every(retention.sweepIntervalMs, () => this.#retention.sweep());
     // An expired hold is released within about half the hold (at most a minute) after it ran out.
     this.#every(Math.min(60_000, Math.max(250, Math.floor(this.#options.appendHoldMs / 2))), () => this.#releaseExpiredHolds());

@@ -19,9 +19,9 @@ export interface BatchEngineOptions {
   processor: Processor;
   /**
    * Files processed at once by this process. `0` processes none: an API-only instance
-   * (a separate processing tier shares the store) starts no workers and leaves expired
-   * leases to the instances that process; it still records commands, publishes changes
-   * and runs retention, hold release and webhook/email delivery.
+   * (a separate processing tier shares the store) starts no workers; it still records
+   * commands, publishes changes, and runs every sweep (expired leases and repairs,
+   * retention, hold release) and webhook/email delivery.
    * @default 3
    */
   concurrency?: number;

@@ -6,7 +6,8 @@ let logger = createLogger(process.env.LOG_LEVEL?.trim() || 'info');
 try {
   const config = configFromEnv();
   logger = createLogger(config.logLevel);
-  if (config.apiTokens === null) {
+  // A worker serves no API, so it has no callers to let in.
+  if (config.apiTokens === null && config.role !== 'worker') {
     logger.warn('DEV MODE: API_TOKENS is not set, so anyone who can reach this server shares one workspace. Set API_TOKENS="token:workspace" before real use.');
   }
   const server = await startServer(config, logger);

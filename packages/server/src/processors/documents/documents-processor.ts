@@ -6,8 +6,16 @@ import { DOCUMENTS_FEATURE, DOCUMENTS_PEERS } from './documents-peers.js';
 import { DEFAULT_READ_PAGES } from './read-document.js';
 import { validateTemplate, type DocumentTemplate } from './templates.js';
 
+/** Memory of one parser process of the documents processor, in MiB, unless `memoryLimitMb` says otherwise. */
+export const DOCUMENTS_MEMORY_LIMIT_MB = 1024;
+
 /** Options of {@link createDocumentsProcessor}: the inspector's, and how documents are read. */
 export interface DocumentsProcessorOptions extends InspectProcessorOptions {
+  /**
+   * Memory one parser process may hold, in MiB (see the inspector's option): OCR needs
+   * about 300 MiB more than parsing. @default 1024
+   */
+  memoryLimitMb?: number;
   /**
    * Templates besides the five built-in ones (see `loadTemplatesDir`); one with a
    * built-in's id replaces it. Checked here: an invalid one throws a `TemplateError`.
@@ -43,5 +51,7 @@ export function createDocumentsProcessor(options: DocumentsProcessorOptions = {}
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 1000) {
     throw new RangeError(`createDocumentsProcessor: maxReadPages must be a whole number from 1 to 1000; got ${String(options.maxReadPages)}.`);
   }
-  return createParserProcessor<DocumentsResult>(options, (context) => ({ template_id: context.template_id, templates, maxPages }));
+  // OCR's engine keeps the memory of its largest page for the life of its process.
+  const processOptions = { ...options, memoryLimitMb: options.memoryLimitMb ?? DOCUMENTS_MEMORY_LIMIT_MB };
+  return createParserProcessor<DocumentsResult>(processOptions, (context) => ({ template_id: context.template_id, templates, maxPages }));
 }

@@ -55,6 +55,10 @@ const POST_NOMINALS = new Set([
   'chb',
 ]);
 
+// Words of a job title written after a signature's comma.
+const ROLE_WORDS =
+  /\b(?:consultant|scientist|registrar|radiologist|physician|practitioner|doctor|surgeon|nurse|gp|clinical|specialist|specialty|microbiologist|haematologist|pathologist|fellow|officer|lead|director|sister|foundation|trainee|associate|partner|salaried|locum|manager|department|clinic)\b/i;
+
 /**
  * A date in a common UK form — 12/03/1961, 12.03.1961, 12-03-61, 12 March 1961,
  * 12th Mar 1961, 1961-03-12 — as `YYYY-MM-DD`; null when it is not a real date.
@@ -87,7 +91,7 @@ export function fixDigits(raw: string): string {
 
 /** An NHS number as 10 digits when it passes the Modulus 11 check, else null. */
 export function normaliseNhsNumber(raw: string): string | null {
-  const digits = fixDigits(raw).replace(/[\s-]/g, '');
+  const digits = fixDigits(raw).replace(/[\s.-]/g, '');
   return isValidNhsNumber(digits) ? digits : null;
 }
 
@@ -107,16 +111,32 @@ export function normaliseName(raw: string): string | null {
   let text = raw
     .normalize('NFC')
     .replace(/[\u2019`]/g, "'")
+    .split(',')
+    .map(withoutStrayLetters)
+    .join(', ')
     .replace(/\s+/g, ' ')
     .trim();
   const comma = /^([^,]+),\s*([^,]+)$/.exec(text);
-  if (comma) text = `${comma[2]} ${comma[1]}`;
+  // "Dr Ann Lee, Consultant Radiologist" is a name and a role; "LEE, Ann" a name turned round.
+  if (comma && ROLE_WORDS.test(comma[2]!)) text = comma[1]!;
+  else if (comma) text = `${comma[2]} ${comma[1]}`;
   const parts = text
     .split(/[\s,]+/)
     .map((part) => part.replace(/^[.'-]+|[.,;:-]+$/g, ''))
     .filter((part) => part.length > 0 && !TITLES.has(part.toLowerCase().replace(/\.$/, '')) && !POST_NOMINALS.has(part.toLowerCase()));
   if (parts.length === 0 || parts.some((part) => !/^[\p{L}][\p{L}'.-]*$/u.test(part))) return null;
   return parts.map(capitalise).join(' ');
+}
+
+// A printed name's first and last parts are capitalised: a short lower-case word at either
+// end is OCR's reading of a speck or a stroke ("i ROSSI, Esther he").
+function withoutStrayLetters(part: string): string {
+  const words = part.trim().split(/\s+/);
+  // Only among capitalised words: in a name typed all lower case, every word is one.
+  const stray = (word: string): boolean => /^[a-z]{1,2}$/.test(word) && words.some((other) => /\p{Lu}/u.test(other));
+  while (words.length > 1 && stray(words[0]!)) words.shift();
+  while (words.length > 1 && stray(words.at(-1)!)) words.pop();
+  return words.join(' ');
 }
 
 /** A name folded for comparison: lower case, accents and punctuation removed. */

@@ -17,8 +17,9 @@ const MAX_NAME_WORDS = 5;
  */
 export function classify(text: string, templates: readonly CompiledTemplate[]): Classification {
   const scored = templates.map((template) => ({ template, score: score(text, template) })).sort((a, b) => b.score - a.score);
-  const best = scored[0];
-  if (!best || best.score < best.template.recognise.min_score) return { template: null, confidence: 0 };
+  // The best of those that reach their own minimum: a higher score short of its template's minimum does not win.
+  const best = scored.find((entry) => entry.score >= entry.template.recognise.min_score);
+  if (!best) return { template: null, confidence: 0 };
   const second = Math.max(0, scored.find((entry) => entry.template.template.type !== best.template.template.type)?.score ?? 0);
   return { template: best.template, confidence: round(confidence(best.score, second, best.template.recognise.min_score)) };
 }

@@ -48,7 +48,7 @@ const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.u
  */
 export const PATTERN_MACROS: Readonly<Record<string, string>> = Object.freeze({
   '{DATE}': String.raw`(?<value>\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?(?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?[ \-][A-Za-z]{3,9}\.?,?[ \-]\d{4})`,
-  '{NHS}': String.raw`(?<value>[\dOoIlSB|]{3}[ \-]?[\dOoIlSB|]{3}[ \-]?[\dOoIlSB|]{4})(?![\d])`,
+  '{NHS}': String.raw`(?<value>[\dOoIlSB|]{3}[ .\-]?[\dOoIlSB|]{3}[ .\-]?[\dOoIlSB|]{4})(?![\d])`,
   '{MRN}': String.raw`(?<value>[A-Za-z]{0,4}[ \-]?\d[\dA-Za-z]{3,11})\b`,
   '{NAME}': String.raw`(?<value>[\p{L}'’.\-]+(?: [\p{L}'’.\-]+){0,5}(?:, ?(?!(?:DOB|D\.O\.B|Date|NHS|Hosp|MRN|Born|Age|Sex|Gender)\b)[\p{L}'’.\-]+(?: [\p{L}'’.\-]+){0,3})?)(?= *(?:$|[,;(|\t]| {2}| (?:DOB|D\.O\.B|Date|NHS|Hosp(?:ital)?|MRN|Born|Age|Sex|Gender|Ward|Consultant|Unit|Address|Tel|Ref|PAS)\b))`,
   '{TEXT}': String.raw`(?<value>[^\n]{1,80})`,

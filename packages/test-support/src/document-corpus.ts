@@ -62,7 +62,7 @@ export interface Corpus {
 export interface CorpusOptions {
   /** @default 20261207 */
   seed?: number;
-  /** Documents with text (a whole number of each type is best); the first n of a larger corpus of the same seed. @default 200 */
+  /** Documents with text, the five types in turn (a multiple of 5 is best); a different count makes a different corpus. @default 200 */
   count?: number;
   /** Photos with no text, besides. @default count / 40, at least 1 */
   photos?: number;

@@ -118,14 +118,24 @@ export function normaliseName(raw: string): string | null {
     .trim();
   const comma = /^([^,]+),\s*([^,]+)$/.exec(text);
   // "Dr Ann Lee, Consultant Radiologist" is a name and a role; "LEE, Ann" a name turned round.
-  if (comma && ROLE_WORDS.test(comma[2]!)) text = comma[1]!;
-  else if (comma) text = `${comma[2]} ${comma[1]}`;
+  if (comma) text = surnameFirst(comma[1]!, comma[2]!) ? `${comma[2]} ${comma[1]}` : comma[1]!;
   const parts = text
     .split(/[\s,]+/)
-    .map((part) => part.replace(/^[.'-]+|[.,;:-]+$/g, ''))
+    .map((part) => part.replace(/^[.'-]+|[.,;:'-]+$/g, ''))
     .filter((part) => part.length > 0 && !TITLES.has(part.toLowerCase().replace(/\.$/, '')) && !POST_NOMINALS.has(part.toLowerCase()));
   if (parts.length === 0 || parts.some((part) => !/^[\p{L}][\p{L}'.-]*$/u.test(part))) return null;
   return parts.map(capitalise).join(' ');
+}
+
+/**
+ * Whether "A, B" is a surname then given names ("DOE, Jane"), not a name then something
+ * else ("Dr Ann Lee, Consultant Radiologist", "Ann Lee, Cardiology"): a surname is one
+ * word, or written in capitals, and what follows is no job title.
+ */
+function surnameFirst(before: string, after: string): boolean {
+  if (ROLE_WORDS.test(after)) return false;
+  const words = before.trim().split(/\s+/);
+  return words.length === 1 || before === before.toUpperCase();
 }
 
 // A printed name's first and last parts are capitalised: a short lower-case word at either

@@ -1,7 +1,5 @@
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import type * as Tesseract from 'tesseract.js';
-import type { Worker } from 'tesseract.js';
 import { requirePeer } from '../../shared/peer-dependency.js';
 import { DOCUMENTS_FEATURE } from './documents-peers.js';
 
@@ -12,8 +10,19 @@ export interface OcrPage {
   confidence: number;
 }
 
+/** The part of a tesseract.js worker used here (its types stay out of this package's declarations). */
+interface OcrWorker {
+  recognize(image: Buffer): Promise<{ data: { text: string; confidence: number } }>;
+  terminate(): Promise<unknown>;
+}
+
+interface Tesseract {
+  createWorker(langs: string, oem: number, options: Record<string, unknown>): Promise<OcrWorker>;
+  OEM: { LSTM_ONLY: number };
+}
+
 const require = createRequire(import.meta.url);
-let worker: Promise<Worker> | undefined;
+let worker: Promise<OcrWorker> | undefined;
 
 /**
  * Reads the text of one page image (PNG, JPEG…) with Tesseract. One worker is started on
@@ -27,7 +36,7 @@ export async function recognise(image: Buffer): Promise<OcrPage> {
 }
 
 /** Starts the worker ahead of the first page. */
-export function ocrWorker(): Promise<Worker> {
+function ocrWorker(): Promise<OcrWorker> {
   worker ??= startWorker().catch((error: unknown) => {
     worker = undefined;
     throw error;
@@ -42,8 +51,8 @@ export async function stopOcr(): Promise<void> {
   if (started) await (await started).terminate();
 }
 
-async function startWorker(): Promise<Worker> {
-  const tesseract = requirePeer<typeof Tesseract>('tesseract.js', DOCUMENTS_FEATURE);
+async function startWorker(): Promise<OcrWorker> {
+  const tesseract = requirePeer<Tesseract>('tesseract.js', DOCUMENTS_FEATURE);
   requirePeer('@tesseract.js-data/eng', DOCUMENTS_FEATURE);
   // The LSTM-only ("best_int") data: smaller and faster than the legacy engine's.
   const langPath = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');

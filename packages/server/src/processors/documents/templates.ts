@@ -42,6 +42,11 @@ export class TemplateError extends Error {
 const VALIDATORS: readonly FieldValidator[] = ['name', 'date', 'nhs_mod11', 'mrn', 'text'];
 const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
+// Words that start the next label on a line, where a name stops: "Jane DOE DOB: …".
+const LABEL_WORD = String.raw`(?:DOB|D\.O\.B|Date|NHS|Hosp(?:ital)?|MRN|Born|Age|Sex|Gender|Ward|Consultant|Unit|Address|Tel|Ref|PAS)\b`;
+// One word of a name, never a label word.
+const NAME_WORD = String.raw`(?!${LABEL_WORD})[\p{L}'’.\-]+`;
+
 /**
  * Shorthands a pattern may use for a field's value, each a named group `value`: write
  * `DOB:\s*{DATE}` instead of spelling out every UK date form.
@@ -50,7 +55,7 @@ export const PATTERN_MACROS: Readonly<Record<string, string>> = Object.freeze({
   '{DATE}': String.raw`(?<value>\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?(?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?[ \-][A-Za-z]{3,9}\.?,?[ \-]\d{4})`,
   '{NHS}': String.raw`(?<value>[\dOoIlSB|]{3}[ .\-]?[\dOoIlSB|]{3}[ .\-]?[\dOoIlSB|]{4})(?![\d])`,
   '{MRN}': String.raw`(?<value>[A-Za-z]{0,4}[ \-]?\d[\dA-Za-z]{3,11})\b`,
-  '{NAME}': String.raw`(?<value>[\p{L}'’.\-]+(?: [\p{L}'’.\-]+){0,5}(?:, ?(?!(?:DOB|D\.O\.B|Date|NHS|Hosp|MRN|Born|Age|Sex|Gender)\b)[\p{L}'’.\-]+(?: [\p{L}'’.\-]+){0,3})?)(?= *(?:$|[,;(|\t]| {2}| (?:DOB|D\.O\.B|Date|NHS|Hosp(?:ital)?|MRN|Born|Age|Sex|Gender|Ward|Consultant|Unit|Address|Tel|Ref|PAS)\b))`,
+  '{NAME}': `(?<value>${NAME_WORD}(?: ${NAME_WORD}){0,5}(?:, ?${NAME_WORD}(?: ${NAME_WORD}){0,3})?)(?= *(?:$|[,;:(|\\t"”]| {2}| \\d| ${LABEL_WORD}))`,
   '{TEXT}': String.raw`(?<value>[^\n]{1,80})`,
 });
 

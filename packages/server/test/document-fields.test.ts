@@ -7,6 +7,7 @@ import {
   TemplateError,
   isValidNhsNumber,
   loadTemplatesDir,
+  readDocument,
   nameKey,
   nhsCheckDigit,
   normaliseDate,
@@ -150,6 +151,15 @@ describe('classification and fields', () => {
   test('surname and forename on their own labels', async () => {
     const { common } = await set();
     assert.equal(readFields('Surname: NOWAK\nForename: Agnieszka\nD.O.B. 1 Feb 1950', null, common).patient_name, 'Agnieszka Nowak');
+  });
+});
+
+describe('readDocument', () => {
+  test('refuses bytes that are neither a PDF nor an accepted image', async () => {
+    await assert.rejects(
+      readDocument(new TextEncoder().encode('PK\u0003\u0004 not a document at all')),
+      (error: unknown) => (error as { code?: string }).code === 'UNSUPPORTED_TYPE',
+    );
   });
 });
 

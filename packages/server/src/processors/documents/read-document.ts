@@ -1,4 +1,4 @@
-import type { DocumentReading } from '@batch-uploader/protocol';
+import { ACCEPTED_TYPES, type DocumentReading } from '@batch-uploader/protocol';
 import { fileError } from '../inspect/file-error.js';
 import { SNIFF_BYTES, sniffType } from '../../shared/sniff-type.js';
 import { assertPeersInstalled } from '../../shared/peer-dependency.js';
@@ -48,7 +48,7 @@ export async function readDocument(bytes: Uint8Array, options: ReadDocumentOptio
 export async function readDocumentWithCost(bytes: Uint8Array, options: ReadDocumentOptions = {}): Promise<DocumentReadingWithCost> {
   assertPeersInstalled(DOCUMENTS_FEATURE, ...DOCUMENTS_PEERS);
   const type = await sniffType(bytes.subarray(0, SNIFF_BYTES));
-  if (type === null) throw fileError('UNSUPPORTED_TYPE');
+  if (type === null || !(ACCEPTED_TYPES as readonly string[]).includes(type)) throw fileError('UNSUPPORTED_TYPE');
   const maxPages = options.maxPages ?? DEFAULT_READ_PAGES;
   // Loaded on first use: importing the package never loads pdfjs or sharp.
   const { readImageText, readPdfText } = await import('./read-text.js');

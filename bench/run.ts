@@ -15,12 +15,25 @@ import { bombsRss } from './figures/bombs-rss.js';
 import { fairness } from './figures/fairness.js';
 import { resumable } from './figures/resumable.js';
 import { processing } from './figures/processing.js';
+import { documents } from './figures/documents.js';
 
 // `npm run bench`: runs every benchmark module in turn, prints a table, and writes
 // bench/results.json. Modules are independent: one that fails is reported and the
 // others still run (the exit code is then 1). `npm run bench -- ui bundle` runs only
 // the modules named (like BENCH_ONLY=ui,bundle).
-const MODULES: readonly BenchModule[] = [queueThroughput, workerSpeedup, processing, statusRps, ingest, resumable, bombsRss, fairness, ui, bundleSize];
+const MODULES: readonly BenchModule[] = [
+  queueThroughput,
+  workerSpeedup,
+  processing,
+  statusRps,
+  ingest,
+  resumable,
+  bombsRss,
+  fairness,
+  documents,
+  ui,
+  bundleSize,
+];
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 

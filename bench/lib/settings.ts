@@ -29,6 +29,8 @@ export interface BenchSettings {
   /** Files and per-file wait of the worker speed-up figure. @default 100, 100 */
   speedupFiles: number;
   speedupDelayMs: number;
+  /** Documents of the generated corpus the documents figure reads (each as a digital PDF and a scan). @default 200 */
+  corpusDocuments: number;
   /** Variables that moved a setting off its default: figures of such a run are not the recorded ones. */
   changed: string[];
   /** Where the figures are written: `BENCH_OUT`, else bench/results.json for a run with default settings only. */
@@ -67,6 +69,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, defaultOut: string, args
     mongoTestServerFiles: int('BENCH_MONGO_TEST_SERVER_FILES', 100, 10, 100_000),
     speedupFiles: int('BENCH_SPEEDUP_FILES', 100, 8, 10_000),
     speedupDelayMs: int('BENCH_SPEEDUP_DELAY_MS', 100, 10, 10_000),
+    corpusDocuments: int('BENCH_CORPUS_DOCUMENTS', 200, 5, 5_000),
   };
   const out = env.BENCH_OUT?.trim() || (changed.length === 0 ? defaultOut : null);
   return { ...settings, changed, out };

@@ -50,8 +50,14 @@ export interface DemoConfig {
   mongodbUri: string | null;
   /** Upload requests (new batches and appended files) each workspace may make per minute; 0 turns the limit off. */
   uploadRateLimit: number;
-  /** A processing service each file is POSTed to (the HTTP processor); null uses the built-in document inspector. */
+  /** A processing service each file is POSTed to (the HTTP processor); null uses the built-in `processor`. */
   processorUrl: string | null;
+  /** The built-in processor: `documents` reads text, type and fields (OCR for scans); `inspect` only checks files. */
+  processor: 'documents' | 'inspect';
+  /** A folder of the workspace's own document templates (`*.json`), besides the built-in ones; null adds none. */
+  templatesDir: string | null;
+  /** Pages of each document the documents processor reads (text layer or OCR), from the first. */
+  readMaxPages: number;
   /** How long the processing service may take for one file. */
   processorTimeoutMs: number;
   /** Where `batch.completed` and `file.failed` webhook events are POSTed; null sends none. */
@@ -121,6 +127,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     mongodbUri: env.MONGODB_URI?.trim() || null,
     uploadRateLimit: int(env, 'UPLOAD_RATE_LIMIT', 60, 0, 1_000_000),
     processorUrl: httpUrl(env, 'PROCESSOR_URL'),
+    processor: processorKind(env.PROCESSOR),
+    templatesDir: env.TEMPLATES_DIR?.trim() ? resolve(env.TEMPLATES_DIR.trim()) : null,
+    readMaxPages: int(env, 'READ_MAX_PAGES', 3, 1, 1000),
     processorTimeoutMs: int(env, 'PROCESSOR_TIMEOUT_MS', 60_000, 100, 3_600_000),
     ...webhook(env),
     ...timeouts(env),
@@ -243,6 +252,12 @@ function webhook(env: NodeJS.ProcessEnv): Pick<DemoConfig, 'webhookUrl' | 'webho
 }
 
 /** An optional http(s) URL setting; null when unset. */
+function processorKind(text: string | undefined): 'documents' | 'inspect' {
+  const value = text?.trim() || 'documents';
+  if (value !== 'documents' && value !== 'inspect') throw new ConfigError('PROCESSOR must be "documents" or "inspect".');
+  return value;
+}
+
 function httpUrl(env: NodeJS.ProcessEnv, name: string): string | null {
   const text = env[name]?.trim();
   if (!text) return null;

@@ -4,10 +4,21 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import compression from 'compression';
 import { pino } from 'pino';
-import { BatchEngine, createBatchRouter, createHttpProcessor, QuarantineSweeper, type Logger, type ResumableStore } from '@batch-uploader/server';
+import {
+  BatchEngine,
+  createBatchRouter,
+  createDocumentsProcessor,
+  createHttpProcessor,
+  loadTemplatesDir,
+  QuarantineSweeper,
+  TemplateError,
+  type Logger,
+  type Processor,
+  type ResumableStore,
+} from '@batch-uploader/server';
 import { createInspectProcessor } from '@batch-uploader/server/inspect';
 import { tokenAuth } from './auth.js';
-import { defaultConfig, type DemoConfig } from './config.js';
+import { ConfigError, defaultConfig, type DemoConfig } from './config.js';
 import { makeDataDirPrivate, RESUMABLE_DIR, UPLOADS_DIR } from './data-dir.js';
 import { landingPage } from './pages.js';
 import { widgetRoutes } from './widget-routes.js';
@@ -16,6 +27,22 @@ import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
 import { emailOptions } from './notifications.js';
 import { healthRoute, workerApp } from './health.js';
+
+/**
+ * PROCESSOR_URL hands every file to an HTTP service; else PROCESSOR picks the built-in
+ * documents processor (text, type and fields, with TEMPLATES_DIR's templates) or the plain inspector.
+ */
+async function createProcessor(config: DemoConfig): Promise<Processor & { close(): Promise<void> }> {
+  if (config.processorUrl) return createHttpProcessor({ url: config.processorUrl, timeoutMs: config.processorTimeoutMs });
+  if (config.processor === 'inspect') return createInspectProcessor();
+  try {
+    const templates = config.templatesDir ? await loadTemplatesDir(config.templatesDir) : [];
+    return createDocumentsProcessor({ templates, maxReadPages: config.readMaxPages });
+  } catch (error) {
+    if (error instanceof TemplateError) throw new ConfigError(`TEMPLATES_DIR: ${error.message}`);
+    throw error;
+  }
+}
 
 /** A running demo server. */
 export interface RunningServer {
@@ -37,14 +64,14 @@ export interface RunningServer {
 export async function startServer(overrides: Partial<DemoConfig> & { dataDir: string }, log?: pino.Logger): Promise<RunningServer> {
   const config: DemoConfig = { ...defaultConfig(overrides.dataDir), ...overrides };
   const logger = log ?? createLogger(config.logLevel);
+  // Before anything opens: a broken template stops the start with its file named.
+  const processor = await createProcessor(config);
 
   // Before the stores open: SQLite's journal files take the mode of the database file.
   await makeDataDirPrivate(config.dataDir, { sqlite: !config.mongodbUri });
   const stores = await openStores(config, logger as Logger);
   const { store, blobs } = stores;
   const uploadDir = join(config.dataDir, UPLOADS_DIR);
-  // PROCESSOR_URL hands every file to an HTTP service; else the built-in document inspector.
-  const processor = config.processorUrl ? createHttpProcessor({ url: config.processorUrl, timeoutMs: config.processorTimeoutMs }) : createInspectProcessor();
   const engine = new BatchEngine({
     store,
     blobs,

@@ -138,6 +138,22 @@ describe('configuration from the environment', () => {
     assert.throws(() => configFromEnv({ PROCESSOR_TIMEOUT_MS: '5' }), /PROCESSOR_TIMEOUT_MS/);
   });
 
+  it('reads documents by default; PROCESSOR=inspect only checks; TEMPLATES_DIR and READ_MAX_PAGES', () => {
+    const defaults = configFromEnv({});
+    assert.equal(defaults.processor, 'documents');
+    assert.equal(defaults.templatesDir, null);
+    assert.equal(defaults.readMaxPages, 3);
+    const config = configFromEnv({ PROCESSOR: 'inspect', TEMPLATES_DIR: './my-templates', READ_MAX_PAGES: '5' });
+    assert.equal(config.processor, 'inspect');
+    assert.match(config.templatesDir!, /my-templates$/);
+    assert.equal(config.readMaxPages, 5);
+    assert.throws(
+      () => configFromEnv({ PROCESSOR: 'ocr' }),
+      (error: unknown) => error instanceof ConfigError && /PROCESSOR/.test(error.message),
+    );
+    assert.throws(() => configFromEnv({ READ_MAX_PAGES: '0' }), /READ_MAX_PAGES/);
+  });
+
   it('keeps batch records 90 days unless told otherwise; "off" keeps them forever, 0 is refused', () => {
     assert.equal(configFromEnv({}).historyRetentionDays, 90);
     assert.equal(configFromEnv({ HISTORY_RETENTION_DAYS: '365' }).historyRetentionDays, 365);

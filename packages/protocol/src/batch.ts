@@ -42,6 +42,45 @@ export interface InspectionResult {
   text?: string;
   /** Document metadata where the format carries it (PDF title, producer…). */
   metadata?: Record<string, string>;
+  /** What the document says: its type and fields (the documents processor only). */
+  document?: DocumentReading;
+}
+
+/** The document types the built-in templates recognise; a workspace's templates may add others. */
+export const DOCUMENT_TYPES = Object.freeze(['referral_letter', 'discharge_summary', 'lab_report', 'imaging_report', 'clinic_letter', 'unknown'] as const);
+
+/** A built-in document type, or `unknown` when no template recognised the text. */
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/**
+ * Fields read from a document, each present only when found, as normalised strings that
+ * compare as they are: names "Jane Doe" (titles dropped, "DOE, Jane" turned round, each
+ * part capitalised, accents kept), dates `YYYY-MM-DD`, NHS numbers 10 digits that pass
+ * the Modulus 11 check, hospital numbers upper case without spaces. A workspace's
+ * templates may read further fields.
+ */
+export interface DocumentFields {
+  patient_name?: string;
+  date_of_birth?: string;
+  nhs_number?: string;
+  /** Hospital number (MRN). */
+  mrn?: string;
+  document_date?: string;
+  author?: string;
+  [field: string]: string | undefined;
+}
+
+/** What the documents processor read from a file (`result.document`). Health data: retention removes it. */
+export interface DocumentReading {
+  /** A {@link DocumentType}, or a workspace template's own type. */
+  type: DocumentType | (string & {});
+  /** The template that read it; null when the type is `unknown`. */
+  template_id: string | null;
+  /** How sure the type is, 0-1. */
+  confidence: number;
+  /** Where the text came from: the PDF's text layer, OCR, or nowhere (no text found). */
+  text_source: 'pdf_text' | 'ocr' | 'none';
+  fields: DocumentFields;
 }
 
 /**

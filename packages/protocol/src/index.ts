@@ -2,7 +2,16 @@ export { ACCEPTED_TYPES, DEFAULT_LIMITS, FIELD_PATTERN, HISTORY_PAGE, MAX_FIELD_
 export type { AcceptedType, Limits } from './limits.js';
 export { ERRORS, FILE_ERRORS, formatMessage } from './errors.js';
 export type { ErrorCode, FileErrorCode } from './errors.js';
-export { BATCH_EVENTS, CHANGES_PARAM, KEPT_RESULT_FIELDS, PURGED_FILENAME, TERMINAL_BATCH_STATUSES, TERMINAL_FILE_STATUSES, progressPercent } from './batch.js';
+export {
+  BATCH_EVENTS,
+  CHANGES_PARAM,
+  DOCUMENT_TYPES,
+  KEPT_RESULT_FIELDS,
+  PURGED_FILENAME,
+  TERMINAL_BATCH_STATUSES,
+  TERMINAL_FILE_STATUSES,
+  progressPercent,
+} from './batch.js';
 export type {
   AppendResponse,
   Batch,
@@ -18,6 +27,9 @@ export type {
   FileError,
   FileStatus,
   InspectionResult,
+  DocumentFields,
+  DocumentReading,
+  DocumentType,
   LimitsResponse,
   CreateBatchResponse,
   ResumableLimits,

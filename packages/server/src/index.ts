@@ -51,6 +51,33 @@ export type { Processor, ProcessorContext, ProcessorFile } from './processors/pr
 export { SNIFF_BYTES, sniffType } from './shared/sniff-type.js';
 export { CONTEXT_HEADER, HTTP_PROCESSOR_DEFAULTS, createHttpProcessor } from './processors/http/index.js';
 export type { HttpProcessor, HttpProcessorContext, HttpProcessorOptions } from './processors/http/index.js';
+export {
+  DEFAULT_READ_PAGES,
+  PATTERN_MACROS,
+  TemplateError,
+  createDocumentsProcessor,
+  isValidNhsNumber,
+  loadTemplatesDir,
+  nameKey,
+  normaliseDate,
+  normaliseMrn,
+  normaliseName,
+  normaliseNhsNumber,
+  readDocument,
+  readDocumentWithCost,
+  validateTemplate,
+} from './processors/documents/index.js';
+export type {
+  DocumentReadingWithCost,
+  DocumentTemplate,
+  DocumentsProcessor,
+  DocumentsProcessorOptions,
+  DocumentsResult,
+  FieldRule,
+  FieldValidator,
+  ReadDocumentOptions,
+  RecognitionRule,
+} from './processors/documents/index.js';
 export { WEBHOOK_DEFAULTS } from './webhooks/webhook-options.js';
 export type { WebhookOptions } from './webhooks/webhook-options.js';
 export { signWebhook, verifyWebhookSignature } from './webhooks/webhook-signature.js';

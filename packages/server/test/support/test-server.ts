@@ -7,6 +7,7 @@ import compression from 'compression';
 import express from 'express';
 import { BatchEngine, LocalBlobStore, createBatchRouter, createHttpProcessor, type Authenticate, type BlobStore, type Store } from '../../src/index.js';
 import { createInspectProcessor } from '../../src/processors/inspect/index.js';
+import { createDocumentsProcessor } from '../../src/processors/documents/index.js';
 import { SqliteStore } from '../../src/stores/sqlite/index.js';
 
 /** The settings a router test varies; each defaults to what a host gets out of the box. */
@@ -33,8 +34,10 @@ export interface TestServerOptions {
   retentionHours: number;
   webhookUrl: string | null;
   webhookSecret: string | null;
-  /** Files go to this HTTP processing service instead of the built-in inspector. */
+  /** Files go to this HTTP processing service instead of the built-in processor. */
   processorUrl: string | null;
+  /** The built-in processor: the inspector (checks only, the default here) or the documents processor (text, type, fields). */
+  processor: 'inspect' | 'documents';
   processorTimeoutMs: number;
 }
 
@@ -56,6 +59,7 @@ const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
   webhookUrl: null,
   webhookSecret: null,
   processorUrl: null,
+  processor: 'inspect',
   processorTimeoutMs: 60_000,
 };
 
@@ -81,7 +85,11 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
   const ownDir = overrides.dataDir === undefined;
   const options: TestServerOptions = { ...DEFAULTS, dataDir: overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'router-test-'))), ...overrides };
   const stores = await openStores(options);
-  const processor = options.processorUrl ? createHttpProcessor({ url: options.processorUrl, timeoutMs: options.processorTimeoutMs }) : createInspectProcessor();
+  const processor = options.processorUrl
+    ? createHttpProcessor({ url: options.processorUrl, timeoutMs: options.processorTimeoutMs })
+    : options.processor === 'documents'
+      ? createDocumentsProcessor()
+      : createInspectProcessor();
   const engine = new BatchEngine({
     ...stores,
     processor,

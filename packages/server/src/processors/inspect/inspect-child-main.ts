@@ -23,8 +23,19 @@ post({ type: 'ready' });
 
 async function answer(request: InspectRequest): Promise<void> {
   try {
-    // The bytes were copied to this process for this request alone: the parser may keep them.
-    const result = await inspectDocument(request.bytes, { ...request.budget, maxTextChars: request.maxTextChars, handOver: true });
+    // The bytes were copied to this process for this request alone: the parser may keep
+    // them, unless they are read again after.
+    const options = { ...request.budget, maxTextChars: request.maxTextChars, handOver: !request.read };
+    const result = await inspectDocument(request.bytes, options);
+    if (request.read) {
+      // Loaded on first use: a process of the plain inspector never loads OCR.
+      const { readDocument } = await import('../documents/read-document.js');
+      result.document = await readDocument(request.bytes, {
+        template_id: request.read.template_id,
+        templates: request.read.templates,
+        maxPages: request.read.maxPages,
+      });
+    }
     post({ type: 'done', result });
   } catch (error) {
     post({ type: 'failed', error: serializeError(isOutOfMemory(error) ? fileError('TOO_COMPLEX', error) : error) });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { InspectionResult } from '@batch-uploader/protocol';
 import type { DecodeBudget } from './budgets.js';
 import { fileError } from './file-error.js';
-import type { InspectReply, InspectRequest } from './worker-messages.js';
+import type { InspectReply, InspectRequest, ReadRequest } from './worker-messages.js';
 import { deserializeError } from './worker-messages.js';
 
 /** One inspection as a parser process runs it. */
@@ -18,6 +18,8 @@ export interface InspectJob {
   timeoutMs: number;
   /** Kills the process and rejects with the signal's reason. */
   signal: AbortSignal;
+  /** Read the document's text, type and fields too (`result.document`). */
+  read?: ReadRequest;
 }
 
 /** How a parser process is started. */
@@ -112,7 +114,7 @@ export class InspectChild {
         resolve: (result) => (end(), resolve(result)),
         reject: (error) => (end(), reject(error)),
       };
-      const request: InspectRequest = { bytes, maxTextChars: job.maxTextChars, budget: job.budget };
+      const request: InspectRequest = { bytes, maxTextChars: job.maxTextChars, budget: job.budget, ...(job.read ? { read: job.read } : {}) };
       this.#child.send(request, (error) => {
         if (error) this.#settle((pending) => pending.reject(error));
       });

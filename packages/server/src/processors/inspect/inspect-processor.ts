@@ -5,6 +5,7 @@ import { INSPECT_DEFAULTS } from './defaults.js';
 import { InspectPool } from './inspect-pool.js';
 import { INSPECT_FEATURE, INSPECT_PEERS } from './inspect-peers.js';
 import { assertPeersInstalled } from '../../shared/peer-dependency.js';
+import type { ReadRequest } from './worker-messages.js';
 
 /** Options of {@link createInspectProcessor}. */
 export interface InspectProcessorOptions {
@@ -60,6 +61,17 @@ export type InspectProcessor = ((file: ProcessorFile, context: ProcessorContext)
 export function createInspectProcessor(options: InspectProcessorOptions = {}): InspectProcessor {
   // The parsers load in child processes; a missing one is named here, not as a crash there.
   assertPeersInstalled(INSPECT_FEATURE, ...INSPECT_PEERS);
+  return createParserProcessor(options, () => undefined);
+}
+
+/**
+ * A processor that runs jobs in a pool of memory-capped parser processes: the inspector,
+ * and with `readFor` giving a read request, the documents processor. Internal.
+ */
+export function createParserProcessor<Result extends InspectionResult>(
+  options: InspectProcessorOptions,
+  readFor: (context: ProcessorContext) => ReadRequest | undefined,
+): ((file: ProcessorFile, context: ProcessorContext) => Promise<Result>) & { close(): Promise<void> } {
   const timeoutMs = option(options, 'timeoutMs', INSPECT_DEFAULTS.timeoutMs, 1, 2 ** 31 - 1);
   const maxTextChars = option(options, 'maxTextChars', INSPECT_DEFAULTS.maxTextChars, 0, 1_000_000);
   const maxWorkers = option(options, 'maxWorkers', INSPECT_DEFAULTS.maxWorkers, 1, 64);
@@ -71,17 +83,23 @@ export function createInspectProcessor(options: InspectProcessorOptions = {}): I
     maxPdfStreamBytes: option(options, 'maxPdfStreamBytes', INSPECT_DEFAULTS.maxPdfStreamBytes, 1, Number.MAX_SAFE_INTEGER),
   };
   const pool = new InspectPool(maxWorkers, { memoryLimitMb });
-  const inspect = async (file: ProcessorFile, context: ProcessorContext): Promise<InspectionResult> => {
+  const inspect = async (file: ProcessorFile, context: ProcessorContext): Promise<Result> => {
     context.signal.throwIfAborted();
-    return pool.run(() => file.read(), { timeoutMs, maxTextChars, budget, signal: context.signal }, context.workspace_id);
+    const read = readFor(context);
+    const job = { timeoutMs, maxTextChars, budget, signal: context.signal, ...(read ? { read } : {}) };
+    return (await pool.run(() => file.read(), job, context.workspace_id)) as Result;
   };
   return Object.assign(inspect, { close: () => pool.close() });
 }
 
-function option(options: InspectProcessorOptions, name: keyof InspectProcessorOptions, fallback: number, min: number, max: number): number {
+function option(options: InspectProcessorOptions, name: NumericOption, fallback: number, min: number, max: number): number {
   const value = options[name] ?? fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`createInspectProcessor: ${name} must be a whole number from ${min} to ${max}; got ${String(value)}.`);
   }
   return value;
 }
+
+type NumericOption = {
+  [K in keyof InspectProcessorOptions]-?: InspectProcessorOptions[K] extends number | undefined ? K : never;
+}[keyof InspectProcessorOptions];

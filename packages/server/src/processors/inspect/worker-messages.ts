@@ -1,12 +1,25 @@
 import type { InspectionResult } from '@batch-uploader/protocol';
 import { PermanentError, isPermanentError } from '../processor.js';
 import type { DecodeBudget } from './budgets.js';
+import type { DocumentTemplate } from '../documents/templates.js';
+
+/** Asks a parser process to read the document too, after inspecting it (the documents processor). */
+export interface ReadRequest {
+  /** The template to read it with; null classifies it. */
+  template_id: string | null;
+  /** The workspace's own templates, besides the built-in ones. */
+  templates: DocumentTemplate[];
+  /** Pages read from the start, by text layer or OCR. */
+  maxPages: number;
+}
 
 /** A document sent to a parser process, with what to do with it. */
 export interface InspectRequest {
   bytes: Uint8Array;
   maxTextChars: number;
   budget: DecodeBudget;
+  /** Read the document's text, type and fields as well. */
+  read?: ReadRequest;
 }
 
 /** What a parser process sends back: once `ready`, then one `done` or `failed` per request. */

@@ -63,3 +63,8 @@ export { isEmailAddress, parseMailbox } from './notifications/email-address.js';
 export { MissingPeerDependencyError, isMissingPeerDependencyError } from './shared/peer-dependency.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
+export { checkPatient, documentFieldsOf } from './patients/check-patient.js';
+export type { DocumentFields, PatientRecord } from './patients/check-patient.js';
+export { compareNames, nameParts } from './patients/patient-names.js';
+export type { Comparison, NameParts } from './patients/patient-names.js';
+export { isValidNhsNumber, isoDate, mrnKey, nhsDigits } from './patients/patient-values.js';

@@ -68,3 +68,5 @@ export type { DocumentFields, PatientRecord } from './patients/check-patient.js'
 export { compareNames, nameParts } from './patients/patient-names.js';
 export type { Comparison, NameParts } from './patients/patient-names.js';
 export { isValidNhsNumber, isoDate, mrnKey, nhsDigits } from './patients/patient-values.js';
+export { PatientLookupError } from './engine/patient-guard.js';
+export type { PatientQuery, ResolvePatient } from './engine/patient-guard.js';

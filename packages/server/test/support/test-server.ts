@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import compression from 'compression';
 import express from 'express';
-import { BatchEngine, LocalBlobStore, createBatchRouter, createHttpProcessor, type Authenticate, type BlobStore, type Store } from '../../src/index.js';
+import {
+  BatchEngine,
+  LocalBlobStore,
+  createBatchRouter,
+  createHttpProcessor,
+  type Authenticate,
+  type BlobStore,
+  type Processor,
+  type ResolvePatient,
+  type Store,
+} from '../../src/index.js';
 import { createInspectProcessor } from '../../src/processors/inspect/index.js';
 import { SqliteStore } from '../../src/stores/sqlite/index.js';
 
@@ -36,6 +46,10 @@ export interface TestServerOptions {
   /** Files go to this HTTP processing service instead of the built-in inspector. */
   processorUrl: string | null;
   processorTimeoutMs: number;
+  /** Files go to this processor instead (the pluggable interface, as a host passes its own). */
+  processor: Processor | null;
+  /** The wrong-patient guard's lookup of a batch's patient. */
+  resolvePatient: ResolvePatient | null;
 }
 
 const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
@@ -57,6 +71,8 @@ const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
   webhookSecret: null,
   processorUrl: null,
   processorTimeoutMs: 60_000,
+  processor: null,
+  resolvePatient: null,
 };
 
 /** A router test's server: the API at `api`, its data under `dataDir`. */
@@ -81,10 +97,12 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
   const ownDir = overrides.dataDir === undefined;
   const options: TestServerOptions = { ...DEFAULTS, dataDir: overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'router-test-'))), ...overrides };
   const stores = await openStores(options);
-  const processor = options.processorUrl ? createHttpProcessor({ url: options.processorUrl, timeoutMs: options.processorTimeoutMs }) : createInspectProcessor();
+  const own = options.processorUrl ? createHttpProcessor({ url: options.processorUrl, timeoutMs: options.processorTimeoutMs }) : createInspectProcessor();
+  const processor = options.processor ?? own;
   const engine = new BatchEngine({
     ...stores,
     processor,
+    resolvePatient: options.resolvePatient,
     concurrency: options.concurrency,
     leaseMs: options.leaseMs,
     processingDelayMs: options.processingDelayMs,
@@ -119,7 +137,7 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
     await engine.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await processor.close();
+    await own.close();
     await stores.close();
     if (ownDir) await rm(options.dataDir, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@ import { createHttpServer } from './connection-limits.js';
 import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
 import { emailOptions } from './notifications.js';
+import { patientResolver } from './patients.js';
 
 /** A running demo server. */
 export interface RunningServer {
@@ -56,6 +57,8 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     },
     webhooks: config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : null,
     email: emailOptions(config),
+    // PATIENTS_FILE: each document's patient fields are checked against the batch's patient.
+    resolvePatient: config.patients ? patientResolver(config.patients) : null,
     logger: logger as Logger,
   });
 

@@ -61,21 +61,27 @@ export interface SessionAttention {
   readonly retryable: number;
   /** Files refused before sending (`state.rejected`): wrong type, too large, duplicate, over the count, empty. */
   readonly notSent: readonly RejectedFile[];
-  /** `failed` and `notSent` together. */
+  /**
+   * Completed files the server holds for staff to confirm or reject (`needsReview`: a
+   * document naming another patient), in list order. They come first: filing one to the
+   * wrong patient is a safety event.
+   */
+  readonly needsReview: readonly SessionFile[];
+  /** `needsReview`, `failed` and `notSent` together. */
   readonly total: number;
 }
 
-const failedMemo = new WeakMap<readonly SessionFile[], { failed: readonly SessionFile[]; retryable: number }>();
+const failedMemo = new WeakMap<readonly SessionFile[], { failed: readonly SessionFile[]; retryable: number; needsReview: readonly SessionFile[] }>();
 
 /** The failed files and the refused ones, with how many failed files can be retried; computed once per file list. */
 export function selectAttention(state: SessionState): SessionAttention {
   let known = failedMemo.get(state.files);
   if (!known) {
     const failed = state.files.filter((file) => file.status === 'failed');
-    known = { failed, retryable: failed.filter(canRetryFile).length };
+    known = { failed, retryable: failed.filter(canRetryFile).length, needsReview: state.files.filter((file) => file.needsReview === true) };
     failedMemo.set(state.files, known);
   }
-  return { ...known, notSent: state.rejected, total: known.failed.length + state.rejected.length };
+  return { ...known, notSent: state.rejected, total: known.needsReview.length + known.failed.length + state.rejected.length };
 }
 
 /** The {@link BatchOutcome} of the session's batch once it finished; null before. */

@@ -10,7 +10,7 @@ import {
   type BatchClient,
   type BatchSession,
 } from '@batch-uploader/sdk';
-import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
+import { DEFAULT_LIMITS, type ReviewDecision } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
@@ -319,6 +319,24 @@ export class BatchUploader extends LitElement {
     });
   }
 
+  /**
+   * Confirms or rejects a file the server holds for review (a document naming another
+   * patient), by its local id; then focus goes to the next file to review, or to the
+   * outcome. Resolves with false when the server refused (a `batch-error` tells why).
+   */
+  async reviewFile(id: string, decision: ReviewDecision): Promise<boolean> {
+    try {
+      await this.session.reviewFile(id, decision);
+    } catch (error) {
+      this.#events.fail(error);
+      return false;
+    }
+    await this.updateComplete;
+    const next = this.renderRoot.querySelector<HTMLElement>('[data-list="review"] button') ?? this.renderRoot.querySelector<HTMLElement>('#outcome');
+    next?.focus();
+    return true;
+  }
+
   /** Forgets the batch (it goes on on the server) and starts over. */
   reset(): void {
     this.#toast.hide();
@@ -339,7 +357,7 @@ export class BatchUploader extends LitElement {
     const active = this.#grid.active(state.files);
     return html`<div part="base" class="base" role="region" aria-labelledby="heading">
       <div part="heading" id="heading" class="heading" role="heading" aria-level=${level}>${t.heading}</div>
-      ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed() })}
+      ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed(), onReview: (id, decision) => void this.reviewFile(id, decision) })}
       ${reconnecting(state, t, () => this.reconnectNow())}
       ${interrupted(state, t, this.accept || limits.accepted_types.join(','), {
         onFiles: (files) => void this.addMissingFiles(files),

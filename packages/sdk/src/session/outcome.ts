@@ -84,8 +84,10 @@ export function selectAttention(state: SessionState): SessionAttention {
   return { ...known, notSent: state.rejected, total: known.needsReview.length + known.failed.length + state.rejected.length };
 }
 
-/** The {@link BatchOutcome} of the session's batch once it finished; null before. */
+/** The {@link BatchOutcome} of the session's batch once it finished (`partial` while files wait for review); null before. */
 export function selectOutcome(state: SessionState): BatchOutcome | null {
   if (state.phase !== 'finished' || state.batchStatus === null) return null;
-  return outcomeOf(state.batchStatus, tallyFiles(state.files).byStatus, state.rejected.length);
+  const outcome = outcomeOf(state.batchStatus, tallyFiles(state.files).byStatus, state.rejected.length);
+  // A document naming another patient waits for staff: the batch did not simply succeed.
+  return outcome === 'succeeded' && state.files.some((file) => file.needsReview === true) ? 'partial' : outcome;
 }

@@ -46,10 +46,15 @@ export type BatchOutcome = 'succeeded' | 'partial' | 'failed' | 'cancelled';
 /**
  * The {@link BatchOutcome} of a batch from its status and counts, e.g. a history entry's
  * `status` and `progress`; `notSent` are files refused before sending (not in the counts).
+ * Files held for review (`needs_review` of the wire's progress) make it `partial`.
  */
-export function outcomeOf(status: BatchStatus, counts: { readonly completed: number; readonly failed: number }, notSent = 0): BatchOutcome {
+export function outcomeOf(
+  status: BatchStatus,
+  counts: { readonly completed: number; readonly failed: number; readonly needs_review?: number },
+  notSent = 0,
+): BatchOutcome {
   if (status === 'cancelled') return 'cancelled';
-  if (counts.failed === 0 && notSent === 0) return 'succeeded';
+  if (counts.failed === 0 && notSent === 0) return counts.needs_review ? 'partial' : 'succeeded';
   return counts.completed === 0 ? 'failed' : 'partial';
 }
 

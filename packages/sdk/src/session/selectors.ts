@@ -43,12 +43,12 @@ const countsMemo = new WeakMap<readonly SessionFile[], SessionCounts>();
 export function selectCounts(state: SessionState): SessionCounts {
   const cached = countsMemo.get(state.files);
   if (cached) return cached;
-  const { byStatus } = tallyFiles(state.files);
+  const { byStatus, needsReview } = tallyFiles(state.files);
   const result: SessionCounts = Object.freeze({
     ...byStatus,
     total: state.files.length,
     finished: byStatus.completed + byStatus.failed + byStatus.cancelled,
-    needsReview: state.files.reduce((n, file) => (file.needsReview === true ? n + 1 : n), 0),
+    needsReview,
   });
   countsMemo.set(state.files, result);
   return result;

@@ -78,7 +78,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart interrupted - After a reload cut an upload short: "Upload interrupted: 2 of 9 files were not sent", with `add-missing-button` (a file picker) and `finish-without-button`.
  * @csspart outcome - When a batch finished: its summary heading and, when files failed or were not sent, the "Needs attention" group (`id="outcome"`; takes focus from script).
  * @csspart summary - The outcome heading: icon, colour and words ("Some files need attention: 47 succeeded, 3 failed").
- * @csspart attention - The "Needs attention (N)" group: the failed files and those not sent, and Retry failed.
+ * @csspart attention - The "Needs attention (N)" group: first the files held for review (a document naming another patient, with Confirm and Reject), then the failed files and those not sent, and Retry failed.
  * @csspart attention-list - A list of that group (failed files; files not sent).
  * @csspart attention-item - A file in it.
  * @csspart attention-name - Its name.
@@ -100,7 +100,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart file-error - Why a file failed, as the server said (in full, wrapped).
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
- * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
+ * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`, `review-confirm-button`, `review-reject-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
  * @csspart history - The recent-batches panel.
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.

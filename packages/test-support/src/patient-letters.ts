@@ -4,7 +4,7 @@
  * reduced to labelled fields, so tests of the wrong-patient guard can run a real processor
  * (the server's inspector reads the text layer) without the documents processor.
  */
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { latin1, rawPdf } from './pdf.js';
 
 /** Who a letter is about; each part is printed only when given. */
 export interface LetterPatient {
@@ -29,6 +29,10 @@ const LABELS: readonly [keyof LetterPatient, string][] = [
 
 /** A one-page letter of `kind` naming `patient` as "Patient: Jane Doe | DOB: 07/03/1980 | …". */
 export function letterPdf(kind: string, patient: LetterPatient): Promise<Uint8Array<ArrayBuffer>> {
+  return Promise.resolve(letterBytes(kind, patient));
+}
+
+function letterBytes(kind: string, patient: LetterPatient): Uint8Array<ArrayBuffer> {
   const parts = [kind];
   for (const [key, label] of LABELS) {
     const value = patient[key];
@@ -37,13 +41,20 @@ export function letterPdf(kind: string, patient: LetterPatient): Promise<Uint8Ar
   return linesPdf(parts.map((part) => `${part} |`));
 }
 
-/** An A4 page with one line of text per entry. */
-async function linesPdf(lines: string[]): Promise<Uint8Array<ArrayBuffer>> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const page = doc.addPage([595, 842]);
-  lines.forEach((line, index) => page.drawText(line, { x: 50, y: 780 - index * 18, size: 11, font }));
-  return new Uint8Array(await doc.save());
+/**
+ * An A4 page with one line of text per entry in Helvetica, written by hand (no pdf-lib), so
+ * the letters are made in Node and in browsers alike. Text is Latin-1.
+ */
+function linesPdf(lines: string[]): Uint8Array<ArrayBuffer> {
+  const escape = (line: string) => line.replace(/[\\()]/g, (c) => `\\${c}`);
+  const text = `BT /F1 11 Tf 50 780 Td 14 TL ${lines.map((line) => `(${escape(line)}) Tj T*`).join(' ')} ET`;
+  return rawPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${latin1(text).length} >>\nstream\n${text}\nendstream`,
+  ]);
 }
 
 /** The patient fields a letter's text names, in the documents processor's form (`patient_name`, …). */

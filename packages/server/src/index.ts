@@ -67,6 +67,6 @@ export { checkPatient, documentFieldsOf } from './patients/check-patient.js';
 export type { DocumentFields, PatientRecord } from './patients/check-patient.js';
 export { compareNames, nameParts } from './patients/patient-names.js';
 export type { Comparison, NameParts } from './patients/patient-names.js';
-export { isValidNhsNumber, isoDate, mrnKey, nhsDigits } from './patients/patient-values.js';
+export { isValidNhsNumber, isoDate, mrnKey, nhsDigits, validNhsDigits } from './patients/patient-values.js';
 export { PatientLookupError } from './engine/patient-guard.js';
 export type { PatientQuery, ResolvePatient } from './engine/patient-guard.js';

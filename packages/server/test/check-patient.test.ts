@@ -55,12 +55,25 @@ describe('compareNames', () => {
 
 describe('dates and identifiers', () => {
   test('dates of birth in the UK forms read as one day', () => {
-    for (const written of ['1980-03-07', '07/03/1980', '7/3/1980', '07.03.1980', '07-03-1980', '7 March 1980', '7th Mar 1980', '07 MAR 1980']) {
+    for (const written of [
+      '1980-03-07',
+      '07/03/1980',
+      '7/3/1980',
+      '07.03.1980',
+      '07-03-1980',
+      '7 March 1980',
+      '7th Mar 1980',
+      '07 MAR 1980',
+      '07-Mar-1980',
+      'March 7, 1980',
+      'Mar 7th 1980',
+    ]) {
       assert.equal(isoDate(written), '1980-03-07', written);
     }
   });
   test('impossible or unknown dates are not read', () => {
-    for (const written of ['31/02/1980', '1980-13-01', 'March 1980', '', 'yesterday', '7 Smarch 1980']) assert.equal(isoDate(written), null, written);
+    for (const written of ['31/02/1980', '1980-13-01', 'March 1980', '', 'yesterday', '7 Smarch 1980', '07/03/80'])
+      assert.equal(isoDate(written), null, written);
   });
   test('NHS numbers pass Modulus 11 only with the right check digit', () => {
     assert.equal(isValidNhsNumber('9434765919'), true);
@@ -82,6 +95,18 @@ describe('checkPatient', () => {
   });
   test('an MRN that differs is a mismatch', () => {
     assert.equal(checkPatient({ mrn: 'RX7654321', date_of_birth: '1980-03-07' }, JANE).outcome, 'mismatch');
+  });
+  test("an MRN that differs beside an agreeing NHS number is another hospital's number, not a mismatch", () => {
+    const check = checkPatient({ nhs_number: '9434765919', mrn: 'QZ0099881', patient_name: 'Jane Doe' }, JANE);
+    assert.deepEqual(check, { outcome: 'match', matched: ['nhs_number', 'patient_name'], conflicting: ['mrn'] });
+  });
+  test('MRNs agree across spacing, case and the zeros in front of a number', () => {
+    assert.equal(checkPatient({ mrn: ' rx1-234567 ' }, JANE).outcome, 'match');
+    assert.equal(checkPatient({ mrn: '0012345' }, { identifiers: { mrn: '12345' } }).outcome, 'match');
+  });
+  test('an NHS number that fails Modulus 11 is a misread: not compared', () => {
+    const check = checkPatient({ nhs_number: '9434765918', patient_name: 'Jane Doe' }, JANE);
+    assert.deepEqual(check, { outcome: 'match', matched: ['patient_name'], conflicting: [] });
   });
   test('name and date of birth both differing is a mismatch', () => {
     const check = checkPatient({ patient_name: 'John Smith', date_of_birth: '1955-11-30' }, JANE);
@@ -115,5 +140,51 @@ describe('checkPatient', () => {
   test('the answer names fields, never their values', () => {
     const text = JSON.stringify(checkPatient({ patient_name: 'John Smith', nhs_number: '4010232137' }, JANE));
     assert.doesNotMatch(text, /John|Smith|4010232137|Jane|9434765919/);
+  });
+});
+
+describe('compareNames over generated names', () => {
+  const people = [
+    ['Jane', 'Ann', 'Doe'],
+    ['John', 'Paul', 'Smith'],
+    ['Zoë', 'Marie', "O'Brien"],
+    ['Amir', 'Khalid', 'Rahman'],
+    ['Siobhán', 'Rose', 'Ní Bhriain'],
+    ['Tomasz', 'Jan', 'Nowak'],
+    ['Mary', 'Ellen', 'Smith-Jones'],
+    ['Chloé', 'Anne', 'Lefèvre'],
+    ['Olufemi', 'Ade', 'Adeyemi'],
+    ['Grace', 'Li', 'Wong'],
+  ] as const;
+  /** Ways letters and registries write one person's name. */
+  const styles = (given: string, middle: string, family: string) => [
+    `${given} ${family}`,
+    `${given} ${middle} ${family}`,
+    `${family.toUpperCase()}, ${given}`,
+    `${family}, ${given} ${middle[0]}.`,
+    `Mx ${given[0]}. ${middle[0]}. ${family}`,
+    `${given.toLowerCase()} ${family.toLowerCase()}`,
+    `${given.normalize('NFD').replace(/\p{M}/gu, '')} ${family.normalize('NFD').replace(/\p{M}/gu, '').replace(/'/g, '')}`,
+    `${family.toUpperCase()} ${given}`,
+  ];
+
+  test('every way of writing one person agrees with every other', () => {
+    const disagreements: string[] = [];
+    for (const [given, middle, family] of people) {
+      const written = styles(given, middle, family);
+      for (const a of written) for (const b of written) if (compareNames(a, b) !== 'same') disagreements.push(`${a} ≠ ${b}`);
+    }
+    assert.deepEqual(disagreements, []);
+  });
+
+  test('two people of different family names never agree, however written', () => {
+    const agreements: string[] = [];
+    for (const [i, [g1, m1, f1]] of people.entries()) {
+      for (const [j, [g2, m2, f2]] of people.entries()) {
+        if (i === j || f1.includes(f2.split('-')[0]!) || f2.includes(f1.split('-')[0]!)) continue;
+        for (const a of styles(g1, m1, f1)) for (const b of styles(g2, m2, f2)) if (compareNames(a, b) !== 'different') agreements.push(`${a} = ${b}`);
+      }
+    }
+    assert.deepEqual(agreements, []);
   });
 });

@@ -1,6 +1,6 @@
 import type { PatientCheck, PatientField } from '@batch-uploader/protocol';
 import { compareNames, type Comparison } from './patient-names.js';
-import { compareBy, isoDate, mrnKey, nhsDigits } from './patient-values.js';
+import { compareBy, isoDate, mrnKey, validNhsDigits } from './patient-values.js';
 
 /** What the host knows of a batch's patient (see `BatchEngineOptions.resolvePatient`). */
 export interface PatientRecord {
@@ -25,9 +25,11 @@ const STRONG: readonly PatientField[] = ['nhs_number', 'mrn'];
 /**
  * Compares what a document says about its patient with the batch's patient.
  *
- * - `mismatch`: a strong identifier (NHS number, MRN) differs; or name and date of birth
- *   both differ; or every field the two have in common differs (a letter naming only
- *   another person's name is about another person);
+ * - `mismatch`: a strong identifier (NHS number, MRN) differs — an MRN only while the NHS
+ *   number does not agree (then it is another hospital's number); or name and date of
+ *   birth both differ; or every field the two have in common differs (a letter naming
+ *   only another person's name is about another person). NHS numbers that fail Modulus
+ *   11 are misreads and are not compared;
  * - `match`: otherwise, when at least one field agrees (a name that differs while the date
  *   of birth and NHS number agree, as after a marriage, is listed in `conflicting`);
  * - `no_identifiers`: the document and the record have no field in common;
@@ -38,7 +40,7 @@ const STRONG: readonly PatientField[] = ['nhs_number', 'mrn'];
 export function checkPatient(fields: DocumentFields | null | undefined, patient: PatientRecord | null | undefined): PatientCheck {
   if (!isRecord(fields) || !patient) return { outcome: 'not_checked', matched: [], conflicting: [] };
   const compared: [PatientField, Comparison][] = [
-    ['nhs_number', compareBy(fields.nhs_number, patient.identifiers?.nhs_number, nhsDigits)],
+    ['nhs_number', compareBy(fields.nhs_number, patient.identifiers?.nhs_number, validNhsDigits)],
     ['mrn', compareBy(fields.mrn, patient.identifiers?.mrn, mrnKey)],
     ['patient_name', typeof fields.patient_name === 'string' && typeof patient.name === 'string' ? compareNames(fields.patient_name, patient.name) : 'unknown'],
     ['date_of_birth', compareBy(fields.date_of_birth, patient.date_of_birth, isoDate)],
@@ -46,7 +48,10 @@ export function checkPatient(fields: DocumentFields | null | undefined, patient:
   const matched = compared.filter(([, c]) => c === 'same').map(([field]) => field);
   const conflicting = compared.filter(([, c]) => c === 'different').map(([field]) => field);
   if (matched.length === 0 && conflicting.length === 0) return { outcome: 'no_identifiers', matched, conflicting };
-  const strongDiffers = conflicting.some((field) => STRONG.includes(field));
+  // An NHS number that agrees names the patient for certain: a hospital number that differs
+  // beside it is most likely another hospital's (a letter from elsewhere), not another patient.
+  const nhsAgrees = matched.includes('nhs_number');
+  const strongDiffers = conflicting.some((field) => STRONG.includes(field) && !(field === 'mrn' && nhsAgrees));
   const personDiffers = conflicting.includes('patient_name') && conflicting.includes('date_of_birth');
   const nothingAgrees = matched.length === 0;
   const outcome = strongDiffers || personDiffers || nothingAgrees ? 'mismatch' : 'match';

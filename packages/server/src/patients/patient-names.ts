@@ -25,6 +25,7 @@ export interface NameParts {
  * Null when no word is left.
  */
 export function nameParts(raw: string): NameParts | null {
+  raw = capitalsFirst(raw);
   // A hyphen joins the parts of one name ("Smith-Jones", "Mary-Jane"): kept as a NUL inside the word.
   let text = raw
     .normalize('NFKD')
@@ -48,7 +49,7 @@ export function compareNames(a: string, b: string): Comparison {
   const left = nameParts(a);
   const right = nameParts(b);
   if (!left || !right) return 'unknown';
-  if (namesAgree(left, right) || namesAgree(reversed(left), right)) return 'same';
+  if (namesAgree(left, right) || namesAgree(reversed(left), right) || namesAgree(left, reversed(right))) return 'same';
   return 'different';
 }
 
@@ -106,6 +107,21 @@ function editDistanceAtMostOne(x: string, y: string): boolean {
     return rest(1) || (x[i] === y[i + 1] && x[i + 1] === y[i] && x.slice(i + 2) === y.slice(i + 2));
   }
   return x.length > y.length ? x.slice(i + 1) === y.slice(i) : x.slice(i) === y.slice(i + 1);
+}
+
+/**
+ * "DOE Jane Ann" and "NÍ BHRIAIN Siobhán": the clinical convention of a family name in
+ * capitals, first, without a comma. Written as "DOE, Jane Ann" so it is read as such; a
+ * name all in capitals, or with capitals elsewhere, is left as it is.
+ */
+function capitalsFirst(raw: string): string {
+  if (raw.includes(',')) return raw;
+  const words = raw.trim().split(/\s+/);
+  const isCapitals = (word: string) => /\p{Lu}.*\p{Lu}/u.test(word) && !/\p{Ll}/u.test(word);
+  let leading = 0;
+  while (leading < words.length && isCapitals(words[leading]!)) leading++;
+  if (leading === 0 || leading === words.length || !/\p{Ll}/u.test(words[leading]!)) return raw;
+  return `${words.slice(0, leading).join(' ')}, ${words.slice(leading).join(' ')}`;
 }
 
 /** "Doe Jane" written surname first without a comma. */

@@ -62,9 +62,14 @@ async function startReceiver(): Promise<typeof hooks> {
   };
 }
 
+/** Every log line of the server, as JSON. */
+const logged: string[] = [];
+const log = (level: string) => (fields: object, message: string) => void logged.push(JSON.stringify({ level, ...fields, message }));
+const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+
 before(async () => {
   hooks = await startReceiver();
-  server = await startTestServer({ apiTokens: twoClinics(), processor: readsFields, resolvePatient, webhookUrl: hooks.url, webhookSecret: SECRET });
+  server = await startTestServer({ apiTokens: twoClinics(), processor: readsFields, resolvePatient, webhookUrl: hooks.url, webhookSecret: SECRET, logger });
 });
 after(async () => {
   await server.close();
@@ -235,5 +240,8 @@ describe('when the guard cannot check', () => {
     assert.equal(file.attempts, 2);
     assert.equal(checkOf(file)?.outcome, 'mismatch');
     assert.doesNotMatch(JSON.stringify(batch), /registry down/);
+    const lines = logged.join('\n');
+    assert.match(lines, /PATIENT_LOOKUP_FAILED/, 'the failed lookup is logged by its code');
+    assert.doesNotMatch(lines, /Jane|Doe|John|Smith|P-100|9434765919|4010232137|registry down/, 'with no patient data');
   });
 });

@@ -11,7 +11,9 @@ import {
   createBatchRouter,
   createHttpProcessor,
   type Authenticate,
+  silentLogger,
   type BlobStore,
+  type Logger,
   type Processor,
   type ResolvePatient,
   type Store,
@@ -50,6 +52,8 @@ export interface TestServerOptions {
   processor: Processor | null;
   /** The wrong-patient guard's lookup of a batch's patient. */
   resolvePatient: ResolvePatient | null;
+  /** Where the engine and the router log. */
+  logger: Logger;
 }
 
 const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
@@ -73,6 +77,7 @@ const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
   processorTimeoutMs: 60_000,
   processor: null,
   resolvePatient: null,
+  logger: silentLogger,
 };
 
 /** A router test's server: the API at `api`, its data under `dataDir`. */
@@ -103,6 +108,7 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
     ...stores,
     processor,
     resolvePatient: options.resolvePatient,
+    logger: options.logger,
     concurrency: options.concurrency,
     leaseMs: options.leaseMs,
     processingDelayMs: options.processingDelayMs,
@@ -118,6 +124,7 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
       engine,
       authenticate: bearerTokens(options.apiTokens, options.authCookie),
       uploadDir: join(options.dataDir, 'uploads'),
+      logger: options.logger,
       limits: { max_files: options.maxFiles, max_file_size: Math.round(options.maxFileSizeMb * 1024 * 1024) },
       events: { heartbeatMs: options.heartbeatMs },
       uploadRateLimit: options.uploadRateLimit > 0 ? { limit: options.uploadRateLimit, windowMs: 60_000 } : null,

@@ -21,6 +21,7 @@ import type { Batch, PatientCheck } from '@batch-uploader/protocol';
 import { chooseFiles, launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
 import { startDemoServer } from '@batch-uploader/test-support/demo-server';
 import { getBatch } from '@batch-uploader/test-support/http';
+import { waitFor } from '@batch-uploader/test-support/wait';
 import { letterPdf } from '@batch-uploader/test-support/patient-letters';
 import { startProcessingService, type ProcessingService } from '@batch-uploader/test-support/processing-service';
 import { configFromEnv } from '../src/config.js';
@@ -126,10 +127,10 @@ describe('a document of another patient, caught at upload', () => {
       'This document names another patient: NHS number, hospital number, name and date of birth differ.',
     );
     assert.match(await words(part('summary')), /Some files need attention: 3 succeeded, 0 failed, 1 to review/);
-    assert.ok(
-      said.some((text) => text.includes('To review, another patient named: discharge-summary.pdf')),
-      `the end is announced with the file to review: ${said.join(' | ')}`,
-    );
+    // Announcements are paced: the end is said a moment after it shows.
+    await waitFor(() => said.some((text) => text.includes('To review, another patient named: discharge-summary.pdf')), {
+      what: 'the end announced with the file to review',
+    });
     await expectAccessible(page, 'a file held for review');
     await shoot('patient-mismatch');
   });

@@ -101,6 +101,9 @@ export class SessionEventsController {
       session.on('upload-failed', ({ error }) => this.fail(error)),
       session.on('error', ({ error }) => this.fail(error)),
       session.on('file-reviewed', ({ file, decision }) => {
+        // The notice and the history told of the file to review: they would say so still.
+        this.#options.toast.hide();
+        if (this.#options.showHistory()) this.#options.history.load(session.client);
         if (decision) this.#announce(t().reviewed(file.name, decision));
       }),
       session.on('batch-retried', (detail) => {

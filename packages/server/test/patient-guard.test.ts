@@ -233,6 +233,31 @@ describe('when the guard cannot check', () => {
     }
   });
 
+  it('without resolvePatient a documents result is not checked, and a plain result is kept exactly as the processor answered', async () => {
+    const plain: Processor = async (file) => ({ pages: 1, bytes: file.size });
+    const withoutGuard = await startTestServer({ processor: readsFields });
+    const plainServer = await startTestServer({ processor: plain });
+    try {
+      const letter = await letterPdf('Discharge summary', PEOPLE.john);
+      for (const [host, expected] of [
+        [withoutGuard, { outcome: 'not_checked', matched: [], conflicting: [] }],
+        [plainServer, undefined],
+      ] as const) {
+        const res = await upload(host.api, [{ name: 'd.pdf', data: letter }], { patient_id: PEOPLE.jane.patient_id });
+        const { batch_id } = (await res.json()) as UploadResponse;
+        const done = await waitForFinished(host.api, batch_id);
+        assert.deepEqual(checkOf(done.files[0]), expected);
+        assert.equal(done.progress.needs_review, 0);
+      }
+      const res = await upload(plainServer.api, [{ name: 'e.pdf', data: letter }]);
+      const done = await waitForFinished(plainServer.api, ((await res.json()) as UploadResponse).batch_id);
+      assert.deepEqual(done.files[0]!.result, { pages: 1, bytes: letter.length });
+    } finally {
+      await withoutGuard.close();
+      await plainServer.close();
+    }
+  });
+
   it('a lookup that fails makes the attempt transient: the file runs again and is checked', async () => {
     failNextLookup = true;
     const batch = await uploadFor(PEOPLE.jane.patient_id, [{ name: 'c.pdf', data: await letterPdf('Discharge summary', PEOPLE.john) }]);

@@ -78,8 +78,9 @@ export interface BatchEngineOptions {
    * The wrong-patient guard: looks up a batch's patient (`patient_id` of the upload) in
    * the host's records, so that the fields a processor read from each document
    * (`result.document.fields`: `patient_name`, `date_of_birth`, `nhs_number`, `mrn`) can be
-   * compared with them (see `checkPatient`). Each completed file then gets
-   * `result.patient_check`; a document naming another patient completes with
+   * compared with them (see `checkPatient`). Each completed file whose result is an object
+   * then gets `result.patient_check` (without this option, only results that carry
+   * `document` get it, `not_checked`; other results are kept as the processor answered); a document naming another patient completes with
    * `needs_review` and the reason `PATIENT_MISMATCH`, a `file.needs_review` webhook event,
    * and waits for staff to confirm or reject it. Sync or async; null when the patient is
    * not known (the file is `not_checked`). Called in this process only, with the file

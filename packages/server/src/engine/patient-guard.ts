@@ -39,7 +39,8 @@ const NOT_CHECKED: PatientCheck = Object.freeze({ outcome: 'not_checked', matche
 
 /**
  * Compares the document fields in a processor's `result` with the batch's patient (see
- * `checkPatient`) and adds `result.patient_check`; a mismatch holds the file for review
+ * `checkPatient`) and adds `result.patient_check` — when the server has `resolvePatient`
+ * or the result is a documents processor's (it has `document`); a mismatch holds the file for review
  * with `PATIENT_MISMATCH`. The patient is looked up only when there is something to
  * compare. A lookup that throws, rejects or outlasts `timeoutMs` throws
  * {@link PatientLookupError}, so the attempt counts as transient.
@@ -50,6 +51,8 @@ export async function guardResult(
   lookup: { resolve: ResolvePatient | null; timeoutMs: number; signal: AbortSignal },
 ): Promise<GuardedResult> {
   if (!isPlainObject(result)) return { result, review: null };
+  // A server without the guard keeps a plain processor's result exactly as it answered.
+  if (!lookup.resolve && !isPlainObject(result.document)) return { result, review: null };
   const fields = documentFieldsOf(result);
   let check = NOT_CHECKED;
   if (fields && batch.patient_id && lookup.resolve) {

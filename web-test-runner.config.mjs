@@ -1,7 +1,9 @@
 // Browser tests in headless Chromium. A real demo server runs beside the test server,
 // and /api/gp is proxied to it, so pages talk to it same-origin (no CORS) and uploads,
 // progress and Server-Sent Events go over real HTTP; /api/flaky goes to a second one
-// whose processing fails files named flaky-* until they are retried.
+// whose processing fails files named flaky-* until they are retried; /api/guard to a third
+// with the sample patient registry (PATIENTS_FILE), whose processing service reads each
+// PDF's patient fields: documents of another patient are held for review.
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Transform } from 'node:stream';
@@ -30,9 +32,21 @@ const flaky = await startServer({
   basePath: '/api/flaky',
   processorUrl: service.url,
 });
+const { configFromEnv } = await tsImport('./demo-server/src/config.ts', import.meta.url);
+const fieldsService = await startProcessingService({ documentFields: true });
+const guardDataDir = await mkdtemp(join(tmpdir(), 'wtr-guard-'));
+const guard = await startServer({
+  port: 0,
+  dataDir: guardDataDir,
+  logLevel: 'silent',
+  basePath: '/api/guard',
+  processorUrl: fieldsService.url,
+  patients: configFromEnv({ PATIENTS_FILE: 'demo-server/patients.sample.json' }).patients,
+});
 const upstreams = new Map([
   ['/api/gp/', new URL(demo.url)],
   ['/api/flaky/', new URL(flaky.url)],
+  ['/api/guard/', new URL(guard.url)],
   ['/api/outage/', new URL(demo.url)],
 ]);
 
@@ -117,9 +131,9 @@ function slowly() {
 const stopDemo = {
   name: 'stop-demo-server',
   async serverStop() {
-    await Promise.all([demo.close(), flaky.close()]);
-    await service.close();
-    await Promise.all([rm(dataDir, { recursive: true, force: true }), rm(flakyDataDir, { recursive: true, force: true })]);
+    await Promise.all([demo.close(), flaky.close(), guard.close()]);
+    await Promise.all([service.close(), fieldsService.close()]);
+    await Promise.all([dataDir, flakyDataDir, guardDataDir].map((dir) => rm(dir, { recursive: true, force: true })));
   },
 };
 

@@ -23,7 +23,8 @@ export function tokenAuth(tokens: Map<string, string> | null, cookie: string | n
     const given = digest(token);
     let found: string | null = null;
     for (const entry of known) if (timingSafeEqual(entry.digest, given)) found = entry.workspace;
-    return found === null ? null : { workspace_id: found };
+    // Who acts, for review decisions: the token's digest prefix names it without revealing it.
+    return found === null ? null : { workspace_id: found, user_id: `token:${given.toString('hex').slice(0, 12)}` };
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isEmailAddress, parseMailbox } from '@batch-uploader/server';
+import { PatientsFileError, readPatientsFile, type PatientEntry } from './patients.js';
 
 /**
  * What a process does: `all` serves the API and processes files; `api` serves the API and
@@ -98,6 +99,11 @@ export interface DemoConfig {
   corsCredentials: boolean;
   /** A cookie that may carry an `API_TOKENS` token instead of the Authorization header; null reads none. */
   authCookie: string | null;
+  /**
+   * The patient registry of the wrong-patient guard, read from `PATIENTS_FILE` at start;
+   * null checks no document against a patient.
+   */
+  patients: PatientEntry[] | null;
 }
 
 /** Raised for a setting that cannot work; the message names the variable and what it takes. */
@@ -139,7 +145,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     serveSourceMaps: bool(env, 'SERVE_SOURCE_MAPS', false),
     ...emailSettings(env),
     ...crossOrigin(env),
+    patients: patients(env),
   };
+}
+
+/** `PATIENTS_FILE`: read and checked now, so a wrong file stops the start with a sentence. */
+function patients(env: NodeJS.ProcessEnv): PatientEntry[] | null {
+  const path = env.PATIENTS_FILE?.trim();
+  if (!path) return null;
+  try {
+    return readPatientsFile(resolve(path));
+  } catch (error) {
+    if (error instanceof PatientsFileError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** The configuration tests start from: quiet, no simulated delay, a given data folder. */

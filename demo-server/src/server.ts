@@ -27,6 +27,7 @@ import { securityHeaders } from './security-headers.js';
 import { openStores } from './stores.js';
 import { emailOptions } from './notifications.js';
 import { healthRoute, workerApp } from './health.js';
+import { patientResolver } from './patients.js';
 
 /**
  * PROCESSOR_URL hands every file to an HTTP service; else PROCESSOR picks the built-in
@@ -87,6 +88,8 @@ export async function startServer(overrides: Partial<DemoConfig> & { dataDir: st
     },
     webhooks: config.webhookUrl && config.webhookSecret ? { url: config.webhookUrl, secret: config.webhookSecret } : null,
     email: emailOptions(config),
+    // PATIENTS_FILE: each document's patient fields are checked against the batch's patient.
+    resolvePatient: config.patients ? patientResolver(config.patients) : null,
     logger: logger as Logger,
   });
 

@@ -102,7 +102,7 @@ export interface BatchUploaderStrings {
   /** Refusals not listed one by one. */
   moreRejected: (files: number) => string;
   /** The closing line, e.g. "47 succeeded, 3 failed, 2 not sent"; also the `summary` of `batch-complete`. `notSent`: files refused before sending. */
-  summary: (counts: { completed: number; failed: number; cancelled: number; notSent?: number }) => string;
+  summary: (counts: { completed: number; failed: number; cancelled: number; notSent?: number; needsReview?: number }) => string;
   /** The outcome heading, the completion notice and the start of the final announcement: `outcome` is one of `strings.outcome`. */
   finished: (summary: string, outcome: string) => string;
   /** Announced after files were offered. */
@@ -135,6 +135,19 @@ export interface BatchUploaderStrings {
   attention: (files: number) => string;
   /** Heading of the failed files in that group. */
   attentionFailed: (files: number) => string;
+  /** Heading of the files held for review in that group (first: a document naming another patient). */
+  attentionReview: (files: number) => string;
+  /** What to do about a file held for review. */
+  adviceReview: string;
+  /** The buttons of a file held for review, and their accessible names with the file's name. */
+  reviewConfirm: string;
+  reviewReject: string;
+  reviewConfirmLabel: (name: string) => string;
+  reviewRejectLabel: (name: string) => string;
+  /** Announced once a review decision was recorded. */
+  reviewed: (name: string, decision: 'confirmed' | 'rejected') => string;
+  /** Announced at the end: the files held for review, the first few by name. */
+  reviewFiles: (names: readonly string[], more: number) => string;
   /** Heading of the files refused before sending in that group. */
   notSent: (files: number) => string;
   /** Why a file was not sent, after its name, by refusal code. */
@@ -241,8 +254,8 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   },
   notAdded: (n, names, more) => `(${files(n)} not added${names.length > 0 ? `: ${listed(names, more)}` : ''})`,
   moreRejected: (n) => `and ${n} more not added`,
-  summary: ({ completed, failed, cancelled, notSent }) =>
-    `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}${notSent ? `, ${notSent} not sent` : ''}`,
+  summary: ({ completed, failed, cancelled, notSent, needsReview }) =>
+    `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}${notSent ? `, ${notSent} not sent` : ''}${needsReview ? `, ${needsReview} to review` : ''}`,
   finished: (summary, outcome) => `${outcome}: ${summary}`,
   added: (added, refused) => `${files(added)} added${refused ? `, ${refused} not added` : ''}.`,
   removedAfterCheck: (n) => `${files(n)} removed from the list: not a PDF or an image.`,
@@ -260,6 +273,14 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   outcome: { succeeded: 'All files succeeded', partial: 'Some files need attention', failed: 'All files failed', cancelled: 'Batch cancelled' },
   attention: (n) => `Needs attention (${n})`,
   attentionFailed: (n) => `${files(n)} failed`,
+  attentionReview: (n) => `${files(n)} to review: ${n === 1 ? 'it names' : 'they name'} another patient`,
+  adviceReview: 'Open the document. Confirm if it belongs to this patient; reject it so it is not filed here.',
+  reviewConfirm: 'Confirm',
+  reviewReject: 'Reject',
+  reviewConfirmLabel: (name) => `Confirm ${name} belongs to this patient`,
+  reviewRejectLabel: (name) => `Reject ${name}: do not file it to this patient`,
+  reviewed: (name, decision) => (decision === 'confirmed' ? `${name} confirmed for this patient.` : `${name} rejected: it will not be filed to this patient.`),
+  reviewFiles: (names, more) => `To review, another patient named: ${listed(names, more)}.`,
   notSent: (n) => `${files(n)} ${n === 1 ? 'was' : 'were'} not sent`,
   notSentReason: {
     FILE_TOO_LARGE: ({ maxSizeMb }) => `larger than ${maxSizeMb} MB`,

@@ -26,6 +26,12 @@ export interface BatchAnalytics {
   processing_time_ms: { p50: number | null; p95: number | null; samples: number };
   /** Codes of failed files, most frequent first, at most 10. */
   top_failures: { code: string; count: number }[];
+  /**
+   * Files held for review (a document naming another patient), by reason code, most
+   * frequent first: how many wait, and how many staff confirmed or rejected. Absent from
+   * servers that predate review.
+   */
+  reviews?: { code: string; awaiting: number; confirmed: number; rejected: number }[];
 }
 
 /** Answer to `GET /batch-analytics`. */

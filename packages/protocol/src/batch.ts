@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors.js';
+import type { FileReview } from './review.js';
 
 /** Where one file is in its life on the server. */
 export type FileStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
@@ -113,8 +114,18 @@ export interface BatchFile {
   attempts: number;
   /** Why the file failed (failed and cancelled files only). */
   error?: FileError;
-  /** What the processor returned (completed files only). */
+  /**
+   * What the processor returned (completed files only). With a batch patient and a
+   * processor that reads document fields, it carries `patient_check` (a `PatientCheck`).
+   */
   result?: unknown;
+  /**
+   * True while a completed file waits for staff to confirm or reject it (see `review`):
+   * a document that names another patient. False once decided; absent for files never held.
+   */
+  needs_review?: boolean;
+  /** Why the file was held for review and what was decided (files held only). */
+  review?: FileReview;
   created_at: string;
   started_at?: string;
   completed_at?: string;
@@ -133,6 +144,11 @@ export interface BatchProgress {
   completed: number;
   failed: number;
   cancelled: number;
+  /**
+   * Completed files waiting for a staff decision (`needs_review`): part of `completed`,
+   * not added to the total. Absent from servers that predate review.
+   */
+  needs_review?: number;
   /** Whole percent of files that reached a final status. */
   percent: number;
 }
@@ -234,6 +250,15 @@ export interface RetryResponse {
   batch: Batch;
 }
 
+/** Answer to `POST /batch/{batch_id}/files/{file_id}/review`. */
+export interface ReviewResponse {
+  status: 'success';
+  /** The file as the decision left it. */
+  file: BatchFile;
+  /** The batch after the decision. */
+  batch: Batch;
+}
+
 /** Answer to `GET /batch-history`. */
 export interface BatchHistoryResponse {
   status: 'success';
@@ -309,7 +334,7 @@ export const BATCH_EVENTS = {
 } as const;
 
 /** Derives the progress counts' percent: finished files over all files. */
-export function progressPercent(p: Omit<BatchProgress, 'percent'>): number {
+export function progressPercent(p: Omit<BatchProgress, 'percent' | 'needs_review'>): number {
   const total = p.pending + p.processing + p.completed + p.failed + p.cancelled;
   if (total === 0) return 0;
   return Math.floor(((p.completed + p.failed + p.cancelled) * 100) / total);

@@ -18,6 +18,9 @@ export const ERRORS = {
   BATCH_NOT_OPEN: { status: 409, message: 'The batch has already finished or was cancelled.' },
   BATCH_CANCELLED: { status: 409, message: 'The batch was cancelled, so its files cannot be tried again.' },
   NOTHING_TO_RETRY: { status: 409, message: 'No failed file of this batch can be tried again.' },
+  FILE_NOT_FOUND: { status: 404, message: 'This batch has no file with that id.' },
+  NOTHING_TO_REVIEW: { status: 409, message: 'This file is not waiting for review.' },
+  ALREADY_REVIEWED: { status: 409, message: 'This file was already reviewed with another decision.' },
   FILE_TOO_LARGE: { status: 413, message: 'A file is larger than the {max_file_size_mb} MB limit.' },
   UNSUPPORTED_TYPE: { status: 415, message: 'Only PDF, PNG, JPEG, TIFF and WebP documents are accepted.' },
   RATE_LIMITED: { status: 429, message: 'Too many uploads: wait a moment and try again.' },
@@ -48,6 +51,17 @@ export const FILE_ERRORS = {
   REJECTED_BY_PROCESSOR: 'The processing service refused this document.',
   RESULT_TOO_LARGE: 'The processing service returned more data than can be kept for one document.',
 } as const satisfies Record<string, string>;
+
+/**
+ * Reasons a completed file waits for a person's decision (`files[].review.reason.code`,
+ * with `needs_review: true`). `{fields}` is filled with the fields in words.
+ */
+export const REVIEW_REASONS = {
+  PATIENT_MISMATCH: 'This document names another patient: {fields} differs.',
+} as const satisfies Record<string, string>;
+
+/** A stable code for why a file waits for review. */
+export type ReviewReasonCode = keyof typeof REVIEW_REASONS;
 
 /** A stable code for why one file failed. */
 export type FileErrorCode = keyof typeof FILE_ERRORS;

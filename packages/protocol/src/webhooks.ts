@@ -9,6 +9,8 @@ export const WEBHOOK_EVENTS = {
   batchCompleted: 'batch.completed',
   /** A file failed for good (refused at upload, or processing failed). */
   fileFailed: 'file.failed',
+  /** A file completed but waits for staff to confirm or reject it (a document naming another patient). */
+  fileNeedsReview: 'file.needs_review',
 } as const;
 
 /** The type of a webhook event. */
@@ -48,7 +50,20 @@ export interface FileFailedData {
   failed_at: string;
 }
 
+/** `data` of a `file.needs_review` event: codes and field names only, never what the fields say. */
+export interface FileNeedsReviewData {
+  batch_id: string;
+  workspace_id: string;
+  file_id: string;
+  /** Why: a `REVIEW_REASONS` code (`PATIENT_MISMATCH`). */
+  reason_code: string;
+  /** Names of the fields that differ (`nhs_number`, `mrn`, `patient_name`, `date_of_birth`). */
+  conflicting: string[];
+  flagged_at: string;
+}
+
 /** The JSON body of a webhook request. */
 export type WebhookEvent =
   | { id: string; type: 'batch.completed'; created_at: string; data: BatchCompletedData }
-  | { id: string; type: 'file.failed'; created_at: string; data: FileFailedData };
+  | { id: string; type: 'file.failed'; created_at: string; data: FileFailedData }
+  | { id: string; type: 'file.needs_review'; created_at: string; data: FileNeedsReviewData };

@@ -9,6 +9,11 @@ import { silentLogger, type Logger } from './logger.js';
 /** Who is calling: every read and write is scoped to this workspace. */
 export interface Caller {
   workspace_id: string;
+  /**
+   * Who is acting, as the host knows them (a user or token id; never patient data):
+   * recorded with review decisions. Absent: `workspace:<workspace_id>` is recorded.
+   */
+  user_id?: string;
 }
 
 /**

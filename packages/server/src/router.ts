@@ -18,6 +18,7 @@ import { historyHandler } from './handlers/history-handler.js';
 import { limitsHandler } from './handlers/limits-handler.js';
 import { pauseHandler, resumeHandler } from './handlers/pause-handler.js';
 import { retryHandler } from './handlers/retry-handler.js';
+import { reviewHandler } from './handlers/review-handler.js';
 import { statusHandler } from './handlers/status-handler.js';
 import { uploadHandler } from './handlers/upload-handler.js';
 import { resolveRouterOptions, type AuthenticateRequest, type BatchRouterOptions } from './router-options.js';
@@ -74,6 +75,7 @@ export function createBatchRouter<Req extends AuthenticateRequest = Authenticate
   router.post('/batch/:batch_id/retry', ...limitUploads, retryHandler(resolved));
   router.post('/batch/:batch_id/close', closeHandler(resolved));
   router.post('/batch/:batch_id/files', ...limitUploads, appendHandler(resolved));
+  router.post('/batch/:batch_id/files/:file_id/review', express.json({ limit: '4kb' }), reviewHandler(resolved));
   router.get('/batch-events/:batch_id', eventsHandler(resolved));
   router.post('/batches', express.json({ limit: '16kb' }), batchesHandler(resolved));
   if (resolved.resumable) {

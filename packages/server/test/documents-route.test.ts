@@ -12,7 +12,7 @@ let corpus: Corpus;
 
 before(async () => {
   corpus = await generateCorpus({ count: 10, photos: 1 });
-  server = await startTestServer({ processor: 'documents' });
+  server = await startTestServer({ builtInProcessor: 'documents' });
 });
 after(() => server.close());
 

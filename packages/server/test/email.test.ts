@@ -204,6 +204,30 @@ describe('batch emails over SMTP', () => {
     }
   });
 
+  it('counts the documents that name another patient, by code, and names no patient', async () => {
+    const smtp = await startSmtpServer({ tls: certificate, secure: true, auth: { user: 'mailer', pass: 'pw' } });
+    const stores = await openSqlite();
+    try {
+      const batch = await makeBatch(stores, ['jane-referral.pdf', 'john-discharge.pdf'], { patient_id: 'P-1001' });
+      // The processor reads each letter's patient; the host knows P-1001 as Jane Doe.
+      const readsFields: Processor = async (file) => ({
+        document: { fields: file.filename.startsWith('john') ? { patient_name: 'John Smith', nhs_number: '4010232137' } : { patient_name: 'Jane Doe' } },
+      });
+      const email: EmailOptions = { ...FAST, smtpUrl: smtp.url('mailer:pw'), ca: [certificate.cert], from: 'noreply@clinic.example', recipients: MANAGERS };
+      const resolvePatient = () => ({ name: 'Jane Doe', identifiers: { nhs_number: '9434765919' } });
+      await withEngine({ ...stores, email, processor: readsFields, resolvePatient }, async () => {
+        await untilFinished(stores.store, batch.workspace, batch.batchId);
+        await until(() => smtp.received.length >= 1);
+      });
+      const mail = await simpleParser(smtp.received[0]!.raw);
+      assert.match(mail.text ?? '', /To review: 1 document names another patient \(PATIENT_MISMATCH\)\./);
+      assert.doesNotMatch(`${mail.subject}\n${mail.text}`, /Jane|John|Doe|Smith|P-1001|4010232137|9434765919|referral|discharge/);
+    } finally {
+      await stores.close();
+      await smtp.close();
+    }
+  });
+
   it('never sends a password in clear: against a server without STARTTLS the email waits and no login is tried', async () => {
     const smtp = await startSmtpServer({ auth: { user: 'mailer', pass: 'pw' }, allowInsecureAuth: true });
     const stores = await openSqlite();

@@ -28,6 +28,8 @@ let limited: Server;
 let bare: { api: string; engine: BatchEngine; close(): Promise<void> };
 /** Takes tokens in a cookie from a portal on another origin, so checks where changes come from. */
 let cookies: Server;
+/** Its processor reads an NHS number that is not the batch patient's: every file is held for review. */
+let guarded: Server;
 
 before(async () => {
   docs = await documents();
@@ -37,8 +39,13 @@ before(async () => {
   limited = await startTestServer({ apiTokens, uploadRateLimit: 1 });
   bare = await startBareHost();
   cookies = await startTestServer({ apiTokens, corsOrigins: ['http://127.0.0.1:8080'], corsCredentials: true, authCookie: 'batch_uploader_token' });
+  guarded = await startTestServer({
+    apiTokens,
+    processor: async () => ({ document: { type: 'letter', fields: { nhs_number: '4010232137' } } }),
+    resolvePatient: () => ({ name: 'Jane Doe', identifiers: { nhs_number: '9434765919' } }),
+  });
 });
-after(() => Promise.all([fast.close(), slow.close(), limited.close(), bare.close(), cookies.close()]));
+after(() => Promise.all([fast.close(), slow.close(), limited.close(), bare.close(), cookies.close(), guarded.close()]));
 
 /** The router in a host app of its own, on the SQLite store's required roles only (no outbox, no analytics). */
 async function startBareHost(): Promise<{ api: string; engine: BatchEngine; close(): Promise<void> }> {
@@ -211,8 +218,28 @@ describe('the OpenAPI document against the real server', () => {
     await expect(401, fast, 'GET', '/batch-analytics', '/batch-analytics', anonymous);
     await expect(501, bare, 'GET', '/batch-analytics', '/batch-analytics');
 
-    // Changes from a page of another site, where cookies are taken.
     const forged = { headers: { origin: 'https://elsewhere.test', 'sec-fetch-site': 'cross-site' } };
+
+    // A file held for review (a document naming another patient): confirmed, then every refusal.
+    const review = '/batch/{batch_id}/files/{file_id}/review';
+    const decide = (decision: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision }) });
+    const flaggedBatch = (await call(guarded, 'POST', '/batch-upload', '/batch-upload', { body: form([png()], { patient_id: 'P-1001' }) }).then(
+      (a) => a.body,
+    )) as UploadResponse;
+    const flagged = (await waitForFinished(guarded.api, flaggedBatch.batch_id, asA)).files[0]!;
+    assert.equal(flagged.needs_review, true);
+    const reviewUrl = `/batch/${flaggedBatch.batch_id}/files/${flagged.file_id}/review`;
+    await expect(400, guarded, 'POST', review, reviewUrl, decide('maybe'));
+    await expect(401, guarded, 'POST', review, reviewUrl, { ...decide('confirm'), ...anonymous });
+    await expect(404, guarded, 'POST', review, reviewUrl, { ...decide('confirm'), headers: { ...asB, 'content-type': 'application/json' } });
+    await expect(200, guarded, 'POST', review, reviewUrl, decide('confirm'));
+    await expect(409, guarded, 'POST', review, reviewUrl, decide('reject'));
+    await expect(403, cookies, 'POST', review, `/batch/${open}/files/${UNKNOWN}/review`, {
+      ...decide('confirm'),
+      headers: { ...forged.headers, 'content-type': 'application/json' },
+    });
+
+    // Changes from a page of another site, where cookies are taken.
     await expect(403, cookies, 'POST', '/batch-upload', '/batch-upload', { body: form([png()]), ...forged });
     await expect(403, cookies, 'POST', files, `/batch/${open}/files`, { body: form([png()]), ...forged });
     for (const action of ['cancel', 'pause', 'resume', 'retry', 'close']) {

@@ -41,6 +41,7 @@ function claimed(size: number): ClaimedFile {
       attempts: 1,
       error: null,
       result: null,
+      review: null,
       created_at: at,
       started_at: at,
       completed_at: null,

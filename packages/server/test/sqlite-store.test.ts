@@ -106,7 +106,7 @@ void describe('SqliteStore on a shared file', () => {
     }
     const reopened = new Database(path, { readonly: true });
     try {
-      assert.equal(reopened.pragma('user_version', { simple: true }), 10);
+      assert.equal(reopened.pragma('user_version', { simple: true }), 11);
     } finally {
       reopened.close();
     }
@@ -161,6 +161,32 @@ void describe('SqliteStore on a shared file', () => {
     }
   });
 
+  void it('a database of schema 10 opens with no file held for review, and its files can be held and decided', async () => {
+    const path = freshPath();
+    const first = await opened(path);
+    const record = await first.records.createBatch(batch({ workspace_id: 'clinic-a' }), newFiles(1));
+    await first.close();
+    const raw = new Database(path);
+    toSchema10(raw);
+    raw.close();
+
+    const upgraded = await opened(path);
+    try {
+      const before = await upgraded.records.getBatch('clinic-a', record.id);
+      assert.equal(before?.batch.needs_review, 0);
+      assert.equal(before?.files[0]?.review, null);
+      const held = await upgraded.queue.claimFile({ owner: 'w', leaseMs: 60_000 });
+      const reason = { code: 'PATIENT_MISMATCH', message: 'This document names another patient: NHS number differs.' };
+      await upgraded.queue.finishFile(held!.file.id, held!.token, { status: 'completed', result: {}, review: reason });
+      assert.equal((await upgraded.records.getBatchSummary('clinic-a', record.id))?.needs_review, 1);
+      const decided = await upgraded.control.reviewFile('clinic-a', record.id, held!.file.id, { decision: 'confirmed', decided_by: 'user-1' });
+      assert.equal(decided.outcome, 'reviewed');
+      assert.equal((await upgraded.records.getBatchSummary('clinic-a', record.id))?.needs_review, 0);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   void it('a store that was not initialised says so', async () => {
     const store = new SqliteStore({ path: freshPath() });
     await assert.rejects(store.records.getBatch('ws', 'b'), /init\(\)/);
@@ -169,8 +195,21 @@ void describe('SqliteStore on a shared file', () => {
 });
 
 /** Turns a current database back into what schema 6 was: an outbox table of webhook events, without channels. */
+/** Takes a database of the current schema back to schema 10 (before files were held for review). */
+function toSchema10(raw: Database.Database): void {
+  raw.exec(`
+    DROP INDEX files_awaiting_review;
+    ALTER TABLE files DROP COLUMN review_reason;
+    ALTER TABLE files DROP COLUMN review_decision;
+    ALTER TABLE files DROP COLUMN reviewed_by;
+    ALTER TABLE files DROP COLUMN reviewed_at;
+  `);
+  raw.pragma('user_version = 10');
+}
+
 /** Takes a database of the current schema back to schema 9 (before batches said how many files they expect). */
 function toSchema9(raw: Database.Database): void {
+  toSchema10(raw);
   raw.exec('ALTER TABLE batches DROP COLUMN expected_files');
   raw.pragma('user_version = 9');
 }

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspectDocument } from '@batch-uploader/server/inspect';
+import { documentFromText } from './patient-letters.js';
 
 /** What the service is told about each file (the HTTP processor's context header). */
 interface Context {
@@ -22,6 +23,11 @@ export interface ProcessingServiceOptions {
   unavailableFor?: (filename: string) => number;
   /** The 503's `Retry-After`, in seconds. @default 0 */
   retryAfterSeconds?: number;
+  /**
+   * Also answer `document` as a documents processor does, with the patient fields the
+   * text layer names (see `patient-letters.ts`), for the wrong-patient guard. @default false
+   */
+  documentFields?: boolean;
 }
 
 /** A running service: its URL for `processorUrl`, the calls it got per file name, and `close`. */
@@ -51,7 +57,7 @@ export async function startProcessingService(options: ProcessingServiceOptions =
         return;
       }
       inspectDocument(new Uint8Array(Buffer.concat(chunks))).then(
-        (result) => answer(200, result),
+        (result) => answer(200, options.documentFields ? { ...result, document: documentFromText(result.text) } : result),
         (error: unknown) => answer(422, { code: (error as { code?: string }).code ?? 'UNREADABLE' }),
       );
     });

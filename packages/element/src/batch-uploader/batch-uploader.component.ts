@@ -10,7 +10,7 @@ import {
   type BatchClient,
   type BatchSession,
 } from '@batch-uploader/sdk';
-import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
+import { DEFAULT_LIMITS, type ReviewDecision } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
@@ -78,7 +78,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart interrupted - After a reload cut an upload short: "Upload interrupted: 2 of 9 files were not sent", with `add-missing-button` (a file picker) and `finish-without-button`.
  * @csspart outcome - When a batch finished: its summary heading and, when files failed or were not sent, the "Needs attention" group (`id="outcome"`; takes focus from script).
  * @csspart summary - The outcome heading: icon, colour and words ("Some files need attention: 47 succeeded, 3 failed").
- * @csspart attention - The "Needs attention (N)" group: the failed files and those not sent, and Retry failed.
+ * @csspart attention - The "Needs attention (N)" group: first the files held for review (a document naming another patient, with Confirm and Reject), then the failed files and those not sent, and Retry failed.
  * @csspart attention-list - A list of that group (failed files; files not sent).
  * @csspart attention-item - A file in it.
  * @csspart attention-name - Its name.
@@ -100,7 +100,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart file-error - Why a file failed, as the server said (in full, wrapped).
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
- * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
+ * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`, `review-confirm-button`, `review-reject-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
  * @csspart history - The recent-batches panel.
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
@@ -319,6 +319,24 @@ export class BatchUploader extends LitElement {
     });
   }
 
+  /**
+   * Confirms or rejects a file the server holds for review (a document naming another
+   * patient), by its local id; then focus goes to the next file to review, or to the
+   * outcome. Resolves with false when the server refused (a `batch-error` tells why).
+   */
+  async reviewFile(id: string, decision: ReviewDecision): Promise<boolean> {
+    try {
+      await this.session.reviewFile(id, decision);
+    } catch (error) {
+      this.#events.fail(error);
+      return false;
+    }
+    await this.updateComplete;
+    const next = this.renderRoot.querySelector<HTMLElement>('[data-list="review"] button') ?? this.renderRoot.querySelector<HTMLElement>('#outcome');
+    next?.focus();
+    return true;
+  }
+
   /** Forgets the batch (it goes on on the server) and starts over. */
   reset(): void {
     this.#toast.hide();
@@ -339,7 +357,7 @@ export class BatchUploader extends LitElement {
     const active = this.#grid.active(state.files);
     return html`<div part="base" class="base" role="region" aria-labelledby="heading">
       <div part="heading" id="heading" class="heading" role="heading" aria-level=${level}>${t.heading}</div>
-      ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed() })}
+      ${outcome({ state, strings: t, level: sub, lists: this.#outcome, onRetry: () => void this.retryFailed(), onReview: (id, decision) => void this.reviewFile(id, decision) })}
       ${reconnecting(state, t, () => this.reconnectNow())}
       ${interrupted(state, t, this.accept || limits.accepted_types.join(','), {
         onFiles: (files) => void this.addMissingFiles(files),

@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 
-/** The two lists of the group of files that need attention. */
-export type AttentionList = 'failed' | 'not-sent';
+/** The lists of the group of files that need attention. */
+export type AttentionList = 'review' | 'failed' | 'not-sent';
 
 /** Files of each list shown at first; the others behind "Show N more". */
 export const FIRST_SHOWN = 10;

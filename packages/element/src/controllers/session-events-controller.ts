@@ -100,6 +100,12 @@ export class SessionEventsController {
       session.on('upload-interrupted', ({ received, expected }) => this.#announce(t().interrupted(expected - received, expected))),
       session.on('upload-failed', ({ error }) => this.fail(error)),
       session.on('error', ({ error }) => this.fail(error)),
+      session.on('file-reviewed', ({ file, decision }) => {
+        // The notice and the history told of the file to review: they would say so still.
+        this.#options.toast.hide();
+        if (this.#options.showHistory()) this.#options.history.load(session.client);
+        if (decision) this.#announce(t().reviewed(file.name, decision));
+      }),
       session.on('batch-retried', (detail) => {
         emit(host, 'batch-retried', detail);
         this.#options.toast.hide();
@@ -118,7 +124,9 @@ export class SessionEventsController {
                 Math.max(0, list.length - NAMED),
               )}`
             : '';
-        this.#announce(`${text}.${named(attention.failed, t().failedFiles)}${named(attention.notSent, t().notSentFiles)}`);
+        this.#announce(
+          `${text}.${named(attention.needsReview, t().reviewFiles)}${named(attention.failed, t().failedFiles)}${named(attention.notSent, t().notSentFiles)}`,
+        );
         if (this.#options.showHistory()) this.#options.history.load(session.client);
       }),
     ];

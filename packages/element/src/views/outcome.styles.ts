@@ -109,6 +109,13 @@ export default css`
   .attention-advice {
     color: var(--_muted);
   }
+  /* Confirm and Reject of a file held for review: under its advice, wrapping on narrow screens. */
+  .review-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    margin-top: 0.375rem;
+  }
   .toast.outcome-succeeded,
   .toast.outcome-partial,
   .toast.outcome-failed,

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
+import { DEFAULT_LIMITS, type ReviewDecision } from '@batch-uploader/protocol';
 import {
   canRetryFile,
   selectAttention,
@@ -24,6 +24,8 @@ export interface OutcomeView {
   /** How many files of each list are shown. */
   lists: OutcomeController;
   onRetry: () => void;
+  /** Staff's decision on a file held for review, by its local id. */
+  onReview: (id: string, decision: ReviewDecision) => void;
 }
 
 /** One file that needs attention: its name, why, and what to do. */
@@ -32,24 +34,42 @@ interface Item {
   name: string;
   reason: string;
   advice: string;
+  /** Confirm and Reject, for a file held for review. */
+  actions?: TemplateResult;
 }
 
 /**
  * How a finished batch went, first: a heading with the outcome's icon, colour and words
  * and the counts ("Some files need attention: 7 succeeded, 2 failed, 3 not sent"); then,
- * when files failed or were refused before sending, the group "Needs attention (N)" — the
- * failed files and the files not sent, each with its name, its reason and what to do —
+ * when files are held for review, failed or were refused before sending, the group
+ * "Needs attention (N)" — first the files held for review (a document naming another
+ * patient) with Confirm and Reject, then the failed files and the files not sent, each
+ * with its name, its reason and what to do —
  * and "Retry failed" for the failures another try may fix. The group is outside the
  * windowed file list, so every file of it is in the page once shown: the first few of
  * each list, all of them (in a scrolling box) after "Show N more". `#outcome`
  * (`part="outcome"`) is there whenever a batch finished and takes focus from script.
  */
-export function outcome({ state, strings: t, level, lists, onRetry }: OutcomeView): TemplateResult | typeof nothing {
+export function outcome({ state, strings: t, level, lists, onRetry, onReview }: OutcomeView): TemplateResult | typeof nothing {
   const kind = selectOutcome(state);
   if (!kind) return nothing;
   const shown = (list: AttentionList) => lists.shown(list, state.batchId);
   const attention = selectAttention(state);
   const summary = t.summary({ ...selectCounts(state), notSent: attention.notSent.length });
+  const review = (f: SessionFile): Item => ({
+    id: f.id,
+    name: f.name,
+    reason: t.fileError(f.review?.reason.code ?? '', f.review?.reason.message ?? ''),
+    advice: t.adviceReview,
+    actions: html`<span class="review-actions">
+      <button part="button review-confirm-button" class="button primary" type="button" aria-label=${t.reviewConfirmLabel(f.name)} @click=${() => onReview(f.id, 'confirm')}>
+        ${t.reviewConfirm}
+      </button>
+      <button part="button review-reject-button" class="button" type="button" aria-label=${t.reviewRejectLabel(f.name)} @click=${() => onReview(f.id, 'reject')}>
+        ${t.reviewReject}
+      </button>
+    </span>`,
+  });
   const retryable = selectRetryableCount(state);
   const open = state.batchStatus !== 'cancelled';
   const limits = state.limits ?? DEFAULT_LIMITS;
@@ -81,6 +101,7 @@ export function outcome({ state, strings: t, level, lists, onRetry }: OutcomeVie
             <span part="attention-name" class="attention-name">${item.name}</span>
             <span part="attention-reason" class="attention-reason">${item.reason}</span>
             <span part="attention-advice" class="attention-advice">${item.advice}</span>
+            ${item.actions ?? nothing}
           </span>
         </li>`,
       );
@@ -95,7 +116,7 @@ export function outcome({ state, strings: t, level, lists, onRetry }: OutcomeVie
           : nothing
       }`;
   };
-  const long = shown('failed') === Infinity || shown('not-sent') === Infinity;
+  const long = shown('review') === Infinity || shown('failed') === Infinity || shown('not-sent') === Infinity;
   return html`<section part="outcome" id="outcome" class="outcome" tabindex="-1" aria-labelledby="outcome-summary">
     <div part="summary" id="outcome-summary" class="summary outcome-${kind}" role="heading" aria-level=${level}>
       ${icon(OUTCOME_ICONS[kind])}<span>${t.finished(summary, t.outcome[kind])}</span>
@@ -105,6 +126,7 @@ export function outcome({ state, strings: t, level, lists, onRetry }: OutcomeVie
         ? html`<div part="attention" class="attention">
           <div class="attention-head" role="heading" aria-level=${level + 1} id="attention-title">${t.attention(attention.total)}</div>
           <div class="attention-lists ${long ? 'long' : ''}" role="group" aria-labelledby="attention-title" tabindex=${long ? '0' : nothing}>
+            ${list('review', t.attentionReview(attention.needsReview.length), attention.needsReview, review, 'warning')}
             ${list('failed', t.attentionFailed(attention.failed.length), attention.failed, failed, 'failed')}
             ${list('not-sent', t.notSent(attention.notSent.length), attention.notSent, notSent, 'warning')}
           </div>

@@ -12,6 +12,8 @@ import type {
   Limits,
   LimitsResponse,
   RetryResponse,
+  ReviewDecision,
+  ReviewResponse,
   UploadResponse,
 } from '@batch-uploader/protocol';
 import { abortReason } from '../errors/abort.js';
@@ -287,6 +289,23 @@ export class BatchClient {
    */
   async retryFailedFiles(batchId: string, options: RequestOptions = {}): Promise<RetryResponse> {
     return this.#batchPost<RetryResponse>(batchId, 'retry', options);
+  }
+
+  /**
+   * Records staff's decision on a completed file the server holds for review (a
+   * document naming another patient: `needs_review`): `confirm` (file it where it is) or
+   * `reject` (it must not be filed to this patient). Resolves with the file and its batch
+   * as the decision left them. Never retried: a decision is sent once. Rejects with
+   * ApiError `FILE_NOT_FOUND` / `BATCH_NOT_FOUND` (404), `NOTHING_TO_REVIEW` (409: not
+   * held) or `ALREADY_REVIEWED` (409: decided the other way; the same decision again
+   * answers with the first).
+   */
+  async reviewFile(batchId: string, fileId: string, decision: ReviewDecision, options: RequestOptions = {}): Promise<ReviewResponse> {
+    return this.#json<ReviewResponse>(`batch/${encodeURIComponent(batchId)}/files/${encodeURIComponent(fileId)}/review`, {
+      method: 'post',
+      json: { decision },
+      ...signalOf(options),
+    });
   }
 
   /**

@@ -8,8 +8,8 @@
  * (TimeoutError, never retried), `retry` of the listed methods after errors and the
  * listed statuses with ky's backoff (0.3 s doubling, up to `backoffLimit`) or the
  * server's `Retry-After`, `throwHttpErrors` (HTTPError), `Accept: application/json`
- * for `.json()`, and the caller's `signal` for the request and its body. Left out, as
- * the client does not use them: other hooks, request bodies, `RateLimit-Reset` and
+ * for `.json()`, a `json` body, and the caller's `signal` for the request and its body. Left out, as
+ * the client does not use them: other hooks, other request bodies, `RateLimit-Reset` and
  * like headers, jitter, `shouldRetry`.
  */
 
@@ -33,6 +33,8 @@ export interface Options {
   hooks?: { beforeRequest?: Array<(request: Request) => unknown> };
   signal?: AbortSignal;
   throwHttpErrors?: boolean | ((status: number) => boolean);
+  /** A body sent as JSON, with `Content-Type: application/json`, as with ky. */
+  json?: unknown;
 }
 
 export interface ResponsePromise extends Promise<Response> {
@@ -87,7 +89,8 @@ async function send(input: string, options: Options): Promise<Response> {
     const timeout = new AbortController();
     const request = new Request(url, {
       method,
-      headers: options.headers,
+      headers: options.json === undefined ? options.headers : { ...options.headers, 'content-type': 'application/json' },
+      ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
       ...(options.credentials ? { credentials: options.credentials } : {}),
       signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
     });

@@ -1,4 +1,4 @@
-import type { Batch } from '@batch-uploader/protocol';
+import type { Batch, ReviewDecision } from '@batch-uploader/protocol';
 import { isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
 import { SessionError } from '../errors/session-error.js';
@@ -16,6 +16,8 @@ export class BatchCommands {
   readonly #follower: BatchFollower;
   /** The retry request in flight, so a second click joins it instead of sending another. */
   #retrying: Promise<string> | null = null;
+  /** Review decisions in flight, by file and decision, so a second click joins the first. */
+  readonly #reviewing = new Map<string, Promise<void>>();
 
   constructor(core: SessionCore, follower: BatchFollower) {
     this.#core = core;
@@ -65,6 +67,34 @@ export class BatchCommands {
     };
     retrying.then(done, done);
     return retrying;
+  }
+
+  /**
+   * Sends staff's decision on a file the server holds for review (`needsReview`) and
+   * shows the answer. A decision already in flight for the file is joined, not sent twice.
+   */
+  reviewFile(id: string, decision: ReviewDecision): Promise<void> {
+    const core = this.#core;
+    core.assertUsable();
+    const { batchId, files } = core.state;
+    const file = files.find((f) => f.id === id);
+    if (!batchId || !file?.fileId || !file.review) {
+      return Promise.reject(new SessionError('NOTHING_TO_REVIEW', 'This file is not held for review.'));
+    }
+    const key = `${file.fileId}:${decision}`;
+    const pending = this.#reviewing.get(key);
+    if (pending) return pending;
+    const fileId = file.fileId;
+    const sending = core.client.reviewFile(batchId, fileId, decision).then((answer) => {
+      if (core.disposed || core.state.batchId !== answer.batch.id) return;
+      this.#follower.apply(answer.batch);
+      const reviewed = core.state.files.find((f) => f.fileId === fileId);
+      if (reviewed) core.events.emit('file-reviewed', { file: reviewed, decision: answer.file.review?.decision ?? null });
+    });
+    this.#reviewing.set(key, sending);
+    const done = () => this.#reviewing.delete(key);
+    sending.then(done, done);
+    return sending;
   }
 
   /** Runs cancel, pause or resume on the batch being processed and shows the answer. */

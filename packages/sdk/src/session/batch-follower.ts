@@ -6,7 +6,7 @@ import type { FileIntake } from './file-intake.js';
 import { FileIndex, mergeChanges } from './merge-changes.js';
 import { fromServerFile, mergeSnapshot } from './merge-snapshot.js';
 import { nextPhase } from './phase.js';
-import { outcomeOf } from './outcome.js';
+import { outcomeOf, selectOutcome } from './outcome.js';
 import { selectCounts, selectSummary } from './selectors.js';
 import { disposedError, type SessionCore } from './session-core.js';
 import type { ConnectionState } from '../client/watch-batch.js';
@@ -181,7 +181,7 @@ export class BatchFollower {
     this.#core.events.emit('batch-finished', {
       batchId: batch.id,
       status: batch.status,
-      outcome: outcomeOf(batch.status, counts, state.rejected.length),
+      outcome: selectOutcome(state) ?? outcomeOf(batch.status, counts, state.rejected.length),
       counts,
       notSent: state.rejected.length,
       summary: selectSummary(state) ?? '',

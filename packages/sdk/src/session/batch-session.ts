@@ -1,4 +1,4 @@
-import type { BatchPriority, Limits } from '@batch-uploader/protocol';
+import type { BatchPriority, Limits, ReviewDecision } from '@batch-uploader/protocol';
 import { BatchClient } from '../client/batch-client.js';
 import type { UploadFields } from '../client/request-options.js';
 import { BatchCommands } from './batch-commands.js';
@@ -156,6 +156,17 @@ export class BatchSession {
   /** Resumes the paused batch on the server. */
   async resumeBatch(): Promise<void> {
     await this.#commands.resume();
+  }
+
+  /**
+   * Confirms (`'confirm'`: file it where it is) or rejects (`'reject'`: not to be filed
+   * to this patient) a file the server holds for review (`file.needsReview`: the document
+   * names another patient), by its local id. Resolves once the server recorded it and the
+   * state shows it; emits `file-reviewed`. Rejects with SessionError `NOTHING_TO_REVIEW`
+   * for a file not held, or the server's ApiError.
+   */
+  reviewFile(id: string, decision: ReviewDecision): Promise<void> {
+    return this.#commands.reviewFile(id, decision);
   }
 
   /** Runs the failed files again in the same batch on the server, and follows it to its new end. Resolves with the batch id. */

@@ -10,6 +10,8 @@ export interface FileTally {
   readonly bytesSent: number;
   /** Files whose bytes have all left (uploading with every byte sent, or past uploading). */
   readonly filesSent: number;
+  /** Files the server holds for review (`needsReview`). */
+  readonly needsReview: number;
 }
 
 /**
@@ -27,13 +29,15 @@ export function tallyFiles(files: readonly SessionFile[]): FileTally {
     let bytesTotal = 0;
     let bytesSent = 0;
     let filesSent = 0;
+    let needsReview = 0;
     for (const file of files) {
       byStatus[file.status] += 1;
       bytesTotal += file.size;
       bytesSent += sentOf(file);
       filesSent += wholeOf(file);
+      needsReview += heldOf(file);
     }
-    tally = { byStatus, bytesTotal, bytesSent, filesSent };
+    tally = { byStatus, bytesTotal, bytesSent, filesSent, needsReview };
     tallies.set(files, tally);
   }
   return tally;
@@ -48,7 +52,7 @@ export function carryTally(previous: readonly SessionFile[], next: readonly Sess
   const known = tallies.get(previous);
   if (!known || tallies.has(next)) return;
   const byStatus = { ...known.byStatus };
-  let { bytesTotal, bytesSent, filesSent } = known;
+  let { bytesTotal, bytesSent, filesSent, needsReview } = known;
   for (const at of replaced) {
     const before = previous[at]!;
     const after = next[at]!;
@@ -57,8 +61,9 @@ export function carryTally(previous: readonly SessionFile[], next: readonly Sess
     bytesTotal += after.size - before.size;
     bytesSent += sentOf(after) - sentOf(before);
     filesSent += wholeOf(after) - wholeOf(before);
+    needsReview += heldOf(after) - heldOf(before);
   }
-  tallies.set(next, { byStatus, bytesTotal, bytesSent, filesSent });
+  tallies.set(next, { byStatus, bytesTotal, bytesSent, filesSent, needsReview });
 }
 
 function sentOf(file: SessionFile): number {
@@ -68,4 +73,9 @@ function sentOf(file: SessionFile): number {
 /** 1 when every byte of the file has left. */
 function wholeOf(file: SessionFile): number {
   return sentOf(file) >= file.size && file.status !== 'checking' && file.status !== 'queued' ? 1 : 0;
+}
+
+/** 1 when the server holds the file for review. */
+function heldOf(file: SessionFile): number {
+  return file.needsReview === true ? 1 : 0;
 }

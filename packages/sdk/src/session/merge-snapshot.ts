@@ -51,10 +51,12 @@ export function mergeFile(f: SessionFile, remote: BatchFile): SessionFile {
     f.status === remote.status &&
     f.error?.code === error?.code &&
     f.result === remote.result &&
-    f.purgedAt === remote.purged_at
+    f.purgedAt === remote.purged_at &&
+    f.needsReview === remote.needs_review &&
+    f.review?.decision === remote.review?.decision
   )
     return f;
-  const { purgedAt: _kept, ...rest } = f;
+  const { purgedAt: _kept, needsReview: _held, review: _review, ...rest } = f;
   return {
     ...rest,
     fileId: remote.file_id,
@@ -63,7 +65,13 @@ export function mergeFile(f: SessionFile, remote: BatchFile): SessionFile {
     result: remote.result,
     bytesSent: f.size,
     ...(remote.purged_at ? { purgedAt: remote.purged_at } : {}),
+    ...reviewOf(remote),
   };
+}
+
+/** The review fields of a session file, from the server's file: present only for files held. */
+function reviewOf(remote: BatchFile): Pick<SessionFile, 'needsReview' | 'review'> {
+  return remote.review ? { needsReview: remote.needs_review ?? remote.review.decision === null, review: remote.review } : {};
 }
 
 /** A session file for a file known only from the server (after `attach`): no bytes. */
@@ -81,5 +89,6 @@ export function fromServerFile(id: string, file: BatchFile): SessionFile {
     error: file.error ?? null,
     result: file.result,
     ...(file.purged_at ? { purgedAt: file.purged_at } : {}),
+    ...reviewOf(file),
   };
 }

@@ -46,10 +46,15 @@ export type BatchOutcome = 'succeeded' | 'partial' | 'failed' | 'cancelled';
 /**
  * The {@link BatchOutcome} of a batch from its status and counts, e.g. a history entry's
  * `status` and `progress`; `notSent` are files refused before sending (not in the counts).
+ * Files held for review (`needs_review` of the wire's progress) make it `partial`.
  */
-export function outcomeOf(status: BatchStatus, counts: { readonly completed: number; readonly failed: number }, notSent = 0): BatchOutcome {
+export function outcomeOf(
+  status: BatchStatus,
+  counts: { readonly completed: number; readonly failed: number; readonly needs_review?: number },
+  notSent = 0,
+): BatchOutcome {
   if (status === 'cancelled') return 'cancelled';
-  if (counts.failed === 0 && notSent === 0) return 'succeeded';
+  if (counts.failed === 0 && notSent === 0) return counts.needs_review ? 'partial' : 'succeeded';
   return counts.completed === 0 ? 'failed' : 'partial';
 }
 
@@ -61,25 +66,33 @@ export interface SessionAttention {
   readonly retryable: number;
   /** Files refused before sending (`state.rejected`): wrong type, too large, duplicate, over the count, empty. */
   readonly notSent: readonly RejectedFile[];
-  /** `failed` and `notSent` together. */
+  /**
+   * Completed files the server holds for staff to confirm or reject (`needsReview`: a
+   * document naming another patient), in list order. They come first: filing one to the
+   * wrong patient is a safety event.
+   */
+  readonly needsReview: readonly SessionFile[];
+  /** `needsReview`, `failed` and `notSent` together. */
   readonly total: number;
 }
 
-const failedMemo = new WeakMap<readonly SessionFile[], { failed: readonly SessionFile[]; retryable: number }>();
+const failedMemo = new WeakMap<readonly SessionFile[], { failed: readonly SessionFile[]; retryable: number; needsReview: readonly SessionFile[] }>();
 
 /** The failed files and the refused ones, with how many failed files can be retried; computed once per file list. */
 export function selectAttention(state: SessionState): SessionAttention {
   let known = failedMemo.get(state.files);
   if (!known) {
     const failed = state.files.filter((file) => file.status === 'failed');
-    known = { failed, retryable: failed.filter(canRetryFile).length };
+    known = { failed, retryable: failed.filter(canRetryFile).length, needsReview: state.files.filter((file) => file.needsReview === true) };
     failedMemo.set(state.files, known);
   }
-  return { ...known, notSent: state.rejected, total: known.failed.length + state.rejected.length };
+  return { ...known, notSent: state.rejected, total: known.needsReview.length + known.failed.length + state.rejected.length };
 }
 
-/** The {@link BatchOutcome} of the session's batch once it finished; null before. */
+/** The {@link BatchOutcome} of the session's batch once it finished (`partial` while files wait for review); null before. */
 export function selectOutcome(state: SessionState): BatchOutcome | null {
   if (state.phase !== 'finished' || state.batchStatus === null) return null;
-  return outcomeOf(state.batchStatus, tallyFiles(state.files).byStatus, state.rejected.length);
+  const outcome = outcomeOf(state.batchStatus, tallyFiles(state.files).byStatus, state.rejected.length);
+  // A document naming another patient waits for staff: the batch did not simply succeed.
+  return outcome === 'succeeded' && state.files.some((file) => file.needsReview === true) ? 'partial' : outcome;
 }

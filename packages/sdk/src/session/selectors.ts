@@ -8,6 +8,8 @@ export type SessionCounts = Readonly<Record<SessionFileStatus, number>> & {
   readonly total: number;
   /** Files that reached a final status (completed, failed or cancelled). */
   readonly finished: number;
+  /** Completed files the server holds for review (part of `completed`): see `SessionFile.needsReview`. */
+  readonly needsReview: number;
 };
 
 /** Overall progress of a session. */
@@ -41,11 +43,12 @@ const countsMemo = new WeakMap<readonly SessionFile[], SessionCounts>();
 export function selectCounts(state: SessionState): SessionCounts {
   const cached = countsMemo.get(state.files);
   if (cached) return cached;
-  const { byStatus } = tallyFiles(state.files);
+  const { byStatus, needsReview } = tallyFiles(state.files);
   const result: SessionCounts = Object.freeze({
     ...byStatus,
     total: state.files.length,
     finished: byStatus.completed + byStatus.failed + byStatus.cancelled,
+    needsReview,
   });
   countsMemo.set(state.files, result);
   return result;
@@ -84,10 +87,11 @@ export function selectSummary(state: SessionState): string | null {
   return formatSummary(selectCounts(state));
 }
 
-/** Formats counts as `47 succeeded, 3 failed[, 2 cancelled]`. */
-export function formatSummary(counts: { completed: number; failed: number; cancelled: number }): string {
+/** Formats counts as `47 succeeded, 3 failed[, 2 cancelled][, 1 to review]`. */
+export function formatSummary(counts: { completed: number; failed: number; cancelled: number; needsReview?: number }): string {
   const parts = [`${counts.completed} succeeded`, `${counts.failed} failed`];
   if (counts.cancelled > 0) parts.push(`${counts.cancelled} cancelled`);
+  if (counts.needsReview) parts.push(`${counts.needsReview} to review`);
   return parts.join(', ');
 }
 

@@ -1,4 +1,4 @@
-import type { BatchStatus } from '@batch-uploader/protocol';
+import type { BatchStatus, ReviewState } from '@batch-uploader/protocol';
 import type { ConnectionState, LiveChannel } from '../client/watch-batch.js';
 import type { BatchOutcome } from './outcome.js';
 import type { SessionCounts } from './selectors.js';
@@ -49,6 +49,8 @@ export interface BatchSessionEventMap {
   'batch-paused': { batchId: string };
   /** The paused batch runs again. */
   'batch-resumed': { batchId: string };
+  /** Staff's decision on a file held for review was recorded (`reviewFile()`); `decision` as the server recorded it. */
+  'file-reviewed': { file: SessionFile; decision: ReviewState | null };
   /** The server put the batch's failed files back in the queue (`retryFailed()`); `notRetryable` stay failed (their bytes are gone). */
   'batch-retried': { batchId: string; retried: number; notRetryable: number };
   /**

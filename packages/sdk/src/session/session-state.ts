@@ -1,4 +1,4 @@
-import type { BatchStatus, FileError, FileStatus, Limits } from '@batch-uploader/protocol';
+import type { BatchStatus, FileError, FileReview, FileStatus, Limits } from '@batch-uploader/protocol';
 import type { ConnectionState, LiveChannel } from '../client/watch-batch.js';
 
 /**
@@ -36,6 +36,14 @@ export interface SessionFile {
   readonly error: FileError | null;
   /** What the server's processor returned (completed files). */
   readonly result: unknown;
+  /**
+   * True while the server holds this completed file for staff to confirm or reject (a
+   * document naming another patient: see `review`); false once decided. Absent for files
+   * never held.
+   */
+  readonly needsReview?: boolean;
+  /** Why the server held the file for review, and the decision (the wire's `review`). */
+  readonly review?: FileReview;
   /**
    * When the server's retention removed the file's bytes and content (its `purged_at`);
    * absent while they are kept. A purged file cannot be run again.

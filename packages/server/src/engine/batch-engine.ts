@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { FILE_ERRORS } from '@batch-uploader/protocol';
 import type { WorkspaceAnalytics } from '../store/analytics.js';
-import type { BatchRecord, BatchWithFiles, HistoryCursor, NewFile } from '../store/records.js';
+import type { BatchRecord, BatchWithFiles, FileRecord, HistoryCursor, NewFile } from '../store/records.js';
+import { REVIEW_DECISIONS, type ReviewDecision } from '@batch-uploader/protocol';
 import { errorFields } from '../logger.js';
 import { BatchEvents } from './batch-events.js';
 import type { AppendOptions, BatchRequest, IncomingFile, RetryResult } from './command-input.js';
@@ -28,7 +29,7 @@ export interface EngineActivity {
 
 /**
  * Owns every operation on batches and runs the processing queue. Each command (upload,
- * append, cancel, pause, resume, close, retry) writes to the store, wakes the workers
+ * append, cancel, pause, resume, close, retry, review) writes to the store, wakes the workers
  * when it queued files, and publishes the change to live views and, for final outcomes,
  * to webhooks and batch emails; a command the batch's state does not allow throws an
  * {@link EngineError} and changes nothing. Reads go through its queries.
@@ -218,6 +219,40 @@ export class BatchEngine {
     if (outcome !== 'retried') throw refusalOf(outcome);
     const batch = await this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: true });
     return { retried, not_retryable, batch };
+  }
+
+  /**
+   * Records staff's decision on a file held for review (a document naming another
+   * patient): `confirm` (file it where it is) or `reject` (it must not be filed to this
+   * patient), with `decidedBy` (the caller's id, never patient data) and the store's time.
+   * The file stays completed; `needs_review` ends. `FILE_NOT_FOUND`, `NOTHING_TO_REVIEW`
+   * (the file was never held), `ALREADY_REVIEWED` (decided the other way; the same
+   * decision again is answered with the first). Resolves with the file and its batch.
+   */
+  async reviewFile(
+    workspaceId: string,
+    batchId: string,
+    fileId: string,
+    input: { decision: ReviewDecision; decidedBy: string },
+  ): Promise<{ file: FileRecord } & BatchWithFiles> {
+    const result = await this.#options.store.control.reviewFile(workspaceId, batchId, fileId, {
+      decision: REVIEW_DECISIONS[input.decision],
+      decided_by: input.decidedBy,
+    });
+    switch (result.outcome) {
+      case 'reviewed': {
+        const batch = await this.#changed({ batch_id: batchId, workspace_id: workspaceId, batch_finished: false }, { wake: false });
+        return { file: result.file, ...batch };
+      }
+      case 'not_found':
+        throw refusalOf('not_found');
+      case 'file_not_found':
+        throw new EngineError({ code: 'FILE_NOT_FOUND' });
+      case 'nothing_to_review':
+        throw new EngineError({ code: 'NOTHING_TO_REVIEW' });
+      case 'already_decided':
+        throw new EngineError({ code: 'ALREADY_REVIEWED', decision: result.decision });
+    }
   }
 
   /** A workspace's batch with its files in position order; null when it has none by that id. */

@@ -13,6 +13,12 @@ export type Refusal =
   | { code: 'NOTHING_TO_RETRY'; not_retryable: number }
   /** The files would not fit: the batch holds `total_files` of at most `max_files`. */
   | { code: 'TOO_MANY_FILES'; total_files: number; max_files: number }
+  /** The batch has no file with this id. */
+  | { code: 'FILE_NOT_FOUND' }
+  /** The file is not held for review (never was: only completed files that named another patient are). */
+  | { code: 'NOTHING_TO_REVIEW' }
+  /** The file was decided already, the other way (`decision` is what stands). */
+  | { code: 'ALREADY_REVIEWED'; decision: 'confirmed' | 'rejected' }
   /** The store does not play the role this needs (`analytics` is optional). */
   | { code: 'NOT_SUPPORTED'; feature: 'analytics' };
 
@@ -22,6 +28,9 @@ const DESCRIPTIONS: Readonly<Record<Refusal['code'], string>> = {
   BATCH_CANCELLED: 'The batch was cancelled: its files cannot run again.',
   NOTHING_TO_RETRY: 'No failed file of the batch has its bytes, so none can run again.',
   TOO_MANY_FILES: 'The batch would hold more files than its limit.',
+  FILE_NOT_FOUND: 'The batch has no file with this id.',
+  NOTHING_TO_REVIEW: 'The file is not held for review.',
+  ALREADY_REVIEWED: 'The file was reviewed already with the other decision.',
   NOT_SUPPORTED: 'The store does not offer this.',
 };
 

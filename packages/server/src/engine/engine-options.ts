@@ -4,6 +4,7 @@ import type { Processor } from '../processors/processor.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookOptions } from '../webhooks/webhook-options.js';
 import { resolveEmailOptions, type EmailOptions, type ResolvedEmailOptions } from '../notifications/email-options.js';
+import type { ResolvePatient } from './patient-guard.js';
 
 /** Options of {@link BatchEngine}. */
 export interface BatchEngineOptions {
@@ -61,7 +62,7 @@ export interface BatchEngineOptions {
     sweepIntervalMs?: number;
   };
   /**
-   * Webhooks: `batch.completed` and `file.failed` events POSTed to `url`, signed with
+   * Webhooks: `batch.completed`, `file.failed` and `file.needs_review` events POSTed to `url`, signed with
    * `secret`, retried with backoff, kept in the store's outbox so a restart loses none.
    * The store must have an `outbox`.
    * @default null (no webhooks)
@@ -79,6 +80,25 @@ export interface BatchEngineOptions {
    * @example { smtpUrl: 'smtps://user:pass@smtp.clinic.example', from: 'noreply@clinic.example', recipients: ({ workspace_id }) => managers.get(workspace_id) ?? [] }
    */
   email?: EmailOptions | null;
+  /**
+   * The wrong-patient guard: looks up a batch's patient (`patient_id` of the upload) in
+   * the host's records, so that the fields a processor read from each document
+   * (`result.document.fields`: `patient_name`, `date_of_birth`, `nhs_number`, `mrn`) can be
+   * compared with them (see `checkPatient`). Each completed file whose result is an object
+   * then gets `result.patient_check` (without this option, only results that carry
+   * `document` get it, `not_checked`; other results are kept as the processor answered); a document naming another patient completes with
+   * `needs_review` and the reason `PATIENT_MISMATCH`, a `file.needs_review` webhook event,
+   * and waits for staff to confirm or reject it. Sync or async; null when the patient is
+   * not known (the file is `not_checked`). Called in this process only, with the file
+   * run's signal; a throw, a rejection or no answer within `resolvePatientTimeoutMs`
+   * makes the attempt transient (tried again, up to `maxAttempts`). What it returns is
+   * never logged.
+   * @default null (no check: every file `not_checked`)
+   * @example ({ workspace_id, patient_id }) => registry.get(`${workspace_id}/${patient_id}`) ?? null
+   */
+  resolvePatient?: ResolvePatient | null;
+  /** Longest wait for `resolvePatient`. @default 10000 */
+  resolvePatientTimeoutMs?: number;
   /** Identifies this process in leases. @default a random id */
   instanceId?: string;
   /** Where the engine logs (ids and counts only). @default silent */
@@ -96,11 +116,13 @@ export const ENGINE_DEFAULTS = Object.freeze({
   processingDelayMs: 0,
   pollIntervalMs: 1_000,
   shutdownGraceMs: 10_000,
+  resolvePatientTimeoutMs: 10_000,
   retention: Object.freeze({ blobsAfterMs: 24 * 3_600_000, batchesAfterMs: null as number | null, sweepIntervalMs: 600_000 }),
 });
 
 /** Options with every default filled in. */
-export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention' | 'backoff' | 'webhooks' | 'email'>> & {
+export type ResolvedEngineOptions = Required<Omit<BatchEngineOptions, 'retention' | 'backoff' | 'webhooks' | 'email' | 'resolvePatient'>> & {
+  resolvePatient: ResolvePatient | null;
   backoff: { baseMs: number; maxMs: number };
   webhooks: ResolvedWebhookOptions | null;
   email: ResolvedEmailOptions | null;
@@ -140,6 +162,8 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
     retention: { ...ENGINE_DEFAULTS.retention, ...options.retention },
     webhooks: options.webhooks ? resolveWebhookOptions(options.webhooks) : null,
     email: options.email ? resolveEmailOptions(options.email) : null,
+    resolvePatient: options.resolvePatient ?? null,
+    resolvePatientTimeoutMs: options.resolvePatientTimeoutMs ?? ENGINE_DEFAULTS.resolvePatientTimeoutMs,
     instanceId: options.instanceId ?? makeId(),
     logger: options.logger ?? silentLogger,
   };
@@ -150,12 +174,16 @@ export function resolveEngineOptions(options: BatchEngineOptions, makeId: () => 
     ['appendHoldMs', resolved.appendHoldMs],
     ['pollIntervalMs', resolved.pollIntervalMs],
     ['backoff.baseMs', resolved.backoff.baseMs],
+    ['resolvePatientTimeoutMs', resolved.resolvePatientTimeoutMs],
     ['retention.sweepIntervalMs', resolved.retention.sweepIntervalMs],
   ];
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) {
       throw new RangeError(`BatchEngine: "${name}" must be a positive number, got ${String(value)}.`);
     }
+  }
+  if (resolved.resolvePatient !== null && typeof resolved.resolvePatient !== 'function') {
+    throw new TypeError('BatchEngine: "resolvePatient" must be a function ({ workspace_id, patient_id }) => patient | null.');
   }
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 0) {
     throw new RangeError(`BatchEngine: "concurrency" must be a whole number ≥ 0 (0 processes no files), got ${String(resolved.concurrency)}.`);

@@ -4,6 +4,7 @@ import { backoffDelay, sleep } from '../shared/backoff.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
 import type { Publisher } from './publisher.js';
 import { Interrupted, judgeError, toProcessorFile } from './run-file.js';
+import { guardResult } from './patient-guard.js';
 
 /**
  * The engine's `concurrency` workers: each claims a file from the store with a lease,
@@ -114,9 +115,11 @@ export class FileWorkers {
         template_id: batch.template_id,
         encounter_id: batch.encounter_id,
       });
+      const { resolvePatient, resolvePatientTimeoutMs } = this.options;
+      const guarded = await guardResult(result ?? null, batch, { resolve: resolvePatient, timeoutMs: resolvePatientTimeoutMs, signal: controller.signal });
       verdict = controller.signal.aborted
         ? judgeError(controller.signal.reason, file.attempts, maxAttempts)
-        : ({ kind: 'finish', outcome: { status: 'completed', result: result ?? null } } as const);
+        : ({ kind: 'finish', outcome: { status: 'completed', result: guarded.result, review: guarded.review } } as const);
     } catch (error) {
       verdict = judgeError(controller.signal.aborted ? controller.signal.reason : error, file.attempts, maxAttempts);
       if (verdict.kind !== 'finish' || verdict.outcome.status === 'failed') {
@@ -158,6 +161,16 @@ export class FileWorkers {
     if (transition && verdict.kind === 'finish' && verdict.outcome.status === 'failed') {
       const failed = { batch_id: batch.id, workspace_id: batch.workspace_id, file_id: file.id, attempts: file.attempts };
       this.publisher.publishFailed({ ...failed, error_code: verdict.outcome.error.code });
+    }
+    if (transition && verdict.kind === 'finish' && verdict.outcome.status === 'completed' && verdict.outcome.review) {
+      const conflicting = (verdict.outcome.result as { patient_check?: { conflicting?: string[] } }).patient_check?.conflicting ?? [];
+      this.publisher.publishNeedsReview({
+        batch_id: batch.id,
+        workspace_id: batch.workspace_id,
+        file_id: file.id,
+        reason_code: verdict.outcome.review.code,
+        conflicting,
+      });
     }
     // A retried file becomes claimable after its backoff; idle workers find it by polling.
     if (transition) this.publisher.publishChange(transition);

@@ -15,6 +15,17 @@ export interface FailedFile {
   attempts: number;
 }
 
+/** A file that completed but waits for a person's decision (a document naming another patient). */
+export interface FlaggedFile {
+  batch_id: string;
+  workspace_id: string;
+  file_id: string;
+  /** A `REVIEW_REASONS` code. */
+  reason_code: string;
+  /** Names of the fields that differ (never their values). */
+  conflicting: string[];
+}
+
 /**
  * Told of the outcomes that are final, wherever in the engine they happen: an upload
  * whose files were all refused, a cancel or close, a worker's verdict, a lease or a hold
@@ -29,6 +40,8 @@ export interface OutcomeListener {
   batchFinished(batch: FinishedBatch): void;
   /** A file failed for good. */
   fileFailed(file: FailedFile): void;
+  /** A file completed but is held for review. */
+  fileNeedsReview(file: FlaggedFile): void;
   /** Waits until what was handed over so far is done (or failed). */
   flush(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { errorFields, type Logger } from '../logger.js';
 import type { FileTransition } from '../store/records.js';
 import type { BatchEvents } from './batch-events.js';
-import type { FailedFile, OutcomeListener } from './outcome-listener.js';
+import type { FailedFile, FlaggedFile, OutcomeListener } from './outcome-listener.js';
 
 /** A change to a batch: which one, and whether this change finished it. */
 export type BatchChangeFacts = Pick<FileTransition, 'batch_id' | 'workspace_id' | 'batch_finished'>;
@@ -34,6 +34,11 @@ export class Publisher {
   /** A file failed for good. */
   publishFailed(file: FailedFile): void {
     this.#tell((listener) => listener.fileFailed(file));
+  }
+
+  /** A file completed but is held for review. */
+  publishNeedsReview(file: FlaggedFile): void {
+    this.#tell((listener) => listener.fileNeedsReview(file));
   }
 
   /** Waits until every listener has done what it was told so far. */

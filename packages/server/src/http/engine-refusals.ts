@@ -10,7 +10,14 @@ export function answerToRefusal({ refusal }: EngineError): ApiError {
     case 'BATCH_NOT_FOUND':
     case 'BATCH_NOT_OPEN':
     case 'BATCH_CANCELLED':
+    case 'FILE_NOT_FOUND':
+    case 'NOTHING_TO_REVIEW':
       return new ApiError(refusal.code);
+    case 'ALREADY_REVIEWED':
+      return new ApiError('ALREADY_REVIEWED', {
+        message: `This file was already ${refusal.decision}; that decision stands.`,
+        details: { decision: refusal.decision },
+      });
     case 'NOTHING_TO_RETRY': {
       const { not_retryable } = refusal;
       return new ApiError('NOTHING_TO_RETRY', {

@@ -9,7 +9,7 @@ export { batchStatus };
  * hashing each body, so a change to what these functions answer must move it: a poller
  * holding an ETag from before gets the new form, not a 304.
  */
-export const WIRE_FORM = 3;
+export const WIRE_FORM = 4;
 
 /** The wire form of a batch without files. */
 export function toWireSummary(batch: BatchRecord): BatchSummary {
@@ -17,7 +17,7 @@ export function toWireSummary(batch: BatchRecord): BatchSummary {
     id: batch.id,
     status: batchStatus(batch),
     total_files: batch.total_files,
-    progress: { ...batch.counts, percent: progressPercent(batch.counts) },
+    progress: { ...batch.counts, needs_review: batch.needs_review, percent: progressPercent(batch.counts) },
     priority: batch.priority,
     patient_id: batch.patient_id,
     template_id: batch.template_id,
@@ -47,6 +47,11 @@ export function toWireFile(file: FileRecord): BatchFile {
   if (file.completed_at) wire.completed_at = file.completed_at.toISOString();
   if ((file.status === 'failed' || file.status === 'cancelled') && file.error) wire.error = file.error;
   if (file.status === 'completed') wire.result = file.result ?? null;
+  if (file.review) {
+    const { reason, decision, decided_by, decided_at } = file.review;
+    wire.needs_review = file.status === 'completed' && decision === null;
+    wire.review = { reason: { code: reason.code, message: reason.message }, decision, decided_by, decided_at: decided_at?.toISOString() ?? null };
+  }
   if (file.content_purged_at) wire.purged_at = file.content_purged_at.toISOString();
   return wire;
 }

@@ -79,6 +79,13 @@ export function batchEmail(batch: BatchRecord, files: readonly Pick<FileRecord, 
     `  failed    ${counts.failed}`,
     `  cancelled ${counts.cancelled}`,
   ];
+  if (batch.needs_review > 0) {
+    lines.push(
+      '',
+      `To review: ${batch.needs_review} ${batch.needs_review === 1 ? 'document names' : 'documents name'} another patient (PATIENT_MISMATCH).`,
+      'Open the batch to confirm or reject before filing.',
+    );
+  }
   const reasons = failureReasons(files);
   if (reasons.length > 0) {
     lines.push('', 'Why files failed:');

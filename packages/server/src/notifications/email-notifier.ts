@@ -52,6 +52,9 @@ export class EmailNotifier implements OutcomeListener {
   /** A file failed for good: the batch's email, once it finishes, counts it. */
   fileFailed(): void {}
 
+  /** A file held for review: the batch's email, once it finishes, counts it. */
+  fileNeedsReview(): void {}
+
   /** Waits until every email handed over so far is written (or failed to be). */
   flush(): Promise<void> {
     return this.#writes.flush();

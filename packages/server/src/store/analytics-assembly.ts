@@ -9,6 +9,8 @@ export interface AnalyticsCounts {
   batchesPerDay: { day: string; n: number }[];
   filesPerDay: { day: string; status: FileStatus; n: number }[];
   failures: { code: string; n: number }[];
+  /** Files held for review, by reason code and decision (null: waiting). */
+  reviews: { code: string; decision: string | null; n: number }[];
 }
 
 /**
@@ -66,5 +68,18 @@ export function assembleAnalytics(
       .map(([code, count]) => ({ code, count }))
       .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
       .slice(0, TOP_FAILURES),
+    reviews: reviewsByCode(counts.reviews),
   };
+}
+
+/** Review counts merged by reason code, most flagged first. */
+function reviewsByCode(rows: AnalyticsCounts['reviews']): NonNullable<WorkspaceAnalytics['reviews']> {
+  const byCode = new Map<string, { code: string; awaiting: number; confirmed: number; rejected: number }>();
+  for (const { code, decision, n } of rows) {
+    const entry = byCode.get(code) ?? byCode.set(code, { code, awaiting: 0, confirmed: 0, rejected: 0 }).get(code)!;
+    if (decision === 'confirmed' || decision === 'rejected') entry[decision] += n;
+    else entry.awaiting += n;
+  }
+  const total = (e: { awaiting: number; confirmed: number; rejected: number }) => e.awaiting + e.confirmed + e.rejected;
+  return [...byCode.values()].sort((a, b) => total(b) - total(a) || a.code.localeCompare(b.code));
 }

@@ -1,5 +1,5 @@
-import type { FileError } from '@batch-uploader/protocol';
-import type { AppendOutcome, FileTransition, NewFile, RetryOutcome } from './records.js';
+import type { FileError, ReviewState } from '@batch-uploader/protocol';
+import type { AppendOutcome, FileTransition, NewFile, RetryOutcome, ReviewOutcome } from './records.js';
 
 /**
  * What an operator does to a whole batch — cancel, pause, resume, retry, append, close —
@@ -63,4 +63,12 @@ export interface BatchControl {
    * `nothing_to_retry` when no failed file has its bytes. A paused batch stays paused.
    */
   retryFailedFiles(workspaceId: string, batchId: string): Promise<RetryOutcome>;
+  /**
+   * Records a person's decision on a completed file held for review (`review` set by
+   * `finishFile`): `decision`, `decided_by` and the store's time, and the batch's version
+   * moves. Deciding again the same way changes nothing and answers `reviewed` with the
+   * first decision; the other way answers `already_decided`. `file_not_found` for a file
+   * not in the batch; `nothing_to_review` for a file never held.
+   */
+  reviewFile(workspaceId: string, batchId: string, fileId: string, input: { decision: ReviewState; decided_by: string }): Promise<ReviewOutcome>;
 }

@@ -23,7 +23,11 @@ export interface FileQueue {
   claimFile(input: { owner: string; leaseMs: number }): Promise<ClaimedFile | null>;
   /** Extends a lease; false when `token` no longer holds the file. */
   renewLease(fileId: string, token: string, leaseMs: number): Promise<boolean>;
-  /** Ends a file as completed or failed; null (and no write) when `token` no longer holds it. */
+  /**
+   * Ends a file as completed or failed; null (and no write) when `token` no longer holds
+   * it. A completed outcome with `review` holds the file for review (counted in the
+   * batch's `needs_review` until `BatchControl.reviewFile` decides it).
+   */
   finishFile(fileId: string, token: string, outcome: FileOutcome): Promise<FileTransition | null>;
   /**
    * Puts a held file back to `pending`, claimable after `delayMs`, keeping `error` as

@@ -1,4 +1,4 @@
-import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
+import type { BatchPriority, FileError, FileStatus, ReviewState } from '@batch-uploader/protocol';
 
 /** File counts of one batch by status. */
 export interface FileCounts {
@@ -61,6 +61,8 @@ export interface BatchRecord {
   encounter_id: string | null;
   total_files: number;
   counts: FileCounts;
+  /** Completed files waiting for a review decision (part of `counts.completed`). */
+  needs_review: number;
   created_at: Date;
   /** Moves on every change to the batch or one of its files. */
   updated_at: Date;
@@ -106,6 +108,8 @@ export interface FileRecord {
   attempts: number;
   error: FileError | null;
   result: unknown;
+  /** Why a completed file was held for review, and the decision; null for files never held. */
+  review: FileReviewRecord | null;
   created_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
@@ -123,6 +127,27 @@ export interface FileRecord {
   content_purged_at: Date | null;
 }
 
+/** A completed file held for a person's decision (see `BatchControl.reviewFile`). */
+export interface FileReviewRecord {
+  /** Why: a `REVIEW_REASONS` code and its sentence. */
+  reason: FileError;
+  /** Null while the file waits. */
+  decision: ReviewState | null;
+  /** Who decided (the caller's id as the auth layer gives it). */
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+/** What `reviewFile` did. */
+export type ReviewOutcome =
+  | { outcome: 'reviewed'; file: FileRecord }
+  /** No such batch in the workspace, or no such file in the batch. */
+  | { outcome: 'not_found' | 'file_not_found' }
+  /** The file was never held for review. */
+  | { outcome: 'nothing_to_review' }
+  /** The file was decided already, the other way. */
+  | { outcome: 'already_decided'; decision: ReviewState };
+
 /** A batch with all its files, in position order. */
 export interface BatchWithFiles {
   batch: BatchRecord;
@@ -137,7 +162,14 @@ export interface ClaimedFile {
 }
 
 /** How a worker ends its hold on a file. */
-export type FileOutcome = { status: 'completed'; result: unknown } | { status: 'failed'; error: FileError };
+export type FileOutcome =
+  | {
+      status: 'completed';
+      result: unknown;
+      /** Holds the completed file for a person's decision, for this reason (a `REVIEW_REASONS` code). */
+      review?: FileError | null;
+    }
+  | { status: 'failed'; error: FileError };
 
 /** What changed when a file was finished, released or reclaimed. */
 export interface FileTransition {

@@ -4,6 +4,7 @@ import type { Analytics } from '../store/analytics.js';
 import type { Store } from '../store/store.js';
 import { CORRUPT, WORKER_LOST, mustClaim, newBatch, newFiles, rejectedFile, sleep } from './store-fixtures.js';
 import type { StoreTest } from './store-test.js';
+import { MISMATCH } from './store-cases-review.js';
 
 const DAY = 86_400_000;
 
@@ -84,5 +85,21 @@ export function analyticsCases(test: StoreTest): void {
     assert.equal(analytics.totals.batches, 0);
     assert.equal(analytics.totals.files, 0);
     assert.ok(analytics.days.every((d) => d.date >= later.since.toISOString().slice(0, 10)));
+  });
+
+  test('lists files held for review by reason: waiting, confirmed and rejected', async (store) => {
+    const ws = `ws-${randomUUID()}`;
+    const batch = await store.records.createBatch(newBatch({ workspace_id: ws }), newFiles(4));
+    const held: string[] = [];
+    for (const review of [MISMATCH, MISMATCH, MISMATCH, null]) {
+      const claimed = await mustClaim(store);
+      await store.queue.finishFile(claimed.file.id, claimed.token, { status: 'completed', result: {}, review });
+      held.push(claimed.file.id);
+    }
+    await store.control.reviewFile(ws, batch.id, held[0]!, { decision: 'confirmed', decided_by: 'u' });
+    await store.control.reviewFile(ws, batch.id, held[1]!, { decision: 'rejected', decided_by: 'u' });
+    const analytics = await analyticsOf(store).getAnalytics(ws, around());
+    assert.deepEqual(analytics.reviews, [{ code: 'PATIENT_MISMATCH', awaiting: 1, confirmed: 1, rejected: 1 }]);
+    assert.equal(analytics.totals.completed, 4);
   });
 }

@@ -8,6 +8,7 @@ import { outboxCases } from './store-cases-outbox.js';
 import { pauseCases } from './store-cases-pause.js';
 import { queueCases } from './store-cases-queue.js';
 import { retryCases } from './store-cases-retry.js';
+import { reviewCases } from './store-cases-review.js';
 import { purgeCases } from './store-cases-purge.js';
 import { retentionCases } from './store-cases-retention.js';
 import { turnCases } from './store-cases-turns.js';
@@ -28,6 +29,7 @@ function controlCases(test: StoreTest): void {
   void describe('retry', () => retryCases(test));
   void describe('append', () => appendCases(test));
   void describe('held open for appends', () => holdCases(test));
+  void describe('review', () => reviewCases(test));
 }
 
 function fileQueueCases(test: StoreTest): void {

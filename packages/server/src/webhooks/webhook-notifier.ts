@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchCompletedData, WebhookEvent } from '@batch-uploader/protocol';
 import { BackgroundWrites } from '../delivery/background-writes.js';
-import type { FailedFile, FinishedBatch, OutcomeListener } from '../engine/outcome-listener.js';
+import type { FailedFile, FinishedBatch, FlaggedFile, OutcomeListener } from '../engine/outcome-listener.js';
 import { errorFields, type Logger } from '../logger.js';
 import { batchStatus } from '../store/batch-status.js';
 import type { BatchRecords } from '../store/batch-records.js';
@@ -48,6 +48,13 @@ export class WebhookNotifier implements OutcomeListener {
     if (!this.options.events.includes('file.failed')) return;
     const failedAt = new Date().toISOString();
     this.#write(data.batch_id, async () => ({ type: 'file.failed', data: { ...data, failed_at: failedAt } }));
+  }
+
+  /** A file completed but is held for review: records `file.needs_review` (codes and field names only). */
+  fileNeedsReview(data: FlaggedFile): void {
+    if (!this.options.events.includes('file.needs_review')) return;
+    const flaggedAt = new Date().toISOString();
+    this.#write(data.batch_id, async () => ({ type: 'file.needs_review', data: { ...data, conflicting: [...data.conflicting], flagged_at: flaggedAt } }));
   }
 
   /** Waits until every event handed over so far is written (or failed to be). */

@@ -1,4 +1,4 @@
-import type { WebhookEventType } from '@batch-uploader/protocol';
+import { WEBHOOK_EVENTS, type WebhookEventType } from '@batch-uploader/protocol';
 
 /** Where and how the engine delivers webhook events. */
 export interface WebhookOptions {
@@ -6,7 +6,7 @@ export interface WebhookOptions {
   url: string;
   /** Key of the HMAC-SHA256 signature; share it with the receiver only. At least 16 characters. */
   secret: string;
-  /** Events to send. @default ['batch.completed', 'file.failed'] */
+  /** Events to send. @default ['batch.completed', 'file.failed', 'file.needs_review'] */
   events?: WebhookEventType[];
   /** How long one delivery attempt may take before it counts as failed. @default 10000 */
   timeoutMs?: number;
@@ -20,9 +20,11 @@ export interface WebhookOptions {
   headers?: Record<string, string>;
 }
 
+const KNOWN_EVENTS: readonly string[] = Object.values(WEBHOOK_EVENTS);
+
 /** Defaults of {@link WebhookOptions}. */
 export const WEBHOOK_DEFAULTS = Object.freeze({
-  events: Object.freeze(['batch.completed', 'file.failed'] as WebhookEventType[]),
+  events: Object.freeze(['batch.completed', 'file.failed', 'file.needs_review'] as WebhookEventType[]),
   timeoutMs: 10_000,
   maxAttempts: 10,
   backoff: Object.freeze({ baseMs: 1_000, maxMs: 15 * 60_000 }),
@@ -64,8 +66,8 @@ export function resolveWebhookOptions(options: WebhookOptions): ResolvedWebhookO
     if (!Number.isFinite(value) || value <= 0) throw new RangeError(`BatchEngine: "webhooks.${name}" must be a positive number, got ${String(value)}.`);
   }
   for (const type of resolved.events) {
-    if (type !== 'batch.completed' && type !== 'file.failed') {
-      throw new RangeError(`BatchEngine: "webhooks.events" may hold "batch.completed" and "file.failed", not ${JSON.stringify(type)}.`);
+    if (!KNOWN_EVENTS.includes(type)) {
+      throw new RangeError(`BatchEngine: "webhooks.events" may hold ${KNOWN_EVENTS.map((known) => `"${known}"`).join(', ')}, not ${JSON.stringify(type)}.`);
     }
   }
   return resolved;

@@ -5,7 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import compression from 'compression';
 import express from 'express';
-import { BatchEngine, LocalBlobStore, createBatchRouter, createHttpProcessor, type Authenticate, type BlobStore, type Store } from '../../src/index.js';
+import {
+  BatchEngine,
+  LocalBlobStore,
+  createBatchRouter,
+  createHttpProcessor,
+  type Authenticate,
+  silentLogger,
+  type BlobStore,
+  type Logger,
+  type Processor,
+  type ResolvePatient,
+  type Store,
+} from '../../src/index.js';
 import { createInspectProcessor } from '../../src/processors/inspect/index.js';
 import { createDocumentsProcessor } from '../../src/processors/documents/index.js';
 import { SqliteStore } from '../../src/stores/sqlite/index.js';
@@ -37,8 +49,14 @@ export interface TestServerOptions {
   /** Files go to this HTTP processing service instead of the built-in processor. */
   processorUrl: string | null;
   /** The built-in processor: the inspector (checks only, the default here) or the documents processor (text, type, fields). */
-  processor: 'inspect' | 'documents';
+  builtInProcessor: 'inspect' | 'documents';
   processorTimeoutMs: number;
+  /** Files go to this processor instead (the pluggable interface, as a host passes its own). */
+  processor: Processor | null;
+  /** The wrong-patient guard's lookup of a batch's patient. */
+  resolvePatient: ResolvePatient | null;
+  /** Where the engine and the router log. */
+  logger: Logger;
 }
 
 const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
@@ -59,8 +77,11 @@ const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
   webhookUrl: null,
   webhookSecret: null,
   processorUrl: null,
-  processor: 'inspect',
+  builtInProcessor: 'inspect',
   processorTimeoutMs: 60_000,
+  processor: null,
+  resolvePatient: null,
+  logger: silentLogger,
 };
 
 /** A router test's server: the API at `api`, its data under `dataDir`. */
@@ -85,14 +106,17 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
   const ownDir = overrides.dataDir === undefined;
   const options: TestServerOptions = { ...DEFAULTS, dataDir: overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'router-test-'))), ...overrides };
   const stores = await openStores(options);
-  const processor = options.processorUrl
+  const own = options.processorUrl
     ? createHttpProcessor({ url: options.processorUrl, timeoutMs: options.processorTimeoutMs })
-    : options.processor === 'documents'
+    : options.builtInProcessor === 'documents'
       ? createDocumentsProcessor()
       : createInspectProcessor();
+  const processor = options.processor ?? own;
   const engine = new BatchEngine({
     ...stores,
     processor,
+    resolvePatient: options.resolvePatient,
+    logger: options.logger,
     concurrency: options.concurrency,
     leaseMs: options.leaseMs,
     processingDelayMs: options.processingDelayMs,
@@ -108,6 +132,7 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
       engine,
       authenticate: bearerTokens(options.apiTokens, options.authCookie),
       uploadDir: join(options.dataDir, 'uploads'),
+      logger: options.logger,
       limits: { max_files: options.maxFiles, max_file_size: Math.round(options.maxFileSizeMb * 1024 * 1024) },
       events: { heartbeatMs: options.heartbeatMs },
       uploadRateLimit: options.uploadRateLimit > 0 ? { limit: options.uploadRateLimit, windowMs: 60_000 } : null,
@@ -127,7 +152,7 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
     await engine.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await processor.close();
+    await own.close();
     await stores.close();
     if (ownDir) await rm(options.dataDir, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ export class MongoAnalytics implements Analytics {
     const inRange = { workspace_id: workspaceId, created_at: created, batch_state: { $ne: 'creating' as const } };
     const timed = { ...inRange, status: 'completed' as const, started_at: { $ne: null }, completed_at: { $ne: null } };
 
-    const [batchesPerDay, filesPerDay, errorTexts, samples] = await Promise.all([
+    const [batchesPerDay, filesPerDay, errorTexts, samples, reviewTexts] = await Promise.all([
       batches
         .aggregate<{ _id: string; n: number }>([
           { $match: { workspace_id: workspaceId, created_at: created, hidden: { $exists: false } } },
@@ -46,6 +46,14 @@ export class MongoAnalytics implements Analytics {
         ])
         .toArray(),
       files.countDocuments(timed),
+      // Review reasons are JSON text too: grouped by text and decision, merged by code below.
+      files
+        .aggregate<{ _id: { reason: string; decision: string | null }; n: number }>([
+          { $match: { ...inRange, status: 'completed', review_reason: { $type: 'string' } } },
+          { $group: { _id: { reason: '$review_reason', decision: { $ifNull: ['$review_decision', null] } }, n: { $sum: 1 } } },
+          { $limit: MAX_ERROR_TEXTS },
+        ])
+        .toArray(),
     ]);
 
     const at = async (offset: number): Promise<number> => {
@@ -70,6 +78,7 @@ export class MongoAnalytics implements Analytics {
         batchesPerDay: batchesPerDay.map((r) => ({ day: r._id, n: r.n })),
         filesPerDay: filesPerDay.map((r) => ({ day: r._id.day, status: r._id.status, n: r.n })),
         failures: errorTexts.map((r) => ({ code: codeOf(r._id), n: r.n })),
+        reviews: reviewTexts.map((r) => ({ code: codeOf(r._id.reason), decision: r._id.decision, n: r.n })),
       },
       { p50: offsets ? await at(offsets.p50) : null, p95: offsets ? await at(offsets.p95) : null, samples },
     );

@@ -1,8 +1,8 @@
 import type { Filter } from 'mongodb';
-import type { FileError } from '@batch-uploader/protocol';
+import type { FileError, ReviewState } from '@batch-uploader/protocol';
 import type { BatchControl } from '../../store/batch-control.js';
-import { PRIORITY_OFFSET_MS, type AppendOutcome, type FileTransition, type NewFile, type RetryOutcome } from '../../store/records.js';
-import { ACTIVE_STATUSES, newFileDoc, toJson } from './mongo-documents.js';
+import { PRIORITY_OFFSET_MS, type AppendOutcome, type FileTransition, type NewFile, type RetryOutcome, type ReviewOutcome } from '../../store/records.js';
+import { ACTIVE_STATUSES, newFileDoc, toFileRecord, toJson } from './mongo-documents.js';
 import type { BatchDoc } from './mongo-documents.js';
 import * as pipelines from './mongo-pipelines.js';
 import { VISIBLE, duration, type MongoStoreContext } from './mongo-store-context.js';
@@ -150,6 +150,28 @@ export class MongoBatchControl implements BatchControl {
       if (!batch) return transitions;
       transitions.push({ batch_id: batch._id, workspace_id: batch.workspace_id, batch_finished: await upkeep.settle(batch._id) });
     }
+  }
+
+  async reviewFile(workspaceId: string, batchId: string, fileId: string, input: { decision: ReviewState; decided_by: string }): Promise<ReviewOutcome> {
+    const { batches, files } = this.context.collections;
+    const batch = await batches.findOne({ _id: batchId, workspace_id: workspaceId, ...VISIBLE }, { projection: { _id: 1 } });
+    if (!batch) return { outcome: 'not_found' };
+    // One conditional write decides: of two reviewers racing, the first decision stands.
+    const decided = await files.findOneAndUpdate(
+      { _id: fileId, batch_id: batchId, status: 'completed', review_reason: { $type: 'string' }, review_decision: null },
+      pipelines.decideReview(this.context.nowExpr(), input.decision, input.decided_by),
+      { returnDocument: 'after' },
+    );
+    if (decided) {
+      await batches.updateOne({ _id: batchId }, pipelines.touchBatch(this.context.nowExpr()));
+      return { outcome: 'reviewed', file: toFileRecord(decided) };
+    }
+    const file = await files.findOne({ _id: fileId, batch_id: batchId });
+    if (!file) return { outcome: 'file_not_found' };
+    if (file.status !== 'completed' || typeof file.review_reason !== 'string' || !file.review_decision) return { outcome: 'nothing_to_review' };
+    return file.review_decision === input.decision
+      ? { outcome: 'reviewed', file: toFileRecord(file) }
+      : { outcome: 'already_decided', decision: file.review_decision };
   }
 
   /** Null when the batch was open and now has the asked pause state, with its files. */

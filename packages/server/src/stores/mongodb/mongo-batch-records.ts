@@ -2,7 +2,7 @@ import type { Filter } from 'mongodb';
 import type { BatchRecords } from '../../store/batch-records.js';
 import { PRIORITY_OFFSET_MS } from '../../store/records.js';
 import type { BatchRecord, BatchWithFiles, HistoryCursor, NewBatch, NewFile } from '../../store/records.js';
-import { countsFrom, newFileDoc, toBatchRecord, toFileRecord } from './mongo-documents.js';
+import { awaitsReview, countsFrom, newFileDoc, toBatchRecord, toFileRecord } from './mongo-documents.js';
 import type { BatchDoc, FileDoc } from './mongo-documents.js';
 import { VISIBLE, duration, type MongoStoreContext } from './mongo-store-context.js';
 
@@ -67,7 +67,7 @@ export class MongoBatchRecords implements BatchRecords {
     const tally = new Map<string, number>();
     for (const doc of docs) tally.set(doc.status, (tally.get(doc.status) ?? 0) + 1);
     const counts = countsFrom([...tally].map(([status, n]) => ({ status: status as FileDoc['status'], n })));
-    return { batch: toBatchRecord(batch, counts), files: docs.map(toFileRecord) };
+    return { batch: toBatchRecord(batch, counts, docs.filter(awaitsReview).length), files: docs.map(toFileRecord) };
   }
 
   async getBatchSummary(workspaceId: string, batchId: string): Promise<BatchRecord | null> {

@@ -1,6 +1,6 @@
 import type { FileStatus } from '@batch-uploader/protocol';
 import type { FileCounts, FileTransition } from '../../store/records.js';
-import { ACTIVE_STATUSES, countsFrom } from './mongo-documents.js';
+import { ACTIVE_STATUSES, AWAITS_REVIEW_EXPR, countsFrom } from './mongo-documents.js';
 import type { BatchDoc } from './mongo-documents.js';
 import type { MongoClock } from './mongo-clock.js';
 import { cancelFiles, settleBatch, stamp } from './mongo-pipelines.js';
@@ -58,17 +58,21 @@ export class BatchUpkeep {
     return false;
   }
 
-  /** Counts by status of each batch, from its files. */
-  async countsOf(batchIds: string[]): Promise<Map<string, FileCounts>> {
+  /** Counts by status of each batch, and of its files waiting for review, from its files. */
+  async countsOf(batchIds: string[]): Promise<Map<string, { counts: FileCounts; needsReview: number }>> {
     const rows = await this.collections.files
-      .aggregate<{ _id: { batch_id: string; status: FileStatus }; n: number }>([
+      .aggregate<{ _id: { batch_id: string; status: FileStatus; awaiting: boolean }; n: number }>([
         { $match: { batch_id: { $in: batchIds } } },
-        { $group: { _id: { batch_id: '$batch_id', status: '$status' }, n: { $sum: 1 } } },
+        { $group: { _id: { batch_id: '$batch_id', status: '$status', awaiting: AWAITS_REVIEW_EXPR }, n: { $sum: 1 } } },
       ])
       .toArray();
-    const counts = new Map<string, FileCounts>();
+    const counts = new Map<string, { counts: FileCounts; needsReview: number }>();
     for (const id of batchIds) {
-      counts.set(id, countsFrom(rows.filter((r) => r._id.batch_id === id).map((r) => ({ status: r._id.status, n: r.n }))));
+      const own = rows.filter((r) => r._id.batch_id === id);
+      counts.set(id, {
+        counts: countsFrom(own.map((r) => ({ status: r._id.status, n: r.n }))),
+        needsReview: own.filter((r) => r._id.awaiting).reduce((sum, r) => sum + r.n, 0),
+      });
     }
     return counts;
   }

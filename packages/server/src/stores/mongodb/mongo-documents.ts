@@ -1,4 +1,4 @@
-import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
+import type { BatchPriority, FileError, FileStatus, ReviewState } from '@batch-uploader/protocol';
 import type { BatchRecord, FileCounts, FileRecord, NewFile } from '../../store/records.js';
 
 /**
@@ -96,6 +96,11 @@ export interface FileDoc {
   blob_purged_at: Date | null;
   /** Set once retention removed the file's name, the result's content and a processor's message (absent before). */
   content_purged_at?: Date | null;
+  /** JSON text of why a completed file is held for review (absent or null: never held). */
+  review_reason?: string | null;
+  review_decision?: ReviewState | null;
+  reviewed_by?: string | null;
+  reviewed_at?: Date | null;
   /** The batch's `claim_at`, kept in step (it only grows) so one sorted query picks the next file. */
   claim_at: Date;
   batch_state: BatchState;
@@ -124,8 +129,18 @@ export function countsFrom(pairs: Iterable<{ status: FileStatus; n: number }>): 
   return counts;
 }
 
-/** Maps a batch document and its counts to the contract's record. */
-export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
+/** Whether a file waits for a review decision (counted in the batch's `needs_review`). */
+export function awaitsReview(doc: Pick<FileDoc, 'status' | 'review_reason' | 'review_decision'>): boolean {
+  return doc.status === 'completed' && typeof doc.review_reason === 'string' && (doc.review_decision ?? null) === null;
+}
+
+/** The aggregation expression of {@link awaitsReview}. */
+export const AWAITS_REVIEW_EXPR = Object.freeze({
+  $and: [{ $eq: ['$status', 'completed'] }, { $ne: [{ $ifNull: ['$review_reason', null] }, null] }, { $eq: [{ $ifNull: ['$review_decision', null] }, null] }],
+});
+
+/** Maps a batch document, its counts and its files waiting for review to the contract's record. */
+export function toBatchRecord(doc: BatchDoc, counts: FileCounts, needsReview: number): BatchRecord {
   return {
     id: doc._id,
     workspace_id: doc.workspace_id,
@@ -135,6 +150,7 @@ export function toBatchRecord(doc: BatchDoc, counts: FileCounts): BatchRecord {
     encounter_id: doc.encounter_id ?? null,
     total_files: doc.total_files,
     counts,
+    needs_review: needsReview,
     created_at: doc.created_at,
     updated_at: doc.updated_at,
     version: doc.version ?? 0,
@@ -163,6 +179,7 @@ export function toFileRecord(doc: FileDoc): FileRecord {
     attempts: doc.attempts,
     error: fromJson<FileError>(doc.error),
     result: fromJson<unknown>(doc.result),
+    review: toReview(doc),
     created_at: doc.created_at,
     started_at: doc.started_at ?? null,
     completed_at: doc.completed_at ?? null,
@@ -172,6 +189,12 @@ export function toFileRecord(doc: FileDoc): FileRecord {
     blob_purged_at: doc.blob_purged_at ?? null,
     content_purged_at: doc.content_purged_at ?? null,
   };
+}
+
+function toReview(doc: FileDoc): FileRecord['review'] {
+  const reason = fromJson<FileError>(doc.review_reason);
+  if (!reason) return null;
+  return { reason, decision: doc.review_decision ?? null, decided_by: doc.reviewed_by ?? null, decided_at: doc.reviewed_at ?? null };
 }
 
 /** A new file document of a batch. */

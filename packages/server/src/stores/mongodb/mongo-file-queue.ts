@@ -117,6 +117,7 @@ export class MongoFileQueue implements FileQueue {
       outcome.status,
       outcome.status === 'completed' ? toJson(outcome.result) : null,
       outcome.status === 'failed' ? toJson(outcome.error) : null,
+      outcome.status === 'completed' ? toJson(outcome.review ?? null) : null,
     );
     return this.#transition(fileId, token, update);
   }

@@ -25,6 +25,11 @@ function touched(now: NowExpression) {
   };
 }
 
+/** A held-for-review file gets its decision, by whom, at the store's time. */
+export function decideReview(now: NowExpression, decision: string, decidedBy: string): Document[] {
+  return [{ $set: { review_decision: { $literal: decision }, reviewed_by: { $literal: decidedBy }, reviewed_at: now } }];
+}
+
 /** Pending files of open batches whose backoff (if any) has passed. */
 export function readyToClaim(now: NowExpression): Filter<FileDoc> {
   return {
@@ -88,13 +93,23 @@ export function renewLease(now: NowExpression, leaseMs: number): Document[] {
 }
 
 /** A held file ends completed or failed. */
-export function finishFile(now: NowExpression, status: 'completed' | 'failed', result: string | null, error: string | null): Document[] {
+export function finishFile(
+  now: NowExpression,
+  status: 'completed' | 'failed',
+  result: string | null,
+  error: string | null,
+  review: string | null = null,
+): Document[] {
   return [
     {
       $set: {
         status,
         result: { $literal: result },
         error: { $literal: error },
+        review_reason: { $literal: review },
+        review_decision: null,
+        reviewed_by: null,
+        reviewed_at: null,
         completed_at: now,
         ...CLEAR_LEASE,
       },

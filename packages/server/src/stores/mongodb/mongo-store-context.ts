@@ -81,7 +81,10 @@ export class MongoStoreContext {
   async withCounts(docs: BatchDoc[]): Promise<BatchRecord[]> {
     if (docs.length === 0) return [];
     const counts = await this.upkeep.countsOf(docs.map((d) => d._id));
-    return docs.map((doc) => toBatchRecord(doc, counts.get(doc._id)!));
+    return docs.map((doc) => {
+      const { counts: byStatus, needsReview } = counts.get(doc._id)!;
+      return toBatchRecord(doc, byStatus, needsReview);
+    });
   }
 
   /** A batch by id alone (callers have already checked the workspace). */

@@ -33,6 +33,12 @@ export class SqliteAnalytics implements Analytics {
            WHERE ${IN_RANGE} AND status = 'failed' GROUP BY code ORDER BY n DESC, code LIMIT ${TOP_FAILURES}`,
         )
         .all(params) as { code: string; n: number }[];
+      const reviews = db
+        .sql(
+          `SELECT coalesce(json_extract(review_reason, '$.code'), 'UNKNOWN') AS code, review_decision AS decision, count(*) AS n FROM files
+           WHERE ${IN_RANGE} AND status = 'completed' AND review_reason IS NOT NULL GROUP BY code, decision`,
+        )
+        .all(params) as { code: string; decision: string | null; n: number }[];
       const { samples } = db.sql(`SELECT count(*) AS samples FROM files WHERE ${TIMED}`).get(params) as { samples: number };
       const offsets = percentileOffsets(samples);
       const at = (offset: number) =>
@@ -43,7 +49,7 @@ export class SqliteAnalytics implements Analytics {
         ).ms;
       return assembleAnalytics(
         range,
-        { batchesPerDay, filesPerDay, failures },
+        { batchesPerDay, filesPerDay, failures, reviews },
         {
           p50: offsets ? at(offsets.p50) : null,
           p95: offsets ? at(offsets.p95) : null,

@@ -1,8 +1,8 @@
-import type { BatchPriority, FileError } from '@batch-uploader/protocol';
+import type { BatchPriority, FileError, ReviewState } from '@batch-uploader/protocol';
 import type { BatchControl } from '../../store/batch-control.js';
-import { PRIORITY_OFFSET_MS, type AppendOutcome, type FileTransition, type NewFile, type RetryOutcome } from '../../store/records.js';
+import { PRIORITY_OFFSET_MS, type AppendOutcome, type FileTransition, type NewFile, type RetryOutcome, type ReviewOutcome } from '../../store/records.js';
 import { duration, type SqliteConnection } from './sqlite-connection.js';
-import { toJson } from './sqlite-rows.js';
+import { toFileRecord, toJson, type FileRow } from './sqlite-rows.js';
 
 /** Failed files whose bytes are still kept, so they can run again. */
 const RETRYABLE = `status = 'failed' AND blob_key IS NOT NULL AND blob_purged_at IS NULL`;
@@ -133,6 +133,28 @@ export class SqliteBatchControl implements BatchControl {
         workspace_id: string;
       }[];
       return expired.map(({ id, workspace_id }) => ({ batch_id: id, workspace_id, batch_finished: db.settle(id, now) }));
+    });
+  }
+
+  async reviewFile(workspaceId: string, batchId: string, fileId: string, input: { decision: ReviewState; decided_by: string }): Promise<ReviewOutcome> {
+    const { db } = this;
+    return db.write(() => {
+      if (db.openState(workspaceId, batchId) === 'not_found') return { outcome: 'not_found' };
+      const file = db.sql('SELECT * FROM files WHERE id = ? AND batch_id = ?').get(fileId, batchId) as FileRow | undefined;
+      if (!file) return { outcome: 'file_not_found' };
+      if (file.status !== 'completed' || file.review_reason === null) return { outcome: 'nothing_to_review' };
+      if (file.review_decision !== null) {
+        // The first decision stands: a repeat is answered with it, the opposite refused.
+        return file.review_decision === input.decision
+          ? { outcome: 'reviewed', file: toFileRecord(file) }
+          : { outcome: 'already_decided', decision: file.review_decision };
+      }
+      const now = db.now();
+      const row = db
+        .sql('UPDATE files SET review_decision = @decision, reviewed_by = @by, reviewed_at = @now WHERE id = @id RETURNING *')
+        .get({ id: fileId, decision: input.decision, by: input.decided_by, now }) as FileRow;
+      db.touch(batchId, now);
+      return { outcome: 'reviewed', file: toFileRecord(row) };
     });
   }
 }

@@ -126,7 +126,8 @@ export class SqliteFileQueue implements FileQueue {
       // The token in the filter is what keeps a worker that lost its lease from writing.
       const row = db
         .sql(
-          `UPDATE files SET status = @status, result = @result, error = @error, completed_at = @now, ${CLEAR_LEASE}
+          `UPDATE files SET status = @status, result = @result, error = @error, review_reason = @review, review_decision = NULL,
+             reviewed_by = NULL, reviewed_at = NULL, completed_at = @now, ${CLEAR_LEASE}
            WHERE id = @id AND lease_token = @token AND status = 'processing'
            RETURNING batch_id, workspace_id`,
         )
@@ -137,6 +138,7 @@ export class SqliteFileQueue implements FileQueue {
           status: outcome.status,
           result: outcome.status === 'completed' ? toJson(outcome.result) : null,
           error: outcome.status === 'failed' ? toJson(outcome.error) : null,
+          review: outcome.status === 'completed' ? toJson(outcome.review ?? null) : null,
         }) as Pick<FileRow, 'batch_id' | 'workspace_id'> | undefined;
       if (!row) return null;
       return { batch_id: row.batch_id, workspace_id: row.workspace_id, batch_finished: db.settle(row.batch_id, now) };

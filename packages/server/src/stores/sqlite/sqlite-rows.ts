@@ -1,4 +1,4 @@
-import type { BatchPriority, FileError, FileStatus } from '@batch-uploader/protocol';
+import type { BatchPriority, FileError, FileStatus, ReviewState } from '@batch-uploader/protocol';
 import type { BatchRecord, FileRecord } from '../../store/records.js';
 
 /** A `batches` row joined with its file counts, as BATCH_SELECT reads it. */
@@ -25,6 +25,7 @@ export interface BatchRow {
   n_completed: number;
   n_failed: number;
   n_cancelled: number;
+  n_needs_review: number;
 }
 
 /** A `files` row. */
@@ -51,7 +52,14 @@ export interface FileRow {
   lease_expires_at: number | null;
   blob_purged_at: number | null;
   content_purged_at: number | null;
+  review_reason: string | null;
+  review_decision: ReviewState | null;
+  reviewed_by: string | null;
+  reviewed_at: number | null;
 }
+
+/** A completed file held for review that no one has decided yet. */
+export const AWAITING_REVIEW = `f.status = 'completed' AND f.review_reason IS NOT NULL AND f.review_decision IS NULL`;
 
 /** Columns of a batch with counts derived from its files, so they can never drift. */
 export const BATCH_SELECT = `
@@ -62,7 +70,8 @@ export const BATCH_SELECT = `
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'processing') AS n_processing,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'completed') AS n_completed,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'failed') AS n_failed,
-  (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'cancelled') AS n_cancelled`;
+  (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'cancelled') AS n_cancelled,
+  (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND ${AWAITING_REVIEW}) AS n_needs_review`;
 
 /** Encodes a JSON column; `undefined` and `null` are stored as NULL. */
 export function toJson(value: unknown): string | null {
@@ -94,6 +103,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
       failed: row.n_failed,
       cancelled: row.n_cancelled,
     },
+    needs_review: row.n_needs_review,
     created_at: new Date(row.created_at),
     updated_at: new Date(row.updated_at),
     version: row.version,
@@ -122,6 +132,7 @@ export function toFileRecord(row: FileRow): FileRecord {
     attempts: row.attempts,
     error: fromJson<FileError>(row.error),
     result: fromJson<unknown>(row.result),
+    review: toReview(row),
     created_at: new Date(row.created_at),
     started_at: toDate(row.started_at),
     completed_at: toDate(row.completed_at),
@@ -131,4 +142,10 @@ export function toFileRecord(row: FileRow): FileRecord {
     blob_purged_at: toDate(row.blob_purged_at),
     content_purged_at: toDate(row.content_purged_at),
   };
+}
+
+function toReview(row: FileRow): FileRecord['review'] {
+  const reason = fromJson<FileError>(row.review_reason);
+  if (!reason) return null;
+  return { reason, decision: row.review_decision, decided_by: row.reviewed_by, decided_at: toDate(row.reviewed_at) };
 }

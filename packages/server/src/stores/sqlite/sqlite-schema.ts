@@ -130,6 +130,16 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE batches ADD COLUMN expected_files INTEGER;
   `,
+  // 10 → 11: completed files held for a person's decision (a document naming another
+  // patient): why, what was decided, by whom and when.
+  `
+  ALTER TABLE files ADD COLUMN review_reason TEXT;
+  ALTER TABLE files ADD COLUMN review_decision TEXT CHECK (review_decision IN ('confirmed', 'rejected'));
+  ALTER TABLE files ADD COLUMN reviewed_by TEXT;
+  ALTER TABLE files ADD COLUMN reviewed_at INTEGER;
+  CREATE INDEX IF NOT EXISTS files_awaiting_review ON files (batch_id)
+    WHERE review_reason IS NOT NULL AND review_decision IS NULL;
+  `,
 ];
 
 /** Opens (creating its folder and file if needed) a database with the current schema. */

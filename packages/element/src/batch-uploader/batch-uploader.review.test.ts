@@ -1,0 +1,64 @@
+/**
+ * <batch-uploader> and documents of another patient: /api/guard's demo server knows the
+ * sample patients (PATIENTS_FILE) and its processing service reads each PDF's patient
+ * fields, so a letter about someone else is held for review. The file is listed first in
+ * "Needs attention" with the server's reason and Confirm / Reject named for it; a
+ * decision is announced, recorded on the server, and the group goes.
+ */
+import type { Batch } from '@batch-uploader/protocol';
+import { letterPdf } from '@batch-uploader/test-support/patient-letters';
+import { cleanUp, equal, expectAccessible, mount, ok, part, parts, record, settle, text, until } from '../test/helpers.js';
+
+afterEach(cleanUp);
+
+const GUARD = '/api/guard';
+const JANE = { name: 'Jane Doe', date_of_birth: '1980-03-07', nhs_number: '999 000 0018' };
+const JOHN = { name: 'John Smith', date_of_birth: '1955-11-30', nhs_number: '999 001 1389' };
+
+async function letter(name: string, who: Record<string, string>): Promise<File> {
+  return new File([await letterPdf('Letter', who)], name, { type: 'application/pdf', lastModified: 1_700_000_000_000 });
+}
+
+describe('<batch-uploader>: documents that name another patient', () => {
+  it('lists the file to review first, with the reason and Confirm / Reject; rejecting it is recorded and announced', async () => {
+    const el = await mount({ endpoint: GUARD, 'patient-id': 'P-1001' });
+    await expectAccessible(el);
+    const complete = record(el, 'batch-complete');
+    await el.addFiles([await letter('referral.pdf', JANE), await letter('john.pdf', JOHN), await letter('jane.pdf', JANE)]);
+    await el.session.whenChecked();
+    await settle(el);
+    part(el, 'start-button')!.click();
+    await until(() => complete.length > 0, 'batch-complete', 20_000);
+    await settle(el);
+
+    equal(complete[0]!.outcome, 'partial', 'a file to review is not a plain success:');
+    equal(text(el, 'summary'), 'Some files need attention: 3 succeeded, 0 failed, 1 to review');
+    const lists = parts(el, 'attention-list');
+    equal(lists[0]?.dataset.list, 'review', 'the files to review come first:');
+    const item = part(el, 'attention-item')!;
+    equal((item.querySelector('[part~="attention-name"]')?.textContent ?? '').trim(), 'john.pdf');
+    equal(
+      (item.querySelector('[part~="attention-reason"]')?.textContent ?? '').trim(),
+      'This document names another patient: NHS number, name and date of birth differ.',
+    );
+    const confirm = item.querySelector<HTMLButtonElement>('[part~="review-confirm-button"]')!;
+    const reject = item.querySelector<HTMLButtonElement>('[part~="review-reject-button"]')!;
+    equal(confirm.getAttribute('aria-label'), 'Confirm john.pdf belongs to this patient');
+    equal(reject.getAttribute('aria-label'), 'Reject john.pdf: do not file it to this patient');
+    equal(confirm.type, 'button');
+    await expectAccessible(el);
+
+    reject.focus();
+    reject.click();
+    await until(() => !part(el, 'attention'), 'the group goes once decided');
+    await until(() => text(el, 'live-region').includes('john.pdf rejected: it will not be filed to this patient.'), 'the decision is announced');
+    equal(el.shadowRoot!.activeElement?.id, 'outcome', 'focus moves to the outcome:');
+    equal(text(el, 'summary'), 'All files succeeded: 3 succeeded, 0 failed');
+    const batchId = el.session.getState().batchId!;
+    const batch = ((await (await fetch(`${GUARD}/batch-status/${batchId}`)).json()) as { batch: Batch }).batch;
+    const held = batch.files.find((f) => f.filename === 'john.pdf')!;
+    equal([held.status, held.needs_review, held.review?.decision], ['completed', false, 'rejected']);
+    ok(held.review?.decided_at, 'when is recorded');
+    await expectAccessible(el);
+  });
+});

@@ -105,29 +105,60 @@ function lineBreaks(text) {
   return text.split('\n').length - 1;
 }
 
-/** One minified browser ES module with its dependencies (for the element: lit and the SDK) inside. */
+/** The plugins of every browser bundle. */
+function browserPlugins(tsconfig) {
+  return [
+    browserOnly(),
+    browserSubstitutes(),
+    // Lit's production build is its `default` export condition; `development` is never asked for.
+    nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
+    minifyTemplates(),
+    esbuild({ target: 'es2022', tsconfig }),
+    terser({ format: { comments: false }, ecma: 2022, module: true, compress: { passes: 2 } }),
+  ];
+}
+
+/** One minified browser ES module with its dependencies inside. */
 function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
+  return { input, output: { file, format: 'es', sourcemap: true }, plugins: browserPlugins(tsconfig) };
+}
+
+/** The element's chunks beside its entry: `batch-uploader.<name>-<hash>.js`, so they sort with it and a copy of the entry's name pattern takes them all. */
+export const ELEMENT_CHUNK_PATTERN = /^batch-uploader\.[\w-]+\.js$/;
+
+/**
+ * Removes the element's chunks of earlier builds from its folder: each build's chunks
+ * carry their content's hash in their name, and only the new ones belong to the bundle.
+ */
+function removeStaleChunks() {
   return {
-    input,
-    output: { file, format: 'es', sourcemap: true },
-    plugins: [
-      browserOnly(),
-      browserSubstitutes(),
-      // Lit's production build is its `default` export condition; `development` is never asked for.
-      nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
-      minifyTemplates(),
-      esbuild({ target: 'es2022', tsconfig }),
-      terser({ format: { comments: false }, ecma: 2022, module: true, compress: { passes: 2 } }),
-    ],
+    name: 'remove-stale-chunks',
+    async writeBundle({ dir }, bundle) {
+      const { readdir, rm } = await import('node:fs/promises');
+      for (const name of await readdir(dir)) {
+        const base = name.replace(/\.map$/, '');
+        if (ELEMENT_CHUNK_PATTERN.test(base) && !(base in bundle)) await rm(join(dir, name));
+      }
+    },
   };
 }
 
 export default [
   browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
   // <script type="module" src="batch-uploader.js"> registers <batch-uploader>: lit, the SDK and the styles inside.
-  browserBundle(
-    'packages/element/src/batch-uploader/batch-uploader.ts',
-    'packages/element/dist/batch-uploader.js',
-    'packages/element/tsconfig.json',
-  ),
+  // What most pages never use (the history, reading dropped folders) is in chunks beside it, loaded with a
+  // relative import() when needed: copying the folder's batch-uploader*.js files keeps one script tag working.
+  {
+    input: { 'batch-uploader': 'packages/element/src/batch-uploader/batch-uploader.ts' },
+    // The chunks import what they share with the entry from the entry itself (no third file to load first).
+    preserveEntrySignatures: 'allow-extension',
+    output: {
+      dir: 'packages/element/dist',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: '[name].js',
+      chunkFileNames: 'batch-uploader.[name]-[hash].js',
+    },
+    plugins: [...browserPlugins('packages/element/tsconfig.json'), removeStaleChunks()],
+  },
 ];

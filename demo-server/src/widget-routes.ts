@@ -6,15 +6,21 @@ import express, { Router, type Response } from 'express';
 import type { DemoConfig } from './config.js';
 import { EXAMPLES, examplePage, type ExampleName } from './pages.js';
 
-/** Where the element's self-contained bundle is built (`rollup -c`), found through the package. */
-function bundlePath(): string | null {
+/** The folder where the element's bundle is built (`rollup -c`), found through the package. */
+function bundleDir(): string | null {
   try {
-    const manifest = createRequire(import.meta.url).resolve('@batch-uploader/element/package.json');
-    return join(dirname(manifest), 'dist', 'batch-uploader.js');
+    return join(dirname(createRequire(import.meta.url).resolve('@batch-uploader/element/package.json')), 'dist');
   } catch {
     return null;
   }
 }
+
+/**
+ * The bundle's entry and its chunks (`batch-uploader.<name>-<hash>.js`, loaded by the entry
+ * with relative `import()`), with their source maps: the file name is one of these or
+ * nothing is served, so no other file of the folder can be asked for.
+ */
+const BUNDLE_FILE = /^\/assets\/(batch-uploader(?:\.[\w-]+)?\.js)(\.map)?$/;
 
 /** The React, Vue and Angular examples' folder (`demo-server/examples`), beside both `src` and `dist`. */
 const examplesDir = fileURLToPath(new URL('../examples/', import.meta.url));
@@ -23,7 +29,8 @@ const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /**
  * The widget demo: `/batch-upload` (the original system's URL) shows `<batch-uploader>`
- * on a plain HTML page, and `/assets/batch-uploader.js` serves the element's bundle.
+ * on a plain HTML page, and `/assets/batch-uploader.js` serves the element's bundle (its
+ * chunks, `/assets/batch-uploader.<name>-<hash>.js`, beside it).
  * `/examples/react`, `/examples/vue` and `/examples/angular` run the element inside a
  * React, a Vue and an Angular app, bundled from `demo-server/examples` by `npm run build`. Built files that are missing
  * answer 503 with a clear text. The pages' style sheet and script are files under
@@ -33,13 +40,15 @@ const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
  */
 export function widgetRoutes(config: DemoConfig): Router {
   const router = Router();
-  const bundle = bundlePath();
+  const bundle = bundleDir();
   const withMaps = (path: string) => (config.serveSourceMaps ? [path, `${path}.map`] : [path]);
 
   router.use('/assets/demo', express.static(publicDir, { index: false, redirect: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
 
-  router.get(withMaps('/assets/batch-uploader.js'), async (req, res) => {
-    const file = bundle && (req.path.endsWith('.map') ? `${bundle}.map` : bundle);
+  router.get(BUNDLE_FILE, async (req, res, next) => {
+    const [, name, map] = BUNDLE_FILE.exec(req.path)!;
+    if (map && !config.serveSourceMaps) return next();
+    const file = bundle && join(bundle, `${name}${map ?? ''}`);
     await sendBuilt(res, file, 'The <batch-uploader> bundle has not been built yet. Run `npm run build` (tsc --build && rollup -c) and reload.');
   });
 

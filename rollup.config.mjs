@@ -120,7 +120,8 @@ function browserPlugins(tsconfig) {
 
 /** One minified browser ES module with its dependencies inside. */
 function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
-  return { input, output: { file, format: 'es', sourcemap: true }, plugins: browserPlugins(tsconfig) };
+  // Code the sources import on demand stays inside: one file.
+  return { input, output: { file, format: 'es', sourcemap: true, inlineDynamicImports: true }, plugins: browserPlugins(tsconfig) };
 }
 
 /** The element's chunks beside its entry: `batch-uploader.<name>-<hash>.js`, so they sort with it and a copy of the entry's name pattern takes them all. */

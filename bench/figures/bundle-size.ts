@@ -35,7 +35,7 @@ export const bundleSize: BenchModule = {
         unit: 'B',
         // The issue sets only a floor for the whole bundle; the goal is the first load's.
         target: { goal: 36_864, floor: 36_864, better: 'lower' },
-        detail: `all ${total.files} files of the bundle, with the chunks loaded when needed (history, folder reading), gzip -9 each`,
+        detail: `all ${total.files.length} files of the bundle, with the chunks loaded when needed (${onDemand(total.files, firstLoad.files)}), gzip -9 each`,
       },
     ];
     for (const competitor of COMPETITORS) {
@@ -51,3 +51,11 @@ export const bundleSize: BenchModule = {
     return figures;
   },
 };
+
+/** The chunks loaded on demand, by name: `batch-uploader.history-<hash>.js` → `history`. */
+function onDemand(all: string[], firstLoad: string[]): string {
+  return all
+    .filter((file) => !firstLoad.includes(file))
+    .map((file) => file.replace(/^batch-uploader\.(.+)-[\w-]{8}\.js$/, '$1'))
+    .join(', ');
+}

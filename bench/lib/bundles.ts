@@ -131,7 +131,7 @@ function json(): Plugin {
 }
 
 /** The element's bundle, built fresh: its first load (the entry and what it imports statically) and all its files. */
-export async function measureElement(): Promise<{ firstLoad: BundleSize & { files: string[] }; total: BundleSize & { files: number } }> {
+export async function measureElement(): Promise<{ firstLoad: BundleSize & { files: string[] }; total: BundleSize & { files: string[] } }> {
   const { chunks } = await buildElementBundle();
   const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
   const first = new Set<string>();
@@ -146,7 +146,7 @@ export async function measureElement(): Promise<{ firstLoad: BundleSize & { file
     files.map((chunk) => sizeOf(chunk.code)).reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzipBytes: a.gzipBytes + b.gzipBytes }), { bytes: 0, gzipBytes: 0 });
   return {
     firstLoad: { ...sum(chunks.filter((chunk) => first.has(chunk.fileName))), files: [...first] },
-    total: { ...sum(chunks), files: chunks.length },
+    total: { ...sum(chunks), files: chunks.map((chunk) => chunk.fileName) },
   };
 }
 

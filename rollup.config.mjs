@@ -1,6 +1,7 @@
 // Browser bundles. TypeScript is compiled by `tsc --build` for Node; rollup only makes
 // the self-contained ES modules a page loads with one <script type="module">.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import terser from '@rollup/plugin-terser';
 import { transform } from 'esbuild';
@@ -135,7 +136,6 @@ function removeStaleChunks() {
   return {
     name: 'remove-stale-chunks',
     async writeBundle({ dir }, bundle) {
-      const { readdir, rm } = await import('node:fs/promises');
       for (const name of await readdir(dir)) {
         const base = name.replace(/\.map$/, '');
         if (ELEMENT_CHUNK_PATTERN.test(base) && !(base in bundle)) await rm(join(dir, name));
@@ -147,8 +147,9 @@ function removeStaleChunks() {
 export default [
   browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
   // <script type="module" src="batch-uploader.js"> registers <batch-uploader>: lit, the SDK and the styles inside.
-  // What most pages never use (the history, reading dropped folders) is in chunks beside it, loaded with a
-  // relative import() when needed: copying the folder's batch-uploader*.js files keeps one script tag working.
+  // What most pages never use (the history, reading dropped folders, finishing an interrupted upload) is in chunks
+  // beside it, loaded with a relative import() when needed: copying the folder's batch-uploader*.js files keeps
+  // one script tag working.
   {
     input: { 'batch-uploader': 'packages/element/src/batch-uploader/batch-uploader.ts' },
     // The chunks import what they share with the entry from the entry itself (no third file to load first).

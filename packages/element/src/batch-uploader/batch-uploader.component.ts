@@ -15,7 +15,7 @@ import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
 import { GridController } from '../controllers/grid-controller.js';
-import { HistoryController } from '../controllers/history-controller.js';
+import { LazyHistory } from '../controllers/lazy-history.js';
 import { LeaveWarningController } from '../controllers/leave-warning-controller.js';
 import { OutcomeController } from '../controllers/outcome-controller.js';
 import { PatientIdController } from '../controllers/patient-id-controller.js';
@@ -32,7 +32,6 @@ import connectionStyles from '../views/connection.styles.js';
 import { dropZone } from '../views/drop-zone.js';
 import { fileList } from '../views/file-list.js';
 import fileListStyles from '../views/file-list.styles.js';
-import { historyPanel } from '../views/history-panel.js';
 import { icon } from '../views/icons.js';
 import { outcome } from '../views/outcome.js';
 import outcomeStyles from '../views/outcome.styles.js';
@@ -172,7 +171,7 @@ export class BatchUploader extends LitElement {
   readonly #outcome = new OutcomeController(this);
   readonly #leaveWarning = new LeaveWarningController(this, () => this.#sessions.state);
   readonly #refusals = new DismissedRefusals(this);
-  readonly #history = new HistoryController(this);
+  readonly #history = new LazyHistory(this);
   readonly #patient = new PatientIdController(this, () => this.#t);
   readonly #events = new SessionEventsController(this, {
     strings: () => this.#t,
@@ -381,15 +380,12 @@ export class BatchUploader extends LitElement {
       ${actions(state, t, this.#actions)}
       ${
         this.showHistory
-          ? historyPanel({
-              batches: this.#history.batches,
-              error: this.#history.error,
-              hasMore: this.#history.hasMore,
+          ? this.#history.render({
               strings: t,
               locale,
               level: sub,
+              client: () => this.session.client,
               onRefresh: () => this.#history.load(this.session.client),
-              onMore: () => void this.#history.showMore(this.session.client),
             })
           : nothing
       }

@@ -1,5 +1,4 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { filesOfDrop } from '../folder-files.js';
 
 /**
  * Files coming in: dragged onto a zone, or picked with the host's file and folder
@@ -59,7 +58,8 @@ export class DropZoneController implements ReactiveController {
     const transfer = event.dataTransfer!;
     const items = [...transfer.items].filter((item) => item.kind === 'file').map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
     if (!items.some(({ entry }) => entry?.isDirectory)) this.#onFiles([...transfer.files]);
-    else void filesOfDrop(items).then(this.#onFiles);
+    // Reading folders is rare: its code loads on the first folder dropped (a chunk of the bundle).
+    else void import('../folder-files.js').then(({ filesOfDrop }) => filesOfDrop(items)).then(this.#onFiles);
   };
 
   /** Opens the picker of files, or of a folder (the host's `input[type=file]`, the one with `webkitdirectory`). */

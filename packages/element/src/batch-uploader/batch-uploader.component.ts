@@ -27,6 +27,7 @@ import { describeError } from '../events.js';
 import { parseSize } from '../format.js';
 import { resolveStrings, type BatchUploaderStringOverrides, type BatchUploaderStrings } from '../strings.js';
 import { actions } from '../views/actions.js';
+import { batchContext } from '../views/batch-context.js';
 import { interrupted, reconnecting } from '../views/connection.js';
 import connectionStyles from '../views/connection.styles.js';
 import { dropZone } from '../views/drop-zone.js';
@@ -100,7 +101,14 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
  * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
+ * @csspart batch-context - In the progress header (and history): the `batch-label`, or the patient ID masked to its last 4 characters ("Patient ••••1234").
  * @csspart history - The recent-batches panel.
+ * @csspart history-row - A batch of the history: a button that opens it (outcome, patient ID masked, date and time, counts).
+ * @csspart history-detail - A batch opened from the history, in place of the list (focus moves to its heading).
+ * @csspart history-summary - Its outcome in words, with icon and colour.
+ * @csspart history-files - Its files, each with status, reason and what to do.
+ * @csspart history-retry-button - Retries its failed files that may pass on another try.
+ * @csspart back-button - Back to the recent batches (focus returns to the batch's row).
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
  * @csspart toast - The completion notice: at the end of the element, sticking to the bottom of the window while the element goes on below (never over the page around the element).
@@ -134,6 +142,7 @@ export class BatchUploader extends LitElement {
     endpoint: {},
     credentials: {},
     patientId: { attribute: 'patient-id' },
+    batchLabel: { attribute: 'batch-label' },
     patientField: { attribute: 'patient-field' },
     templateId: { attribute: 'template-id' },
     encounterId: { attribute: 'encounter-id' },
@@ -171,7 +180,7 @@ export class BatchUploader extends LitElement {
   readonly #outcome = new OutcomeController(this);
   readonly #leaveWarning = new LeaveWarningController(this, () => this.#sessions.state);
   readonly #refusals = new DismissedRefusals(this);
-  readonly #history = new LazyHistory(this);
+  readonly #history = new LazyHistory(this, { announce: (text) => this.#announcer.say(text), strings: () => this.#t });
   readonly #patient = new PatientIdController(this, () => this.#t);
   readonly #events = new SessionEventsController(this, {
     strings: () => this.#t,
@@ -191,6 +200,11 @@ export class BatchUploader extends LitElement {
   credentials: RequestCredentials = 'same-origin';
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
   patientId = '';
+  /**
+   * What the progress header calls the batch ("Referral letters, ward 3"), instead of the
+   * patient ID masked to its last 4 characters. Shown only: not sent to the server.
+   */
+  batchLabel = '';
   /** The Patient ID field: `hidden`, `optional` or `required`. */
   patientField: 'hidden' | 'optional' | 'required' = 'optional';
   /** Template ID sent with the batch (the document template the host processes with). */
@@ -318,6 +332,15 @@ export class BatchUploader extends LitElement {
     });
   }
 
+  /**
+   * Opens a batch of the workspace in the history panel, in place of the list (its files,
+   * statuses, reasons and Retry failed), e.g. from a `#batch=<id>` link of a batch email;
+   * focus moves to it. Shows the panel when `show-history` is not set.
+   */
+  openBatch(batchId: string): Promise<void> {
+    return this.#history.open(this.session.client, batchId).catch((error: unknown) => this.#events.fail(error));
+  }
+
   /** Forgets the batch (it goes on on the server) and starts over. */
   reset(): void {
     this.#toast.hide();
@@ -347,7 +370,7 @@ export class BatchUploader extends LitElement {
       ${
         idle
           ? dropZone({ strings: t, limits, accept: this.accept || limits.accepted_types.join(','), drop: this.#drop, checking: selectCounts(state).checking })
-          : progressArea(state, t, sub)
+          : progressArea(state, t, sub, batchContext(this.batchLabel, this.patientId, t))
       }
       ${error ? html`<div part="error" class="alert" role="alert">${icon('failed')}<span>${t.error(error.code, error.message)}</span></div>` : nothing}
       ${idle || state.phase === 'uploading' ? rejections(this.#refusals.visible(state.rejected), state.limits ?? DEFAULT_LIMITS, t, () => this.#refusals.dismiss(state.rejected)) : nothing}
@@ -379,7 +402,7 @@ export class BatchUploader extends LitElement {
       }
       ${actions(state, t, this.#actions)}
       ${
-        this.showHistory
+        this.showHistory || this.#history.isOpen
           ? this.#history.render({
               strings: t,
               locale,

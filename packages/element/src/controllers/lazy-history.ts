@@ -1,5 +1,6 @@
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { BatchClient } from '@batch-uploader/sdk';
+import type { BatchUploaderStrings } from '../strings.js';
 import type { HistoryView } from '../views/history-panel.js';
 // A type-only import: it adds nothing to the bundle's first load.
 import type * as HistoryModule from '../views/history.js';
@@ -7,31 +8,48 @@ import type * as HistoryModule from '../views/history.js';
 type Loaded = { module: typeof HistoryModule; controller: HistoryModule.HistoryController };
 
 /** What the panel needs besides the loaded batches. */
-export type HistoryPanelOptions = Omit<HistoryView, 'batches' | 'error' | 'hasMore' | 'onMore'> & { client: () => BatchClient };
+export type HistoryPanelOptions = Pick<HistoryView, 'strings' | 'locale' | 'level' | 'onRefresh'> & { client: () => BatchClient };
+
+/** How the history speaks: the element's live region and texts. */
+export interface LazyHistoryOptions {
+  announce: (text: string) => void;
+  strings: () => BatchUploaderStrings;
+}
 
 /**
- * The recent-batches panel, whose code (its view and HistoryController) most pages never
- * use: it is imported on the first load of the history, with a relative `import()` the
- * bundle turns into a chunk beside batch-uploader.js. Until then the panel renders
- * nothing. A failed import (the chunk unreachable) is tried again on the next load.
+ * The recent-batches panel and the batch opened from it, whose code (views and
+ * HistoryController) most pages never use: it is imported on the first load of the
+ * history or the first batch opened, with a relative `import()` the bundle turns into a
+ * chunk beside batch-uploader.js. Until then the panel renders nothing. A failed import
+ * (the chunk unreachable) is tried again on the next load.
  */
 export class LazyHistory {
   readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #options: LazyHistoryOptions;
   #loaded: Loaded | null = null;
   #loading: Promise<Loaded> | null = null;
 
-  constructor(host: ReactiveControllerHost & HTMLElement) {
+  constructor(host: ReactiveControllerHost & HTMLElement, options: LazyHistoryOptions) {
     this.#host = host;
+    this.#options = options;
+  }
+
+  /** True while a batch is open in place of the list. */
+  get isOpen(): boolean {
+    return Boolean(this.#loaded?.controller.opened);
   }
 
   /** (Re)loads the newest page of the history, importing its code first when needed. */
   load(client: BatchClient): void {
     this.#ready().then(
       ({ controller }) => controller.load(client),
-      () => {
-        this.#loading = null;
-      },
+      () => {}, // The chunk could not be fetched: the next load tries again.
     );
+  }
+
+  /** Opens a batch in place of the list (its files, statuses, reasons, Retry failed). */
+  open(client: BatchClient, batchId: string): Promise<void> {
+    return this.#ready().then(({ controller }) => controller.open(client, batchId));
   }
 
   /** The panel; nothing until its code arrived. */
@@ -43,16 +61,30 @@ export class LazyHistory {
       batches: controller.batches,
       error: controller.error,
       hasMore: controller.hasMore,
+      opened: controller.opened,
       onMore: () => void controller.showMore(client()),
+      onOpen: (id) => void controller.open(client(), id),
+      onBack: () => controller.back(client()),
+      onRetry: () => void controller.retry(client()),
     });
   }
 
   #ready(): Promise<Loaded> {
-    this.#loading ??= import('../views/history.js').then((module) => {
-      this.#loaded = { module, controller: new module.HistoryController(this.#host) };
-      this.#host.requestUpdate();
-      return this.#loaded;
-    });
+    this.#loading ??= import('../views/history.js').then(
+      (module) => {
+        const { announce, strings } = this.#options;
+        this.#loaded = {
+          module,
+          controller: new module.HistoryController(this.#host, { announce: (batch) => announce(module.batchSummary(batch, strings())) }),
+        };
+        this.#host.requestUpdate();
+        return this.#loaded;
+      },
+      (error: unknown) => {
+        this.#loading = null;
+        throw error;
+      },
+    );
     return this.#loading;
   }
 }

@@ -333,9 +333,15 @@ export default css`
   .progress-head .batch-context {
     font-weight: 600;
   }
+  .history .batch-context {
+    white-space: nowrap;
+  }
   .history-detail {
     display: grid;
     gap: 0.5rem;
+  }
+  .history-detail p {
+    margin: 0;
   }
   .history .summary {
     display: flex;
@@ -346,13 +352,13 @@ export default css`
     background: var(--_surface);
     border-inline-start: 4px solid var(--_outcome, var(--_border));
   }
-  .history-file.completed > .icon {
+  .history-file[data-status='completed'] > .icon {
     color: var(--_completed);
   }
-  .history-file.failed > .icon {
+  .history-file[data-status='failed'] > .icon {
     color: var(--_failed);
   }
-  .history-file.cancelled > .icon {
+  .history-file[data-status='cancelled'] > .icon {
     color: var(--_cancelled);
   }
   .history-actions {

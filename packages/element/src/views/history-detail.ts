@@ -40,7 +40,7 @@ export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, 
   const file = (f: BatchFile) => {
     const code = f.error?.code ?? '';
     const failed = f.status === 'failed';
-    return html`<li class="history-file ${f.status}">
+    return html`<li class="history-file" data-status=${f.status}>
       ${icon(f.status)}
       <span class="attention-text">
         <span class="attention-name">${f.filename}</span>

@@ -13,6 +13,8 @@ export interface BatchUploaderJsxProps {
   'credentials'?: Exclude<BatchUploader['credentials'], null>;
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
   'patient-id'?: Exclude<BatchUploader['patientId'], null>;
+  /** What the progress header calls the batch ("Referral letters, ward 3"), instead of the patient ID masked to its last 4 characters. Shown only: not sent to the server. */
+  'batch-label'?: Exclude<BatchUploader['batchLabel'], null>;
   /** The Patient ID field: `hidden`, `optional` or `required`. */
   'patient-field'?: Exclude<BatchUploader['patientField'], null>;
   /** Template ID sent with the batch (the document template the host processes with). */

@@ -142,6 +142,10 @@ export interface BatchUploaderStrings {
   /** While an opened batch loads. */
   loading: string;
 
+  // §9 Adding files the way staff do.
+  /** A processed document's page count, after its size. */
+  pages: (pages: number) => string;
+
   // §1 Outcome first.
   /** How a finished batch went, in words (with an icon and a colour, never colour alone): the summary heading, the notice, history entries. */
   outcome: Record<BatchOutcome, string>;
@@ -275,6 +279,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   historyBatch: (date) => `Batch of ${date}`,
   historyBack: 'Back to recent batches',
   loading: 'Loading…',
+  pages: (n) => (n === 1 ? '1 page' : `${n} pages`),
 
   // §1 Outcome first.
   outcome: { succeeded: 'All files succeeded', partial: 'Some files need attention', failed: 'All files failed', cancelled: 'Batch cancelled' },

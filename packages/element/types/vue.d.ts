@@ -27,6 +27,8 @@ export interface BatchUploaderVueProps {
   maxFileSize?: Exclude<BatchUploader['maxFileSize'], null> | `${number}`;
   /** Accepted types in the `<input accept>` syntax (`application/pdf,image/*`), within PDF, PNG, JPEG, TIFF and WebP. The server's when unset. */
   accept?: Exclude<BatchUploader['accept'], null>;
+  /** The file picker's `capture`: `environment` (the back camera) or `user` (the front one) opens a phone's camera to photograph a document; other devices ignore it. Unset: the usual picker. */
+  capture?: Exclude<BatchUploader['capture'], null>;
   /** Milliseconds between status polls when live events are not available. The SDK's 2000 when unset. */
   pollInterval?: Exclude<BatchUploader['pollInterval'], null> | `${number}`;
   /** Shows the workspace's recent batches. */

@@ -149,6 +149,7 @@ export class BatchUploader extends LitElement {
     maxFiles: { attribute: 'max-files', type: Number },
     maxFileSize: { attribute: 'max-file-size', converter: { fromAttribute: parseSize } },
     accept: {},
+    capture: {},
     pollInterval: { attribute: 'poll-interval', type: Number },
     showHistory: { attribute: 'show-history', type: Boolean },
     headingLevel: { attribute: 'heading-level', type: Number },
@@ -217,6 +218,12 @@ export class BatchUploader extends LitElement {
   maxFileSize: number | string | null = null;
   /** Accepted types in the `<input accept>` syntax (`application/pdf,image/*`), within PDF, PNG, JPEG, TIFF and WebP. The server's when unset. */
   accept = '';
+  /**
+   * The file picker's `capture`: `environment` (the back camera) or `user` (the front one)
+   * opens a phone's camera to photograph a document; other devices ignore it. Unset: the
+   * usual picker.
+   */
+  capture = '';
   /** Milliseconds between status polls when live events are not available. The SDK's 2000 when unset. */
   pollInterval: number | null = null;
   /** Shows the workspace's recent batches. */
@@ -369,7 +376,14 @@ export class BatchUploader extends LitElement {
       })}
       ${
         idle
-          ? dropZone({ strings: t, limits, accept: this.accept || limits.accepted_types.join(','), drop: this.#drop, checking: selectCounts(state).checking })
+          ? dropZone({
+              strings: t,
+              limits,
+              accept: this.accept || limits.accepted_types.join(','),
+              capture: this.capture,
+              drop: this.#drop,
+              checking: selectCounts(state).checking,
+            })
           : progressArea(state, t, sub, batchContext(this.batchLabel, this.patientId, t))
       }
       ${error ? html`<div part="error" class="alert" role="alert">${icon('failed')}<span>${t.error(error.code, error.message)}</span></div>` : nothing}

@@ -44,7 +44,7 @@ export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, 
       ${icon(f.status)}
       <span class="attention-text">
         <span class="attention-name">${f.filename}</span>
-        <span class="history-status">${t.status[f.status]}</span>
+        <span class="history-status">${t.status[f.status]}${typeof (f.result as { pages?: unknown } | undefined)?.pages === 'number' ? ` · ${t.pages((f.result as { pages: number }).pages)}` : ''}</span>
         ${f.error ? html`<span class="attention-reason">${t.fileError(code, f.error.message)}</span>` : nothing}
         ${
           failed

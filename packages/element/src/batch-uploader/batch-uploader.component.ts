@@ -181,7 +181,11 @@ export class BatchUploader extends LitElement {
   readonly #outcome = new OutcomeController(this);
   readonly #leaveWarning = new LeaveWarningController(this, () => this.#sessions.state);
   readonly #refusals = new DismissedRefusals(this);
-  readonly #history = new LazyHistory(this, { announce: (text) => this.#announcer.say(text), strings: () => this.#t });
+  readonly #history = new LazyHistory(this, {
+    announce: (text) => this.#announcer.say(text),
+    strings: () => this.#t,
+    retryInSession: (id) => (this.session.getState().batchId === id && selectCanRetry(this.session.getState()) ? this.retryFailed() : null),
+  });
   readonly #patient = new PatientIdController(this, () => this.#t);
   readonly #events = new SessionEventsController(this, {
     strings: () => this.#t,

@@ -69,8 +69,12 @@ describe('<batch-uploader> context and history', () => {
     await until(() => /Some files need attention: 1 succeeded, 2 failed/.test(text(el, 'live-region')), 'the opened batch announced');
     await expectAccessible(el);
 
+    // The batch the element just finished: its session retries it, so the outcome above and the events follow too.
+    const retried = record(el, 'batch-retried');
     part(el, 'history-retry-button')!.click();
     await until(() => line('flaky-h.pdf').includes('Completed'), 'the retried file completes', 20_000);
+    equal(retried.length, 1, 'batch-retried, as for the outcome’s Retry failed:');
+    await until(() => text(el, 'summary') === 'Some files need attention: 2 succeeded, 1 failed', 'the live outcome follows');
     equal(shadowActive(el)?.id, 'history-batch', 'focus stays in the batch (the button is gone)');
     await until(() => part(el, 'history-summary')?.textContent?.includes('2 succeeded, 1 failed'), 'the summary follows');
     equal(part(el, 'history-retry-button'), null, 'nothing left that a retry may fix');
@@ -79,6 +83,23 @@ describe('<batch-uploader> context and history', () => {
     await until(() => row(), 'the list again');
     equal(shadowActive(el), row(), 'focus back on the batch’s row');
     await until(() => row()!.textContent!.includes('2 succeeded, 1 failed'), 'the row shows the batch as it is now');
+  });
+
+  it('retries an older batch of the history on its own, leaving the element’s batch alone', async () => {
+    const first = await mount({ endpoint: FLAKY_ENDPOINT, 'patient-field': 'hidden' });
+    const batchId = await finishedBatch(first, [pdf('flaky-o.pdf')]);
+    first.remove();
+    const el = await mount({ endpoint: FLAKY_ENDPOINT, 'show-history': true });
+    const retried = record(el, 'batch-retried');
+    const row = () => el.shadowRoot!.querySelector<HTMLElement>(`.history-row[data-id="${batchId}"]`);
+    await until(() => row(), 'the older batch in the history');
+    row()!.click();
+    await until(() => part(el, 'history-retry-button'), 'Retry failed offered');
+    part(el, 'history-retry-button')!.click();
+    await until(() => part(el, 'history-files')?.textContent?.includes('Completed'), 'the retried file completes', 20_000);
+    equal(retried.length, 0, 'the element’s own session has no batch: no event of it');
+    ok(part(el, 'drop-zone'), 'the element still waits for files');
+    await expectAccessible(el);
   });
 
   it('openBatch(id) opens a batch by its id (as a #batch= link does), even without show-history', async () => {

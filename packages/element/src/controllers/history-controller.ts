@@ -91,7 +91,9 @@ export class HistoryController implements ReactiveController {
   /** Opens a batch in place of the list (focus to its heading) and follows it while it runs. */
   async open(client: BatchClient, batchId: string): Promise<void> {
     const run = this.#restartFollow();
-    this.#set({ id: batchId, batch: null, error: null, retrying: false }, '#history-batch');
+    // Opened again (after a retry elsewhere): what is shown stays until the new answer.
+    const shown = this.opened?.id === batchId ? this.opened.batch : null;
+    this.#set({ id: batchId, batch: shown, error: null, retrying: false }, '#history-batch');
     try {
       const batch = await client.getBatch(batchId, { signal: run.signal });
       if (run !== this.#follow) return;

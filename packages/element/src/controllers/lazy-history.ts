@@ -14,6 +14,12 @@ export type HistoryPanelOptions = Pick<HistoryView, 'strings' | 'locale' | 'leve
 export interface LazyHistoryOptions {
   announce: (text: string) => void;
   strings: () => BatchUploaderStrings;
+  /**
+   * Retry failed of an opened batch that the element's session shows too (the batch just
+   * finished): the session retries it, so that its outcome, progress and events follow;
+   * null when the session shows another batch (the history retries it on its own).
+   */
+  retryInSession: (batchId: string) => Promise<unknown> | null;
 }
 
 /**
@@ -65,7 +71,12 @@ export class LazyHistory {
       onMore: () => void controller.showMore(client()),
       onOpen: (id) => void controller.open(client(), id),
       onBack: () => controller.back(client()),
-      onRetry: () => void controller.retry(client()),
+      onRetry: () => {
+        const id = controller.opened?.id ?? '';
+        const inSession = this.#options.retryInSession(id);
+        if (inSession) void inSession.then(() => controller.open(client(), id));
+        else void controller.retry(client());
+      },
     });
   }
 

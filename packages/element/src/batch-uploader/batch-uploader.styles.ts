@@ -326,7 +326,7 @@ export default css`
   .history-outcome {
     font-weight: 600;
   }
-  .history .muted,
+  .no-patient,
   .history-meta {
     color: var(--_muted);
   }

@@ -30,7 +30,7 @@ export interface HistoryView {
 /** The patient ID masked, or "No patient ID" (the history keeps no label: see the README). */
 export function patientOrNone(patientId: string | null, t: BatchUploaderStrings): TemplateResult {
   const context = batchContext('', patientId, t);
-  return context === nothing ? html`<span class="muted">${t.noPatient}</span>` : context;
+  return context === nothing ? html`<span class="no-patient">${t.noPatient}</span>` : context;
 }
 
 /** A date and time for people, short. */

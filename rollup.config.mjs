@@ -2,6 +2,7 @@
 // the self-contained ES modules a page loads with one <script type="module">.
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import terser from '@rollup/plugin-terser';
 import { transform } from 'esbuild';
@@ -104,31 +105,63 @@ function lineBreaks(text) {
   return text.split('\n').length - 1;
 }
 
+/** The plugins of every browser bundle. */
+function browserPlugins(tsconfig) {
+  return [
+    browserOnly(),
+    browserSubstitutes(),
+    // Lit's production build is its `default` export condition; `development` is never asked for.
+    nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
+    // The tus client's own dependencies (url-parse, js-base64's helpers) are CommonJS.
+    commonjs(),
+    minifyTemplates(),
+    esbuild({ target: 'es2022', tsconfig }),
+    terser({ format: { comments: false }, ecma: 2022, module: true, compress: { passes: 2 } }),
+  ];
+}
+
+/** Where a bundle's on-demand chunks go, beside its entry: `chunks/<name>-<hash>.js`. */
+const CHUNK_FILE_NAMES = 'chunks/[name]-[hash].js';
+
 /**
- * One minified browser ES module with its dependencies (for the element: lit and the SDK)
- * inside. What the code loads on demand with `import()` (the tus client, for large files
- * only) becomes a chunk beside it under `chunks/`, fetched by the page when first needed.
+ * One minified browser ES module with its dependencies (for the SDK: the client and the
+ * session) inside. What the code loads on demand with `import()` (the tus client, for
+ * large files only) becomes a chunk beside it under `chunks/`, fetched when first needed.
  */
 function browserBundle(input, file, tsconfig = 'packages/sdk/tsconfig.json') {
   return {
     input,
-    output: { dir: dirname(file), entryFileNames: basename(file), chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
-    plugins: [
-      browserOnly(),
-      browserSubstitutes(),
-      // Lit's production build is its `default` export condition; `development` is never asked for.
-      nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
-      // The tus client's own dependencies (url-parse, js-base64's helpers) are CommonJS.
-      commonjs(),
-      minifyTemplates(),
-      esbuild({ target: 'es2022', tsconfig }),
-      terser({ format: { comments: false }, ecma: 2022, module: true, compress: { passes: 2 } }),
-    ],
+    output: { dir: dirname(file), entryFileNames: basename(file), chunkFileNames: CHUNK_FILE_NAMES, format: 'es', sourcemap: true },
+    plugins: [...browserPlugins(tsconfig), removeStaleChunks()],
+  };
+}
+
+/**
+ * Removes the chunks of earlier builds from the bundle's `chunks/` folder: each build's
+ * chunks carry their content's hash in their name, and only the new ones belong to it.
+ */
+function removeStaleChunks() {
+  return {
+    name: 'remove-stale-chunks',
+    async writeBundle({ dir }, bundle) {
+      const chunks = join(dir, 'chunks');
+      const names = await readdir(chunks).catch(() => []);
+      for (const name of names) {
+        if (!(`chunks/${name.replace(/\.map$/, '')}` in bundle)) await rm(join(chunks, name));
+      }
+    },
   };
 }
 
 export default [
   browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
   // <script type="module" src="batch-uploader.js"> registers <batch-uploader>: lit, the SDK and the styles inside.
-  browserBundle('packages/element/src/batch-uploader/batch-uploader.ts', 'packages/element/dist/batch-uploader.js', 'packages/element/tsconfig.json'),
+  // What most pages never use (the history, reading dropped folders, finishing an interrupted upload, the tus
+  // client) is in chunks under chunks/ beside it, loaded with a relative import() when needed: copying the
+  // folder's batch-uploader.js and chunks/ keeps one script tag working.
+  {
+    ...browserBundle('packages/element/src/batch-uploader/batch-uploader.ts', 'packages/element/dist/batch-uploader.js', 'packages/element/tsconfig.json'),
+    // The chunks import what they share with the entry from the entry itself (no third file to load first).
+    preserveEntrySignatures: 'allow-extension',
+  },
 ];

@@ -13,9 +13,10 @@ const commonjs = commonjsPlugin as unknown as typeof commonjsPlugin.default;
 const replace = replacePlugin as unknown as typeof replacePlugin.default;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The self-contained element bundle, as `npm run build` writes it and the demo server serves it. */
+/** The element bundle's entry, as `npm run build` writes it and the demo server serves it; its chunks are beside it. */
 export const ELEMENT_BUNDLE = 'packages/element/dist/batch-uploader.js';
 export const ELEMENT_BUNDLE_PATH = join(ROOT, ELEMENT_BUNDLE);
+const ELEMENT_DIR = 'packages/element/dist';
 
 /** A bundle's size. */
 export interface BundleSize {
@@ -30,22 +31,34 @@ export function gzipSize(text: string): number {
   return gzipSync(text, { level: 9 }).length;
 }
 
-let productBuild: Promise<{ code: string; plugins: Plugin[] }> | null = null;
+/** One file of the element's bundle. */
+export interface ElementChunk {
+  fileName: string;
+  code: string;
+  isEntry: boolean;
+  /** Files it imports statically (loaded with it) and with import() (loaded when needed). */
+  imports: string[];
+  dynamicImports: string[];
+}
+
+let productBuild: Promise<{ code: string; chunks: ElementChunk[]; plugins: Plugin[] }> | null = null;
 
 /**
- * Builds the element's self-contained bundle in memory with the product's own
- * rollup.config.mjs (nothing is written), once per bench run. Its plugins are also the
- * settings the other libraries are bundled with.
+ * Builds the element's bundle in memory with the product's own rollup.config.mjs
+ * (nothing is written), once per bench run: `code` is the entry's, `chunks` every file.
+ * Its plugins are also the settings the other libraries are bundled with.
  */
-export function buildElementBundle(): Promise<{ code: string; plugins: Plugin[] }> {
+export function buildElementBundle(): Promise<{ code: string; chunks: ElementChunk[]; plugins: Plugin[] }> {
   productBuild ??= (async () => {
     // The config names its inputs relative to the repository, as `rollup -c` runs there.
     if (process.cwd() !== ROOT.replace(/\/$/, '')) throw new Error(`run the bench from the repository root (${ROOT}), e.g. with npm run bench`);
     const { default: configs } = (await import(pathToFileURL(join(ROOT, 'rollup.config.mjs')).href)) as { default: RollupOptions[] };
-    const config = configs.find((c) => (c.output as OutputOptions | undefined)?.file === ELEMENT_BUNDLE);
-    if (!config) throw new Error(`rollup.config.mjs has no build of ${ELEMENT_BUNDLE}`);
-    const code = await bundle(config, config.output as OutputOptions);
-    return { code, plugins: (config.plugins as Plugin[]).filter(Boolean) };
+    const config = configs.find((c) => (c.output as OutputOptions | undefined)?.dir === ELEMENT_DIR);
+    if (!config) throw new Error(`rollup.config.mjs has no build into ${ELEMENT_DIR}`);
+    const chunks = await bundleChunks(config, config.output as OutputOptions);
+    const entry = chunks.find((chunk) => chunk.isEntry && join(ELEMENT_DIR, chunk.fileName) === ELEMENT_BUNDLE);
+    if (!entry) throw new Error(`rollup.config.mjs does not build ${ELEMENT_BUNDLE}`);
+    return { code: entry.code, chunks, plugins: (config.plugins as Plugin[]).filter(Boolean) };
   })();
   return productBuild;
 }
@@ -91,7 +104,9 @@ export interface CompetitorSize {
  * minified with esbuild, the minifier of the element's own styles.
  */
 export async function measureCompetitor(competitor: Competitor): Promise<CompetitorSize> {
-  const { plugins } = await buildElementBundle();
+  // The product's config has its own commonjs plugin now (for the tus client); two would
+  // each wrap the CommonJS modules, and named imports of them would fail.
+  const plugins = (await buildElementBundle()).plugins.filter((plugin) => plugin.name !== 'commonjs');
   const input = fileURLToPath(new URL(`../competitors/${competitor.entry}`, import.meta.url));
   const code = await bundle(
     {
@@ -120,9 +135,24 @@ function json(): Plugin {
   };
 }
 
-/** The element's bundle, built fresh. */
-export async function measureElement(): Promise<BundleSize> {
-  return sizeOf((await buildElementBundle()).code);
+/** The element's bundle, built fresh: its first load (the entry and what it imports statically) and all its files. */
+export async function measureElement(): Promise<{ firstLoad: BundleSize & { files: string[] }; total: BundleSize & { files: string[] } }> {
+  const { chunks } = await buildElementBundle();
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const first = new Set<string>();
+  const visit = (name: string) => {
+    if (first.has(name)) return;
+    first.add(name);
+    for (const imported of byName.get(name)!.imports) visit(imported);
+  };
+  for (const chunk of chunks) if (chunk.isEntry) visit(chunk.fileName);
+  // Each file is its own request, so each is gzipped on its own.
+  const sum = (files: ElementChunk[]) =>
+    files.map((chunk) => sizeOf(chunk.code)).reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzipBytes: a.gzipBytes + b.gzipBytes }), { bytes: 0, gzipBytes: 0 });
+  return {
+    firstLoad: { ...sum(chunks.filter((chunk) => first.has(chunk.fileName))), files: [...first] },
+    total: { ...sum(chunks), files: chunks.map((chunk) => chunk.fileName) },
+  };
 }
 
 function sizeOf(text: string): BundleSize {
@@ -130,12 +160,18 @@ function sizeOf(text: string): BundleSize {
 }
 
 async function bundle(options: RollupOptions, output: OutputOptions): Promise<string> {
+  const chunks = await bundleChunks(options, output);
+  if (chunks.length !== 1) throw new Error(`${String(options.input)} did not bundle into one file`);
+  return chunks[0]!.code;
+}
+
+async function bundleChunks(options: RollupOptions, output: OutputOptions): Promise<ElementChunk[]> {
   const warnings: string[] = [];
   const build = await rollup({ ...options, onwarn: (warning) => void warnings.push(warning.message) });
   try {
-    const chunks = (await build.generate(output)).output.filter((file) => file.type === 'chunk');
-    if (chunks.length !== 1) throw new Error(`${String(options.input)} did not bundle into one file`);
-    return chunks[0]!.code;
+    return (await build.generate(output)).output
+      .filter((file) => file.type === 'chunk')
+      .map(({ fileName, code, isEntry, imports, dynamicImports }) => ({ fileName, code, isEntry, imports, dynamicImports }));
   } finally {
     await build.close();
   }

@@ -30,3 +30,13 @@ for (const [type, text] of Object.entries(describe)) {
     log.scrollTop = log.scrollHeight;
   });
 }
+
+// A batch email links to /batch-upload#batch=<id> (the id only: nothing else about the
+// batch is in the URL). Open that batch in the history, on arrival and when the fragment
+// changes on the open page.
+function openLinkedBatch() {
+  const match = /^#batch=([\w-]{1,64})$/.exec(location.hash);
+  if (match) customElements.whenDefined('batch-uploader').then(() => uploader.openBatch(match[1]));
+}
+openLinkedBatch();
+addEventListener('hashchange', openLinkedBatch);

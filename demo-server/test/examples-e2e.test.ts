@@ -9,13 +9,15 @@
  * served examples' — is handed to the browser by the test, on the server's origin.
  */
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { BatchHistoryResponse } from '@batch-uploader/protocol';
-import { chooseFiles } from '@batch-uploader/test-support/browser';
+import { chooseFiles, expectAccessible } from '@batch-uploader/test-support/browser';
 import { demoInChromium, type DemoInChromium } from '@batch-uploader/test-support/demo-server';
 
 const TOKEN = 'examples-e2e-token-clinic-a';
 const auth = { authorization: `Bearer ${TOKEN}` };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: DemoInChromium['server'];
 let browser: DemoInChromium['browser'];
@@ -52,13 +54,15 @@ describe('the React, Vue and Angular examples', () => {
     ['vue', 'Vue'],
     ['angular', 'Angular'],
   ] as const) {
-    it(`the ${framework} app passes its token and texts to the element and shows the batch-complete event in its own UI`, async () => {
-      const context = await browser.newContext();
+    it(`the ${framework} app passes its token and texts to the element, shows the batch-complete event in its own UI, and opens the batch from the history`, async () => {
+      // The pages' CSP runs only their own scripts: axe-core is added by the test.
+      const context = await browser.newContext({ bypassCSP: true });
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(`${server.url}/examples/${name}`);
       await page.getByRole('heading', { name: `${framework} example` }).waitFor();
+      await page.addScriptTag({ path: AXE });
 
       await page.getByLabel('Access token').fill(TOKEN);
       // The app's language switch reaches the element's `strings` property: its drop zone speaks French.
@@ -80,6 +84,21 @@ describe('the React, Vue and Angular examples', () => {
       // The app's status line, not the element's own live region inside its shadow root.
       assert.equal(await page.locator('#app > main > [role="status"]').textContent(), `Batch ${batchId} completed.`);
       await page.getByRole('heading', { name: 'Des fichiers demandent votre attention : 2 réussis, 1 en échec' }).waitFor();
+
+      // The history (in the app's language) has the batch; its row opens it in place.
+      const row = page.locator(`batch-uploader [part~="history-row"][data-id="${batchId}"]`);
+      await row.waitFor({ timeout: 15_000 });
+      assert.match(((await row.textContent()) ?? '').replace(/\s+/g, ' '), /Sans identifiant patient · .+ : 3 fichiers, 2 réussis, 1 en échec/);
+      await expectAccessible(page, `${framework}: history open`);
+      await row.click();
+      const files = page.locator('batch-uploader [part~="history-files"] li');
+      await files.first().waitFor();
+      assert.equal(await files.count(), 3);
+      assert.match(((await files.filter({ hasText: 'damaged.pdf' }).textContent()) ?? '').replace(/\s+/g, ' '), /Échec/);
+      await page.getByRole('heading', { name: /^Lot du / }).waitFor();
+      await expectAccessible(page, `${framework}: history detail`);
+      await page.getByRole('button', { name: 'Retour aux lots récents' }).click();
+      await row.waitFor();
       assert.deepEqual(pageErrors, []);
 
       // The batch went to the token's workspace, sent once.

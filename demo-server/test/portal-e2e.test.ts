@@ -26,7 +26,9 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 const COOKIE = 'batch_uploader_token';
 const require = createRequire(import.meta.url);
-const ELEMENT_BUNDLE = join(dirname(require.resolve('@batch-uploader/element/package.json')), 'dist', 'batch-uploader.js');
+/** The folder of the element's bundle: the entry `batch-uploader.js` and the chunks it imports (`chunks/<name>-<hash>.js`). */
+const ELEMENT_DIST = join(dirname(require.resolve('@batch-uploader/element/package.json')), 'dist');
+const ELEMENT_FILE = /^\/js\/(batch-uploader\.js|chunks\/[\w-]+\.js)$/;
 const SDK_BUNDLE = join(dirname(require.resolve('@batch-uploader/sdk/package.json')), 'dist', 'batch-uploader-sdk.js');
 
 let docs: Documents;
@@ -40,7 +42,7 @@ let cookieApi: Server;
 /** No CORS_ORIGINS: the portal gets no grant. */
 let closedApi: Server;
 
-/** The portal's pages: `/?api=<API url>&mode=token|cookie`, its scripts and the bundles it copied. */
+/** The portal's pages: `/?api=<API url>&mode=token|cookie[&history]`, its scripts and the bundles it copied (the element's folder of chunks too). */
 function startPortal(): Promise<HttpServer> {
   const server = createServer((req, res) => {
     void (async () => {
@@ -48,7 +50,8 @@ function startPortal(): Promise<HttpServer> {
       const send = (type: string, body: string | Buffer) => {
         res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
       };
-      if (url.pathname === '/js/batch-uploader.js') return send('text/javascript', await readFile(ELEMENT_BUNDLE));
+      const element = ELEMENT_FILE.exec(url.pathname);
+      if (element) return send('text/javascript', await readFile(join(ELEMENT_DIST, element[1]!)));
       if (url.pathname === '/js/batch-uploader-sdk.js') return send('text/javascript', await readFile(SDK_BUNDLE));
       // The portal's own sign-in knows the clerk's token; the page asks for it when the element does.
       if (url.pathname === '/js/token.js')
@@ -69,7 +72,7 @@ function startPortal(): Promise<HttpServer> {
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Clinic portal</title>
 </head>
 <body><main><h1>Referrals</h1>
-<batch-uploader endpoint="${api}"${cookie ? ' credentials="include"' : ''} patient-field="hidden"></batch-uploader>
+<batch-uploader endpoint="${api}"${cookie ? ' credentials="include"' : ''}${url.searchParams.has('history') ? ' show-history' : ''} patient-field="hidden"></batch-uploader>
 </main>${cookie ? '' : '<script type="module" src="/js/token.js"></script>'}
 <script type="module" src="/js/batch-uploader.js"></script></body></html>`,
       );
@@ -110,7 +113,7 @@ interface Watched {
   streams: { status: number; type: string }[];
 }
 
-async function openPortal(api: Server, mode: 'token' | 'cookie'): Promise<Watched> {
+async function openPortal(api: Server, mode: 'token' | 'cookie', { showHistory = false } = {}): Promise<Watched> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const watched: Watched = { page, context, errors: [], apiRequests: [], streams: [] };
@@ -128,7 +131,7 @@ async function openPortal(api: Server, mode: 'token' | 'cookie'): Promise<Watche
   page.on('response', (response) => {
     if (response.url().includes('/batch-events/')) watched.streams.push({ status: response.status(), type: response.headers()['content-type'] ?? '' });
   });
-  await page.goto(`${portalOrigin}/?mode=${mode}&api=${encodeURIComponent(api.api)}`);
+  await page.goto(`${portalOrigin}/?mode=${mode}&api=${encodeURIComponent(api.api)}${showHistory ? '&history' : ''}`);
   return watched;
 }
 
@@ -153,9 +156,15 @@ async function history(api: Server, token: string): Promise<BatchHistoryResponse
 }
 
 describe('a portal on another origin embeds the widget', () => {
-  it('uploads and follows a batch with a bearer token, live events included', async () => {
-    const { page, context, errors, apiRequests, streams } = await openPortal(tokenApi, 'token');
+  it('uploads and follows a batch with a bearer token, live events included; the history’s chunk loads under the portal’s policy', async () => {
+    const { page, context, errors, apiRequests, streams } = await openPortal(tokenApi, 'token', { showHistory: true });
     await uploadThree(page);
+    // The history's code is a chunk of the bundle, imported from the portal's copy of the folder.
+    await page.getByRole('heading', { name: 'Recent batches' }).waitFor();
+    await page
+      .locator('batch-uploader [part~="history"] li')
+      .getByText(/^All files succeeded · /)
+      .waitFor();
 
     assert.deepEqual(errors, [], 'no page or console errors (no CORS or CSP refusal)');
     assert.ok(

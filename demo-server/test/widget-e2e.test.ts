@@ -41,6 +41,16 @@ describe('the widget page in Chromium', () => {
     const bundle = await fetch(`${server.url}/assets/batch-uploader.js`);
     assert.equal(bundle.status, 200, 'the bundle is built (npx rollup -c) and served');
     assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+    // Its chunks, imported with relative import(), are served beside it; nothing else of the folder is.
+    const chunks = [...(await bundle.text()).matchAll(/import\("\.\/(chunks\/[\w-]+\.js)"\)/g)].map((m) => m[1]!);
+    assert.ok(chunks.length >= 2, `the history and folder reading are chunks: ${chunks.join(', ')}`);
+    for (const chunk of chunks) {
+      const answer = await fetch(`${server.url}/assets/${chunk}`);
+      assert.equal(answer.status, 200, chunk);
+      assert.match(answer.headers.get('content-type') ?? '', /javascript/);
+    }
+    assert.equal((await fetch(`${server.url}/assets/index.js`)).status, 404, 'the folder’s other files are not served');
+    assert.equal((await fetch(`${server.url}/assets/chunks/index.js`)).status, 404, 'nor files that are not chunks');
     const landing = await (await fetch(server.url)).text();
     assert.match(landing, /href="\/batch-upload"/);
     const page = await (await fetch(`${server.url}/batch-upload`)).text();

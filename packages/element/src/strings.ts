@@ -128,6 +128,24 @@ export interface BatchUploaderStrings {
   /** One line of history. */
   historyItem: (batch: BatchSummary, date: string) => string;
 
+  // §8 Context and history.
+  /** The batch's patient, masked: `end` is the last characters of its ID ("Patient ••••1234"); shown, hidden from screen readers. */
+  patientMasked: (end: string) => string;
+  /** The same for screen readers ("Patient ID ending 1234"). */
+  patientSpoken: (end: string) => string;
+  /** A batch sent without a patient ID (history). */
+  noPatient: string;
+  /** Heading of an opened batch of the history: its date and time. */
+  historyBatch: (date: string) => string;
+  /** Goes from an opened batch back to the list of recent batches. */
+  historyBack: string;
+  /** While an opened batch loads. */
+  loading: string;
+
+  // §9 Adding files the way staff do.
+  /** A processed document's page count, after its size. */
+  pages: (pages: number) => string;
+
   // §1 Outcome first.
   /** How a finished batch went, in words (with an icon and a colour, never colour alone): the summary heading, the notice, history entries. */
   outcome: Record<BatchOutcome, string>;
@@ -268,6 +286,13 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   refresh: 'Refresh',
   historyMore: 'Show more',
   historyItem: (batch, date) => `${date}: ${files(batch.total_files)}, ${batch.progress.completed} succeeded, ${batch.progress.failed} failed`,
+  patientMasked: (end) => `Patient ••••${end}`,
+  patientSpoken: (end) => `Patient ID ending ${end}`,
+  noPatient: 'No patient ID',
+  historyBatch: (date) => `Batch of ${date}`,
+  historyBack: 'Back to recent batches',
+  loading: 'Loading…',
+  pages: (n) => (n === 1 ? '1 page' : `${n} pages`),
 
   // §1 Outcome first.
   outcome: { succeeded: 'All files succeeded', partial: 'Some files need attention', failed: 'All files failed', cancelled: 'Batch cancelled' },

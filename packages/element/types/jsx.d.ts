@@ -13,6 +13,8 @@ export interface BatchUploaderJsxProps {
   'credentials'?: Exclude<BatchUploader['credentials'], null>;
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
   'patient-id'?: Exclude<BatchUploader['patientId'], null>;
+  /** What the progress header calls the batch ("Referral letters, ward 3"), instead of the patient ID masked to its last 4 characters. Shown only: not sent to the server. */
+  'batch-label'?: Exclude<BatchUploader['batchLabel'], null>;
   /** The Patient ID field: `hidden`, `optional` or `required`. */
   'patient-field'?: Exclude<BatchUploader['patientField'], null>;
   /** Template ID sent with the batch (the document template the host processes with). */
@@ -25,6 +27,8 @@ export interface BatchUploaderJsxProps {
   'max-file-size'?: Exclude<BatchUploader['maxFileSize'], null> | `${number}`;
   /** Accepted types in the `<input accept>` syntax (`application/pdf,image/*`), within PDF, PNG, JPEG, TIFF and WebP. The server's when unset. */
   'accept'?: Exclude<BatchUploader['accept'], null>;
+  /** The file picker's `capture`: `environment` (the back camera) or `user` (the front one) opens a phone's camera to photograph a document; other devices ignore it. Unset: the usual picker. */
+  'capture'?: Exclude<BatchUploader['capture'], null>;
   /** Milliseconds between status polls when live events are not available. The SDK's 2000 when unset. */
   'poll-interval'?: Exclude<BatchUploader['pollInterval'], null> | `${number}`;
   /** Shows the workspace's recent batches. */

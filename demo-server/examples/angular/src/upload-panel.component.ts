@@ -29,6 +29,7 @@ import { FRENCH } from './french';
         [endpoint]="endpoint"
         patient-field="optional"
         template-id="intake"
+        show-history
         [lang]="language()"
         [getAuthToken]="getAuthToken"
         [strings]="strings()"

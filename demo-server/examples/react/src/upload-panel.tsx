@@ -55,6 +55,7 @@ export function UploadPanel({ endpoint, askForToken }: { endpoint: string; askFo
         endpoint={endpoint}
         patient-field="optional"
         template-id="intake"
+        show-history
         lang={language}
         getAuthToken={getAuthToken}
         strings={language === 'fr' ? FRENCH : null}

@@ -15,7 +15,7 @@ import { AnnouncerController } from '../controllers/announcer-controller.js';
 import { DropZoneController } from '../controllers/drop-zone-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
 import { GridController } from '../controllers/grid-controller.js';
-import { HistoryController } from '../controllers/history-controller.js';
+import { LazyHistory } from '../controllers/lazy-history.js';
 import { LeaveWarningController } from '../controllers/leave-warning-controller.js';
 import { OutcomeController } from '../controllers/outcome-controller.js';
 import { PatientIdController } from '../controllers/patient-id-controller.js';
@@ -27,12 +27,12 @@ import { describeError } from '../events.js';
 import { parseSize } from '../format.js';
 import { resolveStrings, type BatchUploaderStringOverrides, type BatchUploaderStrings } from '../strings.js';
 import { actions } from '../views/actions.js';
+import { batchContext } from '../views/batch-context.js';
 import { interrupted, reconnecting } from '../views/connection.js';
 import connectionStyles from '../views/connection.styles.js';
 import { dropZone } from '../views/drop-zone.js';
 import { fileList } from '../views/file-list.js';
 import fileListStyles from '../views/file-list.styles.js';
-import { historyPanel } from '../views/history-panel.js';
 import { icon } from '../views/icons.js';
 import { outcome } from '../views/outcome.js';
 import outcomeStyles from '../views/outcome.styles.js';
@@ -101,7 +101,14 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
  * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`, `review-confirm-button`, `review-reject-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
+ * @csspart batch-context - In the progress header (and history): the `batch-label`, or the patient ID masked to its last 4 characters ("Patient ••••1234").
  * @csspart history - The recent-batches panel.
+ * @csspart history-row - A batch of the history: a button that opens it (outcome, patient ID masked, date and time, counts).
+ * @csspart history-detail - A batch opened from the history, in place of the list (focus moves to its heading).
+ * @csspart history-summary - Its outcome in words, with icon and colour.
+ * @csspart history-files - Its files, each with status, reason and what to do.
+ * @csspart history-retry-button - Retries its failed files that may pass on another try.
+ * @csspart back-button - Back to the recent batches (focus returns to the batch's row).
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
  * @csspart toast - The completion notice: at the end of the element, sticking to the bottom of the window while the element goes on below (never over the page around the element).
@@ -135,12 +142,14 @@ export class BatchUploader extends LitElement {
     endpoint: {},
     credentials: {},
     patientId: { attribute: 'patient-id' },
+    batchLabel: { attribute: 'batch-label' },
     patientField: { attribute: 'patient-field' },
     templateId: { attribute: 'template-id' },
     encounterId: { attribute: 'encounter-id' },
     maxFiles: { attribute: 'max-files', type: Number },
     maxFileSize: { attribute: 'max-file-size', converter: { fromAttribute: parseSize } },
     accept: {},
+    capture: {},
     pollInterval: { attribute: 'poll-interval', type: Number },
     showHistory: { attribute: 'show-history', type: Boolean },
     headingLevel: { attribute: 'heading-level', type: Number },
@@ -172,7 +181,11 @@ export class BatchUploader extends LitElement {
   readonly #outcome = new OutcomeController(this);
   readonly #leaveWarning = new LeaveWarningController(this, () => this.#sessions.state);
   readonly #refusals = new DismissedRefusals(this);
-  readonly #history = new HistoryController(this);
+  readonly #history = new LazyHistory(this, {
+    announce: (text) => this.#announcer.say(text),
+    strings: () => this.#t,
+    retryInSession: (id) => (this.session.getState().batchId === id && selectCanRetry(this.session.getState()) ? this.retryFailed() : null),
+  });
   readonly #patient = new PatientIdController(this, () => this.#t);
   readonly #events = new SessionEventsController(this, {
     strings: () => this.#t,
@@ -192,6 +205,11 @@ export class BatchUploader extends LitElement {
   credentials: RequestCredentials = 'same-origin';
   /** Patient ID sent with the batch; fills the Patient ID field. Never stored by the element. */
   patientId = '';
+  /**
+   * What the progress header calls the batch ("Referral letters, ward 3"), instead of the
+   * patient ID masked to its last 4 characters. Shown only: not sent to the server.
+   */
+  batchLabel = '';
   /** The Patient ID field: `hidden`, `optional` or `required`. */
   patientField: 'hidden' | 'optional' | 'required' = 'optional';
   /** Template ID sent with the batch (the document template the host processes with). */
@@ -204,6 +222,12 @@ export class BatchUploader extends LitElement {
   maxFileSize: number | string | null = null;
   /** Accepted types in the `<input accept>` syntax (`application/pdf,image/*`), within PDF, PNG, JPEG, TIFF and WebP. The server's when unset. */
   accept = '';
+  /**
+   * The file picker's `capture`: `environment` (the back camera) or `user` (the front one)
+   * opens a phone's camera to photograph a document; other devices ignore it. Unset: the
+   * usual picker.
+   */
+  capture = '';
   /** Milliseconds between status polls when live events are not available. The SDK's 2000 when unset. */
   pollInterval: number | null = null;
   /** Shows the workspace's recent batches. */
@@ -337,6 +361,15 @@ export class BatchUploader extends LitElement {
     return true;
   }
 
+  /**
+   * Opens a batch of the workspace in the history panel, in place of the list (its files,
+   * statuses, reasons and Retry failed), e.g. from a `#batch=<id>` link of a batch email;
+   * focus moves to it. Shows the panel when `show-history` is not set.
+   */
+  openBatch(batchId: string): Promise<void> {
+    return this.#history.open(this.session.client, batchId).catch((error: unknown) => this.#events.fail(error));
+  }
+
   /** Forgets the batch (it goes on on the server) and starts over. */
   reset(): void {
     this.#toast.hide();
@@ -365,8 +398,15 @@ export class BatchUploader extends LitElement {
       })}
       ${
         idle
-          ? dropZone({ strings: t, limits, accept: this.accept || limits.accepted_types.join(','), drop: this.#drop, checking: selectCounts(state).checking })
-          : progressArea(state, t, sub)
+          ? dropZone({
+              strings: t,
+              limits,
+              accept: this.accept || limits.accepted_types.join(','),
+              capture: this.capture,
+              drop: this.#drop,
+              checking: selectCounts(state).checking,
+            })
+          : progressArea(state, t, sub, batchContext(this.batchLabel, this.patientId, t))
       }
       ${error ? html`<div part="error" class="alert" role="alert">${icon('failed')}<span>${t.error(error.code, error.message)}</span></div>` : nothing}
       ${idle || state.phase === 'uploading' ? rejections(this.#refusals.visible(state.rejected), state.limits ?? DEFAULT_LIMITS, t, () => this.#refusals.dismiss(state.rejected)) : nothing}
@@ -398,16 +438,13 @@ export class BatchUploader extends LitElement {
       }
       ${actions(state, t, this.#actions)}
       ${
-        this.showHistory
-          ? historyPanel({
-              batches: this.#history.batches,
-              error: this.#history.error,
-              hasMore: this.#history.hasMore,
+        this.showHistory || this.#history.isOpen
+          ? this.#history.render({
               strings: t,
               locale,
               level: sub,
+              client: () => this.session.client,
               onRefresh: () => this.#history.load(this.session.client),
-              onMore: () => void this.#history.showMore(this.session.client),
             })
           : nothing
       }

@@ -317,7 +317,7 @@ describe('<batch-uploader> following a batch', () => {
     }
     const before = await historyCount();
     const el = await mount({ 'show-history': true });
-    const items = () => el.shadowRoot!.querySelectorAll<HTMLElement>('.history li');
+    const items = () => el.shadowRoot!.querySelectorAll<HTMLElement>('.history-row');
     await until(() => items().length === 5, 'the newest five');
     await expectAccessible(el);
     part(el, 'more-button')!.focus();

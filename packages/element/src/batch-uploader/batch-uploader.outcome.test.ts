@@ -291,6 +291,8 @@ describe('<batch-uploader>: what a screen reader hears', () => {
     const labelOf = (node: Element) => el.shadowRoot!.getElementById(node.getAttribute('aria-labelledby')!)!;
     equal(labelOf(part(el, 'base')!), heading, 'the element is a region named by its heading:');
     equal(part(el, 'base')!.getAttribute('role'), 'region');
+    // The history's code is a chunk of its own, imported when the panel is first shown.
+    await until(() => part(el, 'history'), 'the history panel');
     const history = labelOf(part(el, 'history')!);
     equal([history.getAttribute('role'), history.getAttribute('aria-level'), words(history)], ['heading', '4', 'Recent batches']);
     await runBatch(el, [pdf(), await brokenPdf()]);

@@ -295,13 +295,76 @@ export default css`
   .history .title {
     font-weight: 700;
   }
-  .history li {
-    display: flex;
-    align-items: center;
-    gap: 0.375rem;
+  .history ul {
+    display: grid;
+    gap: 0.25rem;
   }
-  .history li > :not(.icon) {
+  .history-row,
+  .history-file {
+    display: flex;
+    align-items: flex-start;
+    gap: 0.5rem;
+    inline-size: 100%;
+    text-align: start;
+  }
+  .history-row {
+    padding: 0.5rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
     color: var(--_text);
+    font: inherit;
+    cursor: pointer;
+  }
+  .history-text {
+    min-inline-size: 0;
+    overflow-wrap: anywhere;
+  }
+  .history-row > .icon {
+    color: var(--_outcome, currentColor);
+  }
+  .history-outcome {
+    font-weight: 600;
+  }
+  .no-patient,
+  .history-meta {
+    color: var(--_muted);
+  }
+  .progress-head .batch-context {
+    font-weight: 600;
+  }
+  .history .batch-context {
+    white-space: nowrap;
+  }
+  .history-detail {
+    display: grid;
+    gap: 0.5rem;
+  }
+  .history-detail p {
+    margin: 0;
+  }
+  .history .summary {
+    display: flex;
+    gap: 0.5rem;
+    align-items: flex-start;
+    margin: 0;
+    padding: 0.5rem 0.75rem;
+    background: var(--_surface);
+    border-inline-start: 4px solid var(--_outcome, var(--_border));
+  }
+  .history-file[data-status='completed'] > .icon {
+    color: var(--_completed);
+  }
+  .history-file[data-status='failed'] > .icon {
+    color: var(--_failed);
+  }
+  .history-file[data-status='cancelled'] > .icon {
+    color: var(--_cancelled);
+  }
+  .history-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
   }
   .history .more {
     justify-self: start;

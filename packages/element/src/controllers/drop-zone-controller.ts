@@ -1,9 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { filesOfDrop } from '../folder-files.js';
 
 /**
  * Files coming in: dragged onto a zone, or picked with the host's file and folder
- * inputs. `active` (view-local state) is true while files are dragged over the zone, for
+ * inputs, or pasted while focus is in the element. `active` (view-local state) is true while files are dragged over the zone, for
  * visible feedback; dropped or picked files go to `onFiles` (for a dropped folder, the
  * files inside it). Drags of anything but files (text, links) are left alone.
  */
@@ -25,13 +24,26 @@ export class DropZoneController implements ReactiveController {
     // A drag that ends elsewhere (dropped outside, Escape) never sends dragleave to the zone.
     addEventListener('dragend', this.#end);
     addEventListener('drop', this.#end);
+    this.#host.addEventListener('paste', this.#onPaste);
   }
 
   hostDisconnected(): void {
     removeEventListener('dragend', this.#end);
     removeEventListener('drop', this.#end);
+    this.#host.removeEventListener('paste', this.#onPaste);
     this.#end();
   }
+
+  /**
+   * Files pasted while focus is in the element (a screenshot, a file copied in the file
+   * manager): added as if dropped. A paste of text (into the Patient ID field) is left alone.
+   */
+  readonly #onPaste = (event: ClipboardEvent): void => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    this.#onFiles(files);
+  };
 
   readonly onDragEnter = (event: DragEvent): void => {
     if (!hasFiles(event)) return;
@@ -59,7 +71,8 @@ export class DropZoneController implements ReactiveController {
     const transfer = event.dataTransfer!;
     const items = [...transfer.items].filter((item) => item.kind === 'file').map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
     if (!items.some(({ entry }) => entry?.isDirectory)) this.#onFiles([...transfer.files]);
-    else void filesOfDrop(items).then(this.#onFiles);
+    // Reading folders is rare: its code loads on the first folder dropped (a chunk of the bundle).
+    else void import('../folder-files.js').then(({ filesOfDrop }) => filesOfDrop(items)).then(this.#onFiles);
   };
 
   /** Opens the picker of files, or of a folder (the host's `input[type=file]`, the one with `webkitdirectory`). */

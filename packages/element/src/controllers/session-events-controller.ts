@@ -4,7 +4,7 @@ import { describeError, emit } from '../events.js';
 import { crossedMilestone } from '../milestones.js';
 import type { BatchUploaderStrings } from '../strings.js';
 import type { AnnouncerController } from './announcer-controller.js';
-import type { HistoryController } from './history-controller.js';
+import type { LazyHistory } from './lazy-history.js';
 import type { ToastController } from './toast-controller.js';
 
 /** Files named one by one in the final announcement; the rest are counted ("and 7 more"). */
@@ -19,7 +19,7 @@ export interface SessionEventsOptions {
   /** The live region. */
   announcer: AnnouncerController;
   /** The recent batches, loaded again when a batch finished (when shown). */
-  history: HistoryController;
+  history: LazyHistory;
   showHistory(): boolean;
 }
 

@@ -11,6 +11,8 @@ export interface DropZoneView {
   limits: Limits;
   /** The file input's `accept`. */
   accept: string;
+  /** The file input's `capture` (`environment`, `user`): phones open the camera. Empty: none. */
+  capture: string;
   /** Drag state, pickers and their handlers. */
   drop: DropZoneController;
   /** Files the session is deciding on right now (`checking`). */
@@ -22,7 +24,7 @@ export interface DropZoneView {
  * dropped files and folders and shows while files are dragged over it; the limits under
  * its text. A second button picks a whole folder.
  */
-export function dropZone({ strings: t, limits, accept, drop, checking }: DropZoneView): TemplateResult {
+export function dropZone({ strings: t, limits, accept, capture, drop, checking }: DropZoneView): TemplateResult {
   return html`<button
       part="drop-zone"
       class="drop ${drop.active ? 'active' : ''}"
@@ -39,6 +41,6 @@ export function dropZone({ strings: t, limits, accept, drop, checking }: DropZon
     </button>
     <button part="folder-button" class="link folder" type="button" @click=${() => drop.openPicker(true)}>${t.chooseFolder}</button>
     ${checking > 0 ? html`<p part="checking" class="muted">${t.checking(checking)}</p>` : nothing}
-    <input type="file" multiple hidden accept=${accept} @change=${drop.onPicked} />
+    <input type="file" multiple hidden accept=${accept} capture=${capture || nothing} @change=${drop.onPicked} />
     <input type="file" webkitdirectory hidden @change=${drop.onPicked} />`;
 }

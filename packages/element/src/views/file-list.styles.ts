@@ -67,6 +67,11 @@ export default css`
     min-width: 0;
     white-space: nowrap;
   }
+  .file-name > .icon {
+    flex: none;
+    margin-inline-end: 0.25rem;
+    color: var(--_muted);
+  }
   .name-head {
     min-width: 0;
     overflow: hidden;

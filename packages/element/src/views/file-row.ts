@@ -14,7 +14,8 @@ export interface FileRowContext {
 
 /**
  * One file, as a row of the grid: the file's cell — name (as text, whatever it contains;
- * shortened in the middle when it does not fit, its last characters and extension kept), status icon and word, size, byte progress while uploading, the server's reason
+ * shortened in the middle when it does not fit, its last characters and extension kept; after a PDF or an image icon),
+ * status icon and word, size (and the page count the processing found), byte progress while uploading, the server's reason
  * in full when it failed — and, before the upload, a cell with its remove button (which
  * carries the file id; the list's owner turns the click into an intent). `tab` is the
  * cell in the Tab order (-1: none of this row's).
@@ -27,11 +28,13 @@ export function fileRow(file: SessionFile, index: number, top: number, tab: numb
         ? html`<span part="file-error" class="file-error">${strings.fileError(file.error.code, file.error.message)}</span>`
         : nothing;
   const [head, tail] = splitName(file.name);
+  const kind = file.type === 'application/pdf' ? 'pdf' : file.type.startsWith('image/') ? 'image' : null;
+  const pages = (file.result as { pages?: unknown } | null)?.pages;
   return html`<div part="file-row" class="row ${file.status}" role="row" aria-rowindex=${index + 1} data-key=${file.id} .style=${`top:${top}px`}>
     <div class="cell" role="gridcell" data-col="0" tabindex=${tab === 0 ? 0 : -1}>
-      <span part="file-name" class="file-name" title=${file.name}><span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
+      <span part="file-name" class="file-name" title=${file.name}>${kind ? icon(kind) : nothing}<span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
       <span part="file-status" class="file-status">${icon(file.status)}<span>${file.status === 'uploading' && file.resuming ? strings.resumingFile : strings.status[file.status]}</span></span>
-      <span part="file-size" class="file-size">${formatBytes(file.size, locale)}</span>
+      <span part="file-size" class="file-size">${formatBytes(file.size, locale)}${typeof pages === 'number' ? ` · ${strings.pages(pages)}` : ''}</span>
       ${detail === nothing ? nothing : html`<span class="detail">${detail}</span>`}
     </div>
     ${

@@ -2,7 +2,7 @@ import { html, type TemplateResult } from 'lit';
 import type { BatchOutcome, SessionFileStatus } from '@batch-uploader/sdk';
 
 /** The icon names: every file status, and a few for the chrome. */
-export type IconName = SessionFileStatus | 'paused' | 'upload' | 'warning';
+export type IconName = SessionFileStatus | 'paused' | 'upload' | 'warning' | 'pdf' | 'image';
 
 // 24×24 outlines drawn with the current colour. Icons always sit next to a text: they
 // are decoration (aria-hidden), never the only sign of a status.
@@ -18,6 +18,8 @@ const PATHS: Record<IconName, string> = {
   paused: 'M10 9v6m4-6v6m7-3a9 9 0 1 1-18 0 9 9 0 0 1 18 0',
   upload: 'M12 15V3m-5 5 5-5 5 5M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4',
   warning: 'M12 9v4m0 4v.5M10.3 3.9 2.4 18a2 2 0 0 0 1.7 3h15.8a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0',
+  pdf: 'M6 3h8l4 4v14H6zm8 0v4h4M9 12h6m-6 4h6',
+  image: 'M4 5h16v14H4zm0 11 5-5 4 4 2-2 5 5m-5-8.5v.01',
 };
 
 /** An inline SVG icon, hidden from assistive technology. */

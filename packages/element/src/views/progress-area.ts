@@ -13,8 +13,9 @@ import { statusCards } from './status-cards.js';
  * whose value text says the step, the count and the shares ("Processing: 4 of 9 files
  * done: 3 completed, 1 failed"); at the end it names the shares alone. The section takes
  * focus from script (after Start and Retry failed: the button that had it is gone).
+ * `context` names the batch in the header: the host's label or the patient ID masked.
  */
-export function progressArea(state: SessionState, t: BatchUploaderStrings, level: number): TemplateResult {
+export function progressArea(state: SessionState, t: BatchUploaderStrings, level: number, context: TemplateResult | typeof nothing = nothing): TemplateResult {
   const counts = selectCounts(state);
   const { percent, uploadPercent, filesSent, shares } = selectProgress(state);
   const paused = state.batchStatus === 'paused';
@@ -32,6 +33,7 @@ export function progressArea(state: SessionState, t: BatchUploaderStrings, level
   return html`<section part="progress-area" class="progress-area" tabindex="-1" aria-labelledby="progress-label">
     <div class="progress-head">
       <div id="progress-label" role="heading" aria-level=${level}>${t.progress}</div>
+      ${context}
       ${paused ? html`<span part="paused" class="paused-badge">${icon('paused')}${t.paused}</span>` : nothing}
       <span class="progress-text" aria-hidden="true">${text}</span>
     </div>

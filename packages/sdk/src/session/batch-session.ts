@@ -4,7 +4,7 @@ import type { UploadFields } from '../client/request-options.js';
 import { BatchCommands } from './batch-commands.js';
 import { BatchFollower } from './batch-follower.js';
 import { FileIntake, type AddFilesResult, type FileInput } from './file-intake.js';
-import { MissingFiles, type MissingFilesResult } from './missing-files.js';
+import type { MissingFiles, MissingFilesResult } from './missing-files.js';
 import { RememberedBatch } from './remembered-batch.js';
 import { SessionCore } from './session-core.js';
 import type { BatchSessionEventMap, SessionEventListener } from './session-events.js';
@@ -37,7 +37,7 @@ export class BatchSession {
   readonly #intake: FileIntake;
   readonly #follower: BatchFollower;
   readonly #commands: BatchCommands;
-  readonly #missing: MissingFiles;
+  #missing: Promise<MissingFiles> | null = null;
   readonly #remembered: RememberedBatch | null;
   readonly #priority: BatchPriority | undefined;
   readonly #progressIntervalMs: number;
@@ -49,7 +49,6 @@ export class BatchSession {
     this.#intake = new FileIntake(this.#core, options);
     this.#follower = new BatchFollower(this.#core, this.#intake);
     this.#commands = new BatchCommands(this.#core, this.#follower);
-    this.#missing = new MissingFiles(this.#core, this.#follower);
     this.#remembered = options.resume ? new RememberedBatch(this.#core, options.resume) : null;
     this.#fields = { ...options.fields };
     this.#priority = options.priority;
@@ -194,12 +193,28 @@ export class BatchSession {
    * waits for the files as before).
    */
   addMissingFiles(input: Iterable<FileInput> | ArrayLike<FileInput>): Promise<MissingFilesResult> {
-    return this.#missing.add(input);
+    return this.#missingFiles().then((missing) => missing.add(input));
   }
 
   /** Lets an interrupted upload's batch (`state.interrupted`) finish with the files it has. */
   finishWithoutMissing(): Promise<void> {
-    return this.#missing.finishWithout();
+    return this.#missingFiles().then((missing) => missing.finishWithout());
+  }
+
+  /**
+   * Finishing an interrupted upload is rare (a reload while sending): its code is imported
+   * when first needed, so that browser bundles load it on demand. A failed import is tried
+   * again next time.
+   */
+  #missingFiles(): Promise<MissingFiles> {
+    this.#missing ??= import('./missing-files.js').then(
+      ({ MissingFiles }) => new MissingFiles(this.#core, this.#follower),
+      (error: unknown) => {
+        this.#missing = null;
+        throw error;
+      },
+    );
+    return this.#missing;
   }
 
   /** Stops live updates (stream, polling, timers) but keeps the state; an upload goes on. */

@@ -30,7 +30,7 @@ export const FILE_ERROR_RETRYABLE: Readonly<Record<FileErrorCode, boolean>> = Ob
  * (it reached the server, and retention has not removed them) and it failed for a reason
  * that can pass on another try ({@link FILE_ERROR_RETRYABLE}).
  */
-export function canRetryFile(file: SessionFile): boolean {
+export function canRetryFile(file: Pick<SessionFile, 'status' | 'fileId' | 'purgedAt' | 'error'>): boolean {
   if (file.status !== 'failed' || file.fileId === null || file.purgedAt) return false;
   const code = file.error?.code;
   return code === undefined || (FILE_ERROR_RETRYABLE as Readonly<Record<string, boolean>>)[code] !== false;

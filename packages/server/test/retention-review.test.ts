@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import express from 'express';
-import { KEPT_RESULT_FIELDS, PURGED_FILENAME, type Batch, type BatchStatusResponse, type ReviewResponse, type UploadResponse } from '@batch-uploader/protocol';
+import { KEPT_RESULT_FIELDS, PURGED_FILENAME, type BatchStatusResponse, type ReviewResponse, type UploadResponse } from '@batch-uploader/protocol';
 import { inspectDocument } from '@batch-uploader/server/inspect';
-import { BatchEngine, LocalBlobStore, createBatchRouter, type Processor, type ResolvePatient, type Store } from '../src/index.js';
-import { MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
-import { SqliteStore } from '../src/stores/sqlite/index.js';
+import type { Processor, ResolvePatient } from '../src/index.js';
 import { PEOPLE, documentFromText, letterPdf } from '@batch-uploader/test-support/patient-letters';
-import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { mongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { finishedBatch, retentionBackends, startRetentionHost, statusOf } from './support/retention-host.js';
 
 // Retention and the wrong-patient guard, through HTTP on each store: a letter about John
 // uploaded to Jane's batch is held and rejected by a nurse. The fields read from it
@@ -44,70 +39,13 @@ const resolvePatient: ResolvePatient = ({ patient_id }) => {
   return { name, date_of_birth, identifiers: { nhs_number, mrn } };
 };
 
-async function startHost(store: Store): Promise<{ api: string; engine: BatchEngine; close(): Promise<void> }> {
-  await store.init();
-  const dir = await mkdtemp(join(scratch, 'host-'));
-  const blobs = new LocalBlobStore({ dir: join(dir, 'blobs') });
-  await blobs.init();
-  const engine = new BatchEngine({ store, blobs, processor: readsFields, resolvePatient, pollIntervalMs: 20, retention: { blobsAfterMs: 0 } });
-  await engine.start();
-  const app = express();
-  app.use('/api', createBatchRouter({ engine, authenticate: () => ({ workspace_id: WORKSPACE, user_id: NURSE }), uploadDir: join(dir, 'uploads') }));
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
-    engine,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await engine.close();
-      await store.close();
-      await blobs.close();
-    },
-  };
-}
-
-async function statusText(api: string, batchId: string): Promise<string> {
-  return (await fetch(`${api}/batch-status/${batchId}`)).text();
-}
-
-async function finished(api: string, batchId: string): Promise<Batch> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const batch = (JSON.parse(await statusText(api, batchId)) as BatchStatusResponse).batch;
-    if (batch.finished_at) return batch;
-    if (Date.now() > deadline) throw new Error('the batch did not finish');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const backends: { name: string; open: () => { store: Store; cleanup: () => Promise<void> } }[] = [
-  { name: 'a SQLite file', open: () => ({ store: new SqliteStore({ path: join(scratch, `${randomUUID()}.sqlite`) }), cleanup: async () => {} }) },
-  {
-    name: `MongoDB (${mongo.kind})`,
-    open() {
-      const dbName = freshDbName('retention-review');
-      const uri = mongo.uriFor(dbName);
-      return {
-        store: new MongoStore({ uri }),
-        async cleanup() {
-          const client = new MongoClient(uri);
-          await client
-            .db(dbName)
-            .dropDatabase()
-            .finally(() => client.close());
-        },
-      };
-    },
-  },
-];
+const backends = retentionBackends(scratch, mongo, 'retention_review');
 
 for (const backend of backends) {
   void describe(`retention of a reviewed file, on ${backend.name}`, () => {
     void it('removes result.document and result.patient_check; keeps the review: code, decision, who and when', async () => {
       const { store, cleanup } = backend.open();
-      const host = await startHost(store);
+      const host = await startRetentionHost(store, scratch, { processor: readsFields, resolvePatient }, { workspace_id: WORKSPACE, user_id: NURSE });
       try {
         const form = new FormData();
         form.append('files', new Blob([await letterPdf('Clinic letter', PEOPLE.john)], { type: 'application/pdf' }), FILENAME);
@@ -116,7 +54,7 @@ for (const backend of backends) {
         assert.equal(uploaded.status, 202);
         const { batch_id } = (await uploaded.json()) as UploadResponse;
 
-        const held = (await finished(host.api, batch_id)).files[0]!;
+        const held = (await finishedBatch(host.api, batch_id)).files[0]!;
         const heldResult = held.result as Record<string, unknown>;
         assert.equal(held.needs_review, true);
         assert.equal((heldResult.patient_check as { outcome: string }).outcome, 'mismatch');
@@ -133,7 +71,7 @@ for (const backend of backends) {
 
         assert.equal((await host.engine.sweepRetention()).contents, 1);
 
-        const text = await statusText(host.api, batch_id);
+        const { text } = await statusOf(host.api, batch_id);
         for (const gone of [
           FILENAME,
           PEOPLE.john.name,

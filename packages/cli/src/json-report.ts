@@ -1,5 +1,6 @@
 import type { Batch, BatchFile } from '@batch-uploader/protocol';
 import type { RejectionCode } from '@batch-uploader/sdk';
+import { reviewReport, type ReviewReport } from './review-report.js';
 
 /** A file the CLI refused before upload. */
 export interface RefusedFile {
@@ -43,14 +44,17 @@ export interface JsonReport {
   batches: JsonBatch[];
   /** Files refused before upload. */
   refused: RefusedFile[];
+  /** Files held for review (a document may name another patient) and files rejected at review, by path. */
+  review: ReviewReport;
   /** Present when the CLI stopped on a fatal error (exit status 2). */
   error?: JsonError;
 }
 
 /**
- * The `--json` output. Patient ids are redacted, and extracted document text and
- * metadata (a PDF title can name the patient) are dropped: this output ends up in
- * terminals, CI logs and tickets. `pathsOf` gives, per batch id, the paths of the files
+ * The `--json` output. Patient ids are redacted, and extracted document text, the fields
+ * read from it (`document.fields`: name, date of birth, NHS number) and metadata (a PDF
+ * title can name the patient) are dropped: this output ends up in terminals, CI logs and
+ * tickets. `pathsOf` gives, per batch id, the paths of the files
  * sent in it, in the order sent (the order of the batch's files).
  */
 export function toJsonReport(
@@ -69,6 +73,7 @@ export function toJsonReport(
       };
     }),
     refused: [...refused],
+    review: reviewReport(batches, pathsOf),
     ...(error ? { error } : {}),
   };
 }
@@ -76,5 +81,10 @@ export function toJsonReport(
 function withoutText(file: BatchFile): BatchFile {
   if (typeof file.result !== 'object' || file.result === null) return file;
   const { text: _text, metadata: _metadata, ...result } = file.result as Record<string, unknown>;
+  // The document's type and how it was read stay; what it says about the patient goes.
+  if (typeof result.document === 'object' && result.document !== null) {
+    const { fields: _fields, ...document } = result.document as Record<string, unknown>;
+    result.document = document;
+  }
   return { ...file, result };
 }

@@ -5,6 +5,7 @@ import { expandPaths, fileFromPath } from '@batch-uploader/sdk/node';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
 import { pathsAsGiven } from './file-paths.js';
 import { toJsonReport, type JsonError, type RefusedFile } from './json-report.js';
+import { reviewLines, reviewReport } from './review-report.js';
 import { createPlainReporter, createTtyReporter, type Reporter } from './reporter.js';
 import { cliVersion } from './version.js';
 
@@ -209,7 +210,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf), null, 2)}\n`);
 
-  const counts = { completed: 0, failed: 0, cancelled: 0 };
+  const review = reviewReport(batches, pathsOf);
+  const counts = { completed: 0, failed: 0, cancelled: 0, needsReview: review.held.length, rejectedAtReview: review.rejected.length };
   for (const batch of batches) {
     counts.completed += batch.progress.completed;
     counts.failed += batch.progress.failed;
@@ -217,6 +219,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   counts.failed += failedUploads.reduce((sum, f) => sum + f.files, 0);
   const total = accepted.length + refused.length;
+  for (const line of reviewLines(review)) say(line);
   say(`${total} ${total === 1 ? 'file' : 'files'}: ${formatSummary(counts)}` + (refused.length > 0 ? `, ${refused.length} refused before upload` : '') + '.');
   return counts.failed === 0 && counts.cancelled === 0 && refused.length === 0 ? EXIT.ok : EXIT.failed;
 }

@@ -22,7 +22,7 @@ async function runAgainst(toy: ToyOptions, run: Partial<ConformanceOptions> = {}
 }
 
 describe('the conformance kit against a backend of its own', () => {
-  it('a backend with the required behaviours passes every required check; pause, append, close, retry and analytics are reported as not supported', async () => {
+  it('a backend with the required behaviours passes every required check; pause, append, close, retry, analytics and review are reported as not supported', async () => {
     const report = await runAgainst({});
     const required = report.checks.filter((c) => c.required);
     assert.ok(
@@ -36,10 +36,11 @@ describe('the conformance kit against a backend of its own', () => {
       close: 'unsupported',
       retry: 'unsupported',
       analytics: 'unsupported',
+      'review.refusals': 'unsupported',
     });
     assert.match(result(report, 'pause').reason, /^not supported: POST \/batch\/\{batch_id\}\/pause answered 404 NOT_FOUND$/);
     assert.match(result(report, 'events.changes').reason, /snapshots only/);
-    assert.equal(report.summary.optional.unsupported, 5);
+    assert.equal(report.summary.optional.unsupported, 6);
     assert.equal(exitCodeOf(report), 0);
   });
 

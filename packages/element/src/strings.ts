@@ -101,8 +101,11 @@ export interface BatchUploaderStrings {
   notAdded: (files: number, names: readonly string[], more: number) => string;
   /** Refusals not listed one by one. */
   moreRejected: (files: number) => string;
-  /** The closing line, e.g. "47 succeeded, 3 failed, 2 not sent"; also the `summary` of `batch-complete`. `notSent`: files refused before sending. */
-  summary: (counts: { completed: number; failed: number; cancelled: number; notSent?: number; needsReview?: number }) => string;
+  /**
+   * The closing line, e.g. "47 succeeded, 3 failed, 2 not sent"; also the `summary` of `batch-complete`. `notSent`: files refused before sending;
+   * `needsReview`: files waiting for staff to confirm or reject them; `rejectedAtReview`: files staff rejected (not filed to this patient).
+   */
+  summary: (counts: { completed: number; failed: number; cancelled: number; notSent?: number; needsReview?: number; rejectedAtReview?: number }) => string;
   /** The outcome heading, the completion notice and the start of the final announcement: `outcome` is one of `strings.outcome`. */
   finished: (summary: string, outcome: string) => string;
   /** Announced after files were offered. */
@@ -209,6 +212,7 @@ type Records = 'status' | 'rejection' | 'outcome' | 'notSentReason' | 'advice' |
 export type BatchUploaderStringOverrides = Partial<Omit<BatchUploaderStrings, Records>> & { [K in Records]?: Partial<BatchUploaderStrings[K]> };
 
 const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
+const documents = (n: number) => `${n} ${n === 1 ? 'document' : 'documents'}`;
 const listed = (names: readonly string[], more: number) => `${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 const newBatch = 'then add it in a new batch.';
 
@@ -272,8 +276,10 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   },
   notAdded: (n, names, more) => `(${files(n)} not added${names.length > 0 ? `: ${listed(names, more)}` : ''})`,
   moreRejected: (n) => `and ${n} more not added`,
-  summary: ({ completed, failed, cancelled, notSent, needsReview }) =>
-    `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}${notSent ? `, ${notSent} not sent` : ''}${needsReview ? `, ${needsReview} to review` : ''}`,
+  summary: ({ completed, failed, cancelled, notSent, needsReview, rejectedAtReview }) =>
+    `${completed} succeeded, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}${notSent ? `, ${notSent} not sent` : ''}${needsReview ? `, ${needsReview} to review` : ''}${
+      rejectedAtReview ? `, ${documents(rejectedAtReview)} rejected: not filed to this patient` : ''
+    }`,
   finished: (summary, outcome) => `${outcome}: ${summary}`,
   added: (added, refused) => `${files(added)} added${refused ? `, ${refused} not added` : ''}.`,
   removedAfterCheck: (n) => `${files(n)} removed from the list: not a PDF or an image.`,

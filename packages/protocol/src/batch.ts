@@ -93,7 +93,10 @@ export const PURGED_FILENAME = '(removed after retention)';
 /**
  * The fields of a completed file's `result` that retention keeps (see
  * `BatchFile.purged_at`), each only with a value of its kind: facts about the file, never
- * what it says. Everything else a processor returned is removed.
+ * what it says. Everything else a processor returned is removed — the documents
+ * processor's `document` (the fields read: name, date of birth, NHS number) and the
+ * wrong-patient guard's `patient_check` too. A file's `review` (reason code, decision, who,
+ * when) is not part of the result and stays, as the record of the decision.
  */
 export const KEPT_RESULT_FIELDS = Object.freeze(['detected_type', 'bytes', 'sha256', 'pages', 'width', 'height'] as const);
 

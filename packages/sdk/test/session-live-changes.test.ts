@@ -172,7 +172,7 @@ describe('BatchSession: counts and progress of live changes (no network)', () =>
         bytesTotal += file.size;
       }
       const finished = byStatus.completed + byStatus.failed + byStatus.cancelled;
-      assert.deepEqual({ ...selectCounts(state) }, { ...byStatus, total: 500, finished, needsReview: 0 });
+      assert.deepEqual({ ...selectCounts(state) }, { ...byStatus, total: 500, finished, needsReview: 0, rejectedAtReview: 0 });
       assert.deepEqual(selectProgress(state), {
         bytesSent: bytesTotal,
         bytesTotal,

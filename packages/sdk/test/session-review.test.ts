@@ -69,8 +69,11 @@ describe('BatchSession and files held for review', { skip }, () => {
     assert.deepEqual(reviewed, ['john.pdf:confirmed', 'other-john.pdf:rejected'], 'a second click joins the first');
     const state = session.getState();
     assert.equal(selectCounts(state).needsReview, 0);
+    assert.equal(selectCounts(state).rejectedAtReview, 1, 'the rejected one is counted apart');
     assert.equal(selectAttention(state).total, 0);
-    assert.equal(selectOutcome(state), 'succeeded');
+    // Not filed to this patient: someone still has to file it elsewhere.
+    assert.equal(selectOutcome(state), 'partial');
+    assert.equal(selectSummary(state), '3 succeeded, 0 failed, 1 rejected at review');
     assert.deepEqual(
       state.files.map((f) => f.review?.decision ?? null),
       [null, 'confirmed', 'rejected'],

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import {
   PURGED_FILENAME,
   type Batch,
@@ -15,12 +11,10 @@ import {
   type InspectionResult,
   type UploadResponse,
 } from '@batch-uploader/protocol';
-import { BatchEngine, LocalBlobStore, createBatchRouter, type Store } from '../src/index.js';
 import { createInspectProcessor } from '../src/processors/inspect/index.js';
-import { MongoClient, MongoStore } from '../src/stores/mongodb/index.js';
-import { SqliteStore } from '../src/stores/sqlite/index.js';
 import { PAGE_WORDS, PDF_INFO, makeTextPdf } from '@batch-uploader/test-support/documents';
-import { freshDbName, mongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { mongoTarget } from '@batch-uploader/test-support/mongo-target';
+import { finishedBatch, retentionBackends, startRetentionHost, statusOf } from './support/retention-host.js';
 
 // What a status answer shows of a batch once retention has run: the real router, engine
 // and document inspector behind a listening server, on each store (a SQLite file, and
@@ -47,78 +41,13 @@ after(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-interface Host {
-  api: string;
-  engine: BatchEngine;
-  close(): Promise<void>;
-}
-
-/** A host app: the store, local blobs, the inspector, an engine whose bytes expire at once, the router on a port. */
-async function startHost(store: Store): Promise<Host> {
-  await store.init();
-  const dir = await mkdtemp(join(scratch, 'host-'));
-  const blobs = new LocalBlobStore({ dir: join(dir, 'blobs') });
-  await blobs.init();
-  const engine = new BatchEngine({ store, blobs, processor, pollIntervalMs: 20, retention: { blobsAfterMs: 0 } });
-  await engine.start();
-  const app = express();
-  app.use('/api', createBatchRouter({ engine, authenticate: () => ({ workspace_id: WORKSPACE }), uploadDir: join(dir, 'uploads') }));
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
-    engine,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await engine.close();
-      await store.close();
-      await blobs.close();
-    },
-  };
-}
-
-async function status(host: Host, batchId: string, etag?: string): Promise<{ code: number; etag: string | null; text: string }> {
-  const res = await fetch(`${host.api}/batch-status/${batchId}`, { headers: etag ? { 'if-none-match': etag } : {} });
-  return { code: res.status, etag: res.headers.get('etag'), text: await res.text() };
-}
-
-async function finished(host: Host, batchId: string): Promise<Batch> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const batch = (JSON.parse((await status(host, batchId)).text) as BatchStatusResponse).batch;
-    if (batch.finished_at) return batch;
-    if (Date.now() > deadline) throw new Error('the batch did not finish');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const backends: { name: string; open: () => { store: Store; cleanup: () => Promise<void> } }[] = [
-  { name: 'a SQLite file', open: () => ({ store: new SqliteStore({ path: join(scratch, `${randomUUID()}.sqlite`) }), cleanup: async () => {} }) },
-  {
-    name: `MongoDB (${mongo.kind})`,
-    open() {
-      const dbName = freshDbName('retention');
-      const uri = mongo.uriFor(dbName);
-      return {
-        store: new MongoStore({ uri }),
-        async cleanup() {
-          const client = new MongoClient(uri);
-          await client
-            .db(dbName)
-            .dropDatabase()
-            .finally(() => client.close());
-        },
-      };
-    },
-  },
-];
+const backends = retentionBackends(scratch, mongo, 'retention');
 
 for (const backend of backends) {
   void describe(`retention through HTTP, on ${backend.name}`, () => {
     void it('after retention, status and history answers no longer carry the text, the PDF title, the filename or the patient id, and keep the facts', async () => {
       const { store, cleanup } = backend.open();
-      const host = await startHost(store);
+      const host = await startRetentionHost(store, scratch, { processor }, { workspace_id: WORKSPACE });
       try {
         const form = new FormData();
         form.append('files', new Blob([new Uint8Array(report)], { type: 'application/pdf' }), FILENAME);
@@ -129,7 +58,7 @@ for (const backend of backends) {
         assert.equal(uploaded.status, 202);
         const { batch_id } = (await uploaded.json()) as UploadResponse;
 
-        const kept = await finished(host, batch_id);
+        const kept = await finishedBatch(host.api, batch_id);
         const keptResult = kept.files[0]!.result as InspectionResult;
         assert.equal(kept.files[0]!.filename, FILENAME);
         assert.equal(kept.patient_id, PATIENT);
@@ -137,12 +66,12 @@ for (const backend of backends) {
         assert.equal(keptResult.metadata?.title, PDF_INFO.title);
         assert.equal(kept.files[0]!.purged_at, undefined);
         assert.equal(kept.purged_at, undefined);
-        const before = await status(host, batch_id);
+        const before = await statusOf(host.api, batch_id);
 
         const swept = await host.engine.sweepRetention();
         assert.deepEqual(swept, { blobs: 1, contents: 1, batches: 0 });
 
-        const after = await status(host, batch_id, before.etag!);
+        const after = await statusOf(host.api, batch_id, before.etag!);
         assert.equal(after.code, 200, 'the ETag of the answer from before no longer matches');
         for (const gone of [FILENAME, 'Jane Doe', PATIENT, ENCOUNTER, PDF_INFO.title, PDF_INFO.author, ...PAGE_WORDS, 'Reference range']) {
           assert.ok(!after.text.includes(gone), `"${gone}" is no longer in the status answer`);

@@ -5,6 +5,7 @@ import { errorChecks, unknownRouteCheck } from './error-checks.js';
 import { historyChecks } from './history-checks.js';
 import { liveChecks } from './live-checks.js';
 import { optionalChecks } from './optional-checks.js';
+import { reviewChecks } from './review-checks.js';
 import { statusChecks } from './status-checks.js';
 
 const [upload, status, statusFinal, statusEtag] = statusChecks;
@@ -25,6 +26,7 @@ export const CHECKS: readonly Check[] = [
   ...errorChecks,
   unknownRouteCheck,
   ...optionalChecks,
+  ...reviewChecks,
 ];
 
 /** What a check is, without how it runs. */

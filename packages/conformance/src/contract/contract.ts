@@ -50,7 +50,7 @@ export class Contract {
    * documented headers that are present match their schema, and its content type and
    * JSON body are the documented ones. Throws {@link CheckFailure} with a one-line reason.
    * With `optional`, an answer saying the route does not exist (404 other than
-   * `BATCH_NOT_FOUND`, 405, 501) throws {@link NotSupported}.
+   * `BATCH_NOT_FOUND` or `FILE_NOT_FOUND`, 405, 501) throws {@link NotSupported}.
    */
   async answer(method: string, path: string, res: Response, options: AnswerOptions = {}): Promise<Answer> {
     const label = `${method} ${path}`;
@@ -140,8 +140,11 @@ export interface AnswerOptions {
 }
 
 /** An answer that says the backend has no such route: 404 other than `BATCH_NOT_FOUND` (the route exists), 405 or 501. */
+/** 404 codes that name a missing batch or file, not a missing route. */
+const RESOURCE_NOT_FOUND = new Set([' BATCH_NOT_FOUND', ' FILE_NOT_FOUND']);
+
 function isMissingRoute(status: number, body: unknown): boolean {
-  return (status === 404 && errorCode(body) !== ' BATCH_NOT_FOUND') || status === 405 || status === 501;
+  return (status === 404 && !RESOURCE_NOT_FOUND.has(errorCode(body))) || status === 405 || status === 501;
 }
 
 /** ` CODE` when the body is an error envelope, for reasons that name what the server said. */

@@ -10,7 +10,8 @@ export type Caller = 'run' | 'anonymous' | { bearer: string };
 /** Options of one request. */
 export interface ApiRequestInit {
   headers?: Record<string, string>;
-  body?: FormData;
+  /** A form, or JSON text (send `content-type: application/json` with it). */
+  body?: FormData | string;
   caller?: Caller;
   /** Ends the request and its body; when given, the client's own time limit does not apply (event streams). */
   signal?: AbortSignal;

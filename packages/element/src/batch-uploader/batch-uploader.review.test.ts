@@ -53,12 +53,42 @@ describe('<batch-uploader>: documents that name another patient', () => {
     await until(() => !part(el, 'attention'), 'the group goes once decided');
     await until(() => text(el, 'live-region').includes('john.pdf rejected: it will not be filed to this patient.'), 'the decision is announced');
     equal(el.shadowRoot!.activeElement?.id, 'outcome', 'focus moves to the outcome:');
-    equal(text(el, 'summary'), 'All files succeeded: 3 succeeded, 0 failed');
+    // A rejected document is not filed to this patient: the batch did not simply succeed.
+    equal(text(el, 'summary'), 'Some files need attention: 3 succeeded, 0 failed, 1 document rejected: not filed to this patient');
+    ok(
+      text(el, 'live-region').includes('Some files need attention: 3 succeeded, 0 failed, 1 document rejected: not filed to this patient.'),
+      'the decision is announced with the closing line as it now stands',
+    );
     const batchId = el.session.getState().batchId!;
     const batch = ((await (await fetch(`${GUARD}/batch-status/${batchId}`)).json()) as { batch: Batch }).batch;
     const held = batch.files.find((f) => f.filename === 'john.pdf')!;
     equal([held.status, held.needs_review, held.review?.decision], ['completed', false, 'rejected']);
     ok(held.review?.decided_at, 'when is recorded');
     await expectAccessible(el);
+  });
+
+  it('a batch reopened after a rejection counts it in batch-complete, the summary and the notice', async () => {
+    const first = await mount({ endpoint: GUARD, 'patient-id': 'P-1001' });
+    const done = record(first, 'batch-complete');
+    await first.addFiles([await letter('referral.pdf', JANE), await letter('john.pdf', JOHN)]);
+    await first.session.whenChecked();
+    await settle(first);
+    part(first, 'start-button')!.click();
+    await until(() => done.length > 0, 'batch-complete', 20_000);
+    const batchId = first.session.getState().batchId!;
+    const held = first.session.getState().files.find((f) => f.name === 'john.pdf')!;
+    await first.session.reviewFile(held.id, 'reject');
+
+    const second = await mount({ endpoint: GUARD, 'patient-id': 'P-1001' });
+    const complete = record(second, 'batch-complete');
+    await second.session.attach(batchId);
+    await until(() => complete.length > 0, 'batch-complete of the reopened batch', 20_000);
+    await settle(second);
+    const detail = complete[0]!;
+    equal(detail.outcome, 'partial', 'a rejected document is no plain success:');
+    equal([detail.counts.completed, detail.counts.needsReview, detail.counts.rejectedAtReview], [2, 0, 1]);
+    equal(detail.summary, '2 succeeded, 0 failed, 1 document rejected: not filed to this patient');
+    equal(text(second, 'summary'), 'Some files need attention: 2 succeeded, 0 failed, 1 document rejected: not filed to this patient');
+    await expectAccessible(second);
   });
 });

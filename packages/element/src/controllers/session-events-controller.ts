@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import { isAbortError, selectAttention, selectCounts, selectProgress, type BatchSession, type SessionPhase } from '@batch-uploader/sdk';
+import { isAbortError, selectAttention, selectCounts, selectOutcome, selectProgress, type BatchSession, type SessionPhase } from '@batch-uploader/sdk';
 import { describeError, emit } from '../events.js';
 import { crossedMilestone } from '../milestones.js';
 import type { BatchUploaderStrings } from '../strings.js';
@@ -104,7 +104,11 @@ export class SessionEventsController {
         // The notice and the history told of the file to review: they would say so still.
         this.#options.toast.hide();
         if (this.#options.showHistory()) this.#options.history.load(session.client);
-        if (decision) this.#announce(t().reviewed(file.name, decision));
+        // With the decision, the batch's closing line as it now stands (a rejected document is not filed here).
+        const state = session.getState();
+        const outcome = selectOutcome(state);
+        const closing = outcome ? ` ${t().finished(t().summary({ ...selectCounts(state), notSent: state.rejected.length }), t().outcome[outcome])}.` : '';
+        if (decision) this.#announce(`${t().reviewed(file.name, decision)}${closing}`);
       }),
       session.on('batch-retried', (detail) => {
         emit(host, 'batch-retried', detail);

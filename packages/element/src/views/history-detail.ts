@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { TERMINAL_BATCH_STATUSES, type Batch, type BatchFile } from '@batch-uploader/protocol';
-import { canRetryFile, outcomeOf } from '@batch-uploader/sdk';
+import { canRetryFile, outcomeOf, type BatchOutcome } from '@batch-uploader/sdk';
 import type { OpenedBatch } from '../controllers/history-controller.js';
 import { describeError } from '../events.js';
 import type { BatchUploaderStrings } from '../strings.js';
@@ -21,9 +21,19 @@ export function retryableFiles(batch: Batch): number {
 
 /** What a batch's summary says: "Some files need attention: 2 succeeded, 1 failed". */
 export function batchSummary(batch: Batch, t: BatchUploaderStrings): string {
-  const summary = t.summary(batch.progress);
+  const summary = t.summary({ ...batch.progress, needsReview: batch.progress.needs_review ?? 0, rejectedAtReview: rejectedAtReview(batch) });
   if (!TERMINAL_BATCH_STATUSES.includes(batch.status)) return `${batch.status === 'paused' ? t.paused : t.status[batch.status]}: ${summary}`;
-  return t.finished(summary, t.outcome[outcomeOf(batch.status, batch.progress)]);
+  return t.finished(summary, t.outcome[batchOutcome(batch)]);
+}
+
+// Files rejected at review are known from the files: the progress counts them as completed.
+function rejectedAtReview(batch: Batch): number {
+  return batch.files.filter((file) => file.review?.decision === 'rejected').length;
+}
+
+/** How a batch went, a file rejected at review (not filed to this patient) included. */
+function batchOutcome(batch: Batch): BatchOutcome {
+  return outcomeOf(batch.status, { ...batch.progress, rejected_at_review: rejectedAtReview(batch) });
 }
 
 /**
@@ -63,8 +73,8 @@ export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, 
     ${
       batch
         ? html`<p class="history-meta">${patientOrNone(batch.patient_id, t)}</p>
-            <p part="history-summary" class="summary ${TERMINAL_BATCH_STATUSES.includes(batch.status) ? `outcome-${outcomeOf(batch.status, batch.progress)}` : ''}">
-              ${icon(TERMINAL_BATCH_STATUSES.includes(batch.status) ? OUTCOME_ICONS[outcomeOf(batch.status, batch.progress)] : batch.status)}<span>${batchSummary(batch, t)}</span>
+            <p part="history-summary" class="summary ${TERMINAL_BATCH_STATUSES.includes(batch.status) ? `outcome-${batchOutcome(batch)}` : ''}">
+              ${icon(TERMINAL_BATCH_STATUSES.includes(batch.status) ? OUTCOME_ICONS[batchOutcome(batch)] : batch.status)}<span>${batchSummary(batch, t)}</span>
             </p>
             <ul part="history-files" class="history-files" aria-label=${t.fileList}>
               ${batch.files.map(file)}

@@ -12,6 +12,8 @@ export interface FileTally {
   readonly filesSent: number;
   /** Files the server holds for review (`needsReview`). */
   readonly needsReview: number;
+  /** Files staff rejected at review (`review.decision` `rejected`): not filed to this patient. */
+  readonly rejectedAtReview: number;
 }
 
 /**
@@ -30,14 +32,16 @@ export function tallyFiles(files: readonly SessionFile[]): FileTally {
     let bytesSent = 0;
     let filesSent = 0;
     let needsReview = 0;
+    let rejectedAtReview = 0;
     for (const file of files) {
       byStatus[file.status] += 1;
       bytesTotal += file.size;
       bytesSent += sentOf(file);
       filesSent += wholeOf(file);
       needsReview += heldOf(file);
+      rejectedAtReview += rejectedOf(file);
     }
-    tally = { byStatus, bytesTotal, bytesSent, filesSent, needsReview };
+    tally = { byStatus, bytesTotal, bytesSent, filesSent, needsReview, rejectedAtReview };
     tallies.set(files, tally);
   }
   return tally;
@@ -52,7 +56,7 @@ export function carryTally(previous: readonly SessionFile[], next: readonly Sess
   const known = tallies.get(previous);
   if (!known || tallies.has(next)) return;
   const byStatus = { ...known.byStatus };
-  let { bytesTotal, bytesSent, filesSent, needsReview } = known;
+  let { bytesTotal, bytesSent, filesSent, needsReview, rejectedAtReview } = known;
   for (const at of replaced) {
     const before = previous[at]!;
     const after = next[at]!;
@@ -62,8 +66,9 @@ export function carryTally(previous: readonly SessionFile[], next: readonly Sess
     bytesSent += sentOf(after) - sentOf(before);
     filesSent += wholeOf(after) - wholeOf(before);
     needsReview += heldOf(after) - heldOf(before);
+    rejectedAtReview += rejectedOf(after) - rejectedOf(before);
   }
-  tallies.set(next, { byStatus, bytesTotal, bytesSent, filesSent, needsReview });
+  tallies.set(next, { byStatus, bytesTotal, bytesSent, filesSent, needsReview, rejectedAtReview });
 }
 
 function sentOf(file: SessionFile): number {
@@ -78,4 +83,9 @@ function wholeOf(file: SessionFile): number {
 /** 1 when the server holds the file for review. */
 function heldOf(file: SessionFile): number {
   return file.needsReview === true ? 1 : 0;
+}
+
+/** 1 when staff rejected the file at review. */
+function rejectedOf(file: SessionFile): number {
+  return file.review?.decision === 'rejected' ? 1 : 0;
 }

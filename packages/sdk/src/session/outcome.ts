@@ -46,15 +46,16 @@ export type BatchOutcome = 'succeeded' | 'partial' | 'failed' | 'cancelled';
 /**
  * The {@link BatchOutcome} of a batch from its status and counts, e.g. a history entry's
  * `status` and `progress`; `notSent` are files refused before sending (not in the counts).
- * Files held for review (`needs_review` of the wire's progress) make it `partial`.
+ * Files held for review (`needs_review` of the wire's progress) and files rejected at review
+ * (`rejected_at_review`: not filed to this patient) make it `partial`.
  */
 export function outcomeOf(
   status: BatchStatus,
-  counts: { readonly completed: number; readonly failed: number; readonly needs_review?: number },
+  counts: { readonly completed: number; readonly failed: number; readonly needs_review?: number; readonly rejected_at_review?: number },
   notSent = 0,
 ): BatchOutcome {
   if (status === 'cancelled') return 'cancelled';
-  if (counts.failed === 0 && notSent === 0) return counts.needs_review ? 'partial' : 'succeeded';
+  if (counts.failed === 0 && notSent === 0) return counts.needs_review || counts.rejected_at_review ? 'partial' : 'succeeded';
   return counts.completed === 0 ? 'failed' : 'partial';
 }
 
@@ -89,10 +90,15 @@ export function selectAttention(state: SessionState): SessionAttention {
   return { ...known, notSent: state.rejected, total: known.needsReview.length + known.failed.length + state.rejected.length };
 }
 
-/** The {@link BatchOutcome} of the session's batch once it finished (`partial` while files wait for review); null before. */
+/**
+ * The {@link BatchOutcome} of the session's batch once it finished (`partial` while files
+ * wait for review, and once one was rejected there: it still has to be filed elsewhere); null before.
+ */
 export function selectOutcome(state: SessionState): BatchOutcome | null {
   if (state.phase !== 'finished' || state.batchStatus === null) return null;
   const outcome = outcomeOf(state.batchStatus, tallyFiles(state.files).byStatus, state.rejected.length);
-  // A document naming another patient waits for staff: the batch did not simply succeed.
-  return outcome === 'succeeded' && state.files.some((file) => file.needsReview === true) ? 'partial' : outcome;
+  // A document naming another patient waits for staff, or was refused for this patient:
+  // the batch did not simply succeed.
+  const { needsReview, rejectedAtReview } = tallyFiles(state.files);
+  return outcome === 'succeeded' && (needsReview > 0 || rejectedAtReview > 0) ? 'partial' : outcome;
 }

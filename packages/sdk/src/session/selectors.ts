@@ -10,6 +10,11 @@ export type SessionCounts = Readonly<Record<SessionFileStatus, number>> & {
   readonly finished: number;
   /** Completed files the server holds for review (part of `completed`): see `SessionFile.needsReview`. */
   readonly needsReview: number;
+  /**
+   * Completed files staff rejected at review (part of `completed`): the document is not
+   * this patient's and is not filed here. See `SessionFile.review`.
+   */
+  readonly rejectedAtReview: number;
 };
 
 /** Overall progress of a session. */
@@ -43,12 +48,13 @@ const countsMemo = new WeakMap<readonly SessionFile[], SessionCounts>();
 export function selectCounts(state: SessionState): SessionCounts {
   const cached = countsMemo.get(state.files);
   if (cached) return cached;
-  const { byStatus, needsReview } = tallyFiles(state.files);
+  const { byStatus, needsReview, rejectedAtReview } = tallyFiles(state.files);
   const result: SessionCounts = Object.freeze({
     ...byStatus,
     total: state.files.length,
     finished: byStatus.completed + byStatus.failed + byStatus.cancelled,
     needsReview,
+    rejectedAtReview,
   });
   countsMemo.set(state.files, result);
   return result;
@@ -87,11 +93,12 @@ export function selectSummary(state: SessionState): string | null {
   return formatSummary(selectCounts(state));
 }
 
-/** Formats counts as `47 succeeded, 3 failed[, 2 cancelled][, 1 to review]`. */
-export function formatSummary(counts: { completed: number; failed: number; cancelled: number; needsReview?: number }): string {
+/** Formats counts as `47 succeeded, 3 failed[, 2 cancelled][, 1 to review][, 1 rejected at review]`. */
+export function formatSummary(counts: { completed: number; failed: number; cancelled: number; needsReview?: number; rejectedAtReview?: number }): string {
   const parts = [`${counts.completed} succeeded`, `${counts.failed} failed`];
   if (counts.cancelled > 0) parts.push(`${counts.cancelled} cancelled`);
   if (counts.needsReview) parts.push(`${counts.needsReview} to review`);
+  if (counts.rejectedAtReview) parts.push(`${counts.rejectedAtReview} rejected at review`);
   return parts.join(', ');
 }
 

@@ -100,12 +100,13 @@ export class BatchClient {
    * use) in chunks of `resumableChunkSize` (else the server's advice); a dropped
    * connection goes on from the server's offset after `resumableRetryDelays`. Resolves
    * with the file's id on the server when it says (`Upload-File-Id`). File names are
-   * never put in browser storage: uploads resume within the page's life, not after a reload.
+   * never put in browser storage: uploads resume within the page's life, not after a reload,
+   * unless the caller keeps the upload's URL (`onUploadUrl`) and passes it back as `uploadUrl`.
    */
   async uploadResumable(
     batchId: string,
     file: UploadFile,
-    options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming'> = {},
+    options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming' | 'uploadUrl' | 'onUploadUrl' | 'keepOnAbort'> = {},
   ): Promise<string | null> {
     const offered = await this.#resumableRoute(options.signal);
     return sendResumable(file, {
@@ -118,6 +119,9 @@ export class BatchClient {
       signal: options.signal,
       onProgress: options.onProgress,
       onResuming: options.onResuming,
+      uploadUrl: options.uploadUrl,
+      onUploadUrl: options.onUploadUrl,
+      keepOnAbort: options.keepOnAbort,
     });
   }
 

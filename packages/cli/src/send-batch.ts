@@ -62,6 +62,8 @@ export async function sendBatch(files: readonly PlannedFile[], index: number, ct
     // Finished or cancelled (its hold ran out, say): its files stay there, the rest go into a new batch.
     earlierBatchId = known.id;
     ctx.onBatch(known.id, known.arrived);
+    // An unfinished upload belongs to that batch: the file starts again in the new one.
+    for (const f of files) delete state.tus[f.key];
   }
   const pending = files.filter((f) => !done.has(f.key));
   const alreadySent = files.length - pending.length;

@@ -1,4 +1,4 @@
-import type { BatchPriority } from '@batch-uploader/protocol';
+import type { Batch, BatchPriority } from '@batch-uploader/protocol';
 import { isApiError, type BatchClient } from '@batch-uploader/sdk';
 import type { ImportState } from './import-state.js';
 
@@ -53,7 +53,10 @@ export interface SentBatch {
 export async function sendBatch(files: readonly PlannedFile[], index: number, ctx: SendContext): Promise<SentBatch> {
   const { client, state, signal } = ctx;
   const known = state.batches[index];
-  const open = known ? await stillOpen(client, known.id, signal) : null;
+  const found = known ? await batchIfKept(client, known.id, signal) : null;
+  const open = found ? found.accepting_files : null;
+  // Files the batch holds before this run's: how an append whose answer was lost is told apart.
+  const heldFiles = open === true ? found!.total_files : 0;
   let entry = known && open === true ? known : null;
   let earlierBatchId: string | null = null;
   const done = new Set<string>();
@@ -89,7 +92,6 @@ export async function sendBatch(files: readonly PlannedFile[], index: number, ct
     batch.arrived.push(...keys);
     finishedBytes += bytes;
     result.sent += keys.length;
-    result.requests += 1;
     ctx.save();
   };
   try {
@@ -97,16 +99,24 @@ export async function sendBatch(files: readonly PlannedFile[], index: number, ct
       (f) => ctx.tus && client.options.resumable !== 'never' && (client.options.resumable === 'always' || f.file.size >= client.options.resumableThreshold),
     );
     const small = pending.filter((f) => !large.includes(f));
-    for (const part of inParts(small, client.options.uploadPartFiles, client.options.uploadPartBytes)) {
-      await client.appendFiles(
+    if (small.length > 0) {
+      const keyOfFile = new Map(small.map((f) => [f.file, f.key]));
+      const parts = await client.appendInParts(
         batch.id,
-        part.map((f) => f.file),
-        { moreFiles: true, signal, onProgress: (p) => ctx.onProgress(finishedBytes + p.sent) },
+        small.map((f) => f.file),
+        {
+          signal,
+          heldFiles,
+          onProgress: (p) => ctx.onProgress(finishedBytes + p.sent),
+          // Recorded part by part: a run stopped later does not send these again.
+          onPartSent: ({ files: part }) =>
+            arrived(
+              part.map((f) => keyOfFile.get(f as Blob)!),
+              part.reduce((sum, f) => sum + f.size, 0),
+            ),
+        },
       );
-      arrived(
-        part.map((f) => f.key),
-        part.reduce((sum, f) => sum + f.file.size, 0),
-      );
+      result.requests += parts.parts;
     }
     // One large file at a time, as the SDK does: a stop costs at most one file's chunk.
     for (const f of large) {
@@ -124,6 +134,7 @@ export async function sendBatch(files: readonly PlannedFile[], index: number, ct
       });
       delete state.tus[f.key];
       arrived([f.key], f.file.size);
+      result.requests += 1;
     }
   } catch (error) {
     // Refused for good (not a stop, not a passing fault): the batch finishes with what arrived.
@@ -135,29 +146,12 @@ export async function sendBatch(files: readonly PlannedFile[], index: number, ct
   return result;
 }
 
-/** True when the batch still takes files, false when it exists but does not, null when the server no longer has it. */
-async function stillOpen(client: BatchClient, batchId: string, signal: AbortSignal): Promise<boolean | null> {
+/** The batch, or null when the server no longer has it. */
+async function batchIfKept(client: BatchClient, batchId: string, signal: AbortSignal): Promise<Batch | null> {
   try {
-    return (await client.getBatch(batchId, { signal })).accepting_files;
+    return await client.getBatch(batchId, { signal });
   } catch (error) {
     if (isApiError(error) && error.status === 404) return null;
     throw error;
   }
-}
-
-/** Groups files as the SDK's multipart parts are: at most `maxFiles` files and, past the first file, `maxBytes` bytes. */
-function inParts(files: readonly PlannedFile[], maxFiles: number, maxBytes: number): PlannedFile[][] {
-  const parts: PlannedFile[][] = [];
-  let bytes = 0;
-  for (const f of files) {
-    const last = parts.at(-1);
-    if (!last || last.length >= maxFiles || bytes + f.file.size > maxBytes) {
-      parts.push([f]);
-      bytes = f.file.size;
-    } else {
-      last.push(f);
-      bytes += f.file.size;
-    }
-  }
-  return parts;
 }

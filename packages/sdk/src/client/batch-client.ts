@@ -161,6 +161,23 @@ export class BatchClient {
     return uploadInParts(this, files, options);
   }
 
+  /**
+   * Appends files to a batch made with {@link BatchClient.createBatch} (or still open) in
+   * requests as {@link BatchClient.uploadBatch} sends them, each again after a passing
+   * failure, an append whose answer was lost looked up before it goes again (`heldFiles`:
+   * the files the batch holds before). Every request holds the batch open; on failure or
+   * abort it is left as it is: closing or cancelling it is the caller's.
+   */
+  async appendInParts(
+    batchId: string,
+    files: readonly UploadFile[],
+    options: Pick<BatchUploadOptions, 'signal' | 'onProgress' | 'onPartSent'> & { heldFiles?: number } = {},
+  ): Promise<BatchUploadResult> {
+    if (files.length === 0) throw new TypeError('appendInParts: pass at least one file.');
+    const { heldFiles = 0, ...rest } = options;
+    return uploadInParts(this, files, rest, { batchId, totalFiles: heldFiles });
+  }
+
   /** The server's resumable route as `GET /limits` advertises it, asked once; undefined when it offers none or could not say. */
   async #resumableRoute(signal?: AbortSignal): Promise<LimitsResponse['limits']['resumable']> {
     this.#resumable ??= this.getLimits().then(

@@ -227,7 +227,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     fatal = error;
     run.abort();
-    await Promise.allSettled(watchers);
+    // Not waited for: a watch that does not end on the abort must not hold the summary
+    // back. The last state each one saw is in `latest`.
+    for (const watcher of watchers) watcher.catch(() => {});
   } finally {
     io.signal?.removeEventListener('abort', stopOnSignal);
     reporter.stop();
@@ -239,6 +241,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const error: JsonError = interrupted ? { code: 'INTERRUPTED', message: INTERRUPTED } : fatalError(fatal, args.endpoint);
     if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf(), error, previous ? resume : undefined), null, 2)}\n`);
     io.stderr.write(interrupted ? `batch-upload: ${INTERRUPTED}\n` : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`);
+    // Something was sent and recorded: the same command goes on from there.
+    if (!interrupted && state.batches.length > 0) io.stderr.write('Run the same command again to go on where it stopped (--restart starts afresh).\n');
     return EXIT.usage;
   }
   if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf(), undefined, previous ? resume : undefined), null, 2)}\n`);

@@ -115,20 +115,23 @@ describe('batch-upload goes on with an interrupted import', () => {
   const env = () => ({ BATCH_UPLOAD_TOKEN: '', BATCH_UPLOAD_STATE_DIR: stateDir });
   const patchedBytes = () => proxy.requests.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bodyBytes, 0);
 
-  /** Starts the CLI and kills it (SIGKILL) while the large file's second chunk is half-sent; resolves with the batch it made. */
-  async function runAndKill(): Promise<string> {
+  /** Starts the CLI and stops it (`signal`) while the large file's second chunk is half-sent; resolves with the batch it made and how it exited. */
+  async function runAndStop(signal: NodeJS.Signals): Promise<{ batchId: string; code: number | null; stdout: string }> {
     const from = proxy.requests.length;
     const held = proxy.hold(2, CHUNK / 2);
-    const child = spawn(process.execPath, ['--import', TSX, bin, ...args()], { env: { ...process.env, ...env() }, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const child = spawn(process.execPath, ['--import', TSX, bin, ...args()], { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await held;
-    child.kill('SIGKILL');
-    await exited;
+    child.kill(signal);
+    const code = await exited;
     proxy.dropHeld();
     const created = proxy.requests.slice(from).find((r) => r.method === 'POST' && /\/batch\/[^/]+\/files$/.test(r.path));
     assert.ok(created, 'the small files were appended before the kill');
-    return created.path.split('/').at(-2)!;
+    return { batchId: created.path.split('/').at(-2)!, code, stdout };
   }
+  const runAndKill = async () => (await runAndStop('SIGKILL')).batchId;
 
   it('sends the rest into the same batch, each file once, the large file going on from the server offset', async () => {
     const patchedBefore = patchedBytes();
@@ -166,6 +169,26 @@ describe('batch-upload goes on with an interrupted import', () => {
     const resent = patchedBytes() - patchedBefore - bigSize;
     assert.ok(resent >= 0 && resent <= CHUNK, `bytes sent again: ${resent}`);
     assert.deepEqual(await readdir(stateDir), [], 'the state is removed once the import finished');
+  });
+
+  it('after Ctrl-C (SIGINT) the batch stays open and the large file goes on from where it stopped', async () => {
+    const patchedBefore = patchedBytes();
+    const stopped = await runAndStop('SIGINT');
+    assert.equal(stopped.code, 2);
+    assert.equal((JSON.parse(stopped.stdout) as JsonReport).error?.code, 'INTERRUPTED');
+    const client = new BatchClient({ endpoint: demo.api });
+    assert.equal((await client.getBatch(stopped.batchId)).accepting_files, true, 'the batch was not cancelled');
+
+    const { code, stdout, stderr } = await runScript(bin, args(), env());
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as JsonReport;
+    assert.deepEqual(report.resume, { files_already_sent: 3, uploads_continued: 1, files_sent: 1 });
+    assert.deepEqual(
+      report.batches.map((b) => [b.id, b.files.length]),
+      [[stopped.batchId, 4]],
+    );
+    const resent = patchedBytes() - patchedBefore - bigSize;
+    assert.ok(resent >= 0 && resent <= CHUNK, `bytes sent again: ${resent}`);
   });
 
   it('makes a new batch for the files not yet sent when the batch stopped taking files, and --restart starts afresh', async () => {

@@ -8,10 +8,14 @@ process.once('SIGINT', () => {
   process.once('SIGINT', () => process.exit(130));
 });
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   isTTY: Boolean(process.stderr.isTTY),
   env: process.env,
   signal: interrupt.signal,
 });
+process.exitCode = code;
+// After Ctrl-C, a connection that outlives the abort must not keep the process: it ends
+// once its output is written (what is needed to go on is already on disk).
+if (interrupt.signal.aborted) process.stdout.write('', () => process.exit(code));

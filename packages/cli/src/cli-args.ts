@@ -10,6 +10,12 @@ export interface CliArgs {
   encounterId: string | undefined;
   priority: BatchPriority | undefined;
   json: boolean;
+  /** Ignore (and remove) what an interrupted run of the same command left to go on with. */
+  restart: boolean;
+  /** Smallest file, in bytes, sent through the server's resumable route (tus). */
+  resumableThreshold: number | undefined;
+  /** Bytes per tus request. */
+  chunkSize: number | undefined;
   paths: string[];
 }
 
@@ -29,10 +35,20 @@ Options:
   --template-id ID      Processing template
   --encounter-id ID     Encounter (visit)
   --priority LEVEL      high, normal or low
+  --restart             Start afresh, ignoring what an interrupted run of the
+                        same command left to go on with
+  --resumable-threshold BYTES
+                        Send files of this size or more through the server's
+                        resumable route (default 8388608, 8 MiB)
+  --chunk-size BYTES    Bytes per resumable request (default: the server's advice)
   --json                Print the final status of every batch as JSON on stdout,
                         each file with its path; a fatal error as {"error": …}
   -v, --version         Print the version
   -h, --help            Show this help
+
+An interrupted import (Ctrl-C, a killed process, a lost connection) goes on
+when the same command is run again: files already in the batch are not sent
+again, and a large file goes on from the bytes the server holds.
 
 Exit status: 0 every file completed, 1 some file failed or was refused,
 2 usage or connection error.`;
@@ -59,6 +75,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'encounter-id': { type: 'string' },
         priority: { type: 'string' },
         json: { type: 'boolean', default: false },
+        restart: { type: 'boolean', default: false },
+        'resumable-threshold': { type: 'string' },
+        'chunk-size': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -85,6 +104,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     encounterId: field('--encounter-id', values['encounter-id']),
     priority,
     json: values.json,
+    restart: values.restart,
+    resumableThreshold: bytes('--resumable-threshold', values['resumable-threshold'], 0),
+    chunkSize: bytes('--chunk-size', values['chunk-size'], 1),
     paths: positionals,
   };
 }
@@ -98,4 +120,12 @@ function field(name: string, value: string | undefined): string | undefined {
     throw new UsageError(`${name} may hold up to ${MAX_FIELD_LENGTH} letters, digits and . _ : - characters.`);
   }
   return text;
+}
+
+function bytes(name: string, value: string | undefined, least: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < least)
+    throw new UsageError(`${name} must be a whole number of bytes${least > 0 ? `, at least ${least}` : ''}.`);
+  return n;
 }

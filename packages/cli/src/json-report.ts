@@ -38,8 +38,22 @@ export interface JsonError {
   status?: number;
 }
 
+/** How a run that went on with an interrupted import (same command again) found it. */
+export interface ResumeCounts {
+  /** Files already in their batch from the interrupted run, not sent again. */
+  files_already_sent: number;
+  /** Large files whose unfinished tus upload went on from the server's offset. */
+  uploads_continued: number;
+  /** Files sent in this run (the continued uploads among them). */
+  files_sent: number;
+}
+
 /** What `batch-upload --json` prints. */
 export interface JsonReport {
+  /** True when this run went on with an import an earlier run of the same command left unfinished. */
+  resumed: boolean;
+  /** Present when `resumed`. */
+  resume?: ResumeCounts;
   /** Final status of every batch, in upload order (as far as they got, after an error). */
   batches: JsonBatch[];
   /** Files refused before upload. */
@@ -62,8 +76,11 @@ export function toJsonReport(
   refused: readonly RefusedFile[],
   pathsOf: ReadonlyMap<string, readonly string[]> = new Map(),
   error?: JsonError,
+  resume?: ResumeCounts,
 ): JsonReport {
   return {
+    resumed: resume !== undefined,
+    ...(resume ? { resume } : {}),
     batches: batches.map((batch) => {
       const paths = pathsOf.get(batch.id) ?? [];
       return {

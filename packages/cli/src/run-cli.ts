@@ -1,11 +1,14 @@
+import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { Batch, Limits } from '@batch-uploader/protocol';
+import type { Batch } from '@batch-uploader/protocol';
 import { BatchClient, formatSummary, isAbortError, isApiError, readHead, validateFiles, type Candidate } from '@batch-uploader/sdk';
 import { expandPaths, fileFromPath } from '@batch-uploader/sdk/node';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
 import { pathsAsGiven } from './file-paths.js';
-import { toJsonReport, type JsonError, type RefusedFile } from './json-report.js';
+import { fileKey, loadState, removeState, saveState, stateDir, stateFile, type ImportState } from './import-state.js';
+import { toJsonReport, type JsonError, type RefusedFile, type ResumeCounts } from './json-report.js';
 import { reviewLines, reviewReport } from './review-report.js';
+import { sendBatch, type SendContext, type SentBatch } from './send-batch.js';
 import { createPlainReporter, createTtyReporter, type Reporter } from './reporter.js';
 import { cliVersion } from './version.js';
 
@@ -63,8 +66,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
 
-  const client = new BatchClient({ endpoint: args.endpoint, ...(args.token ? { getAuthToken: () => args.token } : {}) });
-  let limits: Limits;
+  const client = new BatchClient({
+    endpoint: args.endpoint,
+    ...(args.token ? { getAuthToken: () => args.token } : {}),
+    ...(args.resumableThreshold !== undefined ? { resumableThreshold: args.resumableThreshold } : {}),
+    ...(args.chunkSize !== undefined ? { resumableChunkSize: args.chunkSize } : {}),
+  });
+  let limits: Awaited<ReturnType<BatchClient['getLimits']>>;
   try {
     limits = await client.getLimits(io.signal ? { signal: io.signal } : {});
   } catch (error) {
@@ -97,17 +105,39 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   for (let i = 0; i < accepted.length; i += limits.max_files) chunks.push(accepted.slice(i, i + limits.max_files));
   const totalBytes = accepted.reduce((sum, f) => sum + f.size, 0);
   const reporter: Reporter = io.isTTY ? createTtyReporter(io.stderr) : createPlainReporter(human);
-  say(`Uploading ${accepted.length} ${accepted.length === 1 ? 'file' : 'files'} in ${chunks.length} ${chunks.length === 1 ? 'batch' : 'batches'}.`);
+
+  // What an earlier run of this same command left unfinished, unless told to start afresh.
+  const statePath = stateFile(stateDir(io.env), args);
+  if (args.restart) removeState(statePath);
+  const previous = args.restart ? null : loadState(statePath);
+  const state: ImportState = previous ?? { version: 1, batches: [], tus: {} };
+  const keyOf = new Map<string, string>();
+  await Promise.all(
+    accepted.map(async (f) => {
+      const path = paths[Number(f.id)]!;
+      const info = await stat(path);
+      keyOf.set(f.id, fileKey(path, info.size, info.mtimeMs));
+    }),
+  );
+  const pathOfKey = new Map(accepted.map((f) => [keyOf.get(f.id)!, shown.get(f.id) ?? f.name]));
+  say(
+    previous
+      ? `Going on with an interrupted import of ${accepted.length} ${accepted.length === 1 ? 'file' : 'files'} (--restart starts afresh).`
+      : `Uploading ${accepted.length} ${accepted.length === 1 ? 'file' : 'files'} in ${chunks.length} ${chunks.length === 1 ? 'batch' : 'batches'}.`,
+  );
 
   const run = new AbortController();
   const stopOnSignal = () => run.abort(io.signal?.reason);
   io.signal?.addEventListener('abort', stopOnSignal, { once: true });
   const latest = new Map<string, Batch>();
   const order: string[] = [];
-  // Per batch, the paths of its files in the order sent, which is the order of its files.
-  const pathsOf = new Map<string, string[]>();
+  // Per batch, the keys of its files in the order they arrived, which is the order of its files.
+  const keysOf = new Map<string, readonly string[]>();
+  const pathAt = (batchId: string, index: number) => pathOfKey.get(keysOf.get(batchId)?.[index] ?? '');
+  const pathsOf = () => new Map([...keysOf].map(([id, keys]) => [id, keys.map((key) => pathOfKey.get(key) ?? '')]));
   const failedUploads: Array<{ files: number; message: string }> = [];
   const watchers: Array<Promise<Batch>> = [];
+  const resume: ResumeCounts = { files_already_sent: 0, uploads_continued: 0, files_sent: 0 };
   const showProcessing = () => {
     let finished = 0;
     for (const batch of latest.values()) finished += batch.progress.completed + batch.progress.failed + batch.progress.cancelled;
@@ -123,11 +153,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         signal: run.signal,
         onUpdate: (batch) => {
           latest.set(batch.id, batch);
-          const paths = pathsOf.get(batch.id) ?? [];
           for (const [index, file] of batch.files.entries()) {
             if (file.status === 'failed' && !reported.has(file.file_id)) {
               reported.add(file.file_id);
-              reporter.line(`failed ${paths[index] ?? file.filename}: ${file.error?.message ?? 'no reason given'}`);
+              reporter.line(`failed ${pathAt(batch.id, index) ?? file.filename}: ${file.error?.message ?? 'no reason given'}`);
             }
           }
           showProcessing();
@@ -135,39 +164,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }),
     );
   };
+  const fields = {
+    ...(args.patientId ? { patient_id: args.patientId } : {}),
+    ...(args.templateId ? { template_id: args.templateId } : {}),
+    ...(args.encounterId ? { encounter_id: args.encounterId } : {}),
+  };
 
   try {
     for (const [index, chunk] of chunks.entries()) {
       const label = `batch ${index + 1}/${chunks.length}`;
-      const chunkPaths = chunk.map((f) => shown.get(f.id) ?? f.name);
-      let response;
-      let created: string | null = null;
-      let arrived = 0;
+      const chunkBytes = chunk.reduce((sum, f) => sum + f.size, 0);
+      let current: string | null = null;
+      const context: SendContext = {
+        client,
+        tus: limits.resumable?.protocol === 'tus',
+        fields,
+        priority: args.priority,
+        signal: run.signal,
+        state,
+        save: () => saveState(statePath, state),
+        onProgress: (sent) => reporter.uploadProgress(sentBefore + sent, totalBytes),
+        onBatch: (batchId, arrivedKeys) => {
+          current = batchId;
+          // The list grows as files arrive, so a batch's files are named while it is followed.
+          keysOf.set(batchId, arrivedKeys);
+          if (!order.includes(batchId)) follow(batchId);
+        },
+        line: (text) => reporter.line(`${label}: ${text}`),
+      };
+      let sent: SentBatch;
       try {
-        response = await client.uploadBatch(
-          chunk.map((f) => f.file!),
-          {
-            fields: {
-              ...(args.patientId ? { patient_id: args.patientId } : {}),
-              ...(args.templateId ? { template_id: args.templateId } : {}),
-              ...(args.encounterId ? { encounter_id: args.encounterId } : {}),
-            },
-            ...(args.priority ? { priority: args.priority } : {}),
-            signal: run.signal,
-            onProgress: (p) => reporter.uploadProgress(sentBefore + p.sent, totalBytes),
-            onBatchCreated: (id) => {
-              created = id;
-              pathsOf.set(id, chunkPaths);
-            },
-            onPartSent: ({ filesSent }) => (arrived = filesSent),
-          },
+        sent = await sendBatch(
+          chunk.map((f) => ({ key: keyOf.get(f.id)!, file: f.file! })),
+          index,
+          context,
         );
       } catch (error) {
         if (isAbortError(error)) throw error;
-        sentBefore += chunk.reduce((sum, f) => sum + f.size, 0);
+        sentBefore += chunkBytes;
+        const arrived = current ? (keysOf.get(current)?.length ?? 0) : 0;
         failedUploads.push({ files: chunk.length - arrived, message: error instanceof Error ? error.message : String(error) });
-        // Part of the batch arrived before a request failed for good: those files are processed.
-        if (created !== null) follow(created);
         // The server refused this batch (4xx): its files failed; other batches may still go through.
         if (isApiError(error) && error.status < 500 && error.code !== 'UNAUTHORIZED' && error.code !== 'RATE_LIMITED') {
           reporter.line(`${label}: ${arrived > 0 ? `${chunk.length - arrived} files ` : ''}refused by the server (${error.code}): ${error.message}`);
@@ -175,20 +211,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         throw error;
       }
-      sentBefore += chunk.reduce((sum, f) => sum + f.size, 0);
+      sentBefore += chunkBytes;
       reporter.uploadProgress(sentBefore, totalBytes);
-      const requests = response.parts === 1 ? '' : ` in ${response.parts} requests`;
-      reporter.line(`${label}: uploaded ${chunk.length} ${chunk.length === 1 ? 'file' : 'files'}${requests} as ${response.batch_id}`);
-      if (!pathsOf.has(response.batch_id)) pathsOf.set(response.batch_id, chunkPaths);
-      follow(response.batch_id);
+      resume.files_already_sent += sent.alreadySent;
+      resume.uploads_continued += sent.continued;
+      resume.files_sent += sent.sent;
+      const already = sent.alreadySent > 0 ? ` (${sent.alreadySent} already there from the interrupted run)` : '';
+      const requests = sent.requests === 1 ? '' : ` in ${sent.requests} requests`;
+      reporter.line(`${label}: uploaded ${sent.sent} ${sent.sent === 1 ? 'file' : 'files'}${requests} as ${sent.batchId}${already}`);
     }
     const results = await Promise.allSettled(watchers);
     const broken = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (broken) throw broken.reason;
+    // Every file arrived and every batch finished: nothing is left to go on with.
+    removeState(statePath);
   } catch (error) {
     fatal = error;
     run.abort();
-    await Promise.allSettled(watchers);
+    // Not waited for: a watch that does not end on the abort must not hold the summary
+    // back. The last state each one saw is in `latest`.
+    for (const watcher of watchers) watcher.catch(() => {});
   } finally {
     io.signal?.removeEventListener('abort', stopOnSignal);
     reporter.stop();
@@ -197,20 +239,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const batches = order.map((id) => latest.get(id)).filter((b): b is Batch => b !== undefined);
   if (fatal !== null) {
     const interrupted = isAbortError(fatal) || io.signal?.aborted === true;
-    const error: JsonError = interrupted
-      ? { code: 'INTERRUPTED', message: 'Interrupted. Batches already uploaded go on processing on the server.' }
-      : fatalError(fatal, args.endpoint);
-    if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf, error), null, 2)}\n`);
-    io.stderr.write(
-      interrupted
-        ? `batch-upload: interrupted. Batches already uploaded go on processing on the server.\n`
-        : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`,
-    );
+    const error: JsonError = interrupted ? { code: 'INTERRUPTED', message: INTERRUPTED } : fatalError(fatal, args.endpoint);
+    if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf(), error, previous ? resume : undefined), null, 2)}\n`);
+    io.stderr.write(interrupted ? `batch-upload: ${INTERRUPTED}\n` : `batch-upload: ${connectionMessage(fatal, args.endpoint)}\n`);
+    // Something was sent and recorded: the same command goes on from there.
+    if (!interrupted && state.batches.length > 0) io.stderr.write('Run the same command again to go on where it stopped (--restart starts afresh).\n');
     return EXIT.usage;
   }
-  if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf), null, 2)}\n`);
+  if (args.json) io.stdout.write(`${JSON.stringify(toJsonReport(batches, refused, pathsOf(), undefined, previous ? resume : undefined), null, 2)}\n`);
 
-  const review = reviewReport(batches, pathsOf);
+  const review = reviewReport(batches, pathsOf());
   const counts = { completed: 0, failed: 0, cancelled: 0, needsReview: review.held.length, rejectedAtReview: review.rejected.length };
   for (const batch of batches) {
     counts.completed += batch.progress.completed;
@@ -223,6 +261,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   say(`${total} ${total === 1 ? 'file' : 'files'}: ${formatSummary(counts)}` + (refused.length > 0 ? `, ${refused.length} refused before upload` : '') + '.');
   return counts.failed === 0 && counts.cancelled === 0 && refused.length === 0 ? EXIT.ok : EXIT.failed;
 }
+
+const INTERRUPTED =
+  'Interrupted. Files already uploaded go on processing on the server; run the same command again to send the rest (--restart starts afresh).';
 
 function connectionMessage(error: unknown, endpoint: string): string {
   if (isApiError(error)) {

@@ -15,10 +15,13 @@ import { startDemoServer as startDemo, type TestDemoServer } from '@batch-upload
 import { closedPort, runScript, type ScriptRun } from '@batch-uploader/test-support/processes';
 
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+// Where the runs keep the state of an unfinished import: this test's own folder, not the user's.
+const stateDir = join(tmpdir(), `cli-state-${process.pid}`);
+after(() => rm(stateDir, { recursive: true, force: true }));
 
 /** Runs the CLI to its end. */
 function runBin(args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<ScriptRun> {
-  return runScript(bin, args, { BATCH_UPLOAD_TOKEN: '', ...env }, cwd);
+  return runScript(bin, args, { BATCH_UPLOAD_TOKEN: '', BATCH_UPLOAD_STATE_DIR: stateDir, ...env }, cwd);
 }
 
 describe('batch-upload CLI', () => {

@@ -109,6 +109,44 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
     );
   });
 
+  it('another client goes on with an upload from its URL (uploadUrl) after an abort that kept it (keepOnAbort)', async () => {
+    const { client: first, proxy: firstProxy } = await clientThroughProxy();
+    const big = named(await makePdf('scan', 1_200_000), 'scan.pdf', 'application/pdf');
+    const { batch_id: batchId } = await first.createBatch();
+    const stop = new AbortController();
+    let uploadUrl = '';
+    await assert.rejects(
+      first.uploadResumable(batchId, big, {
+        signal: stop.signal,
+        keepOnAbort: true,
+        onUploadUrl: (url) => (uploadUrl = url),
+        onProgress: (sent) => {
+          if (sent >= 2 * CHUNK) stop.abort();
+        },
+      }),
+      { name: 'AbortError' },
+    );
+    assert.match(uploadUrl, /\/uploads\/[^/]+$/);
+    assert.ok(!firstProxy.requests.some((r) => r.method === 'DELETE'), 'the upload was left on the server');
+
+    const { client: second, proxy } = await clientThroughProxy();
+    // The URL names the first proxy; the second client reaches the same upload through its own.
+    const url = proxy.url + new URL(uploadUrl).pathname;
+    await second.uploadResumable(batchId, big, { uploadUrl: url });
+    await second.closeBatch(batchId);
+    assert.deepEqual(
+      proxy.requests.map((r) => r.method).filter((m) => m !== 'GET'),
+      ['HEAD', ...proxy.requests.filter((r) => r.method === 'PATCH').map(() => 'PATCH'), 'POST'],
+    );
+    const resent = proxy.requests.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bodyBytes, 0);
+    assert.ok(resent <= big.size - CHUNK, `the second client sent ${resent} of ${big.size} bytes`);
+    const batch = await second.watchBatch(batchId);
+    assert.deepEqual(
+      batch.files.map((f) => [f.status, f.size]),
+      [['completed', big.size]],
+    );
+  });
+
   it('a session marks a file whose cut upload takes up again as resuming, until it arrived', async () => {
     const { client } = await clientThroughProxy({ method: 'PATCH', nth: 2, afterBytes: CHUNK / 4 });
     const session = new BatchSession({ client });

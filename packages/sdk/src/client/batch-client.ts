@@ -100,12 +100,13 @@ export class BatchClient {
    * use) in chunks of `resumableChunkSize` (else the server's advice); a dropped
    * connection goes on from the server's offset after `resumableRetryDelays`. Resolves
    * with the file's id on the server when it says (`Upload-File-Id`). File names are
-   * never put in browser storage: uploads resume within the page's life, not after a reload.
+   * never put in browser storage: uploads resume within the page's life, not after a reload,
+   * unless the caller keeps the upload's URL (`onUploadUrl`) and passes it back as `uploadUrl`.
    */
   async uploadResumable(
     batchId: string,
     file: UploadFile,
-    options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming'> = {},
+    options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming' | 'uploadUrl' | 'onUploadUrl' | 'keepOnAbort'> = {},
   ): Promise<string | null> {
     const offered = await this.#resumableRoute(options.signal);
     return sendResumable(file, {
@@ -118,6 +119,9 @@ export class BatchClient {
       signal: options.signal,
       onProgress: options.onProgress,
       onResuming: options.onResuming,
+      uploadUrl: options.uploadUrl,
+      onUploadUrl: options.onUploadUrl,
+      keepOnAbort: options.keepOnAbort,
     });
   }
 
@@ -155,6 +159,23 @@ export class BatchClient {
     const viaTus = resumableFiles(files, this.options);
     if (viaTus.some(Boolean) && (await this.#resumableRoute(options.signal))?.protocol === 'tus') return uploadResumably(this, files, viaTus, options);
     return uploadInParts(this, files, options);
+  }
+
+  /**
+   * Appends files to a batch made with {@link BatchClient.createBatch} (or still open) in
+   * requests as {@link BatchClient.uploadBatch} sends them, each again after a passing
+   * failure, an append whose answer was lost looked up before it goes again (`heldFiles`:
+   * the files the batch holds before). Every request holds the batch open; on failure or
+   * abort it is left as it is: closing or cancelling it is the caller's.
+   */
+  async appendInParts(
+    batchId: string,
+    files: readonly UploadFile[],
+    options: Pick<BatchUploadOptions, 'signal' | 'onProgress' | 'onPartSent'> & { heldFiles?: number } = {},
+  ): Promise<BatchUploadResult> {
+    if (files.length === 0) throw new TypeError('appendInParts: pass at least one file.');
+    const { heldFiles = 0, ...rest } = options;
+    return uploadInParts(this, files, rest, { batchId, totalFiles: heldFiles });
   }
 
   /** The server's resumable route as `GET /limits` advertises it, asked once; undefined when it offers none or could not say. */

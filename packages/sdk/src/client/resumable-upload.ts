@@ -22,6 +22,16 @@ export interface ResumableRequest {
   onProgress?: ((sent: number) => void) | undefined;
   /** A request failed and the upload goes on from the server's offset after the next delay. */
   onResuming?: (() => void) | undefined;
+  /**
+   * The URL of an upload this file began earlier (from `onUploadUrl`), e.g. by a process that
+   * was stopped: it goes on from the server's offset (HEAD) instead of starting again; an
+   * upload the server no longer has is made anew.
+   */
+  uploadUrl?: string | undefined;
+  /** The upload's URL on the server, once it is made: what `uploadUrl` takes to go on later. */
+  onUploadUrl?: ((url: string) => void) | undefined;
+  /** On abort, leave the unfinished upload on the server (to go on later with `uploadUrl`) rather than remove it. */
+  keepOnAbort?: boolean | undefined;
 }
 
 /**
@@ -46,6 +56,7 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
       chunkSize: request.chunkSize,
       retryDelays: [...request.retryDelays],
       metadata: { batch_id: request.batchId, filename: nameOf(file), filetype: file.type || 'application/octet-stream' },
+      ...(request.uploadUrl ? { uploadUrl: request.uploadUrl } : {}),
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: true,
       fingerprint: async (input) => `batch-uploader-${request.batchId}-${(input as Blob).size}`,
@@ -56,6 +67,9 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
       },
       onAfterResponse: (_req, res) => {
         fileId = res.getHeader('Upload-File-Id') ?? fileId;
+      },
+      onUploadUrlAvailable: () => {
+        if (upload.url) request.onUploadUrl?.(upload.url);
       },
       onProgress: (sent) => request.onProgress?.(sent),
       onShouldRetry: (error, attempt) => {
@@ -76,8 +90,9 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
     };
     const upload = new tus.Upload(file as File, options);
     const onAbort = () => {
-      // Removes the unfinished upload from the server too; the batch itself is the caller's.
-      upload.abort(true).catch(() => {});
+      // Removes the unfinished upload from the server too, unless the caller means to go on
+      // with it later; the batch itself is the caller's.
+      upload.abort(!request.keepOnAbort).catch(() => {});
       reject(abortReason(signal!));
     };
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -9,14 +9,13 @@
  * With SCREENSHOTS=<folder> (e.g. docs/screenshots) it saves the caught state at 390 and 1280 px.
  */
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
 import type { Batch, PatientCheck } from '@batch-uploader/protocol';
-import { chooseFiles, launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { startDemoServer } from '@batch-uploader/test-support/demo-server';
 import { generateCorpus, type CorpusDocument, type Person } from '@batch-uploader/test-support/document-corpus';
 import { getBatch, tempDir } from '@batch-uploader/test-support/http';
@@ -38,16 +37,8 @@ const part = (name: string) => page.locator(`batch-uploader [part~="${name}"]`);
 const words = async (locator: ReturnType<Page['locator']>) => ((await locator.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 /** Saves the element at two widths when SCREENSHOTS is set. */
-async function shoot(state: string): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const png = await page.locator('batch-uploader').screenshot();
-    await writeFile(join(SHOTS, `${state}-${width}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+function shoot(state: string): Promise<void> {
+  return screenshotAtWidths(page, state, { dir: SHOTS, widths: [390, 1280] });
 }
 
 /** The first document of `type` whose page prints its patient's NHS number and date of birth. */

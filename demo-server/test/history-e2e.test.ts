@@ -12,13 +12,10 @@
  * 768 and 1280 px wide.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
-import { chooseFiles, launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { documents, type Documents } from '@batch-uploader/test-support/documents';
 import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 import { startProcessingService, type ProcessingService } from '@batch-uploader/test-support/processing-service';
@@ -38,16 +35,8 @@ let batchId = '';
 const pageErrors: string[] = [];
 
 /** Saves the element at every width, when SCREENSHOTS is set. */
-async function shoot(on: Page, state: string): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const width of WIDTHS) {
-    await on.setViewportSize({ width, height: 900 });
-    await on.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const png = await on.locator('batch-uploader').screenshot();
-    await writeFile(join(SHOTS, `${state}-${width}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
-  }
-  await on.setViewportSize({ width: 1280, height: 900 });
+function shoot(on: Page, state: string): Promise<void> {
+  return screenshotAtWidths(on, state, { dir: SHOTS, widths: WIDTHS });
 }
 
 /** A part of the element, located through its shadow root. */

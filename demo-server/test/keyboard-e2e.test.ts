@@ -12,13 +12,10 @@
  * 768 and 1280 px wide.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
-import { launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
+import { launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { documents, type Documents } from '@batch-uploader/test-support/documents';
 import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 
@@ -77,16 +74,8 @@ async function tabTo(wanted: (at: string) => boolean): Promise<string[]> {
 }
 
 /** Saves the element (or, with `viewport`, the window) at every width, when SCREENSHOTS is set; back to `width` after. */
-async function shoot(state: string, width: number, viewport = false): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const w of WIDTHS) {
-    await page.setViewportSize({ width: w, height: 900 });
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const png = viewport ? await page.screenshot() : await page.locator('batch-uploader').screenshot();
-    await writeFile(join(SHOTS, `${state}-${w}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
-  }
-  await page.setViewportSize({ width, height: 900 });
+function shoot(state: string, width: number, viewport = false): Promise<void> {
+  return screenshotAtWidths(page, state, { dir: SHOTS, widths: WIDTHS, viewport, restoreWidth: width });
 }
 
 /** What overflows sideways at this width: the page, and any element of the widget wider inside than its box. */

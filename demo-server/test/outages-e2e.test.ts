@@ -16,14 +16,12 @@
  * docs/screenshots) each state is saved at 320, 390, 768 and 1280 px wide.
  */
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { makeRawPdf } from '@batch-uploader/test-support/documents';
-import { chooseFiles, launchChromium, type ChosenFile, expectAccessible } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, type ChosenFile, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { killHard, startChild, stopChild, type Child } from './child-server.js';
 import { getBatch, tempDir } from '@batch-uploader/test-support/http';
 import { waitFor } from '@batch-uploader/test-support/wait';
@@ -86,16 +84,8 @@ function sessionOf(page: Page): Promise<{ phase: string; connection: string; com
 }
 
 /** Saves the element at every width, when SCREENSHOTS is set. */
-async function shoot(page: Page, state: string): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const png = await page.locator('batch-uploader').screenshot({ animations: 'disabled' });
-    await writeFile(join(SHOTS, `${state}-${width}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+function shoot(page: Page, state: string): Promise<void> {
+  return screenshotAtWidths(page, state, { dir: SHOTS, widths: WIDTHS, stillAnimations: true });
 }
 
 before(async () => {

@@ -12,14 +12,11 @@
  * 768 and 1280 px wide.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { paddedPdf } from '@batch-uploader/test-support/pdf';
-import { chooseFiles, launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { documents, type Documents } from '@batch-uploader/test-support/documents';
 import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 import { startProcessingService, type ProcessingService } from '@batch-uploader/test-support/processing-service';
@@ -88,17 +85,8 @@ function recorded(): Promise<Recorded> {
 
 /** axe-core on the element, shadow DOM included: no violation. */
 /** Saves the element (or, with `viewport`, the window: the notice is fixed to it) at every width, when SCREENSHOTS is set. */
-async function shoot(state: string, viewport = false): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const png = viewport ? await page.screenshot() : await page.locator('batch-uploader').screenshot();
-    // A palette of colours: a third of the bytes, the same to the eye.
-    await writeFile(join(SHOTS, `${state}-${width}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+function shoot(state: string, viewport = false): Promise<void> {
+  return screenshotAtWidths(page, state, { dir: SHOTS, widths: WIDTHS, viewport });
 }
 
 /** A part of the element, located through its shadow root. */

@@ -10,15 +10,12 @@
  * With SCREENSHOTS=<folder> (e.g. docs/screenshots) it also saves both states at 390 and 1280 px.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
 import type { Batch, PatientCheck } from '@batch-uploader/protocol';
-import { chooseFiles, launchChromium, expectAccessible } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { startDemoServer } from '@batch-uploader/test-support/demo-server';
 import { getBatch } from '@batch-uploader/test-support/http';
 import { waitFor } from '@batch-uploader/test-support/wait';
@@ -39,16 +36,8 @@ const pageErrors: string[] = [];
 const said: string[] = [];
 
 /** Saves the element at two widths when SCREENSHOTS is set. */
-async function shoot(state: string): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const png = await page.locator('batch-uploader').screenshot();
-    await writeFile(join(SHOTS, `${state}-${width}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+function shoot(state: string): Promise<void> {
+  return screenshotAtWidths(page, state, { dir: SHOTS, widths: [390, 1280] });
 }
 
 const part = (name: string) => page.locator(`batch-uploader [part~="${name}"]`);

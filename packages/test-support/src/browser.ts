@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** The system's Chromium, headless, without the background traffic that a test has no use for. */
@@ -35,4 +38,34 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
     return violations.map((v) => `${v.id} (${v.nodes.length})`);
   });
   assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
+}
+
+/** Where and how {@link screenshotAtWidths} saves. */
+export interface ScreenshotOptions {
+  /** The folder (made if missing); null saves nothing (screenshots are taken when a test run asks for them). */
+  dir: string | null;
+  widths: readonly number[];
+  /** The whole viewport instead of the `<batch-uploader>` alone (e.g. to show a notice over the page). */
+  viewport?: boolean;
+  /** Stops CSS animations first (a spinner caught mid-turn differs from run to run). */
+  stillAnimations?: boolean;
+  /** The viewport width to leave the page at. @default 1280 */
+  restoreWidth?: number;
+}
+
+/**
+ * Saves `<state>-<width>.png` of the page's `<batch-uploader>` at each width, after two
+ * frames so the layout has settled, as palette PNGs (a third of the bytes, the same to the eye).
+ */
+export async function screenshotAtWidths(page: Page, state: string, options: ScreenshotOptions): Promise<void> {
+  if (!options.dir) return;
+  await mkdir(options.dir, { recursive: true });
+  const shotOptions = options.stillAnimations ? ({ animations: 'disabled' } as const) : {};
+  for (const width of options.widths) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const png = options.viewport ? await page.screenshot(shotOptions) : await page.locator('batch-uploader').screenshot(shotOptions);
+    await writeFile(join(options.dir, `${state}-${width}.png`), await sharp(png).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
+  }
+  await page.setViewportSize({ width: options.restoreWidth ?? 1280, height: 900 });
 }

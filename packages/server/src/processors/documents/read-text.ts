@@ -1,9 +1,9 @@
 import 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-import { fileURLToPath } from 'node:url';
-import { VerbosityLevel, getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp from 'sharp';
 import { recognise } from './ocr.js';
+import { PDFJS_SAFE_OPTIONS, PDFJS_STANDARD_FONTS } from '../inspect/pdfjs-options.js';
 
 /** Where a document's text came from. */
 export type TextSource = 'pdf_text' | 'ocr' | 'none';
@@ -22,9 +22,6 @@ export interface ReadTextOptions {
   maxPages: number;
 }
 
-const PDFJS = 'pdfjs-dist/legacy/build/pdf.mjs';
-const STANDARD_FONTS = fileURLToPath(new URL('../../standard_fonts/', import.meta.resolve(PDFJS)));
-const CMAPS = fileURLToPath(new URL('../../cmaps/', import.meta.resolve(PDFJS)));
 // A text layer with fewer letters or digits than this per page read is a scan's
 // (often a scanner's page number or stamp): its pages are OCR'd instead.
 const MIN_TEXT_CHARS_PER_PAGE = 40;
@@ -41,18 +38,9 @@ const MIN_OCR_CONFIDENCE = 45;
  */
 export async function readPdfText(bytes: Uint8Array, options: ReadTextOptions): Promise<DocumentText> {
   const task = getDocument({
+    ...PDFJS_SAFE_OPTIONS,
     data: new Uint8Array(bytes),
-    isEvalSupported: false,
-    useSystemFonts: false,
-    disableFontFace: true,
-    enableXfa: false,
-    useWasm: false,
-    isOffscreenCanvasSupported: false,
-    isImageDecoderSupported: false,
-    standardFontDataUrl: STANDARD_FONTS,
-    cMapUrl: CMAPS,
-    cMapPacked: true,
-    verbosity: VerbosityLevel.ERRORS,
+    standardFontDataUrl: PDFJS_STANDARD_FONTS,
   });
   try {
     const pdf = await task.promise;

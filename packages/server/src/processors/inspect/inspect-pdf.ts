@@ -1,14 +1,14 @@
 // Registers pdfjs's worker side on globalThis, so the "fake worker" runs in this thread
 // without looking up or fetching a worker script.
 import 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-import { fileURLToPath } from 'node:url';
 import type { InspectionResult } from '@batch-uploader/protocol';
-import { PDFDateString, VerbosityLevel, getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PDFDateString, getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { isPermanentError } from '../processor.js';
 import { INSPECT_DEFAULTS } from './defaults.js';
 import { fileError } from './file-error.js';
 import { exceedsStreamBudget } from './pdf-stream-budget.js';
+import { PDFJS_SAFE_OPTIONS } from './pdfjs-options.js';
 
 /** Facts only a PDF has. */
 export type PdfFacts = Pick<InspectionResult, 'pages' | 'text' | 'metadata'>;
@@ -30,10 +30,6 @@ const HEADER = /^%PDF-(?:1\.\d|2\.0)/;
 const TRAILER = /^startxref\s+(\d+)\s+%%EOF/;
 const TAIL_BYTES = 1024;
 
-// pdfjs's predefined CMaps, read from disk: without them the text of CJK PDFs that use
-// them comes out empty.
-const CMAP_DIR = fileURLToPath(new URL('../../cmaps/', import.meta.resolve('pdfjs-dist/legacy/build/pdf.mjs')));
-
 const INFO_FIELDS: Readonly<Record<string, string>> = {
   Title: 'title',
   Author: 'author',
@@ -53,21 +49,12 @@ export async function inspectPdf(bytes: Uint8Array, options: InspectPdfOptions):
   // Before pdfjs, which would hold every inflated stream in memory.
   if (await exceedsStreamBudget(bytes, options.maxStreamBytes)) throw fileError('TOO_COMPLEX');
   const task = getDocument({
+    ...PDFJS_SAFE_OPTIONS,
     // pdfjs refuses Buffers and transfers (detaches) the whole ArrayBuffer it is given,
     // which may be the caller's or Node's shared buffer pool: unless the bytes are handed
     // over, it gets its own copy; if they are, a plain view of the same memory.
     data: options.handOver ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes),
     stopAtErrors: true,
-    isEvalSupported: false,
-    useSystemFonts: false,
-    disableFontFace: true,
-    enableXfa: false,
-    useWasm: false,
-    isOffscreenCanvasSupported: false,
-    isImageDecoderSupported: false,
-    cMapUrl: CMAP_DIR,
-    cMapPacked: true,
-    verbosity: VerbosityLevel.ERRORS,
   });
   try {
     const pdf = await task.promise;

@@ -15,7 +15,7 @@ import { extname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Batch, PatientCheck } from '@batch-uploader/protocol';
-import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths, elementBatchId, tabUntilPart } from '@batch-uploader/test-support/browser';
 import { startDemoServer } from '@batch-uploader/test-support/demo-server';
 import { generateCorpus, type CorpusDocument, type Person } from '@batch-uploader/test-support/document-corpus';
 import { getBatch, tempDir } from '@batch-uploader/test-support/http';
@@ -101,9 +101,7 @@ describe('a scanned discharge summary of another patient, read by OCR and caught
     // OCR of two A4 scans on a shared machine: allow it time.
     await part('attention').waitFor({ timeout: 180_000 });
 
-    batchId = (await page.evaluate(
-      () => (document.querySelector('batch-uploader') as unknown as { session: { getState(): { batchId: string } } }).session.getState().batchId,
-    ))!;
+    batchId = await elementBatchId(page);
     const batch: Batch = await getBatch(server.api, batchId);
     const read = batch.files.map((f) => {
       const result = f.result as { document?: { type: string; text_source: string }; patient_check?: PatientCheck };
@@ -127,16 +125,7 @@ describe('a scanned discharge summary of another patient, read by OCR and caught
 
   it('is confirmed from the keyboard and recorded', async () => {
     await page.locator('batch-uploader').evaluate((host) => (host.shadowRoot!.querySelector('#outcome') as HTMLElement).focus());
-    let reached = '';
-    for (let presses = 0; presses < 6 && !reached.includes('review-confirm-button'); presses++) {
-      await page.keyboard.press('Tab');
-      await page.waitForTimeout(150);
-      reached = await page.evaluate(() => {
-        let active: Element | null = document.activeElement;
-        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-        return active?.getAttribute('part') ?? '';
-      });
-    }
+    const reached = await tabUntilPart(page, 'review-confirm-button');
     assert.match(reached, /review-confirm-button/, 'Confirm is reached with Tab');
     await page.keyboard.press('Enter');
     await part('attention').waitFor({ state: 'detached' });

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
+import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths, elementBatchId } from '@batch-uploader/test-support/browser';
 import { documents, type Documents } from '@batch-uploader/test-support/documents';
 import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 import { startProcessingService, type ProcessingService } from '@batch-uploader/test-support/processing-service';
@@ -102,9 +102,7 @@ describe('context and history on the demo page', () => {
     await part(page, 'batch-context').waitFor();
     assert.equal(await part(page, 'batch-context').locator('[aria-hidden="true"]').textContent(), 'Patient ••••0417');
     await part(page, 'outcome').waitFor({ timeout: 30_000 });
-    batchId = await page.evaluate(
-      () => (document.querySelector('batch-uploader') as unknown as { session: { getState(): { batchId: string } } }).session.getState().batchId,
-    );
+    batchId = await elementBatchId(page);
     assert.ok(!(await exposed(page)).includes(PATIENT), 'the patient ID is not in the URL, storage or DOM');
     assert.ok(!(await exposed(page)).includes('20260'), 'not even most of it');
     await shoot(page, 'context-progress-header');

@@ -15,7 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Batch, PatientCheck } from '@batch-uploader/protocol';
-import { chooseFiles, launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
+import {
+  chooseFiles,
+  launchChromium,
+  expectAccessible,
+  screenshotAtWidths,
+  elementBatchId,
+  tabUntilPart,
+  focusedPart,
+} from '@batch-uploader/test-support/browser';
 import { startDemoServer } from '@batch-uploader/test-support/demo-server';
 import { getBatch } from '@batch-uploader/test-support/http';
 import { waitFor } from '@batch-uploader/test-support/wait';
@@ -42,15 +50,6 @@ function shoot(state: string): Promise<void> {
 
 const part = (name: string) => page.locator(`batch-uploader [part~="${name}"]`);
 const words = async (locator: ReturnType<Page['locator']>) => ((await locator.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-/** The part names of the element that has focus, followed down the shadow roots. */
-function focusedPart(): Promise<string> {
-  return page.evaluate(() => {
-    let active: Element | null = document.activeElement;
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-    return active?.getAttribute('part') ?? active?.id ?? active?.tagName ?? '';
-  });
-}
 
 before(async () => {
   // The processing service answers `document.fields` read from the text layer, as a documents processor does.
@@ -96,9 +95,7 @@ describe('a document of another patient, caught at upload', () => {
     await page.getByRole('button', { name: 'Start Batch Upload (3 files)' }).click();
     await part('attention').waitFor({ timeout: 30_000 });
 
-    batchId = (await page.evaluate(
-      () => (document.querySelector('batch-uploader') as unknown as { session: { getState(): { batchId: string } } }).session.getState().batchId,
-    ))!;
+    batchId = await elementBatchId(page);
     const batch: Batch = await getBatch(server.api, batchId);
     const outcomes = batch.files.map((f) => [f.filename, (f.result as { patient_check?: PatientCheck }).patient_check?.outcome]);
     assert.deepEqual(outcomes, [
@@ -127,12 +124,7 @@ describe('a document of another patient, caught at upload', () => {
   it('is confirmed from the keyboard: the decision is recorded and announced, and the group goes', async () => {
     // From the outcome heading, Tab reaches the file's Confirm button.
     await page.locator('batch-uploader').evaluate((host) => (host.shadowRoot!.querySelector('#outcome') as HTMLElement).focus());
-    let reached = '';
-    for (let presses = 0; presses < 6 && !reached.includes('review-confirm-button'); presses++) {
-      await page.keyboard.press('Tab');
-      await page.waitForTimeout(150);
-      reached = await focusedPart();
-    }
+    const reached = await tabUntilPart(page, 'review-confirm-button');
     assert.match(reached, /review-confirm-button/, 'Confirm is reached with Tab');
     const confirm = page.getByRole('button', { name: 'Confirm discharge-summary.pdf belongs to this patient' });
     assert.equal(await confirm.count(), 1, 'the button is named for its file');
@@ -143,7 +135,7 @@ describe('a document of another patient, caught at upload', () => {
       return (region?.textContent ?? '').includes('discharge-summary.pdf confirmed for this patient.');
     });
     assert.match(await words(part('summary')), /All files succeeded: 3 succeeded, 0 failed$/);
-    assert.equal(await focusedPart(), 'outcome', 'focus goes to the outcome, not the page');
+    assert.equal(await focusedPart(page), 'outcome', 'focus goes to the outcome, not the page');
 
     const file = (await getBatch(server.api, batchId)).files[1]!;
     assert.equal(file.needs_review, false);

@@ -69,3 +69,30 @@ export async function screenshotAtWidths(page: Page, state: string, options: Scr
   }
   await page.setViewportSize({ width: options.restoreWidth ?? 1280, height: 900 });
 }
+
+/** The batch id of the page's `<batch-uploader>` session (what its `batch-complete` event names). */
+export function elementBatchId(page: Page): Promise<string> {
+  return page.evaluate(
+    () => (document.querySelector('batch-uploader') as unknown as { session: { getState(): { batchId: string } } }).session.getState().batchId,
+  );
+}
+
+/** The part names (else the id or tag) of what has focus, followed down the shadow roots. */
+export function focusedPart(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let active: Element | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.getAttribute('part') ?? active?.id ?? active?.tagName ?? '';
+  });
+}
+
+/** Presses Tab, at most `presses` times, until the focused element's part names include `part`; resolves with what has focus then. */
+export async function tabUntilPart(page: Page, part: string, presses = 6): Promise<string> {
+  let reached = '';
+  for (let pressed = 0; pressed < presses && !reached.split(' ').includes(part); pressed++) {
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(150);
+    reached = await focusedPart(page);
+  }
+  return reached;
+}

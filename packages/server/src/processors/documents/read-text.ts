@@ -16,7 +16,7 @@ export interface DocumentText {
   ocrPages: number;
 }
 
-/** Limits of {@link readText}. */
+/** Limits of {@link readPdfText} and {@link readImageText}. */
 export interface ReadTextOptions {
   /** Pages read (text layer or OCR) from the start of the document. */
   maxPages: number;

@@ -277,5 +277,25 @@ describe('resumable uploads (tus 1.0)', () => {
     assert.equal((await errorOf(malformed)).code, 'BAD_REQUEST');
     const empty = await fetch(`${host.api}/batches`, { method: 'POST', headers: clinic });
     assert.equal(empty.status, 201, 'every field is optional');
+    for (const wrong of [0, 1.5, -2, '2x', true]) {
+      const res = await fetch(`${host.api}/batches`, {
+        method: 'POST',
+        headers: { ...clinic, 'content-type': 'application/json' },
+        body: JSON.stringify({ expected_files: wrong }),
+      });
+      assert.equal(res.status, 400, `expected_files ${JSON.stringify(wrong)}`);
+      assert.deepEqual((await errorOf(res)).details, { field: 'expected_files' });
+    }
+  });
+
+  it('POST /batches records expected_files (a number or its text): the batch shows how many files are still to come', async () => {
+    for (const expected of [3, '3']) {
+      const { batch_id } = await createBatch(clinic, { expected_files: expected });
+      const res = await fetch(`${host.api}/batch-status/${batch_id}`, { headers: clinic });
+      const { batch } = (await res.json()) as BatchStatusResponse;
+      assert.equal(batch.expected_files, 3);
+      assert.equal(batch.total_files, 0);
+      assert.equal(batch.accepting_files, true);
+    }
   });
 });

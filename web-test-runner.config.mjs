@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { build } from 'esbuild';
 import { tsImport } from 'tsx/esm/api';
 
 // Started when the config loads, because `middleware` must exist before the server does.
@@ -127,6 +128,23 @@ function slowly() {
   });
 }
 
+/**
+ * Serves a CommonJS package as one ES module (esbuild bundles it with what it requires):
+ * the tus client's browser build, loaded on demand for large files, imports url-parse,
+ * which the element's bundle converts (rollup.config.mjs) and the test server must too.
+ */
+function commonjsAsModule(name) {
+  const entry = `/node_modules/${name}/index.js`;
+  return {
+    name: `commonjs-as-module-${name}`,
+    async serve(context) {
+      if (!context.path.endsWith(entry)) return undefined;
+      const { outputFiles } = await build({ entryPoints: [`node_modules/${name}/index.js`], bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+      return { body: outputFiles[0].text, type: 'js' };
+    },
+  };
+}
+
 /** Stops the demo server with the test server. */
 const stopDemo = {
   name: 'stop-demo-server',
@@ -145,7 +163,7 @@ export default {
   // every page of the origin, and other pages' uploads must not pass through it.
   concurrency: 1,
   // The element's tsconfig: Lit's decorators need experimentalDecorators and useDefineForClassFields: false.
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/element/tsconfig.json' }), stopDemo],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/element/tsconfig.json' }), commonjsAsModule('url-parse'), stopDemo],
   browsers: [
     chromeLauncher({
       launchOptions: {

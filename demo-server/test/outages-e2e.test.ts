@@ -16,7 +16,8 @@
  * docs/screenshots) each state is saved at 320, 390, 768 and 1280 px wide.
  */
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -161,10 +162,11 @@ describe('an outage in the middle of a batch, on the demo page', () => {
 
 describe('a reload while sending, on the demo page', () => {
   let dataDir: string | undefined;
+  let picked: string | undefined;
   let server: Child | undefined;
   after(async () => {
     if (server) await stopChild(server);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    for (const dir of [dataDir, picked]) if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('warns before leaving, then says how many files were not sent; adding them completes the batch', async () => {
@@ -216,6 +218,76 @@ describe('a reload while sending, on the demo page', () => {
     assert.equal(await part(page, 'interrupted').count(), 0);
     assert.ok((await words(page, 'summary')).includes('25 succeeded'));
     assert.deepEqual(await page.evaluate(() => Object.entries(sessionStorage)), [], 'a finished batch is not kept');
+    await context.close();
+  });
+
+  it('a large file whose resumable upload the reload cut goes on from the server offset when picked again', async () => {
+    if (server) await stopChild(server);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    dataDir = await tempDir();
+    server = await startChild({ DATA_DIR: dataDir, PROCESSING_DELAY_MS: '50', PROCESSOR: 'inspect' });
+    const { origin } = new URL(server.api);
+    const { context, page } = await openPage(origin);
+    page.on('dialog', (dialog) => void dialog.accept());
+    // A small file (multipart) and a 20 MiB scan (tus, in the server's 8 MiB chunks), on
+    // disk: picked again after the reload, they are the same files (same modification time).
+    const files = [...filesOf(1, 100_000, 'letter'), { name: 'scan-large.pdf', mimeType: 'application/pdf', buffer: pdfOf(20 * 1024 * 1024) }];
+    picked = await tempDir();
+    const paths = files.map((file) => join(picked!, file.name));
+    await Promise.all(files.map((file, i) => writeFile(paths[i]!, file.buffer)));
+    await chooseFiles(part(page, 'drop-zone'), paths);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2_000_000 });
+    await page.getByRole('button', { name: 'Start Batch Upload (2 files)' }).click();
+
+    // The upload's URL is kept by the file's fingerprint; the reload comes once the server holds a few MiB of it.
+    const uploadsKey = 'batch-uploader:/api/gp#uploader:uploads';
+    const kept = await waitFor(async () => {
+      const text = await page.evaluate((key) => sessionStorage.getItem(key), uploadsKey);
+      return text ? (JSON.parse(text) as { batch: string; uploads: Record<string, string> }) : null;
+    }, 30_000);
+    const [uploadUrl] = Object.values(kept.uploads);
+    assert.ok(uploadUrl, 'an upload URL is kept');
+    const offsetOf = async () => {
+      const answer = await fetch(uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+      return Number(answer.headers.get('upload-offset'));
+    };
+    await waitFor(async () => ((await offsetOf()) >= 3 * 1024 * 1024 ? true : null), 30_000);
+    await page.reload();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.addScriptTag({ path: AXE });
+
+    await part(page, 'interrupted').waitFor();
+    assert.ok((await words(page, 'interrupted')).startsWith('Upload interrupted: 1 of 2 files was not sent.'), await words(page, 'interrupted'));
+    const stored = Object.fromEntries(await page.evaluate(() => Object.entries(sessionStorage)));
+    assert.deepEqual(Object.keys(stored).sort(), ['batch-uploader:/api/gp#uploader', uploadsKey]);
+    assert.equal(stored['batch-uploader:/api/gp#uploader'], kept.batch);
+    assert.deepEqual(JSON.parse(stored[uploadsKey]!), kept, 'the batch id and the upload URL by fingerprint');
+    assert.ok(!/scan|letter|\.pdf/.test(stored[uploadsKey]!), 'no file name in the browser storage');
+    const held = await offsetOf();
+    assert.ok(held > 0 && held < 20 * 1024 * 1024, `the server holds ${held} bytes of the scan`);
+
+    // Both files picked again: the letter the batch has is left out; the scan goes on from `held`.
+    const sentAfter: Array<{ method: string; path: string; offset: string | undefined }> = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' || request.method() === 'PATCH') {
+        sentAfter.push({ method: request.method(), path: new URL(request.url()).pathname, offset: request.headers()['upload-offset'] });
+      }
+    });
+    await chooseFiles(part(page, 'add-missing-button'), paths);
+    await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 60_000);
+    const patches = sentAfter.filter((r) => r.method === 'PATCH');
+    assert.ok(patches.length > 0 && patches.every((r) => r.path === new URL(uploadUrl).pathname), JSON.stringify(sentAfter));
+    assert.equal(patches[0]!.offset, String(held), 'the first PATCH after the reload starts where the server was');
+    assert.ok(!sentAfter.some((r) => r.method === 'POST' && r.path.endsWith('/uploads')), 'no new upload was made');
+    const final = await getBatch(server.api, kept.batch);
+    assert.deepEqual(
+      final.files.map((f) => [f.filename, f.size, f.status]),
+      files.map((f) => [f.name, f.buffer.length, 'completed']),
+      'every file once, whole, processed',
+    );
+    assert.ok((await words(page, 'summary')).includes('2 succeeded'));
+    assert.deepEqual(await page.evaluate(() => Object.entries(sessionStorage)), [], 'nothing is kept once the batch finished');
     await context.close();
   });
 });

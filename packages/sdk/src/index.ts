@@ -12,6 +12,7 @@ export type {
   FileUploadProgress,
   HistoryOptions,
   RequestOptions,
+  SentPart,
   UploadFields,
   UploadFile,
   UploadOptions,

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCuttingProxy, type CutRule, type CuttingProxy } from '@batch-uploader/test-support/cutting-proxy';
-import { makePdf, makePng } from '@batch-uploader/test-support/small-documents';
+import { makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { BatchClient, BatchSession, type BatchClientOptions, type UploadProgress } from '../src/index.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 
@@ -170,6 +170,38 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
         ['scan.pdf', 'completed', false],
         ['photo.png', 'completed', false],
       ],
+    );
+    session.dispose();
+  });
+
+  it('a session keeps each file its own outcome, though the large file reaches the batch after the small ones', async () => {
+    const { client } = await clientThroughProxy();
+    const session = new BatchSession({ client });
+    await session.addFiles([
+      new File([await makePdf('scan', 300_000)], 'scan.pdf', { type: 'application/pdf' }),
+      new File([await truncatedPdf()], 'broken.pdf', { type: 'application/pdf' }),
+      new File([makePng()], 'photo.png', { type: 'image/png' }),
+    ]);
+    await session.whenChecked();
+    await session.start();
+    const state = await session.whenFinished();
+    const batch = await client.getBatch(state.batchId!);
+    assert.deepEqual(
+      batch.files.map((f) => f.filename),
+      ['broken.pdf', 'photo.png', 'scan.pdf'],
+      'the server holds the large file last',
+    );
+    assert.deepEqual(
+      state.files.map((f) => [f.name, f.status, f.error?.code ?? null]),
+      [
+        ['scan.pdf', 'completed', null],
+        ['broken.pdf', 'failed', 'CORRUPT_FILE'],
+        ['photo.png', 'completed', null],
+      ],
+    );
+    assert.deepEqual(
+      state.files.map((f) => f.fileId),
+      state.files.map((f) => batch.files.find((remote) => remote.filename === f.name)!.file_id),
     );
     session.dispose();
   });

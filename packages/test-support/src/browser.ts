@@ -19,8 +19,12 @@ export interface ChosenFile {
   buffer: Buffer;
 }
 
-/** Clicks `opener` (the element's drop zone, a real button) and picks `files` in the file chooser it opens. */
-export async function chooseFiles(opener: Locator, files: ChosenFile[]): Promise<void> {
+/**
+ * Clicks `opener` (the element's drop zone, a real button) and picks `files` in the file
+ * chooser it opens: files made in memory (modified "now", each time), or paths of files on
+ * disk (modified when written: picked twice, the same file).
+ */
+export async function chooseFiles(opener: Locator, files: ChosenFile[] | string[]): Promise<void> {
   const chooser = opener.page().waitForEvent('filechooser');
   await opener.click();
   await (await chooser).setFiles(files);

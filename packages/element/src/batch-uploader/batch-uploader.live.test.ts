@@ -99,6 +99,10 @@ describe('<batch-uploader> following a batch', () => {
       return partial || el.session.getState().phase !== 'uploading';
     }, 'the upload');
     ok(partial, 'a file showed partial byte progress');
+    ok(
+      performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname.startsWith(`${ENDPOINT}/uploads`)),
+      'the 8 MiB file went through the resumable (tus) route',
+    );
     ok(part(el, 'cancel-button'), 'cancel offered while uploading');
 
     const batchId = (await until(() => created[0], 'batch-created')).batchId;

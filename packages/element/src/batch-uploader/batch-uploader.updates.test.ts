@@ -60,8 +60,15 @@ async function following(first: Batch): Promise<{ el: BatchUploader; client: Scr
 /** Scrolls the list so that file `index` is at its top, and waits until its row is rendered. */
 async function scrollTo(el: BatchUploader, index: number): Promise<void> {
   const list = part(el, 'file-list')!;
-  list.scrollTop = index * parts(el, 'file-row')[0]!.offsetHeight;
-  await until(() => parts(el, 'file-row').some((row) => row.getAttribute('aria-rowindex') === String(index + 1)), `the row of file ${index + 1}`);
+  // Set again while waiting: the list's height follows new row heights a frame later, and
+  // a scroll beyond the old height stops short.
+  await until(
+    () => {
+      list.scrollTop = index * parts(el, 'file-row')[0]!.offsetHeight;
+      return parts(el, 'file-row').some((row) => row.getAttribute('aria-rowindex') === String(index + 1));
+    },
+    `the row of file ${index + 1}`,
+  );
   await settle(el);
 }
 

@@ -31,10 +31,6 @@ export function createOwnSession(el: OwnSessionSettings): BatchSession {
       // An attribute may hold anything: a value the SDK does not know keeps its default.
       ...(CREDENTIALS.includes(el.credentials) ? { credentials: el.credentials as RequestCredentials } : {}),
       ...(pollIntervalMs ? { pollIntervalMs } : {}),
-      // Held back for the element's own client until its windowed file list takes rows
-      // that change height one by one (files arriving apart) without a ResizeObserver loop
-      // error; a host that passes its own `client` gets the SDK's resumable default.
-      resumable: 'never',
     },
     ...(limits ? { limits } : {}),
     resume: { key: `batch-uploader:${el.endpoint}${el.id ? `#${el.id}` : ''}` },

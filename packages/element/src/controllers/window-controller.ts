@@ -42,8 +42,8 @@ export class WindowController implements ReactiveController {
   #top = 0;
   #viewport = 0;
   #width = 0;
-  #delivering = false;
   #frame = 0;
+  #frameAfterResize = 0;
   // The offsets of the last layout, kept while neither the keys nor a height changed.
   #items: ReadonlyArray<{ readonly id: string }> = [];
   #offsets = new Float64Array(1);
@@ -110,7 +110,9 @@ export class WindowController implements ReactiveController {
       this.#scroller?.removeEventListener('scroll', this.#onScroll);
       this.#resize?.disconnect();
       cancelAnimationFrame(this.#frame);
+      cancelAnimationFrame(this.#frameAfterResize);
       this.#frame = 0;
+      this.#frameAfterResize = 0;
       this.#scroller = scroller;
       this.#resize = null;
       this.#top = 0;
@@ -129,7 +131,7 @@ export class WindowController implements ReactiveController {
         this.#observed.delete(row);
       }
     }
-    for (const row of this.#delivering ? [] : rows) {
+    for (const row of rows) {
       if (this.#observed.has(row)) continue;
       this.#rowResize ??= new ResizeObserver(this.#onRowResize);
       this.#rowResize.observe(row);
@@ -187,15 +189,14 @@ export class WindowController implements ReactiveController {
     // Layout is fresh while observers are told: reading the scroller costs nothing here.
     this.#top = this.#scroller?.scrollTop ?? 0;
     this.#viewport = this.#scroller?.clientHeight ?? 0;
-    // Rendered at once (this frame shows the right rows), but the rows that render adds are
-    // observed in the next frame: observed now, their first report would come too late for
-    // this frame's notifications, which the browser reports as an error.
-    this.#delivering = true;
-    requestAnimationFrame(() => {
-      this.#delivering = false;
-      this.hostUpdated();
+    // Rendered in the next frame, not from inside the observer: the new layout may resize
+    // the list's scroll container (observed too, and shallower than the rows), which the
+    // browser would report as a ResizeObserver loop. This frame keeps the rows it has.
+    if (this.#frameAfterResize) return;
+    this.#frameAfterResize = requestAnimationFrame(() => {
+      this.#frameAfterResize = 0;
+      this.#host.requestUpdate();
     });
-    this.#host.requestUpdate();
   };
 
   #forgetHidden(): void {

@@ -32,7 +32,7 @@ import { watchBatch, type WatchOptions } from './watch-batch.js';
 import { xhrTransport } from './xhr-transport.js';
 
 export type { FileUploadProgress, UploadFile, UploadProgress } from './send-files.js';
-export type { BatchUploadOptions, BatchUploadResult } from './upload-in-parts.js';
+export type { BatchUploadOptions, BatchUploadResult, SentPart } from './upload-in-parts.js';
 export type { AnalyticsOptions, ConditionalBatch, EventsOptions, HistoryOptions, RequestOptions, UploadFields, UploadOptions } from './request-options.js';
 
 /**
@@ -87,10 +87,15 @@ export class BatchClient {
   /**
    * Makes an empty batch held open for files (`POST /batches`): send them with
    * {@link BatchClient.uploadResumable} or {@link BatchClient.appendFiles}, then
-   * {@link BatchClient.closeBatch}. Never retried, as a new batch cannot be told from a second.
+   * {@link BatchClient.closeBatch}. `expectedFiles` says how many will be sent (the batch
+   * then shows what is missing, e.g. after a reload). Never retried, as a new batch cannot
+   * be told from a second.
    */
-  async createBatch(options: Pick<UploadOptions, 'fields' | 'priority' | 'signal'> = {}): Promise<CreateBatchResponse> {
-    const json = Object.fromEntries(Object.entries({ priority: options.priority, ...options.fields }).filter(([, v]) => typeof v === 'string' && v !== ''));
+  async createBatch(options: Pick<UploadOptions, 'fields' | 'priority' | 'signal' | 'expectedFiles'> = {}): Promise<CreateBatchResponse> {
+    const json: Record<string, unknown> = Object.fromEntries(
+      Object.entries({ priority: options.priority, ...options.fields }).filter(([, v]) => typeof v === 'string' && v !== ''),
+    );
+    if (options.expectedFiles !== undefined) json.expected_files = options.expectedFiles;
     return this.#json<CreateBatchResponse>('batches', { method: 'post', json, ...signalOf(options) });
   }
 
@@ -176,6 +181,27 @@ export class BatchClient {
     if (files.length === 0) throw new TypeError('appendInParts: pass at least one file.');
     const { heldFiles = 0, ...rest } = options;
     return uploadInParts(this, files, rest, { batchId, totalFiles: heldFiles });
+  }
+
+  /**
+   * Sends files into a batch held open (made with {@link BatchClient.createBatch}, or an
+   * upload that more files were to follow) the way {@link BatchClient.uploadBatch} sends
+   * a new batch's: small files appended in multipart parts, large ones through tus when
+   * the server offers it, each going on with the upload `uploadUrlOf` names (e.g. one a
+   * reload cut short). Every request holds the batch open (`heldFiles`: the files it holds
+   * before); on failure or abort it is left as it is: closing or cancelling it is the caller's.
+   */
+  async appendBatch(
+    batchId: string,
+    files: readonly UploadFile[],
+    options: Pick<BatchUploadOptions, 'signal' | 'onProgress' | 'onPartSent' | 'onResuming' | 'onUploadUrl' | 'uploadUrlOf'> & { heldFiles?: number } = {},
+  ): Promise<BatchUploadResult> {
+    if (files.length === 0) throw new TypeError('appendBatch: pass at least one file.');
+    const { heldFiles = 0, ...rest } = options;
+    const into = { batchId, totalFiles: heldFiles };
+    const viaTus = resumableFiles(files, this.options);
+    if (viaTus.some(Boolean) && (await this.#resumableRoute(options.signal))?.protocol === 'tus') return uploadResumably(this, files, viaTus, rest, into);
+    return uploadInParts(this, files, rest, into);
   }
 
   /** The server's resumable route as `GET /limits` advertises it, asked once; undefined when it offers none or could not say. */

@@ -23,15 +23,33 @@ export interface BatchUploadOptions extends UploadOptions {
   /** Called once the first request was accepted and the batch exists, before the other parts are sent. */
   onBatchCreated?: (batchId: string) => void;
   /**
-   * Called after each accepted request with the files it carried (the objects given) and
-   * the count of files (from the first) the batch now holds.
+   * Called after each accepted request with the files it carried (the objects given), the
+   * count of files (from the first) the batch now holds, and the server's ids of those
+   * files in the same order when its answer named them (appends and resumable uploads;
+   * not the request that made the batch, nor an append whose answer was lost).
    */
-  onPartSent?: (part: { batchId: string; files: readonly UploadFile[]; filesSent: number }) => void;
+  onPartSent?: (part: SentPart) => void;
   /**
    * Called when the connection of a file sent through tus (see `BatchClientOptions.resumable`)
    * failed and its upload goes on, after a wait, from the offset the server holds.
    */
   onResuming?: (file: UploadFile) => void;
+  /**
+   * Called once the resumable (tus) upload of a file is made on the server, with its URL:
+   * kept, and handed back by `uploadUrlOf`, it lets that file go on from the server's offset
+   * after the page was reloaded or the process stopped.
+   */
+  onUploadUrl?: (file: UploadFile, url: string) => void;
+  /** The URL of a resumable upload this file began earlier (see `onUploadUrl`), if any: it goes on from there. */
+  uploadUrlOf?: (file: UploadFile) => Promise<string | null | undefined> | string | null | undefined;
+}
+
+/** Files of a batch upload that the server accepted: see `BatchUploadOptions.onPartSent`. */
+export interface SentPart {
+  batchId: string;
+  files: readonly UploadFile[];
+  filesSent: number;
+  fileIds?: ReadonlyArray<string | null>;
 }
 
 /** What `BatchClient.uploadBatch` resolves with. */
@@ -150,7 +168,7 @@ export async function uploadInParts(
     for (const part of rest) {
       const expected = totalFiles + part.end - part.start;
       const moreFiles = into !== undefined || part !== parts.at(-1);
-      const answer = await retrying<{ total_files: number }>(
+      const answer = await retrying<{ total_files: number; file_ids?: string[] }>(
         () => client.appendFiles(batchId, files.slice(part.start, part.end), { ...partOptions(part), moreFiles }),
         part,
         // The answer to an append can be lost after the server kept the files: look before sending them twice.
@@ -163,7 +181,7 @@ export async function uploadInParts(
       totalFiles = answer.total_files;
       for (let i = part.start; i < part.end; i++) sent[i] = files[i]!.size;
       report();
-      onPartSent?.({ batchId, files: files.slice(part.start, part.end), filesSent: part.end });
+      onPartSent?.({ batchId, files: files.slice(part.start, part.end), filesSent: part.end, ...(answer.file_ids ? { fileIds: answer.file_ids } : {}) });
     }
     // Aborted after the last part: cancelled like an abort a moment earlier.
     if (signal?.aborted) throw abortReason(signal);

@@ -123,6 +123,7 @@ export class BatchSession {
       fields: this.#fields,
       priority: this.#priority,
       progressIntervalMs: this.#progressIntervalMs,
+      uploads: this.#remembered?.uploads ?? null,
     });
   }
 
@@ -208,7 +209,7 @@ export class BatchSession {
    */
   #missingFiles(): Promise<MissingFiles> {
     this.#missing ??= import('./missing-files.js').then(
-      ({ MissingFiles }) => new MissingFiles(this.#core, this.#follower),
+      ({ MissingFiles }) => new MissingFiles(this.#core, this.#follower, this.#remembered?.uploads ?? null),
       (error: unknown) => {
         this.#missing = null;
         throw error;

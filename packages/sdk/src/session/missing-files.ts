@@ -1,7 +1,9 @@
+import type { UploadFile } from '../client/send-files.js';
 import { isAbortError } from '../errors/abort.js';
 import { SessionError } from '../errors/session-error.js';
 import type { FileInput } from './file-intake.js';
 import type { BatchFollower } from './batch-follower.js';
+import type { RememberedUploads } from './remembered-uploads.js';
 import type { SessionCore } from './session-core.js';
 import type { SessionFile } from './session-state.js';
 
@@ -17,16 +19,21 @@ export interface MissingFilesResult {
  * Finishes an upload that was interrupted (see `SessionState.interrupted`): the files
  * the person picks again are appended to the held batch, those it has already (same
  * name and size) left out; while files are still missing the batch stays held, and the
- * last of them lets it finish. Or lets it finish without them.
+ * last of them lets it finish. Or lets it finish without them. Files are sent as the
+ * client sends a batch (large ones through tus when the server offers it); a file whose
+ * resumable upload the reload cut short goes on from the server's offset (its URL kept
+ * in `uploads` by fingerprint).
  */
 export class MissingFiles {
   readonly #core: SessionCore;
   readonly #follower: BatchFollower;
+  readonly #uploads: RememberedUploads | null;
   #nextId = 0;
 
-  constructor(core: SessionCore, follower: BatchFollower) {
+  constructor(core: SessionCore, follower: BatchFollower, uploads: RememberedUploads | null) {
     this.#core = core;
     this.#follower = follower;
+    this.#uploads = uploads;
   }
 
   async add(input: Iterable<FileInput> | ArrayLike<FileInput>): Promise<MissingFilesResult> {
@@ -69,31 +76,53 @@ export class MissingFiles {
       error: null,
     }));
     core.events.emit('upload-started', { files: rows });
+    const uploads = this.#uploads;
+    const rowOf = new Map(rows.map((row) => [row.file!, row.id]));
     try {
-      const answer = await core.client.appendFiles(
+      const answer = await core.client.appendBatch(
         batchId,
         fresh.map((f) => f.file),
         {
           signal,
-          moreFiles: fresh.length < room,
+          heldFiles: interrupted.received,
           onProgress: (progress) => {
             if (!core.isCurrent(signal)) return;
             const sent = new Map(progress.files.map((p, i) => [rows[i]!.id, p.sent]));
             core.store.set((s) => ({ ...s, files: s.files.map((f) => (sent.has(f.id) ? { ...f, bytesSent: sent.get(f.id)! } : f)) }));
           },
+          onPartSent: ({ files, fileIds }) => {
+            for (const file of files) void uploads?.forget(file);
+            if (!core.isCurrent(signal)) return;
+            const arrived = new Map(files.map((file, i) => [rowOf.get(file), fileIds?.[i] ?? null]));
+            core.updateFiles(
+              [...arrived.keys()].filter((id) => id !== undefined),
+              (f) => ({ ...f, status: 'pending', bytesSent: f.size, fileId: arrived.get(f.id) ?? null }),
+            );
+          },
+          ...(uploads
+            ? {
+                uploadUrlOf: (file: UploadFile) => uploads.urlOf(batchId, file),
+                onUploadUrl: (file: UploadFile, url: string) => void uploads.remember(batchId, file, url),
+              }
+            : {}),
         },
       );
-      if (!core.isCurrent(signal)) return { sent: fresh.length, alreadySent: given.length - fresh.length };
-      const fileIds = new Map(rows.map((row, i) => [row.id, answer.file_ids[i] ?? null]));
+      // The last of the missing files lets the batch finish (no other request says so).
       const received = answer.total_files;
-      core.updateFiles(ids, (f) => ({ ...f, status: 'pending', bytesSent: f.size, fileId: fileIds.get(f.id) ?? null }), undefined, {
+      if (received >= interrupted.expected) await core.client.closeBatch(batchId).catch(() => {});
+      if (!core.isCurrent(signal)) return { sent: fresh.length, alreadySent: given.length - fresh.length };
+      core.updateFiles(ids, (f) => ({ ...f, status: 'pending', bytesSent: f.size }), undefined, {
         interrupted: received < interrupted.expected ? { received, expected: interrupted.expected, sending: false } : null,
       });
       core.events.emit('upload-completed', { batchId });
     } catch (error) {
       if (core.isCurrent(signal)) {
-        // Not sent: the rows go, and the batch waits for them as before.
-        core.updateFiles(ids, () => null, undefined, { interrupted: { ...interrupted, sending: false }, error: isAbortError(error) ? null : error });
+        // The files not sent go, and the batch waits for them as before; those that arrived stay.
+        const arrived = core.state.files.filter((f) => ids.has(f.id) && f.status === 'pending').length;
+        core.updateFiles(ids, (f) => (f.status === 'pending' ? f : null), undefined, {
+          interrupted: { ...interrupted, received: interrupted.received + arrived, sending: false },
+          error: isAbortError(error) ? null : error,
+        });
         if (!isAbortError(error)) core.events.emit('upload-failed', { error });
         this.#follower.follow(batchId, signal);
       }

@@ -1,5 +1,6 @@
 import { isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
+import { RememberedUploads } from './remembered-uploads.js';
 import type { SessionCore } from './session-core.js';
 
 /** Where a session keeps its batch id across reloads: `sessionStorage`, or anything with its three methods. */
@@ -14,12 +15,15 @@ export interface ResumeOptions {
 }
 
 /**
- * Keeps the id of the session's batch — and nothing else: no file names, bytes or
+ * Keeps the id of the session's batch — and, for its unfinished resumable uploads, their
+ * URLs by a fingerprint of the file (see `RememberedUploads`); no file names, bytes or
  * patient data — in storage while it runs (forgotten once it finished or was cancelled), and follows that batch again on
  * `restore()`. A storage that cannot be used (disabled, sandboxed, Node) costs the
  * resume only.
  */
 export class RememberedBatch {
+  /** The batch's unfinished resumable uploads, kept beside its id (`<key>:uploads`). */
+  readonly uploads: RememberedUploads;
   readonly #core: SessionCore;
   readonly #key: string;
   readonly #storage: BatchIdStorage | undefined;
@@ -28,6 +32,7 @@ export class RememberedBatch {
     this.#core = core;
     this.#key = key;
     this.#storage = storage ?? (globalThis as { sessionStorage?: BatchIdStorage }).sessionStorage;
+    this.uploads = new RememberedUploads(key, this.#storage);
     core.store.subscribe((state, previous) => {
       // A finished (or cancelled) batch has nothing left to pick up after a reload.
       const kept = state.phase === 'finished' ? null : state.batchId;
@@ -66,6 +71,7 @@ export class RememberedBatch {
   }
 
   #write(batchId: string | null): void {
+    this.uploads.keepOnly(batchId);
     try {
       if (batchId) this.#storage?.setItem(this.#key, batchId);
       else this.#storage?.removeItem(this.#key);

@@ -1,9 +1,11 @@
 import type { BatchPriority } from '@batch-uploader/protocol';
 import type { UploadFields } from '../client/request-options.js';
+import type { UploadFile } from '../client/send-files.js';
 import { isAbortError } from '../errors/abort.js';
 import { SessionError, asSdkError } from '../errors/session-error.js';
 import type { BatchFollower } from './batch-follower.js';
 import type { FileIntake } from './file-intake.js';
+import type { RememberedUploads } from './remembered-uploads.js';
 import { selectCanStart, selectCounts } from './selectors.js';
 import type { SessionCore } from './session-core.js';
 import type { SessionFile } from './session-state.js';
@@ -14,6 +16,8 @@ export interface UploadSettings {
   priority: BatchPriority | undefined;
   /** Least milliseconds between two upload-progress updates of the state. */
   progressIntervalMs: number;
+  /** Where the URLs of resumable uploads are kept across a reload (the `resume` option), or null. */
+  uploads: RememberedUploads | null;
 }
 
 /**
@@ -46,6 +50,8 @@ export async function runUpload(core: SessionCore, intake: FileIntake, follower:
   const ids = files.map((f) => f.id);
   const idOf = new Map(files.map((f) => [f.file!, f.id]));
   const arrived = new Set<string>();
+  const { uploads } = settings;
+  const kept = new Set<UploadFile>(); // Files whose resumable upload's URL is kept.
   core.events.emit('upload-started', { files });
 
   let lastProgress = 0;
@@ -72,11 +78,26 @@ export async function runUpload(core: SessionCore, intake: FileIntake, follower:
           core.store.set((s) => ({ ...s, batchId }));
           core.events.emit('batch-created', { batchId, totalFiles: selectCounts(core.state).total });
         },
-        onPartSent: ({ files: part }) => {
+        onUploadUrl: (file, url) => {
+          const { batchId } = core.state;
+          if (!live() || !uploads || !batchId) return;
+          kept.add(file);
+          void uploads.remember(batchId, file, url);
+        },
+        onPartSent: ({ files: part, fileIds }) => {
+          for (const file of part) if (kept.delete(file)) void uploads?.forget(file);
           if (!live()) return;
           const partIds = part.map((file) => idOf.get(file)!);
           for (const id of partIds) arrived.add(id);
-          core.updateFiles(partIds, ({ resuming: _, ...f }) => ({ ...f, status: 'pending', bytesSent: f.size }));
+          // With the server's ids, the batch's files are matched by id rather than by order
+          // (files sent through tus arrive after the small ones, whatever their place here).
+          const serverIds = new Map(partIds.map((id, i) => [id, fileIds?.[i] ?? null]));
+          core.updateFiles(partIds, ({ resuming: _, ...f }) => ({
+            ...f,
+            status: 'pending',
+            bytesSent: f.size,
+            fileId: f.fileId ?? serverIds.get(f.id) ?? null,
+          }));
         },
         onResuming: (file) => {
           const id = idOf.get(file);

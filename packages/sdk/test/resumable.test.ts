@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCuttingProxy, type CutRule, type CuttingProxy } from '@batch-uploader/test-support/cutting-proxy';
 import { makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
-import { BatchClient, BatchSession, type BatchClientOptions, type UploadProgress } from '../src/index.js';
+import { BatchClient, BatchSession, isNetworkError, type BatchClientOptions, type UploadProgress } from '../src/index.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
 
 const TOKEN = 'resumable-token-0123456789';
@@ -107,6 +107,38 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
       batch.files.map((f) => [f.status, f.size]),
       [['completed', big.size]],
     );
+  });
+
+  it('gives up a PATCH that went quiet (stallTimeoutMs) and goes on from the server offset', { timeout: 30_000 }, async () => {
+    // The second PATCH hangs after a quarter of its chunk: no more bytes pass, no answer comes.
+    const { client, proxy } = await clientThroughProxy({ method: 'PATCH', nth: 2, afterBytes: CHUNK / 4, stall: true }, { stallTimeoutMs: 400 });
+    const big = named(await makePdf('scan', 700_000), 'scan.pdf', 'application/pdf');
+    let resumed = 0;
+    const result = await client.uploadBatch([big], { onResuming: () => resumed++ });
+    assert.equal(resumed, 1, 'the stalled upload went on once');
+    const paths = proxy.requests.map((r) => r.method);
+    const stalled = proxy.requests.findIndex((r) => r.cut);
+    assert.ok(stalled > 0 && paths.slice(stalled + 1).includes('HEAD'), `the client asked for the offset after the stall: ${paths.join(', ')}`);
+    const total = proxy.requests.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bodyBytes, 0);
+    assert.ok(total <= big.size + CHUNK, `at most one chunk again: ${total} bytes sent for a file of ${big.size}`);
+    const batch = await client.watchBatch(result.batch_id);
+    assert.deepEqual(
+      batch.files.map((f) => [f.status, f.size]),
+      [['completed', big.size]],
+    );
+  });
+
+  it('fails with a stalled NetworkError once every retry delay was used', { timeout: 30_000 }, async () => {
+    const { client } = await clientThroughProxy(
+      { method: 'PATCH', nth: 1, afterBytes: CHUNK / 4, stall: true },
+      { stallTimeoutMs: 300, resumableRetryDelays: [] },
+    );
+    const big = named(await makePdf('scan', 700_000), 'scan.pdf', 'application/pdf');
+    const error = await client.uploadBatch([big]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(isNetworkError(error) && error.stalled, String(error));
   });
 
   it('another client goes on with an upload from its URL (uploadUrl) after an abort that kept it (keepOnAbort)', async () => {

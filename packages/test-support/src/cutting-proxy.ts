@@ -1,7 +1,8 @@
 /**
  * An HTTP proxy in front of a test server that records every request (method, path,
  * body bytes received) and can cut a connection: the n-th request of a method is
- * destroyed, client and server side, once `afterBytes` of its body have passed. For
+ * destroyed, client and server side, once `afterBytes` of its body have passed (or left
+ * hanging, with `stall`). For
  * tests of uploads that must take up again after a dropped connection.
  */
 import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
@@ -18,11 +19,16 @@ export interface ProxiedRequest {
   cut: boolean;
 }
 
-/** Which request to cut: the `nth` (from 1) of `method`, after `afterBytes` of its body. */
+/**
+ * Which request to cut: the `nth` (from 1) of `method`, after `afterBytes` of its body.
+ * With `stall`, the connection is not destroyed but left hanging: nothing more of the
+ * body is read or passed on, and no answer comes (a Wi-Fi link that went quiet).
+ */
 export interface CutRule {
   method: string;
   nth: number;
   afterBytes: number;
+  stall?: boolean;
 }
 
 export interface CuttingProxy {
@@ -57,6 +63,10 @@ export async function startCuttingProxy(target: string, cut?: CutRule): Promise<
       if (cutting && record.bodyBytes >= cutting.afterBytes) {
         record.cut = true;
         out.write(chunk.subarray(0, chunk.length - (record.bodyBytes - cutting.afterBytes)));
+        if (cutting.stall) {
+          req.pause(); // The client's socket fills up and its bytes stop leaving.
+          return;
+        }
         out.destroy();
         req.socket.destroy();
         return;
@@ -65,6 +75,10 @@ export async function startCuttingProxy(target: string, cut?: CutRule): Promise<
     });
     req.on('end', () => {
       if (!record.cut) out.end();
+    });
+    // The client gave up on the request (e.g. a stalled one): the server sees it end too.
+    res.on('close', () => {
+      if (!res.writableFinished) out.destroy();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

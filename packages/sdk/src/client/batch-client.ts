@@ -120,6 +120,7 @@ export class BatchClient {
       headers: () => this.#headers(),
       chunkSize: this.options.resumableChunkSize ?? offered?.chunk_size ?? 8 * 1024 * 1024,
       retryDelays: this.options.resumableRetryDelays,
+      stallTimeoutMs: this.options.stallTimeoutMs,
       credentials: this.options.credentials,
       signal: options.signal,
       onProgress: options.onProgress,

@@ -52,7 +52,8 @@ export interface BatchClientOptions {
   /**
    * Milliseconds an upload request may go without a byte leaving before it counts as
    * stalled: it is aborted and, as a transient failure, sent again (see `uploadRetries`).
-   * `false` never gives up on a silent request. @default 30000
+   * A tus PATCH that goes quiet goes on from the server's offset instead (see
+   * `resumableRetryDelays`). `false` never gives up on a silent request. @default 30000
    */
   stallTimeoutMs?: number | false;
   /** Retries of one request of `uploadBatch` after a transient failure (network, stall, 429, 5xx), with backoff. @default 3 */

@@ -15,6 +15,12 @@ export interface ResumableRequest {
   chunkSize: number;
   /** Milliseconds to wait before each new try after a failed request (the tus client's `retryDelays`). */
   retryDelays: readonly number[];
+  /**
+   * Milliseconds without a byte leaving, or without an answer once all left, after which a
+   * request is given up as stalled and the upload goes on from the server's offset (after
+   * the next of `retryDelays`; as many times as there are delays); `false` never.
+   */
+  stallTimeoutMs: number | false;
   /** Whether browsers send cookies (`include` sets XMLHttpRequest's `withCredentials`). */
   credentials: RequestCredentials;
   signal?: AbortSignal | undefined;
@@ -51,6 +57,29 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
   if (signal?.aborted) throw abortReason(signal);
   return new Promise<string | null>((resolve, reject) => {
     let fileId: string | null = null;
+    // The tus client has no stall detection: a request that goes quiet is ended here, and
+    // the upload started again (the tus client then asks the server's offset with HEAD).
+    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+    let stalls = 0;
+    const stallAfter = request.stallTimeoutMs;
+    const watch = () => {
+      clearTimeout(stallTimer);
+      if (stallAfter !== false) stallTimer = setTimeout(onStall, stallAfter);
+    };
+    const onStall = () => {
+      const wait = request.retryDelays[stalls++];
+      void upload.abort(false).then(() => {
+        if (signal?.aborted) return;
+        if (wait === undefined) {
+          signal?.removeEventListener('abort', onAbort);
+          reject(new NetworkError(`The upload stalled: nothing was sent for ${seconds(stallAfter as number)}.`, { stalled: true }));
+          return;
+        }
+        request.onResuming?.();
+        restart = setTimeout(() => upload.start(), wait);
+      });
+    };
+    let restart: ReturnType<typeof setTimeout> | undefined;
     const options: TusOptions = {
       endpoint: request.endpoint,
       chunkSize: request.chunkSize,
@@ -61,27 +90,36 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
       removeFingerprintOnSuccess: true,
       fingerprint: async (input) => `batch-uploader-${request.batchId}-${(input as Blob).size}`,
       onBeforeRequest: async (req: HttpRequest) => {
+        // Only requests that carry bytes can stall: a HEAD may wait, rightly, for the server
+        // to let go of a stalled PATCH it still holds (@tus/server's lock, a few seconds).
+        if (req.getMethod() === 'PATCH') watch();
         const xhr: unknown = req.getUnderlyingObject();
         if (request.credentials === 'include' && typeof XMLHttpRequest !== 'undefined' && xhr instanceof XMLHttpRequest) xhr.withCredentials = true;
         for (const [name, value] of Object.entries(await request.headers())) req.setHeader(name, value);
       },
       onAfterResponse: (_req, res) => {
+        clearTimeout(stallTimer);
         fileId = res.getHeader('Upload-File-Id') ?? fileId;
       },
       onUploadUrlAvailable: () => {
         if (upload.url) request.onUploadUrl?.(upload.url);
       },
-      onProgress: (sent) => request.onProgress?.(sent),
+      onProgress: (sent) => {
+        watch();
+        request.onProgress?.(sent);
+      },
       onShouldRetry: (error, attempt) => {
         if (!shouldRetry(error, attempt, request.retryDelays.length)) return false;
         request.onResuming?.();
         return true;
       },
       onSuccess: () => {
+        clearTimeout(stallTimer);
         signal?.removeEventListener('abort', onAbort);
         resolve(fileId);
       },
       onError: (error) => {
+        clearTimeout(stallTimer);
         signal?.removeEventListener('abort', onAbort);
         reject(toSdkError(error));
       },
@@ -90,6 +128,8 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
     };
     const upload = new tus.Upload(file as File, options);
     const onAbort = () => {
+      clearTimeout(stallTimer);
+      clearTimeout(restart);
       // Removes the unfinished upload from the server too, unless the caller means to go on
       // with it later; the batch itself is the caller's.
       upload.abort(!request.keepOnAbort).catch(() => {});
@@ -98,6 +138,10 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
     signal?.addEventListener('abort', onAbort, { once: true });
     upload.start();
   });
+}
+
+function seconds(ms: number): string {
+  return ms >= 1_000 ? `${Math.round(ms / 1_000)} s` : `${ms} ms`;
 }
 
 /** As the tus client decides by default: network errors and 5xx, 409 and 423 go again; other 4xx do not. */

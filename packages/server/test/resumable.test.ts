@@ -92,6 +92,50 @@ async function waiting(): Promise<string[]> {
 }
 
 describe('resumable uploads (tus 1.0)', () => {
+  it('an upload still receiving bytes keeps its batch held past the hold for files: the file joins, the batch finishes after', async () => {
+    const HOLD_MS = 600;
+    const slow = await startRouterHost(
+      { resumable: { dir: await mkdtemp(join(tmpdir(), 'resumable-hold-')), chunkSize: 64 * 1024 } },
+      { appendHoldMs: HOLD_MS },
+    );
+    try {
+      const made = await fetch(`${slow.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{}' });
+      const { batch_id } = (await made.json()) as CreateBatchResponse;
+      const bytes = await makeTextPdf(['A long scan over a slow link']);
+      const encoded = `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('scan.pdf').toString('base64')}`;
+      const created = await fetch(`${slow.api}/uploads`, {
+        method: 'POST',
+        headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(bytes.length), 'Upload-Metadata': encoded },
+      });
+      assert.equal(created.status, 201);
+      const url = new URL(created.headers.get('location')!, slow.origin).href;
+      // Four parts, one every half hold: the upload takes twice as long as the hold.
+      const part = Math.ceil(bytes.length / 4);
+      let fileId: string | null = null;
+      for (let offset = 0; offset < bytes.length; offset += part) {
+        await new Promise((resolve) => setTimeout(resolve, HOLD_MS / 2));
+        const res = await fetch(url, {
+          method: 'PATCH',
+          headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+          body: new Uint8Array(bytes.subarray(offset, offset + part)),
+        });
+        assert.equal(res.status, 204, await res.text());
+        fileId = res.headers.get('upload-file-id') ?? fileId;
+      }
+      assert.ok(fileId, 'the file joined its batch');
+      await new Promise((resolve) => setTimeout(resolve, HOLD_MS * 2));
+      const status = await fetch(`${slow.api}/batch-status/${batch_id}`, { headers: clinic });
+      const { batch } = (await status.json()) as BatchStatusResponse;
+      assert.deepEqual(
+        batch.files.map((f) => [f.file_id, f.status]),
+        [[fileId, 'completed']],
+      );
+      assert.ok(batch.finished_at, 'with no more bytes arriving, the hold ran out and the batch finished');
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('GET /limits tells clients the server takes tus uploads, with the size limit and the part size', async () => {
     const { limits } = (await (await fetch(`${host.api}/limits`, { headers: clinic })).json()) as LimitsResponse;
     assert.deepEqual(limits.resumable, {

@@ -198,6 +198,16 @@ export class BatchEngine {
   }
 
   /**
+   * Keeps a batch held open for appends held `appendHoldMs` from now, as an append with
+   * more to come would: a resumable upload into it is still receiving bytes, and the
+   * batch must not finish before its file arrives, however long that takes. False for a
+   * batch not held (closed, finished, cancelled, another workspace's).
+   */
+  async keepHeld(workspaceId: string, batchId: string): Promise<boolean> {
+    return this.#options.store.control.extendHold(workspaceId, batchId, this.#options.appendHoldMs);
+  }
+
+  /**
    * Releases the hold of a batch held open for appends, so that it finishes with the
    * files it has. Closing a batch that is not held, or finished, is fine.
    * `BATCH_NOT_OPEN` when it was cancelled. Resolves with the batch as the close left it.

@@ -81,13 +81,15 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
         details: { max_files: limits.max_files, total_files: batch.total_files },
       });
     }
+    await engine.keepHeld(workspaceId, batchId);
   }
 
   /** The caller's own upload, or a 404 that does not tell whether another workspace has one by that id. */
-  async function checkOwner(uploadId: string | undefined, workspaceId: string): Promise<void> {
+  async function checkOwner(uploadId: string | undefined, workspaceId: string): Promise<Upload> {
     const upload = uploadId ? await datastore.getUpload(uploadId).catch(() => null) : null;
     if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId)
       throw new ApiError('NOT_FOUND', { message: 'No upload of yours is at this address: it finished, expired, was ended, or never existed.' });
+    return upload;
   }
 
   /** Hands the finished upload to its batch; the upload's bytes and record are gone afterwards, however it went. */
@@ -138,7 +140,13 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     const workspaceId = callerOf(res).workspace_id;
     // Refusals of this API's own rules answer with its error envelope, before the tus server sees the request.
     if (req.method === 'POST') await checkCreation(req, workspaceId);
-    else await checkOwner(typeof req.params.upload_id === 'string' ? req.params.upload_id : undefined, workspaceId);
+    else {
+      const upload = await checkOwner(typeof req.params.upload_id === 'string' ? req.params.upload_id : undefined, workspaceId);
+      // Bytes are arriving for the batch: its hold for files starts again from now, so a
+      // long upload (a large scan over a slow link) does not find its batch finished.
+      const batchId = upload.metadata?.batch_id;
+      if (req.method === 'PATCH' && batchId) await engine.keepHeld(workspaceId, batchId);
+    }
     const now = Date.now();
     if (now - lastSweep >= sweepEveryMs) {
       lastSweep = now;

@@ -41,6 +41,14 @@ export interface BatchControl {
   appendFiles(workspaceId: string, batchId: string, files: NewFile[], options: { maxFiles: number; holdMs?: number | null }): Promise<AppendOutcome>;
 
   /**
+   * Keeps a batch held open for appends held at least `holdMs` from now (a resumable
+   * upload into it is still receiving bytes, however long since its last file arrived);
+   * never shortens a hold. False, changing nothing, when the batch is not held (closed, or
+   * never held), finished, cancelled, or not the workspace's.
+   */
+  extendHold(workspaceId: string, batchId: string, holdMs: number): Promise<boolean>;
+
+  /**
    * Releases the hold of a batch held open for appends: it finishes as soon as its files
    * are done (`batch_finished` true when this call finished it). Closing a batch that is
    * not held, or finished, changes nothing and answers `closed`. `not_open` when cancelled.

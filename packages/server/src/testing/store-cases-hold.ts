@@ -127,6 +127,33 @@ export function holdCases(test: StoreTest): void {
     assert.equal((await summaryOf(store, batch)).finished_at, null);
   });
 
+  test("extendHold keeps a held batch held from now (a resumable upload still arriving), never shorter; not a batch closed, finished, cancelled or a stranger's", async (store) => {
+    const { batch } = await seed(store, 1, { hold_ms: 1 });
+    await sleep(30);
+    assert.equal(await store.control.extendHold(batch.workspace_id, batch.id, HOLD_MS), true);
+    assert.deepEqual(await store.control.releaseExpiredHolds(), [], 'the hold runs from now again');
+    const extended = (await summaryOf(store, batch)).held_until!.getTime();
+    assert.ok(extended > Date.now() + HOLD_MS / 2, 'held about HOLD_MS from now');
+    assert.equal(await store.control.extendHold(batch.workspace_id, batch.id, 1), true);
+    assert.equal((await summaryOf(store, batch)).held_until!.getTime(), extended, 'a shorter hold does not cut it');
+    assert.equal(await completeAll(store), 0, 'still held with its files done');
+
+    assert.equal(await store.control.extendHold(`ws-${randomUUID()}`, batch.id, HOLD_MS), false, "a stranger's batch");
+    assert.equal(await store.control.extendHold(batch.workspace_id, randomUUID(), HOLD_MS), false, 'no such batch');
+    await store.control.closeBatch(batch.workspace_id, batch.id);
+    const closed = await summaryOf(store, batch);
+    assert.ok(closed.finished_at);
+    assert.equal(await store.control.extendHold(batch.workspace_id, batch.id, HOLD_MS), false, 'a finished batch');
+    assert.equal((await summaryOf(store, batch)).held_until, null);
+
+    const { batch: plain } = await seed(store, 1);
+    assert.equal(await store.control.extendHold(plain.workspace_id, plain.id, HOLD_MS), false, 'a batch never held');
+    assert.equal((await summaryOf(store, plain)).held_until, null);
+    const { batch: cancelled } = await seed(store, 1, { hold_ms: HOLD_MS });
+    await store.control.cancelBatch(cancelled.workspace_id, cancelled.id, CANCELLED);
+    assert.equal(await store.control.extendHold(cancelled.workspace_id, cancelled.id, HOLD_MS), false, 'a cancelled batch');
+  });
+
   test("cancel releases the hold; a cancelled batch cannot be closed; a stranger's batch is not found", async (store) => {
     const { batch } = await seed(store, 1, { hold_ms: HOLD_MS });
     const held = await mustClaim(store);

@@ -27,14 +27,20 @@ export interface RouterHost {
  */
 export async function startRouterHost(
   options: Partial<Omit<BatchRouterOptions, 'engine' | 'uploadDir'>> = {},
-  engineOptions: { processor?: Processor } = {},
+  engineOptions: { processor?: Processor; appendHoldMs?: number } = {},
 ): Promise<RouterHost> {
   const dir = await mkdtemp(join(tmpdir(), 'router-host-'));
   const store = new SqliteStore({ path: join(dir, 'batches.sqlite') });
   const blobs = new LocalBlobStore({ dir: join(dir, 'files') });
   await store.init();
   await blobs.init();
-  const engine = new BatchEngine({ store, blobs, processor: engineOptions.processor ?? (async (file) => ({ bytes: file.size })), pollIntervalMs: 20 });
+  const engine = new BatchEngine({
+    store,
+    blobs,
+    processor: engineOptions.processor ?? (async (file) => ({ bytes: file.size })),
+    pollIntervalMs: 20,
+    ...(engineOptions.appendHoldMs ? { appendHoldMs: engineOptions.appendHoldMs } : {}),
+  });
   await engine.start();
   const app = express();
   app.use(

@@ -120,6 +120,16 @@ export class MongoBatchControl implements BatchControl {
     return { outcome: 'appended', batch: (await this.context.recordById(batchId))! };
   }
 
+  async extendHold(workspaceId: string, batchId: string, holdMs: number): Promise<boolean> {
+    const ms = duration('holdMs', holdMs);
+    const extended = await this.context.collections.batches.findOneAndUpdate(
+      { ...this.#open(workspaceId, batchId), held_until: { $ne: null } },
+      pipelines.extendHold(this.context.nowExpr(), ms),
+      { projection: { _id: 1 } },
+    );
+    return extended !== null;
+  }
+
   async closeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean }> {
     const { collections, upkeep } = this.context;
     const released = await collections.batches.findOneAndUpdate(

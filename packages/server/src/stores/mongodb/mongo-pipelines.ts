@@ -236,6 +236,11 @@ export function reserveAppend(now: NowExpression, count: number, holdMs: number 
   ];
 }
 
+/** A held batch stays held at least `holdMs` from now (never shorter than it was); not on the wire, so not a new version. */
+export function extendHold(now: NowExpression, holdMs: number): Document[] {
+  return [{ $set: { held_until: { $max: ['$held_until', { $add: [now, holdMs] }] } } }];
+}
+
 /** An append ended; `unstored` files it reserved were not stored after all. */
 export function endAppend(now: NowExpression, unstored: number): Document[] {
   return [

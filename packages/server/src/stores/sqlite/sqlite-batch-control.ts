@@ -107,6 +107,18 @@ export class SqliteBatchControl implements BatchControl {
     });
   }
 
+  async extendHold(workspaceId: string, batchId: string, holdMs: number): Promise<boolean> {
+    const ms = duration('holdMs', holdMs);
+    const { db } = this;
+    return db.write(() => {
+      if (db.openState(workspaceId, batchId) !== 'open') return false;
+      const { changes } = db
+        .sql('UPDATE batches SET held_until = max(held_until, @held) WHERE id = @id AND held_until IS NOT NULL')
+        .run({ id: batchId, held: db.now() + ms });
+      return changes > 0;
+    });
+  }
+
   async closeBatch(workspaceId: string, batchId: string): Promise<{ outcome: 'closed' | 'not_found' | 'not_open'; batch_finished: boolean }> {
     const { db } = this;
     return db.write(() => {

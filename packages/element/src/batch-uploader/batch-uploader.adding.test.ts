@@ -23,10 +23,15 @@ function typeIcon(el: Element, name: string): string | null {
 describe('<batch-uploader> adding files the way staff do', () => {
   it('shows a PDF or an image icon on each row, and the page count once processed', async () => {
     const el = await mount();
-    await el.addFiles([pdf('letter.pdf'), await png('wound.png')]);
+    // A TIFF: an image the browser does not decode, so it keeps its icon (no preview).
+    const tiff = new File([new Uint8Array([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 0, 0])], 'wound.tiff', { type: 'image/tiff' });
+    await el.addFiles([pdf('letter.pdf'), tiff]);
     await settle(el);
-    const [pdfIcon, imageIcon] = [typeIcon(el, 'letter.pdf'), typeIcon(el, 'wound.png')];
+    const [pdfIcon, imageIcon] = [typeIcon(el, 'letter.pdf'), typeIcon(el, 'wound.tiff')];
     ok(pdfIcon && imageIcon && pdfIcon !== imageIcon, `two different type icons: ${pdfIcon} / ${imageIcon}`);
+    el.session.removeFile(el.session.getState().files[1]!.id);
+    await el.addFiles([await png('wound.png')]);
+    await settle(el);
     await expectAccessible(el);
     const complete = record(el, 'batch-complete');
     part(el, 'start-button')!.click();
@@ -39,6 +44,34 @@ describe('<batch-uploader> adding files the way staff do', () => {
         .textContent!.trim();
     ok(/ · 1 page$/.test(size('letter.pdf')), `the PDF's page count: "${size('letter.pdf')}"`);
     ok(/ · 1 page$/.test(size('wound.png')), `an image is one page: "${size('wound.png')}"`);
+  });
+
+  it('shows a small preview of an image, made off the main thread and revoked once the file leaves the list', async () => {
+    const el = await mount();
+    const broken = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3])], 'torn.png', { type: 'image/png' });
+    await el.addFiles([await png('wound.png'), pdf('letter.pdf'), broken]);
+    const preview = await until(() => part<HTMLImageElement>(el, 'file-thumbnail'), 'a preview');
+    await until(() => preview.complete && preview.naturalWidth > 0, 'the preview drawn');
+    ok(preview.src.startsWith('blob:'), preview.src);
+    equal(preview.naturalWidth, 48, 'small: 48 pixels across');
+    equal(preview.alt, '', 'decoration: the name says what the file is');
+    ok(preview.closest('[part~="file-row"]')!.textContent!.includes('wound.png'), 'on the row of the image');
+    await settle(el);
+    equal(parts(el, 'file-thumbnail').length, 1, 'one preview: none for a PDF or an image that cannot be decoded');
+    ok(typeIcon(el, 'torn.png'), 'an image that cannot be decoded keeps its icon');
+    await expectAccessible(el);
+
+    const url = preview.src;
+    el.session.removeFile(el.session.getState().files.find((f) => f.name === 'wound.png')!.id);
+    await settle(el);
+    equal(parts(el, 'file-thumbnail').length, 0);
+    const gone = await fetch(url).then(
+      () => false,
+      () => true,
+    );
+    ok(gone, 'the preview of a removed file is revoked');
+    const stored = JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)]);
+    ok(!/wound|blob:/.test(stored), `nothing of it in browser storage: ${stored}`);
   });
 
   it('adds files pasted while focus is in the element; text pasted into the Patient ID field stays text', async () => {

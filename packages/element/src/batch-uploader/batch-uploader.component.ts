@@ -22,6 +22,7 @@ import { PatientIdController } from '../controllers/patient-id-controller.js';
 import { SessionController } from '../controllers/session-controller.js';
 import { SessionEventsController } from '../controllers/session-events-controller.js';
 import { ToastController } from '../controllers/toast-controller.js';
+import { ThumbnailController } from '../controllers/thumbnail-controller.js';
 import { WindowController } from '../controllers/window-controller.js';
 import { describeError } from '../events.js';
 import { parseSize } from '../format.js';
@@ -95,6 +96,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart file-row - One file (a row of the grid; as tall as its content, at least `--batch-row-height`).
  * @csspart file-status - A file's status icon and text.
  * @csspart file-name - A file's name (shortened in the middle when it does not fit: its end and extension stay).
+ * @csspart file-thumbnail - An image file's small preview, in place of its type icon (not for PDFs, nor after a reload).
  * @csspart file-size - A file's size.
  * @csspart file-progress - A file's upload progress.
  * @csspart file-error - Why a file failed, as the server said (in full, wrapped).
@@ -168,6 +170,7 @@ export class BatchUploader extends LitElement {
   });
   readonly #drop = new DropZoneController(this, (files) => void this.addFiles(files));
   readonly #window = new WindowController(this);
+  readonly #thumbnails = new ThumbnailController(this, () => this.#sessions.state.files);
   // Before the focus controller: focus lost in the list goes back into the list.
   readonly #grid = new GridController(this, {
     items: () => this.#sessions.state.files,
@@ -428,7 +431,7 @@ export class BatchUploader extends LitElement {
               layout: this.#window.layout(state.files, active),
               active,
               col: this.#grid.col,
-              context: { strings: t, locale, removable: idle },
+              context: { strings: t, locale, removable: idle, thumbnail: this.#thumbnails.urlFor },
               label: t.fileList,
               onClick: this.#onListClick,
               onKeydown: this.#grid.onKeydown,

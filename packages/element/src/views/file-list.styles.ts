@@ -72,6 +72,16 @@ export default css`
     margin-inline-end: 0.25rem;
     color: var(--_muted);
   }
+  /* An image's preview, in place of its icon: a square of the icon's size, cropped. */
+  .thumbnail {
+    flex: none;
+    width: 1.25em;
+    height: 1.25em;
+    margin-inline-end: 0.25rem;
+    object-fit: cover;
+    border-radius: 2px;
+    outline: 1px solid var(--_border);
+  }
   .name-head {
     min-width: 0;
     overflow: hidden;

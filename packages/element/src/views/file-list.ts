@@ -52,7 +52,10 @@ export function fileList({ files, layout, active, col, context, label, onClick, 
         ({ index, top }) => {
           const file = files[index]!;
           const tab = index === active ? col : -1;
-          return guard([file, index, top, tab, context.removable, context.strings, context.locale], () => fileRow(file, index, top, tab, context));
+          const thumbnail = context.thumbnail?.(file);
+          return guard([file, index, top, tab, context.removable, context.strings, context.locale, thumbnail], () =>
+            fileRow(file, index, top, tab, context, thumbnail),
+          );
         },
       )}
     </div>

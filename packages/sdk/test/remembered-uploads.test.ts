@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { forgetUploadsUnlessOf } from '../src/session/remembered-batch.js';
 import { RememberedUploads } from '../src/session/remembered-uploads.js';
 import type { BatchIdStorage } from '../src/index.js';
 
@@ -62,16 +63,16 @@ describe('RememberedUploads', () => {
     await uploads.forget(scan);
     assert.equal(await uploads.urlOf('batch-1', scan), null);
     assert.equal(await uploads.urlOf('batch-1', fileOf('other.pdf', 300_000, 8)), URL_B);
-    uploads.keepOnly('batch-1');
+    forgetUploadsUnlessOf(storage, 'k', 'batch-1');
     assert.equal(storage.entries.size, 1, 'kept while its batch runs');
-    uploads.keepOnly(null);
+    forgetUploadsUnlessOf(storage, 'k', null);
     assert.equal(storage.entries.size, 0, 'gone once the batch finished');
 
     await uploads.remember('batch-1', scan, URL_A);
     await uploads.remember('batch-2', fileOf('other.pdf', 300_000, 8), URL_B);
     assert.equal(await uploads.urlOf('batch-1', scan), null, 'a new batch replaces the old one');
-    uploads.keepOnly('batch-3');
-    assert.equal(storage.entries.size, 0);
+    forgetUploadsUnlessOf(storage, 'k', 'batch-3');
+    assert.equal(storage.entries.size, 0, 'another batch began');
   });
 
   it('a storage that throws or holds something else costs the resume only', async () => {

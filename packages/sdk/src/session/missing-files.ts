@@ -27,10 +27,10 @@ export interface MissingFilesResult {
 export class MissingFiles {
   readonly #core: SessionCore;
   readonly #follower: BatchFollower;
-  readonly #uploads: RememberedUploads | null;
+  readonly #uploads: (() => Promise<RememberedUploads>) | null;
   #nextId = 0;
 
-  constructor(core: SessionCore, follower: BatchFollower, uploads: RememberedUploads | null) {
+  constructor(core: SessionCore, follower: BatchFollower, uploads: (() => Promise<RememberedUploads>) | null) {
     this.#core = core;
     this.#follower = follower;
     this.#uploads = uploads;
@@ -76,7 +76,7 @@ export class MissingFiles {
       error: null,
     }));
     core.events.emit('upload-started', { files: rows });
-    const uploads = this.#uploads;
+    const uploads = this.#uploads ? await this.#uploads().catch(() => null) : null;
     const rowOf = new Map(rows.map((row) => [row.file!, row.id]));
     try {
       const answer = await core.client.appendBatch(

@@ -1,6 +1,7 @@
 import { isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
-import { RememberedUploads } from './remembered-uploads.js';
+// A type-only import: keeping uploads' URLs is needed only for large files, loaded then.
+import type { RememberedUploads } from './remembered-uploads.js';
 import type { SessionCore } from './session-core.js';
 
 /** Where a session keeps its batch id across reloads: `sessionStorage`, or anything with its three methods. */
@@ -22,9 +23,8 @@ export interface ResumeOptions {
  * resume only.
  */
 export class RememberedBatch {
-  /** The batch's unfinished resumable uploads, kept beside its id (`<key>:uploads`). */
-  readonly uploads: RememberedUploads;
   readonly #core: SessionCore;
+  #uploads: Promise<RememberedUploads> | null = null;
   readonly #key: string;
   readonly #storage: BatchIdStorage | undefined;
 
@@ -32,13 +32,24 @@ export class RememberedBatch {
     this.#core = core;
     this.#key = key;
     this.#storage = storage ?? (globalThis as { sessionStorage?: BatchIdStorage }).sessionStorage;
-    this.uploads = new RememberedUploads(key, this.#storage);
     core.store.subscribe((state, previous) => {
       // A finished (or cancelled) batch has nothing left to pick up after a reload.
       const kept = state.phase === 'finished' ? null : state.batchId;
       if (kept !== (previous.phase === 'finished' ? null : previous.batchId)) this.#write(kept);
     });
   }
+
+  /** The batch's unfinished resumable uploads, kept beside its id (`<key>:uploads`): loaded when first needed. */
+  readonly uploads = (): Promise<RememberedUploads> => {
+    this.#uploads ??= import('./remembered-uploads.js').then(
+      ({ RememberedUploads }) => new RememberedUploads(this.#key, this.#storage),
+      (error: unknown) => {
+        this.#uploads = null; // Tried again next time.
+        throw error;
+      },
+    );
+    return this.#uploads;
+  };
 
   /**
    * Follows the remembered batch when the session is fresh (idle, no file, no batch);
@@ -71,12 +82,38 @@ export class RememberedBatch {
   }
 
   #write(batchId: string | null): void {
-    this.uploads.keepOnly(batchId);
+    forgetUploadsUnlessOf(this.#storage, this.#key, batchId);
     try {
       if (batchId) this.#storage?.setItem(this.#key, batchId);
       else this.#storage?.removeItem(this.#key);
     } catch {
       // See #read.
     }
+  }
+}
+
+/** Where the URLs of a batch's unfinished resumable uploads are kept, beside its id at `key`. */
+export function uploadsKey(key: string): string {
+  return `${key}:uploads`;
+}
+
+/**
+ * Forgets the kept resumable uploads (see `RememberedUploads`) unless they are of
+ * `batchId`: with null, or another batch, every one.
+ */
+export function forgetUploadsUnlessOf(storage: BatchIdStorage | undefined, key: string, batchId: string | null): void {
+  try {
+    const text = storage?.getItem(uploadsKey(key));
+    if (text && (batchId === null || keptBatch(text) !== batchId)) storage!.removeItem(uploadsKey(key));
+  } catch {
+    // A storage that cannot be used costs the resume only.
+  }
+}
+
+function keptBatch(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { batch?: unknown } | null)?.batch;
+  } catch {
+    return undefined; // Not ours to read: forgotten.
   }
 }

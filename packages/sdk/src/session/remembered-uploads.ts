@@ -1,6 +1,6 @@
 import type { UploadFile } from '../client/send-files.js';
 import { contentHash } from './content-hash.js';
-import type { BatchIdStorage } from './remembered-batch.js';
+import { uploadsKey, type BatchIdStorage } from './remembered-batch.js';
 
 /** Bytes read from each end of a file for its fingerprint. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -12,7 +12,7 @@ const SAMPLE_BYTES = 64 * 1024;
  * time, type and first and last 64 KiB — never by its name: storage holds the batch id,
  * the fingerprints and the upload URLs, no file names, bytes or patient data. An upload's
  * entry goes when its last byte arrived, all of them when the batch is forgotten or
- * another begins. A storage that cannot be used costs the resume only (the file is sent
+ * another begins (`forgetUploadsUnlessOf`, run by `RememberedBatch`). Loaded on demand. A storage that cannot be used costs the resume only (the file is sent
  * from its first byte).
  */
 export class RememberedUploads {
@@ -21,7 +21,7 @@ export class RememberedUploads {
   readonly #fingerprints = new WeakMap<UploadFile, Promise<string | null>>();
 
   constructor(key: string, storage: BatchIdStorage | undefined) {
-    this.#key = `${key}:uploads`;
+    this.#key = uploadsKey(key);
     this.#storage = storage;
   }
 
@@ -49,11 +49,6 @@ export class RememberedUploads {
     if (!kept || !fingerprint || !(fingerprint in kept.uploads)) return;
     const { [fingerprint]: _gone, ...uploads } = kept.uploads;
     this.#write(Object.keys(uploads).length > 0 ? { batch: kept.batch, uploads } : null);
-  }
-
-  /** Forgets every upload but those into `batchId` (none with null: the batch finished or was cancelled). */
-  keepOnly(batchId: string | null): void {
-    if (batchId === null || this.#read()?.batch !== batchId) this.#write(null);
   }
 
   #fingerprint(file: UploadFile): Promise<string | null> {

@@ -16,8 +16,8 @@ export interface UploadSettings {
   priority: BatchPriority | undefined;
   /** Least milliseconds between two upload-progress updates of the state. */
   progressIntervalMs: number;
-  /** Where the URLs of resumable uploads are kept across a reload (the `resume` option), or null. */
-  uploads: RememberedUploads | null;
+  /** Where the URLs of resumable uploads are kept across a reload (the `resume` option; loaded when first needed), or null. */
+  uploads: (() => Promise<RememberedUploads>) | null;
 }
 
 /**
@@ -82,10 +82,16 @@ export async function runUpload(core: SessionCore, intake: FileIntake, follower:
           const { batchId } = core.state;
           if (!live() || !uploads || !batchId) return;
           kept.add(file);
-          void uploads.remember(batchId, file, url);
+          uploads()
+            .then((store) => store.remember(batchId, file, url))
+            .catch(() => {});
         },
         onPartSent: ({ files: part, fileIds }) => {
-          for (const file of part) if (kept.delete(file)) void uploads?.forget(file);
+          for (const file of part)
+            if (kept.delete(file) && uploads)
+              uploads()
+                .then((store) => store.forget(file))
+                .catch(() => {});
           if (!live()) return;
           const partIds = part.map((file) => idOf.get(file)!);
           for (const id of partIds) arrived.add(id);

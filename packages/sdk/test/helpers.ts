@@ -1,4 +1,5 @@
 import type { Batch, BatchFile, BatchStatus, FileStatus } from '@batch-uploader/protocol';
+import type { BatchIdStorage } from '../src/index.js';
 import { waitFor } from '@batch-uploader/test-support/wait';
 import { FINISHED_AT, wireBatch } from '@batch-uploader/test-support/wire-batch';
 
@@ -37,4 +38,15 @@ export function errorBody(code: string, message: string, details?: Record<string
 /** Resolves when `check()` is true, polling every few milliseconds. */
 export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   await waitFor(check, { timeoutMs, everyMs: 5 });
+}
+
+/** A storage as sessionStorage is, in memory (Node has none); `entries` shows what it holds. */
+export function memoryStorage(): BatchIdStorage & { entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    entries,
+    getItem: (key) => entries.get(key) ?? null,
+    setItem: (key, value) => void entries.set(key, value),
+    removeItem: (key) => void entries.delete(key),
+  };
 }

@@ -9,16 +9,7 @@ import { describe, it } from 'node:test';
 import { forgetUploadsUnlessOf } from '../src/session/remembered-batch.js';
 import { RememberedUploads } from '../src/session/remembered-uploads.js';
 import type { BatchIdStorage } from '../src/index.js';
-
-function memoryStorage(): BatchIdStorage & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    entries,
-    getItem: (key) => entries.get(key) ?? null,
-    setItem: (key, value) => void entries.set(key, value),
-    removeItem: (key) => void entries.delete(key),
-  };
-}
+import { memoryStorage } from './helpers.js';
 
 /** A file of `size` bytes whose bytes all equal `fill`, modified at `lastModified`. */
 function fileOf(name: string, size: number, fill: number, lastModified = 1_700_000_000_000): File {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { BatchClient, BatchSession, isNetworkError, type BatchIdStorage, type ConnectionState } from '../src/index.js';
 import { demoSkip as skip } from './demo.js';
 import { makePdf } from '@batch-uploader/test-support/small-documents';
-import { until } from './helpers.js';
+import { memoryStorage, until } from './helpers.js';
 
 const serverModule = fileURLToPath(new URL('../../../demo-server/src/server.ts', import.meta.url));
 type Running = { url: string; close(): Promise<void> };
@@ -25,16 +25,6 @@ async function startOn(port: number, dataDir: string, config: Record<string, unk
   const { startServer } = (await import(serverModule)) as { startServer: StartServer };
   const running = await startServer({ port, dataDir, logLevel: 'silent', processingDelayMs: 0, leaseMs: 1_000, ...config });
   return { ...running, port: Number(new URL(running.url).port) };
-}
-
-function memoryStorage(): BatchIdStorage & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    entries,
-    getItem: (key) => entries.get(key) ?? null,
-    setItem: (key, value) => void entries.set(key, value),
-    removeItem: (key) => void entries.delete(key),
-  };
 }
 
 async function pdfFile(name: string, padBytes = 0): Promise<File> {

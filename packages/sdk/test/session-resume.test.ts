@@ -4,23 +4,12 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { DEFAULT_LIMITS } from '@batch-uploader/protocol';
 import { BatchSession, isApiError, type BatchIdStorage } from '../src/index.js';
-import { ENDPOINT, PDF, errorBody, fakeBatch, until } from './helpers.js';
+import { ENDPOINT, PDF, errorBody, fakeBatch, memoryStorage, until } from './helpers.js';
 
 const server = setupServer();
 before(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 after(() => server.close());
-
-/** A storage as sessionStorage is, in memory (Node has none). */
-function memoryStorage(): BatchIdStorage & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    entries,
-    getItem: (key) => entries.get(key) ?? null,
-    setItem: (key, value) => void entries.set(key, value),
-    removeItem: (key) => void entries.delete(key),
-  };
-}
 
 const client = { endpoint: ENDPOINT, liveMode: 'polling' as const, pollIntervalMs: 10 };
 

@@ -274,8 +274,22 @@ describe('a reload while sending, on the demo page', () => {
         sentAfter.push({ method: request.method(), path: new URL(request.url()).pathname, offset: request.headers()['upload-offset'] });
       }
     });
+    // What the scan's row says while it goes on.
+    await page.evaluate(`(() => {
+      const el = document.querySelector('batch-uploader');
+      window.resumingSeen = [];
+      el.session.subscribe((state) => {
+        for (const f of state.files) if (f.resuming) window.resumingSeen.push(f.bytesSent);
+      });
+    })()`);
     await chooseFiles(part(page, 'add-missing-button'), paths);
     await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 60_000);
+    const resumingSeen = (await page.evaluate('window.resumingSeen')) as number[];
+    assert.ok(resumingSeen.length > 0, 'the scan showed as resuming');
+    assert.ok(
+      resumingSeen.filter((sent) => sent > 0).every((sent) => sent >= held),
+      `its byte progress went on from ${held}: ${resumingSeen.join(', ')}`,
+    );
     const patches = sentAfter.filter((r) => r.method === 'PATCH');
     assert.ok(patches.length > 0 && patches.every((r) => r.path === new URL(uploadUrl).pathname), JSON.stringify(sentAfter));
     assert.equal(patches[0]!.offset, String(held), 'the first PATCH after the reload starts where the server was');

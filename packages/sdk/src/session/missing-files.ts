@@ -78,6 +78,10 @@ export class MissingFiles {
     core.events.emit('upload-started', { files: rows });
     const uploads = this.#uploads ? await this.#uploads().catch(() => null) : null;
     const rowOf = new Map(rows.map((row) => [row.file!, row.id]));
+    const resuming = (file: UploadFile) => {
+      const id = rowOf.get(file);
+      if (id !== undefined && core.isCurrent(signal)) core.updateFiles([id], (f) => (f.status === 'uploading' ? { ...f, resuming: true } : f));
+    };
     try {
       const answer = await core.client.appendBatch(
         batchId,
@@ -90,18 +94,24 @@ export class MissingFiles {
             const sent = new Map(progress.files.map((p, i) => [rows[i]!.id, p.sent]));
             core.store.set((s) => ({ ...s, files: s.files.map((f) => (sent.has(f.id) ? { ...f, bytesSent: sent.get(f.id)! } : f)) }));
           },
+          onResuming: resuming,
           onPartSent: ({ files, fileIds }) => {
             for (const file of files) void uploads?.forget(file);
             if (!core.isCurrent(signal)) return;
             const arrived = new Map(files.map((file, i) => [rowOf.get(file), fileIds?.[i] ?? null]));
             core.updateFiles(
               [...arrived.keys()].filter((id) => id !== undefined),
-              (f) => ({ ...f, status: 'pending', bytesSent: f.size, fileId: arrived.get(f.id) ?? null }),
+              ({ resuming: _, ...f }) => ({ ...f, status: 'pending', bytesSent: f.size, fileId: arrived.get(f.id) ?? null }),
             );
           },
           ...(uploads
             ? {
-                uploadUrlOf: (file: UploadFile) => uploads.urlOf(batchId, file),
+                // A file whose upload the reload cut goes on: shown as resuming, from the server's offset.
+                uploadUrlOf: async (file: UploadFile) => {
+                  const url = await uploads.urlOf(batchId, file);
+                  if (url) resuming(file);
+                  return url;
+                },
                 onUploadUrl: (file: UploadFile, url: string) => void uploads.remember(batchId, file, url),
               }
             : {}),

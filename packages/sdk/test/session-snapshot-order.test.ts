@@ -13,7 +13,7 @@ class ScriptedClient extends BatchClient {
   updates: Array<(batch: Batch) => void> = [];
   constructor(
     private readonly first: Batch,
-    private readonly answers: { cancel?: Batch; retry?: RetryResponse } = {},
+    private readonly answers: { cancel?: Batch; pause?: Batch; retry?: RetryResponse } = {},
   ) {
     super({ endpoint: ENDPOINT });
   }
@@ -26,6 +26,9 @@ class ScriptedClient extends BatchClient {
   }
   override cancelBatch(): Promise<Batch> {
     return Promise.resolve(this.answers.cancel!);
+  }
+  override pauseBatch(): Promise<Batch> {
+    return Promise.resolve(this.answers.pause!);
   }
   override retryFailedFiles(): Promise<RetryResponse> {
     return Promise.resolve(this.answers.retry!);
@@ -55,6 +58,26 @@ describe('BatchSession: snapshots out of order (no network)', () => {
       ['completed', 'completed', 'cancelled'],
     );
     assert.deepEqual(finished, ['cancelled'], 'batch-finished once');
+    session.dispose();
+  });
+
+  it('a pause answer overtaken by a later live update does not take files back; the update after it finishes the batch', async () => {
+    const at = (batch: Batch, time: string): Batch => ({ ...batch, updated_at: `2026-01-01T00:00:0${time}.000Z` });
+    const processing = at(fakeBatch('b3', ['processing', 'processing', 'pending']), '1');
+    const pausedAnswer = at(fakeBatch('b3', ['processing', 'processing', 'pending'], 'paused'), '2');
+    const client = new ScriptedClient(processing, { pause: pausedAnswer });
+    const session = new BatchSession({ client });
+    await session.attach('b3');
+    const pausing = session.pauseBatch();
+    // Sent after the pause, received before its answer: the running files finished.
+    client.updates.at(-1)!(at(fakeBatch('b3', ['completed', 'completed', 'pending'], 'paused'), '3'));
+    await pausing;
+    assert.deepEqual(
+      session.getState().files.map((f) => f.status),
+      ['completed', 'completed', 'pending'],
+      'the older answer is not shown over the newer update',
+    );
+    assert.equal(session.getState().batchStatus, 'paused');
     session.dispose();
   });
 

@@ -25,6 +25,8 @@ export class BatchFollower {
   #nextId = 0;
   /** Set by suspend(): no live updates until resume(). */
   #suspended = false;
+  /** The batch and `updated_at` of the newest snapshot shown. */
+  #shown: { batchId: string; at: number } | null = null;
 
   constructor(core: SessionCore, intake: FileIntake) {
     this.#core = core;
@@ -113,6 +115,12 @@ export class BatchFollower {
    * update) only those files are merged, when the session knows them all.
    */
   apply(batch: Batch, reopen = false, changed?: readonly BatchFile[]): void {
+    // A snapshot older than one shown — a pause or resume answer overtaken by live updates
+    // sent after it — would take files back to what they were; later updates name only
+    // what changed since, so they would stay so. A retry's answer is always newer.
+    const at = Date.parse(batch.updated_at);
+    if (!reopen && this.#shown?.batchId === batch.id && at < this.#shown.at) return;
+    if (!Number.isNaN(at)) this.#shown = { batchId: batch.id, at };
     const core = this.#core;
     const before = core.state;
     const merged = (changed && mergeChanges(before, batch, changed, this.#index)) || mergeSnapshot(before, batch, reopen);

@@ -373,10 +373,10 @@ export class BatchUploader extends LitElement {
     return this.#history.open(this.session.client, batchId).catch((error: unknown) => this.#events.fail(error));
   }
 
-  /** Forgets the batch (it goes on on the server) and starts over. */
+  /** Forgets the batch (it goes on on the server) and starts over; a Patient ID typed in the field is cleared, one the host set is kept. */
   reset(): void {
     this.#toast.hide();
-    this.#patient.error = '';
+    this.#patient.forgetTyped();
     this.#sessions.reset();
   }
 

@@ -202,6 +202,22 @@ describe('<batch-uploader> following a batch', () => {
     const batch = (await serverBatch(batchId)) as { patient_id: string | null; template_id?: string; encounter_id?: string };
     equal([batch.patient_id, batch.template_id, batch.encounter_id], ['P-1001', 'intake', 'E-7']);
     ok(!JSON.stringify({ ...sessionStorage }).includes('P-1001'), 'the Patient ID is not stored');
+
+    // Upload another batch: the ID typed goes (the next batch is most often another patient's).
+    await until(() => part(el, 'reset-button'), 'the end of the batch', 20_000);
+    part(el, 'reset-button')!.click();
+    await settle(el);
+    equal(part<HTMLInputElement>(el, 'patient-input')!.value, '', 'the typed Patient ID is cleared');
+    equal(el.patientId, '');
+  });
+
+  it("keeps a Patient ID the host set when starting over (the portal's patient)", async () => {
+    const el = await mount({ 'patient-id': 'P-2002' });
+    await startBatch(el, [pdf()]);
+    await until(() => part(el, 'reset-button'), 'the end of the batch', 20_000);
+    part(el, 'reset-button')!.click();
+    await settle(el);
+    equal(part<HTMLInputElement>(el, 'patient-input')!.value, 'P-2002');
   });
 
   it('after a reload it attaches to the running batch and shows live progress; sessionStorage holds only the batch id', async () => {

@@ -18,6 +18,8 @@ export class PatientIdController {
   error = '';
   readonly #host: PatientIdHost;
   readonly #strings: () => BatchUploaderStrings;
+  /** The ID as typed in the field last (null: the host's, or none typed). */
+  #typed: string | null = null;
 
   constructor(host: PatientIdHost, strings: () => BatchUploaderStrings) {
     this.#host = host;
@@ -26,9 +28,19 @@ export class PatientIdController {
 
   /** The field's input event. */
   readonly onInput = (event: Event): void => {
-    this.#host.patientId = (event.target as HTMLInputElement).value;
+    this.#host.patientId = this.#typed = (event.target as HTMLInputElement).value;
     if (this.error) this.error = this.#problem();
   };
+
+  /**
+   * Starting over: an ID typed in the field goes (the next batch is most often another
+   * patient's, and a left-over ID would file it to the wrong one); one the host set stays.
+   */
+  forgetTyped(): void {
+    this.error = '';
+    if (this.#typed !== null && this.#host.patientId === this.#typed) this.#host.patientId = '';
+    this.#typed = null;
+  }
 
   /** True when the ID may be sent; otherwise shows why and focuses the field. */
   async check(): Promise<boolean> {

@@ -10,6 +10,7 @@ import { startCuttingProxy, type CutRule, type CuttingProxy } from '@batch-uploa
 import { makePdf, makePng, truncatedPdf } from '@batch-uploader/test-support/small-documents';
 import { BatchClient, BatchSession, isNetworkError, type BatchClientOptions, type UploadProgress } from '../src/index.js';
 import { demoSkip as skip, startDemo, type RunningDemo } from './demo.js';
+import { memoryStorage } from './helpers.js';
 
 const TOKEN = 'resumable-token-0123456789';
 const CHUNK = 256 * 1024;
@@ -177,6 +178,48 @@ describe('resumable uploads (tus) against the demo server', { skip }, () => {
       batch.files.map((f) => [f.status, f.size]),
       [['completed', big.size]],
     );
+  });
+
+  it('"finish without them" after a reload ends the uploads the reload cut short: the server removes their bytes now', async () => {
+    const { client } = await clientThroughProxy();
+    const { batch_id: batchId } = await client.createBatch({ expectedFiles: 2 });
+    await client.appendFiles(batchId, [named(makePng(), 'photo.png', 'image/png')], { moreFiles: true });
+    // The page that sent them was reloaded half-way through the scan's upload.
+    const stop = new AbortController();
+    let uploadUrl = '';
+    await assert.rejects(
+      client.uploadResumable(batchId, named(await makePdf('scan', 1_200_000), 'scan.pdf', 'application/pdf'), {
+        signal: stop.signal,
+        keepOnAbort: true,
+        onUploadUrl: (url) => (uploadUrl = url),
+        onProgress: (sent) => {
+          if (sent >= CHUNK) stop.abort();
+        },
+      }),
+      { name: 'AbortError' },
+    );
+    const headOf = () => fetch(uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', Authorization: `Bearer ${TOKEN}` } });
+    assert.equal((await headOf()).status, 200, 'the server holds the unfinished upload');
+    const storage = memoryStorage();
+    storage.setItem('uploader', batchId);
+    storage.setItem('uploader:uploads', JSON.stringify({ batch: batchId, uploads: { fingerprint: uploadUrl } }));
+
+    const session = new BatchSession({ client, resume: { key: 'uploader', storage } });
+    try {
+      assert.equal(await session.restore(), batchId);
+      assert.deepEqual(session.getState().interrupted, { received: 1, expected: 2, sending: false });
+      await session.finishWithoutMissing();
+      assert.equal((await headOf()).status, 404, 'the unfinished upload is gone');
+      const state = await session.whenFinished();
+      assert.deepEqual(
+        state.files.map((f) => [f.name, f.status]),
+        [['photo.png', 'completed']],
+      );
+      assert.equal(storage.getItem('uploader:uploads'), null, 'nothing kept once the batch finished');
+      await client.endResumable(uploadUrl); // An upload already gone counts as ended.
+    } finally {
+      session.dispose();
+    }
   });
 
   it('a session marks a file whose cut upload takes up again as resuming, until it arrived', async () => {

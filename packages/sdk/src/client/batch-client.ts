@@ -25,7 +25,7 @@ import { createFetchTransport } from './fetch-transport.js';
 import type { AnalyticsOptions, ConditionalBatch, EventsOptions, HistoryOptions, RequestOptions, UploadOptions } from './request-options.js';
 import { sendFiles, type UploadFile } from './send-files.js';
 import { uploadInParts, type BatchUploadOptions, type BatchUploadResult } from './upload-in-parts.js';
-import { sendResumable, type ResumableRequest } from './resumable-upload.js';
+import { endResumable, sendResumable, type ResumableRequest } from './resumable-upload.js';
 import { resumableFiles, uploadResumably } from './upload-resumable.js';
 import type { UploadTransport } from './upload-transport.js';
 import { watchBatch, type WatchOptions } from './watch-batch.js';
@@ -129,6 +129,14 @@ export class BatchClient {
       onUploadUrl: options.onUploadUrl,
       keepOnAbort: options.keepOnAbort,
     });
+  }
+
+  /**
+   * Ends an unfinished resumable upload (its URL, from `onUploadUrl`): the server removes
+   * the bytes it holds. An upload the server no longer has counts as ended.
+   */
+  async endResumable(uploadUrl: string): Promise<void> {
+    await endResumable(uploadUrl, { headers: () => this.#headers(), credentials: this.options.credentials });
   }
 
   /**

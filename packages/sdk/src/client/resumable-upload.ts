@@ -144,6 +144,27 @@ function seconds(ms: number): string {
   return ms >= 1_000 ? `${Math.round(ms / 1_000)} s` : `${ms} ms`;
 }
 
+/**
+ * Ends an unfinished upload on the server (tus termination: `DELETE` of its URL), removing
+ * the bytes it holds; an upload the server no longer has counts as ended.
+ */
+export async function endResumable(url: string, request: Pick<ResumableRequest, 'headers' | 'credentials'>): Promise<void> {
+  const tus = await import('tus-js-client');
+  try {
+    await tus.Upload.terminate(url, {
+      headers: await request.headers(),
+      retryDelays: [],
+      onBeforeRequest: (req: HttpRequest) => {
+        const xhr: unknown = req.getUnderlyingObject();
+        if (request.credentials === 'include' && typeof XMLHttpRequest !== 'undefined' && xhr instanceof XMLHttpRequest) xhr.withCredentials = true;
+      },
+    });
+  } catch (error) {
+    const status = (error as DetailedError).originalResponse?.getStatus() ?? 0;
+    if (status !== 404 && status !== 410) throw toSdkError(error as Error);
+  }
+}
+
 /** As the tus client decides by default: network errors and 5xx, 409 and 423 go again; other 4xx do not. */
 function shouldRetry(error: DetailedError | Error, attempt: number, tries: number): boolean {
   if (attempt >= tries) return false;

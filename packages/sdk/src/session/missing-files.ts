@@ -142,11 +142,18 @@ export class MissingFiles {
     return { sent: fresh.length, alreadySent: given.length - fresh.length };
   }
 
-  /** Lets the interrupted batch finish with the files it has (the server closes it). */
+  /**
+   * Lets the interrupted batch finish with the files it has (the server closes it), and
+   * ends the uploads a reload cut short, so that the server removes their bytes now rather
+   * than when they expire.
+   */
   async finishWithout(): Promise<void> {
     const core = this.#core;
     const { batchId } = this.#assertInterrupted();
+    // Read before the close: once the batch finished, the session forgets them.
+    const cut = this.#uploads ? ((await this.#uploads().catch(() => null))?.urls(batchId) ?? []) : [];
     const batch = await core.client.closeBatch(batchId);
+    await Promise.all(cut.map((url) => core.client.endResumable(url).catch(() => {})));
     if (core.disposed || core.state.batchId !== batchId) return;
     core.store.set((s) => ({ ...s, interrupted: null }));
     this.#follower.apply(batch);

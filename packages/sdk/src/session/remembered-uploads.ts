@@ -42,6 +42,12 @@ export class RememberedUploads {
     return (fingerprint && kept.uploads[fingerprint]) || null;
   }
 
+  /** The URLs of the uploads into `batchId` kept now. */
+  urls(batchId: string): string[] {
+    const kept = this.#read();
+    return kept?.batch === batchId ? Object.values(kept.uploads) : [];
+  }
+
   /** Forgets `file`'s upload (it arrived whole). */
   async forget(file: UploadFile): Promise<void> {
     const fingerprint = await this.#fingerprint(file);

@@ -154,7 +154,13 @@ function removeStaleChunks() {
 }
 
 export default [
-  browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
+  {
+    ...browserBundle('packages/sdk/src/index.ts', 'packages/sdk/dist/batch-uploader-sdk.js'),
+    // As for the element: a chunk that needs something of the entry that the SDK does not
+    // export imports it from the entry, rather than the entry becoming a facade over a
+    // shared chunk (which a page that copied the one file would not have).
+    preserveEntrySignatures: 'allow-extension',
+  },
   // <script type="module" src="batch-uploader.js"> registers <batch-uploader>: lit, the SDK and the styles inside.
   // What most pages never use (the history, reading dropped folders, finishing an interrupted upload, the tus
   // client) is in chunks under chunks/ beside it, loaded with a relative import() when needed: copying the

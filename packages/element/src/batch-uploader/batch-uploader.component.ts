@@ -96,7 +96,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart file-row - One file (a row of the grid; as tall as its content, at least `--batch-row-height`).
  * @csspart file-status - A file's status icon and text.
  * @csspart file-name - A file's name (shortened in the middle when it does not fit: its end and extension stay).
- * @csspart file-thumbnail - An image file's small preview, in place of its type icon (not for PDFs, nor after a reload).
+ * @csspart file-thumbnail - An image file's small preview (a canvas), in place of its type icon (not for PDFs, nor after a reload).
  * @csspart file-size - A file's size.
  * @csspart file-progress - A file's upload progress.
  * @csspart file-error - Why a file failed, as the server said (in full, wrapped).
@@ -431,7 +431,7 @@ export class BatchUploader extends LitElement {
               layout: this.#window.layout(state.files, active),
               active,
               col: this.#grid.col,
-              context: { strings: t, locale, removable: idle, thumbnail: this.#thumbnails.urlFor },
+              context: { strings: t, locale, removable: idle, preview: this.#thumbnails.previewOf },
               label: t.fileList,
               onClick: this.#onListClick,
               onKeydown: this.#grid.onKeydown,

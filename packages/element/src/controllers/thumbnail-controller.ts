@@ -12,15 +12,19 @@ const WIDTH = 48;
 
 /**
  * Small previews of the image files in the list, made for the rows on screen only, one at
- * a time, off the main thread (see `makeThumbnail`), kept as object URLs by file id and
- * revoked as soon as their file leaves the list (removed, another batch) or the element
- * leaves the page. Only files with bytes in this page have one: after a reload the list
- * shows icons. Nothing is stored: the previews live in the page's memory only.
+ * a time, off the main thread (see `makeThumbnail`), kept as bitmaps by file id and drawn
+ * into each row's canvas (a canvas, not an image: a host page's Content Security Policy
+ * may refuse `blob:` and `data:` images), closed as soon as their file leaves the list
+ * (removed, another batch) or the element leaves the page. Only files with bytes in this
+ * page have one: after a reload the list shows icons. Nothing is stored: the previews
+ * live in the page's memory only.
  */
 export class ThumbnailController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  /** Canvases drawn already (a row's canvas is new when the window renders the row again). */
+  readonly #drawn = new WeakSet<HTMLCanvasElement>();
   readonly #files: () => readonly SessionFile[];
-  readonly #urls = new Map<string, string>();
+  readonly #bitmaps = new Map<string, ImageBitmap>();
   /** Files waiting for a preview, or that could not have one (not decodable): asked once. */
   readonly #asked = new Set<string>();
   readonly #queue: Array<{ id: string; file: Blob }> = [];
@@ -28,16 +32,16 @@ export class ThumbnailController implements ReactiveController {
   #running = false;
 
   /** `files`: the files listed now (previews of others are revoked before each render). */
-  constructor(host: ReactiveControllerHost, files: () => readonly SessionFile[]) {
+  constructor(host: ReactiveControllerHost & HTMLElement, files: () => readonly SessionFile[]) {
     this.#host = host;
     this.#files = files;
     host.addController(this);
   }
 
   /** The preview of `file`, or undefined (not an image, or not made yet: the host renders again when it is). */
-  readonly urlFor = (file: SessionFile): string | undefined => {
-    const url = this.#urls.get(file.id);
-    if (url || this.#asked.has(file.id) || !file.file || file.size > MAX_BYTES || !DECODABLE.includes(file.type)) return url;
+  readonly previewOf = (file: SessionFile): ImageBitmap | undefined => {
+    const bitmap = this.#bitmaps.get(file.id);
+    if (bitmap || this.#asked.has(file.id) || !file.file || file.size > MAX_BYTES || !DECODABLE.includes(file.type)) return bitmap;
     this.#asked.add(file.id);
     this.#queue.push({ id: file.id, file: file.file });
     void this.#run();
@@ -51,17 +55,31 @@ export class ThumbnailController implements ReactiveController {
     for (const id of [...this.#asked]) if (!listed.has(id)) this.#forget(id);
   }
 
+  /** Draws each preview into its row's canvas (`data-preview` = file id), once per canvas. */
+  hostUpdated(): void {
+    if (this.#bitmaps.size === 0) return;
+    for (const canvas of this.#root()?.querySelectorAll<HTMLCanvasElement>('canvas[data-preview]') ?? []) {
+      const bitmap = this.#bitmaps.get(canvas.dataset.preview!);
+      if (!bitmap || this.#drawn.has(canvas)) continue;
+      canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+      this.#drawn.add(canvas);
+    }
+  }
+
   hostDisconnected(): void {
     for (const id of [...this.#asked]) this.#forget(id);
   }
 
   #forget(id: string): void {
-    const url = this.#urls.get(id);
-    if (url) URL.revokeObjectURL(url);
-    this.#urls.delete(id);
+    this.#bitmaps.get(id)?.close();
+    this.#bitmaps.delete(id);
     this.#asked.delete(id);
     const queued = this.#queue.findIndex((item) => item.id === id);
     if (queued >= 0) this.#queue.splice(queued, 1);
+  }
+
+  #root(): ShadowRoot | null {
+    return this.#host.shadowRoot;
   }
 
   async #run(): Promise<void> {
@@ -73,12 +91,12 @@ export class ThumbnailController implements ReactiveController {
           this.#module = null; // Tried again with the next image.
           throw error;
         });
-        const url = await this.#module.then(({ makeThumbnail }) => makeThumbnail(next!.file, WIDTH)).catch(() => null);
-        if (!url) continue; // Not an image after all, or the chunk could not be fetched: the icon stays.
+        const bitmap = await this.#module.then(({ makeThumbnail }) => makeThumbnail(next!.file, WIDTH)).catch(() => null);
+        if (!bitmap) continue; // Not an image after all, or the chunk could not be fetched: the icon stays.
         // Forgotten while it was made (removed, reset): not kept.
-        if (!this.#asked.has(next.id)) URL.revokeObjectURL(url);
+        if (!this.#asked.has(next.id)) bitmap.close();
         else {
-          this.#urls.set(next.id, url);
+          this.#bitmaps.set(next.id, bitmap);
           this.#host.requestUpdate();
         }
       }

@@ -52,9 +52,9 @@ export function fileList({ files, layout, active, col, context, label, onClick, 
         ({ index, top }) => {
           const file = files[index]!;
           const tab = index === active ? col : -1;
-          const thumbnail = context.thumbnail?.(file);
-          return guard([file, index, top, tab, context.removable, context.strings, context.locale, thumbnail], () =>
-            fileRow(file, index, top, tab, context, thumbnail),
+          const preview = context.preview?.(file);
+          return guard([file, index, top, tab, context.removable, context.strings, context.locale, preview], () =>
+            fileRow(file, index, top, tab, context, preview),
           );
         },
       )}

@@ -10,14 +10,14 @@ export interface FileRowContext {
   locale: string | undefined;
   /** Shows remove buttons (before the upload). */
   removable: boolean;
-  /** The preview of an image file, when one was made (see `ThumbnailController`). */
-  thumbnail?: (file: SessionFile) => string | undefined;
+  /** The preview of an image file, when one was made (see `ThumbnailController`, which draws it). */
+  preview?: (file: SessionFile) => ImageBitmap | undefined;
 }
 
 /**
  * One file, as a row of the grid: the file's cell — name (as text, whatever it contains;
  * shortened in the middle when it does not fit, its last characters and extension kept; after a PDF or an image icon,
- * or the image's `thumbnail`),
+ * or the image's `preview`),
  * status icon and word, size (and the page count the processing found), byte progress while uploading, the server's reason
  * in full when it failed — and, before the upload, a cell with its remove button (which
  * carries the file id; the list's owner turns the click into an intent). `tab` is the
@@ -29,7 +29,7 @@ export function fileRow(
   top: number,
   tab: number,
   { strings, locale, removable }: FileRowContext,
-  thumbnail?: string,
+  preview?: ImageBitmap,
 ): TemplateResult {
   const detail =
     file.status === 'uploading'
@@ -43,7 +43,13 @@ export function fileRow(
   return html`<div part="file-row" class="row ${file.status}" role="row" aria-rowindex=${index + 1} data-key=${file.id} .style=${`top:${top}px`}>
     <div class="cell" role="gridcell" data-col="0" tabindex=${tab === 0 ? 0 : -1}>
       <span part="file-name" class="file-name" title=${file.name}
-        >${thumbnail ? html`<img part="file-thumbnail" class="thumbnail" src=${thumbnail} alt="" />` : kind ? icon(kind) : nothing}<span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
+        >${
+          preview
+            ? html`<canvas part="file-thumbnail" class="thumbnail" width=${preview.width} height=${preview.height} data-preview=${file.id} aria-hidden="true"></canvas>`
+            : kind
+              ? icon(kind)
+              : nothing
+        }<span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
       <span part="file-status" class="file-status">${icon(file.status)}<span>${file.status === 'uploading' && file.resuming ? strings.resumingFile : strings.status[file.status]}</span></span>
       <span part="file-size" class="file-size">${formatBytes(file.size, locale)}${typeof pages === 'number' ? ` · ${strings.pages(pages)}` : ''}</span>
       ${detail === nothing ? nothing : html`<span class="detail">${detail}</span>`}

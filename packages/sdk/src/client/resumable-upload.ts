@@ -93,6 +93,7 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
         // Only requests that carry bytes can stall: a HEAD may wait, rightly, for the server
         // to let go of a stalled PATCH it still holds (@tus/server's lock, a few seconds).
         if (req.getMethod() === 'PATCH') watch();
+        else clearTimeout(stallTimer);
         const xhr: unknown = req.getUnderlyingObject();
         if (request.credentials === 'include' && typeof XMLHttpRequest !== 'undefined' && xhr instanceof XMLHttpRequest) xhr.withCredentials = true;
         for (const [name, value] of Object.entries(await request.headers())) req.setHeader(name, value);
@@ -109,6 +110,7 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
         request.onProgress?.(sent);
       },
       onShouldRetry: (error, attempt) => {
+        clearTimeout(stallTimer); // The failed request is over; the next one is watched anew.
         if (!shouldRetry(error, attempt, request.retryDelays.length)) return false;
         request.onResuming?.();
         return true;

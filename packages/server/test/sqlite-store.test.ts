@@ -191,6 +191,25 @@ void describe('SqliteStore on a shared file', () => {
     const store = new SqliteStore({ path: freshPath() });
     await assert.rejects(store.records.getBatch('ws', 'b'), /init\(\)/);
     assert.throws(() => new SqliteStore({ path: '' }), /path/);
+    assert.throws(() => new SqliteStore({ path: freshPath(), busyTimeoutMs: -1 }), /busyTimeoutMs/);
+    assert.throws(() => new SqliteStore({ path: freshPath(), busyTimeoutMs: 1.5 }), /busyTimeoutMs/);
+  });
+
+  void it('a write waits busyTimeoutMs for a lock another process holds, then fails as busy', async () => {
+    const path = freshPath();
+    const store = new SqliteStore({ path, busyTimeoutMs: 50 });
+    await store.init();
+    const other = new Database(path);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      await assert.rejects(store.records.createBatch(batch(), newFiles(1)), { code: 'SQLITE_BUSY' });
+      other.exec('ROLLBACK');
+      const made = await store.records.createBatch(batch(), newFiles(1));
+      assert.equal(made.total_files, 1);
+    } finally {
+      other.close();
+      await store.close();
+    }
   });
 });
 

@@ -30,7 +30,8 @@ async function expect503(res: Response, method: string, path: string): Promise<v
 describe('a store that cannot be reached', () => {
   it('SQLite locked by another process past its busy timeout: an upload answers 503 and keeps nothing', async () => {
     const docs = await documents();
-    const server = await startTestServer({ concurrency: 1 });
+    // A short wait for the lock (the default is 5 s): every write of the refused upload waits it out.
+    const server = await startTestServer({ concurrency: 1, sqliteBusyTimeoutMs: 300 });
     const other = new Database(join(server.dataDir, 'batches.sqlite'));
     try {
       const res = await upload(server.api, [{ name: 'a.pdf', data: docs.pdf }], { more_files: 'true' });
@@ -39,8 +40,8 @@ describe('a store that cannot be reached', () => {
       const before = await listFiles(join(server.dataDir, 'files'));
 
       // Another process takes the write lock and keeps it (a backup, a long migration).
-      // Every write of this server, the engine's included, waits 5 s for it and gives up:
-      // the lock is held for one upload only, to keep the test short.
+      // Every write of this server, the engine's included, waits for it and gives up: the
+      // lock is held for one upload only.
       other.exec('BEGIN IMMEDIATE');
       const refused = await upload(server.api, [{ name: 'b.pdf', data: docs.pdf }]);
       other.exec('ROLLBACK');

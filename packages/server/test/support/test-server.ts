@@ -28,6 +28,8 @@ export interface TestServerOptions {
   dataDir: string;
   /** Records and bytes in this MongoDB (GridFS) instead of SQLite and a folder. */
   mongodbUri: string | null;
+  /** How long a SQLite write waits for a lock another process holds (the store's `busyTimeoutMs`). */
+  sqliteBusyTimeoutMs: number;
   /** Bearer token → workspace; null lets every caller into the workspace `dev`. */
   apiTokens: Map<string, string> | null;
   /** A cookie that may carry the token when no Authorization header is sent. */
@@ -61,6 +63,7 @@ export interface TestServerOptions {
 
 const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
   mongodbUri: null,
+  sqliteBusyTimeoutMs: 5000,
   apiTokens: null,
   authCookie: null,
   corsOrigins: [],
@@ -189,7 +192,7 @@ async function openStores(options: TestServerOptions): Promise<{ store: Store; b
     await Promise.all([store.init(), blobs.init()]);
     return { store, blobs, close: async () => (await Promise.all([store.close(), blobs.close()]), await client.close()) };
   }
-  const store = new SqliteStore({ path: join(options.dataDir, 'batches.sqlite') });
+  const store = new SqliteStore({ path: join(options.dataDir, 'batches.sqlite'), busyTimeoutMs: options.sqliteBusyTimeoutMs });
   const blobs = new LocalBlobStore({ dir: join(options.dataDir, 'files') });
   await Promise.all([store.init(), blobs.init()]);
   return { store, blobs, close: async () => void (await Promise.all([store.close(), blobs.close()])) };

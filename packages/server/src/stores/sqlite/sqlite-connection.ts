@@ -12,18 +12,20 @@ import type { BatchRow } from './sqlite-rows.js';
 export class SqliteConnection {
   readonly #path: string;
   readonly #clock: () => number;
+  readonly #busyTimeoutMs: number;
   #db: Database.Database | null = null;
   #opening: Promise<void> | null = null;
   readonly #statements = new Map<string, Database.Statement>();
 
-  constructor(path: string, clock: () => number) {
+  constructor(path: string, clock: () => number, busyTimeoutMs: number) {
     this.#path = path;
     this.#clock = clock;
+    this.#busyTimeoutMs = busyTimeoutMs;
   }
 
   async open(): Promise<void> {
     // Shared, so that two overlapping init() calls open one connection, not two.
-    this.#opening ??= openDatabase(this.#path).then((db) => {
+    this.#opening ??= openDatabase(this.#path, this.#busyTimeoutMs).then((db) => {
       this.#db = db;
     });
     try {

@@ -142,14 +142,17 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Opens (creating its folder and file if needed) a database with the current schema. */
-export async function openDatabase(path: string): Promise<Database.Database> {
+/**
+ * Opens (creating its folder and file if needed) a database with the current schema; a
+ * write waits up to `busyTimeoutMs` for a lock another process holds.
+ */
+export async function openDatabase(path: string, busyTimeoutMs: number): Promise<Database.Database> {
   // Loaded here, not on import: a host may import this module and choose another store.
   const Driver = requirePeer<typeof Database>('better-sqlite3', SQLITE_FEATURE);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Driver(path);
   try {
-    migrate(db);
+    migrate(db, busyTimeoutMs);
   } catch (error) {
     db.close();
     throw error;
@@ -158,9 +161,9 @@ export async function openDatabase(path: string): Promise<Database.Database> {
 }
 
 /** Sets connection pragmas and brings the schema up to date; safe to run from several processes at once. */
-function migrate(db: Database.Database): void {
+function migrate(db: Database.Database, busyTimeoutMs: number): void {
   // busy_timeout first: switching to WAL needs a lock another process may hold.
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
 

@@ -22,6 +22,13 @@ export interface SqliteStoreOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Milliseconds a write waits for the file's lock while another process (another server
+   * instance, a backup, a long migration) holds it; past it the request answers
+   * 503 UNAVAILABLE with Retry-After. The wait blocks this process, so keep it short.
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -48,7 +55,11 @@ export class SqliteStore implements Store {
     }
     // Named now rather than at init(): better-sqlite3 is an optional peer.
     assertPeersInstalled(SQLITE_FEATURE, 'better-sqlite3');
-    this.#db = new SqliteConnection(options.path, options.now ?? Date.now);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new TypeError(`SqliteStore: \`busyTimeoutMs\` must be a whole number of milliseconds, 0 or more (got ${String(options.busyTimeoutMs)}).`);
+    }
+    this.#db = new SqliteConnection(options.path, options.now ?? Date.now, busyTimeoutMs);
     this.records = new SqliteBatchRecords(this.#db);
     this.control = new SqliteBatchControl(this.#db);
     this.queue = new SqliteFileQueue(this.#db);

@@ -25,8 +25,8 @@ import { createFetchTransport } from './fetch-transport.js';
 import type { AnalyticsOptions, ConditionalBatch, EventsOptions, HistoryOptions, RequestOptions, UploadOptions } from './request-options.js';
 import { sendFiles, type UploadFile } from './send-files.js';
 import { uploadInParts, type BatchUploadOptions, type BatchUploadResult } from './upload-in-parts.js';
-import { endResumable, sendResumable, type ResumableRequest } from './resumable-upload.js';
-import { resumableFiles, uploadResumably } from './upload-resumable.js';
+// Type-only: sending through tus (the tus client with it) is loaded the first time a file goes that way.
+import type { ResumableRequest } from './resumable-upload.js';
 import type { UploadTransport } from './upload-transport.js';
 import { watchBatch, type WatchOptions } from './watch-batch.js';
 import { xhrTransport } from './xhr-transport.js';
@@ -114,6 +114,7 @@ export class BatchClient {
     options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming' | 'uploadUrl' | 'onUploadUrl' | 'keepOnAbort'> = {},
   ): Promise<string | null> {
     const offered = await this.#resumableRoute(options.signal);
+    const { sendResumable } = await import('./resumable-upload.js');
     return sendResumable(file, {
       endpoint: new URL('uploads', this.options.endpoint).href,
       batchId,
@@ -136,6 +137,7 @@ export class BatchClient {
    * the bytes it holds. An upload the server no longer has counts as ended.
    */
   async endResumable(uploadUrl: string): Promise<void> {
+    const { endResumable } = await import('./resumable-upload.js');
     await endResumable(uploadUrl, { headers: () => this.#headers(), credentials: this.options.credentials });
   }
 
@@ -169,9 +171,8 @@ export class BatchClient {
    */
   async uploadBatch(files: readonly UploadFile[], options: BatchUploadOptions = {}): Promise<BatchUploadResult> {
     if (files.length === 0) throw new TypeError('uploadBatch: pass at least one file.');
-    // The server is asked whether it offers tus only when a file would go that way.
-    const viaTus = resumableFiles(files, this.options);
-    if (viaTus.some(Boolean) && (await this.#resumableRoute(options.signal))?.protocol === 'tus') return uploadResumably(this, files, viaTus, options);
+    const viaTus = await this.#viaTus(files, options.signal);
+    if (viaTus) return (await import('./upload-resumable.js')).uploadResumably(this, files, viaTus, options);
     return uploadInParts(this, files, options);
   }
 
@@ -208,9 +209,21 @@ export class BatchClient {
     if (files.length === 0) throw new TypeError('appendBatch: pass at least one file.');
     const { heldFiles = 0, ...rest } = options;
     const into = { batchId, totalFiles: heldFiles };
-    const viaTus = resumableFiles(files, this.options);
-    if (viaTus.some(Boolean) && (await this.#resumableRoute(options.signal))?.protocol === 'tus') return uploadResumably(this, files, viaTus, rest, into);
+    const viaTus = await this.#viaTus(files, options.signal);
+    if (viaTus) return (await import('./upload-resumable.js')).uploadResumably(this, files, viaTus, rest, into);
     return uploadInParts(this, files, rest, into);
+  }
+
+  /**
+   * Which files go through tus: none with `resumable: 'never'`, every file with `always`,
+   * else those of `resumableThreshold` bytes or more; null when none does, or when the
+   * server offers no tus route (asked only when a file would go that way).
+   */
+  async #viaTus(files: readonly UploadFile[], signal: AbortSignal | undefined): Promise<boolean[] | null> {
+    const { resumable, resumableThreshold } = this.options;
+    const marked = files.map((file) => resumable === 'always' || (resumable === 'auto' && file.size >= resumableThreshold));
+    if (!marked.some(Boolean)) return null;
+    return (await this.#resumableRoute(signal))?.protocol === 'tus' ? marked : null;
   }
 
   /** The server's resumable route as `GET /limits` advertises it, asked once; undefined when it offers none or could not say. */

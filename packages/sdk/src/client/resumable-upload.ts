@@ -1,4 +1,4 @@
-import type { DetailedError, HttpRequest, UploadOptions as TusOptions } from 'tus-js-client';
+import { Upload, type DetailedError, type HttpRequest, type UploadOptions as TusOptions } from 'tus-js-client';
 import { abortReason } from '../errors/abort.js';
 import { NetworkError } from '../errors/network-error.js';
 import { apiErrorFromBody } from '../errors/to-sdk-error.js';
@@ -41,8 +41,9 @@ export interface ResumableRequest {
 }
 
 /**
- * Sends one file with the official tus client (`tus-js-client`), loaded on first use so
- * that browser pages that never send a large file do not load it. A dropped connection is
+ * Sends one file with the official tus client (`tus-js-client`). This module, the tus
+ * client with it, is loaded on first use (`BatchClient` imports it when a file goes
+ * through tus), so browser pages that never send a large file do not load it. A dropped connection is
  * taken up again from the offset the server reports (HEAD), after `retryDelays`.
  *
  * No health data in browser storage: the tus client's fingerprints (which by default hold
@@ -52,8 +53,6 @@ export interface ResumableRequest {
  */
 export async function sendResumable(file: UploadFile, request: ResumableRequest): Promise<string | null> {
   const { signal } = request;
-  if (signal?.aborted) throw abortReason(signal);
-  const tus = await import('tus-js-client');
   if (signal?.aborted) throw abortReason(signal);
   return new Promise<string | null>((resolve, reject) => {
     let fileId: string | null = null;
@@ -128,7 +127,7 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
       // Node's tus client reads Buffers and streams only: a Blob (a Node File) is read in chunks.
       ...(typeof XMLHttpRequest === 'undefined' ? { fileReader: blobReader } : {}),
     };
-    const upload = new tus.Upload(file as File, options);
+    const upload = new Upload(file as File, options);
     const onAbort = () => {
       clearTimeout(stallTimer);
       clearTimeout(restart);
@@ -151,9 +150,8 @@ function seconds(ms: number): string {
  * the bytes it holds; an upload the server no longer has counts as ended.
  */
 export async function endResumable(url: string, request: Pick<ResumableRequest, 'headers' | 'credentials'>): Promise<void> {
-  const tus = await import('tus-js-client');
   try {
-    await tus.Upload.terminate(url, {
+    await Upload.terminate(url, {
       headers: await request.headers(),
       retryDelays: [],
       onBeforeRequest: (req: HttpRequest) => {

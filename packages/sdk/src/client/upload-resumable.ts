@@ -1,6 +1,5 @@
 import type { CreateBatchResponse } from '@batch-uploader/protocol';
 import { abortReason, isAbortError } from '../errors/abort.js';
-import type { ResolvedClientOptions } from './client-options.js';
 import type { UploadOptions } from './request-options.js';
 import type { ResumableRequest } from './resumable-upload.js';
 import { toUploadProgress, type UploadFile } from './send-files.js';
@@ -8,22 +7,12 @@ import { uploadInParts, type BatchUploadOptions, type BatchUploadResult, type Pa
 
 /** What a resumable batch upload needs of a client (`BatchClient` has it). */
 export interface ResumableClient extends PartsClient {
-  readonly options: PartsClient['options'] & Pick<ResolvedClientOptions, 'resumable' | 'resumableThreshold'>;
   createBatch(options: Pick<UploadOptions, 'fields' | 'priority' | 'signal' | 'expectedFiles'>): Promise<CreateBatchResponse>;
   uploadResumable(
     batchId: string,
     file: UploadFile,
     options: Pick<ResumableRequest, 'signal' | 'onProgress' | 'onResuming' | 'uploadUrl' | 'onUploadUrl'>,
   ): Promise<string | null>;
-}
-
-/**
- * Which files go through tus when the server offers it: none with `never`, every file
- * with `always`, else the files of `resumableThreshold` bytes or more. None marked: the
- * batch goes the multipart way only.
- */
-export function resumableFiles(files: readonly UploadFile[], options: Pick<ResolvedClientOptions, 'resumable' | 'resumableThreshold'>): boolean[] {
-  return files.map((file) => options.resumable === 'always' || (options.resumable === 'auto' && file.size >= options.resumableThreshold));
 }
 
 /**

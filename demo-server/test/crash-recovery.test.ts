@@ -40,7 +40,16 @@ describe('crash recovery', () => {
 
       const batch = await waitForFinished(second.api, batch_id, {}, 40_000);
       assert.equal(batch.status, 'completed');
-      assert.deepEqual(batch.progress, { pending: 0, processing: 0, completed: 10, failed: 0, cancelled: 0, needs_review: 0, percent: 100 });
+      assert.deepEqual(batch.progress, {
+        pending: 0,
+        processing: 0,
+        completed: 10,
+        failed: 0,
+        cancelled: 0,
+        needs_review: 0,
+        rejected_at_review: 0,
+        percent: 100,
+      });
       for (const file of batch.files.filter((f) => interrupted.some((i) => i.file_id === f.file_id))) {
         assert.equal(file.attempts, 2, 'an interrupted file ran again once');
       }

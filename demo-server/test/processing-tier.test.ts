@@ -133,7 +133,16 @@ for (const [name, setup] of stores) {
         const batch = await waitForFinished(api.api, batch_id, {}, 90_000);
         assert.equal(batch.status, 'completed', 'a batch with some failed files completes');
         assert.equal(batch.total_files, 40);
-        assert.deepEqual(batch.progress, { pending: 0, processing: 0, completed: 30, failed: 10, cancelled: 0, needs_review: 0, percent: 100 });
+        assert.deepEqual(batch.progress, {
+          pending: 0,
+          processing: 0,
+          completed: 30,
+          failed: 10,
+          cancelled: 0,
+          needs_review: 0,
+          rejected_at_review: 0,
+          percent: 100,
+        });
         for (const [i, file] of batch.files.entries()) {
           const want = expected[i]!;
           assert.equal(file.status, want.status, `file ${i}`);

@@ -111,7 +111,16 @@ void describe(`two server instances on one MongoDB (${target.kind})`, () => {
 
       const batch = await waitForFinished(a.api, batch_id, {}, 60_000);
       assert.equal(batch.status, 'completed');
-      assert.deepEqual(batch.progress, { pending: 0, processing: 0, completed: 30, failed: 0, cancelled: 0, needs_review: 0, percent: 100 });
+      assert.deepEqual(batch.progress, {
+        pending: 0,
+        processing: 0,
+        completed: 30,
+        failed: 0,
+        cancelled: 0,
+        needs_review: 0,
+        rejected_at_review: 0,
+        percent: 100,
+      });
       assert.ok(
         batch.files.every((f) => f.status === 'completed' && f.result),
         'every file ends completed with a result',

@@ -128,7 +128,7 @@ export interface BatchUploaderStrings {
   refresh: string;
   /** Loads older batches into the history. */
   historyMore: string;
-  /** One line of history. */
+  /** One line of history: the date, the counts, files waiting for review and documents rejected at review (not filed to the batch's patient). */
   historyItem: (batch: BatchSummary, date: string) => string;
 
   // §8 Context and history.
@@ -291,7 +291,10 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   historyEmpty: 'No batches yet.',
   refresh: 'Refresh',
   historyMore: 'Show more',
-  historyItem: (batch, date) => `${date}: ${files(batch.total_files)}, ${batch.progress.completed} succeeded, ${batch.progress.failed} failed`,
+  historyItem: (batch, date) => {
+    const { needs_review: toReview = 0, rejected_at_review: rejected = 0 } = batch.progress;
+    return `${date}: ${files(batch.total_files)}, ${batch.progress.completed} succeeded, ${batch.progress.failed} failed${toReview ? `, ${toReview} to review` : ''}${rejected ? `, ${documents(rejected)} rejected` : ''}`;
+  },
   patientMasked: (end) => `Patient ••••${end}`,
   patientSpoken: (end) => `Patient ID ending ${end}`,
   noPatient: 'No patient ID',

@@ -152,6 +152,11 @@ export interface BatchProgress {
    * not added to the total. Absent from servers that predate review.
    */
   needs_review?: number;
+  /**
+   * Completed files staff rejected at review (not filed to the batch's patient): part of
+   * `completed`. Absent from servers that predate this count.
+   */
+  rejected_at_review?: number;
   /** Whole percent of files that reached a final status. */
   percent: number;
 }
@@ -337,7 +342,7 @@ export const BATCH_EVENTS = {
 } as const;
 
 /** Derives the progress counts' percent: finished files over all files. */
-export function progressPercent(p: Omit<BatchProgress, 'percent' | 'needs_review'>): number {
+export function progressPercent(p: Omit<BatchProgress, 'percent' | 'needs_review' | 'rejected_at_review'>): number {
   const total = p.pending + p.processing + p.completed + p.failed + p.cancelled;
   if (total === 0) return 0;
   return Math.floor(((p.completed + p.failed + p.cancelled) * 100) / total);

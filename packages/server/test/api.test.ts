@@ -78,7 +78,16 @@ describe('the original API', () => {
     const batch = await waitForFinished(server.api, batch_id);
     assertConforms('GET', '/batch-status/{batch_id}', 200, { status: 'success', batch });
     assert.equal(batch.status, 'completed');
-    assert.deepEqual(batch.progress, { pending: 0, processing: 0, completed: 5, failed: 0, cancelled: 0, needs_review: 0, percent: 100 });
+    assert.deepEqual(batch.progress, {
+      pending: 0,
+      processing: 0,
+      completed: 5,
+      failed: 0,
+      cancelled: 0,
+      needs_review: 0,
+      rejected_at_review: 0,
+      percent: 100,
+    });
     assert.deepEqual(
       batch.files.map((f) => f.detected_type),
       ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp'],

@@ -74,7 +74,16 @@ describe('appending files to an open batch', () => {
       finished.files.map((f) => f.error?.code ?? f.status),
       ['completed', 'completed', 'completed', 'UNSUPPORTED_TYPE', 'completed'],
     );
-    assert.deepEqual(finished.progress, { pending: 0, processing: 0, completed: 4, failed: 1, cancelled: 0, needs_review: 0, percent: 100 });
+    assert.deepEqual(finished.progress, {
+      pending: 0,
+      processing: 0,
+      completed: 4,
+      failed: 1,
+      cancelled: 0,
+      needs_review: 0,
+      rejected_at_review: 0,
+      percent: 100,
+    });
   });
 
   it('counts every file of the batch against its limit, says how many more fit, and keeps nothing of a refused request', async () => {

@@ -122,7 +122,7 @@ describe('batches held open for appends (more_files)', () => {
     const done = await waitForFinished(server.api, batchId);
     assert.equal(done.status, 'completed');
     assert.equal(done.accepting_files, false);
-    assert.deepEqual(done.progress, { pending: 0, processing: 0, completed: 5, failed: 0, cancelled: 0, needs_review: 0, percent: 100 });
+    assert.deepEqual(done.progress, { pending: 0, processing: 0, completed: 5, failed: 0, cancelled: 0, needs_review: 0, rejected_at_review: 0, percent: 100 });
     assert.deepEqual(
       done.files.map((f) => f.filename),
       ['first-0.png', 'first-1.png', 'second-0.png', 'last-0.png', 'last-1.png'],

@@ -24,7 +24,16 @@ describe('hostile files in one batch', () => {
     assert.equal(res.status, 202);
     const { batch_id } = (await res.json()) as UploadResponse;
     const batch = await waitForFinished(server.api, batch_id, {}, 60_000);
-    assert.deepEqual(batch.progress, { pending: 0, processing: 0, completed: 0, failed: 41, cancelled: 0, needs_review: 0, percent: 100 });
+    assert.deepEqual(batch.progress, {
+      pending: 0,
+      processing: 0,
+      completed: 0,
+      failed: 41,
+      cancelled: 0,
+      needs_review: 0,
+      rejected_at_review: 0,
+      percent: 100,
+    });
     assert.ok(batch.files.every((file) => file.error?.code === 'CORRUPT_FILE'));
   });
 

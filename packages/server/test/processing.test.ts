@@ -35,7 +35,16 @@ describe('processing a mixed batch', () => {
     const failed = Object.fromEntries(batch.files.filter((f) => f.status === 'failed').map((f) => [f.filename, f.error?.code]));
     assert.deepEqual(failed, { 'half.pdf': 'CORRUPT_FILE', 'photo.jpg': 'CORRUPT_FILE', 'invoice.pdf': 'UNSUPPORTED_TYPE' });
     assert.equal(batch.status, 'completed', 'a batch with some failures still completes');
-    assert.deepEqual(batch.progress, { pending: 0, processing: 0, completed: 5, failed: 3, cancelled: 0, needs_review: 0, percent: 100 });
+    assert.deepEqual(batch.progress, {
+      pending: 0,
+      processing: 0,
+      completed: 5,
+      failed: 3,
+      cancelled: 0,
+      needs_review: 0,
+      rejected_at_review: 0,
+      percent: 100,
+    });
     for (const file of batch.files.filter((f) => f.status === 'failed')) {
       assert.ok(file.error!.message.length > 15, 'a clerk-readable reason');
       assert.equal(file.result, undefined);

@@ -91,4 +91,26 @@ describe('<batch-uploader>: documents that name another patient', () => {
     equal(text(second, 'summary'), 'Some files need attention: 2 succeeded, 0 failed, 1 document rejected: not filed to this patient');
     await expectAccessible(second);
   });
+
+  it('the history row of such a batch says a file waits for review, then that a document was rejected', async () => {
+    const el = await mount({ endpoint: GUARD, 'patient-id': 'P-1001', 'show-history': true });
+    const done = record(el, 'batch-complete');
+    await el.addFiles([await letter('referral.pdf', JANE), await letter('john.pdf', JOHN)]);
+    await el.session.whenChecked();
+    await settle(el);
+    part(el, 'start-button')!.click();
+    await until(() => done.length > 0, 'batch-complete', 20_000);
+    const batchId = el.session.getState().batchId!;
+    const row = () => (el.shadowRoot!.querySelector(`.history-row[data-id="${batchId}"]`)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    await until(() => row().includes('2 files, 2 succeeded, 0 failed, 1 to review'), 'the row counts the file to review');
+    ok(row().startsWith('Some files need attention'), row());
+
+    const held = el.session.getState().files.find((f) => f.name === 'john.pdf')!;
+    await el.reviewFile(held.id, 'reject');
+    part(el, 'refresh-button')!.click();
+    await until(() => row().includes('2 files, 2 succeeded, 0 failed, 1 document rejected'), 'the row counts the rejected document');
+    ok(row().startsWith('Some files need attention'), `a rejected document is no plain success: ${row()}`);
+    ok(!row().includes('to review'), row());
+    await expectAccessible(el);
+  });
 });

@@ -9,7 +9,7 @@ export { batchStatus };
  * hashing each body, so a change to what these functions answer must move it: a poller
  * holding an ETag from before gets the new form, not a 304.
  */
-export const WIRE_FORM = 4;
+export const WIRE_FORM = 5;
 
 /** The wire form of a batch without files. */
 export function toWireSummary(batch: BatchRecord): BatchSummary {
@@ -17,7 +17,7 @@ export function toWireSummary(batch: BatchRecord): BatchSummary {
     id: batch.id,
     status: batchStatus(batch),
     total_files: batch.total_files,
-    progress: { ...batch.counts, needs_review: batch.needs_review, percent: progressPercent(batch.counts) },
+    progress: { ...batch.counts, needs_review: batch.needs_review, rejected_at_review: batch.rejected_at_review, percent: progressPercent(batch.counts) },
     priority: batch.priority,
     patient_id: batch.patient_id,
     template_id: batch.template_id,

@@ -63,6 +63,8 @@ export interface BatchRecord {
   counts: FileCounts;
   /** Completed files waiting for a review decision (part of `counts.completed`). */
   needs_review: number;
+  /** Completed files staff rejected at review (part of `counts.completed`). */
+  rejected_at_review: number;
   created_at: Date;
   /** Moves on every change to the batch or one of its files. */
   updated_at: Date;

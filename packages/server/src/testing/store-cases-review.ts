@@ -39,18 +39,26 @@ export function reviewCases(test: StoreTest): void {
     assert.ok(decided.file.review?.decided_at instanceof Date);
     assert.equal(decided.file.status, 'completed');
     assert.equal((await summaryOf(store, batch)).needs_review, 0);
+    assert.equal((await summaryOf(store, batch)).rejected_at_review, 0, 'a confirmed file is not counted as rejected');
     assert.ok((await store.records.getBatchVersion(batch.workspace_id, batch.id))! > version!, 'a decision moves the version');
   });
 
-  test('a rejected file stays completed, with its decision', async (store) => {
-    const { batch } = await seed(store, 1);
+  test('a rejected file stays completed, with its decision, counted in rejected_at_review', async (store) => {
+    const { batch } = await seed(store, 2);
     const flagged = await complete(store, MISMATCH);
+    await complete(store, null);
+    assert.equal((await summaryOf(store, batch)).rejected_at_review, 0, 'not before the decision');
     const decided = await store.control.reviewFile(batch.workspace_id, batch.id, flagged, { decision: 'rejected', decided_by: 'user-1' });
     assert.ok(decided.outcome === 'reviewed');
     assert.equal(decided.file.review?.decision, 'rejected');
     const read = await store.records.getBatch(batch.workspace_id, batch.id);
     assert.equal(read?.files[0]?.status, 'completed');
     assert.equal(read?.batch.needs_review, 0);
+    assert.equal(read?.batch.rejected_at_review, 1);
+    assert.equal(read?.batch.counts.completed, 2, 'a rejected file is a completed file');
+    assert.equal((await summaryOf(store, batch)).rejected_at_review, 1, 'the summary counts it too');
+    const listed = await store.records.listBatches(batch.workspace_id, { limit: 5 });
+    assert.equal(listed.find((b) => b.id === batch.id)?.rejected_at_review, 1, 'and history');
   });
 
   test('the first decision stands: the same again answers it, the other is refused', async (store) => {

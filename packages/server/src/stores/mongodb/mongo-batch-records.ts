@@ -67,7 +67,8 @@ export class MongoBatchRecords implements BatchRecords {
     const tally = new Map<string, number>();
     for (const doc of docs) tally.set(doc.status, (tally.get(doc.status) ?? 0) + 1);
     const counts = countsFrom([...tally].map(([status, n]) => ({ status: status as FileDoc['status'], n })));
-    return { batch: toBatchRecord(batch, counts, docs.filter(awaitsReview).length), files: docs.map(toFileRecord) };
+    const review = { needsReview: docs.filter(awaitsReview).length, rejectedAtReview: docs.filter((doc) => doc.review_decision === 'rejected').length };
+    return { batch: toBatchRecord(batch, counts, review), files: docs.map(toFileRecord) };
   }
 
   async getBatchSummary(workspaceId: string, batchId: string): Promise<BatchRecord | null> {

@@ -1,7 +1,7 @@
 import type { FileStatus } from '@batch-uploader/protocol';
 import type { FileCounts, FileTransition } from '../../store/records.js';
-import { ACTIVE_STATUSES, AWAITS_REVIEW_EXPR, countsFrom } from './mongo-documents.js';
-import type { BatchDoc } from './mongo-documents.js';
+import { ACTIVE_STATUSES, AWAITS_REVIEW_EXPR, REJECTED_AT_REVIEW_EXPR, countsFrom } from './mongo-documents.js';
+import type { BatchDoc, ReviewCounts } from './mongo-documents.js';
 import type { MongoClock } from './mongo-clock.js';
 import { cancelFiles, settleBatch, stamp } from './mongo-pipelines.js';
 import type { MongoCollections } from './mongo-schema.js';
@@ -58,20 +58,22 @@ export class BatchUpkeep {
     return false;
   }
 
-  /** Counts by status of each batch, and of its files waiting for review, from its files. */
-  async countsOf(batchIds: string[]): Promise<Map<string, { counts: FileCounts; needsReview: number }>> {
+  /** Counts by status of each batch, and of its files waiting for review or rejected at review, from its files. */
+  async countsOf(batchIds: string[]): Promise<Map<string, { counts: FileCounts } & ReviewCounts>> {
     const rows = await this.collections.files
-      .aggregate<{ _id: { batch_id: string; status: FileStatus; awaiting: boolean }; n: number }>([
+      .aggregate<{ _id: { batch_id: string; status: FileStatus; awaiting: boolean; rejected: boolean }; n: number }>([
         { $match: { batch_id: { $in: batchIds } } },
-        { $group: { _id: { batch_id: '$batch_id', status: '$status', awaiting: AWAITS_REVIEW_EXPR }, n: { $sum: 1 } } },
+        { $group: { _id: { batch_id: '$batch_id', status: '$status', awaiting: AWAITS_REVIEW_EXPR, rejected: REJECTED_AT_REVIEW_EXPR }, n: { $sum: 1 } } },
       ])
       .toArray();
-    const counts = new Map<string, { counts: FileCounts; needsReview: number }>();
+    const counts = new Map<string, { counts: FileCounts } & ReviewCounts>();
+    const sum = (some: typeof rows) => some.reduce((total, r) => total + r.n, 0);
     for (const id of batchIds) {
       const own = rows.filter((r) => r._id.batch_id === id);
       counts.set(id, {
         counts: countsFrom(own.map((r) => ({ status: r._id.status, n: r.n }))),
-        needsReview: own.filter((r) => r._id.awaiting).reduce((sum, r) => sum + r.n, 0),
+        needsReview: sum(own.filter((r) => r._id.awaiting)),
+        rejectedAtReview: sum(own.filter((r) => r._id.rejected)),
       });
     }
     return counts;

@@ -139,8 +139,17 @@ export const AWAITS_REVIEW_EXPR = Object.freeze({
   $and: [{ $eq: ['$status', 'completed'] }, { $ne: [{ $ifNull: ['$review_reason', null] }, null] }, { $eq: [{ $ifNull: ['$review_decision', null] }, null] }],
 });
 
-/** Maps a batch document, its counts and its files waiting for review to the contract's record. */
-export function toBatchRecord(doc: BatchDoc, counts: FileCounts, needsReview: number): BatchRecord {
+/** The aggregation expression of a file staff rejected at review. */
+export const REJECTED_AT_REVIEW_EXPR = Object.freeze({ $eq: [{ $ifNull: ['$review_decision', null] }, 'rejected'] });
+
+/** What a batch's files say of review: how many wait for a decision, how many were rejected. */
+export interface ReviewCounts {
+  needsReview: number;
+  rejectedAtReview: number;
+}
+
+/** Maps a batch document, its counts and its files' review counts to the contract's record. */
+export function toBatchRecord(doc: BatchDoc, counts: FileCounts, { needsReview, rejectedAtReview }: ReviewCounts): BatchRecord {
   return {
     id: doc._id,
     workspace_id: doc.workspace_id,
@@ -151,6 +160,7 @@ export function toBatchRecord(doc: BatchDoc, counts: FileCounts, needsReview: nu
     total_files: doc.total_files,
     counts,
     needs_review: needsReview,
+    rejected_at_review: rejectedAtReview,
     created_at: doc.created_at,
     updated_at: doc.updated_at,
     version: doc.version ?? 0,

@@ -82,8 +82,8 @@ export class MongoStoreContext {
     if (docs.length === 0) return [];
     const counts = await this.upkeep.countsOf(docs.map((d) => d._id));
     return docs.map((doc) => {
-      const { counts: byStatus, needsReview } = counts.get(doc._id)!;
-      return toBatchRecord(doc, byStatus, needsReview);
+      const { counts: byStatus, ...review } = counts.get(doc._id)!;
+      return toBatchRecord(doc, byStatus, review);
     });
   }
 

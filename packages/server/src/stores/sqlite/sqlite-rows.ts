@@ -26,6 +26,7 @@ export interface BatchRow {
   n_failed: number;
   n_cancelled: number;
   n_needs_review: number;
+  n_rejected_at_review: number;
 }
 
 /** A `files` row. */
@@ -71,7 +72,8 @@ export const BATCH_SELECT = `
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'completed') AS n_completed,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'failed') AS n_failed,
   (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.status = 'cancelled') AS n_cancelled,
-  (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND ${AWAITING_REVIEW}) AS n_needs_review`;
+  (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND ${AWAITING_REVIEW}) AS n_needs_review,
+  (SELECT count(*) FROM files f WHERE f.batch_id = b.id AND f.review_decision = 'rejected') AS n_rejected_at_review`;
 
 /** Encodes a JSON column; `undefined` and `null` are stored as NULL. */
 export function toJson(value: unknown): string | null {
@@ -104,6 +106,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
       cancelled: row.n_cancelled,
     },
     needs_review: row.n_needs_review,
+    rejected_at_review: row.n_rejected_at_review,
     created_at: new Date(row.created_at),
     updated_at: new Date(row.updated_at),
     version: row.version,

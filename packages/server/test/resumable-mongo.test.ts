@@ -175,4 +175,39 @@ describe(`resumable uploads on MongoDB (${process.env.MONGODB_URI ? 'mongod' : '
     await assert.rejects(parts.getUpload(oldId));
     assert.equal((await fetch(`${a.api}/uploads/${oldId}`, { method: 'HEAD', headers: tus() })).status, 404);
   });
+
+  it('an unfinished upload begun on one instance, whose batch another finished, is removed by a sweep with its parts', async () => {
+    const made = await fetch(`${a.api}/batches`, { method: 'POST', headers: clinic });
+    const { batch_id } = (await made.json()) as CreateBatchResponse;
+    const created = await fetch(`${a.api}/uploads`, {
+      method: 'POST',
+      headers: tus({ 'Upload-Length': '600000', 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }),
+    });
+    const path = new URL(created.headers.get('location')!, a.api).pathname.replace(/^\/api/, '');
+    const id = path.split('/').at(-1)!;
+    const sent = await fetch(a.api + path, {
+      method: 'PATCH',
+      headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }),
+      body: new Uint8Array(300_000),
+    });
+    assert.equal(sent.status, 204);
+    assert.ok((await parts.listUploads()).includes(id), 'the store lists it');
+
+    // Finished through B: A, which began the upload, is not told in its process.
+    assert.equal((await fetch(`${b.api}/batch/${batch_id}/cancel`, { method: 'POST', headers: clinic })).status, 200);
+    assert.equal((await fetch(a.api + path, { method: 'HEAD', headers: tus() })).status, 200, 'still held after the cancel');
+
+    // A new instance sweeps on its first request to the route.
+    const c = await startInstance(dbName);
+    try {
+      await fetch(c.api + path, { method: 'HEAD', headers: tus() });
+      for (let i = 0; i < 400 && (await parts.listUploads()).includes(id); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      assert.ok(!(await parts.listUploads()).includes(id), 'the upload was removed');
+      const left = await client.db(dbName).collection('batch_uploader_resumable_upload_parts').countDocuments({ upload_id: id });
+      assert.equal(left, 0, 'with its bytes');
+      assert.equal((await fetch(a.api + path, { method: 'HEAD', headers: tus() })).status, 404);
+    } finally {
+      await c.close();
+    }
+  });
 });

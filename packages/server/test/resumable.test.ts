@@ -9,6 +9,7 @@ import type { BatchStatusResponse, CreateBatchResponse, ErrorResponse, LimitsRes
 import { createInspectProcessor, type InspectProcessor } from '../src/processors/inspect/index.js';
 import { cutAt, makeImage, makeTextPdf } from '@batch-uploader/test-support/documents';
 import { startRouterHost, type RouterHost } from './support/router-host.js';
+import { startTestServer } from './support/test-server.js';
 
 // The resumable route (tus 1.0) against the router in a real listening host: the official
 // tus client in Node, and raw requests where a proof needs a connection cut mid-upload.
@@ -84,6 +85,23 @@ async function errorOf(res: Response): Promise<ErrorResponse['error']> {
   const body = JSON.parse(await res.text()) as ErrorResponse;
   assert.equal(body.status, 'error');
   return body.error;
+}
+
+/** Sends `bytes` at `offset` of the upload at `url`. */
+async function patch(url: string, offset: number, bytes: Buffer, headers: Record<string, string> = clinic): Promise<Response> {
+  return fetch(url, {
+    method: 'PATCH',
+    headers: { ...headers, 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+    body: new Uint8Array(bytes),
+  });
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting: ${what}`);
 }
 
 /** Files waiting in the resumable folder (bytes and their records). */
@@ -308,6 +326,20 @@ describe('resumable uploads (tus 1.0)', () => {
     assert.deepEqual(await waiting(), before);
   });
 
+  it('an unfinished upload of a batch that finished (here: cancelled) is removed with its bytes at once', async () => {
+    const batch = await createBatch();
+    const before = await waiting();
+    const created = await create(1000, { batch_id: batch.batch_id, filename: 'scan.pdf' });
+    const url = new URL(created.headers.get('location')!, host.api).href;
+    await patch(url, 0, Buffer.alloc(100, 1));
+    assert.equal((await offsetOf(url)).headers.get('upload-offset'), '100');
+    assert.notDeepEqual(await waiting(), before, 'the bytes wait in the folder');
+
+    assert.equal((await fetch(`${host.api}/batch/${batch.batch_id}/cancel`, { method: 'POST', headers: clinic })).status, 200);
+    await until(async () => (await offsetOf(url)).status === 404, 'the upload is gone');
+    assert.deepEqual(await waiting(), before, 'no byte of it is left');
+  });
+
   it('POST /batches checks its fields like an upload: unknown or malformed fields answer 400 with the envelope', async () => {
     const unknown = await fetch(`${host.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{"patient":"x"}' });
     assert.equal(unknown.status, 400);
@@ -340,6 +372,42 @@ describe('resumable uploads (tus 1.0)', () => {
       assert.equal(batch.expected_files, 3);
       assert.equal(batch.total_files, 0);
       assert.equal(batch.accepting_files, true);
+    }
+  });
+});
+
+describe('resumable uploads across a restart', () => {
+  it('an unfinished upload begun before a restart, whose batch finished after it, is removed by the next sweep', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'resumable-restart-'));
+    const resumableDir = join(dataDir, 'resumable');
+    let server = await startTestServer({ dataDir });
+    try {
+      const made = await fetch(`${server.api}/batches`, { method: 'POST' });
+      const { batch_id } = (await made.json()) as CreateBatchResponse;
+      const metadata = `batch_id ${Buffer.from(batch_id).toString('base64')}`;
+      const created = await fetch(`${server.api}/uploads`, {
+        method: 'POST',
+        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '1000', 'Upload-Metadata': metadata },
+      });
+      assert.equal(created.status, 201);
+      const path = new URL(created.headers.get('location')!, server.api).pathname;
+      assert.equal((await patch(new URL(path, server.api).href, 0, Buffer.alloc(100, 1), {})).status, 204);
+      const held = await readdir(resumableDir);
+      assert.equal(held.length, 2, 'the bytes and their record');
+      await server.close();
+
+      // The new process began none of its uploads: the batch finishing now is not enough to end them.
+      server = await startTestServer({ dataDir });
+      assert.equal((await fetch(`${server.api}/batch/${batch_id}/cancel`, { method: 'POST' })).status, 200);
+      assert.deepEqual((await readdir(resumableDir)).sort(), held.sort(), 'still there after the cancel');
+      // Any request to the route sweeps (the first since the start): the upload's batch has finished.
+      await fetch(new URL(path, server.api).href, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+      await until(async () => (await readdir(resumableDir)).length === 0, 'the upload removed by the sweep');
+      const head = await fetch(new URL(path, server.api).href, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+      assert.equal(head.status, 404);
+    } finally {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -9,9 +9,12 @@ export const TUS_VERSION = '1.0.0';
 /**
  * Where unfinished uploads wait instead of `dir`: a tus data store that can also read an
  * upload's bytes back, e.g. `MongoResumableStore` (`@batch-uploader/server/mongodb`), so
- * that any instance sharing the database can continue an upload another began.
+ * that any instance sharing the database can continue an upload another began. With
+ * `listUploads` (the ids of the uploads it holds), the route's sweep also finds the
+ * unfinished uploads of batches that finished while another process or an earlier run
+ * of this one held them, and removes them.
  */
-export type ResumableStore = DataStore & { read(id: string): Readable };
+export type ResumableStore = DataStore & { read(id: string): Readable; listUploads?(): Promise<string[]> };
 
 /** Options of the resumable upload route (`resumable` of createBatchRouter). */
 export interface ResumableOptions {

@@ -35,7 +35,10 @@ const WORKSPACE_KEY = 'workspace_id';
  * stored. These refusals answer with the API's error envelope; the tus protocol's own
  * (a missing `Tus-Resumable`, a wrong offset) with the tus server's plain text. When its last byte arrives the file joins its batch like an appended file
  * (type decided from its bytes, processed at once) and the upload is removed; unfinished
- * uploads expire after `expireAfterMs` with their bytes.
+ * uploads expire after `expireAfterMs` with their bytes. An unfinished upload of a batch
+ * that finished (cancelled, closed, or its hold for files ran out: a tab closed for good)
+ * can never join it: it is removed with its bytes at once when this process began it,
+ * else by the sweep (uploads the store can list: the file store's, `listUploads`).
  */
 export function resumableUploads(options: ResolvedRouterOptions, resumable: ResolvedResumable): RequestHandler {
   const { engine, limits, logger } = options;
@@ -44,6 +47,60 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   mkdirSync(resumable.dir, { recursive: true, mode: 0o700 });
   const files = resumable.store ? null : new FileStore({ directory: resumable.dir, expirationPeriodInMilliseconds: resumable.expireAfterMs });
   const datastore: DataStore = resumable.store ?? files!;
+  /** Unfinished uploads this process began, by batch: removed when their batch finishes. */
+  const begun = new Map<string, Set<string>>();
+  engine.events.subscribeAll(({ batch_id, finished }) => {
+    const ids = finished ? begun.get(batch_id) : undefined;
+    if (!ids) return;
+    begun.delete(batch_id);
+    void endUnfinished([...ids]).then((ended) => ended > 0 && logger.info({ batch_id, ended }, 'removed unfinished resumable uploads of a finished batch'));
+  });
+
+  /** Removes those of `ids` that are still unfinished, with their bytes; resolves with how many. */
+  async function endUnfinished(ids: readonly string[]): Promise<number> {
+    let ended = 0;
+    for (const id of ids) {
+      const upload = await datastore.getUpload(id).catch(() => null);
+      if (!upload || upload.offset === upload.size) continue;
+      await datastore.remove(id).then(
+        () => ended++,
+        () => undefined,
+      );
+    }
+    return ended;
+  }
+
+  /**
+   * Removes the unfinished uploads, among those the store can list, whose batch finished
+   * or no longer exists (e.g. a batch that finished while another process, or an earlier
+   * run of this one, held the upload). Resolves with how many; null when the store cannot list.
+   */
+  async function endUploadsOfFinishedBatches(): Promise<number | null> {
+    const ids = files ? await files.configstore.list?.() : await resumable.store?.listUploads?.();
+    if (!ids) return null;
+    const open = new Map<string, Promise<boolean>>();
+    const stale: string[] = [];
+    for (const id of ids) {
+      const upload = await datastore.getUpload(id).catch(() => null);
+      const workspaceId = upload?.metadata?.[WORKSPACE_KEY];
+      const batchId = upload?.metadata?.batch_id;
+      if (!upload || !workspaceId || !batchId || upload.offset === upload.size) continue;
+      const key = `${workspaceId}/${batchId}`;
+      if (!open.has(key)) {
+        // A failed lookup keeps the upload: only a batch known to be finished or gone ends it.
+        const batch = Promise.resolve()
+          .then(() => engine.getBatchSummary(workspaceId, parseBatchId(batchId)))
+          .then(
+            (found) => found !== null && found.finished_at === null && found.cancelled_at === null,
+            () => true,
+          );
+        open.set(key, batch);
+      }
+      if (!(await open.get(key))) stale.push(id);
+    }
+    return endUnfinished(stale);
+  }
+
   const contextOf = (): RequestContext => {
     const found = context.getStore();
     if (!found) throw new Error('resumable upload hook outside a request');
@@ -128,8 +185,17 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     disableTerminationForFinishedUploads: true,
     generateUrl: (_req, { id }) => `${contextOf().baseUrl}/uploads/${encodeURIComponent(id)}`,
     // Bound to the caller's workspace, over anything the client sent under that name.
-    onUploadCreate: async (_req, upload) => ({ metadata: { ...upload.metadata, [WORKSPACE_KEY]: contextOf().workspaceId } }),
-    onUploadFinish: async (_req, upload) => ({ headers: { 'Upload-File-Id': await joinBatch(upload) } }),
+    onUploadCreate: async (_req, upload) => {
+      const batchId = upload.metadata?.batch_id;
+      if (batchId) begun.set(batchId, (begun.get(batchId) ?? new Set()).add(upload.id));
+      return { metadata: { ...upload.metadata, [WORKSPACE_KEY]: contextOf().workspaceId } };
+    },
+    onUploadFinish: async (_req, upload) => {
+      const batchId = upload.metadata?.batch_id;
+      const ids = batchId ? begun.get(batchId) : undefined;
+      if (ids?.delete(upload.id) && ids.size === 0) begun.delete(batchId!);
+      return { headers: { 'Upload-File-Id': await joinBatch(upload) } };
+    },
     onResponseError: (_req, error) => (isRefusal(error) ? error : undefined),
   });
   // Unfinished uploads are swept while the route is used, at most every quarter of their life.
@@ -153,6 +219,10 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
       tus.cleanUpExpiredUploads().then(
         (removed) => removed > 0 && logger.info({ removed }, 'removed expired resumable uploads'),
         (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping expired resumable uploads failed'),
+      );
+      endUploadsOfFinishedBatches().then(
+        (removed) => removed && logger.info({ removed }, 'removed unfinished resumable uploads of finished batches'),
+        (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping uploads of finished batches failed'),
       );
     }
     await context.run({ workspaceId, baseUrl: req.baseUrl }, () => tus.handle(req, res));

@@ -100,6 +100,14 @@ export class MongoResumableStore extends DataStore {
     return new Upload({ id, size: found.size ?? undefined, offset: found.offset, metadata: found.metadata, creation_date: found.creation_date });
   }
 
+  /** The ids of the uploads it holds (the resumable route's sweep asks whether their batches still take files). */
+  async listUploads(): Promise<string[]> {
+    const held = await this.#ready()
+      .uploads.find({}, { projection: { _id: 1 } })
+      .toArray();
+    return held.map((upload) => upload._id);
+  }
+
   override async declareUploadLength(id: string, length: number): Promise<void> {
     await this.#ready().uploads.updateOne({ _id: id, size: null }, { $set: { size: length } });
   }

@@ -49,6 +49,10 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   const datastore: DataStore = resumable.store ?? files!;
   /** Unfinished uploads this process began, by batch: removed when their batch finishes. */
   const begun = new Map<string, Set<string>>();
+  const forget = (batchId: string, id: string) => {
+    const ids = begun.get(batchId);
+    if (ids?.delete(id) && ids.size === 0) begun.delete(batchId);
+  };
   engine.events.subscribeAll(({ batch_id, finished }) => {
     const ids = finished ? begun.get(batch_id) : undefined;
     if (!ids) return;
@@ -76,8 +80,12 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
    * run of this one, held the upload). Resolves with how many; null when the store cannot list.
    */
   async function endUploadsOfFinishedBatches(): Promise<number | null> {
+    const known = [...begun].flatMap(([batchId, ids]) => [...ids].map((id) => [batchId, id] as const));
     const ids = files ? await files.configstore.list?.() : await resumable.store?.listUploads?.();
     if (!ids) return null;
+    // Uploads gone since (ended by their client, finished through another instance) are no longer watched.
+    const held = new Set(ids);
+    for (const [batchId, id] of known) if (!held.has(id)) forget(batchId, id);
     const open = new Map<string, Promise<boolean>>();
     const stale: string[] = [];
     for (const id of ids) {
@@ -192,8 +200,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     },
     onUploadFinish: async (_req, upload) => {
       const batchId = upload.metadata?.batch_id;
-      const ids = batchId ? begun.get(batchId) : undefined;
-      if (ids?.delete(upload.id) && ids.size === 0) begun.delete(batchId!);
+      if (batchId) forget(batchId, upload.id);
       return { headers: { 'Upload-File-Id': await joinBatch(upload) } };
     },
     onResponseError: (_req, error) => (isRefusal(error) ? error : undefined),

@@ -93,8 +93,7 @@ export async function sendResumable(file: UploadFile, request: ResumableRequest)
         // to let go of a stalled PATCH it still holds (@tus/server's lock, a few seconds).
         if (req.getMethod() === 'PATCH') watch();
         else clearTimeout(stallTimer);
-        const xhr: unknown = req.getUnderlyingObject();
-        if (request.credentials === 'include' && typeof XMLHttpRequest !== 'undefined' && xhr instanceof XMLHttpRequest) xhr.withCredentials = true;
+        applyCredentials(req, request.credentials);
         for (const [name, value] of Object.entries(await request.headers())) req.setHeader(name, value);
       },
       onAfterResponse: (_req, res) => {
@@ -154,15 +153,18 @@ export async function endResumable(url: string, request: Pick<ResumableRequest, 
     await Upload.terminate(url, {
       headers: await request.headers(),
       retryDelays: [],
-      onBeforeRequest: (req: HttpRequest) => {
-        const xhr: unknown = req.getUnderlyingObject();
-        if (request.credentials === 'include' && typeof XMLHttpRequest !== 'undefined' && xhr instanceof XMLHttpRequest) xhr.withCredentials = true;
-      },
+      onBeforeRequest: (req: HttpRequest) => applyCredentials(req, request.credentials),
     });
   } catch (error) {
     const status = (error as DetailedError).originalResponse?.getStatus() ?? 0;
     if (status !== 404 && status !== 410) throw toSdkError(error as Error);
   }
+}
+
+/** In browsers, `credentials: 'include'` sends cookies with the tus client's request too (XMLHttpRequest's `withCredentials`). */
+function applyCredentials(req: HttpRequest, credentials: RequestCredentials): void {
+  const xhr: unknown = req.getUnderlyingObject();
+  if (credentials === 'include' && typeof XMLHttpRequest !== 'undefined' && xhr instanceof XMLHttpRequest) xhr.withCredentials = true;
 }
 
 /** As the tus client decides by default: network errors and 5xx, 409 and 423 go again; other 4xx do not. */

@@ -154,6 +154,68 @@ describe('resumable uploads (tus 1.0)', () => {
     }
   });
 
+  it('one part that takes longer than the hold for files keeps its batch held while it arrives', async () => {
+    const HOLD_MS = 600;
+    const slow = await startRouterHost(
+      { resumable: { dir: await mkdtemp(join(tmpdir(), 'resumable-hold-')), chunkSize: 64 * 1024 } },
+      { appendHoldMs: HOLD_MS },
+    );
+    try {
+      const made = await fetch(`${slow.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{}' });
+      const { batch_id } = (await made.json()) as CreateBatchResponse;
+      const bytes = await makeTextPdf(['One large part over a slow link']);
+      const encoded = `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('scan.pdf').toString('base64')}`;
+      const created = await fetch(`${slow.api}/uploads`, {
+        method: 'POST',
+        headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(bytes.length), 'Upload-Metadata': encoded },
+      });
+      const url = new URL(created.headers.get('location')!, slow.origin);
+      // One PATCH whose bytes trickle in over four holds.
+      const answer = new Promise<{ status: number; fileId: string | undefined }>((resolve, reject) => {
+        const req = request(url, {
+          method: 'PATCH',
+          headers: {
+            ...clinic,
+            'Tus-Resumable': '1.0.0',
+            'Upload-Offset': '0',
+            'Content-Type': 'application/offset+octet-stream',
+            'Content-Length': String(bytes.length),
+          },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, fileId: res.headers['upload-file-id'] as string | undefined });
+        });
+        req.on('error', reject);
+        const quarter = Math.ceil(bytes.length / 4);
+        void (async () => {
+          for (let offset = 0; offset < bytes.length; offset += quarter) {
+            req.write(bytes.subarray(offset, offset + quarter));
+            await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+          }
+          req.end();
+        })();
+      });
+      const { status, fileId } = await answer;
+      assert.equal(status, 204);
+      assert.ok(fileId, 'the file joined its batch: it was still held');
+      const finished = await (async () => {
+        for (let i = 0; i < 200; i++) {
+          const { batch } = (await (await fetch(`${slow.api}/batch-status/${batch_id}`, { headers: clinic })).json()) as BatchStatusResponse;
+          if (batch.finished_at) return batch;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        throw new Error('the batch did not finish');
+      })();
+      assert.deepEqual(
+        finished.files.map((f) => [f.file_id, f.status]),
+        [[fileId, 'completed']],
+      );
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('GET /limits tells clients the server takes tus uploads, with the size limit and the part size', async () => {
     const { limits } = (await (await fetch(`${host.api}/limits`, { headers: clinic })).json()) as LimitsResponse;
     assert.deepEqual(limits.resumable, {
@@ -336,8 +398,10 @@ describe('resumable uploads (tus 1.0)', () => {
     assert.notDeepEqual(await waiting(), before, 'the bytes wait in the folder');
 
     assert.equal((await fetch(`${host.api}/batch/${batch.batch_id}/cancel`, { method: 'POST', headers: clinic })).status, 200);
-    await until(async () => (await offsetOf(url)).status === 404, 'the upload is gone');
+    // The file store removes the bytes, then the record: both are waited for.
+    await until(async () => (await waiting()).length === before.length, 'the upload removed');
     assert.deepEqual(await waiting(), before, 'no byte of it is left');
+    assert.equal((await offsetOf(url)).status, 404);
   });
 
   it('POST /batches checks its fields like an upload: unknown or malformed fields answer 400 with the envelope', async () => {

@@ -215,10 +215,15 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     if (req.method === 'POST') await checkCreation(req, workspaceId);
     else {
       const upload = await checkOwner(typeof req.params.upload_id === 'string' ? req.params.upload_id : undefined, workspaceId);
-      // Bytes are arriving for the batch: its hold for files starts again from now, so a
-      // long upload (a large scan over a slow link) does not find its batch finished.
+      // Bytes are arriving for the batch: its hold for files starts again from now, and
+      // again every half hold while the request lasts, so a long upload (a large scan over
+      // a slow link, even one part taking longer than the hold) does not find its batch finished.
       const batchId = upload.metadata?.batch_id;
-      if (req.method === 'PATCH' && batchId) await engine.keepHeld(workspaceId, batchId);
+      if (req.method === 'PATCH' && batchId) {
+        await engine.keepHeld(workspaceId, batchId);
+        const renew = setInterval(() => void engine.keepHeld(workspaceId, batchId).catch(() => undefined), Math.max(engine.appendHoldMs / 2, 100));
+        res.once('close', () => clearInterval(renew));
+      }
     }
     const now = Date.now();
     if (now - lastSweep >= sweepEveryMs) {

@@ -93,6 +93,8 @@ export interface BatchUploaderStrings {
   status: Record<SessionFileStatus, string>;
   /** Status word of a file whose upload takes up again after its connection was cut (resumable uploads). */
   resumingFile: string;
+  /** A completed file's status word while it waits for review, and once staff rejected it (not filed to this patient). */
+  reviewState: { awaiting: string; rejected: string };
   /** A batch paused on the server (next to the progress bar, and in the history). */
   paused: string;
   /** A refusal, by code: "scan.tiff is larger than 50 MB". */
@@ -239,6 +241,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   resumedNotice: 'Batch resumed.',
   reconnecting: 'Reconnecting…',
   resumingFile: 'Resuming…',
+  reviewState: { awaiting: 'To review', rejected: 'Rejected: not filed' },
   reconnectingDetail: 'The server cannot be reached. Your batch goes on there; this page keeps trying and shows it again as soon as it answers.',
   reconnectNow: 'Reconnect now',
   reconnected: 'Connection restored.',

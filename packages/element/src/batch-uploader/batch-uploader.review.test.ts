@@ -41,6 +41,13 @@ describe('<batch-uploader>: documents that name another patient', () => {
       (item.querySelector('[part~="attention-reason"]')?.textContent ?? '').trim(),
       'This document names another patient: NHS number, name and date of birth differ.',
     );
+    const statusOf = (name: string) =>
+      [...el.shadowRoot!.querySelectorAll('[part~="file-row"]')]
+        .find((row) => row.querySelector('[part~="file-name"]')?.getAttribute('title') === name)
+        ?.querySelector('[part~="file-status"]')
+        ?.textContent?.trim();
+    equal(statusOf('john.pdf'), 'To review', 'its row says so too:');
+    equal(statusOf('jane.pdf'), 'Completed');
     const confirm = item.querySelector<HTMLButtonElement>('[part~="review-confirm-button"]')!;
     const reject = item.querySelector<HTMLButtonElement>('[part~="review-reject-button"]')!;
     equal(confirm.getAttribute('aria-label'), 'Confirm john.pdf belongs to this patient');
@@ -53,6 +60,7 @@ describe('<batch-uploader>: documents that name another patient', () => {
     await until(() => !part(el, 'attention'), 'the group goes once decided');
     await until(() => text(el, 'live-region').includes('john.pdf rejected: it will not be filed to this patient.'), 'the decision is announced');
     equal(el.shadowRoot!.activeElement?.id, 'outcome', 'focus moves to the outcome:');
+    await until(() => statusOf('john.pdf') === 'Rejected: not filed', 'the row names the rejected document');
     // A rejected document is not filed to this patient: the batch did not simply succeed.
     equal(text(el, 'summary'), 'Some files need attention: 3 succeeded, 0 failed, 1 document rejected: not filed to this patient');
     ok(
@@ -111,6 +119,16 @@ describe('<batch-uploader>: documents that name another patient', () => {
     await until(() => row().includes('2 files, 2 succeeded, 0 failed, 1 document rejected'), 'the row counts the rejected document');
     ok(row().startsWith('Some files need attention'), `a rejected document is no plain success: ${row()}`);
     ok(!row().includes('to review'), row());
+    el.shadowRoot!.querySelector<HTMLElement>(`.history-row[data-id="${batchId}"]`)!.click();
+    await until(() => el.shadowRoot!.querySelectorAll('.history-file').length === 2, 'the batch opened');
+    const files = [...el.shadowRoot!.querySelectorAll('.history-file')].map((li) => [
+      li.querySelector('.attention-name')?.textContent?.trim(),
+      li.querySelector('.history-status')?.textContent?.trim(),
+    ]);
+    equal(files, [
+      ['referral.pdf', 'Completed · 1 page'],
+      ['john.pdf', 'Rejected: not filed · 1 page'],
+    ]);
     await expectAccessible(el);
   });
 });

@@ -234,6 +234,9 @@ export default css`
   .completed {
     color: var(--_completed);
   }
+  .review .file-status {
+    color: var(--_warning);
+  }
   .failed {
     color: var(--_failed);
   }
@@ -360,6 +363,9 @@ export default css`
   }
   .history-file[data-status='cancelled'] > .icon {
     color: var(--_cancelled);
+  }
+  .history-file[data-status='review'] > .icon {
+    color: var(--_warning);
   }
   .history-actions {
     display: flex;

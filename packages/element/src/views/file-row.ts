@@ -4,6 +4,20 @@ import { formatBytes, splitName } from '../format.js';
 import type { BatchUploaderStrings } from '../strings.js';
 import { icon } from './icons.js';
 
+/**
+ * What staff must know of a completed file's review: it waits for a decision, or it was
+ * rejected (not filed to this patient); null for every other file, confirmed ones included.
+ */
+export function reviewStateOf(file: {
+  status: string;
+  needsReview?: boolean | undefined;
+  review?: { decision: string | null } | undefined;
+}): 'awaiting' | 'rejected' | null {
+  if (file.status !== 'completed' || !file.review) return null;
+  if (file.review.decision === 'rejected') return 'rejected';
+  return file.needsReview || file.review.decision === null ? 'awaiting' : null;
+}
+
 /** What every row of one render shares. */
 export interface FileRowContext {
   strings: BatchUploaderStrings;
@@ -40,7 +54,9 @@ export function fileRow(
   const [head, tail] = splitName(file.name);
   const kind = file.type === 'application/pdf' ? 'pdf' : file.type.startsWith('image/') ? 'image' : null;
   const pages = (file.result as { pages?: unknown } | null)?.pages;
-  return html`<div part="file-row" class="row ${file.status}" role="row" aria-rowindex=${index + 1} data-key=${file.id} .style=${`top:${top}px`}>
+  const review = reviewStateOf(file);
+  const status = review ? strings.reviewState[review] : file.status === 'uploading' && file.resuming ? strings.resumingFile : strings.status[file.status];
+  return html`<div part="file-row" class="row ${file.status}${review ? ' review' : ''}" role="row" aria-rowindex=${index + 1} data-key=${file.id} .style=${`top:${top}px`}>
     <div class="cell" role="gridcell" data-col="0" tabindex=${tab === 0 ? 0 : -1}>
       <span part="file-name" class="file-name" title=${file.name}
         >${
@@ -50,7 +66,7 @@ export function fileRow(
               ? icon(kind)
               : nothing
         }<span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
-      <span part="file-status" class="file-status">${icon(file.status)}<span>${file.status === 'uploading' && file.resuming ? strings.resumingFile : strings.status[file.status]}</span></span>
+      <span part="file-status" class="file-status">${icon(review ? 'warning' : file.status)}<span>${status}</span></span>
       <span part="file-size" class="file-size">${formatBytes(file.size, locale)}${typeof pages === 'number' ? ` · ${strings.pages(pages)}` : ''}</span>
       ${detail === nothing ? nothing : html`<span class="detail">${detail}</span>`}
     </div>

@@ -6,6 +6,7 @@ import { describeError } from '../events.js';
 import type { BatchUploaderStrings } from '../strings.js';
 import type { HistoryView } from './history-panel.js';
 import { patientOrNone, shortDate } from './history-panel.js';
+import { reviewStateOf } from './file-row.js';
 import { OUTCOME_ICONS, icon } from './icons.js';
 
 /** A file of a batch read from the server, asked the live outcome's question: may another try make it succeed? */
@@ -50,11 +51,12 @@ export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, 
   const file = (f: BatchFile) => {
     const code = f.error?.code ?? '';
     const failed = f.status === 'failed';
-    return html`<li class="history-file" data-status=${f.status}>
-      ${icon(f.status)}
+    const review = reviewStateOf({ status: f.status, needsReview: f.needs_review, review: f.review });
+    return html`<li class="history-file" data-status=${review ? 'review' : f.status}>
+      ${icon(review ? 'warning' : f.status)}
       <span class="attention-text">
         <span class="attention-name">${f.filename}</span>
-        <span class="history-status">${t.status[f.status]}${typeof (f.result as { pages?: unknown } | undefined)?.pages === 'number' ? ` · ${t.pages((f.result as { pages: number }).pages)}` : ''}</span>
+        <span class="history-status">${review ? t.reviewState[review] : t.status[f.status]}${typeof (f.result as { pages?: unknown } | undefined)?.pages === 'number' ? ` · ${t.pages((f.result as { pages: number }).pages)}` : ''}</span>
         ${f.error ? html`<span class="attention-reason">${t.fileError(code, f.error.message)}</span>` : nothing}
         ${
           failed

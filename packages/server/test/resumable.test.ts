@@ -109,24 +109,26 @@ async function waiting(): Promise<string[]> {
   return readdir(dir);
 }
 
+/** A host whose batches are held `holdMs` for files, a batch made there, and a tus upload of a one-page PDF begun in it. */
+async function uploadWithShortHold(holdMs: number, text: string): Promise<{ slow: RouterHost; batch_id: string; bytes: Buffer; url: string }> {
+  const slow = await startRouterHost({ resumable: { dir: await mkdtemp(join(tmpdir(), 'resumable-hold-')), chunkSize: 64 * 1024 } }, { appendHoldMs: holdMs });
+  const made = await fetch(`${slow.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{}' });
+  const { batch_id } = (await made.json()) as CreateBatchResponse;
+  const bytes = await makeTextPdf([text]);
+  const encoded = `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('scan.pdf').toString('base64')}`;
+  const created = await fetch(`${slow.api}/uploads`, {
+    method: 'POST',
+    headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(bytes.length), 'Upload-Metadata': encoded },
+  });
+  assert.equal(created.status, 201);
+  return { slow, batch_id, bytes, url: new URL(created.headers.get('location')!, slow.origin).href };
+}
+
 describe('resumable uploads (tus 1.0)', () => {
   it('an upload still receiving bytes keeps its batch held past the hold for files: the file joins, the batch finishes after', async () => {
     const HOLD_MS = 600;
-    const slow = await startRouterHost(
-      { resumable: { dir: await mkdtemp(join(tmpdir(), 'resumable-hold-')), chunkSize: 64 * 1024 } },
-      { appendHoldMs: HOLD_MS },
-    );
+    const { slow, batch_id, bytes, url } = await uploadWithShortHold(HOLD_MS, 'A long scan over a slow link');
     try {
-      const made = await fetch(`${slow.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{}' });
-      const { batch_id } = (await made.json()) as CreateBatchResponse;
-      const bytes = await makeTextPdf(['A long scan over a slow link']);
-      const encoded = `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('scan.pdf').toString('base64')}`;
-      const created = await fetch(`${slow.api}/uploads`, {
-        method: 'POST',
-        headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(bytes.length), 'Upload-Metadata': encoded },
-      });
-      assert.equal(created.status, 201);
-      const url = new URL(created.headers.get('location')!, slow.origin).href;
       // Four parts, one every half hold: the upload takes twice as long as the hold.
       const part = Math.ceil(bytes.length / 4);
       let fileId: string | null = null;
@@ -156,20 +158,8 @@ describe('resumable uploads (tus 1.0)', () => {
 
   it('one part that takes longer than the hold for files keeps its batch held while it arrives', async () => {
     const HOLD_MS = 600;
-    const slow = await startRouterHost(
-      { resumable: { dir: await mkdtemp(join(tmpdir(), 'resumable-hold-')), chunkSize: 64 * 1024 } },
-      { appendHoldMs: HOLD_MS },
-    );
+    const { slow, batch_id, bytes, url } = await uploadWithShortHold(HOLD_MS, 'One large part over a slow link');
     try {
-      const made = await fetch(`${slow.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': 'application/json' }, body: '{}' });
-      const { batch_id } = (await made.json()) as CreateBatchResponse;
-      const bytes = await makeTextPdf(['One large part over a slow link']);
-      const encoded = `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('scan.pdf').toString('base64')}`;
-      const created = await fetch(`${slow.api}/uploads`, {
-        method: 'POST',
-        headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Length': String(bytes.length), 'Upload-Metadata': encoded },
-      });
-      const url = new URL(created.headers.get('location')!, slow.origin);
       // One PATCH whose bytes trickle in over four holds.
       const answer = new Promise<{ status: number; fileId: string | undefined }>((resolve, reject) => {
         const req = request(url, {

@@ -7,7 +7,7 @@
  * is held for review and shown first in "Needs attention" with its reason; the clerk reaches
  * Confirm with the keyboard and confirms it. axe-core finds nothing in either state.
  *
- * With SCREENSHOTS=<folder> (e.g. docs/screenshots) it also saves both states at 390 and 1280 px.
+ * With SCREENSHOTS=<folder> (e.g. docs/screenshots) it also saves each state at 390 and 1280 px.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -144,6 +144,52 @@ describe('a document of another patient, caught at upload', () => {
     assert.ok(file.review?.decided_at);
     await expectAccessible(page, 'confirmed');
     await shoot('patient-mismatch-confirmed');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('is rejected in another batch: its row and the history say which document was not filed', async () => {
+    await page.getByRole('button', { name: 'Upload another batch' }).click();
+    await page.getByLabel(/Patient ID/).fill('P-1001');
+    const jane = { name: 'Jane Doe', date_of_birth: '1980-03-07', nhs_number: '999 000 0018' };
+    const john = { name: 'John Smith', date_of_birth: '1955-11-30', nhs_number: '999 001 1389' };
+    await chooseFiles(page.getByRole('button', { name: /Drop documents here or choose files/ }), [
+      { name: 'clinic-letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await letterPdf('Clinic letter', jane)) },
+      { name: 'outpatient-letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await letterPdf('Outpatient letter', john)) },
+    ]);
+    await page.getByRole('button', { name: 'Start Batch Upload (2 files)' }).click();
+    await part('attention').waitFor({ timeout: 30_000 });
+    const second = await elementBatchId(page);
+    const statusOf = (name: string) =>
+      words(
+        part('file-row')
+          .filter({ has: page.locator(`[part~="file-name"][title="${name}"]`) })
+          .locator('[part~="file-status"]'),
+      );
+    assert.equal(await statusOf('outpatient-letter.pdf'), 'To review');
+
+    await page.getByRole('button', { name: 'Reject outpatient-letter.pdf: do not file it to this patient' }).click();
+    await part('attention').waitFor({ state: 'detached' });
+    assert.equal(await statusOf('outpatient-letter.pdf'), 'Rejected: not filed', 'the row names the document not filed');
+    assert.equal(await statusOf('clinic-letter.pdf'), 'Completed');
+    assert.match(await words(part('summary')), /Some files need attention: 2 succeeded, 0 failed, 1 document rejected: not filed to this patient$/);
+    assert.equal((await getBatch(server.api, second)).progress.rejected_at_review, 1);
+
+    await part('refresh-button').click();
+    const row = page.locator(`batch-uploader .history-row[data-id="${second}"]`);
+    await waitFor(async () => (await words(row)).includes('2 files, 2 succeeded, 0 failed, 1 document rejected'), {
+      what: 'the history row counts the rejection',
+    });
+    assert.match(await words(row), /^Some files need attention · /, 'a rejection is no plain success in the history either');
+    const first = page.locator(`batch-uploader .history-row[data-id="${batchId}"]`);
+    assert.match(await words(first), /^All files succeeded · .*3 files, 3 succeeded, 0 failed$/, 'the confirmed batch reads apart');
+    await expectAccessible(page, 'rejected, history');
+    await shoot('patient-mismatch-rejected');
+
+    await row.click();
+    const rejected = page.locator('batch-uploader .history-file').filter({ hasText: 'outpatient-letter.pdf' });
+    assert.match(await words(rejected.locator('.history-status')), /^Rejected: not filed/);
+    await expectAccessible(page, 'rejected batch opened from the history');
+    await shoot('patient-mismatch-rejected-history');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -10,6 +10,7 @@ import { createInspectProcessor, type InspectProcessor } from '../src/processors
 import { cutAt, makeImage, makeTextPdf } from '@batch-uploader/test-support/documents';
 import { startRouterHost, type RouterHost } from './support/router-host.js';
 import { startTestServer } from './support/test-server.js';
+import { resolveResumable } from '../src/http/resumable-options.js';
 
 // The resumable route (tus 1.0) against the router in a real listening host: the official
 // tus client in Node, and raw requests where a proof needs a connection cut mid-upload.
@@ -430,22 +431,55 @@ describe('resumable uploads (tus 1.0)', () => {
   });
 });
 
+/** On the server at `api`: a batch held open and a tus upload of 1,000 bytes begun in it, 100 sent; the upload's URL path. */
+async function halfSentUpload(api: string): Promise<{ batch_id: string; path: string }> {
+  const made = await fetch(`${api}/batches`, { method: 'POST' });
+  const { batch_id } = (await made.json()) as CreateBatchResponse;
+  const metadata = `batch_id ${Buffer.from(batch_id).toString('base64')}`;
+  const created = await fetch(`${api}/uploads`, {
+    method: 'POST',
+    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '1000', 'Upload-Metadata': metadata },
+  });
+  assert.equal(created.status, 201);
+  const path = new URL(created.headers.get('location')!, api).pathname;
+  assert.equal((await patch(new URL(path, api).href, 0, Buffer.alloc(100, 1), {})).status, 204);
+  return { batch_id, path };
+}
+
+describe('the resumable options', () => {
+  it('sweep every quarter of an upload’s life, at most every 10 minutes, unless told; never more often than every 100 ms', () => {
+    assert.equal(resolveResumable({ dir: 'x', expireAfterMs: 120_000 }).sweepIntervalMs, 30_000);
+    assert.equal(resolveResumable({ dir: 'x' }).sweepIntervalMs, 600_000);
+    assert.equal(resolveResumable({ dir: 'x', sweepIntervalMs: 5_000 }).sweepIntervalMs, 5_000);
+    assert.throws(() => resolveResumable({ dir: 'x', sweepIntervalMs: 50 }), /sweepIntervalMs/);
+    assert.throws(() => resolveResumable({ dir: 'x', sweepIntervalMs: Number.NaN }), /sweepIntervalMs/);
+  });
+});
+
 describe('resumable uploads across a restart', () => {
+  it('an unfinished upload whose batch finished while no one uses the route is removed by the timed sweep', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'resumable-timer-'));
+    const resumableDir = join(dataDir, 'resumable');
+    let server = await startTestServer({ dataDir });
+    try {
+      const { batch_id } = await halfSentUpload(server.api);
+      await server.close();
+      server = await startTestServer({ dataDir, resumableSweepMs: 300 });
+      // Not a request to the tus route: only the timer can find the upload.
+      assert.equal((await fetch(`${server.api}/batch/${batch_id}/cancel`, { method: 'POST' })).status, 200);
+      await until(async () => (await readdir(resumableDir)).length === 0, 'the upload removed by the timed sweep');
+    } finally {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('an unfinished upload begun before a restart, whose batch finished after it, is removed by the next sweep', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'resumable-restart-'));
     const resumableDir = join(dataDir, 'resumable');
     let server = await startTestServer({ dataDir });
     try {
-      const made = await fetch(`${server.api}/batches`, { method: 'POST' });
-      const { batch_id } = (await made.json()) as CreateBatchResponse;
-      const metadata = `batch_id ${Buffer.from(batch_id).toString('base64')}`;
-      const created = await fetch(`${server.api}/uploads`, {
-        method: 'POST',
-        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '1000', 'Upload-Metadata': metadata },
-      });
-      assert.equal(created.status, 201);
-      const path = new URL(created.headers.get('location')!, server.api).pathname;
-      assert.equal((await patch(new URL(path, server.api).href, 0, Buffer.alloc(100, 1), {})).status, 204);
+      const { batch_id, path } = await halfSentUpload(server.api);
       const held = await readdir(resumableDir);
       assert.equal(held.length, 2, 'the bytes and their record');
       await server.close();

@@ -44,6 +44,8 @@ export interface EngineActivity {
  */
 export class BatchEngine {
   /** Changes of batches made by this process, for live views. */
+  /** Sweeps added before `start()`: started with the engine's own. */
+  readonly #sweeps: Array<{ everyMs: number; task: () => Promise<unknown> }> = [];
   readonly events = new BatchEvents();
   readonly #options: ResolvedEngineOptions;
   readonly #timers: NodeJS.Timeout[] = [];
@@ -103,6 +105,7 @@ export class BatchEngine {
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new Error('BatchEngine: start() can be called once.');
     this.#state = 'running';
+    for (const { everyMs, task } of this.#sweeps.splice(0)) this.#every(everyMs, task);
     const { leaseMs, retention, concurrency, logger } = this.#options;
     // Every instance recovers expired leases, API-only ones too: the same sweep repairs
     // what a process killed between two writes left half done (a cancel, a settle), which
@@ -371,6 +374,16 @@ export class BatchEngine {
   /** Tells live views of a change, and the outcome listeners when it finished the batch. */
   #publishChange(change: BatchChangeFacts): void {
     this.#publisher.publishChange(change);
+  }
+
+  /**
+   * Runs `task` every `everyMs` while the engine runs (from `start()` until `close()`),
+   * never two at once: housekeeping that belongs with the engine's own sweeps, e.g. the
+   * resumable route's removal of unfinished uploads. The task handles its own failures.
+   */
+  addSweep(everyMs: number, task: () => Promise<unknown>): void {
+    if (this.#state === 'running') this.#every(everyMs, task);
+    else if (this.#state === 'new') this.#sweeps.push({ everyMs, task });
   }
 
   #every(ms: number, task: () => Promise<unknown>): void {

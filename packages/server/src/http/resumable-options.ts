@@ -31,6 +31,13 @@ export interface ResumableOptions {
    * @default 86_400_000 (24 h)
    */
   expireAfterMs?: number;
+  /**
+   * How often unfinished uploads are swept: those past `expireAfterMs`, and those whose
+   * batch finished without them. Swept on this timer while the engine runs, and on a
+   * request to the route when a sweep is due.
+   * @default a quarter of `expireAfterMs`, at most 10 minutes
+   */
+  sweepIntervalMs?: number;
   /** The size of the parts clients are advised to send (`GET /limits`). @default 8 MiB */
   chunkSize?: number;
 }
@@ -40,6 +47,7 @@ export interface ResolvedResumable {
   dir: string;
   store: ResumableStore | null;
   expireAfterMs: number;
+  sweepIntervalMs: number;
   chunkSize: number;
 }
 
@@ -49,6 +57,9 @@ export function resolveResumable(options: ResumableOptions): ResolvedResumable {
   const expireAfterMs = options.expireAfterMs ?? 24 * 60 * 60 * 1000;
   if (!Number.isFinite(expireAfterMs) || expireAfterMs < 60_000)
     throw new RangeError('createBatchRouter: "resumable.expireAfterMs" must be at least 60000 ms.');
+  const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(expireAfterMs / 4, 10 * 60_000);
+  if (!Number.isFinite(sweepIntervalMs) || sweepIntervalMs < 100)
+    throw new RangeError('createBatchRouter: "resumable.sweepIntervalMs" must be at least 100 ms.');
   const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
   if (!Number.isInteger(chunkSize) || chunkSize < 64 * 1024)
     throw new RangeError('createBatchRouter: "resumable.chunkSize" must be a whole number of bytes, at least 65536.');
@@ -56,5 +67,5 @@ export function resolveResumable(options: ResumableOptions): ResolvedResumable {
   if (store && (typeof store.getUpload !== 'function' || typeof store.read !== 'function')) {
     throw new TypeError('createBatchRouter: "resumable.store" must be a tus data store that can read an upload back, e.g. a MongoResumableStore.');
   }
-  return { dir: options.dir, store, expireAfterMs, chunkSize };
+  return { dir: options.dir, store, expireAfterMs, sweepIntervalMs, chunkSize };
 }

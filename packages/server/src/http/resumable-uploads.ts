@@ -205,9 +205,28 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     },
     onResponseError: (_req, error) => (isRefusal(error) ? error : undefined),
   });
-  // Unfinished uploads are swept while the route is used, at most every quarter of their life.
-  const sweepEveryMs = Math.min(resumable.expireAfterMs / 4, 10 * 60_000);
+  // Unfinished uploads are swept every `sweepIntervalMs` while the engine runs, and on a
+  // request to the route when a sweep is due (the first request after a start).
   let lastSweep = 0;
+  let sweeping: Promise<void> | null = null;
+  /** One sweep at a time: a request finding one due while the timer's runs waits for that one. */
+  const sweep = (): Promise<void> => {
+    sweeping ??= (async () => {
+      lastSweep = Date.now();
+      await Promise.all([
+        tus.cleanUpExpiredUploads().then(
+          (removed) => removed > 0 && logger.info({ removed }, 'removed expired resumable uploads'),
+          (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping expired resumable uploads failed'),
+        ),
+        endUploadsOfFinishedBatches().then(
+          (removed) => removed && logger.info({ removed }, 'removed unfinished resumable uploads of finished batches'),
+          (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping uploads of finished batches failed'),
+        ),
+      ]);
+    })().finally(() => (sweeping = null));
+    return sweeping;
+  };
+  engine.addSweep(resumable.sweepIntervalMs, sweep);
 
   return async (req: Request, res: Response) => {
     const workspaceId = callerOf(res).workspace_id;
@@ -225,18 +244,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
         res.once('close', () => clearInterval(renew));
       }
     }
-    const now = Date.now();
-    if (now - lastSweep >= sweepEveryMs) {
-      lastSweep = now;
-      tus.cleanUpExpiredUploads().then(
-        (removed) => removed > 0 && logger.info({ removed }, 'removed expired resumable uploads'),
-        (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping expired resumable uploads failed'),
-      );
-      endUploadsOfFinishedBatches().then(
-        (removed) => removed && logger.info({ removed }, 'removed unfinished resumable uploads of finished batches'),
-        (error: unknown) => logger.warn({ error_class: (error as Error)?.name }, 'sweeping uploads of finished batches failed'),
-      );
-    }
+    if (Date.now() - lastSweep >= resumable.sweepIntervalMs) void sweep();
     await context.run({ workspaceId, baseUrl: req.baseUrl }, () => tus.handle(req, res));
   };
 }

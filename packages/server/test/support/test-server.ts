@@ -30,6 +30,8 @@ export interface TestServerOptions {
   mongodbUri: string | null;
   /** How long a SQLite write waits for a lock another process holds (the store's `busyTimeoutMs`). */
   sqliteBusyTimeoutMs: number;
+  /** How often unfinished resumable uploads are swept (`resumable.sweepIntervalMs`); null: the default. */
+  resumableSweepMs: number | null;
   /** Bearer token → workspace; null lets every caller into the workspace `dev`. */
   apiTokens: Map<string, string> | null;
   /** A cookie that may carry the token when no Authorization header is sent. */
@@ -64,6 +66,7 @@ export interface TestServerOptions {
 const DEFAULTS: Omit<TestServerOptions, 'dataDir'> = {
   mongodbUri: null,
   sqliteBusyTimeoutMs: 5000,
+  resumableSweepMs: null,
   apiTokens: null,
   authCookie: null,
   corsOrigins: [],
@@ -142,7 +145,7 @@ export async function startTestServer(overrides: Partial<TestServerOptions> = {}
       cors: options.corsOrigins.length > 0 ? { origins: options.corsOrigins, credentials: options.corsCredentials } : null,
       checkOrigin: options.authCookie !== null || options.corsCredentials,
       // Resumable uploads (tus) as the demo server offers them: unfinished uploads under the data folder.
-      resumable: { dir: join(options.dataDir, 'resumable') },
+      resumable: { dir: join(options.dataDir, 'resumable'), ...(options.resumableSweepMs ? { sweepIntervalMs: options.resumableSweepMs } : {}) },
     }),
   );
   const server = app.listen(0, '127.0.0.1');

@@ -1,21 +1,19 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { FileReview } from '@batch-uploader/protocol';
 import type { SessionFile } from '@batch-uploader/sdk';
 import { formatBytes, splitName } from '../format.js';
 import type { BatchUploaderStrings } from '../strings.js';
 import { icon } from './icons.js';
 
 /**
- * What staff must know of a completed file's review: it waits for a decision, or it was
- * rejected (not filed to this patient); null for every other file, confirmed ones included.
+ * What staff must know of a completed file's review (a live file's or one read from the
+ * server: both carry the wire's `review`): it waits for a decision, or it was rejected
+ * (not filed to this patient); null for every other file, confirmed ones included.
  */
-export function reviewStateOf(file: {
-  status: string;
-  needsReview?: boolean | undefined;
-  review?: { decision: string | null } | undefined;
-}): 'awaiting' | 'rejected' | null {
+export function reviewStateOf(file: { status: string; review?: FileReview | undefined }): 'awaiting' | 'rejected' | null {
   if (file.status !== 'completed' || !file.review) return null;
   if (file.review.decision === 'rejected') return 'rejected';
-  return file.needsReview || file.review.decision === null ? 'awaiting' : null;
+  return file.review.decision === null ? 'awaiting' : null;
 }
 
 /** What every row of one render shares. */

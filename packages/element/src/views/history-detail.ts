@@ -51,7 +51,7 @@ export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, 
   const file = (f: BatchFile) => {
     const code = f.error?.code ?? '';
     const failed = f.status === 'failed';
-    const review = reviewStateOf({ status: f.status, needsReview: f.needs_review, review: f.review });
+    const review = reviewStateOf(f);
     return html`<li class="history-file" data-status=${review ? 'review' : f.status}>
       ${icon(review ? 'warning' : f.status)}
       <span class="attention-text">

@@ -62,16 +62,24 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
 
   /** Removes those of `ids` that are still unfinished, with their bytes; resolves with how many. */
   async function endUnfinished(ids: readonly string[]): Promise<number> {
-    let ended = 0;
+    const unfinished: string[] = [];
     for (const id of ids) {
       const upload = await datastore.getUpload(id).catch(() => null);
-      if (!upload || upload.offset === upload.size) continue;
+      if (upload && upload.offset !== upload.size) unfinished.push(id);
+    }
+    return removeUploads(unfinished);
+  }
+
+  /** Removes the uploads `ids` with their bytes (one gone already is skipped); resolves with how many. */
+  async function removeUploads(ids: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const id of ids) {
       await datastore.remove(id).then(
-        () => ended++,
+        () => removed++,
         () => undefined,
       );
     }
-    return ended;
+    return removed;
   }
 
   /**
@@ -106,7 +114,8 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
       }
       if (!(await open.get(key))) stale.push(id);
     }
-    return endUnfinished(stale);
+    // Each was read above and found unfinished.
+    return removeUploads(stale);
   }
 
   const contextOf = (): RequestContext => {

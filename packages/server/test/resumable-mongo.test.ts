@@ -81,6 +81,18 @@ after(async () => {
 
 const tus = (headers: Record<string, string> = {}) => ({ ...clinic, 'Tus-Resumable': '1.0.0', ...headers });
 
+/** A batch made on instance A and a tus upload of `length` bytes begun in it there (none sent): their ids. */
+async function beginUpload(length: number): Promise<{ batch_id: string; id: string }> {
+  const made = await fetch(`${a.api}/batches`, { method: 'POST', headers: clinic });
+  const { batch_id } = (await made.json()) as CreateBatchResponse;
+  const created = await fetch(`${a.api}/uploads`, {
+    method: 'POST',
+    headers: tus({ 'Upload-Length': String(length), 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }),
+  });
+  assert.equal(created.status, 201);
+  return { batch_id, id: created.headers.get('location')!.split('/').pop()! };
+}
+
 describe(`resumable uploads on MongoDB (${process.env.MONGODB_URI ? 'mongod' : 'wire test server'})`, () => {
   it('an upload begun on one instance is continued on the other from the offset in the database, and joins the batch', async () => {
     const image = await makeImage('png', { width: 700, height: 500 });
@@ -138,13 +150,7 @@ describe(`resumable uploads on MongoDB (${process.env.MONGODB_URI ? 'mongod' : '
   });
 
   it('an ended upload loses its bytes in the database; an expired one is swept', async () => {
-    const made = await fetch(`${a.api}/batches`, { method: 'POST', headers: clinic });
-    const { batch_id } = (await made.json()) as CreateBatchResponse;
-    const created = await fetch(`${a.api}/uploads`, {
-      method: 'POST',
-      headers: tus({ 'Upload-Length': '1000', 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }),
-    });
-    const id = created.headers.get('location')!.split('/').pop()!;
+    const { batch_id, id } = await beginUpload(1000);
     await fetch(`${a.api}/uploads/${id}`, {
       method: 'PATCH',
       headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }),
@@ -177,14 +183,8 @@ describe(`resumable uploads on MongoDB (${process.env.MONGODB_URI ? 'mongod' : '
   });
 
   it('an unfinished upload begun on one instance, whose batch another finished, is removed by a sweep with its parts', async () => {
-    const made = await fetch(`${a.api}/batches`, { method: 'POST', headers: clinic });
-    const { batch_id } = (await made.json()) as CreateBatchResponse;
-    const created = await fetch(`${a.api}/uploads`, {
-      method: 'POST',
-      headers: tus({ 'Upload-Length': '600000', 'Upload-Metadata': `batch_id ${Buffer.from(batch_id).toString('base64')}` }),
-    });
-    const path = new URL(created.headers.get('location')!, a.api).pathname.replace(/^\/api/, '');
-    const id = path.split('/').at(-1)!;
+    const { batch_id, id } = await beginUpload(600_000);
+    const path = `/uploads/${id}`;
     const sent = await fetch(a.api + path, {
       method: 'PATCH',
       headers: tus({ 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }),

@@ -24,6 +24,7 @@ import {
   parts,
   pdf,
   record,
+  runBatch,
   settle,
   text,
   until,
@@ -44,17 +45,6 @@ function recordAnnouncements(el: BatchUploader): Array<{ at: number; text: strin
     if (said) seen.push({ at: performance.now(), text: said });
   }).observe(region, { childList: true, characterData: true, subtree: true });
   return seen;
-}
-
-/** Adds files, waits for their check, starts, and resolves once the batch finished. */
-async function runBatch(el: BatchUploader, files: File[]): Promise<void> {
-  const complete = record(el, 'batch-complete');
-  await el.addFiles(files);
-  await el.session.whenChecked();
-  await settle(el);
-  part(el, 'start-button')!.click();
-  await until(() => complete.length > 0, 'batch-complete', 20_000);
-  await settle(el);
 }
 
 /** A client that answers `attach` with a finished batch (no network). */

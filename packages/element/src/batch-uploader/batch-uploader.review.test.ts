@@ -7,7 +7,7 @@
  */
 import type { Batch } from '@batch-uploader/protocol';
 import { letterPdf } from '@batch-uploader/test-support/patient-letters';
-import { cleanUp, equal, expectAccessible, mount, ok, part, parts, record, settle, text, until } from '../test/helpers.js';
+import { cleanUp, equal, expectAccessible, mount, ok, part, parts, record, runBatch, settle, text, until } from '../test/helpers.js';
 
 afterEach(cleanUp);
 
@@ -23,13 +23,7 @@ describe('<batch-uploader>: documents that name another patient', () => {
   it('lists the file to review first, with the reason and Confirm / Reject; rejecting it is recorded and announced', async () => {
     const el = await mount({ endpoint: GUARD, 'patient-id': 'P-1001' });
     await expectAccessible(el);
-    const complete = record(el, 'batch-complete');
-    await el.addFiles([await letter('referral.pdf', JANE), await letter('john.pdf', JOHN), await letter('jane.pdf', JANE)]);
-    await el.session.whenChecked();
-    await settle(el);
-    part(el, 'start-button')!.click();
-    await until(() => complete.length > 0, 'batch-complete', 20_000);
-    await settle(el);
+    const complete = await runBatch(el, [await letter('referral.pdf', JANE), await letter('john.pdf', JOHN), await letter('jane.pdf', JANE)]);
 
     equal(complete[0]!.outcome, 'partial', 'a file to review is not a plain success:');
     equal(text(el, 'summary'), 'Some files need attention: 3 succeeded, 0 failed, 1 to review');
@@ -77,12 +71,7 @@ describe('<batch-uploader>: documents that name another patient', () => {
 
   it('a batch reopened after a rejection counts it in batch-complete, the summary and the notice', async () => {
     const first = await mount({ endpoint: GUARD, 'patient-id': 'P-1001' });
-    const done = record(first, 'batch-complete');
-    await first.addFiles([await letter('referral.pdf', JANE), await letter('john.pdf', JOHN)]);
-    await first.session.whenChecked();
-    await settle(first);
-    part(first, 'start-button')!.click();
-    await until(() => done.length > 0, 'batch-complete', 20_000);
+    await runBatch(first, [await letter('referral.pdf', JANE), await letter('john.pdf', JOHN)]);
     const batchId = first.session.getState().batchId!;
     const held = first.session.getState().files.find((f) => f.name === 'john.pdf')!;
     await first.session.reviewFile(held.id, 'reject');
@@ -102,12 +91,7 @@ describe('<batch-uploader>: documents that name another patient', () => {
 
   it('the history row of such a batch says a file waits for review, then that a document was rejected', async () => {
     const el = await mount({ endpoint: GUARD, 'patient-id': 'P-1001', 'show-history': true });
-    const done = record(el, 'batch-complete');
-    await el.addFiles([await letter('referral.pdf', JANE), await letter('john.pdf', JOHN)]);
-    await el.session.whenChecked();
-    await settle(el);
-    part(el, 'start-button')!.click();
-    await until(() => done.length > 0, 'batch-complete', 20_000);
+    await runBatch(el, [await letter('referral.pdf', JANE), await letter('john.pdf', JOHN)]);
     const batchId = el.session.getState().batchId!;
     const row = () => (el.shadowRoot!.querySelector(`.history-row[data-id="${batchId}"]`)?.textContent ?? '').replace(/\s+/g, ' ').trim();
     await until(() => row().includes('2 files, 2 succeeded, 0 failed, 1 to review'), 'the row counts the file to review');

@@ -104,6 +104,18 @@ export function record<K extends keyof BatchUploaderEventMap>(el: Element, type:
   return seen;
 }
 
+/** Adds files, waits for their check, starts, and resolves once the batch finished, with its `batch-complete` events. */
+export async function runBatch(el: BatchUploader, files: File[]): Promise<Array<BatchUploaderEventMap['batch-complete']>> {
+  const complete = record(el, 'batch-complete');
+  await el.addFiles(files);
+  await el.session.whenChecked();
+  await settle(el);
+  part(el, 'start-button')!.click();
+  await until(() => complete.length > 0, 'batch-complete', 20_000);
+  await settle(el);
+  return complete;
+}
+
 let unique = 0;
 
 /** A valid one-page PDF, padded with an unreferenced stream of `padBytes` random bytes. */

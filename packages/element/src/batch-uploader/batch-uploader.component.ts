@@ -113,7 +113,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart back-button - Back to the recent batches (focus returns to the batch's row).
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
- * @csspart toast - The completion notice: at the end of the element, sticking to the bottom of the window while the element goes on below (never over the page around the element).
+ * @csspart toast - The completion notice: in its place after the batch's buttons, before the history; while that place is below the window, it sticks to the window's bottom edge, over the element's own file rows (never over its history or the page around the element).
  * @csspart live-region - The visually hidden region that announces milestones.
  *
  * @cssproperty [--batch-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
@@ -440,6 +440,7 @@ export class BatchUploader extends LitElement {
           : nothing
       }
       ${actions(state, t, this.#actions)}
+      ${this.#toast.text ? toast(this.#toast.text, this.#toast.outcome, t, this.#toast.hide) : nothing}
       ${
         this.showHistory || this.#history.isOpen
           ? this.#history.render({
@@ -451,7 +452,6 @@ export class BatchUploader extends LitElement {
             })
           : nothing
       }
-      ${this.#toast.text ? toast(this.#toast.text, this.#toast.outcome, t, this.#toast.hide) : nothing}
       <div part="live-region" class="sr-only" aria-live="polite">${this.#announcer.text}</div>
     </div>`;
   }

@@ -102,6 +102,34 @@ describe('<batch-uploader> context and history', () => {
     await expectAccessible(el);
   });
 
+  it('the finish notice never covers the history: scrolled down to its rows, they are clear of it', async () => {
+    const el = await mount({ endpoint: FLAKY_ENDPOINT, 'show-history': true, 'patient-field': 'hidden' });
+    // A phone-sized window onto the page: the notice sticks to this scroller's bottom edge.
+    const frame = Object.assign(document.createElement('div'), { style: 'height: 360px; width: 390px; overflow: auto' });
+    document.body.append(frame);
+    frame.append(el);
+    try {
+      const batchId = await finishedBatch(el, [pdf('a.pdf'), pdf('b.pdf'), pdf('c.pdf'), pdf('d.pdf')]);
+      const row = () => el.shadowRoot!.querySelector<HTMLElement>(`.history-row[data-id="${batchId}"]`);
+      await until(() => row(), 'the batch in the history');
+      ok(part(el, 'toast'), 'the notice is up');
+      // The clerk scrolls down to the history: the row at the window's bottom edge.
+      row()!.scrollIntoView({ block: 'end' });
+      await settle(el);
+      const notice = part(el, 'toast')!.getBoundingClientRect();
+      const shown = frame.getBoundingClientRect();
+      ok(frame.scrollTop > 0, 'the page scrolled (the element is taller than the window)');
+      ok(notice.bottom <= shown.bottom + 1 && notice.top >= shown.top - 1, 'the notice is in the window');
+      for (const line of el.shadowRoot!.querySelectorAll<HTMLElement>('.history-row')) {
+        const box = line.getBoundingClientRect();
+        if (box.bottom <= shown.top || box.top >= shown.bottom) continue;
+        ok(box.bottom <= notice.top || box.top >= notice.bottom, `history row at ${box.top}–${box.bottom} is clear of the notice at ${notice.top}–${notice.bottom}`);
+      }
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('openBatch(id) opens a batch by its id (as a #batch= link does), even without show-history', async () => {
     const first = await mount({ endpoint: FLAKY_ENDPOINT, 'patient-field': 'hidden' });
     const batchId = await finishedBatch(first, [pdf('one.pdf')]);

@@ -375,9 +375,9 @@ export default css`
   .history .more {
     justify-self: start;
   }
-  /* The notice sits at the end of the element and sticks to the bottom of the window
-     while the element goes on below it: it may cover the element's own rows, never the
-     host page around the element. */
+  /* The notice's place is after the batch's buttons, before the history; while that
+     place is below the window, it sticks to the window's bottom edge: it may cover the
+     element's own file rows, never the history below it or the page around the element. */
   .toast {
     position: sticky;
     inset-block-end: 1rem;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { ApiError } from './http/api-error.js';
 import { asyncSafeRouter } from './http/async-safe-router.js';
 import { corsGrants } from './http/cors.js';
@@ -9,6 +9,7 @@ import { batchesHandler } from './handlers/batches-handler.js';
 import { resumableUploads } from './http/resumable-uploads.js';
 import { appendHandler } from './handlers/append-handler.js';
 import { errorMiddleware, notFound } from './http/error-middleware.js';
+import { jsonBody } from './http/json-body.js';
 import { prepareQuarantine } from './http/quarantine-folder.js';
 import { uploadRateLimit } from './http/upload-rate-limit.js';
 import { cancelHandler } from './handlers/cancel-handler.js';
@@ -75,9 +76,9 @@ export function createBatchRouter<Req extends AuthenticateRequest = Authenticate
   router.post('/batch/:batch_id/retry', ...limitUploads, retryHandler(resolved));
   router.post('/batch/:batch_id/close', closeHandler(resolved));
   router.post('/batch/:batch_id/files', ...limitUploads, appendHandler(resolved));
-  router.post('/batch/:batch_id/files/:file_id/review', express.json({ limit: '4kb' }), reviewHandler(resolved));
+  router.post('/batch/:batch_id/files/:file_id/review', ...jsonBody(4 * 1024), reviewHandler(resolved));
   router.get('/batch-events/:batch_id', eventsHandler(resolved));
-  router.post('/batches', express.json({ limit: '16kb' }), batchesHandler(resolved));
+  router.post('/batches', ...jsonBody(16 * 1024), batchesHandler(resolved));
   if (resolved.resumable) {
     // tus: POST creates an upload (counted like an append), HEAD tells its offset, PATCH sends bytes, DELETE ends it.
     const tus = resumableUploads(resolved, resolved.resumable);

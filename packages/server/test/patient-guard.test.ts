@@ -87,10 +87,10 @@ function checkOf(file: BatchFile | undefined): PatientCheck | undefined {
   return (file?.result as { patient_check?: PatientCheck } | undefined)?.patient_check;
 }
 
-async function review(batchId: string, fileId: string, body: unknown, headers: Record<string, string> = asA, raw?: string) {
+async function review(batchId: string, fileId: string, body: unknown, headers: Record<string, string> = asA, raw?: string, contentType = 'application/json') {
   const res = await fetch(`${server.api}/batch/${batchId}/files/${fileId}/review`, {
     method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': contentType },
     body: raw ?? JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as unknown };
@@ -203,6 +203,9 @@ describe('the wrong-patient guard', () => {
       ['no decision', review(batch.id, held, {}), 400, 'INVALID_FIELD'],
       ['an array', review(batch.id, held, ['confirm']), 400, 'BAD_REQUEST'],
       ['broken JSON', review(batch.id, held, null, asA, '{"decision":'), 400, 'BAD_REQUEST'],
+      ['JSON sent as text', review(batch.id, held, null, asA, '{"decision":"confirm"}', 'text/plain'), 400, 'BAD_REQUEST'],
+      ['a form', review(batch.id, held, null, asA, 'decision=confirm', 'application/x-www-form-urlencoded'), 400, 'BAD_REQUEST'],
+      ['a body over 4 KB', review(batch.id, held, null, asA, JSON.stringify({ decision: 'confirm', note: 'x'.repeat(5000) })), 400, 'BAD_REQUEST'],
     ];
     for (const [what, pending, status, code] of cases) {
       const answer = await pending;
@@ -210,6 +213,11 @@ describe('the wrong-patient guard', () => {
       assert.equal((answer.body as ErrorResponse).error.code, code, what);
       assertConforms('POST', '/batch/{batch_id}/files/{file_id}/review', status, answer.body);
     }
+    const { body } = await review(batch.id, held, null, asA, 'decision=confirm', 'application/x-www-form-urlencoded');
+    assert.match((body as ErrorResponse).error.message, /Content-Type: application\/json/, 'the answer says how to send it');
+    const large = await review(batch.id, held, null, asA, JSON.stringify({ decision: 'confirm', note: 'x'.repeat(5000) }));
+    assert.deepEqual((large.body as ErrorResponse).error.details, { limit_bytes: 4096 }, 'the limit, not a file size template');
+    assert.doesNotMatch((large.body as ErrorResponse).error.message, /\{/, (large.body as ErrorResponse).error.message);
   });
 
   it('lists held files in analytics by reason and decision', async () => {

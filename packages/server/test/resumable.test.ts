@@ -408,6 +408,34 @@ describe('resumable uploads (tus 1.0)', () => {
     assert.equal((await errorOf(malformed)).code, 'BAD_REQUEST');
     const empty = await fetch(`${host.api}/batches`, { method: 'POST', headers: clinic });
     assert.equal(empty.status, 201, 'every field is optional');
+    // A body it would not read is refused, not taken as no fields: the batch would lose its patient (and the patient guard).
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded']) {
+      const res = await fetch(`${host.api}/batches`, { method: 'POST', headers: { ...clinic, 'content-type': type }, body: '{"patient_id":"PAT-42"}' });
+      assert.equal(res.status, 400, type);
+      const error = await errorOf(res);
+      assert.equal(error.code, 'BAD_REQUEST', type);
+      assert.match(error.message, /Content-Type: application\/json/);
+    }
+    const vendorJson = await fetch(`${host.api}/batches`, {
+      method: 'POST',
+      headers: { ...clinic, 'content-type': 'application/vnd.api+json' },
+      body: '{"patient_id":"PAT-42"}',
+    });
+    assert.equal(vendorJson.status, 201, 'a JSON-based type is read as JSON');
+    const made = (await vendorJson.json()) as { batch_id: string };
+    const status = (await (await fetch(`${host.api}/batch-status/${made.batch_id}`, { headers: clinic })).json()) as { batch: { patient_id: string | null } };
+    assert.equal(status.batch.patient_id, 'PAT-42');
+    const large = await fetch(`${host.api}/batches`, {
+      method: 'POST',
+      headers: { ...clinic, 'content-type': 'application/json' },
+      body: JSON.stringify({ patient_id: 'x'.repeat(20_000) }),
+    });
+    assert.equal(large.status, 400);
+    assert.deepEqual(await errorOf(large), {
+      code: 'BAD_REQUEST',
+      message: 'The request body is too large: this route takes at most 16384 bytes.',
+      details: { limit_bytes: 16384 },
+    });
     for (const wrong of [0, 1.5, -2, '2x', true]) {
       const res = await fetch(`${host.api}/batches`, {
         method: 'POST',

@@ -47,10 +47,13 @@ export function toApiError(error: unknown): ApiError {
     case 'unavailable':
       return new ApiError('UNAVAILABLE', { cause: error, details: { retry_after_seconds: UNAVAILABLE_RETRY_AFTER_SECONDS } });
   }
-  const status = (error as { status?: unknown; type?: unknown } | null)?.status;
-  // Body parsers of the host app raise 4xx errors with `status`; keep them client errors.
+  const { status, type, limit } = (error ?? {}) as { status?: unknown; type?: unknown; limit?: unknown };
+  // Body parsers (ours for JSON bodies, or the host app's) raise 4xx errors with `status`; keep them client errors.
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (status === 413) return new ApiError('FILE_TOO_LARGE');
+    if (type === 'entity.too.large' && typeof limit === 'number') {
+      return new ApiError('BAD_REQUEST', { message: `The request body is too large: this route takes at most ${limit} bytes.`, details: { limit_bytes: limit } });
+    }
+    if (status === 413) return new ApiError('BAD_REQUEST', { message: 'The request body is larger than the server accepts.' });
     return new ApiError('BAD_REQUEST');
   }
   return new ApiError('INTERNAL');

@@ -202,6 +202,37 @@ describe('bad input answers 4xx with the error envelope and keeps nothing', () =
     assert.equal(((await res.json()) as ErrorResponse).error.code, 'NOT_FOUND');
   });
 
+  it('a body that ends inside a part after whole files: 400 MALFORMED_UPLOAD (the client’s fault, not the server’s), nothing kept', async () => {
+    const before = await storedFiles();
+    const errors: string[] = [];
+    const logged = await startTestServer({
+      maxFileSizeMb: 1,
+      logger: { debug() {}, info() {}, warn() {}, error: (fields: unknown) => errors.push(JSON.stringify(fields)) },
+    });
+    try {
+      const part = (name: string) => `--XB\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`;
+      const cut = Buffer.concat([Buffer.from(part('a.pdf')), docs.pdf, Buffer.from(`\r\n${part('b.pdf')}`), docs.pdf.subarray(0, 500)]);
+      for (const route of ['/batch-upload', 'append'] as const) {
+        let path: string = route;
+        let url = `${logged.api}/batch-upload`;
+        if (route === 'append') {
+          const made = (await (await upload(logged.api, [{ name: 'first.pdf', data: docs.pdf }], { more_files: 'true' })).json()) as UploadResponse;
+          path = '/batch/{batch_id}/files';
+          url = `${logged.api}/batch/${made.batch_id}/files`;
+        }
+        for (let round = 0; round < 5; round++) {
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=XB' }, body: cut });
+          await expectError(res, 400, 'MALFORMED_UPLOAD', path);
+        }
+      }
+      assert.deepEqual(errors, [], 'nothing logged as a server fault');
+      assert.equal((await listFiles(join(logged.dataDir, 'uploads'))).length, 0, 'no part left in the quarantine');
+    } finally {
+      await logged.close();
+    }
+    await assertNothingKept(before);
+  });
+
   it('a client that aborts mid-upload leaves no file behind', async () => {
     const before = await storedFiles();
     const port = new URL(server.url).port;

@@ -82,15 +82,21 @@ export class QuarantineStorage implements StorageEngine {
         done(null, chunk);
       },
     });
+    // The pipeline destroys the file with the error of the part it reads, when the
+    // client's body ends early or stalls: that error is the client's, not the disk's.
+    let partError: unknown = null;
+    file.stream.on('error', (error) => {
+      partError ??= error;
+    });
     const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     out.once('error', (error) => {
-      if (!writeFailures.has(req)) writeFailures.set(req, error);
+      if (error !== partError && !writeFailures.has(req)) writeFailures.set(req, error);
     });
     pipeline(file.stream, tap, out).then(
       () => callback(null, { path, size, head: Buffer.concat(head) } as Partial<Express.Multer.File>),
       async (error: unknown) => {
         await discard(path).catch(() => {});
-        const fromDisk = out.errored !== null && out.errored === error;
+        const fromDisk = out.errored !== null && out.errored === error && error !== partError;
         callback(fromDisk ? new QuarantineWriteError('Writing an upload failed.', { cause: error }) : error);
       },
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -393,6 +393,66 @@ describe('resumable uploads (tus 1.0)', () => {
     await until(async () => (await waiting()).length === before.length, 'the upload removed');
     assert.deepEqual(await waiting(), before, 'no byte of it is left');
     assert.equal((await offsetOf(url)).status, 404);
+  });
+
+  it('creation-with-upload: a whole file in the creating request answers 201 with its URL and file id, and joins once', async () => {
+    const { batch_id } = await createBatch();
+    const pdf = await makeTextPdf(['Sent whole at creation']);
+    const encoded = `batch_id ${Buffer.from(batch_id).toString('base64')},filename ${Buffer.from('whole.pdf').toString('base64')}`;
+    const res = await fetch(`${host.api}/uploads`, {
+      method: 'POST',
+      headers: {
+        ...clinic,
+        'Tus-Resumable': '1.0.0',
+        'Upload-Length': String(pdf.length),
+        'Upload-Metadata': encoded,
+        'Content-Type': 'application/offset+octet-stream',
+      },
+      body: new Uint8Array(pdf),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    assert.match(res.headers.get('location') ?? '', /\/uploads\/[^/]+$/);
+    const fileId = res.headers.get('upload-file-id');
+    assert.ok(fileId, 'the file id, as when the last byte comes by PATCH');
+    assert.equal(res.headers.get('upload-offset'), String(pdf.length));
+    assert.equal((await offsetOf(new URL(res.headers.get('location')!, host.api).href)).status, 404, 'the upload is done: nothing left to continue');
+    await fetch(`${host.api}/batch/${batch_id}/close`, { method: 'POST', headers: clinic });
+    const batch = await waitForFinished(batch_id);
+    assert.deepEqual(
+      batch.files.map((f) => [f.file_id, f.filename, f.status]),
+      [[fileId, 'whole.pdf', 'completed']],
+      'one file: a client has no reason to send it again',
+    );
+  });
+
+  it('a creation refused after the upload was made (a body longer than Upload-Length) leaves nothing, and answers with the envelope', async () => {
+    const { batch_id } = await createBatch();
+    const before = await waiting();
+    const encoded = `batch_id ${Buffer.from(batch_id).toString('base64')}`;
+    const res = await fetch(`${host.api}/uploads`, {
+      method: 'POST',
+      headers: { ...clinic, 'Tus-Resumable': '1.0.0', 'Upload-Length': '10', 'Upload-Metadata': encoded, 'Content-Type': 'application/offset+octet-stream' },
+      body: new Uint8Array(100),
+    });
+    assert.equal(res.status, 413);
+    assert.equal((await errorOf(res)).code, 'FILE_TOO_LARGE');
+    assert.equal(res.headers.get('location'), null, 'the client was never told where the upload is');
+    await until(async () => (await waiting()).length === before.length, 'the upload made for it is removed');
+    assert.deepEqual(await waiting(), before);
+  });
+
+  it('an unfinished upload is private to the server (0600, in a 0700 folder); a PATCH past its length answers with the envelope', async () => {
+    const { batch_id } = await createBatch();
+    const made = await create(100, { batch_id, filename: 'Jane_Doe_NHS.pdf' });
+    assert.equal(made.status, 201);
+    const url = new URL(made.headers.get('location')!, host.api).href;
+    const id = decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
+    for (const name of [id, `${id}.json`]) assert.equal((await stat(join(dir, name))).mode & 0o777, 0o600, name);
+    assert.equal((await stat(dir)).mode & 0o777, 0o700);
+    const over = await patch(url, 0, Buffer.alloc(150, 1));
+    assert.equal(over.status, 413);
+    assert.deepEqual(await errorOf(over), { code: 'FILE_TOO_LARGE', message: "More bytes were sent than the upload's length (Upload-Length)." });
+    await fetch(url, { method: 'DELETE', headers: { ...clinic, 'Tus-Resumable': '1.0.0' } });
   });
 
   it('POST /batches checks its fields like an upload: unknown or malformed fields answer 400 with the envelope', async () => {

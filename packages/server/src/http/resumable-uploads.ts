@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { chmod, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import { FileStore } from '@tus/file-store';
-import { MemoryLocker, Metadata, Server as TusServer, type DataStore, type Upload } from '@tus/server';
+import { ERRORS as TUS_ERRORS, MemoryLocker, Metadata, Server as TusServer, type DataStore, type Upload } from '@tus/server';
 import type { ResolvedResumable } from './resumable-options.js';
 import { classify } from '../handlers/file-intake.js';
 import { callerOf } from '../handlers/context.js';
@@ -15,11 +15,17 @@ import { ApiError } from './api-error.js';
 import { toApiError } from './error-middleware.js';
 import { parseBatchId } from './batch-id.js';
 
-/** What a tus hook needs of the Express request it serves. */
+/** What a tus hook needs of the Express request it serves, and what it did in it. */
 interface RequestContext {
   workspaceId: string;
   baseUrl: string;
+  /** The upload this request created (POST), if any. */
+  created?: string;
+  /** The upload whose last byte this request brought, once it joined its batch. */
+  finished?: Upload;
 }
+
+const NO_SUCH_UPLOAD = 'No upload of yours is at this address: it finished, expired, was ended, or never existed.';
 
 /** Metadata the server adds to an upload: the workspace it belongs to. */
 const WORKSPACE_KEY = 'workspace_id';
@@ -32,8 +38,11 @@ const WORKSPACE_KEY = 'workspace_id';
  * `batch_id` metadata, an open batch of the caller's workspace with room for one more
  * file, and is bound to that workspace; another workspace's upload answers 404. An
  * upload whose `Upload-Length` is over the file size limit answers 413 before a byte is
- * stored. These refusals answer with the API's error envelope; the tus protocol's own
- * (a missing `Tus-Resumable`, a wrong offset) with the tus server's plain text. When its last byte arrives the file joins its batch like an appended file
+ * stored. These refusals answer with the API's error envelope, as do the tus server's
+ * that the API's codes name (too many bytes, a malformed length or metadata, no such
+ * upload); the tus protocol's own (a missing `Tus-Resumable`, a wrong offset, a
+ * malformed header) with the tus server's plain text. A creation refused after its
+ * upload was made is removed: its client never learnt where it was. When its last byte arrives the file joins its batch like an appended file
  * (type decided from its bytes, processed at once) and the upload is removed; unfinished
  * uploads expire after `expireAfterMs` with their bytes. An unfinished upload of a batch
  * that finished (cancelled, closed, or its hold for files ran out: a tab closed for good)
@@ -47,6 +56,50 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   mkdirSync(resumable.dir, { recursive: true, mode: 0o700 });
   const files = resumable.store ? null : new FileStore({ directory: resumable.dir, expirationPeriodInMilliseconds: resumable.expireAfterMs });
   const datastore: DataStore = resumable.store ?? files!;
+  /**
+   * The store as the tus server sees it. An upload that joined its batch in this request
+   * is gone from the store, but the tus server reads it back once more before it answers
+   * a creation-with-upload (for `Upload-Expires`): it gets the finished upload rather than
+   * "not found", so the client hears 201 and the file's id instead of sending it again.
+   * The file store's new files are made private (0600), as the folder is.
+   */
+  /** The tus server's refusals that this API's own codes name, in its error envelope; the rest stay tus's plain text. */
+  const asRefusal = (error: unknown): Refusal | undefined => {
+    const limitMb = Math.round((limits.max_file_size / 1048576) * 100) / 100;
+    switch (error) {
+      case TUS_ERRORS.FILE_NOT_FOUND:
+        return refusal(new ApiError('NOT_FOUND', { message: NO_SUCH_UPLOAD }));
+      case TUS_ERRORS.ERR_MAX_SIZE_EXCEEDED:
+        return refusal(new ApiError('FILE_TOO_LARGE', { values: { max_file_size_mb: limitMb }, details: { max_file_size: limits.max_file_size } }));
+      case TUS_ERRORS.ERR_SIZE_EXCEEDED:
+        return refusal(new ApiError('FILE_TOO_LARGE', { message: "More bytes were sent than the upload's length (Upload-Length)." }));
+      case TUS_ERRORS.INVALID_LENGTH:
+      case TUS_ERRORS.INVALID_METADATA:
+      case TUS_ERRORS.INVALID_TERMINATION:
+        return refusal(new ApiError('BAD_REQUEST', { message: `Not a valid tus request: ${(error as Refusal).body.trim()}` }));
+      default:
+        return undefined;
+    }
+  };
+  const served = new Proxy(datastore, {
+    get(target, property) {
+      if (property === 'getUpload') {
+        return (id: string) => {
+          const finished = context.getStore()?.finished;
+          return finished?.id === id ? Promise.resolve(finished) : target.getUpload(id);
+        };
+      }
+      if (property === 'create' && files) {
+        return async (upload: Upload) => {
+          const created = await files.create(upload);
+          await Promise.all([chmod(join(resumable.dir, upload.id), 0o600), chmod(join(resumable.dir, `${upload.id}.json`), 0o600)]);
+          return created;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
   /** Unfinished uploads this process began, by batch: removed when their batch finishes. */
   const begun = new Map<string, Set<string>>();
   const forget = (batchId: string, id: string) => {
@@ -162,7 +215,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   async function checkOwner(uploadId: string | undefined, workspaceId: string): Promise<Upload> {
     const upload = uploadId ? await datastore.getUpload(uploadId).catch(() => null) : null;
     if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId)
-      throw new ApiError('NOT_FOUND', { message: 'No upload of yours is at this address: it finished, expired, was ended, or never existed.' });
+      throw new ApiError('NOT_FOUND', { message: NO_SUCH_UPLOAD });
     return upload;
   }
 
@@ -194,7 +247,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
 
   const tus = new TusServer({
     path: '/uploads',
-    datastore,
+    datastore: served,
     locker: new MemoryLocker(),
     maxSize: limits.max_file_size,
     // The router's CORS grants apply: the tus server adds no origin of its own.
@@ -205,14 +258,17 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     onUploadCreate: async (_req, upload) => {
       const batchId = upload.metadata?.batch_id;
       if (batchId) begun.set(batchId, (begun.get(batchId) ?? new Set()).add(upload.id));
+      contextOf().created = upload.id;
       return { metadata: { ...upload.metadata, [WORKSPACE_KEY]: contextOf().workspaceId } };
     },
     onUploadFinish: async (_req, upload) => {
       const batchId = upload.metadata?.batch_id;
       if (batchId) forget(batchId, upload.id);
-      return { headers: { 'Upload-File-Id': await joinBatch(upload) } };
+      const fileId = await joinBatch(upload);
+      contextOf().finished = upload;
+      return { headers: { 'Upload-File-Id': fileId } };
     },
-    onResponseError: (_req, error) => (isRefusal(error) ? error : undefined),
+    onResponseError: (_req, error) => (isRefusal(error) ? error : asRefusal(error)),
   });
   // Unfinished uploads are swept every `sweepIntervalMs` while the engine runs, and on a
   // request to the route when a sweep is due (the first request after a start).
@@ -254,7 +310,15 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
       }
     }
     if (Date.now() - lastSweep >= resumable.sweepIntervalMs) void sweep();
-    await context.run({ workspaceId, baseUrl: req.baseUrl }, () => tus.handle(req, res));
+    const state: RequestContext = { workspaceId, baseUrl: req.baseUrl };
+    await context.run(state, () => tus.handle(req, res));
+    // A creation refused after the upload was made (its body longer than Upload-Length,
+    // say) never told the client where the upload is: nothing can continue it.
+    const { created, finished } = state;
+    if (created && created !== finished?.id && res.statusCode !== 201) {
+      await datastore.remove(created).catch(() => undefined);
+      for (const [batchId, ids] of begun) if (ids.has(created)) forget(batchId, created);
+    }
   };
 }
 

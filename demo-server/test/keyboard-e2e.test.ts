@@ -190,6 +190,18 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
     assert.equal(await press('Home'), `${NAMES[0]}:remove`, 'Home: the first row, same cell');
     assert.equal(await press('ArrowLeft'), NAMES[0]);
     await shoot('keyboard-list-top', 390);
+    // Chromium's own accessibility tree: each row's cell is named by its file's name whole,
+    // the long one too (shown shortened in the middle, in two pieces, which must not be read apart).
+    const cdp = await context.newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const cells = nodes
+      .filter((node) => node.role?.value === 'gridcell')
+      .map((node) => String(node.name?.value ?? ''))
+      .filter((name) => !name.startsWith('Remove'));
+    assert.ok(cells.length >= 10, `rows in the tree: ${cells.length}`);
+    for (const name of cells) assert.ok(NAMES.some((file) => name.startsWith(`${file} `) || name === file), `a cell named "${name}"`);
+    assert.ok(cells.some((name) => name.startsWith(`${LONG} `)), `the long name whole: ${cells.join(' | ')}`);
+    await cdp.detach();
   });
 
   it('at 320 and 390 px nothing overflows sideways and the long name keeps its end', async () => {

@@ -113,11 +113,13 @@ export default css`
     color: var(--_muted);
     font-size: 0.875em;
   }
+  /* A refused file's name may be one long word: it wraps anywhere rather than widen the page. */
   .messages,
   .alert {
     display: flex;
     gap: 0.5rem;
     align-items: flex-start;
+    overflow-wrap: anywhere;
     padding: 0.5rem 0.75rem;
     border-inline-start: 4px solid var(--_pending);
     background: var(--_surface);

@@ -126,6 +126,25 @@ describe('<batch-uploader> before the upload', () => {
     equal(el.session.getState().rejected.length, 4, 'and the refusals, for the outcome at the end');
   });
 
+  it('at 320 px a refused file with a long name wraps in its message; the page does not widen', async () => {
+    const frame = Object.assign(document.createElement('div'), { style: 'width: 320px' });
+    document.body.append(frame);
+    try {
+      const el = await mount();
+      frame.append(el);
+      await add(el, [pdf('clinic_letter.pdf'), new File(['plain text'], 'discharge_summary_2026_11_30_FINAL_v3_signed.docx'), new File(['x'], 'notes_really_text.pdf')]);
+      ok(text(el, 'messages').includes('discharge_summary_2026_11_30_FINAL_v3_signed.docx is not a PDF or an image'), text(el, 'messages'));
+      const box = el.getBoundingClientRect();
+      ok(box.width <= 320.5, `the element stays 320 px wide: ${box.width}`);
+      for (const node of el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="messages"], [part~="messages"] *')) {
+        const right = node.getBoundingClientRect().right;
+        ok(right <= box.right + 0.5, `${node.tagName}.${node.className} ends within the element (${right} > ${box.right})`);
+      }
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('names the count on the start button; remove one and clear all change the list', async () => {
     const el = await mount();
     await add(el, [pdf('one.pdf'), pdf('two.pdf'), pdf('three.pdf')]);

@@ -28,7 +28,8 @@ export interface FileRowContext {
 
 /**
  * One file, as a row of the grid: the file's cell — name (as text, whatever it contains;
- * shortened in the middle when it does not fit, its last characters and extension kept; after a PDF or an image icon,
+ * shortened in the middle when it does not fit, its last characters and extension kept — assistive
+ * technology reads it whole, from a hidden copy, not as two pieces; after a PDF or an image icon,
  * or the image's `preview`),
  * status icon and word, size (and the page count the processing found), byte progress while uploading, the server's reason
  * in full when it failed — and, before the upload, a cell with its remove button (which
@@ -63,7 +64,8 @@ export function fileRow(
             : kind
               ? icon(kind)
               : nothing
-        }<span class="name-head">${head}</span><span class="name-tail">${tail}</span></span>
+        }<span class="name-head" aria-hidden="true">${head}</span><span class="name-tail" aria-hidden="true">${tail}</span></span
+      ><span class="sr-only">${file.name}</span>
       <span part="file-status" class="file-status">${icon(review ? 'warning' : file.status)}<span>${status}</span></span>
       <span part="file-size" class="file-size">${formatBytes(file.size, locale)}${typeof pages === 'number' ? ` · ${strings.pages(pages)}` : ''}</span>
       ${detail === nothing ? nothing : html`<span class="detail">${detail}</span>`}

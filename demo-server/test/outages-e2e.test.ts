@@ -132,6 +132,16 @@ describe('an outage in the middle of a batch, on the demo page', () => {
     await part(page, 'cancel-button').click({ force: true }); // Inactive: nothing happens.
     await expectAccessible(page, 'reconnecting');
     await shoot(page, 'outage-reconnecting');
+    // On a phone, scrolled down to the end of the list: the notice is still in sight.
+    await page.setViewportSize({ width: 390, height: 640 });
+    await part(page, 'file-list').evaluate((list) => list.scrollIntoView({ block: 'end' }));
+    await page.waitForTimeout(100);
+    const seen = await part(page, 'connection').evaluate((notice) => {
+      const box = notice.getBoundingClientRect();
+      return { top: Math.round(box.top), bottom: Math.round(box.bottom), height: innerHeight, scrolled: scrollY > 0 };
+    });
+    assert.ok(seen.scrolled && seen.top >= 0 && seen.bottom <= seen.height, `Reconnecting… in the window: ${JSON.stringify(seen)}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await part(page, 'reconnect-button').click(); // Still down.
 
     await new Promise((resolve) => setTimeout(resolve, DOWN_MS));

@@ -75,7 +75,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart patient-input - The Patient ID input.
  * @csspart field-error - The Patient ID's error text.
  * @csspart error - The banner for an upload or live-update error.
- * @csspart connection - "Reconnecting…" while the server cannot be reached during a batch, with Reconnect now (`reconnect-button`).
+ * @csspart connection - "Reconnecting…" while the server cannot be reached during a batch, with Reconnect now (`reconnect-button`); it sticks to the window's top edge while the element is in sight.
  * @csspart interrupted - After a reload cut an upload short: "Upload interrupted: 2 of 9 files were not sent", with `add-missing-button` (a file picker) and `finish-without-button`.
  * @csspart outcome - When a batch finished: its summary heading and, when files failed or were not sent, the "Needs attention" group (`id="outcome"`; takes focus from script).
  * @csspart summary - The outcome heading: icon, colour and words ("Some files need attention: 47 succeeded, 3 failed").

@@ -28,6 +28,14 @@ export default css`
     flex-wrap: wrap;
     gap: 0.5rem;
   }
+  /* Reconnecting… stays in sight while the element is: scrolled down to the list (as Start
+     does), it sticks to the window's top edge over the element's own rows. */
+  .connection {
+    position: sticky;
+    inset-block-start: 0.5rem;
+    z-index: 1;
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
+  }
   .interrupted {
     border-color: var(--_warning);
   }

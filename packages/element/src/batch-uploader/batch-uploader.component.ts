@@ -440,7 +440,11 @@ export class BatchUploader extends LitElement {
           : nothing
       }
       ${actions(state, t, this.#actions)}
-      ${this.#toast.text ? toast(this.#toast.text, this.#toast.outcome, t, this.#toast.hide) : nothing}
+      ${
+        this.#toast.text
+          ? toast(this.#toast.text, this.#toast.outcome, t, { onClose: this.#toast.hide, onHold: this.#toast.hold, onRelease: this.#toast.release })
+          : nothing
+      }
       ${
         this.showHistory || this.#history.isOpen
           ? this.#history.render({

@@ -10,6 +10,7 @@
 import { BatchClient, BatchSession, type WatchOptions } from '@batch-uploader/sdk';
 import { DEFAULT_LIMITS, type Batch, type BatchFile } from '@batch-uploader/protocol';
 import { AnnouncerController } from '../controllers/announcer-controller.js';
+import { ToastController } from '../controllers/toast-controller.js';
 import type { BatchUploader } from './batch-uploader.component.js';
 import {
   ENDPOINT,
@@ -357,5 +358,28 @@ describe('<batch-uploader>: what a screen reader hears', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     equal(shown, ['one', 'two', 'two\u00a0']);
     announcer.hostDisconnected();
+  });
+
+  it('the finish notice stays while the pointer or the focus is on it, and closes a while after they leave', async () => {
+    const host = { addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) };
+    const notice = new ToastController(host, 80);
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    notice.show('Some files need attention: 1 succeeded, 2 failed', 'partial');
+    notice.hold('focus'); // Tabbed to its Close button.
+    notice.hold('pointer');
+    await wait(200);
+    equal(notice.text, 'Some files need attention: 1 succeeded, 2 failed', 'kept while focus and pointer are on it');
+    notice.release('pointer');
+    await wait(200);
+    ok(notice.text, 'kept while the focus is still on it');
+    notice.release('focus');
+    await wait(30);
+    ok(notice.text, 'not at once');
+    await wait(150);
+    equal(notice.text, null, 'closed a while after both left');
+    notice.show('All files succeeded', 'succeeded');
+    await wait(150);
+    equal(notice.text, null, 'a notice no one holds closes by itself');
+    notice.hostDisconnected();
   });
 });

@@ -22,8 +22,12 @@ const dataDir = await mkdtemp(join(tmpdir(), 'wtr-demo-'));
 const demo = await startServer({ port: 0, dataDir, logLevel: 'silent', processingDelayMs: 100 });
 // A second server, at /api/flaky, hands files to a processing service (PROCESSOR_URL) that
 // inspects them and is unavailable for files named flaky-*.pdf until their attempts are
-// used up: they fail with PROCESSING_FAILED, and a retry makes them succeed.
-const service = await startProcessingService({ unavailableFor: (name) => (name.startsWith('flaky-') ? 3 : 0) });
+// used up: they fail with PROCESSING_FAILED, and a retry makes them succeed. It refuses
+// files named refused-* with a code of its own (422 UNREADABLE_SCAN).
+const service = await startProcessingService({
+  unavailableFor: (name) => (name.startsWith('flaky-') ? 3 : 0),
+  refuse: (name) => (name.startsWith('refused-') ? 'UNREADABLE_SCAN' : null),
+});
 const flakyDataDir = await mkdtemp(join(tmpdir(), 'wtr-flaky-'));
 const flaky = await startServer({
   port: 0,

@@ -220,7 +220,7 @@ describe('selectRetryableCount', () => {
     const files = [
       failed,
       { ...failed, id: 'f2', error: { code: 'PROCESSING_TIMEOUT', message: '' } },
-      { ...failed, id: 'f3', error: { code: 'OCR_SERVICE_DOWN', message: '' } }, // a host processor's own code: the server runs it again
+      { ...failed, id: 'f3', error: { code: 'UNREADABLE_SCAN', message: '' } }, // a processor's own refusal: fails the same way again
       { ...failed, id: 'f4', error: { code: 'UNSUPPORTED_TYPE', message: '' } }, // refused at upload: no bytes kept
       { ...failed, id: 'f5', error: { code: 'CORRUPT_FILE', message: '' } }, // fails the same way every time
       { ...failed, id: 'f6', error: { code: 'TOO_COMPLEX', message: '' } },
@@ -228,7 +228,7 @@ describe('selectRetryableCount', () => {
       { ...failed, id: 'f8', fileId: null }, // never reached the server
       { ...failed, id: 'f9', status: 'completed' as const },
     ];
-    assert.equal(selectRetryableCount({ ...base, files }), 3);
+    assert.equal(selectRetryableCount({ ...base, files }), 2);
     assert.equal(selectCanRetry({ ...base, files }), true);
     assert.equal(selectRetryableCount({ ...base, batchStatus: 'cancelled', files }), 0);
     assert.equal(selectRetryableCount({ ...base, phase: 'processing', files }), 0);

@@ -28,6 +28,8 @@ export interface ProcessingServiceOptions {
    * text layer names (see `patient-letters.ts`), for the wrong-patient guard. @default false
    */
   documentFields?: boolean;
+  /** A code of the service's own to refuse the file with (422), or null to read it. @default () => null */
+  refuse?: (filename: string) => string | null;
 }
 
 /** A running service: its URL for `processorUrl`, the calls it got per file name, and `close`. */
@@ -54,6 +56,11 @@ export async function startProcessingService(options: ProcessingServiceOptions =
         res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
       if (previous < unavailableFor(context.filename)) {
         answer(503, { code: 'BUSY' }, { 'Retry-After': String(options.retryAfterSeconds ?? 0) });
+        return;
+      }
+      const refusal = options.refuse?.(context.filename) ?? null;
+      if (refusal) {
+        answer(422, { error: { code: refusal } });
         return;
       }
       inspectDocument(new Uint8Array(Buffer.concat(chunks))).then(

@@ -360,6 +360,22 @@ describe('<batch-uploader>: what a screen reader hears', () => {
     announcer.hostDisconnected();
   });
 
+  it('a file the processing service refused with a code of its own is not offered a retry, which would fail it the same way', async () => {
+    const el = await mount({ endpoint: FLAKY_ENDPOINT });
+    await runBatch(el, [pdf('flaky-r.pdf'), pdf('refused-scan.pdf')]);
+    const items = [...el.shadowRoot!.querySelectorAll('[part~="attention-item"]')].map((item) => [
+      words(item.querySelector('[part~="attention-name"]')),
+      words(item.querySelector('[part~="attention-reason"]')),
+      words(item.querySelector('[part~="attention-advice"]')),
+    ]);
+    equal(items, [
+      ['flaky-r.pdf', 'The file could not be processed after several attempts.', 'Another try may work: choose Retry failed.'],
+      ['refused-scan.pdf', 'The processing service could not read this document.', 'Add it again in a new batch; if it fails again, ask your administrator.'],
+    ]);
+    equal(el.session.getState().files.find((f) => f.name === 'refused-scan.pdf')!.error!.code, 'UNREADABLE_SCAN');
+    equal(words(part(el, 'retry-button')), 'Retry failed (1 file)', 'the refused file is not counted:');
+  });
+
   it('the finish notice stays while the pointer or the focus is on it, and closes a while after they leave', async () => {
     const host = { addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) };
     const notice = new ToastController(host, 80);

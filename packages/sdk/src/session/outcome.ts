@@ -8,7 +8,9 @@ import type { RejectedFile, SessionFile, SessionState } from './session-state.js
  * too large or complex for the processor, or refused by it, fails the same way every
  * time: it must be scanned or saved again and sent in a new batch. A time-out, a worker
  * lost or attempts used up by an unavailable service may pass next time. Codes not in
- * this table (a host processor's own) count as retryable: the server runs them again.
+ * this table are a processor's own refusals (a host processor's `PermanentError`, a
+ * processing service's 4xx with its code): like `REJECTED_BY_PROCESSOR`, they fail the
+ * same way again, so they are not counted as retryable.
  */
 export const FILE_ERROR_RETRYABLE: Readonly<Record<FileErrorCode, boolean>> = Object.freeze({
   UNSUPPORTED_TYPE: false,
@@ -33,7 +35,7 @@ export const FILE_ERROR_RETRYABLE: Readonly<Record<FileErrorCode, boolean>> = Ob
 export function canRetryFile(file: Pick<SessionFile, 'status' | 'fileId' | 'purgedAt' | 'error'>): boolean {
   if (file.status !== 'failed' || file.fileId === null || file.purgedAt) return false;
   const code = file.error?.code;
-  return code === undefined || (FILE_ERROR_RETRYABLE as Readonly<Record<string, boolean>>)[code] !== false;
+  return code === undefined || (FILE_ERROR_RETRYABLE as Readonly<Record<string, boolean | undefined>>)[code] === true;
 }
 
 /**

@@ -231,6 +231,41 @@ describe('a reload while sending, on the demo page', () => {
     await context.close();
   });
 
+  it('a reload while the first files are on the way finds the batch too: none arrived, all are missing', async () => {
+    if (server) await stopChild(server);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    dataDir = await tempDir();
+    server = await startChild({ DATA_DIR: dataDir, PROCESSING_DELAY_MS: '50' });
+    const { origin } = new URL(server.api);
+    const { context, page } = await openPage(origin);
+    page.on('dialog', (dialog) => void dialog.accept());
+    const files = filesOf(12, 150_000, 'note');
+    await chooseFiles(part(page, 'drop-zone'), files);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 500_000 });
+    await page.getByRole('button', { name: 'Start Batch Upload (12 files)' }).click();
+    // The batch has its id, and its first part (10 files, 1.5 MB at 0.5 MB/s) is still on the way.
+    const { batchId } = await waitFor(async () => {
+      const state = await sessionOf(page);
+      return state.batchId && state.statuses.every((status) => status === 'uploading' || status === 'queued') ? state : null;
+    }, 30_000);
+    await page.reload();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    const held = await getBatch(server.api, batchId!);
+    assert.deepEqual([held.total_files, held.expected_files, held.accepting_files], [0, 12, true], 'the server holds the batch, empty, waiting for 12 files');
+    await part(page, 'interrupted').waitFor();
+    assert.ok((await words(page, 'interrupted')).startsWith('Upload interrupted: 12 of 12 files were not sent.'), await words(page, 'interrupted'));
+    await chooseFiles(part(page, 'add-missing-button'), files);
+    await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 30_000);
+    const final = await getBatch(server.api, batchId!);
+    assert.deepEqual(
+      final.files.map((f) => f.filename),
+      files.map((f) => f.name),
+    );
+    assert.equal(final.progress.completed, 12);
+    await context.close();
+  });
+
   it('a large file whose resumable upload the reload cut goes on from the server offset when picked again', async () => {
     if (server) await stopChild(server);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

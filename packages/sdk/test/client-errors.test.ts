@@ -242,20 +242,24 @@ describe('BatchClient error handling', () => {
 
 describe('BatchClient.uploadBatch (msw)', () => {
   const accepted = (total: number) => ({ status: 'success', batch_id: 'b1', total_files: total, message: '', tracking_url: '', events_url: '' });
+  /** `POST /batches`: a batch of several requests is made empty first. */
+  const made = () =>
+    HttpResponse.json({ status: 'success', batch_id: 'b1', accepting_files: true, upload_url: '', tracking_url: '', events_url: '' }, { status: 201 });
   const file = (name: string) => new File(['%PDF-1.4'], name);
 
   it('sends a 503-refused append again alone, with more_files on every request but the last, and never pauses', async () => {
     const calls: string[] = [];
     let appends = 0;
+    let kept = 0;
     const part = async (request: Request) => {
       const form = await request.formData();
       const names = form.getAll('files').map((f) => (f as File).name);
       return `${names.join(',')}:${form.get('more_files') === 'true' ? 'more' : 'last'}`;
     };
     server.use(
-      http.post(`${ENDPOINT}/batch-upload`, async ({ request }) => {
-        calls.push(`upload:${await part(request)}`);
-        return HttpResponse.json(accepted(1), { status: 202 });
+      http.post(`${ENDPOINT}/batches`, () => {
+        calls.push('batches');
+        return made();
       }),
       http.post(`${ENDPOINT}/batch/b1/:op`, async ({ params, request }) => {
         const op = String(params.op);
@@ -264,14 +268,14 @@ describe('BatchClient.uploadBatch (msw)', () => {
           return HttpResponse.json({ status: 'success', batch: fakeBatch('b1', ['pending']) });
         }
         calls.push(`files:${await part(request)}`);
-        if (++appends === 1) return HttpResponse.json(errorBody('UNAVAILABLE', 'The server is shutting down. Try again shortly.'), { status: 503 });
-        return HttpResponse.json({ ...accepted(appends), appended_files: 1, file_ids: ['x'] }, { status: 202 });
+        if (++appends === 2) return HttpResponse.json(errorBody('UNAVAILABLE', 'The server is shutting down. Try again shortly.'), { status: 503 });
+        return HttpResponse.json({ ...accepted(++kept), appended_files: 1, file_ids: ['x'] }, { status: 202 });
       }),
     );
     const client = new BatchClient({ ...fast, uploadPartFiles: 1, uploadPartBytes: 1_000 });
     const result = await client.uploadBatch([file('a.pdf'), file('b.pdf'), file('c.pdf')]);
     assert.deepEqual(result, { batch_id: 'b1', total_files: 3, parts: 3 });
-    assert.deepEqual(calls, ['upload:a.pdf:more', 'files:b.pdf:more', 'files:b.pdf:more', 'files:c.pdf:last']);
+    assert.deepEqual(calls, ['batches', 'files:a.pdf:more', 'files:b.pdf:more', 'files:b.pdf:more', 'files:c.pdf:last']);
   });
 
   it('sends the first request again after a 507: the server kept nothing, its disk was full', async () => {
@@ -299,6 +303,7 @@ describe('BatchClient.uploadBatch (msw)', () => {
           ? HttpResponse.json(errorBody('INTERNAL', 'Something went wrong on the server. Try again.'), { status: 500 })
           : HttpResponse.json(accepted(1), { status: 202 });
       }),
+      http.post(`${ENDPOINT}/batches`, made),
       http.post(`${ENDPOINT}/batch/b1/files`, async () => {
         controller.abort();
         await delay(1_000);

@@ -77,11 +77,19 @@ describe('BatchSession: resume after a reload (headless)', () => {
       const batch = fakeBatch('h1', appended > 0 ? ['completed', 'pending', 'pending'] : ['completed']);
       return { ...batch, expected_files: 3, accepting_files: appended === 0 };
     };
+    let requests = 0;
     server.use(
-      http.post(`${ENDPOINT}/batch-upload`, () =>
-        HttpResponse.json({ status: 'success', batch_id: 'h1', total_files: 1, message: '', tracking_url: '', events_url: '' }, { status: 202 }),
+      http.post(`${ENDPOINT}/batches`, () =>
+        HttpResponse.json({ status: 'success', batch_id: 'h1', accepting_files: true, upload_url: '', tracking_url: '', events_url: '' }, { status: 201 }),
       ),
       http.post(`${ENDPOINT}/batch/h1/files`, () => {
+        // The first part arrives; the server goes away before the next.
+        if (++requests === 1) {
+          return HttpResponse.json(
+            { status: 'success', batch_id: 'h1', appended_files: 1, total_files: 1, file_ids: ['h1-f0'], message: '', tracking_url: '', events_url: '' },
+            { status: 202 },
+          );
+        }
         if (!up) return HttpResponse.error();
         appended = 2;
         return HttpResponse.json(

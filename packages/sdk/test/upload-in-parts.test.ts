@@ -86,8 +86,8 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     });
 
     const batchId = await session.start();
-    // a+b create the batch; c (then big: too many bytes together) is lost once and sent again alone; big alone; d.
-    assert.deepEqual(seen, ['batch-upload', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files']);
+    // The batch is made empty; a+b are lost once and sent again; c (then big: too many bytes together) alone; big alone; d.
+    assert.deepEqual(seen, ['batches', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files', 'batch/:id/files']);
     assert.deepEqual(pendingWhileUploading, names, 'each part is pending as soon as it arrived');
     assert.equal(percents.at(-1), 100, 'every byte counted once, the resent ones included');
     assert.ok(percents.every((p) => p <= 100));
@@ -143,7 +143,7 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     assert.equal(result.parts, 2);
     assert.equal(result.total_files, 4);
     assert.deepEqual(created, [result.batch_id]);
-    assert.deepEqual(seen, ['batch-upload', 'batch/:id/files']);
+    assert.deepEqual(seen, ['batches', 'batch/:id/files', 'batch/:id/files'], 'a+b once (their answer was lost: looked up), c+d');
     assert.deepEqual(
       progress.at(-1)!.files.map((f) => f.sent),
       files.map((f) => f.size),
@@ -173,9 +173,9 @@ describe('uploads in several requests against the demo server', { skip }, () => 
     const result = await observed.uploadBatch(files);
     assert.equal(result.parts, 8);
     assert.equal(result.total_files, 8);
-    assert.equal(heldStates.length, 7);
+    assert.equal(heldStates.length, 8, 'made empty, then every file appended');
     for (const [i, batch] of heldStates.entries()) {
-      assert.equal(batch.total_files, i + 1);
+      assert.equal(batch.total_files, i);
       assert.equal(batch.status, 'processing', 'held open: processing, not paused, not completed');
       assert.equal(batch.finished_at, null);
       assert.equal(batch.accepting_files, true);
@@ -198,13 +198,38 @@ describe('uploads in several requests against the demo server', { skip }, () => 
       const created: string[] = [];
       const error = await client.uploadBatch(files, { onBatchCreated: (id) => created.push(id) }).catch((e: unknown) => e);
       assert.ok(isApiError(error) && error.code === 'TOO_MANY_FILES', String(error));
-      assert.deepEqual(seen, ['batch-upload', 'batch/:id/files', 'batch/:id/close']);
+      assert.deepEqual(seen, ['batches', 'batch/:id/files', 'batch/:id/files', 'batch/:id/close']);
       const batch = await client.watchBatch(created[0]!);
       assert.equal(batch.status, 'completed');
       assert.equal(batch.total_files, 2);
     } finally {
       await limited.close();
     }
+  });
+
+  it('a batch of several requests exists, saying how many files will come, before its first file is sent', async () => {
+    // Each file request waits until the batch, as onBatchCreated found it, was read.
+    let read: Promise<Batch> | null = null;
+    const gated: typeof fetch = async (input, init) => {
+      if (/\/files$/.test(input instanceof Request ? input.url : String(input)) && read) await read;
+      return fetch(input, init);
+    };
+    const client = new BatchClient({ endpoint: demo.api, uploadPartFiles: 2, fetch: gated });
+    const reader = new BatchClient({ endpoint: demo.api });
+    const files = Array.from({ length: 5 }, (_, i) => png(`r${i}.png`));
+    const result = await client.uploadBatch(files, {
+      fields: { patient_id: 'P-77' },
+      onBatchCreated: (id) => {
+        read = reader.getBatch(id);
+      },
+    });
+    const made = await read!;
+    assert.equal(made.id, result.batch_id);
+    assert.equal(made.total_files, 0, 'no file sent yet');
+    assert.equal(made.expected_files, 5, 'a page reloaded now finds it, with 5 files missing');
+    assert.equal(made.patient_id, 'P-77');
+    assert.equal(made.accepting_files, true);
+    assert.equal((await client.watchBatch(result.batch_id)).total_files, 5);
   });
 
   it('a first request that got no answer is not sent again (a second batch could not be told apart)', async () => {

@@ -157,10 +157,12 @@ export class BatchClient {
 
   /**
    * Uploads files as one batch in as many requests as `uploadPartFiles` and
-   * `uploadPartBytes` need: the first creates the batch, the others are appended to it.
+   * `uploadPartBytes` need: one request for a small batch; else the batch is made empty
+   * first ({@link BatchClient.createBatch}, with how many files will come: it exists before
+   * a file is sent) and every part is appended to it.
    * A request that fails for a passing reason (network, timeout, 429, 5xx) is sent again
    * alone, after a backoff, up to `uploadRetries` times; an append whose answer was lost
-   * is first looked up, so no file is sent twice. The first request goes again only when
+   * is first looked up, so no file is sent twice. A one-request batch goes again only when
    * the server said it stored nothing (408, 429, 503), since a second batch cannot be
    * told from the first. Every request but the last says more files follow
    * (`moreFiles`), so the server processes the files as they arrive but keeps the batch

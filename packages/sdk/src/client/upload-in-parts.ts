@@ -1,4 +1,4 @@
-import type { AppendResponse, Batch, UploadResponse } from '@batch-uploader/protocol';
+import type { AppendResponse, Batch, CreateBatchResponse, UploadResponse } from '@batch-uploader/protocol';
 import { abortReason, isAbortError } from '../errors/abort.js';
 import { isApiError } from '../errors/api-error.js';
 import { isNetworkError } from '../errors/network-error.js';
@@ -8,10 +8,11 @@ import { delay } from './delay.js';
 import type { RequestOptions, UploadOptions } from './request-options.js';
 import { toUploadProgress, type UploadFile } from './send-files.js';
 
-/** What uploading in parts needs of a client: its part settings and five calls (`BatchClient` has them). */
+/** What uploading in parts needs of a client: its part settings and six calls (`BatchClient` has them). */
 export interface PartsClient {
   readonly options: Pick<ResolvedClientOptions, 'uploadPartFiles' | 'uploadPartBytes' | 'uploadRetries'>;
   upload(files: readonly UploadFile[], options: UploadOptions): Promise<UploadResponse>;
+  createBatch(options: Pick<UploadOptions, 'fields' | 'priority' | 'signal' | 'expectedFiles'>): Promise<CreateBatchResponse>;
   appendFiles(batchId: string, files: readonly UploadFile[], options: Pick<UploadOptions, 'signal' | 'onProgress' | 'moreFiles'>): Promise<AppendResponse>;
   getBatch(batchId: string, options?: RequestOptions): Promise<Batch>;
   cancelBatch(batchId: string): Promise<Batch>;
@@ -20,7 +21,11 @@ export interface PartsClient {
 
 /** Options of `BatchClient.uploadBatch`. */
 export interface BatchUploadOptions extends UploadOptions {
-  /** Called once the first request was accepted and the batch exists, before the other parts are sent. */
+  /**
+   * Called once the batch exists, before its files are sent: a batch of several requests is
+   * made empty first (`POST /batches`), so a page reloaded while its first files are on the
+   * way can still find it; a one-request batch once that request was accepted.
+   */
   onBatchCreated?: (batchId: string) => void;
   /**
    * Called after each accepted request with the files it carried (the objects given), the
@@ -142,30 +147,26 @@ export async function uploadInParts(
   // finishes, and would refuse the parts still to come.
   let batchId: string;
   let totalFiles: number;
-  let rest = parts;
   if (into) {
     ({ batchId, totalFiles } = into);
-  } else {
-    const first = parts[0]!;
-    const created: UploadResponse = await retrying(
-      () =>
-        client.upload(files.slice(first.start, first.end), {
-          ...partOptions(first),
-          ...pick(options),
-          ...(parts.length > 1 ? { moreFiles: true, expectedFiles: files.length } : {}),
-        }),
-      first,
-    );
-    batchId = created.batch_id;
-    totalFiles = created.total_files;
+  } else if (parts.length > 1) {
+    // Made empty before any file is sent, with how many will come: the batch and its id
+    // exist from the start, so an upload cut short (a page reloaded during the first
+    // part) leaves a batch that says what is missing. Every part is then an append,
+    // which is looked up after a lost answer rather than sent twice.
+    const made = await client.createBatch({ ...pick(options), expectedFiles: files.length, ...(signal ? { signal } : {}) });
+    batchId = made.batch_id;
+    totalFiles = 0;
     onBatchCreated?.(batchId);
-    onPartSent?.({ batchId, files: files.slice(first.start, first.end), filesSent: first.end });
-    if (parts.length === 1) return { batch_id: batchId, total_files: totalFiles, parts: 1 };
-    rest = parts.slice(1);
+  } else {
+    const created: UploadResponse = await retrying(() => client.upload(files, { ...partOptions(parts[0]!), ...pick(options) }), parts[0]!);
+    onBatchCreated?.(created.batch_id);
+    onPartSent?.({ batchId: created.batch_id, files, filesSent: files.length });
+    return { batch_id: created.batch_id, total_files: created.total_files, parts: 1 };
   }
 
   try {
-    for (const part of rest) {
+    for (const part of parts) {
       const expected = totalFiles + part.end - part.start;
       const moreFiles = into !== undefined || part !== parts.at(-1);
       const answer = await retrying<{ total_files: number; file_ids?: string[] }>(
@@ -187,9 +188,10 @@ export async function uploadInParts(
     if (signal?.aborted) throw abortReason(signal);
   } catch (error) {
     // Aborted: nothing more of this batch should run, as when a single upload is aborted.
-    // Failed for good: the batch takes no more files and finishes with those that arrived.
+    // Failed for good: the batch takes no more files and finishes with those that arrived
+    // (none arrived: it is cancelled, there is nothing to finish with).
     if (into) throw error;
-    await (isAbortError(error) ? client.cancelBatch(batchId) : client.closeBatch(batchId)).catch(() => {});
+    await (isAbortError(error) || totalFiles === 0 ? client.cancelBatch(batchId) : client.closeBatch(batchId)).catch(() => {});
     throw error;
   }
   return { batch_id: batchId, total_files: totalFiles, parts: parts.length };

@@ -1,4 +1,3 @@
-import type { CreateBatchResponse } from '@batch-uploader/protocol';
 import { abortReason, isAbortError } from '../errors/abort.js';
 import type { UploadOptions } from './request-options.js';
 import type { ResumableRequest } from './resumable-upload.js';
@@ -7,7 +6,6 @@ import { uploadInParts, type BatchUploadOptions, type BatchUploadResult, type Pa
 
 /** What a resumable batch upload needs of a client (`BatchClient` has it). */
 export interface ResumableClient extends PartsClient {
-  createBatch(options: Pick<UploadOptions, 'fields' | 'priority' | 'signal' | 'expectedFiles'>): Promise<CreateBatchResponse>;
   uploadResumable(
     batchId: string,
     file: UploadFile,

@@ -129,7 +129,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     leaseMs: int(env, 'LEASE_MS', 15_000, 500, 3_600_000),
     heartbeatMs: int(env, 'SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
     basePath: basePath(env.BASE_PATH),
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    logLevel: logLevel(env.LOG_LEVEL),
     mongodbUri: env.MONGODB_URI?.trim() || null,
     uploadRateLimit: int(env, 'UPLOAD_RATE_LIMIT', 60, 0, 1_000_000),
     processorUrl: httpUrl(env, 'PROCESSOR_URL'),
@@ -187,6 +187,17 @@ export function parseTokens(text: string | undefined): Map<string, string> | nul
 }
 
 /** `ROLE`: `all` unless set. */
+/** Log levels, quietest last. */
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+function logLevel(text: string | undefined): string {
+  const value = text?.trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${text?.trim()}".`);
+  }
+  return value;
+}
+
 function role(text: string | undefined): ServerRole {
   const value = text?.trim().toLowerCase() || 'all';
   if (!(SERVER_ROLES as readonly string[]).includes(value)) {

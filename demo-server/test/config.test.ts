@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAIN } from './child-server.js';
 import { configFromEnv, ConfigError, parseTokens } from '../src/config.js';
 import { emailOptions } from '../src/notifications.js';
 
@@ -52,6 +59,30 @@ describe('configuration from the environment', () => {
     assert.throws(() => configFromEnv({ MAX_FILES: '2.5' }), /MAX_FILES/);
     assert.throws(() => parseTokens('no-workspace'), /API_TOKENS/);
     assert.throws(() => parseTokens('short:ws'), /16 characters/);
+    assert.throws(() => configFromEnv({ LOG_LEVEL: 'verbose' }), /LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"/);
+    assert.equal(configFromEnv({ LOG_LEVEL: ' DEBUG ' }).logLevel, 'debug');
+  });
+
+  it('npm start stops with a message naming the variable: a bad LOG_LEVEL, a HOST not of this machine, a PORT in use', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const dataDir = await mkdtemp(join(tmpdir(), 'start-fail-'));
+    try {
+      const cases: Array<[Record<string, string>, RegExp]> = [
+        [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+        [{ HOST: '192.0.2.1' }, /HOST \\"192\.0\.2\.1\\" is not an address of this machine/],
+        [{ PORT: String((taken.address() as AddressInfo).port) }, /PORT \d+ is in use by another program/],
+      ];
+      for (const [env, expected] of cases) {
+        const { code, output } = await runMain({ DATA_DIR: dataDir, PORT: '0', ...env });
+        assert.equal(code, 1, JSON.stringify(env));
+        assert.match(output, expected);
+        assert.doesNotMatch(output, /\n\s+at /, `no stack trace: ${output}`);
+      }
+    } finally {
+      taken.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('reads who may frame the pages, refusing what would break the header', () => {
@@ -258,3 +289,19 @@ describe('configuration from the environment', () => {
     assert.throws(() => configFromEnv({ API_TOKENS: 'abcdefghijklmnop:clinic-a', AUTH_COOKIE: 'a cookie;' }), /AUTH_COOKIE must be a cookie name/);
   });
 });
+
+/** Runs `npm start`'s entry until it exits (it must, within 20 s); its exit code and output. */
+function runMain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { MONGODB_URI: _notInherited, ...inherited } = process.env;
+  const child = spawn(process.execPath, [MAIN], { env: { ...inherited, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
+}

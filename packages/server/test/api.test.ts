@@ -181,7 +181,8 @@ describe('the original API', () => {
 
   it('marks status answers with an ETag and answers 304 when nothing changed', async () => {
     const res = await upload(server.api, [{ name: 'e.png', data: docs.png }]);
-    const { batch_id } = (await res.json()) as UploadResponse;
+    const { batch_id, message } = (await res.json()) as UploadResponse;
+    assert.equal(message, 'Batch upload initiated. Processing 1 file in background.');
     await waitForFinished(server.api, batch_id);
     const first = await fetch(`${server.api}/batch-status/${batch_id}`);
     const etag = first.headers.get('etag');

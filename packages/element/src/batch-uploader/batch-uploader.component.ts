@@ -92,6 +92,12 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart paused - "Paused", with its icon, while the batch is paused.
  * @csspart status-cards - The list of status cards.
  * @csspart status-card - Each status card (also `status-card-uploading`, `-pending`, `-processing`, `-completed`, `-failed`, `-cancelled`).
+ * @csspart status-card-uploading - The Uploading card. Also has the part `status-card`.
+ * @csspart status-card-pending - The Pending card. Also has the part `status-card`.
+ * @csspart status-card-processing - The Processing card. Also has the part `status-card`.
+ * @csspart status-card-completed - The Completed card. Also has the part `status-card`.
+ * @csspart status-card-failed - The Failed card. Also has the part `status-card`.
+ * @csspart status-card-cancelled - The Cancelled card. Also has the part `status-card`.
  * @csspart file-list - The list of files: a windowed grid with one Tab stop (arrow keys, Page Up/Down, Home/End).
  * @csspart file-row - One file (a row of the grid; as tall as its content, at least `--batch-row-height`).
  * @csspart file-status - A file's status icon and text.
@@ -103,6 +109,18 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart remove-button - Removes a file before the upload.
  * @csspart actions - The row of buttons.
  * @csspart button - Every action button (also `start-button`, `clear-button`, `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `reset-button`, `reconnect-button`, `add-missing-button`, `finish-without-button`, `review-confirm-button`, `review-reject-button`). A button that needs the server has `aria-disabled="true"` while reconnecting.
+ * @csspart start-button - Start Batch Upload. Also has the part `button`.
+ * @csspart clear-button - Clear all (before the upload). Also has the part `button`.
+ * @csspart pause-button - Pause the batch. Also has the part `button`.
+ * @csspart resume-button - Resume the paused batch. Also has the part `button`.
+ * @csspart cancel-button - Cancel the upload or the batch. Also has the part `button`.
+ * @csspart retry-button - Retry failed, in the outcome. Also has the part `button`.
+ * @csspart reset-button - Upload another batch, at the end. Also has the part `button`.
+ * @csspart reconnect-button - Reconnect now, in the connection notice. Also has the part `button`.
+ * @csspart add-missing-button - Add the missing files, after a reload cut an upload short. Also has the part `button`.
+ * @csspart finish-without-button - Finish without them, beside it. Also has the part `button`.
+ * @csspart review-confirm-button - Confirms a file held for review (it belongs to this patient). Also has the part `button`.
+ * @csspart review-reject-button - Rejects a file held for review (not to be filed). Also has the part `button`.
  * @csspart batch-context - In the progress header (and history): the `batch-label`, or the patient ID masked to its last 4 characters ("Patient ••••1234").
  * @csspart history - The recent-batches panel.
  * @csspart history-row - A batch of the history: a button that opens it (outcome, patient ID masked, date and time, counts).

@@ -39,7 +39,7 @@ export function uploadHandler(options: ResolvedRouterOptions): RequestHandler {
       status: 'success',
       batch_id: batch.id,
       total_files: batch.total_files,
-      message: `Batch upload initiated. Processing ${batch.total_files} files in background.`,
+      message: `Batch upload initiated. Processing ${batch.total_files} ${batch.total_files === 1 ? 'file' : 'files'} in background.`,
       tracking_url: `${req.baseUrl}/batch-status/${batch.id}`,
       events_url: `${req.baseUrl}/batch-events/${batch.id}`,
     };

@@ -114,6 +114,7 @@ export function widgetPage(config: DemoConfig): string {
 <link rel="stylesheet" href="/assets/demo/pages.css">
 </head>
 <body>
+<main>
 <h1>Batch upload</h1>
 <p>Drop up to ${config.maxFiles} PDFs or images, start, and follow every file through processing. Reload the page during a batch: it picks the batch up again.</p>
 ${tokenField}
@@ -123,10 +124,10 @@ ${tokenField}
 
 <h2>Events</h2>
 <p>Every <code>batch-*</code> event the element sent, newest last (counts only: the log shows no file names or patient data).</p>
-<ol id="log"></ol>
+<ol id="log" tabindex="0" aria-label="Event log"></ol>
 
 <h2>On your page</h2>
-<pre>&lt;script type="module" src="/assets/batch-uploader.js"&gt;&lt;/script&gt;
+<pre tabindex="0" aria-label="The two lines">&lt;script type="module" src="/assets/batch-uploader.js"&gt;&lt;/script&gt;
 &lt;batch-uploader endpoint="${api}"&gt;&lt;/batch-uploader&gt;</pre>
 <p>This page also sets <code>patient-field="optional"</code>, <code>template-id="intake"</code> and <code>show-history</code>. Other attributes:
 <code>patient-id</code>, <code>encounter-id</code>, <code>max-files</code>, <code>max-file-size</code> (e.g. <code>50MB</code>), <code>accept</code>, <code>poll-interval</code>.
@@ -136,6 +137,7 @@ Properties: <code>getAuthToken</code>, <code>headers</code>, <code>session</code
 <p>The same element, imported from <code>@batch-uploader/element</code> by an app's bundler, with properties set and typed events handled by the framework:
 the <a href="/examples/react">React example</a>, the <a href="/examples/vue">Vue example</a> and the <a href="/examples/angular">Angular example</a> (sources and how-to in <code>demo-server/examples</code>).</p>
 <p><a href="/">About this server</a></p>
+</main>
 
 <script type="module" src="/assets/demo/widget-page.js"></script>
 <script type="module" src="/assets/batch-uploader.js"></script>

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { BatchHistoryResponse } from '@batch-uploader/protocol';
-import { chooseFiles, expectAccessible } from '@batch-uploader/test-support/browser';
+import { chooseFiles, expectAccessible, expectPageAccessible } from '@batch-uploader/test-support/browser';
 import { demoInChromium, type DemoInChromium } from '@batch-uploader/test-support/demo-server';
 
 const TOKEN = 'examples-e2e-token-clinic-a';
@@ -90,6 +90,7 @@ describe('the React, Vue and Angular examples', () => {
       await row.waitFor({ timeout: 15_000 });
       assert.match(((await row.textContent()) ?? '').replace(/\s+/g, ' '), /Sans identifiant patient · .+ : 3 fichiers, 2 réussis, 1 en échec/);
       await expectAccessible(page, `${framework}: history open`);
+      await expectPageAccessible(page, `${framework} app: finished, history open`);
       await row.click();
       const files = page.locator('batch-uploader [part~="history-files"] li');
       await files.first().waitFor();

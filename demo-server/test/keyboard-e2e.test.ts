@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
+import { launchChromium, expectAccessible, expectPageAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { documents, type Documents } from '@batch-uploader/test-support/documents';
 import { startDemoServer as startTestServer } from '@batch-uploader/test-support/demo-server';
 
@@ -176,6 +176,7 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
     const path = await tabTo((at) => NAMES.includes(at));
     assert.equal(path.at(-1), NAMES[0], 'Tab enters the list at its first row');
     await expectAccessible(page, 'files added, focus in the list');
+    await expectPageAccessible(page, 'the demo page at 390 px, 50 files added');
     const seen = [path.at(-1)!];
     for (let i = 1; i < NAMES.length; i++) seen.push(await press('ArrowDown'));
     assert.deepEqual(seen, NAMES, 'each row once, in order');
@@ -233,6 +234,7 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
     assert.deepEqual(toast, { inside: true, shown: true }, 'the finish notice never covers the page around the element');
     await shoot('phone-finish-notice', 390, true);
     await expectAccessible(page, 'finished with a failure, focus on the outcome');
+    await expectPageAccessible(page, 'the demo page at 390 px, finished, the notice up');
     // Back into the list (it kept its place: row 1), to the damaged file's row.
     assert.equal((await tabTo((at) => NAMES.includes(at))).at(-1), NAMES[0]);
     assert.equal(await press('ArrowDown'), NAMES[1]);

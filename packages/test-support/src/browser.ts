@@ -44,6 +44,20 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
   assert.deepEqual(violations, [], `axe-core in the state "${state}"`);
 }
 
+/**
+ * axe-core over the whole page, not only the element: the host page's own landmarks and
+ * content (the demo page, an example app) in the same state. Needs axe-core added to the page.
+ */
+export async function expectPageAccessible(page: Page, state: string): Promise<void> {
+  const violations = await page.evaluate(async () => {
+    const { violations } = await (
+      window as unknown as { axe: { run(el: Document, o: object): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `axe-core on the whole page in the state "${state}"`);
+}
+
 /** Where and how {@link screenshotAtWidths} saves. */
 export interface ScreenshotOptions {
   /** The folder (made if missing); null saves nothing (screenshots are taken when a test run asks for them). */

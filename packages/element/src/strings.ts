@@ -296,7 +296,9 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   historyMore: 'Show more',
   historyItem: (batch, date) => {
     const { needs_review: toReview = 0, rejected_at_review: rejected = 0 } = batch.progress;
-    return `${date}: ${files(batch.total_files)}, ${batch.progress.completed} succeeded, ${batch.progress.failed} failed${toReview ? `, ${toReview} to review` : ''}${rejected ? `, ${documents(rejected)} rejected` : ''}`;
+    // An upload cut short (a reload): the files its batch still waits for.
+    const missing = batch.accepting_files && batch.expected_files ? Math.max(0, batch.expected_files - batch.total_files) : 0;
+    return `${date}: ${files(batch.total_files)}, ${batch.progress.completed} succeeded, ${batch.progress.failed} failed${toReview ? `, ${toReview} to review` : ''}${rejected ? `, ${documents(rejected)} rejected` : ''}${missing ? `, ${missing} not sent yet` : ''}`;
   },
   patientMasked: (end) => `Patient ••••${end}`,
   patientSpoken: (end) => `Patient ID ending ${end}`,

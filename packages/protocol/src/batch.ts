@@ -182,8 +182,8 @@ export interface BatchSummary {
    */
   accepting_files: boolean;
   /**
-   * How many files the upload said it would send (`expected_files` of the first request
-   * of a batch sent in several); null when it did not say. While `accepting_files`,
+   * How many files the upload said it would send (`expected_files` when the batch was
+   * made empty, or of the first request of a batch sent in several); null when it did not say. While `accepting_files`,
    * `expected_files - total_files` files are still to come: an upload interrupted by a
    * reload can be finished by appending them. Absent from servers that predate it.
    */

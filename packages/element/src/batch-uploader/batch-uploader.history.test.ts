@@ -5,8 +5,9 @@
  * live outcome's rule, back to the list, focus and announcements; against real demo
  * servers (/api/flaky fails flaky-* files until they are retried).
  */
+import { BatchClient } from '@batch-uploader/sdk';
 import type { BatchUploader } from './batch-uploader.component.js';
-import { FLAKY_ENDPOINT, brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, settle, text, until } from '../test/helpers.js';
+import { ENDPOINT, FLAKY_ENDPOINT, brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, settle, text, until } from '../test/helpers.js';
 
 afterEach(cleanUp);
 
@@ -100,6 +101,21 @@ describe('<batch-uploader> context and history', () => {
     equal(retried.length, 0, 'the element’s own session has no batch: no event of it');
     ok(part(el, 'drop-zone'), 'the element still waits for files');
     await expectAccessible(el);
+  });
+
+  it('a history row of an upload cut short says how many files it still waits for', async () => {
+    const client = new BatchClient({ endpoint: ENDPOINT });
+    const { batch_id } = await client.createBatch({ expectedFiles: 3 });
+    await client.appendFiles(batch_id, [pdf('first.pdf')], { moreFiles: true });
+    let done = false;
+    const poll = setInterval(() => void client.getBatch(batch_id).then((batch) => (done = batch.progress.completed === 1)), 50);
+    await until(() => done, 'the first file processed').finally(() => clearInterval(poll));
+    const el = await mount({ 'show-history': true });
+    const row = () => el.shadowRoot!.querySelector<HTMLElement>(`.history-row[data-id="${batch_id}"]`);
+    await until(() => row()?.textContent?.includes('1 file, 1 succeeded, 0 failed, 2 not sent yet'), `the held batch, with its missing files: ${row()?.textContent}`);
+    await client.closeBatch(batch_id);
+    part(el, 'refresh-button')!.click();
+    await until(() => row() && !row()!.textContent!.includes('not sent yet'), 'closed: nothing more to come');
   });
 
   it('the finish notice never covers the history: scrolled down to its rows, they are clear of it', async () => {

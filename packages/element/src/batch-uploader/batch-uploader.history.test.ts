@@ -63,6 +63,11 @@ describe('<batch-uploader> context and history', () => {
         .textContent!.replace(/\s+/g, ' ')
         .trim();
     equal(files().length, 3);
+    equal(
+      [...files()].map((li) => li.querySelector('.attention-name')!.textContent),
+      ['flaky-h.pdf', 'bad.pdf', 'fine.pdf'],
+      'the files that need attention first, each group in the batch’s order:',
+    );
     ok(line('fine.pdf').includes('Completed'), line('fine.pdf'));
     ok(line('flaky-h.pdf').includes('Failed') && line('flaky-h.pdf').includes('Retry failed'), line('flaky-h.pdf'));
     ok(line('bad.pdf').includes('Failed') && !line('bad.pdf').includes('Retry failed'), `a damaged file is not offered a retry: ${line('bad.pdf')}`);

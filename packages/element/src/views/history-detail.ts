@@ -42,7 +42,9 @@ function batchOutcome(batch: Batch): BatchOutcome {
  * it opens), the patient ID masked and the outcome in words, then every file with its
  * status (icon and word), its reason and what to do when it failed; "Retry failed" for
  * the failures another try may fix (the live outcome's rule: not for damaged files or
- * other types, not in a cancelled batch); "Back to recent batches".
+ * other types, not in a cancelled batch); "Back to recent batches". The files that need
+ * attention (failed, or held for review) come first, each group in the batch's order: in a
+ * batch of 50, the one failure is not found by scrolling.
  */
 export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, onBack, onRetry }: HistoryView): TemplateResult {
   const { batch, error } = opened;
@@ -79,7 +81,7 @@ export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, 
               ${icon(TERMINAL_BATCH_STATUSES.includes(batch.status) ? OUTCOME_ICONS[batchOutcome(batch)] : batch.status)}<span>${batchSummary(batch, t)}</span>
             </p>
             <ul part="history-files" class="history-files" aria-label=${t.fileList}>
-              ${batch.files.map(file)}
+              ${attentionFirst(batch.files).map(file)}
             </ul>`
         : nothing
     }
@@ -89,4 +91,10 @@ export function historyDetail(opened: OpenedBatch, { strings: t, locale, level, 
       <button part="button back-button" class="button" type="button" @click=${onBack}>${t.historyBack}</button>
     </div>
   </div>`;
+}
+
+/** The batch's files with those that need attention (failed, held for review) first; each group keeps its order. */
+function attentionFirst(files: readonly BatchFile[]): BatchFile[] {
+  const needs = (f: BatchFile) => f.status === 'failed' || reviewStateOf(f) === 'awaiting';
+  return [...files.filter(needs), ...files.filter((f) => !needs(f))];
 }

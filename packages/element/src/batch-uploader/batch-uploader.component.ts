@@ -131,7 +131,7 @@ const SESSION_SETTINGS = ['client', 'endpoint', 'id', 'pollInterval', 'maxFiles'
  * @csspart back-button - Back to the recent batches (focus returns to the batch's row).
  * @csspart refresh-button - Reloads the history.
  * @csspart more-button - Loads older batches into the history.
- * @csspart toast - The completion notice: in its place after the batch's buttons, before the history; while that place is below the window, it sticks to the window's bottom edge, over the element's own file rows (never over its history or the page around the element).
+ * @csspart toast - The completion notice: in its place after the batch's buttons, before the history. When the outcome was out of sight as the batch ended, it sticks to the window's bottom edge while its place is below the window, over the element's own file rows (never over its history or the page around the element); class `in-place` when it does not.
  * @csspart live-region - The visually hidden region that announces milestones.
  *
  * @cssproperty [--batch-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
@@ -197,7 +197,11 @@ export class BatchUploader extends LitElement {
     remove: (id) => this.session.removeFile(id),
   });
   readonly #focus = new FocusController(this, () => this.#sessions.state.phase);
-  readonly #toast = new ToastController(this);
+  // After the focus controller: the end's focus (on the outcome) has scrolled it into sight when the notice is placed.
+  readonly #toast = new ToastController(this, undefined, () => {
+    const box = this.shadowRoot?.querySelector('#outcome')?.getBoundingClientRect();
+    return box ? box.top >= 0 && box.bottom <= document.documentElement.clientHeight : null;
+  });
   readonly #announcer = new AnnouncerController(this);
   readonly #outcome = new OutcomeController(this);
   readonly #leaveWarning = new LeaveWarningController(this, () => this.#sessions.state);
@@ -460,7 +464,7 @@ export class BatchUploader extends LitElement {
       ${actions(state, t, this.#actions)}
       ${
         this.#toast.text
-          ? toast(this.#toast.text, this.#toast.outcome, t, { onClose: this.#toast.hide, onHold: this.#toast.hold, onRelease: this.#toast.release })
+          ? toast(this.#toast.text, this.#toast.outcome, this.#toast.sticky, t, { onClose: this.#toast.hide, onHold: this.#toast.hold, onRelease: this.#toast.release })
           : nothing
       }
       ${

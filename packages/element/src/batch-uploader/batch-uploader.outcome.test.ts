@@ -376,6 +376,29 @@ describe('<batch-uploader>: what a screen reader hears', () => {
     equal(words(part(el, 'retry-button')), 'Retry failed (1 file)', 'the refused file is not counted:');
   });
 
+  it('the finish notice sits in its place when the outcome is in sight, and sticks to the window only when it is not', async () => {
+    const inSight = await mount();
+    await runBatch(inSight, [pdf('seen.pdf')]);
+    await settle(inSight);
+    const placed = part(inSight, 'toast')!;
+    ok(placed.classList.contains('in-place') && getComputedStyle(placed).position === 'static', 'in its place: it repeats what the outcome shows, over nothing');
+    cleanUp();
+
+    // The clerk is elsewhere on a long page (focus not in the element): the end is out of sight.
+    const spacer = Object.assign(document.createElement('div'), { style: 'height: 3000px' });
+    document.body.append(spacer);
+    try {
+      const below = await mount();
+      await runBatch(below, [pdf('unseen.pdf')]);
+      await settle(below);
+      ok(part(below, 'outcome')!.getBoundingClientRect().top > document.documentElement.clientHeight, 'the outcome is below the window');
+      const notice = part(below, 'toast')!;
+      ok(!notice.classList.contains('in-place') && getComputedStyle(notice).position === 'sticky', 'sticky: the end is seen where the clerk is');
+    } finally {
+      spacer.remove();
+    }
+  });
+
   it('the finish notice stays while the pointer or the focus is on it, and closes a while after they leave', async () => {
     const host = { addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) };
     const notice = new ToastController(host, 80);

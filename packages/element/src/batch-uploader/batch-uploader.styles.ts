@@ -378,8 +378,9 @@ export default css`
     justify-self: start;
   }
   /* The notice's place is after the batch's buttons, before the history; while that
-     place is below the window, it sticks to the window's bottom edge: it may cover the
-     element's own file rows, never the history below it or the page around the element. */
+     place is below the window, it sticks to the window's bottom edge (unless in-place,
+     below): it may cover the element's own file rows, never the history below it or the
+     page around the element. */
   .toast {
     position: sticky;
     inset-block-end: 1rem;
@@ -399,6 +400,11 @@ export default css`
   }
   .toast .icon {
     color: var(--_completed);
+  }
+  /* The outcome was in sight when the notice came: it sits in its place, over nothing. */
+  .toast.in-place {
+    position: static;
+    box-shadow: none;
   }
   .sr-only {
     position: absolute;

@@ -10,16 +10,38 @@ export class ToastController implements ReactiveController {
   text: string | null = null;
   /** How the batch went, for the notice's icon and colour. */
   outcome: BatchOutcome = 'succeeded';
+  /**
+   * Whether the notice sticks to the window's bottom edge. Only when the outcome it repeats
+   * was out of sight as it came (`outcomeInSight`): else it sits in its place, covering nothing.
+   */
+  sticky = true;
   readonly #host: ReactiveControllerHost;
   readonly #durationMs: number;
+  readonly #outcomeInSight: () => boolean | null;
+  /** Whether `sticky` was decided for the notice shown. */
+  #placed = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** What is on the notice now: while anything is, it stays. */
   readonly #held = new Set<'pointer' | 'focus'>();
 
-  constructor(host: ReactiveControllerHost, durationMs = 8_000) {
+  /** `outcomeInSight`: whether the outcome is within the window; null while it is not rendered yet. */
+  constructor(host: ReactiveControllerHost, durationMs = 8_000, outcomeInSight: () => boolean | null = () => false) {
     this.#host = host;
     this.#durationMs = durationMs;
+    this.#outcomeInSight = outcomeInSight;
     host.addController(this);
+  }
+
+  /** Right after the render that shows a notice (and moved focus to the outcome, if it did): sticky or in place. */
+  hostUpdated(): void {
+    if (this.text === null || this.#placed) return;
+    const inSight = this.#outcomeInSight();
+    if (inSight === null) return; // Decided at the render that shows the outcome.
+    this.#placed = true;
+    if (inSight) {
+      this.sticky = false;
+      this.#host.requestUpdate();
+    }
   }
 
   hostDisconnected(): void {
@@ -31,6 +53,8 @@ export class ToastController implements ReactiveController {
     clearTimeout(this.#timer);
     this.text = text;
     this.outcome = outcome;
+    this.sticky = true;
+    this.#placed = false;
     if (this.#held.size === 0) this.#timer = setTimeout(() => this.hide(), this.#durationMs);
     this.#host.requestUpdate();
   }

@@ -10,11 +10,11 @@ export interface ToastHandlers {
   onRelease: (by: 'pointer' | 'focus') => void;
 }
 
-/** The completion notice — icon, colour and words of the outcome — with its Close button. */
-export function toast(text: string, outcome: BatchOutcome, t: BatchUploaderStrings, { onClose, onHold, onRelease }: ToastHandlers): TemplateResult {
+/** The completion notice — icon, colour and words of the outcome — with its Close button; `sticky`: see `ToastController.sticky`. */
+export function toast(text: string, outcome: BatchOutcome, sticky: boolean, t: BatchUploaderStrings, { onClose, onHold, onRelease }: ToastHandlers): TemplateResult {
   return html`<div
     part="toast"
-    class="toast outcome-${outcome}"
+    class="toast outcome-${outcome}${sticky ? '' : ' in-place'}"
     @pointerenter=${() => onHold('pointer')}
     @pointerleave=${() => onRelease('pointer')}
     @focusin=${() => onHold('focus')}

@@ -294,6 +294,28 @@ describe('BatchEngine', () => {
     assert.equal(found?.batch.counts.completed, 2);
   });
 
+  it('retention sweeps once at start: a server back after its files expired removes them then, not a sweep interval later', async () => {
+    const { workspace, batchId, fileIds } = await makeBatch(1);
+    // Processed while bytes are kept a day; the server stops.
+    await withEngine({ retention: { blobsAfterMs: 86_400_000 }, processor: async () => ({}) }, () => untilFinished(workspace, batchId));
+    // Back with a retention they are past, and a sweep every hour: the first sweep is at start.
+    await withEngine({ retention: { blobsAfterMs: 0, sweepIntervalMs: 3_600_000 }, processor: async () => ({}) }, async () => {
+      for (let i = 0; i < 200; i++) {
+        const found = await harness.store.records.getBatch(workspace, batchId);
+        if (found?.files.every((file) => file.blob_purged_at)) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    });
+    const found = await harness.store.records.getBatch(workspace, batchId);
+    assert.ok(found?.files.every((file) => file.blob_purged_at), 'purged by the sweep at start');
+    await assert.rejects(
+      async () => {
+        for await (const _ of harness.blobs.open(fileIds[0]!)) void _;
+      },
+      { name: 'BlobNotFoundError' },
+    );
+  });
+
   it('rejects options that cannot work, naming them', () => {
     assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), concurrency: -1 }), /concurrency/);
     assert.throws(() => new BatchEngine({ store: harness.store, blobs: harness.blobs, processor: async () => ({}), concurrency: 1.5 }), /concurrency/);

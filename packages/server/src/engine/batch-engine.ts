@@ -112,6 +112,9 @@ export class BatchEngine {
     // must not wait for a processing instance; it never runs a file itself.
     await this.#reclaimExpired();
     this.#every(Math.max(250, Math.floor(leaseMs / 2)), () => this.#reclaimExpired());
+    // Retention also sweeps once at start: a server back after a day off removes what
+    // expired meanwhile now, not a sweep interval later. Not awaited: it never delays the start.
+    void this.#retention.sweep();
     this.#every(retention.sweepIntervalMs, () => this.#retention.sweep());
     // An expired hold is released within about half the hold (at most a minute) after it ran out.
     this.#every(Math.min(60_000, Math.max(250, Math.floor(this.#options.appendHoldMs / 2))), () => this.#releaseExpiredHolds());

@@ -200,8 +200,15 @@ describe('a 50-file batch by keyboard alone, on a phone-wide page', () => {
       .map((node) => String(node.name?.value ?? ''))
       .filter((name) => !name.startsWith('Remove'));
     assert.ok(cells.length >= 10, `rows in the tree: ${cells.length}`);
-    for (const name of cells) assert.ok(NAMES.some((file) => name.startsWith(`${file} `) || name === file), `a cell named "${name}"`);
-    assert.ok(cells.some((name) => name.startsWith(`${LONG} `)), `the long name whole: ${cells.join(' | ')}`);
+    for (const name of cells)
+      assert.ok(
+        NAMES.some((file) => name.startsWith(`${file} `) || name === file),
+        `a cell named "${name}"`,
+      );
+    assert.ok(
+      cells.some((name) => name.startsWith(`${LONG} `)),
+      `the long name whole: ${cells.join(' | ')}`,
+    );
     await cdp.detach();
   });
 

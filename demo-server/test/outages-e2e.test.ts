@@ -20,7 +20,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { makeRawPdf } from '@batch-uploader/test-support/documents';
 import { chooseFiles, launchChromium, type ChosenFile, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { killHard, startChild, stopChild, type Child } from './child-server.js';
@@ -65,6 +65,18 @@ async function openPage(origin: string): Promise<{ context: BrowserContext; page
   await page.addScriptTag({ path: AXE });
   await part(page, 'drop-zone').waitFor();
   return { context, page };
+}
+
+/**
+ * Picks `files`, slows uploads to `bytesPerSecond` (so that a reload comes while bytes are
+ * being sent) and starts; the DevTools session, to lift the limit after.
+ */
+async function startSlowly(context: BrowserContext, page: Page, files: ChosenFile[], bytesPerSecond: number): Promise<CDPSession> {
+  await chooseFiles(part(page, 'drop-zone'), files);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  await page.getByRole('button', { name: `Start Batch Upload (${files.length} files)` }).click();
+  return cdp;
 }
 
 const part = (page: Page, name: string) => page.locator(`batch-uploader [part~="${name}"]`);
@@ -190,11 +202,7 @@ describe('a reload while sending, on the demo page', () => {
       void dialog.accept();
     });
     const files = filesOf(25, 150_000, 'scan');
-    await chooseFiles(part(page, 'drop-zone'), files);
-    // Slow uploads, so that the reload comes while bytes are being sent.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1_000_000 });
-    await page.getByRole('button', { name: 'Start Batch Upload (25 files)' }).click();
+    const cdp = await startSlowly(context, page, files, 1_000_000);
     const { batchId } = await waitFor(async () => {
       const state = await sessionOf(page);
       return state.batchId && state.statuses.includes('pending') && state.statuses.includes('uploading') ? state : null;
@@ -240,10 +248,7 @@ describe('a reload while sending, on the demo page', () => {
     const { context, page } = await openPage(origin);
     page.on('dialog', (dialog) => void dialog.accept());
     const files = filesOf(12, 150_000, 'note');
-    await chooseFiles(part(page, 'drop-zone'), files);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 500_000 });
-    await page.getByRole('button', { name: 'Start Batch Upload (12 files)' }).click();
+    const cdp = await startSlowly(context, page, files, 500_000);
     // The batch has its id, and its first part (10 files, 1.5 MB at 0.5 MB/s) is still on the way.
     const { batchId } = await waitFor(async () => {
       const state = await sessionOf(page);

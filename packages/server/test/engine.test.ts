@@ -307,7 +307,10 @@ describe('BatchEngine', () => {
       }
     });
     const found = await harness.store.records.getBatch(workspace, batchId);
-    assert.ok(found?.files.every((file) => file.blob_purged_at), 'purged by the sweep at start');
+    assert.ok(
+      found?.files.every((file) => file.blob_purged_at),
+      'purged by the sweep at start',
+    );
     await assert.rejects(
       async () => {
         for await (const _ of harness.blobs.open(fileIds[0]!)) void _;

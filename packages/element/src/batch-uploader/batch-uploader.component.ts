@@ -464,7 +464,11 @@ export class BatchUploader extends LitElement {
       ${actions(state, t, this.#actions)}
       ${
         this.#toast.text
-          ? toast(this.#toast.text, this.#toast.outcome, this.#toast.sticky, t, { onClose: this.#toast.hide, onHold: this.#toast.hold, onRelease: this.#toast.release })
+          ? toast(this.#toast.text, this.#toast.outcome, this.#toast.sticky, t, {
+              onClose: this.#toast.hide,
+              onHold: this.#toast.hold,
+              onRelease: this.#toast.release,
+            })
           : nothing
       }
       ${

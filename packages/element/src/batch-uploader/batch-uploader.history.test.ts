@@ -7,7 +7,23 @@
  */
 import { BatchClient } from '@batch-uploader/sdk';
 import type { BatchUploader } from './batch-uploader.component.js';
-import { ENDPOINT, FLAKY_ENDPOINT, brokenPdf, cleanUp, equal, expectAccessible, mount, ok, part, parts, pdf, record, settle, text, until } from '../test/helpers.js';
+import {
+  ENDPOINT,
+  FLAKY_ENDPOINT,
+  brokenPdf,
+  cleanUp,
+  equal,
+  expectAccessible,
+  mount,
+  ok,
+  part,
+  parts,
+  pdf,
+  record,
+  settle,
+  text,
+  until,
+} from '../test/helpers.js';
 
 afterEach(cleanUp);
 
@@ -117,7 +133,10 @@ describe('<batch-uploader> context and history', () => {
     await until(() => done, 'the first file processed').finally(() => clearInterval(poll));
     const el = await mount({ 'show-history': true });
     const row = () => el.shadowRoot!.querySelector<HTMLElement>(`.history-row[data-id="${batch_id}"]`);
-    await until(() => row()?.textContent?.includes('1 file, 1 succeeded, 0 failed, 2 not sent yet'), `the held batch, with its missing files: ${row()?.textContent}`);
+    await until(
+      () => row()?.textContent?.includes('1 file, 1 succeeded, 0 failed, 2 not sent yet'),
+      `the held batch, with its missing files: ${row()?.textContent}`,
+    );
     await client.closeBatch(batch_id);
     part(el, 'refresh-button')!.click();
     await until(() => row() && !row()!.textContent!.includes('not sent yet'), 'closed: nothing more to come');
@@ -144,7 +163,10 @@ describe('<batch-uploader> context and history', () => {
       for (const line of el.shadowRoot!.querySelectorAll<HTMLElement>('.history-row')) {
         const box = line.getBoundingClientRect();
         if (box.bottom <= shown.top || box.top >= shown.bottom) continue;
-        ok(box.bottom <= notice.top || box.top >= notice.bottom, `history row at ${box.top}–${box.bottom} is clear of the notice at ${notice.top}–${notice.bottom}`);
+        ok(
+          box.bottom <= notice.top || box.top >= notice.bottom,
+          `history row at ${box.top}–${box.bottom} is clear of the notice at ${notice.top}–${notice.bottom}`,
+        );
       }
     } finally {
       frame.remove();

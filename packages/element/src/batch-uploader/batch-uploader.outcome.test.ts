@@ -381,7 +381,10 @@ describe('<batch-uploader>: what a screen reader hears', () => {
     await runBatch(inSight, [pdf('seen.pdf')]);
     await settle(inSight);
     const placed = part(inSight, 'toast')!;
-    ok(placed.classList.contains('in-place') && getComputedStyle(placed).position === 'static', 'in its place: it repeats what the outcome shows, over nothing');
+    ok(
+      placed.classList.contains('in-place') && getComputedStyle(placed).position === 'static',
+      'in its place: it repeats what the outcome shows, over nothing',
+    );
     cleanUp();
 
     // The clerk is elsewhere on a long page (focus not in the element): the end is out of sight.

@@ -132,7 +132,11 @@ describe('<batch-uploader> before the upload', () => {
     try {
       const el = await mount();
       frame.append(el);
-      await add(el, [pdf('clinic_letter.pdf'), new File(['plain text'], 'discharge_summary_2026_11_30_FINAL_v3_signed.docx'), new File(['x'], 'notes_really_text.pdf')]);
+      await add(el, [
+        pdf('clinic_letter.pdf'),
+        new File(['plain text'], 'discharge_summary_2026_11_30_FINAL_v3_signed.docx'),
+        new File(['x'], 'notes_really_text.pdf'),
+      ]);
       ok(text(el, 'messages').includes('discharge_summary_2026_11_30_FINAL_v3_signed.docx is not a PDF or an image'), text(el, 'messages'));
       const box = el.getBoundingClientRect();
       ok(box.width <= 320.5, `the element stays 320 px wide: ${box.width}`);

@@ -11,7 +11,13 @@ export interface ToastHandlers {
 }
 
 /** The completion notice — icon, colour and words of the outcome — with its Close button; `sticky`: see `ToastController.sticky`. */
-export function toast(text: string, outcome: BatchOutcome, sticky: boolean, t: BatchUploaderStrings, { onClose, onHold, onRelease }: ToastHandlers): TemplateResult {
+export function toast(
+  text: string,
+  outcome: BatchOutcome,
+  sticky: boolean,
+  t: BatchUploaderStrings,
+  { onClose, onHold, onRelease }: ToastHandlers,
+): TemplateResult {
   return html`<div
     part="toast"
     class="toast outcome-${outcome}${sticky ? '' : ' in-place'}"

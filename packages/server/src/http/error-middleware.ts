@@ -51,7 +51,10 @@ export function toApiError(error: unknown): ApiError {
   // Body parsers (ours for JSON bodies, or the host app's) raise 4xx errors with `status`; keep them client errors.
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (type === 'entity.too.large' && typeof limit === 'number') {
-      return new ApiError('BAD_REQUEST', { message: `The request body is too large: this route takes at most ${limit} bytes.`, details: { limit_bytes: limit } });
+      return new ApiError('BAD_REQUEST', {
+        message: `The request body is too large: this route takes at most ${limit} bytes.`,
+        details: { limit_bytes: limit },
+      });
     }
     if (status === 413) return new ApiError('BAD_REQUEST', { message: 'The request body is larger than the server accepts.' });
     return new ApiError('BAD_REQUEST');

@@ -214,8 +214,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   /** The caller's own upload, or a 404 that does not tell whether another workspace has one by that id. */
   async function checkOwner(uploadId: string | undefined, workspaceId: string): Promise<Upload> {
     const upload = uploadId ? await datastore.getUpload(uploadId).catch(() => null) : null;
-    if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId)
-      throw new ApiError('NOT_FOUND', { message: NO_SUCH_UPLOAD });
+    if (!upload || upload.metadata?.[WORKSPACE_KEY] !== workspaceId) throw new ApiError('NOT_FOUND', { message: NO_SUCH_UPLOAD });
     return upload;
   }
 

@@ -92,9 +92,23 @@ export class QuarantineStorage implements StorageEngine {
     out.once('error', (error) => {
       if (error !== partError && !writeFailures.has(req)) writeFailures.set(req, error);
     });
+    // A request that ends (answered, or its connection gone) while this file is still being
+    // written — the parser gave up on the form first — must not leave it behind: its part
+    // is ended, so the pipeline settles and the file is removed below.
+    let settled = false;
+    const endPart = () => {
+      if (!settled) file.stream.destroy(new Error('The request ended before this file was written.'));
+    };
+    req.res?.once('close', endPart);
     pipeline(file.stream, tap, out).then(
-      () => callback(null, { path, size, head: Buffer.concat(head) } as Partial<Express.Multer.File>),
+      () => {
+        settled = true;
+        req.res?.off('close', endPart);
+        callback(null, { path, size, head: Buffer.concat(head) } as Partial<Express.Multer.File>);
+      },
       async (error: unknown) => {
+        settled = true;
+        req.res?.off('close', endPart);
         await discard(path).catch(() => {});
         const fromDisk = out.errored !== null && out.errored === error && error !== partError;
         callback(fromDisk ? new QuarantineWriteError('Writing an upload failed.', { cause: error }) : error);

@@ -42,7 +42,8 @@ const WORKSPACE_KEY = 'workspace_id';
  * that the API's codes name (too many bytes, a malformed length or metadata, no such
  * upload); the tus protocol's own (a missing `Tus-Resumable`, a wrong offset, a
  * malformed header) with the tus server's plain text. A creation refused after its
- * upload was made is removed: its client never learnt where it was. When its last byte arrives the file joins its batch like an appended file
+ * upload was made is removed: its client never learnt where it was. When its last byte
+ * arrives the file joins its batch like an appended file
  * (type decided from its bytes, processed at once) and the upload is removed; unfinished
  * uploads expire after `expireAfterMs` with their bytes. An unfinished upload of a batch
  * that finished (cancelled, closed, or its hold for files ran out: a tab closed for good)
@@ -56,16 +57,10 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
   mkdirSync(resumable.dir, { recursive: true, mode: 0o700 });
   const files = resumable.store ? null : new FileStore({ directory: resumable.dir, expirationPeriodInMilliseconds: resumable.expireAfterMs });
   const datastore: DataStore = resumable.store ?? files!;
-  /**
-   * The store as the tus server sees it. An upload that joined its batch in this request
-   * is gone from the store, but the tus server reads it back once more before it answers
-   * a creation-with-upload (for `Upload-Expires`): it gets the finished upload rather than
-   * "not found", so the client hears 201 and the file's id instead of sending it again.
-   * The file store's new files are made private (0600), as the folder is.
-   */
+  /** The file size limit in MB (up to two decimals), for messages. */
+  const limitMb = Math.round((limits.max_file_size / 1048576) * 100) / 100;
   /** The tus server's refusals that this API's own codes name, in its error envelope; the rest stay tus's plain text. */
   const asRefusal = (error: unknown): Refusal | undefined => {
-    const limitMb = Math.round((limits.max_file_size / 1048576) * 100) / 100;
     switch (error) {
       case TUS_ERRORS.FILE_NOT_FOUND:
         return refusal(new ApiError('NOT_FOUND', { message: NO_SUCH_UPLOAD }));
@@ -81,6 +76,13 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
         return undefined;
     }
   };
+  /**
+   * The store as the tus server sees it. An upload that joined its batch in this request
+   * is gone from the store, but the tus server reads it back once more before it answers
+   * a creation-with-upload (for `Upload-Expires`): it gets the finished upload rather than
+   * "not found", so the client hears 201 and the file's id instead of sending it again.
+   * The file store's new files are made private (0600), as the folder is.
+   */
   const served = new Proxy(datastore, {
     get(target, property) {
       if (property === 'getUpload') {
@@ -182,7 +184,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     const length = req.get('upload-length');
     if (length !== undefined && /^\d+$/.test(length) && Number(length) > limits.max_file_size) {
       throw new ApiError('FILE_TOO_LARGE', {
-        values: { max_file_size_mb: Math.round((limits.max_file_size / 1048576) * 100) / 100 },
+        values: { max_file_size_mb: limitMb },
         details: { max_file_size: limits.max_file_size },
       });
     }

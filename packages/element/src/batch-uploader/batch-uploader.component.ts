@@ -199,8 +199,9 @@ export class BatchUploader extends LitElement {
   readonly #focus = new FocusController(this, () => this.#sessions.state.phase);
   // After the focus controller: the end's focus (on the outcome) has scrolled it into sight when the notice is placed.
   readonly #toast = new ToastController(this, undefined, () => {
+    // Its heading in the window is enough: a long list of files that need attention may run below it.
     const box = this.shadowRoot?.querySelector('#outcome')?.getBoundingClientRect();
-    return box ? box.top >= 0 && box.bottom <= document.documentElement.clientHeight : null;
+    return box ? box.top >= 0 && box.top < document.documentElement.clientHeight - 40 : null;
   });
   readonly #announcer = new AnnouncerController(this);
   readonly #outcome = new OutcomeController(this);

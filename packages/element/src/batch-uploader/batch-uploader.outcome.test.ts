@@ -387,6 +387,14 @@ describe('<batch-uploader>: what a screen reader hears', () => {
     );
     cleanUp();
 
+    // An outcome taller than the window (many files need attention): its heading in sight is enough.
+    const tall = await mount();
+    await runBatch(tall, [pdf('kept.pdf'), ...Array.from({ length: 9 }, (_, i) => new File(['plain text'], `not-a-document-${i}.pdf`))]);
+    await settle(tall);
+    ok(part(tall, 'outcome')!.getBoundingClientRect().height > document.documentElement.clientHeight, 'the outcome runs below the window');
+    ok(part(tall, 'toast')!.classList.contains('in-place'), 'the notice does not cover the files that need attention');
+    cleanUp();
+
     // The clerk is elsewhere on a long page (focus not in the element): the end is out of sight.
     const spacer = Object.assign(document.createElement('div'), { style: 'height: 3000px' });
     document.body.append(spacer);

@@ -260,6 +260,7 @@ describe('a reload while sending, on the demo page', () => {
     assert.deepEqual([held.total_files, held.expected_files, held.accepting_files], [0, 12, true], 'the server holds the batch, empty, waiting for 12 files');
     await part(page, 'interrupted').waitFor();
     assert.ok((await words(page, 'interrupted')).startsWith('Upload interrupted: 12 of 12 files were not sent.'), await words(page, 'interrupted'));
+    assert.match(await words(page, 'steps'), /^Upload interrupted Processing$/, 'the upload step is not shown as done');
     await chooseFiles(part(page, 'add-missing-button'), files);
     await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 30_000);
     const final = await getBatch(server.api, batchId!);

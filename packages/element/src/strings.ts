@@ -195,8 +195,8 @@ export interface BatchUploaderStrings {
   notSentFiles: (names: readonly string[], more: number) => string;
 
   // §7 One coherent progress story.
-  /** Name of the two steps of a batch (next to the progress bar): `uploading` then `uploaded` once sent, and `processing`. */
-  steps: { uploading: string; uploaded: string; processing: string };
+  /** Name of the two steps of a batch (next to the progress bar): `uploading` then `uploaded` once sent (`interrupted` while files a reload cut off are still to send), and `processing`. */
+  steps: { uploading: string; uploaded: string; processing: string; interrupted: string };
   /** Accessible name of the list of steps. */
   stepsLabel: string;
   /** Progress bar value text while uploading. */
@@ -354,7 +354,7 @@ export const DEFAULT_STRINGS: Readonly<BatchUploaderStrings> = Object.freeze({
   notSentFiles: (names, more) => `Not sent: ${listed(names, more)}.`,
 
   // §7 One coherent progress story.
-  steps: { uploading: 'Uploading', uploaded: 'Uploaded', processing: 'Processing' },
+  steps: { uploading: 'Uploading', uploaded: 'Uploaded', processing: 'Processing', interrupted: 'Upload interrupted' },
   stepsLabel: 'Steps',
   sending: (sent, total, percent) => `Uploading: ${sent} of ${files(total)} sent (${percent}%)`,
   processing: (finished, total) => `Processing: ${finished} of ${files(total)} done`,

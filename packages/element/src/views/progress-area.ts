@@ -6,7 +6,7 @@ import { statusCards } from './status-cards.js';
 
 /**
  * The progress of a batch as one story in two steps: the steps ("Uploading" → "Uploaded",
- * then "Processing"), the value in words ("Uploading: 3 of 9 files sent (45%)", then
+ * then "Processing"; "Upload interrupted" while files a reload cut off are still to send), the value in words ("Uploading: 3 of 9 files sent (45%)", then
  * "Processing: 4 of 9 files done"), one bar and the status cards. The bar never goes back:
  * the share of bytes sent fills it lightly while uploading and stays full, and the shares
  * of completed, failed (striped) and cancelled files grow over it. It is a `progressbar`
@@ -21,6 +21,8 @@ export function progressArea(state: SessionState, t: BatchUploaderStrings, level
   const paused = state.batchStatus === 'paused';
   const uploading = state.phase === 'uploading';
   const finished = state.phase === 'finished';
+  // A reload cut the upload short: the files that arrived are processed, the rest are still to send.
+  const interrupted = state.interrupted !== null && !state.interrupted.sending;
   const text = uploading
     ? t.sending(filesSent, counts.total, uploadPercent)
     : finished
@@ -41,8 +43,12 @@ export function progressArea(state: SessionState, t: BatchUploaderStrings, level
       finished
         ? nothing
         : html`<ol part="steps" class="steps" aria-label=${t.stepsLabel}>
-          <li class=${uploading ? 'step current' : 'step done'} aria-current=${uploading ? 'step' : nothing}>
-            ${icon(uploading ? 'uploading' : 'completed')}${uploading ? t.steps.uploading : t.steps.uploaded}
+          <li class=${uploading || interrupted ? 'step current' : 'step done'} aria-current=${uploading || interrupted ? 'step' : nothing}>
+            ${
+              interrupted
+                ? html`${icon('warning')}${t.steps.interrupted}`
+                : html`${icon(uploading ? 'uploading' : 'completed')}${uploading ? t.steps.uploading : t.steps.uploaded}`
+            }
           </li>
           <li class=${uploading ? 'step next' : 'step current'} aria-current=${uploading ? nothing : 'step'}>${icon('processing')}${t.steps.processing}</li>
         </ol>`

@@ -168,6 +168,10 @@ function apiApp(engine: BatchEngine, config: DemoConfig, resumable: ResumableSto
   app.get('/', (_req, res) => {
     res.type('html').send(landingPage(config));
   });
+  // Browsers ask for it on every page: no icon, and no error in the page's console.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found');
   });

@@ -178,6 +178,13 @@ describe('the demo pages under a Content-Security-Policy', () => {
   });
 });
 
+describe('the icon browsers ask for', () => {
+  it('answers 204, so no page logs a failed request', async () => {
+    const res = await fetch(server.url + '/favicon.ico');
+    assert.equal(res.status, 204);
+  });
+});
+
 describe('source maps', () => {
   const maps = ['/assets/batch-uploader.js.map', '/examples/react/main.js.map', '/examples/vue/main.js.map'];
 

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
@@ -31,6 +31,23 @@ function hold(req: Request, path: string): void {
     req.res?.once('close', () => mine.forEach((p) => held.delete(p)));
   }
   paths.add(path);
+}
+
+const writingByRequest = new WeakMap<Request, Set<Readable>>();
+
+/**
+ * The parts of `req` whose files are being written. A request that ends (answered, or its
+ * connection gone) while one is — the parser gave up on the form first — must not leave
+ * that file behind: its part is ended, so its write settles and the file is removed.
+ */
+function partsBeingWritten(req: Request): Set<Readable> {
+  let parts = writingByRequest.get(req);
+  if (!parts) {
+    const mine = new Set<Readable>();
+    writingByRequest.set(req, (parts = mine));
+    req.res?.once('close', () => mine.forEach((part) => part.destroy(new Error('The request ended before this file was written.'))));
+  }
+  return parts;
 }
 
 /** Raised when the server itself could not write an upload (not the client's fault). */
@@ -92,23 +109,15 @@ export class QuarantineStorage implements StorageEngine {
     out.once('error', (error) => {
       if (error !== partError && !writeFailures.has(req)) writeFailures.set(req, error);
     });
-    // A request that ends (answered, or its connection gone) while this file is still being
-    // written — the parser gave up on the form first — must not leave it behind: its part
-    // is ended, so the pipeline settles and the file is removed below.
-    let settled = false;
-    const endPart = () => {
-      if (!settled) file.stream.destroy(new Error('The request ended before this file was written.'));
-    };
-    req.res?.once('close', endPart);
+    const writing = partsBeingWritten(req);
+    writing.add(file.stream);
     pipeline(file.stream, tap, out).then(
       () => {
-        settled = true;
-        req.res?.off('close', endPart);
+        writing.delete(file.stream);
         callback(null, { path, size, head: Buffer.concat(head) } as Partial<Express.Multer.File>);
       },
       async (error: unknown) => {
-        settled = true;
-        req.res?.off('close', endPart);
+        writing.delete(file.stream);
         await discard(path).catch(() => {});
         const fromDisk = out.errored !== null && out.errored === error && error !== partError;
         callback(fromDisk ? new QuarantineWriteError('Writing an upload failed.', { cause: error }) : error);

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Batch } from '@batch-uploader/protocol';
 import { makeRawPdf } from '@batch-uploader/test-support/documents';
 import { chooseFiles, launchChromium, type ChosenFile, expectAccessible, screenshotAtWidths } from '@batch-uploader/test-support/browser';
 import { killHard, startChild, stopChild, type Child } from './child-server.js';
@@ -77,6 +78,19 @@ async function startSlowly(context: BrowserContext, page: Page, files: ChosenFil
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
   await page.getByRole('button', { name: `Start Batch Upload (${files.length} files)` }).click();
   return cdp;
+}
+
+/** Picks `files` again with Add the missing files; once the batch finished, checks it holds every file once, in order. */
+async function addMissing(page: Page, files: ChosenFile[], api: string, batchId: string): Promise<Batch> {
+  await chooseFiles(part(page, 'add-missing-button'), files);
+  await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 30_000);
+  const final = await getBatch(api, batchId);
+  assert.deepEqual(
+    final.files.map((f) => f.filename),
+    files.map((f) => f.name),
+    'every file once, in order',
+  );
+  return final;
 }
 
 const part = (page: Page, name: string) => page.locator(`batch-uploader [part~="${name}"]`);
@@ -224,14 +238,7 @@ describe('a reload while sending, on the demo page', () => {
     await shoot(page, 'reload-interrupted');
 
     // The whole set picked again: the files the batch has are left out.
-    await chooseFiles(part(page, 'add-missing-button'), files);
-    await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 30_000);
-    const final = await getBatch(server.api, batchId!);
-    assert.deepEqual(
-      final.files.map((f) => f.filename),
-      files.map((f) => f.name),
-      'every file once, in order',
-    );
+    const final = await addMissing(page, files, server.api, batchId!);
     assert.equal(final.progress.completed, 25);
     assert.equal(await part(page, 'interrupted').count(), 0);
     assert.ok((await words(page, 'summary')).includes('25 succeeded'));
@@ -261,13 +268,7 @@ describe('a reload while sending, on the demo page', () => {
     await part(page, 'interrupted').waitFor();
     assert.ok((await words(page, 'interrupted')).startsWith('Upload interrupted: 12 of 12 files were not sent.'), await words(page, 'interrupted'));
     assert.match(await words(page, 'steps'), /^Upload interrupted Processing$/, 'the upload step is not shown as done');
-    await chooseFiles(part(page, 'add-missing-button'), files);
-    await waitFor(async () => ((await sessionOf(page)).phase === 'finished' ? true : null), 30_000);
-    const final = await getBatch(server.api, batchId!);
-    assert.deepEqual(
-      final.files.map((f) => f.filename),
-      files.map((f) => f.name),
-    );
+    const final = await addMissing(page, files, server.api, batchId!);
     assert.equal(final.progress.completed, 12);
     await context.close();
   });

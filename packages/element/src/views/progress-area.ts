@@ -43,7 +43,7 @@ export function progressArea(state: SessionState, t: BatchUploaderStrings, level
       finished
         ? nothing
         : html`<ol part="steps" class="steps" aria-label=${t.stepsLabel}>
-          <li class=${uploading || interrupted ? 'step current' : 'step done'} aria-current=${uploading || interrupted ? 'step' : nothing}>
+          <li class=${uploading ? 'step current' : interrupted ? 'step interrupted' : 'step done'} aria-current=${uploading ? 'step' : nothing}>
             ${
               interrupted
                 ? html`${icon('warning')}${t.steps.interrupted}`

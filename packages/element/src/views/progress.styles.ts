@@ -38,6 +38,11 @@ export default css`
   .step.next {
     color: var(--_muted);
   }
+  /* Files a reload cut off are still to send, while those that arrived are processed (the step in force). */
+  .step.interrupted {
+    font-weight: 700;
+    color: var(--_warning);
+  }
   .step > .icon {
     width: 1em;
     height: 1em;

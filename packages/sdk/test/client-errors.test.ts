@@ -278,6 +278,37 @@ describe('BatchClient.uploadBatch (msw)', () => {
     assert.deepEqual(calls, ['batches', 'files:a.pdf:more', 'files:b.pdf:more', 'files:b.pdf:more', 'files:c.pdf:last']);
   });
 
+  it('with a backend that has no POST /batches (404), the first request makes the batch, as before it', async () => {
+    const calls: string[] = [];
+    const names = async (request: Request) => {
+      const form = await request.formData();
+      return `${form
+        .getAll('files')
+        .map((f) => (f as File).name)
+        .join(',')}:${form.get('more_files') === 'true' ? 'more' : 'last'}`;
+    };
+    server.use(
+      http.post(`${ENDPOINT}/batches`, () => {
+        calls.push('batches');
+        return HttpResponse.json(errorBody('NOT_FOUND', 'There is nothing at this address.'), { status: 404 });
+      }),
+      http.post(`${ENDPOINT}/batch-upload`, async ({ request }) => {
+        calls.push(`upload:${await names(request)}`);
+        return HttpResponse.json(accepted(1), { status: 202 });
+      }),
+      http.post(`${ENDPOINT}/batch/b1/files`, async ({ request }) => {
+        calls.push(`files:${await names(request)}`);
+        return HttpResponse.json({ ...accepted(2), appended_files: 1, file_ids: ['x'] }, { status: 202 });
+      }),
+    );
+    const created: string[] = [];
+    const client = new BatchClient({ ...fast, uploadPartFiles: 1, uploadPartBytes: 1_000 });
+    const result = await client.uploadBatch([file('a.pdf'), file('b.pdf')], { onBatchCreated: (id) => created.push(id) });
+    assert.deepEqual(result, { batch_id: 'b1', total_files: 2, parts: 2 });
+    assert.deepEqual(calls, ['batches', 'upload:a.pdf:more', 'files:b.pdf:last']);
+    assert.deepEqual(created, ['b1']);
+  });
+
   it('sends the first request again after a 507: the server kept nothing, its disk was full', async () => {
     let uploads = 0;
     server.use(

@@ -147,26 +147,40 @@ export async function uploadInParts(
   // finishes, and would refuse the parts still to come.
   let batchId: string;
   let totalFiles: number;
+  let rest = parts;
+  // Made empty before any file is sent, with how many will come: the batch and its id
+  // exist from the start, so an upload cut short (a page reloaded during the first part)
+  // leaves a batch that says what is missing. Every part is then an append, which is
+  // looked up after a lost answer rather than sent twice. A backend without `POST
+  // /batches` has the first request make the batch instead.
+  const made = into || parts.length === 1 ? null : await createEmpty(client, { ...pick(options), expectedFiles: files.length, ...(signal ? { signal } : {}) });
   if (into) {
     ({ batchId, totalFiles } = into);
-  } else if (parts.length > 1) {
-    // Made empty before any file is sent, with how many will come: the batch and its id
-    // exist from the start, so an upload cut short (a page reloaded during the first
-    // part) leaves a batch that says what is missing. Every part is then an append,
-    // which is looked up after a lost answer rather than sent twice.
-    const made = await client.createBatch({ ...pick(options), expectedFiles: files.length, ...(signal ? { signal } : {}) });
+  } else if (made) {
     batchId = made.batch_id;
     totalFiles = 0;
     onBatchCreated?.(batchId);
   } else {
-    const created: UploadResponse = await retrying(() => client.upload(files, { ...partOptions(parts[0]!), ...pick(options) }), parts[0]!);
-    onBatchCreated?.(created.batch_id);
-    onPartSent?.({ batchId: created.batch_id, files, filesSent: files.length });
-    return { batch_id: created.batch_id, total_files: created.total_files, parts: 1 };
+    const first = parts[0]!;
+    const created: UploadResponse = await retrying(
+      () =>
+        client.upload(files.slice(first.start, first.end), {
+          ...partOptions(first),
+          ...pick(options),
+          ...(parts.length > 1 ? { moreFiles: true, expectedFiles: files.length } : {}),
+        }),
+      first,
+    );
+    batchId = created.batch_id;
+    totalFiles = created.total_files;
+    onBatchCreated?.(batchId);
+    onPartSent?.({ batchId, files: files.slice(first.start, first.end), filesSent: first.end });
+    if (parts.length === 1) return { batch_id: batchId, total_files: totalFiles, parts: 1 };
+    rest = parts.slice(1);
   }
 
   try {
-    for (const part of parts) {
+    for (const part of rest) {
       const expected = totalFiles + part.end - part.start;
       const moreFiles = into !== undefined || part !== parts.at(-1);
       const answer = await retrying<{ total_files: number; file_ids?: string[] }>(
@@ -195,6 +209,16 @@ export async function uploadInParts(
     throw error;
   }
   return { batch_id: batchId, total_files: totalFiles, parts: parts.length };
+}
+
+/** `POST /batches`, or null when the server has no such route (404, 405, 501: a backend of its own that predates it). */
+async function createEmpty(client: PartsClient, options: Parameters<PartsClient['createBatch']>[0]): Promise<CreateBatchResponse | null> {
+  try {
+    return await client.createBatch(options);
+  } catch (error) {
+    if (isApiError(error) && [404, 405, 501].includes(error.status)) return null;
+    throw error;
+  }
 }
 
 /**

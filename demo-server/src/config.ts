@@ -186,10 +186,10 @@ export function parseTokens(text: string | undefined): Map<string, string> | nul
   return tokens;
 }
 
-/** `ROLE`: `all` unless set. */
 /** Log levels, quietest last. */
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
+/** `LOG_LEVEL`: `info` unless set. */
 function logLevel(text: string | undefined): string {
   const value = text?.trim().toLowerCase() || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(value)) {
@@ -198,6 +198,7 @@ function logLevel(text: string | undefined): string {
   return value;
 }
 
+/** `ROLE`: `all` unless set. */
 function role(text: string | undefined): ServerRole {
   const value = text?.trim().toLowerCase() || 'all';
   if (!(SERVER_ROLES as readonly string[]).includes(value)) {

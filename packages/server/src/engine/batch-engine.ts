@@ -44,9 +44,9 @@ export interface EngineActivity {
  */
 export class BatchEngine {
   /** Changes of batches made by this process, for live views. */
+  readonly events = new BatchEvents();
   /** Sweeps added before `start()`: started with the engine's own. */
   readonly #sweeps: Array<{ everyMs: number; task: () => Promise<unknown> }> = [];
-  readonly events = new BatchEvents();
   readonly #options: ResolvedEngineOptions;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #retention: RetentionSweeper;

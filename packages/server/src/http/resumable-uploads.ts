@@ -19,8 +19,8 @@ import { parseBatchId } from './batch-id.js';
 interface RequestContext {
   workspaceId: string;
   baseUrl: string;
-  /** The upload this request created (POST), if any. */
-  created?: string;
+  /** The upload this request created (POST), if any, and the batch it names. */
+  created?: { id: string; batchId: string | undefined };
   /** The upload whose last byte this request brought, once it joined its batch. */
   finished?: Upload;
 }
@@ -259,7 +259,7 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     onUploadCreate: async (_req, upload) => {
       const batchId = upload.metadata?.batch_id;
       if (batchId) begun.set(batchId, (begun.get(batchId) ?? new Set()).add(upload.id));
-      contextOf().created = upload.id;
+      contextOf().created = { id: upload.id, batchId: batchId ?? undefined };
       return { metadata: { ...upload.metadata, [WORKSPACE_KEY]: contextOf().workspaceId } };
     },
     onUploadFinish: async (_req, upload) => {
@@ -316,9 +316,9 @@ export function resumableUploads(options: ResolvedRouterOptions, resumable: Reso
     // A creation refused after the upload was made (its body longer than Upload-Length,
     // say) never told the client where the upload is: nothing can continue it.
     const { created, finished } = state;
-    if (created && created !== finished?.id && res.statusCode !== 201) {
-      await datastore.remove(created).catch(() => undefined);
-      for (const [batchId, ids] of begun) if (ids.has(created)) forget(batchId, created);
+    if (created && created.id !== finished?.id && res.statusCode !== 201) {
+      await datastore.remove(created.id).catch(() => undefined);
+      if (created.batchId) forget(created.batchId, created.id);
     }
   };
 }
